@@ -1,0 +1,237 @@
+/**
+ * `check(design, options)`: the whole job for one design. Runs the
+ * exhaustive search, the random search or both, and turns what they found
+ * into a verdict per property: `violated` (with a minimal counterexample),
+ * `holds` (only to a completed bound, which is stated), `inconclusive`
+ * (nothing found, but no bound was completed), or `not-applicable`. The
+ * result is plain JSON: it is exactly what `pagecheck check --json` prints.
+ */
+import type { Progress } from '../engine/exhaustive.js';
+import { exhaustive } from '../engine/exhaustive.js';
+import { Coverage } from '../engine/coverage.js';
+import type { Step } from '../engine/model.js';
+import { random } from '../engine/random.js';
+import { resolveConfig } from '../model/config.js';
+import type { Action, Config, Design } from '../model/design.js';
+import { InputError } from '../model/errors.js';
+import { instantiate } from '../model/instantiate.js';
+import { toItf, type ItfTrace } from '../trace/counterexample.js';
+import { reproduceCommand } from './reproduce.js';
+
+export type Mode = 'exhaustive' | 'random' | 'both';
+export type Verdict = 'holds' | 'violated' | 'inconclusive' | 'not-applicable';
+
+export interface CheckOptions {
+  readonly mode?: Mode;
+  /** Only these `always` properties; all when absent. */
+  readonly properties?: readonly string[];
+  readonly params?: Readonly<Record<string, string | number>>;
+  readonly bugs?: readonly string[];
+  readonly depth?: number;
+  readonly maxStates?: number;
+  /** Seconds, for each of the two searches. */
+  readonly timeSeconds?: number;
+  readonly runs?: number;
+  readonly steps?: number;
+  readonly seed?: number;
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+export const DEFAULTS = { maxStates: 2_000_000, timeSeconds: 60, runs: 500, steps: 50 } as const;
+
+export interface Bound {
+  readonly depth: number | null;
+  readonly states: number;
+  readonly transitions: number;
+  readonly complete: boolean;
+}
+
+export interface PropertyResult {
+  readonly id: string;
+  readonly description: string;
+  readonly verdict: Verdict;
+  /** The search that decided the verdict (for `holds`, always exhaustive). */
+  readonly mode: 'exhaustive' | 'random' | null;
+  readonly bound: Bound | null;
+  readonly message?: string;
+  /** Actions in the counterexample. */
+  readonly traceLength?: number;
+  readonly actions?: string[];
+  /** Where `--save` wrote it. */
+  file?: string;
+  readonly reason?: string;
+}
+
+export interface GoalResult {
+  readonly id: string;
+  readonly description: string;
+  readonly reached: boolean;
+  readonly depth: number | null;
+  readonly mode: 'exhaustive' | 'random' | null;
+}
+
+export interface ExhaustiveSummary extends Bound {
+  readonly maxDepth: number | null;
+  readonly exhausted: boolean;
+  readonly stoppedBy: string;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  readonly bytesPerState: number;
+  readonly collisionProbability: number;
+}
+
+export interface RandomSummary {
+  readonly runs: number;
+  readonly steps: number;
+  readonly seed: number;
+  readonly interrupted: boolean;
+  readonly seconds: number;
+}
+
+export interface CheckResult {
+  readonly design: string;
+  readonly summary: string;
+  readonly seed: string;
+  readonly params: Record<string, number>;
+  readonly bugs: string[];
+  readonly mode: Mode;
+  readonly exhaustive: ExhaustiveSummary | null;
+  readonly random: RandomSummary | null;
+  readonly properties: PropertyResult[];
+  readonly goals: GoalResult[];
+  /** Per action kind: how often it fired and the first depth at which it did. */
+  readonly coverage: Record<string, { count: number; firstDepth: number | null }>;
+  /** The counterexample of each violated property, as an ITF trace. */
+  readonly counterexamples: Record<string, ItfTrace>;
+}
+
+export function check<S, A extends Action>(design: Design<S, A>, options: CheckOptions = {}): CheckResult {
+  const mode = options.mode ?? 'both';
+  const cfg = resolveConfig(design, options.params ?? {}, options.bugs ?? []);
+  const known = design.always.map((p) => p.id);
+  const notApplicable = design.notApplicable ?? {};
+  for (const id of options.properties ?? []) {
+    if (!known.includes(id) && !(id in notApplicable)) {
+      throw new InputError(`design ${design.name} has no property '${id}' (it has ${[...known, ...Object.keys(notApplicable)].join(', ')})`);
+    }
+  }
+  const selected = design.always.filter((p) => !options.properties || options.properties.includes(p.id));
+  const ids = selected.map((p) => p.id);
+  const depth = options.depth ?? design.bounds?.depth;
+  const maxStates = options.maxStates ?? design.bounds?.maxStates ?? DEFAULTS.maxStates;
+  const timeLimitMs = (options.timeSeconds ?? DEFAULTS.timeSeconds) * 1000;
+  const runs = options.runs ?? DEFAULTS.runs;
+  const steps = options.steps ?? DEFAULTS.steps;
+  const seed = options.seed ?? (Math.random() * 0x7fffffff) | 0;
+
+  const coverage = new Coverage();
+  let ex: ReturnType<typeof exhaustive<S, A>> | undefined;
+  if (mode !== 'random') {
+    ex = exhaustive(instantiate(design, cfg, 'copy'), {
+      maxDepth: depth,
+      maxStates,
+      timeLimitMs,
+      properties: ids,
+      onProgress: options.onProgress,
+    });
+    coverage.merge(ex.coverage);
+  }
+  let rnd: ReturnType<typeof random<S, A>> | undefined;
+  const unviolated = ids.filter((id) => !ex?.violations.has(id));
+  if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0)) {
+    rnd = random(instantiate(design, cfg, 'immer'), { runs, steps, seed, properties: unviolated, timeLimitMs });
+    coverage.merge(rnd.coverage);
+  }
+
+  const bound: Bound | null = ex
+    ? { depth: ex.depth, states: ex.states, transitions: ex.transitions, complete: ex.complete }
+    : null;
+  const model = instantiate(design, cfg, 'immer');
+  const base = { design: design.name, params: { ...cfg.params }, bugs: [...cfg.bugs] };
+  const counterexamples: Record<string, ItfTrace> = {};
+  const properties: PropertyResult[] = selected.map((p) => {
+    const common = { id: p.id, description: p.description };
+    const exV = ex?.violations.get(p.id);
+    const rV = rnd?.violations.get(p.id);
+    const found = exV ? { ...exV, mode: 'exhaustive' as const } : rV ? { ...rV, mode: 'random' as const } : undefined;
+    if (found) {
+      const trace = found.trace as readonly Step<S, A>[];
+      const reproduce = reproduceCommand(design.name, cfg, p.id, found.mode, { depth, seed: rV && !exV ? rV.seed : undefined, runs, steps });
+      counterexamples[p.id] = toItf(trace, model.label, {
+        source: 'pagecheck',
+        description: `${design.name} violates ${p.id}: ${found.message}`,
+        ...base,
+        property: p.id,
+        message: found.message,
+        mode: found.mode,
+        bound: found.mode === 'exhaustive'
+          ? { depth: ex!.depth, states: ex!.states, transitions: ex!.transitions, complete: ex!.complete }
+          : { runs: rnd!.runs, steps },
+        reproduce,
+        ...(rV && !exV ? { seed: rV.seed, path: rV.path, shrink: { from: rV.originalLength, to: rV.depth, steps: rV.shrinks } } : {}),
+      });
+      return {
+        ...common,
+        verdict: 'violated',
+        mode: found.mode,
+        bound: found.mode === 'exhaustive' ? bound : null,
+        message: found.message,
+        traceLength: trace.length - 1,
+        actions: trace.slice(1).map((s) => model.label(s.action!)),
+      };
+    }
+    if (ex?.complete) return { ...common, verdict: 'holds', mode: 'exhaustive', bound };
+    return { ...common, verdict: 'inconclusive', mode: ex ? 'exhaustive' : 'random', bound };
+  });
+  for (const [id, reason] of Object.entries(notApplicable)) {
+    if (options.properties && !options.properties.includes(id)) continue;
+    properties.push({ id, description: reason, verdict: 'not-applicable', mode: null, bound: null, reason });
+  }
+
+  const goals: GoalResult[] = design.sometimes.map((g) => {
+    const e = ex?.goals.get(g.id);
+    const r = rnd?.goals.get(g.id);
+    const by = e ? { depth: e.depth, mode: 'exhaustive' as const } : r ? { depth: r.depth, mode: 'random' as const } : undefined;
+    return { id: g.id, description: g.description, reached: by !== undefined, depth: by?.depth ?? null, mode: by?.mode ?? null };
+  });
+
+  return {
+    design: design.name,
+    summary: design.summary,
+    seed: design.seed,
+    params: base.params,
+    bugs: base.bugs,
+    mode,
+    exhaustive: ex
+      ? {
+          ...bound!,
+          maxDepth: ex.maxDepth ?? null,
+          exhausted: ex.exhausted,
+          stoppedBy: ex.stoppedBy,
+          seconds: round(ex.elapsedMs / 1000),
+          statesPerSecond: Math.round(ex.states / Math.max(ex.elapsedMs / 1000, 1e-6)),
+          bytesPerState: round(ex.bytesPerState),
+          collisionProbability: ex.collisionProbability,
+        }
+      : null,
+    random: rnd ? { runs: rnd.runs, steps: rnd.steps, seed: rnd.seed, interrupted: rnd.interrupted, seconds: round(rnd.elapsedMs / 1000) } : null,
+    properties,
+    goals,
+    coverage: coverage.report(Object.keys(design.next)),
+    counterexamples,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** 0: every checked property holds to a completed bound; 1: a violation; 3: inconclusive. */
+export function exitCode(results: readonly CheckResult[]): 0 | 1 | 3 {
+  const verdicts = results.flatMap((r) => r.properties.map((p) => p.verdict));
+  if (verdicts.includes('violated')) return 1;
+  if (verdicts.includes('inconclusive')) return 3;
+  return 0;
+}
+
+export type { Config };

@@ -1,0 +1,17 @@
+/** The one command line that runs a search again, printed with every result (as Quint does). */
+import type { Config } from '../model/design.js';
+
+export function reproduceCommand(
+  design: string,
+  cfg: Config,
+  property: string,
+  mode: 'exhaustive' | 'random',
+  search: { depth?: number; seed?: number; runs: number; steps: number },
+): string {
+  const words = ['pagecheck', 'check', design, '--property', property, '--mode', mode];
+  for (const [k, v] of Object.entries(cfg.params)) words.push('--param', `${k}=${v}`);
+  for (const bug of cfg.bugs) words.push('--bug', bug);
+  if (mode === 'exhaustive' && search.depth !== undefined) words.push('--depth', String(search.depth));
+  if (mode === 'random') words.push('--seed', String(search.seed), '--runs', String(search.runs), '--steps', String(search.steps));
+  return words.join(' ');
+}

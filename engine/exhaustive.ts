@@ -1,0 +1,235 @@
+/**
+ * Exhaustive bounded search, breadth first: the first violation found of a
+ * property is one of the shortest. States are deduplicated by fingerprint;
+ * the visited set keeps a parent link per state, from which a trace is rebuilt
+ * by re-running the model along the chain (so that no state is kept beyond
+ * the frontier).
+ */
+import { collisionProbability, fingerprintInto } from './fingerprint.js';
+import type { Model, Step } from './model.js';
+import { Coverage } from './coverage.js';
+import { VisitedStore } from './visited.js';
+
+export interface Bounds {
+  /** Explore histories of at most this many actions. */
+  readonly maxDepth?: number;
+  /** Stop (incomplete) once this many distinct states are stored. */
+  readonly maxStates?: number;
+  /** Stop (incomplete) after this many milliseconds. */
+  readonly timeLimitMs?: number;
+}
+
+export interface Progress {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly queue: number;
+  readonly elapsedMs: number;
+}
+
+export interface ExhaustiveOptions<S> extends Bounds {
+  /** The ids of the `always` properties to check; all of them when absent. */
+  readonly properties?: readonly string[];
+  readonly onProgress?: (progress: Progress) => void;
+  readonly progressIntervalMs?: number;
+  readonly fingerprint?: (state: S, out: Uint32Array) => void;
+}
+
+export interface Found<S, A> {
+  /** Number of actions from an initial state. */
+  readonly depth: number;
+  readonly trace: readonly Step<S, A>[];
+}
+
+export interface Violation<S, A> extends Found<S, A> {
+  readonly message: string;
+}
+
+export type StopReason = 'exhausted' | 'depth' | 'states' | 'time' | 'all-violated';
+
+export interface ExhaustiveResult<S, A> {
+  readonly states: number;
+  readonly transitions: number;
+  /** The deepest level that holds a discovered state. */
+  readonly depth: number;
+  readonly maxDepth: number | undefined;
+  /**
+   * Every history up to the depth bound was explored (or the whole state
+   * space, when `exhausted`). Only a complete search proves anything.
+   */
+  readonly complete: boolean;
+  readonly exhausted: boolean;
+  readonly stoppedBy: StopReason;
+  readonly elapsedMs: number;
+  readonly bytesPerState: number;
+  readonly collisionProbability: number;
+  readonly violations: ReadonlyMap<string, Violation<S, A>>;
+  readonly goals: ReadonlyMap<string, Found<S, A>>;
+  readonly coverage: Coverage;
+}
+
+export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<S> = {}): ExhaustiveResult<S, A> {
+  const maxDepth = options.maxDepth ?? Infinity;
+  const maxStates = options.maxStates ?? Infinity;
+  const timeLimitMs = options.timeLimitMs ?? Infinity;
+  const fp = options.fingerprint ?? fingerprintInto;
+  const wanted = options.properties;
+  const always = model.always.filter((p) => !wanted || wanted.includes(p.id));
+  const start = performance.now();
+  const progressEvery = options.progressIntervalMs ?? 1000;
+  let lastProgress = start;
+
+  const store = new VisitedStore(Number.isFinite(maxStates) ? Math.min(maxStates, 1 << 22) : 1 << 12);
+  const out = new Uint32Array(2);
+  const violated = new Map<string, { id: number; depth: number; message: string }>();
+  const reached = new Map<string, { id: number; depth: number }>();
+  const openGoals = model.sometimes.slice();
+  const coverage = new Coverage();
+  let transitions = 0;
+  let deepest = 0;
+  let stoppedBy: StopReason | undefined;
+
+  // Checks a newly stored state; true when nothing is left to look for.
+  const inspect = (state: S, id: number, depth: number): boolean => {
+    if (depth > deepest) deepest = depth;
+    for (const p of always) {
+      if (violated.has(p.id)) continue;
+      const message = p.check(state);
+      if (message !== undefined) violated.set(p.id, { id, depth, message });
+    }
+    for (let g = openGoals.length - 1; g >= 0; g--) {
+      if (openGoals[g].reached(state)) {
+        reached.set(openGoals[g].id, { id, depth });
+        openGoals.splice(g, 1);
+      }
+    }
+    return always.length > 0 && violated.size === always.length;
+  };
+
+  let frontier: S[] = [];
+  let frontierIds: number[] = [];
+  fp(model.initial, out);
+  const root = store.add(out[0], out[1], -1);
+  frontier.push(model.initial);
+  frontierIds.push(root);
+  if (inspect(model.initial, root, 0)) stoppedBy = 'all-violated';
+
+  let depth = 0;
+  search: while (stoppedBy === undefined) {
+    if (frontier.length === 0) {
+      stoppedBy = 'exhausted';
+      break;
+    }
+    if (depth >= maxDepth) {
+      stoppedBy = 'depth';
+      break;
+    }
+    const next: S[] = [];
+    const nextIds: number[] = [];
+    for (let i = 0; i < frontier.length; i++) {
+      const state = frontier[i];
+      const parent = frontierIds[i];
+      // Let the expanded state be collected while its level is still running.
+      (frontier as (S | undefined)[])[i] = undefined;
+      for (const action of model.actions(state)) {
+        const successors = model.successors(state, action);
+        transitions += successors.length;
+        coverage.fired(model.kind(action), depth + 1, successors.length);
+        for (const t of successors) {
+          fp(t, out);
+          const id = store.add(out[0], out[1], parent);
+          if (id < 0) continue;
+          next.push(t);
+          nextIds.push(id);
+          if (inspect(t, id, depth + 1)) {
+            stoppedBy = 'all-violated';
+            break search;
+          }
+          if (store.size >= maxStates) {
+            stoppedBy = 'states';
+            break search;
+          }
+        }
+      }
+      if ((i & 255) === 255) {
+        const now = performance.now();
+        if (now - start >= timeLimitMs) {
+          stoppedBy = 'time';
+          break search;
+        }
+        if (options.onProgress && now - lastProgress >= progressEvery) {
+          lastProgress = now;
+          options.onProgress({
+            states: store.size,
+            transitions,
+            depth: depth + 1,
+            queue: frontier.length - i - 1 + next.length,
+            elapsedMs: now - start,
+          });
+        }
+      }
+    }
+    frontier = next;
+    frontierIds = nextIds;
+    depth++;
+  }
+
+  const rebuild = (id: number): Step<S, A>[] => traceTo(model, store, id, fp);
+  const violations = new Map<string, Violation<S, A>>();
+  for (const [pid, v] of violated) violations.set(pid, { depth: v.depth, message: v.message, trace: rebuild(v.id) });
+  const goals = new Map<string, Found<S, A>>();
+  for (const [gid, g] of reached) goals.set(gid, { depth: g.depth, trace: rebuild(g.id) });
+
+  const complete = stoppedBy === 'exhausted' || stoppedBy === 'depth';
+  return {
+    states: store.size,
+    transitions,
+    depth: deepest,
+    maxDepth: Number.isFinite(maxDepth) ? maxDepth : undefined,
+    complete,
+    exhausted: stoppedBy === 'exhausted',
+    stoppedBy: stoppedBy!,
+    elapsedMs: performance.now() - start,
+    bytesPerState: store.bytesPerState(),
+    collisionProbability: collisionProbability(store.size),
+    violations,
+    goals,
+    coverage,
+  };
+}
+
+/**
+ * Rebuilds the path to state `id`: follow parent links back to the initial
+ * state, then walk forward, at each step taking the successor whose
+ * fingerprint is the one stored for the next state of the chain.
+ */
+function traceTo<S, A>(model: Model<S, A>, store: VisitedStore, id: number, fp: (s: S, out: Uint32Array) => void): Step<S, A>[] {
+  const chain: number[] = [];
+  for (let at = id; at >= 0; at = store.parent(at)) chain.push(at);
+  chain.reverse();
+  const out = new Uint32Array(2);
+  let state = model.initial;
+  const trace: Step<S, A>[] = [{ state }];
+  for (const target of chain.slice(1)) {
+    const step = stepTo(model, state, (t) => {
+      fp(t, out);
+      return store.sameFingerprint(target, out[0], out[1]);
+    });
+    if (step === undefined) throw new Error('trace rebuild: the model is not deterministic in its successors');
+    trace.push(step);
+    state = step.state;
+  }
+  return trace;
+}
+
+function stepTo<S, A>(model: Model<S, A>, state: S, isTarget: (t: S) => boolean): Step<S, A> | undefined {
+  for (const action of model.actions(state)) {
+    const successors = model.successors(state, action);
+    for (let choice = 0; choice < successors.length; choice++) {
+      if (isTarget(successors[choice])) {
+        return successors.length > 1 ? { action, choice, state: successors[choice] } : { action, state: successors[choice] };
+      }
+    }
+  }
+  return undefined;
+}

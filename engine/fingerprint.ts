@@ -1,0 +1,169 @@
+/**
+ * 64-bit structural fingerprints of plain state values (numbers, strings,
+ * booleans, null, bigint, arrays, records, Maps and Sets), computed without
+ * building a string. Two values that are equal as data get the same
+ * fingerprint whatever the insertion order of record keys, Map entries or Set
+ * members: those are combined by addition, which does not depend on order.
+ *
+ * The visited set stores fingerprints only (hash compaction, as TLC and Spin's
+ * hash-compact mode do), so two distinct states could collide; the search
+ * reports the probability of that having happened.
+ */
+
+// Two independent 32-bit lanes, each a murmur3-style stream with its own seed.
+const SEED_A = 0x9747b28c;
+const SEED_B = 0x1b873593;
+const TAG_NULL = 1, TAG_UNDEF = 2, TAG_FALSE = 3, TAG_TRUE = 4, TAG_INT = 5, TAG_FLOAT = 6;
+const TAG_STRING = 7, TAG_BIGINT = 8, TAG_ARRAY = 9, TAG_RECORD = 10, TAG_MAP = 11, TAG_SET = 12;
+
+let la = 0;
+let lb = 0;
+
+function mixA(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function mixB(h: number, k: number): number {
+  k = Math.imul(k, 0x85ebca6b);
+  k = (k << 13) | (k >>> 19);
+  k = Math.imul(k, 0xc2b2ae35);
+  h ^= k;
+  h = (h << 17) | (h >>> 15);
+  return (Math.imul(h, 9) + 0x7feb352d) | 0;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function word(k: number): void {
+  la = mixA(la, k);
+  lb = mixB(lb, k ^ 0x5bd1e995);
+}
+
+const floatView = new DataView(new ArrayBuffer(8));
+
+function walkString(s: string): void {
+  word(TAG_STRING);
+  word(s.length);
+  for (let i = 0; i < s.length; i++) word(s.charCodeAt(i));
+}
+
+function walk(v: unknown): void {
+  switch (typeof v) {
+    case 'number':
+      if ((v | 0) === v) {
+        word(TAG_INT);
+        word(v);
+      } else {
+        floatView.setFloat64(0, v);
+        word(TAG_FLOAT);
+        word(floatView.getUint32(0));
+        word(floatView.getUint32(4));
+      }
+      return;
+    case 'boolean':
+      word(v ? TAG_TRUE : TAG_FALSE);
+      return;
+    case 'string':
+      walkString(v);
+      return;
+    case 'undefined':
+      word(TAG_UNDEF);
+      return;
+    case 'bigint':
+      walkString(v.toString());
+      word(TAG_BIGINT);
+      return;
+    case 'object':
+      if (v === null) {
+        word(TAG_NULL);
+      } else if (Array.isArray(v)) {
+        word(TAG_ARRAY);
+        word(v.length);
+        for (let i = 0; i < v.length; i++) walk(v[i]);
+      } else if (v instanceof Map) {
+        const outerA = la, outerB = lb;
+        let sumA = 0, sumB = 0;
+        for (const [key, value] of v) {
+          la = SEED_A; lb = SEED_B;
+          walk(key); walk(value);
+          sumA = (sumA + fmix(la)) | 0; sumB = (sumB + fmix(lb)) | 0;
+        }
+        la = outerA; lb = outerB;
+        unordered(TAG_MAP, v.size, sumA, sumB);
+      } else if (v instanceof Set) {
+        const outerA = la, outerB = lb;
+        let sumA = 0, sumB = 0;
+        for (const member of v) {
+          la = SEED_A; lb = SEED_B;
+          walk(member);
+          sumA = (sumA + fmix(la)) | 0; sumB = (sumB + fmix(lb)) | 0;
+        }
+        la = outerA; lb = outerB;
+        unordered(TAG_SET, v.size, sumA, sumB);
+      } else {
+        const rec = v as Record<string, unknown>;
+        const outerA = la, outerB = lb;
+        let sumA = 0, sumB = 0, size = 0;
+        for (const key in rec) {
+          la = SEED_A; lb = SEED_B;
+          walkString(key); walk(rec[key]);
+          sumA = (sumA + fmix(la)) | 0; sumB = (sumB + fmix(lb)) | 0;
+          size++;
+        }
+        la = outerA; lb = outerB;
+        unordered(TAG_RECORD, size, sumA, sumB);
+      }
+      return;
+    default:
+      throw new TypeError(`a state may hold only plain data, not a ${typeof v}`);
+  }
+}
+
+/** Records, Maps and Sets: entries hashed from fresh lanes and summed, so order does not count. */
+function unordered(tag: number, size: number, sumA: number, sumB: number): void {
+  word(tag);
+  word(size);
+  word(sumA);
+  word(sumB);
+}
+
+/**
+ * Writes the fingerprint of `value` into `out[0]` (high word) and `out[1]`
+ * (low word). The out-parameter keeps the search's hot loop free of garbage.
+ */
+export function fingerprintInto(value: unknown, out: Uint32Array): void {
+  la = SEED_A;
+  lb = SEED_B;
+  walk(value);
+  out[0] = fmix(la ^ lb);
+  out[1] = fmix(lb + Math.imul(la, 0x27d4eb2f));
+}
+
+const scratch = new Uint32Array(2);
+
+/** The fingerprint as a 16-digit hex string, for tests and traces. */
+export function fingerprint(value: unknown): string {
+  fingerprintInto(value, scratch);
+  return scratch[0].toString(16).padStart(8, '0') + scratch[1].toString(16).padStart(8, '0');
+}
+
+/**
+ * The probability that at least one pair among `n` distinct states shares a
+ * 64-bit fingerprint (the birthday bound), i.e. that a state may have been
+ * skipped as already seen.
+ */
+export function collisionProbability(n: number): number {
+  return -Math.expm1((-n * (n - 1)) / 2 / 2 ** 64);
+}

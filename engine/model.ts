@@ -1,0 +1,45 @@
+/**
+ * The whole contract between a model and the checker, after Stateright's
+ * `Model` trait: the initial state, the actions enabled in a state, the
+ * successors of an action, and the properties. The engine knows nothing else
+ * about a model; in particular nothing about pages, files or storage.
+ */
+
+/** An invariant: a pure function of a state that names what is wrong, if anything. */
+export interface Property<S> {
+  readonly id: string;
+  readonly description: string;
+  /** `undefined` when the state keeps the invariant, else a one-line message. */
+  readonly check: (state: S) => string | undefined;
+}
+
+/**
+ * A `sometimes` goal: a situation the search must reach at least once, so that
+ * a bounded "holds" is seen not to be vacuous.
+ */
+export interface Goal<S> {
+  readonly id: string;
+  readonly description: string;
+  readonly reached: (state: S) => boolean;
+}
+
+export interface Model<S, A> {
+  readonly initial: S;
+  actions(state: S): readonly A[];
+  /** One successor, or several where the action is nondeterministic (a crash point). */
+  successors(state: S, action: A): readonly S[];
+  /** How an action reads in a trace: `write(f=0, b=1, v=2)`. */
+  label(action: A): string;
+  /** The action's kind, for coverage: `write`. */
+  kind(action: A): string;
+  readonly always: readonly Property<S>[];
+  readonly sometimes: readonly Goal<S>[];
+}
+
+/** One step of a trace: the action that led to `state` (none for the initial state). */
+export interface Step<S, A> {
+  readonly action?: A;
+  /** Which of the action's successors was taken, when it has several. */
+  readonly choice?: number;
+  readonly state: S;
+}

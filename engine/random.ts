@@ -1,0 +1,188 @@
+/**
+ * Random search: fast-check generates sequences of choices, each read as
+ * "take the (c mod n)-th enabled action, and its (c div n mod m)-th
+ * successor". Any sequence of naturals is a valid history, so the choices
+ * stay valid as fast-check shrinks them (fewer steps, smaller numbers, i.e.
+ * earlier actions). A last pass then drops whole steps by action label until
+ * none can go, so the trace is minimal in that sense too.
+ */
+import fc from 'fast-check';
+import type { Model, Step } from './model.js';
+import { Coverage } from './coverage.js';
+
+export interface RandomOptions {
+  /** Histories to try per property still unviolated. */
+  readonly runs: number;
+  /** Most actions per history. */
+  readonly steps: number;
+  /** fast-check seed; the same seed replays the same search. */
+  readonly seed?: number;
+  readonly properties?: readonly string[];
+  readonly timeLimitMs?: number;
+}
+
+export interface RandomViolation<S, A> {
+  readonly message: string;
+  readonly depth: number;
+  readonly trace: readonly Step<S, A>[];
+  /** The seed and fast-check path that replay this counterexample. */
+  readonly seed: number;
+  readonly path: string;
+  /** Length of the first failing history and how many shrinks fast-check made. */
+  readonly originalLength: number;
+  readonly shrinks: number;
+}
+
+export interface RandomResult<S, A> {
+  readonly runs: number;
+  readonly steps: number;
+  readonly seed: number;
+  readonly interrupted: boolean;
+  readonly elapsedMs: number;
+  readonly violations: ReadonlyMap<string, RandomViolation<S, A>>;
+  readonly goals: ReadonlyMap<string, { depth: number }>;
+  readonly coverage: Coverage;
+}
+
+/** Runs one history: returns its steps, up to and including the first violation of a watched property. */
+function run<S, A>(
+  model: Model<S, A>,
+  choices: readonly number[],
+  isViolated: (state: S) => boolean,
+  onState?: (state: S, depth: number) => void,
+): { trace: Step<S, A>[]; violated: boolean } {
+  let state = model.initial;
+  const trace: Step<S, A>[] = [{ state }];
+  onState?.(state, 0);
+  if (isViolated(state)) return { trace, violated: true };
+  for (const c of choices) {
+    const actions = model.actions(state);
+    if (actions.length === 0) break;
+    const action = actions[c % actions.length];
+    const successors = model.successors(state, action);
+    const choice = Math.floor(c / actions.length) % successors.length;
+    state = successors[choice];
+    trace.push(successors.length > 1 ? { action, choice, state } : { action, state });
+    onState?.(state, trace.length - 1);
+    if (isViolated(state)) return { trace, violated: true };
+  }
+  return { trace, violated: false };
+}
+
+/**
+ * Re-runs a trace by action label (and successor choice), which survives the
+ * removal of earlier steps as long as each action is still enabled.
+ */
+function rerun<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[], isViolated: (s: S) => boolean): Step<S, A>[] | undefined {
+  let state = model.initial;
+  const trace: Step<S, A>[] = [{ state }];
+  if (isViolated(state)) return trace;
+  for (const step of steps) {
+    const label = model.label(step.action!);
+    const action = model.actions(state).find((a) => model.label(a) === label);
+    if (action === undefined) return undefined;
+    const successors = model.successors(state, action);
+    const choice = step.choice ?? 0;
+    if (choice >= successors.length) return undefined;
+    state = successors[choice];
+    trace.push(successors.length > 1 ? { action, choice, state } : { action, state });
+    if (isViolated(state)) return trace;
+  }
+  return undefined;
+}
+
+/** Drops single steps while the violation still shows, until no step can go. */
+export function minimise<S, A>(model: Model<S, A>, trace: readonly Step<S, A>[], isViolated: (s: S) => boolean): Step<S, A>[] {
+  let best = trace.slice();
+  for (let i = 1; i < best.length; ) {
+    const candidate = rerun(model, [...best.slice(1, i), ...best.slice(i + 1)], isViolated);
+    if (candidate && candidate.length < best.length) best = candidate;
+    else i++;
+  }
+  return best;
+}
+
+export function random<S, A>(model: Model<S, A>, options: RandomOptions): RandomResult<S, A> {
+  const start = performance.now();
+  const baseSeed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
+  const remaining = model.always.filter((p) => !options.properties || options.properties.includes(p.id));
+  const violations = new Map<string, RandomViolation<S, A>>();
+  const goals = new Map<string, { depth: number }>();
+  const coverage = new Coverage();
+  let interrupted = false;
+  let runs = 0;
+
+  const onState = (state: S, depth: number): void => {
+    for (const g of model.sometimes) {
+      const seen = goals.get(g.id);
+      if ((seen === undefined || depth < seen.depth) && g.reached(state)) goals.set(g.id, { depth });
+    }
+  };
+  const choices = fc.array(fc.nat(), { maxLength: options.steps, size: 'max' });
+
+  // Each round searches for any property still unviolated; the first one to
+  // fail becomes the target, and shrinking keeps to it so that the trace
+  // stays a counterexample of that property.
+  for (let round = 0; remaining.length > 0; round++) {
+    const seed = (baseSeed + round * 0x9e3779b1) | 0;
+    let target: (typeof remaining)[number] | undefined;
+    const firstFailure = (state: S): boolean => {
+      if (target) return target.check(state) !== undefined;
+      target = remaining.find((p) => p.check(state) !== undefined);
+      return target !== undefined;
+    };
+    let originalLength = 0;
+    let roundRuns = 0;
+    const elapsed = performance.now() - start;
+    const timeLeft = (options.timeLimitMs ?? Infinity) - elapsed;
+    if (timeLeft <= 0) {
+      interrupted = true;
+      break;
+    }
+    const property = fc.property(choices, (cs) => {
+      const hadTarget = target !== undefined;
+      const outcome = run(model, cs, firstFailure, hadTarget ? undefined : onState);
+      if (!hadTarget) {
+        roundRuns++;
+        for (const step of outcome.trace) if (step.action !== undefined) coverage.fired(model.kind(step.action), 1);
+        if (outcome.violated) originalLength = outcome.trace.length - 1;
+      }
+      return !outcome.violated;
+    });
+    const details = fc.check(property, {
+      seed,
+      numRuns: options.runs,
+      ...(Number.isFinite(timeLeft) ? { interruptAfterTimeLimit: Math.max(1, Math.floor(timeLeft)) } : {}),
+    });
+    runs += roundRuns;
+    if (details.interrupted) interrupted = true;
+    if (!details.failed || details.counterexample === null || target === undefined) break;
+    const found = target;
+    const failing = (s: S): boolean => found.check(s) !== undefined;
+    const shrunk = run(model, details.counterexample[0], failing).trace;
+    const trace = minimise(model, shrunk, failing);
+    const last = trace[trace.length - 1].state;
+    violations.set(found.id, {
+      message: found.check(last)!,
+      depth: trace.length - 1,
+      trace,
+      seed,
+      path: details.counterexamplePath ?? '',
+      originalLength,
+      shrinks: details.numShrinks,
+    });
+    remaining.splice(remaining.indexOf(found), 1);
+    if (interrupted) break;
+  }
+
+  return {
+    runs,
+    steps: options.steps,
+    seed: baseSeed,
+    interrupted,
+    elapsedMs: performance.now() - start,
+    violations,
+    goals,
+    coverage,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Turns what a user typed (`--param F=3`, `--bug no-cow`) into a design's
+ * Config, or a one-line InputError naming what is wrong.
+ */
+import type { AnyDesign, Config } from './design.js';
+import { InputError } from './errors.js';
+
+export function defaultConfig(design: AnyDesign): Config {
+  return resolveConfig(design, {}, []);
+}
+
+export function resolveConfig(
+  design: AnyDesign,
+  params: Readonly<Record<string, string | number>>,
+  bugs: readonly string[],
+): Config {
+  const values: Record<string, number> = {};
+  for (const [name, spec] of Object.entries(design.params)) values[name] = spec.default;
+  for (const [name, raw] of Object.entries(params)) {
+    const spec = design.params[name];
+    if (spec === undefined) {
+      const known = Object.keys(design.params);
+      throw new InputError(
+        `design ${design.name} has no parameter '${name}' (${known.length ? `it has ${known.join(', ')}` : 'it has none'})`,
+      );
+    }
+    const text = String(raw).trim();
+    const value = Number(text);
+    if (text === '' || !Number.isInteger(value)) {
+      throw new InputError(`parameter ${name} of ${design.name} must be an integer, not '${raw}'`);
+    }
+    if (value < spec.min || value > spec.max) {
+      throw new InputError(`parameter ${name} of ${design.name} must be within ${spec.min}..${spec.max}, not ${value}`);
+    }
+    values[name] = value;
+  }
+  for (const bug of bugs) {
+    if (!Object.hasOwn(design.bugs, bug)) {
+      const known = Object.keys(design.bugs);
+      throw new InputError(
+        `design ${design.name} has no bug toggle '${bug}' (${known.length ? `it has ${known.join(', ')}` : 'it has none'})`,
+      );
+    }
+  }
+  return { params: values, bugs: new Set(bugs) };
+}
+
+/** `F=2 B=2` and `bugs: no-cow`, for headers and file metadata. */
+export function describeConfig(cfg: Config): string {
+  const params = Object.entries(cfg.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const bugs = [...cfg.bugs].join(', ');
+  return bugs ? `${params || '(no parameters)'}; bugs: ${bugs}` : params || '(no parameters)';
+}

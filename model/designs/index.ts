@@ -1,0 +1,14 @@
+/** The built-in designs, by CLI name. */
+import type { AnyDesign } from '../design.js';
+import { InputError } from '../errors.js';
+import benchReflinkCow from './bench-reflink-cow.js';
+
+export const designs: readonly AnyDesign[] = [benchReflinkCow];
+
+export function findDesign(name: string): AnyDesign {
+  const design = designs.find((d) => d.name === name);
+  if (design === undefined) {
+    throw new InputError(`unknown design '${name}' (known: ${designs.map((d) => d.name).join(', ')})`);
+  }
+  return design;
+}
