@@ -11,6 +11,7 @@ import {
   goalText,
   neverFired,
   paramsText,
+  plural,
   REGENERATE,
   searchText,
   shrinkOf,
@@ -36,7 +37,7 @@ export function proofText(proof: Proof): string {
   out.push('');
   out.push(d.summary);
   out.push(`Seed: ${d.seed}`);
-  if (proof.inputs) out.push(`Inputs: ${proof.inputs} (regenerate: ${REGENERATE})`);
+  if (proof.inputs) out.push(`Inputs: ${proof.inputs}`, `(regenerate with: ${REGENERATE})`);
   out.push('');
   out.push('Parameters:');
   const pw = Math.max(0, ...Object.keys(d.params).map((k) => k.length));
@@ -74,7 +75,7 @@ export function proofText(proof: Proof): string {
     if (r.goals.length === 0) out.push('  (the design names none)');
     out.push('');
     out.push('Coverage (per action kind: times fired, first depth):');
-    for (const [k, c] of Object.entries(r.coverage)) out.push(`  ${k}: ${c.count === 0 ? 'never fired' : `${c.count} times, first at depth ${c.firstDepth}`}`);
+    for (const [k, c] of Object.entries(r.coverage)) out.push(`  ${k}: ${c.count === 0 ? 'never fired' : `${plural(c.count, 'time')}, first at depth ${c.firstDepth}`}`);
     const never = neverFired(r);
     out.push(never.length ? `  Never fired within the bound: ${never.join(', ')}.` : '  Every action kind fired within the bound.');
     for (const p of r.properties) {
@@ -102,7 +103,7 @@ export function indexText(entries: readonly IndexEntry[], inputs?: string): stri
   out.push('One document per built-in design: each property checked on the');
   out.push('default configuration and with each bug toggle on; "holds" is');
   out.push('always stated with its bound.');
-  if (inputs) out.push(`Inputs: ${inputs} (regenerate: ${REGENERATE})`);
+  if (inputs) out.push(`Inputs: ${inputs}`, `(regenerate with: ${REGENERATE})`);
   for (const { proof, file } of entries) {
     out.push('');
     out.push(`${proof.design.name} (${file})`);
