@@ -86,6 +86,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
   const openGoals = model.sometimes.slice();
   const coverage = new Coverage();
   let transitions = 0;
+  let expanded = 0;
   let deepest = 0;
   let stoppedBy: StopReason | undefined;
 
@@ -151,7 +152,8 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
           }
         }
       }
-      if ((i & 255) === 255) {
+      // Counted across levels, so a deep and narrow search still sees the clock.
+      if ((++expanded & 255) === 0) {
         const now = performance.now();
         if (now - start >= timeLimitMs) {
           stoppedBy = 'time';
