@@ -96,10 +96,10 @@ export async function explorerHtml(trace: ItfTrace, hints?: PictureHints, id = '
   const out: string[] = [];
   out.push(`<div class="pc-explorer" id="${escapeHtml(id)}" tabindex="0" data-violation="${last}" data-current="0">`);
   out.push('<div class="pc-bar" hidden>');
-  out.push('<button type="button" data-go="first" title="Home or 0">&#x23EE; initial</button>');
+  out.push('<button type="button" data-go="first" title="Home or 0">&laquo; initial</button>');
   out.push('<button type="button" data-go="prev" title="left, p or k">&#x25C0; previous</button>');
   out.push('<button type="button" data-go="next" title="right, n or j">next &#x25B6;</button>');
-  out.push('<button type="button" data-go="violation" title="End or v">violation &#x23ED;</button>');
+  out.push('<button type="button" data-go="violation" title="End or v">violation &raquo;</button>');
   out.push('<span class="pc-pos"></span>');
   out.push('<span class="pc-help">keys: &larr;/&rarr; (p/n), Home, End (v: the violation)</span>');
   out.push('</div>');
