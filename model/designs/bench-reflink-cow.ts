@@ -108,6 +108,12 @@ export default defineDesign<State, BenchAction>({
     },
   },
 
+  picture: {
+    groups: { block: ['ref', 'data'] },
+    refs: [{ at: 'ext[*][*]', to: 'block', none: [HOLE] }],
+    names: { ext: 'file' },
+  },
+
   always: [accounting, freeZeroed],
   sometimes: [
     {
