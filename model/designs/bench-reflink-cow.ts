@@ -51,6 +51,9 @@ export default defineDesign<State, BenchAction>({
     'leak-on-punch': 'punch unmaps the block but does not drop its reference',
     'no-zero-on-free': 'a block whose last reference goes keeps its data',
   },
+  // The spec's configurations are finite, and exhausted well within depth 12;
+  // the bound is there for leak-on-punch, whose counts grow without end.
+  bounds: { depth: 12 },
   init: ({ params: { F, B, P } }) => ({
     ext: Array.from({ length: F }, () => new Array<number>(B).fill(HOLE)),
     ref: new Array<number>(P).fill(0),
