@@ -57,6 +57,24 @@ function word(k: number): void {
 
 const floatView = new DataView(new ArrayBuffer(8));
 
+// A record key's lanes after hashing it from the seeds: keys repeat in every
+// state, so each is hashed once (up to a bound, for records used as maps).
+const keyLanes = new Map<string, { a: number; b: number }>();
+const MAX_CACHED_KEYS = 4096;
+
+function seedWithKey(key: string): void {
+  let lanes = keyLanes.get(key);
+  if (lanes === undefined) {
+    la = SEED_A;
+    lb = SEED_B;
+    walkString(key);
+    lanes = { a: la, b: lb };
+    if (keyLanes.size < MAX_CACHED_KEYS) keyLanes.set(key, lanes);
+  }
+  la = lanes.a;
+  lb = lanes.b;
+}
+
 function walkString(s: string): void {
   word(TAG_STRING);
   word(s.length);
@@ -127,8 +145,8 @@ function walk(v: unknown): void {
         const outerA = la, outerB = lb;
         let sumA = 0, sumB = 0, size = 0;
         for (const key in rec) {
-          la = SEED_A; lb = SEED_B;
-          walkString(key); walk(rec[key]);
+          seedWithKey(key);
+          walk(rec[key]);
           sumA = (sumA + fmix(la)) | 0; sumB = (sumB + fmix(lb)) | 0;
           size++;
         }
