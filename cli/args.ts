@@ -17,8 +17,11 @@ export function parse(args: readonly string[], options: Options, usage: string):
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true }) as Parsed;
   } catch (e) {
     // parseArgs' messages are long and mention its own option names; keep the gist.
-    const message = e instanceof Error ? e.message.split('\n')[0].replace(/\. To specify a positional.*$/, '') : String(e);
-    throw new InputError(`${message.replace(/^Unknown option/, 'unknown option')} (usage: ${usage})`);
+    const first = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(first);
+    if (ambiguous) throw new InputError(`${ambiguous[1]} needs a value; one that starts with '-' is written ${ambiguous[1]}=-1`);
+    const message = first.replace(/\. To specify a positional.*$/, '').replace(/^Unknown option/, 'unknown option');
+    throw new InputError(`${message} (usage: ${usage})`);
   }
 }
 
