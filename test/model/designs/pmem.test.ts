@@ -5,9 +5,9 @@
  * counterexample in pmem-nofsync-naive; the extent tree splits as described.
  */
 import { describe, expect, it } from 'vitest';
-import { check, type CheckResult } from '../../checker/check.js';
-import { findDesign } from '../../model/designs/index.js';
-import { emptyTree, insertRecord, lookup } from '../../model/pmem.js';
+import { check, type CheckResult } from '../../../checker/check.js';
+import { findDesign } from '../../../model/designs/index.js';
+import { emptyTree, insertRecord, lookup } from '../../../model/pmem.js';
 
 const verdict = (r: CheckResult, id: string) => r.properties.find((p) => p.id === id)!;
 const exhaustive = (name: string, bugs: string[] = [], depth = 8, params = {}) =>
