@@ -33,7 +33,7 @@ export default defineDesign<PmemState, PmemAction>({
     'read-fault-promise': 'a read fault on a MAP_SYNC mapping is taken as a promise, though it forced nothing',
     'unordered-zeroing': 'the log record naming a new block is not ordered after the block\'s zeroing',
   },
-  bounds: { depth: 8 },
+  bounds: { depth: 14 },
   init: (cfg) => initState(cfg),
   actions: worldActions,
   next: {

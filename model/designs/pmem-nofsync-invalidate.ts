@@ -29,7 +29,7 @@ export default defineDesign<PmemState, PmemAction>({
     'skip-invalidate': 'a split that moves a mapped block\'s record leaves its mapping (and promise) in place',
     'unordered-zeroing': 'a new block is named by metadata that is not ordered after its zeroing',
   },
-  bounds: { depth: 8 },
+  bounds: { depth: 14 },
   init: (cfg) => initState(cfg),
   actions: worldActions,
   next: {

@@ -30,7 +30,7 @@ export default defineDesign<PmemState, PmemAction>({
     'promise-before-sync': 'the fault sets the "no fsync" flag and returns without syncing the metadata it dirtied',
     'unordered-zeroing': 'a new block is named by metadata that is not ordered after its zeroing',
   },
-  bounds: { depth: 8 },
+  bounds: { depth: 14 },
   init: (cfg) => initState(cfg),
   actions: worldActions,
   next: {

@@ -29,7 +29,7 @@ export default defineDesign<PmemState, PmemAction>({
   bugs: {
     'lazy-chunk-table': 'the chunk is handed out (and promised) before its table is durable: the table writes are still in cache lines',
   },
-  bounds: { depth: 8 },
+  bounds: { depth: 14 },
   init: (cfg) => {
     const table = chunkTable(cfg.params.L, cfg.params.C);
     const s = initState(cfg, table);
