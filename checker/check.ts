@@ -9,6 +9,7 @@
 import type { Progress } from '../engine/exhaustive.js';
 import { exhaustive } from '../engine/exhaustive.js';
 import { Coverage } from '../engine/coverage.js';
+import type { CrashSummary } from '../engine/crash.js';
 import type { Step } from '../engine/model.js';
 import { random } from '../engine/random.js';
 import { resolveConfig } from '../model/config.js';
@@ -34,6 +35,8 @@ export interface CheckOptions {
   readonly runs?: number;
   readonly steps?: number;
   readonly seed?: number;
+  /** Consider at most this many unflushed pieces at a crash point; a search the cap cut short proves nothing. */
+  readonly crashCap?: number;
   readonly onProgress?: (progress: Progress) => void;
 }
 
@@ -75,6 +78,8 @@ export interface ExhaustiveSummary extends Bound {
   readonly exhausted: boolean;
   readonly stoppedBy: string;
   readonly seconds: number;
+  /** The crash points the search expanded: how many, their successors (total and most at one), and how many the cap cut. */
+  readonly crash: CrashSummary | null;
   readonly statesPerSecond: number;
   readonly bytesPerState: number;
   readonly collisionProbability: number;
@@ -86,6 +91,7 @@ export interface RandomSummary {
   readonly seed: number;
   readonly interrupted: boolean;
   readonly seconds: number;
+  readonly crash: CrashSummary | null;
 }
 
 export interface CheckResult {
@@ -127,7 +133,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   const coverage = new Coverage();
   let ex: ReturnType<typeof exhaustive<S, A>> | undefined;
   if (mode !== 'random') {
-    ex = exhaustive(instantiate(design, cfg, 'copy'), {
+    ex = exhaustive(instantiate(design, cfg, 'copy', { crashCap: options.crashCap }), {
       maxDepth: depth,
       maxStates,
       timeLimitMs,
@@ -139,7 +145,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   let rnd: ReturnType<typeof random<S, A>> | undefined;
   const unviolated = ids.filter((id) => !ex?.violations.has(id));
   if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0)) {
-    rnd = random(instantiate(design, cfg, 'immer'), { runs, steps, seed, properties: unviolated, timeLimitMs });
+    rnd = random(instantiate(design, cfg, 'immer', { crashCap: options.crashCap }), { runs, steps, seed, properties: unviolated, timeLimitMs });
     coverage.merge(rnd.coverage);
   }
 
@@ -156,7 +162,13 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
     const found = exV ? { ...exV, mode: 'exhaustive' as const } : rV ? { ...rV, mode: 'random' as const } : undefined;
     if (found) {
       const trace = found.trace as readonly Step<S, A>[];
-      const reproduce = reproduceCommand(design.name, cfg, p.id, found.mode, { depth, seed: rV && !exV ? rV.seed : undefined, runs, steps });
+      const reproduce = reproduceCommand(design.name, cfg, p.id, found.mode, {
+        depth,
+        seed: rV && !exV ? rV.seed : undefined,
+        runs,
+        steps,
+        crashCap: options.crashCap,
+      });
       counterexamples[p.id] = toItf(trace, model.label, {
         source: 'pagecheck',
         description: `${design.name} violates ${p.id}: ${found.message}`,
@@ -179,6 +191,11 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
         traceLength: trace.length - 1,
         actions: trace.slice(1).map((s) => model.label(s.action!)),
       };
+    }
+    const capped = ex?.crash?.capped ?? 0;
+    if (ex?.complete && capped > 0) {
+      const reason = `the crash cap (${options.crashCap}) left out unflushed pieces at ${capped} crash point(s)`;
+      return { ...common, verdict: 'inconclusive', mode: 'exhaustive', bound, reason };
     }
     if (ex?.complete) return { ...common, verdict: 'holds', mode: 'exhaustive', bound };
     return { ...common, verdict: 'inconclusive', mode: ex ? 'exhaustive' : 'random', bound };
@@ -212,9 +229,19 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
           statesPerSecond: Math.round(ex.states / Math.max(ex.elapsedMs / 1000, 1e-6)),
           bytesPerState: round(ex.bytesPerState),
           collisionProbability: ex.collisionProbability,
+          crash: ex.crash ?? null,
         }
       : null,
-    random: rnd ? { runs: rnd.runs, steps: rnd.steps, seed: rnd.seed, interrupted: rnd.interrupted, seconds: round(rnd.elapsedMs / 1000) } : null,
+    random: rnd
+      ? {
+          runs: rnd.runs,
+          steps: rnd.steps,
+          seed: rnd.seed,
+          interrupted: rnd.interrupted,
+          seconds: round(rnd.elapsedMs / 1000),
+          crash: rnd.crash ?? null,
+        }
+      : null,
     properties,
     goals,
     coverage: coverage.report(Object.keys(design.next)),

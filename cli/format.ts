@@ -26,7 +26,9 @@ function verdictLine(r: CheckResult, p: PropertyResult): string[] {
     }
     case 'inconclusive':
       return [
-        r.exhaustive
+        p.reason
+          ? `inconclusive: nothing found, but ${p.reason}`
+          : r.exhaustive
           ? `inconclusive: nothing found, but the search did not complete its bound`
           : `inconclusive: nothing found in ${r.random!.runs} random runs (random search proves nothing)`,
       ];
@@ -39,6 +41,13 @@ export function formatResult(r: CheckResult): string {
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
   const lines = [`${r.design}${params ? `  (${params})` : ''}${r.bugs.length ? `  bugs: ${r.bugs.join(', ')}` : ''}`];
   if (r.exhaustive) lines.push(`  exhaustive: ${describeBound(r)}, ${r.exhaustive.seconds} s`);
+  const crash = r.exhaustive?.crash;
+  if (crash) {
+    lines.push(
+      `  crashes:    ${crash.points.toLocaleString('en-US')} crash points, ${crash.successors.toLocaleString('en-US')} successors (at most ${crash.maxSuccessors} at one, ${crash.maxPending} pieces pending)` +
+        (crash.cap !== null ? `, cap ${crash.cap}: ${crash.capped} cut` : ''),
+    );
+  }
   if (r.random) {
     lines.push(
       `  random:     ${r.random.runs} runs of up to ${r.random.steps} actions, seed ${r.random.seed}${r.random.interrupted ? ' (stopped by the time bound)' : ''}, ${r.random.seconds} s`,

@@ -9,6 +9,7 @@ import { collisionProbability, fingerprintInto } from './fingerprint.js';
 import type { Model, Step } from './model.js';
 import { ByteQueue, Codec } from './codec.js';
 import { Coverage } from './coverage.js';
+import type { CrashSummary } from './crash.js';
 import { VisitedStore } from './visited.js';
 
 export interface Bounds {
@@ -67,6 +68,8 @@ export interface ExhaustiveResult<S, A> {
   readonly violations: ReadonlyMap<string, Violation<S, A>>;
   readonly goals: ReadonlyMap<string, Found<S, A>>;
   readonly coverage: Coverage;
+  /** The crash points expanded by the search, when the model has any. */
+  readonly crash?: CrashSummary;
 }
 
 export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<S> = {}): ExhaustiveResult<S, A> {
@@ -177,6 +180,8 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
     depth++;
   }
 
+  // Taken before traces are rebuilt, which expands some crash points again.
+  const crash = model.crash?.stats.summary();
   const rebuild = (id: number): Step<S, A>[] => traceTo(model, store, id, fp);
   const violations = new Map<string, Violation<S, A>>();
   for (const [pid, v] of violated) violations.set(pid, { depth: v.depth, message: v.message, trace: rebuild(v.id) });
@@ -198,6 +203,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
     violations,
     goals,
     coverage,
+    ...(crash ? { crash } : {}),
   };
 }
 

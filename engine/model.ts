@@ -4,6 +4,7 @@
  * successors of an action, and the properties. The engine knows nothing else
  * about a model; in particular nothing about pages, files or storage.
  */
+import type { CrashStats } from './crash.js';
 
 /** An invariant: a pure function of a state that names what is wrong, if anything. */
 export interface Property<S> {
@@ -34,6 +35,17 @@ export interface Model<S, A> {
   kind(action: A): string;
   readonly always: readonly Property<S>[];
   readonly sometimes: readonly Goal<S>[];
+  /**
+   * Present when some actions are crash points (engine/crash.ts): which ones
+   * (shrinking moves them earlier), and what `successors` has expanded of
+   * them so far (the search reports it, and a capped one proves nothing).
+   */
+  readonly crash?: CrashPoints<A>;
+}
+
+export interface CrashPoints<A> {
+  isCrash(action: A): boolean;
+  readonly stats: CrashStats;
 }
 
 /** One step of a trace: the action that led to `state` (none for the initial state). */

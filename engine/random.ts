@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import type { Model, Step } from './model.js';
 import { Coverage } from './coverage.js';
+import type { CrashSummary } from './crash.js';
 
 export interface RandomOptions {
   /** Histories to try per property still unviolated. */
@@ -42,6 +43,8 @@ export interface RandomResult<S, A> {
   readonly violations: ReadonlyMap<string, RandomViolation<S, A>>;
   readonly goals: ReadonlyMap<string, { depth: number }>;
   readonly coverage: Coverage;
+  /** The crash points expanded, shrinking included, when the model has any. */
+  readonly crash?: CrashSummary;
 }
 
 /** Runs one history: returns its steps, up to and including the first violation of a watched property. */
@@ -91,13 +94,80 @@ function rerun<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[], isViolate
   return undefined;
 }
 
-/** Drops single steps while the violation still shows, until no step can go. */
+/** The state after `steps` re-run by label, or undefined when one is not enabled. */
+function stateAfter<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[]): S | undefined {
+  let state = model.initial;
+  for (const step of steps) {
+    const label = model.label(step.action!);
+    const action = model.actions(state).find((a) => model.label(a) === label);
+    if (action === undefined) return undefined;
+    const successors = model.successors(state, action);
+    const choice = step.choice ?? 0;
+    if (choice >= successors.length) return undefined;
+    state = successors[choice];
+  }
+  return state;
+}
+
+/**
+ * Re-runs `steps`; when `free` is the index of a crash, tries each of its
+ * outcomes there in turn: once the steps before a crash change, so do the
+ * pieces pending at it, and its recorded choice means another outcome.
+ */
+function attempt<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[], isViolated: (s: S) => boolean, free: number | undefined): Step<S, A>[] | undefined {
+  const plain = rerun(model, steps, isViolated);
+  if (plain || free === undefined) return plain;
+  const before = stateAfter(model, steps.slice(0, free));
+  if (before === undefined) return undefined;
+  const label = model.label(steps[free].action!);
+  const action = model.actions(before).find((a) => model.label(a) === label);
+  if (action === undefined) return undefined;
+  const n = model.successors(before, action).length;
+  for (let choice = 0; choice < n; choice++) {
+    if (choice === (steps[free].choice ?? 0)) continue;
+    const found = rerun(model, [...steps.slice(0, free), { ...steps[free], choice }, ...steps.slice(free + 1)], isViolated);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Drops single steps while the violation still shows, until no step can go;
+ * then moves each crash as early as it still shows (never past the crash
+ * before it, so that this ends), and drops again, until neither helps. A
+ * crash whose history changed gets the outcome that still shows it.
+ */
 export function minimise<S, A>(model: Model<S, A>, trace: readonly Step<S, A>[], isViolated: (s: S) => boolean): Step<S, A>[] {
+  const isCrash = (step: Step<S, A>): boolean => step.action !== undefined && model.crash?.isCrash(step.action) === true;
+  // Over `steps` (the trace without its initial state): the first crash at or after i.
+  const crashFrom = (steps: readonly Step<S, A>[], i: number): number | undefined => {
+    for (let j = i; j < steps.length; j++) if (isCrash(steps[j])) return j;
+    return undefined;
+  };
   let best = trace.slice();
-  for (let i = 1; i < best.length; ) {
-    const candidate = rerun(model, [...best.slice(1, i), ...best.slice(i + 1)], isViolated);
-    if (candidate && candidate.length < best.length) best = candidate;
-    else i++;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 1; i < best.length; ) {
+      const rest = [...best.slice(1, i), ...best.slice(i + 1)];
+      const candidate = attempt(model, rest, isViolated, crashFrom(rest, i - 1));
+      if (candidate && candidate.length < best.length) best = candidate;
+      else i++;
+    }
+    const steps = best.slice(1);
+    let previousCrash = -1;
+    move: for (let j = 0; j < steps.length; j++) {
+      if (!isCrash(steps[j])) continue;
+      for (let i = previousCrash + 1; i < j; i++) {
+        const moved = [...steps.slice(0, i), steps[j], ...steps.slice(i, j), ...steps.slice(j + 1)];
+        const candidate = attempt(model, moved, isViolated, i);
+        if (candidate && candidate.length <= best.length) {
+          best = candidate;
+          changed = true;
+          break move;
+        }
+      }
+      previousCrash = j;
+    }
   }
   return best;
 }
@@ -184,5 +254,6 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions): Random
     violations,
     goals,
     coverage,
+    ...(model.crash ? { crash: model.crash.stats.summary() } : {}),
   };
 }

@@ -5,10 +5,12 @@
  * while states stay immutable. A design knows nothing of search.
  */
 import type { Draft } from 'immer';
+import type { Piece } from '../engine/crash.js';
 import type { Goal, Property } from '../engine/model.js';
 import type { PictureHints } from './picture.js';
 
 export type { Goal, Property } from '../engine/model.js';
+export type { Piece } from '../engine/crash.js';
 
 /** Every action is a plain record with a `kind` and its arguments. */
 export interface Action {
@@ -51,8 +53,37 @@ export interface DefaultBounds {
  * recipe, or several for a nondeterministic action: one per successor.
  */
 export type Transitions<S, A extends Action> = {
-  readonly [K in A['kind']]: (action: Extract<A, { kind: K }>, state: S, cfg: Config) => Recipe<S> | readonly Recipe<S>[];
+  readonly [K in A['kind']]: (action: Extract<A, { kind: K }>, state: S, cfg: Config) => Recipe<S> | readonly Recipe<S>[] | CrashStep<S>;
 };
+
+/**
+ * What a crash action says about a state: the pieces written but not yet
+ * durable (engine/crash.ts), how to put a set of survivors on the media and
+ * throw volatile state away (`persist`), and what mount does (`recover`: log
+ * replay, rebuilding in-core state). The checker makes one successor per
+ * persistent outcome, each `persist` then `recover` in the same step, so
+ * properties see the state after recovery and histories go on from it.
+ */
+export interface CrashStep<S> {
+  readonly pending: readonly Piece[];
+  readonly persist: (draft: Draft<S>, survivors: ReadonlySet<string>) => void;
+  readonly recover?: (draft: Draft<S>) => void;
+}
+
+const crashHandlers = new WeakSet<object>();
+
+/** Marks a handler as a crash point: `next: { crash: crashPoint((action, state, cfg) => ({ pending, persist, recover })) }`. */
+export function crashPoint<S, A extends Action>(
+  describe: (action: A, state: S, cfg: Config) => CrashStep<S>,
+): (action: A, state: S, cfg: Config) => CrashStep<S> {
+  const handler = (action: A, state: S, cfg: Config): CrashStep<S> => describe(action, state, cfg);
+  crashHandlers.add(handler);
+  return handler;
+}
+
+export function isCrashHandler(handler: unknown): boolean {
+  return typeof handler === 'function' && crashHandlers.has(handler);
+}
 
 export interface Design<S, A extends Action> {
   readonly name: string;

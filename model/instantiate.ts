@@ -9,14 +9,25 @@
  */
 import { enableMapSet, produce } from 'immer';
 import type { Model } from '../engine/model.js';
-import type { Action, Config, Design, Recipe } from './design.js';
-import { labelOf } from './design.js';
+import { CrashStats, crashOutcomes } from '../engine/crash.js';
+import type { Action, Config, CrashStep, Design, Recipe } from './design.js';
+import { isCrashHandler, labelOf } from './design.js';
 
 enableMapSet();
 
 export type Apply = 'immer' | 'copy';
 
-export function instantiate<S, A extends Action>(design: Design<S, A>, cfg: Config, apply: Apply = 'immer'): Model<S, A> {
+export interface InstantiateOptions {
+  /** Consider at most this many unflushed pieces at a crash point (engine/crash.ts); the rest are lost. */
+  readonly crashCap?: number;
+}
+
+export function instantiate<S, A extends Action>(
+  design: Design<S, A>,
+  cfg: Config,
+  apply: Apply = 'immer',
+  options: InstantiateOptions = {},
+): Model<S, A> {
   const initial = apply === 'immer' ? produce(design.init(cfg), () => {}) : design.init(cfg);
   const applyRecipe =
     apply === 'immer'
@@ -26,19 +37,32 @@ export function instantiate<S, A extends Action>(design: Design<S, A>, cfg: Conf
           recipe(copy as Parameters<Recipe<S>>[0]);
           return copy;
         };
+  const handlerOf = (action: A) =>
+    design.next[action.kind as A['kind']] as (a: A, s: S, c: Config) => Recipe<S> | readonly Recipe<S>[] | CrashStep<S>;
+  const crashKinds = new Set(Object.keys(design.next).filter((k) => isCrashHandler(design.next[k as A['kind']])));
+  const stats = new CrashStats(options.crashCap);
   return {
     initial,
     actions: (state) => design.actions(state, cfg),
     successors: (state, action) => {
-      const handler = design.next[action.kind as A['kind']] as (a: A, s: S, c: Config) => Recipe<S> | readonly Recipe<S>[];
-      const next = handler(action, state, cfg);
+      const next = handlerOf(action)(action, state, cfg);
       if (typeof next === 'function') return [applyRecipe(state, next)];
-      return (next as readonly Recipe<S>[]).map((recipe) => applyRecipe(state, recipe));
+      if (Array.isArray(next)) return (next as readonly Recipe<S>[]).map((recipe) => applyRecipe(state, recipe));
+      const step = next as CrashStep<S>;
+      const outcomes = crashOutcomes(step.pending, options.crashCap);
+      stats.record(outcomes);
+      return outcomes.survivors.map((survivors) =>
+        applyRecipe(state, (draft) => {
+          step.persist(draft, survivors);
+          step.recover?.(draft);
+        }),
+      );
     },
     label: (action) => labelOf(design as Design<unknown, A>, action),
     kind: (action) => action.kind,
     always: design.always,
     sometimes: design.sometimes,
+    ...(crashKinds.size > 0 ? { crash: { isCrash: (action: A) => crashKinds.has(action.kind), stats } } : {}),
   };
 }
 

@@ -12,7 +12,7 @@ import { version } from '../version.js';
 
 const usage =
   'pagecheck check DESIGN... | --all [--property ID] [--mode exhaustive|random|both] [--depth N] [--max-states N] ' +
-  '[--time S] [--runs N] [--steps N] [--seed N] [--param k=v] [--bug NAME] [--json] [--save DIR]';
+  '[--time S] [--runs N] [--steps N] [--seed N] [--crash-cap N] [--param k=v] [--bug NAME] [--json] [--save DIR]';
 
 const options = {
   all: { type: 'boolean' },
@@ -24,6 +24,7 @@ const options = {
   runs: { type: 'string' },
   steps: { type: 'string' },
   seed: { type: 'string' },
+  'crash-cap': { type: 'string' },
   param: { type: 'string', multiple: true },
   bug: { type: 'string', multiple: true },
   json: { type: 'boolean' },
@@ -71,6 +72,7 @@ export const checkCommand: Command = {
       runs: integer('--runs', v.runs as string | undefined, 1),
       steps: integer('--steps', v.steps as string | undefined, 1),
       seed: integer('--seed', v.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1),
+      crashCap: integer('--crash-cap', v['crash-cap'] as string | undefined, 0, 20),
     };
     const saveDir = v.save as string | undefined;
     if (saveDir !== undefined) {

@@ -1,0 +1,62 @@
+/**
+ * pmem-nofsync-invalidate: Nick Piggin's promise with his answer to Dave:
+ * when a metadata operation moves the record of a mapped block, the file
+ * system invalidates that mapping; the next access re-faults, and the
+ * re-fault pays the sync before the promise is made again. The metadata is
+ * still updated in place, one block write at a time.
+ *
+ * Seed 003 (Nick Piggin, lkml 2016-09-12 21:53): "You don't, because the
+ * filesystem can invalidate existing mappings and do the right thing when
+ * they are faulted in again. That's the big^Wmedium hammer approach". In
+ * mainline this is layout breaking (dax_layout_busy_page_range, then
+ * dax_delete_mapping_range; KERNEL.md 1.2).
+ *
+ * Choice left open by the mail: invalidation withdraws the promise for the
+ * block (it has no mapping any more), but not what the promise already made
+ * durable: the properties hold the design to Nick's own "a crash must return
+ * with above data (or newer)".
+ */
+import { crashPoint, defineDesign } from '../design.js';
+import { crashGoals, crashProperties } from '../../properties/pmem-crash.js';
+import { beginFault, crash, endFault, initState, NONE, params, step, syncAll, syncMetadata, worldActions, worldNext, type PmemAction, type PmemState } from '../pmem.js';
+
+export default defineDesign<PmemState, PmemAction>({
+  name: 'pmem-nofsync-invalidate',
+  summary: 'per-block "no fsync needed" promise; mappings whose metadata moves are invalidated and re-fault with a sync',
+  seed: 'Nick Piggin, "Re: DAX mapping detection", lkml 2016-09-12 21:53 (seeds/003): "the filesystem can invalidate existing mappings and do the right thing when they are faulted in again"',
+  params,
+  bugs: {
+    'skip-invalidate': 'a split that moves a mapped block\'s record leaves its mapping (and promise) in place',
+    'unordered-zeroing': 'a new block is named by metadata that is not ordered after its zeroing',
+  },
+  bounds: { depth: 14 },
+  init: (cfg) => initState(cfg),
+  actions: worldActions,
+  next: {
+    ...worldNext,
+    fault: ({ off, write }, _s, cfg) =>
+      step((d) => {
+        const moved = beginFault(d, off, write, cfg, 'in-place');
+        if (cfg.bugs.has('skip-invalidate')) return;
+        for (const o of moved) {
+          if (o === off || d.pte[o] === 'none') continue;
+          d.pte[o] = 'none';
+          d.ghost.promised[o] = NONE;
+        }
+      }),
+    'fault-done': (_a, s) =>
+      step((d) => {
+        const promise = s.vma === 'sync';
+        // A re-fault pays the same sync as a first fault. (A toggle skipping
+        // it cannot matter here: faults are one at a time, so the split that
+        // invalidated the block was synced by its own fault-done first.)
+        if (promise) syncMetadata(d);
+        endFault(d, promise);
+      }),
+    fsync: (_a, _s, cfg) => step((d) => syncAll(d, cfg, false)),
+    msync: (_a, _s, cfg) => step((d) => syncAll(d, cfg, false)),
+    crash: crashPoint((_a, s) => crash(s)),
+  },
+  always: crashProperties,
+  sometimes: crashGoals,
+});

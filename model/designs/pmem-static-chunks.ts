@@ -1,0 +1,61 @@
+/**
+ * pmem-static-chunks: Christoph Hellwig's alternative, as Dave Chinner
+ * relays it in seed 003: "do what Christoph suggested and just use a
+ * wrapper around something like device mapper to hand out chunks of
+ * unchanging, static pmem to applications". The file is a chunk whose
+ * table (its block map) is written and made durable when the chunk is
+ * handed out, before any fault; faults allocate nothing and move nothing.
+ *
+ * The promise is the chunk's: every block of it, once mapped, needs no
+ * fsync for its metadata; user data still needs flush and fence (a chunk is
+ * pmem, not a cache). The chunk is handed out zeroed.
+ */
+import { crashPoint, defineDesign } from '../design.js';
+import { crashGoals, crashProperties } from '../../properties/pmem-crash.js';
+import { beginFault, crash, emptyTree, endFault, initState, insertRecord, issue, params, step, syncAll, worldActions, worldNext, type PmemAction, type PmemState, type Tree } from '../pmem.js';
+
+/** The chunk's table: block `off` of the file is block `off` of the chunk. */
+function chunkTable(L: number, C: number): Tree {
+  const t = emptyTree(L);
+  for (let off = 0; off < L; off++) insertRecord(t, off, off, C);
+  return t;
+}
+
+export default defineDesign<PmemState, PmemAction>({
+  name: 'pmem-static-chunks',
+  summary: 'static, preallocated pmem chunks from a dm-like layer: faults never change metadata',
+  seed: 'Dave Chinner, lkml 2016-09-13, quoted in seeds/003: "do what Christoph suggested and just use a wrapper around something like device mapper to hand out chunks of unchanging, static pmem to applications"',
+  params,
+  bugs: {
+    'lazy-chunk-table': 'the chunk is handed out (and promised) before its table is durable: the table writes are still in cache lines',
+  },
+  bounds: { depth: 14 },
+  init: (cfg) => {
+    const table = chunkTable(cfg.params.L, cfg.params.C);
+    const s = initState(cfg, table);
+    if (!cfg.bugs.has('lazy-chunk-table')) return s;
+    // The table only in cache lines: the media still has the empty tree.
+    const empty = emptyTree(cfg.params.L);
+    s.disk.tree = empty;
+    issue(s as never, 'root', { t: 'root', root: table.root });
+    table.root.leaves.forEach((m) => issue(s as never, `leaf${m}`, { t: 'leaf', m, recs: table.leaf[m] }));
+    return s;
+  },
+  actions: worldActions,
+  next: {
+    ...worldNext,
+    fault: ({ off, write }, _s, cfg) =>
+      step((d) => {
+        beginFault(d, off, write, cfg, 'static');
+      }),
+    'fault-done': (_a, s) =>
+      step((d) => {
+        endFault(d, s.vma === 'sync');
+      }),
+    fsync: (_a, _s, cfg) => step((d) => syncAll(d, cfg, false)),
+    msync: (_a, _s, cfg) => step((d) => syncAll(d, cfg, false)),
+    crash: crashPoint((_a, s) => crash(s)),
+  },
+  always: crashProperties,
+  sometimes: crashGoals,
+});

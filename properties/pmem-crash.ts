@@ -1,0 +1,86 @@
+/**
+ * The crash invariants of seed 003 (Dave Chinner and Nick Piggin,
+ * "Re: DAX mapping detection", lkml 2016-09-12/13) and of MAP_SYNC
+ * (KERNEL.md 2.3, INV-I and INV-J). Each is judged in the state a crash and
+ * recovery lead to, against what stood at the crash.
+ */
+import type { Goal, Property } from '../engine/model.js';
+import { lookup, NONE, readBack, STALE, type PmemState } from '../model/pmem.js';
+
+/**
+ * Nick: "At this point, a crash must return with above data (or newer)";
+ * INV-I: data stored and flushed is durable at the offset the fault promised.
+ */
+export const crashDurability: Property<PmemState> = {
+  id: 'crash-durability',
+  description: 'after a crash, each block promised durable reads back the data stored and flushed before it (or newer), at the promised offset',
+  check: (s) => {
+    const c = s.atCrash;
+    if (c === null) return undefined;
+    for (let off = 0; off < c.promised.length; off++) {
+      if (c.promised[off] === NONE) continue;
+      const got = readBack(s, off);
+      if (got < c.flushed[off]) {
+        return `offset ${off} was promised durable with value ${c.flushed[off]} flushed, but reads back ${got === STALE ? 'stale data' : got} after the crash`;
+      }
+    }
+    return undefined;
+  },
+};
+
+/**
+ * Dave: a split "moves the metadata that points to the mapped block ... the
+ * immutable data block updates are now not ordered correctly w.r.t. other
+ * updates"; INV-J: no crash state lacks the mapping of a block already
+ * promised, and (the classic ordering rule) none names a block whose
+ * initialisation is not durable.
+ */
+export const crashOrdering: Property<PmemState> = {
+  id: 'crash-ordering',
+  description: 'no crash state maps an offset to a block whose zeroing is not durable, or lacks the mapping of a block promised durable',
+  check: (s) => {
+    const c = s.atCrash;
+    if (c === null) return undefined;
+    for (let off = 0; off < c.promised.length; off++) {
+      const pfn = lookup(s.tree, off);
+      if (pfn !== NONE && s.disk.data[pfn] === STALE) return `after the crash offset ${off} maps block ${pfn}, which still holds stale data`;
+      if (c.promised[off] !== NONE && pfn === NONE) return `offset ${off} was promised durable in block ${c.promised[off]}, but after the crash the tree has no record of it`;
+    }
+    return undefined;
+  },
+};
+
+/** The ghost's account: whatever fsync/msync or the promise made durable is still there after recovery. */
+export const noLostWrites: Property<PmemState> = {
+  id: 'no-lost-writes',
+  description: 'every write made durable by fsync or msync, or promised durable, is there after recovery',
+  check: (s) => {
+    if (s.atCrash === null) return undefined;
+    for (let off = 0; off < s.ghost.owed.length; off++) {
+      const owed = s.ghost.owed[off];
+      const got = readBack(s, off);
+      if (owed > 0 && got < owed) return `value ${owed} at offset ${off} was made durable, but after recovery it reads ${got === STALE ? 'stale data' : got}`;
+    }
+    return undefined;
+  },
+};
+
+export const crashProperties = [crashDurability, crashOrdering, noLostWrites];
+
+export const crashGoals: Goal<PmemState>[] = [
+  {
+    id: 'crash-after-split',
+    description: 'a crash right after a fault split the extent tree',
+    reached: (s) => s.atCrash?.afterSplit === true,
+  },
+  {
+    id: 'crash-between-store-and-flush',
+    description: 'a crash while a store sat in a cache line not yet flushed',
+    reached: (s) => s.atCrash?.unflushedStore === true,
+  },
+  {
+    id: 'promise-then-split-moves-record',
+    description: 'a block promised durable, then a split moving its record',
+    reached: (s) => s.events.movedPromised,
+  },
+];
