@@ -3,8 +3,9 @@ import type { AnyDesign } from '../design.js';
 import { InputError } from '../errors.js';
 import benchReflinkCow from './bench-reflink-cow.js';
 import netfsMainline from './netfs-mainline.js';
+import netfsRegions from './netfs-regions.js';
 
-export const designs: readonly AnyDesign[] = [benchReflinkCow, netfsMainline];
+export const designs: readonly AnyDesign[] = [benchReflinkCow, netfsMainline, netfsRegions];
 
 export function findDesign(name: string): AnyDesign {
   const design = designs.find((d) => d.name === name);
