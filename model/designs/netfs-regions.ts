@@ -365,15 +365,20 @@ export default defineDesign<NetfsState, RegionsAction>({
 
     read: ({ f }, _s, cfg) => (d) => {
       const g = geometry(cfg.params);
-      const hadCopy = d.cache[f] !== null;
-      fillFromStorage(d, f, g.B, false);
-      if (g.cache && !hadCopy) {
-        // (3) a semi-dirty region: the download is written to the cache by the VM's writeback.
-        d.regions.push(newRegion(f * g.B, (f + 1) * g.B, 'dirty', 'semi', d.group, boxOf(f * g.B, (f + 1) * g.B, g)));
-        finish(d, g, cfg, new Set([f]));
-        return;
+      // SERVICES (4): a read of a larger block reads the whole block and splices the extra pages into the holes.
+      const [b0, b1] = boxOf(f * g.B, (f + 1) * g.B, g);
+      const dirtied = new Set<number>();
+      for (let h = b0 / g.B; h * g.B < b1; h++) {
+        if (d.folio[h] || (!d.cache[h] && !d.connected)) continue;
+        const hadCopy = d.cache[h] !== null;
+        fillFromStorage(d, h, g.B, false);
+        if (g.cache && !hadCopy) {
+          // (3) a semi-dirty region: the download is written to the cache by the VM's writeback.
+          d.regions.push(newRegion(h * g.B, (h + 1) * g.B, 'dirty', 'semi', d.group, boxOf(h * g.B, (h + 1) * g.B, g)));
+          dirtied.add(h);
+        }
       }
-      finish(d, g, cfg);
+      finish(d, g, cfg, dirtied);
     },
 
     reclaim: ({ f }) => (d) => {
