@@ -167,7 +167,7 @@ export default defineDesign<MainlineState, MainlineAction>({
     'upload-cache-only': 'writeback ignores NETFS_FOLIO_COPY_TO_CACHE and uploads the folio to the server',
     'no-flush-content': 'a write that leaves a gap in a streaming folio replaces the span instead of flushing (no NETFS_FLUSH_CONTENT)',
   },
-  bounds: { depth: 12 },
+  bounds: { depth: 10 },
   notApplicable: {
     'bounding-box': 'not implemented in mainline: no crypto or compression blocks in netfs (write_issue.c: "TODO: Prepare content encryption")',
     'split-point': 'mainline never splits a write in progress: writeback works per folio and a write holds no region',
