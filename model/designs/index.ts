@@ -2,12 +2,22 @@
 import type { AnyDesign } from '../design.js';
 import { InputError } from '../errors.js';
 import benchReflinkCow from './bench-reflink-cow.js';
+import netfsMainline from './netfs-mainline.js';
+import netfsRegions from './netfs-regions.js';
 import pmemMapSync from './pmem-map-sync.js';
 import pmemNofsyncInvalidate from './pmem-nofsync-invalidate.js';
 import pmemNofsyncNaive from './pmem-nofsync-naive.js';
 import pmemStaticChunks from './pmem-static-chunks.js';
 
-export const designs: readonly AnyDesign[] = [benchReflinkCow, pmemNofsyncNaive, pmemNofsyncInvalidate, pmemMapSync, pmemStaticChunks];
+export const designs: readonly AnyDesign[] = [
+  benchReflinkCow,
+  pmemNofsyncNaive,
+  pmemNofsyncInvalidate,
+  pmemMapSync,
+  pmemStaticChunks,
+  netfsRegions,
+  netfsMainline,
+];
 
 export function findDesign(name: string): AnyDesign {
   const design = designs.find((d) => d.name === name);

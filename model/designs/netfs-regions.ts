@@ -1,0 +1,559 @@
+/**
+ * netfs-regions: David Howells' RFC, "[RFC PATCH 00/12] netfs: Experimental
+ * write helpers, fscrypt and compression" (seed 004, branch
+ * netfs-regions-experimental): dirty-region records beside the page flags.
+ *
+ * Rules, by the RFC's numbered points:
+ * - (6) a write is pending until its range is free of active writes, then
+ *   active: the record is a region lock (with crypto or compression on, the
+ *   lock covers the bounding box, "they aren't even allowed to touch the same
+ *   page").
+ * - (8) an active write does not proceed over a flushing region; it joins
+ *   the dirty list and its region grows as it copies; the flusher may split
+ *   it "at a page boundary that's at or less than the dirtied point".
+ * - (2)/(10) contiguous compatible regions merge, a local modification
+ *   supersedes a download, a DSYNC write supersedes ordinary data (4).
+ * - (4) DSYNC: never merged, flushed at once, the writer waits for it.
+ * - (5) every region has a flush group; groups are flushed in order.
+ * - (7)/(9) the bounding box is rounded to the page, crypto, compression and
+ *   cache blocks; its pages are pinned while the region lives; DIO may not
+ *   share a box with any other region.
+ * - (10) the dirty mark stays while another dirty region is on the page.
+ * - (11) ->writepage() only queues the page's regions and leaves it dirty.
+ * - (3) a read from the server makes a semi-dirty region: cache only.
+ * - SERVICES (2): content leaves the page cache encrypted, to the server
+ *   and the cache alike. (6): four remote-invalidation modes. (7):
+ *   disconnected, write-out goes to the cache only with a list of modified
+ *   ranges, synced back on reconnection.
+ *
+ * Choices the RFC leaves open: a write's region merges with an overlapping
+ * compatible region that starts before it, and supersedes (trims) any other
+ * overlapped dirty region; the modified list lives with the cache, so it
+ * survives a client crash; a remote invalidation waits until no write or
+ * flush is in flight (it takes the region locks); the flusher writes the
+ * bytes of a region to the server (the whole box when crypto or compression
+ * makes the block the unit) and whole box folios to the cache.
+ *
+ * Crash: modelled here as a nondeterministic action (one successor per
+ * subset of in-flight write-outs that reached storage) until the generic
+ * crash-point module (engine/crash.ts) is on main.
+ */
+import { defineDesign, type Config } from '../design.js';
+import { netfsGoals, netfsProperties } from '../../properties/netfs.js';
+import {
+  acknowledge,
+  beginWrite,
+  boxOf,
+  emptyFolio,
+  encode,
+  fillFromStorage,
+  geometry,
+  INVAL_MODES,
+  initialWorld,
+  landPayload,
+  newRegion,
+  overlaps,
+  size,
+  snapshot,
+  tidy,
+  decode,
+  writeRanges,
+  type Geometry,
+  type InvalMode,
+  type NetfsState,
+  type Region,
+  type WriteKind,
+  type Writer,
+} from '../netfs/world.js';
+
+export type RegionsAction =
+  | { readonly kind: 'write'; readonly start: number; readonly end: number; readonly how: WriteKind }
+  | { readonly kind: 'activate'; readonly w: number }
+  | { readonly kind: 'copy'; readonly w: number }
+  | { readonly kind: 'complete'; readonly w: number }
+  | { readonly kind: 'flush'; readonly r: number; readonly cut: number }
+  | { readonly kind: 'wbDone'; readonly r: number }
+  | { readonly kind: 'read'; readonly f: number }
+  | { readonly kind: 'reclaim'; readonly f: number }
+  | { readonly kind: 'writepage'; readonly f: number }
+  | { readonly kind: 'barrier' }
+  | { readonly kind: 'remote'; readonly mode: InvalMode }
+  | { readonly kind: 'disconnect' }
+  | { readonly kind: 'reconnect' }
+  | { readonly kind: 'crash' };
+
+function writerOf(s: NetfsState, value: number): Writer {
+  const w = s.writers.find((x) => x.value === value);
+  if (!w) throw new Error(`no writer ${value}`);
+  return w;
+}
+
+function activeRegion(s: NetfsState, value: number): Region | undefined {
+  return s.regions.find((r) => r.state === 'active' && r.writer === value);
+}
+
+function hasData(r: Region): boolean {
+  return r.end > r.start;
+}
+
+/** The range a write locks: its bytes, or its box when blocks bigger than a byte are the unit. */
+function lockRange(w: Writer, g: Geometry): number[] {
+  return g.C > 0 || g.Z > 0 ? boxOf(w.start, w.end, g) : [w.start, w.end];
+}
+
+/** (5): an earlier group still has unwritten (non cache-only) data. */
+function earlierGroupPending(s: NetfsState, group: number, except: Region | null): boolean {
+  return s.regions.some((r) => r !== except && r.type !== 'semi' && (hasData(r) || r.state === 'active') && r.group < group);
+}
+
+/**
+ * Bring the folio marks and pins up to date with the region records (RFC
+ * (10), (9)). `dirtied`: folios just given dirty data; `flushed`: folios of a
+ * region just put in flight, whose dirty mark is cleared only if no other
+ * dirty region is on them. Other folios keep their mark unless no region is
+ * left on them at all, so that a wrongly cleared mark stays cleared.
+ */
+function remark(d: NetfsState, g: Geometry, cfg: Config, dirtied: ReadonlySet<number>, flushed: ReadonlySet<number>): void {
+  for (let f = 0; f < g.P; f++) {
+    const folio = d.folio[f];
+    if (!folio) continue;
+    const [a, b] = [f * g.B, (f + 1) * g.B];
+    const on = d.regions.filter((r) => hasData(r) && overlaps(r.start, r.end, a, b));
+    const dirty = on.some((r) => r.state !== 'flushing');
+    if (flushed.has(f)) folio.dirty = cfg.bugs.has('clear-dirty-on-partial') ? false : dirty;
+    else if (dirtied.has(f)) folio.dirty = true;
+    else if (!dirty) folio.dirty = false;
+    folio.writeback = on.some((r) => r.state === 'flushing');
+    const pinners = d.regions.filter((r) =>
+      cfg.bugs.has('unpinned-box') ? hasData(r) && overlaps(r.start, r.end, a, b) : overlaps(r.box[0], r.box[1], a, b),
+    );
+    folio.pin = pinners.length;
+  }
+}
+
+const NONE: ReadonlySet<number> = new Set();
+
+function finish(d: NetfsState, g: Geometry, cfg: Config, dirtied: ReadonlySet<number> = NONE, flushed: ReadonlySet<number> = NONE): void {
+  d.regions = d.regions.filter((r) => hasData(r) || r.state === 'active');
+  tidy(d);
+  remark(d, g, cfg, dirtied, flushed);
+}
+
+function foliosIn(a: number, b: number, B: number): Set<number> {
+  const out = new Set<number>();
+  for (let f = Math.floor(a / B); f * B < b; f++) out.add(f);
+  return out;
+}
+
+/** Remove bytes [a, b) from region x, keeping what is left on either side. */
+function trim(d: NetfsState, x: Region, a: number, b: number): void {
+  if (x.start < a && x.end > b) d.regions.push({ ...x, kinds: [...x.kinds], box: [...x.box], payload: [], start: b });
+  if (x.start < a) x.end = Math.min(x.end, a);
+  else x.start = Math.max(x.start, b);
+  if (x.end < x.start) x.end = x.start;
+}
+
+/** What the page cache, the cache and the server hold for byte i now (the implementation's own read). */
+function localByte(s: NetfsState, i: number, B: number): number {
+  const f = Math.floor(i / B);
+  const folio = s.folio[f];
+  if (folio && folio.data[i % B] !== -1) return folio.data[i % B];
+  const c = s.cache[f];
+  return decode(c ? c[i % B] : s.server[i]);
+}
+
+export default defineDesign<NetfsState, RegionsAction>({
+  name: 'netfs-regions',
+  summary: 'The netfs dirty-region RFC: pending/active/dirty/flushing regions, merge and supersede, groups, DSYNC, bounding boxes, semi-dirty, invalidation modes, disconnected operation',
+  seed: 'seed 004: [RFC PATCH 00/12] netfs: Experimental write helpers, fscrypt and compression (David Howells, linux-cachefs, 2021-07)',
+  params: {
+    P: { default: 2, min: 1, max: 4, description: 'folios in the inode' },
+    B: { default: 2, min: 1, max: 4, description: 'bytes per folio' },
+    W: { default: 2, min: 0, max: 4, description: 'writes (each buffered, DSYNC or direct)' },
+    L: { default: 2, min: 1, max: 4, description: 'longest write, in bytes' },
+    C: { default: 0, min: 0, max: 8, description: 'crypto block in bytes (0: no content crypto; a multiple of B)' },
+    Z: { default: 0, min: 0, max: 8, description: 'compression block in bytes (0: none; a multiple of B)' },
+    cache: { default: 1, min: 0, max: 1, description: 'a local cache (fscache): 1 on' },
+    dsync: { default: 0, min: 0, max: 1, description: 'O_DSYNC writes allowed' },
+    dio: { default: 0, min: 0, max: 1, description: 'direct writes allowed' },
+    G: { default: 1, min: 0, max: 3, description: 'flush-group barriers allowed' },
+    remote: { default: 0, min: 0, max: 2, description: 'remote changes (each followed by an invalidation in one of the four modes)' },
+    disconnect: { default: 0, min: 0, max: 2, description: 'disconnections from the server' },
+    crash: { default: 0, min: 0, max: 1, description: 'client crashes' },
+  },
+  bugs: {
+    'clear-dirty-on-partial': 'writing one region out clears the dirty mark of its pages even when another dirty region is on them',
+    'write-over-flushing': 'a write becomes active over a region that is being flushed',
+    'merge-dsync': 'a DSYNC write merges with the ordinary dirty region it overlaps',
+    'flush-later-group-first': 'the flusher takes any group, not the earliest',
+    'split-beyond-dirtied': 'the flusher splits an active write at the first page boundary past its dirtied point',
+    'upload-cache-only': 'a semi-dirty (downloaded) region is written to the server as well as the cache',
+    'no-region-lock': 'a write becomes active while an overlapping write is active',
+    'unpinned-box': 'only the pages holding dirty bytes are pinned, not the rest of the bounding box',
+    'plaintext-download-to-cache': 'a semi-dirty region goes to the cache from the decrypted page cache, in clear',
+    'stale-cache-after-invalidation': 'a remote invalidation leaves the cache\'s copy in place',
+    'forget-modified-list': 'reconnection drops the list of ranges modified while disconnected instead of syncing them',
+  },
+  bounds: { depth: 10 },
+
+  init: (cfg) => {
+    const g = geometry(cfg.params);
+    if ((g.C > 0 && g.C % g.B !== 0) || (g.Z > 0 && g.Z % g.B !== 0)) throw new Error('C and Z must be multiples of B');
+    return initialWorld(g, {
+      writes: cfg.params.W,
+      barriers: cfg.params.G,
+      remote: cfg.params.remote,
+      disconnects: cfg.params.disconnect,
+      crashes: cfg.params.crash,
+    });
+  },
+
+  actions: (s, cfg) => {
+    const g = geometry(cfg.params);
+    const out: RegionsAction[] = [];
+    if (s.left.writes > 0) {
+      const kinds: WriteKind[] = ['buffered'];
+      if (cfg.params.dsync) kinds.push('dsync');
+      if (cfg.params.dio) kinds.push('dio');
+      for (const [start, end] of writeRanges(size(g), cfg.params.L)) for (const how of kinds) out.push({ kind: 'write', start, end, how });
+    }
+    for (const w of s.writers) {
+      if (w.phase === 'pending') {
+        if (canActivate(s, w, g, cfg)) out.push({ kind: 'activate', w: w.value });
+      } else if (w.phase === 'active') {
+        out.push(w.copied < w.end ? { kind: 'copy', w: w.value } : { kind: 'complete', w: w.value });
+      } else if (!s.regions.some((r) => r.writer === w.value)) {
+        out.push({ kind: 'complete', w: w.value });
+      }
+    }
+    s.regions.forEach((r, i) => {
+      if (r.state === 'flushing') {
+        out.push({ kind: 'wbDone', r: i });
+        return;
+      }
+      if (!s.connected && !g.cache) return;
+      if (!cfg.bugs.has('flush-later-group-first') && r.type !== 'semi' && earlierGroupPending(s, r.group, r)) return;
+      if (r.state === 'dirty' && hasData(r) && !boxBusy(s, boxOf(r.start, r.end, g), r)) out.push({ kind: 'flush', r: i, cut: r.end });
+      if (r.state === 'active') {
+        const w = writerOf(s, r.writer);
+        const cut = cfg.bugs.has('split-beyond-dirtied')
+          ? Math.ceil((w.copied + 1) / g.B) * g.B
+          : Math.floor(w.copied / g.B) * g.B;
+        if (cut > r.start && cut < w.end && !boxBusy(s, boxOf(r.start, cut, g), r)) out.push({ kind: 'flush', r: i, cut });
+      }
+    });
+    for (let f = 0; f < g.P; f++) {
+      const folio = s.folio[f];
+      if (!folio) {
+        // A range under an active write's region lock is not read in behind it.
+        const locked = s.writers.some((w) => w.phase !== 'pending' && overlaps(w.start, w.end, f * g.B, (f + 1) * g.B));
+        if ((s.connected || s.cache[f]) && !locked) out.push({ kind: 'read', f });
+      } else if (!folio.dirty && !folio.writeback && folio.pin === 0) out.push({ kind: 'reclaim', f });
+      else if (folio.dirty && s.regions.some((r) => r.state === 'dirty' && !r.queued && overlaps(r.start, r.end, f * g.B, (f + 1) * g.B))) {
+        out.push({ kind: 'writepage', f });
+      }
+    }
+    if (s.left.barriers > 0) out.push({ kind: 'barrier' });
+    const quiet = s.writers.length === 0 && !s.regions.some((r) => r.state === 'flushing');
+    if (s.left.remote > 0 && s.connected && quiet) for (const mode of INVAL_MODES) out.push({ kind: 'remote', mode });
+    if (s.left.disconnects > 0 && s.connected) out.push({ kind: 'disconnect' });
+    if (!s.connected) out.push({ kind: 'reconnect' });
+    if (s.left.crashes > 0) out.push({ kind: 'crash' });
+    return out;
+  },
+
+  next: {
+    write: ({ start, end, how }) => (d) => beginWrite(d, how, start, end),
+
+    activate: ({ w }, _s, cfg) => (d) => {
+      const g = geometry(cfg.params);
+      const writer = writerOf(d, w);
+      writer.phase = 'active';
+      // The region, and so its flush group, is made now: a write that waited across a barrier is in the new group.
+      writer.group = d.group;
+      if (writer.kind === 'dio') return;
+      const type = writer.kind === 'dsync' ? 'dsync' : 'ordinary';
+      const mine = newRegion(writer.start, writer.start, 'active', type, d.group, boxOf(writer.start, writer.end, g));
+      mine.writer = w;
+      for (const x of [...d.regions]) {
+        if (x.state !== 'dirty' || !overlaps(x.start, x.end, writer.start, writer.end)) continue;
+        const compatible = x.type === 'ordinary' && x.group === writer.group && (type === 'ordinary' || cfg.bugs.has('merge-dsync'));
+        if (compatible && x.start <= writer.start) {
+          // (2) merge: the write's region takes over the older record.
+          mine.start = x.start;
+          mine.end = Math.max(x.end, writer.start);
+          mine.box = boxOf(mine.start, writer.end, g);
+          mine.queued = x.queued;
+          if (!mine.kinds.includes(x.type)) mine.kinds = [...mine.kinds, x.type].sort();
+          d.regions.splice(d.regions.indexOf(x), 1);
+        } else {
+          // (2)/(3)/(4) supersede: the newer write owns the bytes it covers.
+          trim(d, x, writer.start, writer.end);
+        }
+      }
+      d.regions.push(mine);
+      finish(d, g, cfg);
+    },
+
+    copy: ({ w }, _s, cfg) => (d) => {
+      const g = geometry(cfg.params);
+      const writer = writerOf(d, w);
+      if (writer.kind === 'dio') {
+        // (5) DIO goes straight to the server, encrypted; the page cache and the cache over its box are dropped.
+        for (let i = writer.start; i < writer.end; i++) d.server[i] = encode(writer.value, g);
+        const [b0, b1] = boxOf(writer.start, writer.end, g);
+        for (let f = b0 / g.B; f * g.B < b1; f++) {
+          d.folio[f] = null;
+          d.cache[f] = null;
+        }
+        writer.copied = writer.end;
+        return;
+      }
+      const f = Math.floor(writer.copied / g.B);
+      const end = Math.min(writer.end, (f + 1) * g.B);
+      const folio = d.folio[f] ?? { ...emptyFolio(g.B), uptodate: true };
+      d.folio[f] = folio;
+      for (let i = writer.copied; i < end; i++) folio.data[i - f * g.B] = writer.value;
+      writer.copied = end;
+      const mine = activeRegion(d, w)!;
+      mine.end = Math.max(mine.end, end);
+      finish(d, g, cfg, new Set([f]));
+    },
+
+    complete: ({ w }, _s, cfg) => (d) => {
+      const g = geometry(cfg.params);
+      const writer = writerOf(d, w);
+      if (writer.phase === 'syncing' || writer.kind === 'dio') {
+        acknowledge(d, writer);
+        return;
+      }
+      const mine = activeRegion(d, w)!;
+      mine.state = 'dirty';
+      if (writer.kind === 'dsync') {
+        // (4) flushed immediately (after older groups); the writer waits for it.
+        writer.phase = 'syncing';
+        if ((d.connected || g.cache) && !earlierGroupPending(d, mine.group, mine)) startFlush(d, mine, mine.end, g, cfg);
+        finish(d, g, cfg);
+        return;
+      }
+      mine.writer = 0;
+      acknowledge(d, writer);
+      finish(d, g, cfg);
+    },
+
+    flush: ({ r, cut }, _s, cfg) => (d) => {
+      const g = geometry(cfg.params);
+      const region = d.regions[r];
+      if (region.state === 'active') {
+        // The split: the part before `cut` goes; the write keeps the rest.
+        const part = { ...region, kinds: [...region.kinds], box: boxOf(region.start, cut, g), end: cut, state: 'dirty' as const };
+        region.start = cut;
+        d.regions.push(part);
+        startFlush(d, part, cut, g, cfg);
+      } else startFlush(d, region, cut, g, cfg);
+    },
+
+    wbDone: ({ r }, _s, cfg) => (d) => {
+      const g = geometry(cfg.params);
+      const region = d.regions[r];
+      const span = g.C > 0 || g.Z > 0 ? region.box : [region.start, region.end];
+      landPayload(d, region, g, span);
+      if (!region.toServer && region.type !== 'semi') d.modified.push([region.start, region.end]);
+      d.regions.splice(r, 1);
+      finish(d, g, cfg);
+    },
+
+    read: ({ f }, _s, cfg) => (d) => {
+      const g = geometry(cfg.params);
+      // SERVICES (4): a read of a larger block reads the whole block and splices the extra pages into the holes.
+      const [b0, b1] = boxOf(f * g.B, (f + 1) * g.B, g);
+      const dirtied = new Set<number>();
+      for (let h = b0 / g.B; h * g.B < b1; h++) {
+        if (d.folio[h] || (!d.cache[h] && !d.connected)) continue;
+        const hadCopy = d.cache[h] !== null;
+        fillFromStorage(d, h, g.B, false);
+        if (g.cache && !hadCopy) {
+          // (3) a semi-dirty region: the download is written to the cache by the VM's writeback.
+          d.regions.push(newRegion(h * g.B, (h + 1) * g.B, 'dirty', 'semi', d.group, boxOf(h * g.B, (h + 1) * g.B, g)));
+          dirtied.add(h);
+        }
+      }
+      finish(d, g, cfg, dirtied);
+    },
+
+    reclaim: ({ f }) => (d) => {
+      d.folio[f] = null;
+    },
+
+    writepage: ({ f }, _s, cfg) => (d) => {
+      // (11) queue the page's regions for the flusher and leave the page dirty.
+      for (const r of d.regions) if (r.state === 'dirty' && overlaps(r.start, r.end, f * cfg.params.B, (f + 1) * cfg.params.B)) r.queued = true;
+    },
+
+    barrier: () => (d) => {
+      d.group += 1;
+      d.left.barriers -= 1;
+    },
+
+    remote: ({ mode }, s, cfg) => (d) => {
+      const g = geometry(cfg.params);
+      const n = size(g);
+      d.left.remote -= 1;
+      d.seq += 1;
+      const R = d.seq;
+      const local = Array.from({ length: n }, (_, i) => localByte(s, i, g.B));
+      const promised = s.ghost.allowed.map((a) => a[a.length - 1]);
+      const dirty = Array.from({ length: n }, (_, i) => s.regions.some((r) => r.type !== 'semi' && hasData(r) && i >= r.start && i < r.end));
+      const expect = promised.map((v, i) => (mode === 'keep' || (mode === 'reapply' && dirty[i]) ? v : R));
+      for (let i = 0; i < n; i++) d.server[i] = encode(R, g);
+      const dropCache = (): void => {
+        if (!cfg.bugs.has('stale-cache-after-invalidation')) d.cache.fill(null);
+      };
+      if (mode === 'keep') {
+        for (let i = 0; i < n; i++) d.server[i] = encode(local[i], g);
+      } else if (mode === 'reapply') {
+        d.regions = d.regions.filter((r) => r.type !== 'semi');
+        for (let f = 0; f < g.P; f++) {
+          const folio = d.folio[f];
+          if (folio) for (let b = 0; b < g.B; b++) if (!dirty[f * g.B + b]) folio.data[b] = R;
+        }
+        dropCache();
+      } else {
+        if (mode === 'stash') d.stash = local;
+        d.regions = [];
+        d.folio.fill(null);
+        dropCache();
+      }
+      d.ghost.allowed = expect.map((v) => [v]);
+      d.ghost.durable.fill(0);
+      d.ghost.inval = { mode, expect, stash: mode === 'stash' ? promised : null, hadLocal: dirty.some((x) => x) };
+      finish(d, g, cfg);
+    },
+
+    disconnect: () => (d) => {
+      d.connected = false;
+      d.left.disconnects -= 1;
+    },
+
+    reconnect: (_a, _s, cfg) => (d) => {
+      const g = geometry(cfg.params);
+      d.connected = true;
+      if (!cfg.bugs.has('forget-modified-list')) {
+        // Sync back: what went only to the cache becomes dirty again, read back in from the cache.
+        for (const [a, b] of d.modified) {
+          for (let f = Math.floor(a / g.B); f * g.B < b; f++) if (!d.folio[f]) fillFromStorage(d, f, g.B, false);
+          d.regions.push(newRegion(a, b, 'dirty', 'ordinary', d.group, boxOf(a, b, g)));
+        }
+      }
+      const dirtied = new Set(d.modified.flatMap(([a, b]) => [...foliosIn(a, b, g.B)]));
+      d.modified = [];
+      finish(d, g, cfg, cfg.bugs.has('forget-modified-list') ? NONE : dirtied);
+    },
+
+    crash: (_a, s, cfg) => {
+      const g = geometry(cfg.params);
+      const inFlight = s.regions.map((r, i) => (r.state === 'flushing' ? i : -1)).filter((i) => i >= 0);
+      const outcomes: ((d: import('immer').Draft<NetfsState>) => void)[] = [];
+      for (let mask = 0; mask < 1 << inFlight.length; mask++) {
+        outcomes.push((d) => {
+          d.left.crashes -= 1;
+          inFlight.forEach((ri, k) => {
+            if (mask & (1 << k)) {
+              const region = d.regions[ri];
+              landPayload(d, region, g, g.C > 0 || g.Z > 0 ? region.box : [region.start, region.end]);
+              if (!region.toServer && region.type !== 'semi') d.modified.push([region.start, region.end]);
+            }
+          });
+          // Volatile state goes; the server, the cache and the modified list (kept with the cache) stay.
+          d.folio.fill(null);
+          d.regions = [];
+          d.writers = [];
+          d.stash = null;
+          d.ghost.inval = null;
+          // Unsynced buffered writes may be lost; what a read returns now is the new baseline.
+          for (let i = 0; i < d.server.length; i++) {
+            const f = Math.floor(i / g.B);
+            const c = d.cache[f];
+            d.ghost.allowed[i] = [decode(c ? c[i % g.B] : d.server[i])];
+          }
+        });
+      }
+      return outcomes;
+    },
+  },
+
+  label: (a) => {
+    switch (a.kind) {
+      case 'write':
+        return `write(${a.how}, [${a.start},${a.end}))`;
+      case 'flush':
+        return `flush(region ${a.r}, up to ${a.cut})`;
+      case 'wbDone':
+        return `wbDone(region ${a.r})`;
+      case 'read':
+      case 'reclaim':
+      case 'writepage':
+        return `${a.kind}(folio ${a.f})`;
+      case 'remote':
+        return `remote(${a.mode})`;
+      case 'barrier':
+      case 'disconnect':
+      case 'reconnect':
+      case 'crash':
+        return `${a.kind}()`;
+      default:
+        return `${a.kind}(write ${a.w})`;
+    }
+  },
+
+  always: netfsProperties,
+  sometimes: netfsGoals,
+});
+
+/** (6)/(8)/(7): may this pending write take its region lock now? */
+function canActivate(s: NetfsState, w: Writer, g: Geometry, cfg: Config): boolean {
+  const [l0, l1] = lockRange(w, g);
+  if (!cfg.bugs.has('no-region-lock')) {
+    for (const o of s.writers) {
+      if (o === w || o.phase === 'pending') continue;
+      const [o0, o1] = lockRange(o, g);
+      if (overlaps(l0, l1, o0, o1)) return false;
+    }
+  }
+  // A DSYNC region waiting only for its group's turn is as good as flushing: a
+  // newer write waits for it rather than supersede data its writer is waiting on.
+  const [b0, b1] = boxOf(w.start, w.end, g);
+  const busy = (r: Region): boolean =>
+    (r.state === 'flushing' && overlaps(r.box[0], r.box[1], b0, b1)) || (r.type === 'dsync' && r.state === 'dirty' && overlaps(r.start, r.end, w.start, w.end));
+  if (!cfg.bugs.has('write-over-flushing') && s.regions.some(busy)) return false;
+  if (w.kind === 'dio') return !s.regions.some((r) => overlaps(r.box[0], r.box[1], b0, b1)) && s.connected;
+  // The pages of the box must be in (read first), except those the write covers whole.
+  for (let f = b0 / g.B; f * g.B < b1; f++) {
+    const whole = w.start <= f * g.B && w.end >= (f + 1) * g.B;
+    if (!whole && !s.folio[f]) return false;
+  }
+  return true;
+}
+
+/**
+ * (7)/(9): a write-out snapshots its whole box, so two boxes in flight, or a
+ * box in flight over an active write, could land an older snapshot over a
+ * newer one; the flusher defers such a region (as the RFC defers when it
+ * cannot lock all the pages it needs).
+ */
+function boxBusy(s: NetfsState, box: number[], except: Region): boolean {
+  return s.regions.some((r) => r !== except && (r.state === 'flushing' || r.state === 'active') && overlaps(r.box[0], r.box[1], box[0], box[1]));
+}
+
+/** Put a dirty region (or the split-off part) in flight: (9) snapshot its box, (10) keep other regions' marks. */
+function startFlush(d: NetfsState, r: Region, cut: number, g: Geometry, cfg: Config): void {
+  r.end = cut;
+  r.state = 'flushing';
+  r.box = boxOf(r.start, r.end, g);
+  const semi = r.type === 'semi';
+  r.toServer = d.connected && (!semi || cfg.bugs.has('upload-cache-only'));
+  r.toCache = g.cache;
+  const clear = semi && cfg.bugs.has('plaintext-download-to-cache') ? { ...g, C: 0 } : g;
+  r.payload = snapshot(d, r.box[0], r.box[1], clear);
+  finish(d, g, cfg, NONE, foliosIn(r.start, r.end, g.B));
+}
