@@ -2,8 +2,10 @@
 import type { AnyDesign } from '../design.js';
 import { InputError } from '../errors.js';
 import benchReflinkCow from './bench-reflink-cow.js';
+import fsdax1to1 from './fsdax-1to1.js';
+import fsdaxShared from './fsdax-shared.js';
 
-export const designs: readonly AnyDesign[] = [benchReflinkCow];
+export const designs: readonly AnyDesign[] = [benchReflinkCow, fsdax1to1, fsdaxShared];
 
 export function findDesign(name: string): AnyDesign {
   const design = designs.find((d) => d.name === name);
