@@ -4,8 +4,9 @@ import { InputError } from '../errors.js';
 import benchReflinkCow from './bench-reflink-cow.js';
 import fsdax1to1 from './fsdax-1to1.js';
 import fsdaxShared from './fsdax-shared.js';
+import tmpfsCowflag from './tmpfs-cowflag.js';
 
-export const designs: readonly AnyDesign[] = [benchReflinkCow, fsdax1to1, fsdaxShared];
+export const designs: readonly AnyDesign[] = [benchReflinkCow, fsdax1to1, fsdaxShared, tmpfsCowflag];
 
 export function findDesign(name: string): AnyDesign {
   const design = designs.find((d) => d.name === name);

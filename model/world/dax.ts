@@ -63,6 +63,8 @@ export interface DaxDesignSpec {
   readonly properties: readonly SharingPropertyId[];
   readonly notApplicable: Readonly<Record<string, string>>;
   readonly params?: Readonly<Record<string, ParamSpec>>;
+  /** tmpfs: the page cache is the storage, so every block a file maps has its entry, not only faulted ones. */
+  readonly cacheIsStorage?: boolean;
 }
 
 // Bug toggles every DAX design may carry; a design lists those its thread warns about.
@@ -151,7 +153,13 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
     const old = d.ext[t][ti];
     if (old !== HOLE) release(d, old);
     d.ext[t][ti] = b;
-    if (b !== HOLE) d.ref[b] += 1;
+    if (b !== HOLE) {
+      d.ref[b] += 1;
+      if (spec.cacheIsStorage) {
+        policy.associate(d, t, ti, b, true, cfg);
+        d.entry[t][ti] = b;
+      }
+    }
   };
   const breakSource = (d: Draft<World>, f: number, idx: readonly number[], cfg: Config): void => {
     if (!cfg.bugs.has('no-break-layouts')) for (const i of idx) zapPte(d, f, i);
@@ -201,6 +209,15 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
       const w = initWorld(cfg, cfg.params.P, cfg.params.F);
       // A DAX frame is its block: allocated exactly when the block is.
       w.ref.forEach((r, b) => (w.frame[b].free = r === 0));
+      if (spec.cacheIsStorage) {
+        w.ext.forEach((row, f) =>
+          row.forEach((b, i) => {
+            if (b === HOLE) return;
+            policy.associate(w as Draft<World>, f, i, b, false, cfg);
+            w.entry[f][i] = b;
+          }),
+        );
+      }
       return w;
     },
     actions: (s, cfg) =>
@@ -224,6 +241,10 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
             d.disk[q] = v;
             if (b !== HOLE) release(d, b);
             d.ext[f][i] = q;
+            if (spec.cacheIsStorage) {
+              policy.associate(d, f, i, q, false, cfg);
+              d.entry[f][i] = q;
+            }
           }
           ghost.write(d, f, i, v);
         }),
