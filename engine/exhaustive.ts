@@ -2,11 +2,12 @@
  * Exhaustive bounded search, breadth first: the first violation found of a
  * property is one of the shortest. States are deduplicated by fingerprint;
  * the visited set keeps a parent link per state, from which a trace is rebuilt
- * by re-running the model along the chain (so that no state is kept beyond
- * the frontier).
+ * by re-running the model along the chain, so that no state is kept beyond
+ * the frontier, and the frontier itself is kept as bytes.
  */
 import { collisionProbability, fingerprintInto } from './fingerprint.js';
 import type { Model, Step } from './model.js';
+import { ByteQueue, Codec } from './codec.js';
 import { Coverage } from './coverage.js';
 import { VisitedStore } from './visited.js';
 
@@ -86,6 +87,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
   const openGoals = model.sometimes.slice();
   const coverage = new Coverage();
   let transitions = 0;
+  let expanded = 0;
   let deepest = 0;
   let stoppedBy: StopReason | undefined;
 
@@ -106,12 +108,14 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
     return always.length > 0 && violated.size === always.length;
   };
 
-  let frontier: S[] = [];
-  let frontierIds: number[] = [];
+  // The frontier is one level of states as bytes. States are numbered in the
+  // order they are found, so the level's numbers are a contiguous range.
+  const codec = new Codec();
+  let frontier = new ByteQueue();
   fp(model.initial, out);
   const root = store.add(out[0], out[1], -1);
-  frontier.push(model.initial);
-  frontierIds.push(root);
+  frontier.push(codec.encode(model.initial));
+  let levelStart = root;
   if (inspect(model.initial, root, 0)) stoppedBy = 'all-violated';
 
   let depth = 0;
@@ -124,13 +128,12 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
       stoppedBy = 'depth';
       break;
     }
-    const next: S[] = [];
-    const nextIds: number[] = [];
-    for (let i = 0; i < frontier.length; i++) {
-      const state = frontier[i];
-      const parent = frontierIds[i];
-      // Let the expanded state be collected while its level is still running.
-      (frontier as (S | undefined)[])[i] = undefined;
+    const next = new ByteQueue();
+    const size = frontier.length;
+    for (let i = 0; i < size; i++) {
+      const { chunk, offset } = frontier.shift();
+      const state = codec.decode(chunk, offset) as S;
+      const parent = levelStart + i;
       for (const action of model.actions(state)) {
         const successors = model.successors(state, action);
         transitions += successors.length;
@@ -139,8 +142,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
           fp(t, out);
           const id = store.add(out[0], out[1], parent);
           if (id < 0) continue;
-          next.push(t);
-          nextIds.push(id);
+          next.push(codec.encode(t));
           if (inspect(t, id, depth + 1)) {
             stoppedBy = 'all-violated';
             break search;
@@ -151,7 +153,8 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
           }
         }
       }
-      if ((i & 255) === 255) {
+      // Counted across levels, so a deep and narrow search still sees the clock.
+      if ((++expanded & 255) === 0) {
         const now = performance.now();
         if (now - start >= timeLimitMs) {
           stoppedBy = 'time';
@@ -163,14 +166,14 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
             states: store.size,
             transitions,
             depth: depth + 1,
-            queue: frontier.length - i - 1 + next.length,
+            queue: size - i - 1 + next.length,
             elapsedMs: now - start,
           });
         }
       }
     }
+    levelStart += size;
     frontier = next;
-    frontierIds = nextIds;
     depth++;
   }
 

@@ -1,0 +1,15 @@
+/** The configurations of shared/bench/reflink-cow.md, with the counts the spec gives. */
+export interface BenchConfig {
+  readonly name: string;
+  readonly params: { F: number; B: number; P: number; V: number };
+  /** Distinct reachable states, where the spec (or an independent explorer) fixes them. */
+  readonly expectedStates?: number;
+  readonly expectedTransitions?: number;
+}
+
+export const configs: readonly BenchConfig[] = [
+  { name: 'tiny', params: { F: 2, B: 2, P: 3, V: 2 }, expectedStates: 121 },
+  { name: 'small', params: { F: 3, B: 2, P: 4, V: 3 }, expectedStates: 38_753, expectedTransitions: 640_188 },
+  { name: 'medium', params: { F: 3, B: 3, P: 5, V: 3 } },
+  { name: 'large', params: { F: 3, B: 3, P: 6, V: 3 } },
+];

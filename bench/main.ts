@@ -1,0 +1,67 @@
+/**
+ * `npm run bench`: bench-reflink-cow in each configuration of
+ * shared/bench/reflink-cow.md; a table, then the same figures as JSON.
+ * `npm run bench -- tiny small` runs only those. Large needs several GiB and
+ * a few minutes; it is skipped when the machine has less free memory than
+ * medium's peak times the ratio of their state spaces.
+ */
+import { execFileSync } from 'node:child_process';
+import { freemem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { configs } from './configs.js';
+
+interface Row {
+  config: string;
+  states: number;
+  transitions: number;
+  seconds: number;
+  statesPerSecond: number;
+  peakRssBytes: number;
+  storeBytesPerState: number;
+  rssBytesPerState: number;
+  expectedStates: number | null;
+  expectedTransitions: number | null;
+  [k: string]: unknown;
+}
+
+const wanted = process.argv.slice(2);
+for (const w of wanted) {
+  if (!configs.some((c) => c.name === w)) {
+    process.stderr.write(`bench: unknown configuration '${w}' (known: ${configs.map((c) => c.name).join(', ')})\n`);
+    process.exit(2);
+  }
+}
+const runOne = fileURLToPath(new URL('./run-one.js', import.meta.url));
+const rows: Row[] = [];
+const skipped: { config: string; reason: string }[] = [];
+for (const c of configs) {
+  if (wanted.length && !wanted.includes(c.name)) continue;
+  const medium = rows.find((r) => r.config === 'medium');
+  if (c.name === 'large' && medium) {
+    // medium -> large grows the state space about 6x (one more physical block).
+    const need = medium.peakRssBytes * 6;
+    if (need > freemem()) {
+      skipped.push({ config: c.name, reason: `needs about ${(need / 2 ** 30).toFixed(1)} GiB, ${(freemem() / 2 ** 30).toFixed(1)} GiB free` });
+      continue;
+    }
+  }
+  process.stderr.write(`bench: ${c.name} (F=${c.params.F} B=${c.params.B} P=${c.params.P} V=${c.params.V})...\n`);
+  const out = execFileSync(process.execPath, ['--max-old-space-size=20000', runOne, c.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  rows.push(JSON.parse(out));
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const check = (r: Row) =>
+  r.expectedStates === null ? '' : r.states === r.expectedStates && (r.expectedTransitions === null || r.transitions === r.expectedTransitions) ? 'matches spec' : 'MISMATCH';
+const table = [
+  ['config', 'states', 'transitions', 'seconds', 'states/s', 'peak RSS MiB', 'store B/state', 'RSS B/state', 'count'],
+  ...rows.map((r) => [
+    r.config, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond),
+    fmt(r.peakRssBytes / 2 ** 20), r.storeBytesPerState.toFixed(1), r.rssBytesPerState.toFixed(1), check(r),
+  ]),
+];
+const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+process.stdout.write(table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n') + '\n');
+for (const s of skipped) process.stdout.write(`${s.config}: skipped, ${s.reason}\n`);
+process.stdout.write('\n' + JSON.stringify({ design: 'bench-reflink-cow', results: rows, skipped }, null, 2) + '\n');
+process.exitCode = rows.some((r) => check(r) === 'MISMATCH') ? 1 : 0;

@@ -1,0 +1,36 @@
+/**
+ * One benchmark configuration in a process of its own, so that its peak RSS
+ * is its own. Prints one JSON line.
+ */
+import { exhaustive } from '../engine/exhaustive.js';
+import { resolveConfig } from '../model/config.js';
+import bench from '../model/designs/bench-reflink-cow.js';
+import { instantiate } from '../model/instantiate.js';
+import { configs } from './configs.js';
+
+const config = configs.find((c) => c.name === process.argv[2]);
+if (!config) {
+  process.stderr.write(`bench: unknown configuration '${process.argv[2]}'\n`);
+  process.exit(2);
+}
+const model = instantiate(bench, resolveConfig(bench, config.params, []), 'copy');
+const r = exhaustive(model);
+const peakRss = process.resourceUsage().maxRSS * 1024;
+process.stdout.write(
+  JSON.stringify({
+    config: config.name,
+    ...config.params,
+    states: r.states,
+    transitions: r.transitions,
+    complete: r.exhausted,
+    violations: [...r.violations.keys()],
+    seconds: r.elapsedMs / 1000,
+    statesPerSecond: r.states / (r.elapsedMs / 1000),
+    transitionsPerSecond: r.transitions / (r.elapsedMs / 1000),
+    peakRssBytes: peakRss,
+    storeBytesPerState: r.bytesPerState,
+    rssBytesPerState: peakRss / r.states,
+    expectedStates: config.expectedStates ?? null,
+    expectedTransitions: config.expectedTransitions ?? null,
+  }) + '\n',
+);

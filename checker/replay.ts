@@ -1,0 +1,76 @@
+/**
+ * `pagecheck replay`: re-executes a saved trace against the design it names,
+ * step by step, and says whether the violation it records reproduces. A step
+ * whose action is not enabled, or that does not lead to the recorded state,
+ * rejects the trace with a message naming the step.
+ */
+import { fingerprint } from '../engine/fingerprint.js';
+import { resolveConfig } from '../model/config.js';
+import { findDesign } from '../model/designs/index.js';
+import { InputError } from '../model/errors.js';
+import { instantiate } from '../model/instantiate.js';
+import type { Action } from '../model/design.js';
+import { stateAt, type ItfTrace } from '../trace/counterexample.js';
+import { ItfError } from '../trace/itf.js';
+
+export interface ReplayOutcome {
+  readonly design: string;
+  readonly property: string;
+  readonly steps: number;
+  /** The recorded property is violated in the trace's last state. */
+  readonly reproduces: boolean;
+  /** The property's message in the last state, when it is violated there. */
+  readonly message?: string;
+  readonly recordedMessage: string;
+}
+
+export function replay(trace: ItfTrace): ReplayOutcome {
+  const meta = trace['#meta'];
+  const design = findDesign(meta.design);
+  const params = Object.fromEntries(Object.entries(meta.params).map(([k, v]) => [k, String(v)]));
+  const cfg = resolveConfig(design, params, meta.bugs ?? []);
+  for (const k of Object.keys(design.params)) {
+    if (!(k in meta.params)) throw new InputError(`the trace does not give parameter ${k} of ${design.name}`);
+  }
+  const property = design.always.find((p) => p.id === meta.property);
+  if (property === undefined) throw new InputError(`design ${design.name} has no property '${meta.property}' (named by the trace)`);
+  const model = instantiate(design, cfg, 'immer');
+
+  const decoded = (i: number): unknown => {
+    try {
+      return stateAt(trace, i);
+    } catch (e) {
+      throw e instanceof ItfError ? new InputError(`state ${i}: ${e.message}`) : e;
+    }
+  };
+  if (fingerprint(decoded(0)) !== fingerprint(model.initial)) {
+    throw new InputError(`state 0 is not the initial state of ${design.name} with ${describe(cfg.params)}`);
+  }
+  let state = model.initial;
+  for (let i = 1; i < trace.states.length; i++) {
+    const m = trace.states[i]['#meta'];
+    const label = m.action!;
+    const action = model.actions(state).find((a) => model.label(a) === label);
+    if (action === undefined) throw new InputError(`step ${i}: ${label} is not enabled in ${design.name} at that point`);
+    const successors = model.successors(state, action as Action);
+    const want = fingerprint(decoded(i));
+    const candidates = m.choice !== undefined ? [successors[m.choice]].filter(Boolean) : successors;
+    const next = candidates.find((s) => fingerprint(s) === want);
+    if (next === undefined) throw new InputError(`step ${i}: ${label} does not lead to the state the trace records`);
+    state = next;
+  }
+  const message = property.check(state);
+  return {
+    design: design.name,
+    property: property.id,
+    steps: trace.states.length - 1,
+    reproduces: message !== undefined,
+    ...(message !== undefined ? { message } : {}),
+    recordedMessage: meta.message,
+  };
+}
+
+function describe(params: Readonly<Record<string, number>>): string {
+  const s = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ');
+  return s ? `parameters ${s}` : 'no parameters';
+}

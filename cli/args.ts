@@ -1,0 +1,55 @@
+/**
+ * Argument parsing for the subcommands, on node:util's parseArgs, turning
+ * every mistake into a one-line InputError.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError } from '../model/errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed {
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
+  readonly positionals: string[];
+}
+
+export function parse(args: readonly string[], options: Options, usage: string): Parsed {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true }) as Parsed;
+  } catch (e) {
+    // parseArgs' messages are long and mention its own option names; keep the gist.
+    const first = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(first);
+    if (ambiguous) throw new InputError(`${ambiguous[1]} needs a value; one that starts with '-' is written ${ambiguous[1]}=-1`);
+    const message = first.replace(/\. To specify a positional.*$/, '').replace(/^Unknown option/, 'unknown option');
+    throw new InputError(`${message} (usage: ${usage})`);
+  }
+}
+
+/** A whole number within [min, max], named in the error. */
+export function integer(name: string, raw: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  const n = Number(text);
+  if (text === '' || !Number.isInteger(n)) throw new InputError(`${name} must be a whole number, not '${raw}'`);
+  if (n < min || n > max) throw new InputError(`${name} must be within ${min}..${max}, not ${n}`);
+  return n;
+}
+
+/** `--time 1.5`: seconds, positive. */
+export function seconds(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InputError(`${name} must be a positive number of seconds, not '${raw}'`);
+  return n;
+}
+
+/** `--param k=v` (repeatable) into a record. */
+export function keyValues(raw: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of raw ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new InputError(`--param takes NAME=VALUE, not '${item}'`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1);
+  }
+  return out;
+}

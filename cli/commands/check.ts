@@ -1,0 +1,100 @@
+/** `pagecheck check DESIGN... | --all`: search, print verdicts, optionally save counterexamples. */
+import { check, exitCode, type CheckResult, type Mode } from '../../checker/check.js';
+import type { AnyDesign } from '../../model/design.js';
+import { designs, findDesign } from '../../model/designs/index.js';
+import { InputError } from '../../model/errors.js';
+import { integer, keyValues, parse, seconds } from '../args.js';
+import { formatResult, verdictTable } from '../format.js';
+import type { Command, Io } from '../io.js';
+import { progressLine } from '../progress.js';
+import { checkSaveTargets, saveCounterexamples } from '../save.js';
+import { version } from '../version.js';
+
+const usage =
+  'pagecheck check DESIGN... | --all [--property ID] [--mode exhaustive|random|both] [--depth N] [--max-states N] ' +
+  '[--time S] [--runs N] [--steps N] [--seed N] [--param k=v] [--bug NAME] [--json] [--save DIR]';
+
+const options = {
+  all: { type: 'boolean' },
+  property: { type: 'string', multiple: true },
+  mode: { type: 'string' },
+  depth: { type: 'string' },
+  'max-states': { type: 'string' },
+  time: { type: 'string' },
+  runs: { type: 'string' },
+  steps: { type: 'string' },
+  seed: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  bug: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  save: { type: 'string' },
+} as const;
+
+function chooseDesigns(all: boolean, names: readonly string[]): AnyDesign[] {
+  if (all && names.length) throw new InputError('give design names or --all, not both');
+  if (!all && !names.length) throw new InputError(`name a design or give --all (usage: ${usage})`);
+  return all ? [...designs] : names.map(findDesign);
+}
+
+/** With --property, only the designs that have one of the properties, each checked for those it has. */
+function selectProperties(chosen: AnyDesign[], wanted: readonly string[] | undefined): [AnyDesign, string[] | undefined][] {
+  if (!wanted) return chosen.map((d) => [d, undefined]);
+  const has = (d: AnyDesign, id: string) => d.always.some((p) => p.id === id) || id in (d.notApplicable ?? {});
+  for (const id of wanted) {
+    if (!chosen.some((d) => has(d, id))) {
+      const known = [...new Set(chosen.flatMap((d) => [...d.always.map((p) => p.id), ...Object.keys(d.notApplicable ?? {})]))];
+      throw new InputError(`no chosen design has property '${id}' (known: ${known.join(', ')})`);
+    }
+  }
+  return chosen.flatMap((d) => {
+    const ids = wanted.filter((id) => has(d, id));
+    return ids.length ? [[d, ids] as [AnyDesign, string[]]] : [];
+  });
+}
+
+export const checkCommand: Command = {
+  name: 'check',
+  usage,
+  summary: 'search designs for violations; print verdicts with their bounds',
+  run(args, io: Io) {
+    const { values: v, positionals } = parse(args, options, usage);
+    const mode = (v.mode as string | undefined) ?? 'both';
+    if (!['exhaustive', 'random', 'both'].includes(mode)) throw new InputError(`--mode must be exhaustive, random or both, not '${mode}'`);
+    const jobs = selectProperties(chooseDesigns(Boolean(v.all), positionals), v.property as string[] | undefined);
+    const common = {
+      mode: mode as Mode,
+      params: keyValues(v.param as string[] | undefined),
+      bugs: (v.bug as string[] | undefined) ?? [],
+      depth: integer('--depth', v.depth as string | undefined, 0),
+      maxStates: integer('--max-states', v['max-states'] as string | undefined, 1),
+      timeSeconds: seconds('--time', v.time as string | undefined),
+      runs: integer('--runs', v.runs as string | undefined, 1),
+      steps: integer('--steps', v.steps as string | undefined, 1),
+      seed: integer('--seed', v.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1),
+    };
+    const saveDir = v.save as string | undefined;
+    if (saveDir !== undefined) {
+      checkSaveTargets(
+        saveDir,
+        jobs.flatMap(([d, ids]) => (ids ?? d.always.map((p) => p.id)).map((property) => ({ design: d.name, property }))),
+      );
+    }
+    const results: CheckResult[] = [];
+    for (const [design, properties] of jobs) {
+      const progress = progressLine(io, design.name);
+      let result: CheckResult;
+      try {
+        result = check(design, { ...common, properties, onProgress: progress.update });
+      } finally {
+        progress.done();
+      }
+      if (saveDir !== undefined) saveCounterexamples(saveDir, result);
+      results.push(result);
+      if (!v.json) io.stdout(formatResult(result) + '\n\n');
+    }
+    const code = exitCode(results);
+    if (v.json) io.stdout(JSON.stringify({ pagecheck: version(), exitCode: code, results }, null, 2) + '\n');
+    else if (results.length > 1) io.stdout(verdictTable(results) + '\n');
+    return code;
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * Check results as text: a block per design, and the design x property
+ * verdict table. "holds" always carries its bound; a search that stopped
+ * early says so and is never called a proof.
+ */
+import type { CheckResult, PropertyResult } from '../checker/check.js';
+
+export function describeBound(r: CheckResult): string {
+  const ex = r.exhaustive;
+  if (!ex) return 'no exhaustive search';
+  const counts = `${ex.states.toLocaleString('en-US')} states, ${ex.transitions.toLocaleString('en-US')} transitions`;
+  if (ex.exhausted) return `whole state space: ${counts}, diameter ${ex.depth} (complete)`;
+  if (ex.complete) return `every history of up to ${ex.maxDepth} actions: ${counts} (complete)`;
+  return `stopped by the ${ex.stoppedBy} bound at depth ${ex.depth}: ${counts} (INCOMPLETE)`;
+}
+
+function verdictLine(r: CheckResult, p: PropertyResult): string[] {
+  switch (p.verdict) {
+    case 'holds':
+      return [`holds      ${r.exhaustive!.exhausted ? 'in every reachable state' : `for every history of up to ${r.exhaustive!.maxDepth} actions`}`];
+    case 'violated': {
+      const lines = [`VIOLATED   after ${p.traceLength} action${p.traceLength === 1 ? '' : 's'} (${p.mode} search): ${p.message}`];
+      lines.push(`             ${p.actions!.join('; ') || '(in the initial state)'}`);
+      if (p.file) lines.push(`             saved: ${p.file}`);
+      return lines;
+    }
+    case 'inconclusive':
+      return [
+        r.exhaustive
+          ? `inconclusive: nothing found, but the search did not complete its bound`
+          : `inconclusive: nothing found in ${r.random!.runs} random runs (random search proves nothing)`,
+      ];
+    case 'not-applicable':
+      return [`not applicable: ${p.reason}`];
+  }
+}
+
+export function formatResult(r: CheckResult): string {
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  const lines = [`${r.design}${params ? `  (${params})` : ''}${r.bugs.length ? `  bugs: ${r.bugs.join(', ')}` : ''}`];
+  if (r.exhaustive) lines.push(`  exhaustive: ${describeBound(r)}, ${r.exhaustive.seconds} s`);
+  if (r.random) {
+    lines.push(
+      `  random:     ${r.random.runs} runs of up to ${r.random.steps} actions, seed ${r.random.seed}${r.random.interrupted ? ' (stopped by the time bound)' : ''}, ${r.random.seconds} s`,
+    );
+  }
+  const width = Math.max(...r.properties.map((p) => p.id.length), 8);
+  for (const p of r.properties) {
+    const [first, ...rest] = verdictLine(r, p);
+    lines.push(`  ${p.id.padEnd(width)}  ${first}`);
+    for (const l of rest) lines.push(`  ${''.padEnd(width)}  ${l}`);
+  }
+  if (r.goals.length) {
+    const goals = r.goals.map((g) => (g.reached ? `${g.id} at depth ${g.depth}` : `${g.id} NOT REACHED`));
+    lines.push(`  goals: ${goals.join('; ')}`);
+  }
+  const idle = Object.entries(r.coverage).filter(([, c]) => c.count === 0).map(([k]) => k);
+  if (idle.length) lines.push(`  never fired: ${idle.join(', ')}`);
+  return lines.join('\n');
+}
+
+/** The design x property table: one row per property, with the bound it was decided to. */
+export function verdictTable(results: readonly CheckResult[]): string {
+  const rows = [['design', 'property', 'verdict', 'depth', 'states', 'complete']];
+  for (const r of results) {
+    for (const p of r.properties) {
+      const b = p.bound;
+      rows.push([
+        r.design,
+        p.id,
+        p.verdict === 'violated' ? `violated (${p.traceLength} steps, ${p.mode})` : p.verdict,
+        b?.depth === null || b === null ? '-' : String(b.depth),
+        b ? b.states.toLocaleString('en-US') : '-',
+        b ? (b.complete ? 'yes' : 'no') : '-',
+      ]);
+    }
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}

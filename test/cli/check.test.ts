@@ -1,0 +1,69 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from './helpers.js';
+
+describe('pagecheck check', () => {
+  it('exits 0 when every property holds to a completed bound, and says so with the bound', async () => {
+    const r = await cli('check', 'bench-reflink-cow', '--seed', '1', '--runs', '50');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/whole state space: 121 states, 736 transitions, diameter 5 \(complete\)/);
+    expect(r.stdout).toMatch(/accounting\s+holds\s+in every reachable state/);
+    expect(r.stdout).not.toMatch(/verified/i);
+  });
+
+  it('exits 3, inconclusive, when the bound did not complete', async () => {
+    const r = await cli('check', 'bench-reflink-cow', '--param', 'F=3', '--max-states', '100', '--mode', 'exhaustive');
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/stopped by the states bound .*\(INCOMPLETE\)/);
+    expect(r.stdout).toMatch(/inconclusive/);
+    expect(r.stdout).not.toMatch(/\bholds\b/);
+  });
+
+  it('exits 3 for random search alone: it proves nothing', async () => {
+    const r = await cli('check', 'bench-reflink-cow', '--mode', 'random', '--runs', '20', '--seed', '3');
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/nothing found in 20 random runs \(random search proves nothing\)/);
+  });
+
+  it('exits 1 on a violation, saves it, and replay reproduces it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pagecheck-save-'));
+    const r = await cli('check', 'bench-reflink-cow', '--bug', 'leak-on-punch', '--depth', '4', '--property', 'accounting', '--save', dir);
+    expect(r.code).toBe(1);
+    const file = join(dir, 'bench-reflink-cow', 'accounting.itf.json');
+    expect(existsSync(file)).toBe(true);
+    expect(readFileSync(file.replace('.itf.json', '.txt'), 'utf8')).toMatch(/step 2: punch\(f=0, b=0\)\n  ext\[0\]\[0\]: 0 -> -1\n/);
+    const again = await cli('check', 'bench-reflink-cow', '--bug', 'leak-on-punch', '--depth', '4', '--property', 'accounting', '--save', dir);
+    expect(again.code).toBe(1); // its own trace is replaced, not refused
+    const replayed = await cli('replay', file, '--json');
+    expect(replayed.code).toBe(1);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ reproduces: true, steps: 2, property: 'accounting' });
+  });
+
+  it('prints one JSON document with verdicts, bounds, goals and saved files', async () => {
+    const r = await cli('check', 'bench-reflink-cow', '--bug', 'no-zero-on-free', '--json', '--seed', '2', '--runs', '30');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.exitCode).toBe(1);
+    const [result] = doc.results;
+    expect(result.design).toBe('bench-reflink-cow');
+    expect(result.properties.find((p: { id: string }) => p.id === 'free-zeroed')).toMatchObject({ verdict: 'violated', mode: 'exhaustive', traceLength: 2 });
+    expect(result.properties.find((p: { id: string }) => p.id === 'accounting')).toMatchObject({
+      verdict: 'holds',
+      bound: { depth: 6, states: 164, transitions: 992, complete: true },
+    });
+    expect(result.goals).toEqual([
+      expect.objectContaining({ id: 'block-shared', reached: true, depth: 2 }),
+      expect.objectContaining({ id: 'all-blocks-used', reached: true, depth: 3 }),
+    ]);
+    expect(result.coverage.write.firstDepth).toBe(1);
+  });
+
+  it('lists the designs with their parameters, properties and bug toggles', async () => {
+    const r = await cli('designs');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/bench-reflink-cow: .*\n  models: .*\n  parameters:\n    F=2  \(2\.\.6\) files/);
+    expect(r.stdout).toMatch(/bug toggles:\n    leak-on-punch: /);
+  });
+});

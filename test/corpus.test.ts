@@ -1,0 +1,34 @@
+// The counterexample corpus is a regression suite: every kept trace must
+// still replay against its design, reproduce its violation, and have its
+// text rendering beside it up to date.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { replay } from '../checker/replay.js';
+import { parseItf } from '../trace/counterexample.js';
+import { renderText } from '../trace/render.js';
+
+const root = new URL('../counterexamples/', import.meta.url).pathname;
+
+function filesUnder(dir: string, suffix: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name), suffix) : e.name.endsWith(suffix) ? [join(dir, e.name)] : [],
+  );
+}
+
+const files = filesUnder(root, '.itf.json');
+
+describe('counterexample corpus', () => {
+  it('has no rendering without its trace', () => {
+    const orphans = filesUnder(root, '.txt').filter((t) => !existsSync(t.replace(/\.txt$/, '.itf.json')));
+    expect(orphans).toEqual([]);
+  });
+  it.each(files.map((f) => [f.slice(root.length), f]))('%s replays and reproduces', (_name, file) => {
+    const trace = parseItf(JSON.parse(readFileSync(file, 'utf8')));
+    const outcome = replay(trace);
+    expect(outcome.reproduces).toBe(true);
+    expect(outcome.message).toBe(trace['#meta'].message);
+    expect(readFileSync(file.replace(/\.itf\.json$/, '.txt'), 'utf8')).toBe(renderText(trace));
+  });
+});

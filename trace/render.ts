@@ -1,0 +1,95 @@
+/**
+ * A trace as plain text for a terminal or a mail: a header saying what was
+ * violated and how to reproduce it, the initial state in full, then one block
+ * per step with the action and only what changed (`ref[0]: 0 -> 1`).
+ */
+import type { ItfTrace } from './counterexample.js';
+import { stateAt } from './counterexample.js';
+
+export interface Change {
+  /** Where in the state, e.g. `ext[0][1]` or `folio[3].mapping`. */
+  readonly path: string;
+  /** Rendered values; `undefined` where the place did not exist on that side. */
+  readonly before?: string;
+  readonly after?: string;
+}
+
+/** A leaf value as it reads in a trace: `NULL` for null, sets and maps inline. */
+export function show(v: unknown): string {
+  if (v === null) return 'NULL';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v !== 'object') return String(v);
+  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
+  if (v instanceof Set) return `{${[...v].map(show).sort().join(', ')}}`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${show(k)} |-> ${show(x)}`).join(', ')}}`;
+  return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`).join(', ')} }`;
+}
+
+/** Every leaf of a state by path; a Set is one leaf, since its members have no place. */
+function leaves(v: unknown, path: string, out: Map<string, string>): void {
+  if (typeof v !== 'object' || v === null || v instanceof Set) {
+    out.set(path, show(v));
+  } else if (Array.isArray(v)) {
+    if (v.length === 0) out.set(path, '[]');
+    v.forEach((x, i) => leaves(x, `${path}[${i}]`, out));
+  } else if (v instanceof Map) {
+    if (v.size === 0) out.set(path, '{}');
+    for (const [k, x] of v) leaves(x, `${path}[${show(k)}]`, out);
+  } else {
+    const entries = Object.entries(v);
+    if (entries.length === 0) out.set(path, '{}');
+    for (const [k, x] of entries) leaves(x, path ? `${path}.${k}` : k, out);
+  }
+}
+
+/** What changed from one state to the next, leaf by leaf, in the order the leaves appear. */
+export function diffStates(before: unknown, after: unknown): Change[] {
+  const a = new Map<string, string>();
+  const b = new Map<string, string>();
+  leaves(before, '', a);
+  leaves(after, '', b);
+  const changes: Change[] = [];
+  for (const [path, x] of b) {
+    const was = a.get(path);
+    if (was !== x) changes.push(was === undefined ? { path, after: x } : { path, before: was, after: x });
+  }
+  for (const [path, was] of a) if (!b.has(path)) changes.push({ path, before: was });
+  return changes;
+}
+
+export function showChange(c: Change): string {
+  if (c.before === undefined) return `${c.path}: (none) -> ${c.after}`;
+  if (c.after === undefined) return `${c.path}: ${c.before} -> (gone)`;
+  return `${c.path}: ${c.before} -> ${c.after}`;
+}
+
+export function renderText(trace: ItfTrace): string {
+  const meta = trace['#meta'];
+  const lines: string[] = [];
+  const params = Object.entries(meta.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  lines.push(`${meta.design} violates ${meta.property}`);
+  lines.push(`  ${meta.message}`);
+  lines.push(`  params: ${params || '(none)'}${meta.bugs.length ? `; bugs: ${meta.bugs.join(', ')}` : ''}`);
+  const steps = trace.states.length - 1;
+  lines.push(`  found by ${meta.mode} search; ${steps} action${steps === 1 ? '' : 's'}`);
+  lines.push(`  reproduce: ${meta.reproduce}`);
+  lines.push('');
+  lines.push('state 0 (initial)');
+  const first = stateAt(trace, 0) as Record<string, unknown>;
+  for (const v of trace.vars) lines.push(`  ${v} = ${show(first[v])}`);
+  let prev: unknown = first;
+  for (let i = 1; i < trace.states.length; i++) {
+    const m = trace.states[i]['#meta'];
+    const cur = stateAt(trace, i);
+    lines.push('');
+    lines.push(`step ${i}: ${m.action}${m.choice !== undefined ? ` [outcome ${m.choice}]` : ''}`);
+    const changes = diffStates(prev, cur);
+    if (changes.length === 0) lines.push('  (no change)');
+    for (const c of changes) lines.push(`  ${showChange(c)}`);
+    prev = cur;
+  }
+  lines.push('');
+  lines.push(`violated: ${meta.property}: ${meta.message}`);
+  return lines.join('\n') + '\n';
+}
