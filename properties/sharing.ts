@@ -136,7 +136,7 @@ const layoutPin: P = (v) => {
   return undefined;
 };
 
-/** reflink-walks-no-pages (fragment-owner; Willy in seed 002): reflinking B to C changes no per-page count. */
+/** reflink-walks-no-pages (fragment-owner; Willy in seed 002): reflinking B to C raises no per-page count. */
 const reflinkWalksNoPages: P = (v) => (v.reflinkTouchedPages ? 'a reflink changed a per-page reference count' : undefined);
 
 export const SHARING_PROPERTIES = {

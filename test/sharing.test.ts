@@ -26,6 +26,7 @@ export const CASES: readonly Case[] = [
   { property: 'memfail-reach', design: 'fsdax-shared', depth: 4, bug: 'missing-rmap-entry' },
   { property: 'entry-lock', design: 'fsdax-shared', depth: 4, bug: 'generic-fallback' },
   { property: 'layout-pin', design: 'fsdax-shared', depth: 4, bug: 'no-break-layouts' },
+  { property: 'reflink-walks-no-pages', design: 'fragment-owner', depth: 4, bug: 'count-per-page' },
 ];
 
 const RANDOM = { mode: 'random', runs: 1000, steps: 12, seed: 20240611 } as const;

@@ -4,9 +4,10 @@ import { InputError } from '../errors.js';
 import benchReflinkCow from './bench-reflink-cow.js';
 import fsdax1to1 from './fsdax-1to1.js';
 import fsdaxShared from './fsdax-shared.js';
+import fragmentOwner from './fragment-owner.js';
 import tmpfsCowflag from './tmpfs-cowflag.js';
 
-export const designs: readonly AnyDesign[] = [benchReflinkCow, fsdax1to1, fsdaxShared, tmpfsCowflag];
+export const designs: readonly AnyDesign[] = [benchReflinkCow, fsdax1to1, fsdaxShared, fragmentOwner, tmpfsCowflag];
 
 export function findDesign(name: string): AnyDesign {
   const design = designs.find((d) => d.name === name);
