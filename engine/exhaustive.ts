@@ -147,7 +147,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
             stoppedBy = 'all-violated';
             break search;
           }
-          if (store.size >= maxStates) {
+          if (store.size >= maxStates || store.full) {
             stoppedBy = 'states';
             break search;
           }

@@ -13,8 +13,12 @@
 // Two independent 32-bit lanes, each a murmur3-style stream with its own seed.
 const SEED_A = 0x9747b28c;
 const SEED_B = 0x1b873593;
-const TAG_NULL = 1, TAG_UNDEF = 2, TAG_FALSE = 3, TAG_TRUE = 4, TAG_INT = 5, TAG_FLOAT = 6;
-const TAG_STRING = 7, TAG_BIGINT = 8, TAG_ARRAY = 9, TAG_RECORD = 10, TAG_MAP = 11, TAG_SET = 12;
+// An integer is hashed as one word, itself; every other kind of value starts
+// with one of these tags. They are large arbitrary constants, so that a
+// state's integers (pfns, indexes, counts) do not pose as tags.
+const TAG_NULL = 0x6a09e667 | 0, TAG_UNDEF = 0xbb67ae85 | 0, TAG_FALSE = 0x3c6ef372 | 0, TAG_TRUE = 0xa54ff53a | 0;
+const TAG_FLOAT = 0x510e527f | 0, TAG_STRING = 0x9b05688c | 0, TAG_BIGINT = 0x1f83d9ab | 0, TAG_ARRAY = 0x5be0cd19 | 0;
+const TAG_RECORD = 0xcbbb9d5d | 0, TAG_MAP = 0x629a292a | 0, TAG_SET = 0x9159015a | 0;
 
 let la = 0;
 let lb = 0;
@@ -53,6 +57,24 @@ function word(k: number): void {
 
 const floatView = new DataView(new ArrayBuffer(8));
 
+// A record key's lanes after hashing it from the seeds: keys repeat in every
+// state, so each is hashed once (up to a bound, for records used as maps).
+const keyLanes = new Map<string, { a: number; b: number }>();
+const MAX_CACHED_KEYS = 4096;
+
+function seedWithKey(key: string): void {
+  let lanes = keyLanes.get(key);
+  if (lanes === undefined) {
+    la = SEED_A;
+    lb = SEED_B;
+    walkString(key);
+    lanes = { a: la, b: lb };
+    if (keyLanes.size < MAX_CACHED_KEYS) keyLanes.set(key, lanes);
+  }
+  la = lanes.a;
+  lb = lanes.b;
+}
+
 function walkString(s: string): void {
   word(TAG_STRING);
   word(s.length);
@@ -63,7 +85,6 @@ function walk(v: unknown): void {
   switch (typeof v) {
     case 'number':
       if ((v | 0) === v) {
-        word(TAG_INT);
         word(v);
       } else {
         floatView.setFloat64(0, v);
@@ -91,7 +112,14 @@ function walk(v: unknown): void {
       } else if (Array.isArray(v)) {
         word(TAG_ARRAY);
         word(v.length);
-        for (let i = 0; i < v.length; i++) walk(v[i]);
+        for (let i = 0; i < v.length; i++) {
+          const x = v[i];
+          // Arrays of small integers are the common case: no call for them.
+          if (typeof x === 'number' && (x | 0) === x) {
+            la = mixA(la, x);
+            lb = mixB(lb, x ^ 0x5bd1e995);
+          } else walk(x);
+        }
       } else if (v instanceof Map) {
         const outerA = la, outerB = lb;
         let sumA = 0, sumB = 0;
@@ -117,8 +145,8 @@ function walk(v: unknown): void {
         const outerA = la, outerB = lb;
         let sumA = 0, sumB = 0, size = 0;
         for (const key in rec) {
-          la = SEED_A; lb = SEED_B;
-          walkString(key); walk(rec[key]);
+          seedWithKey(key);
+          walk(rec[key]);
           sumA = (sumA + fmix(la)) | 0; sumB = (sumB + fmix(lb)) | 0;
           size++;
         }

@@ -5,10 +5,18 @@
  *
  * States are numbered 0, 1, 2... in the order they are first seen; breadth
  * first, that is also depth order. `table` is an open-addressing hash table
- * of those numbers (linear probing), keyed by the fingerprint's low word.
+ * (linear probing) whose slot holds a state's number plus one in its low
+ * ID_BITS bits and TAG_BITS more bits of the fingerprint above them, so that
+ * a probe past another state rarely has to look the other state up.
  */
+const ID_BITS = 27;
+const ID_MASK = (1 << ID_BITS) - 1;
+
+/** The most states the store can number (2^27 - 1, about 134 million). */
+export const MAX_STORED_STATES = ID_MASK - 1;
+
 export class VisitedStore {
-  private table: Int32Array;
+  private table: Uint32Array;
   private mask: number;
   private hi: Uint32Array;
   private lo: Uint32Array;
@@ -18,9 +26,9 @@ export class VisitedStore {
   constructor(expected = 1 << 12) {
     let cap = 1 << 10;
     while (cap * 3 < expected * 4) cap *= 2;
-    this.table = new Int32Array(cap).fill(-1);
+    this.table = new Uint32Array(cap);
     this.mask = cap - 1;
-    const ids = Math.max(1024, expected);
+    const ids = Math.max(1024, Math.min(expected, MAX_STORED_STATES));
     this.hi = new Uint32Array(ids);
     this.lo = new Uint32Array(ids);
     this.parents = new Int32Array(ids);
@@ -30,25 +38,36 @@ export class VisitedStore {
     return this.count;
   }
 
+  get full(): boolean {
+    return this.count >= MAX_STORED_STATES;
+  }
+
   /**
-   * Adds a state by fingerprint with its parent's number (-1 for an initial
-   * state). Returns the new state's number, or -1 if it was already there.
+   * Adds a state by fingerprint with its parent's number (-1 for the
+   * initial state). Returns the new state's number, or -1 if it was already
+   * there.
    */
   add(hi: number, lo: number, parent: number): number {
     const table = this.table;
-    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    const mask = this.mask;
+    // The slot comes from the low word, the tag from the high word's top bits.
+    const tag = (hi >>> ID_BITS) << ID_BITS;
+    let slot = lo & mask;
     for (;;) {
-      const id = table[slot];
-      if (id < 0) break;
-      if (this.lo[id] === lo && this.hi[id] === hi) return -1;
-      slot = (slot + 1) & this.mask;
+      const entry = table[slot];
+      if (entry === 0) break;
+      if (((entry & ~ID_MASK) >>> 0) === tag >>> 0) {
+        const id = (entry & ID_MASK) - 1;
+        if (this.lo[id] === lo && this.hi[id] === hi) return -1;
+      }
+      slot = (slot + 1) & mask;
     }
     const id = this.count++;
     if (id === this.hi.length) this.growIds();
     this.hi[id] = hi;
     this.lo[id] = lo;
     this.parents[id] = parent;
-    table[slot] = id;
+    table[slot] = (tag | (id + 1)) >>> 0;
     // Keep the load at or under 3/4: short enough probes, few bytes a state.
     if (this.count * 4 > table.length * 3) this.growTable();
     return id;
@@ -70,7 +89,7 @@ export class VisitedStore {
 
   private growIds(): void {
     // Growing by half, not double, keeps the unused tail under a third.
-    const cap = Math.ceil(this.hi.length * 1.5);
+    const cap = Math.min(Math.ceil(this.hi.length * 1.5), MAX_STORED_STATES + 1);
     const hi = new Uint32Array(cap);
     hi.set(this.hi);
     const lo = new Uint32Array(cap);
@@ -84,12 +103,12 @@ export class VisitedStore {
 
   private growTable(): void {
     const cap = this.table.length * 2;
-    const table = new Int32Array(cap).fill(-1);
+    const table = new Uint32Array(cap);
     const mask = cap - 1;
     for (let id = 0; id < this.count; id++) {
-      let slot = (this.lo[id] ^ Math.imul(this.hi[id], 0x9e3779b1)) & mask;
-      while (table[slot] >= 0) slot = (slot + 1) & mask;
-      table[slot] = id;
+      let slot = this.lo[id] & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = (((this.hi[id] >>> ID_BITS) << ID_BITS) | (id + 1)) >>> 0;
     }
     this.table = table;
     this.mask = mask;

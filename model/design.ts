@@ -6,6 +6,7 @@
  */
 import type { Draft } from 'immer';
 import type { Goal, Property } from '../engine/model.js';
+import type { PictureHints } from './picture.js';
 
 export type { Goal, Property } from '../engine/model.js';
 
@@ -74,6 +75,8 @@ export interface Design<S, A extends Action> {
   readonly sometimes: readonly Goal<S>[];
   /** Properties of a family that do not apply to this design, each with the reason. */
   readonly notApplicable?: Readonly<Record<string, string>>;
+  /** What the generic picture of a state cannot guess from its shape (report/picture.ts). */
+  readonly picture?: PictureHints;
 }
 
 // Designs of different state types live side by side in one registry.

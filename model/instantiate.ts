@@ -46,11 +46,11 @@ export function instantiate<S, A extends Action>(design: Design<S, A>, cfg: Conf
 export function clone<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
-    const n = value.length;
-    const out = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = value[i];
-      out[i] = typeof v === 'object' && v !== null ? clone(v) : v;
+    // slice() copies an array of small integers as one block; then deepen.
+    const out = value.slice();
+    for (let i = 0; i < out.length; i++) {
+      const v = out[i];
+      if (typeof v === 'object' && v !== null) out[i] = clone(v);
     }
     return out as T;
   }

@@ -51,6 +51,9 @@ export default defineDesign<State, BenchAction>({
     'leak-on-punch': 'punch unmaps the block but does not drop its reference',
     'no-zero-on-free': 'a block whose last reference goes keeps its data',
   },
+  // The spec's configurations are finite, and exhausted well within depth 12;
+  // the bound is there for leak-on-punch, whose counts grow without end.
+  bounds: { depth: 12 },
   init: ({ params: { F, B, P } }) => ({
     ext: Array.from({ length: F }, () => new Array<number>(B).fill(HOLE)),
     ref: new Array<number>(P).fill(0),
@@ -106,6 +109,12 @@ export default defineDesign<State, BenchAction>({
       if (!cfg.bugs.has('leak-on-punch')) release(d, d.ext[f][b], cfg);
       d.ext[f][b] = HOLE;
     },
+  },
+
+  picture: {
+    groups: { block: ['ref', 'data'] },
+    refs: [{ at: 'ext[*][*]', to: 'block', none: [HOLE] }],
+    names: { ext: 'file' },
   },
 
   always: [accounting, freeZeroed],

@@ -1,0 +1,108 @@
+/**
+ * `pagecheck report [DESIGN... | --all] [--format txt|md|html] [--out DIR]`:
+ * runs each design's proof checks (default configuration, then each bug
+ * toggle) and writes one design-proof document per design and an index.
+ * Exit 0 when the documents were written (whatever the verdicts: they are
+ * in the documents), 2 on bad input, before anything is written.
+ */
+import { designs, findDesign } from '../../model/designs/index.js';
+import type { AnyDesign } from '../../model/design.js';
+import { resolveConfig } from '../../model/config.js';
+import { InputError } from '../../model/errors.js';
+import { FORMATS, renderAll, renderProof, writeAll, checkWritable, type Format } from '../../report/documents.js';
+import { prove, type ProveOptions } from '../../report/generate.js';
+import type { Command, Io } from '../io.js';
+import { integer, one, parseOptions } from './options.js';
+
+export const DEFAULT_OUT = 'out/proofs';
+
+const usage = `pagecheck report [DESIGN... | --all] [--format txt|md|html|all] [--out DIR|-]
+    [--bug NAME]... [--param K=V]... [--depth N] [--max-states N]
+    [--time SECONDS] [--runs N] [--steps N] [--seed N]
+
+Writes DIR/<design>.<format> and DIR/index.<format> (default DIR: ${DEFAULT_OUT},
+default format: all three). Each document checks the design's default
+configuration, then each bug toggle on its own; with --bug or --param, only
+that configuration. --out - prints one format to stdout, without an index.
+Exit 0 when written, 2 on bad input (nothing is written then).`;
+
+function parseFormats(values: readonly string[] | undefined): Format[] {
+  if (!values) return [...FORMATS];
+  const out: Format[] = [];
+  for (const v of values.flatMap((x) => x.split(','))) {
+    if (v === 'all') out.push(...FORMATS);
+    else if ((FORMATS as readonly string[]).includes(v)) out.push(v as Format);
+    else throw new InputError(`unknown format '${v}' (txt, md, html or all)`);
+  }
+  return [...new Set(out)];
+}
+
+function parseParams(values: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new InputError(`--param takes NAME=VALUE, not '${v}'`);
+    out[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return out;
+}
+
+async function run(args: readonly string[], io: Io): Promise<number> {
+  try {
+    const p = parseOptions(args, ['format', 'out', 'bug', 'param', 'depth', 'max-states', 'time', 'runs', 'steps', 'seed'], ['all', 'help']);
+    if (p.flags.has('help')) {
+      io.stdout(`${usage}\n`);
+      return 0;
+    }
+    if (p.flags.has('all') && p.positional.length) throw new InputError('give design names or --all, not both');
+    if (!p.flags.has('all') && p.positional.length === 0) throw new InputError(`name a design or give --all (known: ${designs.map((d) => d.name).join(', ')})`);
+    const chosen: AnyDesign[] = p.flags.has('all') ? [...designs] : p.positional.map(findDesign);
+    const formats = parseFormats(p.values.get('format'));
+    const out = one(p, 'out') ?? DEFAULT_OUT;
+    const bugs = p.values.get('bug');
+    const params = parseParams(p.values.get('param'));
+    // Check every design's configuration before the first (long) search.
+    for (const d of chosen) resolveConfig(d, params, bugs ?? []);
+    const options: ProveOptions = {
+      ...(bugs ? { bugs } : Object.keys(params).length ? { bugs: [] } : {}),
+      params,
+      depth: integer(p, 'depth', 0),
+      maxStates: integer(p, 'max-states', 1),
+      timeSeconds: integer(p, 'time', 1),
+      runs: integer(p, 'runs', 0),
+      steps: integer(p, 'steps', 1),
+      seed: integer(p, 'seed', 0),
+    };
+    if (out === '-') {
+      if (formats.length !== 1) throw new InputError('--out - prints one format: give --format txt, md or html');
+    } else {
+      checkWritable(out, [...chosen.map((d) => `${d.name}.x`), 'index.x'].flatMap((n) => formats.map((f) => n.replace(/x$/, f))));
+    }
+
+    const proofs = chosen.map((d) =>
+      prove(d, { ...options, onRun: (title) => io.stderr(`report: ${d.name}: ${title.toLowerCase()}\n`) }),
+    );
+    if (out === '-') {
+      for (const proof of proofs) io.stdout(await renderProof(proof, formats[0]));
+      return 0;
+    }
+    const written = writeAll(out, await renderAll(proofs, formats));
+    for (const f of written) io.stdout(`${f}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.stderr(`pagecheck report: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+export const reportCommand: Command = {
+  name: 'report',
+  usage,
+  summary: 'write the design-proof documents (txt, md, html) of designs, with an index',
+  run,
+};
+
+export default reportCommand;

@@ -1,0 +1,83 @@
+/**
+ * Runs the checks a design-proof document reports: the design's default
+ * configuration, then each bug toggle on its own, so that the document shows
+ * both what holds and that the checker catches each known mistake. Fixed
+ * seed and the design's own default bound: the same inputs give the same
+ * document.
+ */
+import { check, DEFAULTS, type CheckOptions } from '../checker/check.js';
+import type { AnyDesign } from '../model/design.js';
+import { inputsHash } from './inputs.js';
+import type { DesignInfo, Proof, ProofRun, RunSettings } from './proof.js';
+
+/** The random search's seed in every design-proof run. */
+export const PROOF_SEED = 1;
+
+export interface ProveOptions {
+  /** Only these bug toggles, in one run; when absent: the default run, then one run per toggle. */
+  readonly bugs?: readonly string[];
+  readonly params?: Readonly<Record<string, string | number>>;
+  readonly depth?: number;
+  readonly maxStates?: number;
+  readonly timeSeconds?: number;
+  readonly runs?: number;
+  readonly steps?: number;
+  readonly seed?: number;
+  readonly onRun?: (title: string) => void;
+}
+
+export function designInfo(design: AnyDesign): DesignInfo {
+  return {
+    name: design.name,
+    summary: design.summary,
+    seed: design.seed,
+    params: design.params,
+    bugs: design.bugs,
+    ...(design.picture ? { picture: design.picture } : {}),
+  };
+}
+
+/** The search settings of a design's proof runs: the design's default bound, the checker's defaults, a fixed seed. */
+export function proofSettings(design: AnyDesign, options: ProveOptions = {}): RunSettings {
+  return {
+    ...(options.depth ?? design.bounds?.depth) !== undefined ? { depth: options.depth ?? design.bounds?.depth } : {},
+    maxStates: options.maxStates ?? design.bounds?.maxStates ?? DEFAULTS.maxStates,
+    timeSeconds: options.timeSeconds ?? DEFAULTS.timeSeconds,
+    runs: options.runs ?? DEFAULTS.runs,
+    steps: options.steps ?? DEFAULTS.steps,
+    seed: options.seed ?? PROOF_SEED,
+  };
+}
+
+export function prove(design: AnyDesign, options: ProveOptions = {}): Proof {
+  const settings = proofSettings(design, options);
+  const configs: { title: string; bugs: readonly string[] }[] = options.bugs
+    ? [{ title: options.bugs.length ? `With bug toggles ${options.bugs.join(', ')}` : 'Default configuration', bugs: options.bugs }]
+    : [{ title: 'Default configuration', bugs: [] }, ...Object.keys(design.bugs).map((b) => ({ title: `With bug toggle ${b}`, bugs: [b] }))];
+  const runs: ProofRun[] = configs.map(({ title, bugs }) => {
+    options.onRun?.(title);
+    const opts: CheckOptions = {
+      mode: 'both',
+      params: options.params ?? {},
+      bugs,
+      depth: settings.depth,
+      maxStates: settings.maxStates,
+      timeSeconds: settings.timeSeconds,
+      runs: settings.runs,
+      steps: settings.steps,
+      seed: settings.seed,
+    };
+    return { title, settings, result: check(design, opts) };
+  });
+  return { design: designInfo(design), runs, ...inputsOf(design, settings, options) };
+}
+
+/** The inputs hash, for a proof made with the design's default configuration; none for ad hoc variations, nor where the sources cannot be read. */
+function inputsOf(design: AnyDesign, settings: RunSettings, options: ProveOptions): { inputs?: string } {
+  if (options.bugs !== undefined || (options.params && Object.keys(options.params).length > 0)) return {};
+  try {
+    return { inputs: inputsHash(design.name, settings) };
+  } catch {
+    return {};
+  }
+}

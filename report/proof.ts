@@ -1,0 +1,170 @@
+/**
+ * What a design-proof document is made of, and the sentences every format
+ * shares, so that the text, Markdown and HTML documents never disagree on
+ * what a result means. The rule they all keep: "holds" is only ever said
+ * with its bound and whether the bound was completed; an incomplete search
+ * is called what it is, never a proof.
+ */
+import type { CheckResult, PropertyResult } from '../checker/check.js';
+import type { ParamSpec } from '../model/design.js';
+import type { PictureHints } from '../model/picture.js';
+
+/** The design as the document introduces it (from the Design value). */
+export interface DesignInfo {
+  readonly name: string;
+  readonly summary: string;
+  readonly seed: string;
+  readonly params: Readonly<Record<string, ParamSpec>>;
+  readonly bugs: Readonly<Record<string, string>>;
+  readonly picture?: PictureHints;
+}
+
+/** The search settings a run was made with, written into the document so a reader can repeat it. */
+export interface RunSettings {
+  readonly depth?: number;
+  readonly maxStates: number;
+  readonly timeSeconds: number;
+  readonly runs: number;
+  readonly steps: number;
+  readonly seed: number;
+}
+
+/** One check of the design: the default configuration, or one with bug toggles on. */
+export interface ProofRun {
+  readonly title: string;
+  readonly settings: RunSettings;
+  readonly result: CheckResult;
+}
+
+export interface Proof {
+  readonly design: DesignInfo;
+  readonly runs: readonly ProofRun[];
+  /** `sha256:...` of everything that determines the document (report/inputs.ts); absent for ad hoc reports. */
+  readonly inputs?: string;
+}
+
+export const REGENERATE = 'npm run proofs';
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `F=2 B=2 P=3 V=2` */
+export function paramsText(params: Readonly<Record<string, number>>): string {
+  return Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)';
+}
+
+export function configText(result: CheckResult): string {
+  return `${paramsText(result.params)}; ${result.bugs.length ? `bugs: ${result.bugs.join(', ')}` : 'no bug toggles'}`;
+}
+
+/** How the searches were run, in one sentence. */
+export function searchText(run: ProofRun): string {
+  const r = run.result;
+  const s = run.settings;
+  const parts: string[] = [];
+  if (r.mode !== 'random') {
+    parts.push(`exhaustive breadth-first search${s.depth !== undefined ? ` to depth ${s.depth}` : ' with no depth limit'}, at most ${count(s.maxStates)} states`);
+  }
+  if (r.random) parts.push(`random search, seed ${r.random.seed}, ${count(r.random.runs)} runs of up to ${r.random.steps} steps${r.random.interrupted ? ' (interrupted by the time limit)' : ''}`);
+  else if (r.mode !== 'exhaustive') parts.push('no random search (every property was already violated)');
+  return parts.join('; then ');
+}
+
+/** The exhaustive search's bound, as a clause: `121 states, 736 transitions, depth 5; complete (state space exhausted)`. */
+export function boundText(r: CheckResult): string {
+  const e = r.exhaustive;
+  if (!e) return 'no exhaustive search';
+  const done = e.exhausted
+    ? 'complete (the whole reachable state space)'
+    : e.complete
+      ? `complete (every history of up to ${plural(e.maxDepth ?? e.depth ?? 0, 'action')})`
+      : `NOT complete (stopped by ${stopText(e.stoppedBy)})`;
+  return `${count(e.states)} states, ${count(e.transitions)} transitions, depth ${e.depth}; ${done}`;
+}
+
+function stopText(reason: string): string {
+  switch (reason) {
+    case 'states':
+      return 'the state limit';
+    case 'time':
+      return 'the time limit';
+    case 'all-violated':
+      return 'finding a violation of every property';
+    default:
+      return reason;
+  }
+}
+
+/** The time line. Documents keep timings on lines that start with `time:`, which the staleness check ignores. */
+export function timeText(r: CheckResult): string {
+  const parts: string[] = [];
+  if (r.exhaustive) parts.push(`exhaustive ${r.exhaustive.seconds} s (${count(r.exhaustive.statesPerSecond)} states/s)`);
+  if (r.random) parts.push(`random ${r.random.seconds} s`);
+  return `time: ${parts.join(', ') || 'none'}`;
+}
+
+/** The verdict in a word or two, for summaries. */
+export function verdictWord(p: PropertyResult): string {
+  switch (p.verdict) {
+    case 'holds':
+      return 'holds (bound complete)';
+    case 'violated':
+      return `VIOLATED (${plural(p.traceLength ?? 0, 'action')})`;
+    case 'inconclusive':
+      return 'inconclusive (bound not complete)';
+    case 'not-applicable':
+      return 'not applicable';
+  }
+}
+
+/** The verdict as a sentence, always with its bound. */
+export function verdictText(p: PropertyResult, r: CheckResult, shrink?: { from: number; to: number }): string {
+  switch (p.verdict) {
+    case 'holds': {
+      const e = r.exhaustive!;
+      const scope = e.exhausted
+        ? 'in every reachable state'
+        : `in every state reached by a history of up to ${plural(e.maxDepth ?? e.depth ?? 0, 'action')}`;
+      return `holds ${scope} of this configuration, by exhaustive search: ${boundText(r)}.`;
+    }
+    case 'violated': {
+      const how =
+        p.mode === 'exhaustive'
+          ? 'found by exhaustive breadth-first search, so no shorter history breaks it'
+          : `found by random search${shrink ? `, shrunk from ${shrink.from} to ${plural(shrink.to, 'action')}` : ''}`;
+      return `VIOLATED by a history of ${plural(p.traceLength ?? 0, 'action')}, ${how}: ${p.message}.`;
+    }
+    case 'inconclusive': {
+      const what = r.exhaustive
+        ? `the exhaustive search did not complete its bound (${boundText(r)})`
+        : 'only random search was run';
+      return `no violation found, but ${what}${r.random ? `, nor in ${count(r.random.runs)} random runs of up to ${r.random.steps} steps` : ''}. This is not a proof.`;
+    }
+    case 'not-applicable':
+      return `not applicable: ${p.reason ?? p.description}.`;
+  }
+}
+
+/** The goals, each with where it was first reached. */
+export function goalText(g: CheckResult['goals'][number]): string {
+  return g.reached
+    ? `reached at depth ${g.depth} (${g.mode} search)`
+    : 'NOT reached within the bound: a "holds" above may be vacuous for this situation';
+}
+
+/** Action kinds that never fired: a part of the design the bound left unexercised. */
+export function neverFired(r: CheckResult): string[] {
+  return Object.entries(r.coverage)
+    .filter(([, c]) => c.count === 0)
+    .map(([k]) => k);
+}
+
+export function shrinkOf(r: CheckResult, property: string): { from: number; to: number } | undefined {
+  const s = r.counterexamples[property]?.['#meta'].shrink;
+  return s ? { from: s.from, to: s.to } : undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * The pictures of a trace, one per state: each with the paths its step
+ * changed highlighted, and the violated property marked on the last one.
+ */
+import type { PictureHints } from '../model/picture.js';
+import type { ItfTrace } from '../trace/counterexample.js';
+import { stateAt } from '../trace/counterexample.js';
+import { diffStates, type Change } from '../trace/render.js';
+import { stateDot } from './picture.js';
+import { dotToSvg } from './svg.js';
+
+export interface TraceStep {
+  readonly index: number;
+  /** `write(f=0, b=0, v=1)`; absent on the initial state. */
+  readonly action?: string;
+  readonly choice?: number;
+  readonly changes: readonly Change[];
+  readonly state: Record<string, unknown>;
+}
+
+/** The states of a trace decoded, each with what its step changed. */
+export function traceSteps(trace: ItfTrace): TraceStep[] {
+  const out: TraceStep[] = [];
+  let prev: Record<string, unknown> | undefined;
+  trace.states.forEach((s, i) => {
+    const state = stateAt(trace, i) as Record<string, unknown>;
+    const m = s['#meta'];
+    out.push({
+      index: i,
+      ...(m?.action !== undefined ? { action: m.action } : {}),
+      ...(m?.choice !== undefined ? { choice: m.choice } : {}),
+      changes: prev ? diffStates(prev, state) : [],
+      state,
+    });
+    prev = state;
+  });
+  return out;
+}
+
+export function stepCaption(step: TraceStep): string {
+  return step.action === undefined ? 'state 0 (initial)' : `step ${step.index}: ${step.action}`;
+}
+
+/** The DOT of every state of the trace. */
+export function traceDots(trace: ItfTrace, hints?: PictureHints): string[] {
+  const steps = traceSteps(trace);
+  const meta = trace['#meta'];
+  return steps.map((step, i) =>
+    stateDot(step.state, {
+      hints,
+      changed: step.changes.map((c) => c.path),
+      previous: i > 0 ? steps[i - 1].state : undefined,
+      caption: stepCaption(step),
+      violation: i === steps.length - 1 && meta.message !== undefined ? { property: meta.property, message: meta.message } : undefined,
+    }),
+  );
+}
+
+export async function traceSvgs(trace: ItfTrace, hints?: PictureHints): Promise<string[]> {
+  const out: string[] = [];
+  for (const dot of traceDots(trace, hints)) out.push(await dotToSvg(dot));
+  return out;
+}
