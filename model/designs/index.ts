@@ -2,15 +2,24 @@
 import type { AnyDesign } from '../design.js';
 import { InputError } from '../errors.js';
 import benchReflinkCow from './bench-reflink-cow.js';
+import fragmentOwner from './fragment-owner.js';
+import fsdax1to1 from './fsdax-1to1.js';
+import fsdaxShared from './fsdax-shared.js';
 import netfsMainline from './netfs-mainline.js';
 import netfsRegions from './netfs-regions.js';
 import pmemMapSync from './pmem-map-sync.js';
 import pmemNofsyncInvalidate from './pmem-nofsync-invalidate.js';
 import pmemNofsyncNaive from './pmem-nofsync-naive.js';
 import pmemStaticChunks from './pmem-static-chunks.js';
+import tmpfsCowflag from './tmpfs-cowflag.js';
 
+// In the order of the seeds: reflink and shared pages (000-002), pmem (003), netfs (004).
 export const designs: readonly AnyDesign[] = [
   benchReflinkCow,
+  fsdax1to1,
+  fsdaxShared,
+  fragmentOwner,
+  tmpfsCowflag,
   pmemNofsyncNaive,
   pmemNofsyncInvalidate,
   pmemMapSync,

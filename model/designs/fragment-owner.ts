@@ -1,0 +1,356 @@
+/**
+ * fragment-owner: Willy's design in seed 002 (Matthew Wilcox, 2020-07-25,
+ * "Re: tmpfs reflink"): "both A and B would see DAX entries in their
+ * respective page caches. The page would belong to a third address space
+ * ... an address space per shared fragment"; "there _shouldn't_ be a
+ * refcount from each of file A and B on the page. Instead the refcount from
+ * files A and B should be on the fragment ... if we reflink B to C, we don't
+ * have to walk every page". KERNEL.md 2.2 (INV-F, INV-G, INV-H).
+ *
+ * Model: a fragment is one shared block b; its address space is mapping
+ * F + b and owns the block's page at index 0; its count is the block's
+ * extent reference count. Files' caches hold PFN entries (no page count) for
+ * fragment pages, and own their unshared pages as usual. The page cache is
+ * write-through (writeback ordering is seeds 003/004's subject), so a clean
+ * page may be reclaimed at any time.
+ * Choices where the mail is silent, each the plainest reading:
+ * - when a block first becomes shared, the source's page moves to the
+ *   fragment's address space (a `mapping` change, no count change);
+ * - a fragment keeps its page until its count is 0, even after a partial
+ *   CoW (KERNEL 2.2 failure mode (b));
+ * - no fragment -> (file, offset) reverse index exists (the mail has none):
+ *   rmap walks (reclaim, memory failure) go through `page->mapping`, the
+ *   fragment's, which no vma maps (KERNEL 2.2 failure mode (a));
+ * - reflink write-protects the source's ptes (page_mkclean) rather than
+ *   unmapping them: the page stays, only writes must fault and CoW;
+ * - a fault through a PFN entry locks that entry in the file's mapping, as a
+ *   DAX fault does ("use the DAX support"); a fault on an owned page holds
+ *   its page lock.
+ */
+import type { Draft } from 'immer';
+import type { Config } from '../design.js';
+import { defineDesign } from '../design.js';
+import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
+import { enabled, label, type WorldAction } from '../world/actions.js';
+import { blockCounts, disturb, ghost, installPte, kill, mappers, pinsOf, ptesOf, tell, zapPte } from '../world/common.js';
+import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from '../world/state.js';
+import { cachedView, type CacheEntry, type View } from '../world/view.js';
+
+interface State extends World {
+  /** Ghost: some reflink changed a per-page count. */
+  touched: boolean;
+}
+
+type Act = Exclude<WorldAction, { kind: 'truncate' }>;
+
+const frag = (s: World, b: number): number => s.ext.length + b;
+
+function view(s: State): View {
+  const F = s.ext.length, B = s.ext[0].length;
+  const ptes = ptesOf(s), pins = pinsOf(s);
+  const entries: CacheEntry[] = [];
+  const refersTo: { what: string; pfn: number }[] = [];
+  const holders = new Array<number>(s.frame.length).fill(0);
+  s.entry.forEach((row, m) =>
+    row.forEach((pfn, i) => {
+      if (pfn === NULL) return;
+      refersTo.push({ what: `entry (mapping ${m}, index ${i})`, pfn });
+      if (m >= F || s.frame[pfn].mapping === m) {
+        entries.push({ m, i, pfn, form: 'owned' });
+        holders[pfn]++;
+      } else {
+        entries.push({ m, i, pfn, form: 'via', owner: { mapping: frag(s, s.ext[m][i]), index: 0 } });
+      }
+    }),
+  );
+  for (const p of ptes) holders[p.pfn]++;
+  for (const p of pins) holders[p.pfn]++;
+  return {
+    F,
+    B,
+    ghost: s.ghost,
+    read: s.ext.map((row, f) => row.map((b, i) => (s.entry[f][i] !== NULL ? s.frame[s.entry[f][i]].data : b === HOLE ? 0 : s.disk[b]))),
+    resolve: s.entry.slice(0, F),
+    data: (pfn) => s.frame[pfn].data,
+    shared: (pfn) => s.frame[pfn].block !== HOLE && s.ref[s.frame[pfn].block] > 1,
+    frames: s.frame,
+    ptes,
+    pins,
+    entries,
+    counted: [
+      ...blockCounts(s),
+      ...s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn], free: fr.free, leakable: true })),
+    ],
+    refersTo,
+    fault: s.fault,
+    mf: s.mf,
+    event: s.event,
+    reflinkTouchedPages: s.touched,
+  };
+}
+const cached = cachedView(view);
+
+const freeFrame = (s: World): number => s.frame.findIndex((fr) => fr.free);
+const pinned = (s: World, pfns: readonly number[]): boolean => s.pin.some((row) => row.some((p) => p !== NULL && pfns.includes(p)));
+const faultOn = (s: World, f: number): boolean => s.fault !== null && s.fault.f === f;
+
+function allocFrame(d: Draft<State>, mapping: number, index: number, block: number, data: number): number {
+  const p = d.frame.findIndex((fr) => fr.free);
+  Object.assign(d.frame[p], { mapping, index, block, data, count: 1, free: false, poison: false, share: 0 });
+  d.entry[mapping][index] = p;
+  return p;
+}
+function putFrame(d: Draft<State>, p: number): void {
+  d.frame[p].count -= 1;
+  if (d.frame[p].count === 0) {
+    d.frame[p].free = true;
+    d.frame[p].mapping = NULL;
+    disturb(d, p);
+  }
+}
+// Drops file f's entry at i: an owned page loses its cache reference; a PFN entry holds none.
+function dropEntry(d: Draft<State>, f: number, i: number): void {
+  const p = d.entry[f][i];
+  if (p === NULL) return;
+  d.entry[f][i] = NULL;
+  if (d.frame[p].mapping === f) putFrame(d, p);
+}
+// The fragment's count drops; at 0 the fragment goes, and its page with it.
+function putBlock(d: Draft<State>, b: number): void {
+  d.ref[b] -= 1;
+  if (d.ref[b] > 0) return;
+  const m = d.ext.length + b;
+  const p = d.entry[m][0];
+  if (p !== NULL) {
+    d.entry[m][0] = NULL;
+    putFrame(d, p);
+  }
+}
+// Gives file f's (t, ti) the block b, shared: the fragment count rises; an owned page moves to the fragment.
+function share(d: Draft<State>, src: number, si: number, t: number, ti: number, cfg: Config): void {
+  const b = d.ext[src][si];
+  zapPte(d, t, ti);
+  dropEntry(d, t, ti);
+  if (d.ext[t][ti] !== HOLE) putBlock(d, d.ext[t][ti]);
+  d.ext[t][ti] = b;
+  d.ref[b] += 1;
+  const p = d.entry[src][si];
+  if (p !== NULL && d.frame[p].mapping === src) {
+    const m = d.ext.length + b;
+    d.frame[p].mapping = m;
+    d.frame[p].index = 0;
+    d.entry[m][0] = p;
+  }
+  const fp = d.entry[d.ext.length + b][0];
+  if (cfg.bugs.has('count-per-page') && fp !== NULL) d.frame[fp].count += 1;
+}
+// A count raised on the pages being shared (the source's, and its blocks' fragment pages):
+// Willy's claim is that reflink need not "walk every page ... and increase its refcount";
+// the destination's old references are dropped by any reflink.
+function countsChanged(before: World, d: Draft<State>, src: number, idx: readonly number[]): boolean {
+  const F = before.ext.length;
+  const pages = idx.flatMap((i) => [before.entry[src][i], before.ext[src][i] === HOLE ? NULL : before.entry[F + before.ext[src][i]][0]]);
+  return pages.some((p) => p !== NULL && d.frame[p].count > before.frame[p].count);
+}
+
+export default defineDesign<State, Act>({
+  name: 'fragment-owner',
+  summary: 'PFN entries in file caches; shared pages owned by a per-fragment address space, the count on the fragment',
+  seed: 'seed 002: Matthew Wilcox, Re: tmpfs reflink, 2020-07-25 (third address space per shared fragment)',
+  params: { ...worldParams, M: { default: 3, min: 1, max: 8, description: 'page frames' } },
+  bugs: {
+    'count-per-page': 'reflink also bumps the count of each shared page (per-file references on the page, which the design removes)',
+    'write-in-place-shared': 'a write to a fragment page writes it in place instead of CoW',
+    'no-break-layouts': 'punch and reflink do not wait for pins',
+  },
+  bounds: { depth: 6 },
+  init: (cfg) => ({ ...initWorld(cfg, cfg.params.M, cfg.params.F + cfg.params.P), touched: false }),
+  actions: (s, cfg) =>
+    enabled(s, cfg, {
+      kinds: new Set(['read', 'write', 'fault', 'finish', 'store', 'unmap', 'reflink', 'reflink-range', 'dedupe', 'punch', 'reclaim', 'memfail', 'pin', 'unpin']),
+      read: (st, f, i) => cached(st as State).read[f][i],
+      memfailPfns: (st) => st.frame.flatMap((fr, p) => (!fr.free && !fr.poison ? [p] : [])),
+      reclaimPfns: (st) => st.frame.flatMap((fr, p) => (!fr.free && fr.count === 1 + (fr.mapping < st.ext.length ? st.pte[fr.mapping].filter((x) => x === p).length : 0) ? [p] : [])),
+      allow: (st, a, c) => {
+        const waitPins = !c.bugs.has('no-break-layouts');
+        switch (a.kind) {
+          case 'read':
+            return st.entry[a.f][a.i] === NULL && st.ext[a.f][a.i] !== HOLE && (st.entry[frag(st, st.ext[a.f][a.i])][0] !== NULL || freeFrame(st) >= 0);
+          case 'fault':
+            return st.entry[a.f][a.i] !== NULL;
+          case 'write': {
+            const b = st.ext[a.f][a.i];
+            if ((b === HOLE || st.ref[b] > 1) && lowestFree(st.ref) < 0) return false;
+            return !(st.fault && st.fault.f === a.f && st.fault.i === a.i);
+          }
+          case 'punch':
+            return !faultOn(st, a.f) && !(waitPins && pinned(st, [st.entry[a.f][a.i]]));
+          case 'reflink':
+            return !faultOn(st, a.s) && !faultOn(st, a.d) && !(waitPins && pinned(st, [...st.entry[a.s], ...st.entry[a.d]]));
+          case 'reflink-range':
+          case 'dedupe':
+            return !faultOn(st, a.s) && !faultOn(st, a.d) && !(waitPins && pinned(st, [st.entry[a.s][a.si], st.entry[a.d][a.di]]));
+          // A fault on an owned page holds its lock and a reference: reclaim's trylock fails.
+          case 'reclaim':
+            return !pinned(st, [a.pfn]) && !(st.fault && st.fault.pfn === a.pfn && st.frame[a.pfn].mapping === st.fault.f);
+          case 'memfail': {
+            const ft = st.fault;
+            return !(ft && ft.pfn === a.pfn && st.frame[a.pfn].mapping === ft.f);
+          }
+          default:
+            return true;
+        }
+      },
+    }) as Act[],
+  label,
+  next: {
+    read: ({ f, i }) => (d) => {
+      d.event = '';
+      const b = d.ext[f][i];
+      const m = d.ext.length + b;
+      if (d.entry[m][0] !== NULL) d.entry[f][i] = d.entry[m][0];
+      else if (d.ref[b] > 1) d.entry[f][i] = allocFrame(d, m, 0, b, d.disk[b]);
+      else allocFrame(d, f, i, b, d.disk[b]);
+    },
+    write: ({ f, i, v }, s, cfg) => (d) => {
+      d.event = '';
+      const b = d.ext[f][i];
+      if (b !== HOLE && (s.ref[b] === 1 || cfg.bugs.has('write-in-place-shared'))) {
+        d.disk[b] = v;
+        const p = d.entry[f][i];
+        if (p !== NULL) d.frame[p].data = v;
+      } else {
+        if (b !== HOLE && mappers(s, s.entry[f][i]).some((g) => g !== f)) d.event = 'cow-mapped';
+        zapPte(d, f, i);
+        dropEntry(d, f, i);
+        const q = lowestFree(d.ref);
+        d.ref[q] = 1;
+        d.disk[q] = v;
+        if (b !== HOLE) putBlock(d, b);
+        d.ext[f][i] = q;
+      }
+      ghost.write(d, f, i, v);
+    },
+    fault: ({ f, i, write }, s) => (d) => {
+      d.event = '';
+      d.fault = { f, i, write, pfn: s.entry[f][i], stale: false };
+    },
+    finish: (_a, s, cfg) => (d) => {
+      d.event = '';
+      const { f, i, write } = s.fault!;
+      d.fault = null;
+      const p = d.entry[f][i];
+      if (p === NULL) return; // the page went meanwhile: the fault retries (VM_FAULT_RETRY)
+      const b = d.ext[f][i];
+      if (write && d.ref[b] > 1 && !cfg.bugs.has('write-in-place-shared')) {
+        if (lowestFree(d.ref) < 0 || freeFrame(d as World) < 0) return;
+        if (mappers(s, p).some((g) => g !== f)) d.event = 'cow-mapped';
+        const data = d.frame[p].data;
+        zapPte(d, f, i);
+        dropEntry(d, f, i);
+        const q = lowestFree(d.ref);
+        d.ref[q] = 1;
+        d.disk[q] = data;
+        putBlock(d, b);
+        d.ext[f][i] = q;
+        installPte(d, f, i, allocFrame(d, f, i, q, data), true);
+        return;
+      }
+      installPte(d, f, i, p, write);
+    },
+    store: ({ f, i, v }) => (d) => {
+      d.event = '';
+      const p = d.pte[f][i];
+      d.frame[p].data = v;
+      d.disk[d.frame[p].block] = v; // write-through
+      ghost.write(d, f, i, v);
+    },
+    unmap: ({ f, i }) => (d) => {
+      d.event = '';
+      zapPte(d, f, i);
+    },
+    pin: ({ f, i }) => (d) => {
+      d.event = '';
+      d.pin[f][i] = d.pte[f][i];
+      d.frame[d.pin[f][i]].count += 1;
+    },
+    unpin: ({ f, i }) => (d) => {
+      d.event = '';
+      putFrame(d, d.pin[f][i]);
+      d.pin[f][i] = NULL;
+    },
+    punch: ({ f, i }) => (d) => {
+      d.event = '';
+      zapPte(d, f, i);
+      dropEntry(d, f, i);
+      putBlock(d, d.ext[f][i]);
+      d.ext[f][i] = HOLE;
+      ghost.punch(d, f, i);
+    },
+    reflink: ({ s: src, d: dst }, s, cfg) => (d) => {
+      d.event = '';
+      for (let i = 0; i < s.ext[src].length; i++) d.ptew[src][i] = false;
+      for (let i = 0; i < s.ext[src].length; i++) {
+        if (s.ext[src][i] !== HOLE) share(d, src, i, dst, i, cfg);
+        else {
+          zapPte(d, dst, i);
+          dropEntry(d, dst, i);
+          if (d.ext[dst][i] !== HOLE) putBlock(d, d.ext[dst][i]);
+          d.ext[dst][i] = HOLE;
+        }
+      }
+      ghost.reflink(d, src, dst);
+      if (countsChanged(s, d, src, [...s.ext[src].keys()])) d.touched = true;
+    },
+    'reflink-range': ({ s: src, si, d: dst, di }, s, cfg) => (d) => {
+      d.event = 'reflink-range';
+      d.ptew[src][si] = false;
+      share(d, src, si, dst, di, cfg);
+      ghost.reflinkRange(d, src, si, dst, di);
+      if (countsChanged(s, d, src, [si])) d.touched = true;
+    },
+    dedupe: ({ s: src, si, d: dst, di }, s, cfg) => (d) => {
+      d.event = '';
+      d.ptew[src][si] = false;
+      share(d, src, si, dst, di, cfg);
+      if (countsChanged(s, d, src, [si])) d.touched = true;
+    },
+    // try_to_unmap through page->mapping, then remove the page if only the cache holds it.
+    reclaim: ({ pfn }) => (d) => {
+      d.event = '';
+      const m = d.frame[pfn].mapping;
+      if (m < d.ext.length) zapPte(d, m, d.frame[pfn].index);
+      d.entry[m][d.frame[pfn].index] = NULL;
+      putFrame(d, pfn);
+    },
+    memfail: ({ pfn }, s) => {
+      const B = s.ext[0].length;
+      const owners: number[] = [];
+      const related = new Set<number>();
+      s.entry.slice(0, s.ext.length).forEach((row, f) =>
+        row.forEach((p, i) => {
+          if (p === pfn) {
+            owners.push(f * B + i);
+            related.add(f);
+          }
+        }),
+      );
+      const due = mappers(s, pfn);
+      for (const f of due) related.add(f);
+      const fr = s.frame[pfn];
+      return (d) => {
+        d.event = '';
+        d.mf = { pfn, shared: d.ref[fr.block] > 1, due, related: [...related].sort(), owners, killed: [], told: [] };
+        d.frame[pfn].poison = true;
+        disturb(d, pfn);
+        // collect_procs and error_remove_folio through page->mapping alone.
+        if (fr.mapping < s.ext.length) {
+          kill(d, [fr.mapping]);
+          tell(d, fr.mapping, fr.index, B);
+        }
+      };
+    },
+  },
+  always: sharingProperties(cached, ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin', 'reflink-walks-no-pages']),
+  sometimes: sharingGoals(cached),
+});

@@ -1,0 +1,79 @@
+/**
+ * fsdax-shared: what mainline merged for reflink on DAX (KERNEL.md 1.1 and
+ * 2.1, fs/dax.c ~v6.15): a folio faulted through a second mapping of a shared
+ * extent is converted to shared (`mapping` NULL, `share` counts its entries),
+ * the conversion never reverts, CoW always takes a new pfn, and a memory
+ * failure goes pmem -> dax_holder_notify_failure -> xfs_dax_notify_failure,
+ * whose rmap query finds every owning (inode, offset) and calls
+ * mf_dax_kill_procs for each, locking each (mapping, index) entry in turn.
+ *
+ * Commits: ea6c49b784f0 "xfs: support CoW in fsdax mode"; "fsdax: set a CoW
+ * flag when associate reflink mappings"; "fsdax: introduce page->share for
+ * fsdax in reflink mode"; "fs/dax: remove PAGE_MAPPING_DAX_SHARED mapping
+ * flag" (Alistair Popple, 2025); "mm: introduce mf_dax_kill_procs()";
+ * "xfs: implement ->notify_failure() for XFS". Answers seed 000 (Dave Chinner,
+ * 2019-10-10) on dax_associate_entry and on reporting to the filesystem.
+ *
+ * Bug toggles: the known holes and the mistakes of the thread: the generic
+ * fallback (mf_generic_kill_procs: dax_lock_folio needs folio->mapping, so a
+ * shared folio gets -EBUSY), an rmap that misses the reflinked owners, a
+ * share count not dropped, plus the common DAX ones.
+ */
+import { DAX_BUGS, daxDesign } from '../world/dax.js';
+import { NULL } from '../world/state.js';
+
+const isShared = (fr: { mapping: number; share: number }): boolean => fr.mapping === NULL && fr.share > 0;
+
+export default daxDesign({
+  name: 'fsdax-shared',
+  summary: 'mainline fsdax reflink: shared folios with mapping NULL and a share count, rmap-driven memory failure',
+  seed: 'KERNEL.md 2.1; ea6c49b784f0 xfs: support CoW in fsdax mode; fs/dax: remove PAGE_MAPPING_DAX_SHARED mapping flag (v6.15); answers seed 000 (Dave Chinner, 2019-10-10)',
+  bugs: {
+    ...DAX_BUGS,
+    'generic-fallback': 'memory failure takes mf_generic_kill_procs (no notify_failure holder, e.g. a partition): dax_lock_folio needs folio->mapping',
+    'missing-rmap-entry': 'the rmap query returns only the first owner of the block (a reverse-map record missing for the reflinked ones)',
+    'share-not-dropped': 'dax_folio_put does not decrement folio->share',
+  },
+  bounds: { depth: 6 },
+  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
+  notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
+  policy: {
+    associate: (d, f, i, pfn, shared) => {
+      const fr = d.frame[pfn];
+      if (shared && (fr.mapping !== NULL || fr.share > 0)) {
+        if (fr.mapping !== NULL) {
+          // dax_folio_make_shared
+          fr.mapping = NULL;
+          fr.share = 1;
+        }
+        fr.share += 1;
+        return;
+      }
+      fr.mapping = f; // WARN_ON_ONCE(folio->mapping) in the kernel
+      fr.index = i;
+    },
+    // dax_folio_put: the share count drops; mapping is cleared at zero, and never restored.
+    disassociate: (d, _f, _i, pfn, cfg) => {
+      const fr = d.frame[pfn];
+      if (isShared(fr)) {
+        if (!cfg.bugs.has('share-not-dropped')) fr.share -= 1;
+        if (fr.share > 0) return;
+      }
+      fr.mapping = NULL;
+      fr.index = 0;
+    },
+    form: (s, pfn) => (isShared(s.frame[pfn]) ? 'shared' : 'owned'),
+    memfail: (s, pfn, cfg) => {
+      if (cfg.bugs.has('generic-fallback')) {
+        const fr = s.frame[pfn];
+        if (fr.mapping === NULL) return { locks: [], kill: [], tell: [] }; // -EBUSY
+        return { locks: [[fr.mapping, fr.index]], kill: [fr.mapping], tell: [] };
+      }
+      // xfs_dax_failure_fn for every rmap record of the block.
+      const owners: [number, number][] = [];
+      s.ext.forEach((row, f) => row.forEach((b, i) => b === pfn && owners.push([f, i])));
+      const found = cfg.bugs.has('missing-rmap-entry') ? owners.slice(0, 1) : owners;
+      return { locks: found, kill: [...new Set(found.map(([f]) => f))], tell: found };
+    },
+  },
+});

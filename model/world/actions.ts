@@ -1,0 +1,121 @@
+/**
+ * The operations of the world, as actions, and which are enabled. A design
+ * names the kinds it has and may refuse any further action (`allow`), for
+ * the waits its locks impose; the rest is common to every design.
+ */
+import type { Config } from '../design.js';
+import { HOLE, NULL, type World } from './state.js';
+
+export type WorldAction =
+  | { readonly kind: 'read'; readonly f: number; readonly i: number }
+  | { readonly kind: 'write'; readonly f: number; readonly i: number; readonly v: number }
+  /** The first half of a fault: lock the entry, look up (or CoW/allocate) the pfn. */
+  | { readonly kind: 'fault'; readonly f: number; readonly i: number; readonly write: boolean }
+  /** The second half: install the pte, unlock the entry. */
+  | { readonly kind: 'finish' }
+  /** A store through a writable pte. */
+  | { readonly kind: 'store'; readonly f: number; readonly i: number; readonly v: number }
+  | { readonly kind: 'unmap'; readonly f: number; readonly i: number }
+  | { readonly kind: 'reflink'; readonly s: number; readonly d: number }
+  /** Reflink one block of s at si to d at di != si (generic/578's offset-shifted sharing). */
+  | { readonly kind: 'reflink-range'; readonly s: number; readonly si: number; readonly d: number; readonly di: number }
+  | { readonly kind: 'dedupe'; readonly s: number; readonly si: number; readonly d: number; readonly di: number }
+  | { readonly kind: 'punch'; readonly f: number; readonly i: number }
+  | { readonly kind: 'truncate'; readonly f: number; readonly n: number }
+  | { readonly kind: 'reclaim'; readonly pfn: number }
+  | { readonly kind: 'memfail'; readonly pfn: number }
+  | { readonly kind: 'pin'; readonly f: number; readonly i: number }
+  | { readonly kind: 'unpin'; readonly f: number; readonly i: number };
+
+export type Kind = WorldAction['kind'];
+
+export interface Enabling<S extends World> {
+  readonly kinds: ReadonlySet<Kind>;
+  /** What read(2) of f at i returns in this design; dedupe compares by it. */
+  readonly read: (s: S, f: number, i: number) => number;
+  /** pfns a memory failure may hit. */
+  readonly memfailPfns: (s: S) => readonly number[];
+  /** pfns reclaim may try. */
+  readonly reclaimPfns?: (s: S) => readonly number[];
+  /** Further refusals: waits on locks and pins, missing free space. */
+  readonly allow: (s: S, a: WorldAction, cfg: Config) => boolean;
+}
+
+export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): WorldAction[] {
+  const { F, B, V } = cfg.params;
+  const out: WorldAction[] = [];
+  const has = (k: Kind): boolean => e.kinds.has(k);
+  const push = (a: WorldAction): void => {
+    if (e.allow(s, a, cfg)) out.push(a);
+  };
+  if (s.fault) push({ kind: 'finish' });
+  // After a memory failure only the fault already under way may complete:
+  // the property is about who was told, and what the fault then installs.
+  if (s.mf) return out;
+  const faulting = s.fault !== null;
+  for (let f = 0; f < F; f++) {
+    for (let i = 0; i < B; i++) {
+      if (has('read')) push({ kind: 'read', f, i });
+      for (let v = 1; v <= V; v++) {
+        if (has('write') && s.ghost[f][i] !== v) push({ kind: 'write', f, i, v });
+        if (has('store') && s.ptew[f][i] && s.ghost[f][i] !== v) push({ kind: 'store', f, i, v });
+      }
+      if (has('fault') && !faulting) {
+        if (s.pte[f][i] === NULL && s.ext[f][i] !== HOLE) push({ kind: 'fault', f, i, write: false });
+        if (!s.ptew[f][i]) push({ kind: 'fault', f, i, write: true });
+      }
+      if (has('unmap') && s.pte[f][i] !== NULL) push({ kind: 'unmap', f, i });
+      if (has('pin') && s.ptew[f][i] && s.pin[f][i] === NULL) push({ kind: 'pin', f, i });
+      if (has('unpin') && s.pin[f][i] !== NULL) push({ kind: 'unpin', f, i });
+      if (has('punch') && s.ext[f][i] !== HOLE) push({ kind: 'punch', f, i });
+    }
+    if (has('truncate')) {
+      for (let n = 0; n < B; n++) {
+        if (s.ext[f].slice(n).some((b) => b !== HOLE)) push({ kind: 'truncate', f, n });
+      }
+    }
+  }
+  for (let src = 0; src < F; src++) {
+    for (let dst = 0; dst < F; dst++) {
+      if (dst === src) continue;
+      if (has('reflink') && s.ext[src].some((b) => b !== HOLE) && !sameRow(s.ext[src], s.ext[dst])) {
+        push({ kind: 'reflink', s: src, d: dst });
+      }
+      for (let si = 0; si < B; si++) {
+        const b = s.ext[src][si];
+        if (b === HOLE) continue;
+        for (let di = 0; di < B; di++) {
+          if (has('reflink-range') && di !== si && s.ext[dst][di] !== b) push({ kind: 'reflink-range', s: src, si, d: dst, di });
+          // Dedupe compares first (FIDEDUPERANGE); a mismatch is a no-op, so only a match is an action.
+          const db = s.ext[dst][di];
+          if (has('dedupe') && src < dst && db !== HOLE && db !== b && e.read(s, src, si) === e.read(s, dst, di)) {
+            push({ kind: 'dedupe', s: src, si, d: dst, di });
+          }
+        }
+      }
+    }
+  }
+  if (has('reclaim') && e.reclaimPfns) for (const pfn of e.reclaimPfns(s)) push({ kind: 'reclaim', pfn });
+  if (has('memfail')) for (const pfn of e.memfailPfns(s)) push({ kind: 'memfail', pfn });
+  return out;
+}
+
+function sameRow(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function label(a: WorldAction): string {
+  switch (a.kind) {
+    case 'fault':
+      return `fault(f=${a.f}, i=${a.i}, ${a.write ? 'write' : 'read'})`;
+    case 'finish':
+      return 'finish-fault';
+    default: {
+      const args = Object.entries(a)
+        .filter(([k]) => k !== 'kind')
+        .map(([k, v]) => `${k}=${String(v)}`);
+      return `${a.kind}(${args.join(', ')})`;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+/** Pieces of views and transitions that every design computes the same way. */
+import type { Draft } from 'immer';
+import { NULL, type World } from './state.js';
+
+export function ptesOf(s: World): { f: number; i: number; pfn: number; writable: boolean }[] {
+  const out: { f: number; i: number; pfn: number; writable: boolean }[] = [];
+  for (let f = 0; f < s.pte.length; f++) {
+    for (let i = 0; i < s.pte[f].length; i++) if (s.pte[f][i] !== NULL) out.push({ f, i, pfn: s.pte[f][i], writable: s.ptew[f][i] });
+  }
+  return out;
+}
+
+export function pinsOf(s: World): { f: number; i: number; pfn: number }[] {
+  const out: { f: number; i: number; pfn: number }[] = [];
+  for (let f = 0; f < s.pin.length; f++) {
+    for (let i = 0; i < s.pin[f].length; i++) if (s.pin[f][i] !== NULL) out.push({ f, i, pfn: s.pin[f][i] });
+  }
+  return out;
+}
+
+/** Block reference counts against the extent references (and any further holders the design names). */
+export function blockCounts(s: World, extra?: (b: number) => number): { what: string; stored: number; refs: number; free: boolean; leakable: boolean }[] {
+  const refs = new Array<number>(s.ref.length).fill(0);
+  for (const row of s.ext) for (const b of row) if (b >= 0) refs[b]++;
+  return s.ref.map((stored, b) => ({ what: `block ${b}`, stored, refs: refs[b] + (extra ? extra(b) : 0), free: stored === 0, leakable: true }));
+}
+
+/** Processes with a pte to pfn. */
+export function mappers(s: World, pfn: number): number[] {
+  const out: number[] = [];
+  for (let f = 0; f < s.pte.length; f++) if (s.pte[f].includes(pfn)) out.push(f);
+  return out;
+}
+
+export function zapPte(d: Draft<World>, f: number, i: number): void {
+  const pfn = d.pte[f][i];
+  if (pfn === NULL) return;
+  d.frame[pfn].count -= 1;
+  d.pte[f][i] = NULL;
+  d.ptew[f][i] = false;
+}
+
+export function installPte(d: Draft<World>, f: number, i: number, pfn: number, writable: boolean): void {
+  if (d.pte[f][i] !== pfn) {
+    zapPte(d, f, i);
+    d.frame[pfn].count += 1;
+    d.pte[f][i] = pfn;
+  }
+  d.ptew[f][i] = writable;
+}
+
+/** The pfn changed identity (freed, poisoned, given to another owner) under a fault that holds it. */
+export function disturb(d: Draft<World>, pfn: number): void {
+  if (d.fault && d.fault.pfn === pfn) d.fault.stale = true;
+}
+
+/** Ghost contents after each operation, as a correct filesystem would show them. */
+export const ghost = {
+  write(d: Draft<World>, f: number, i: number, v: number): void {
+    d.ghost[f][i] = v;
+  },
+  reflink(d: Draft<World>, s: number, t: number): void {
+    for (let i = 0; i < d.ghost[s].length; i++) d.ghost[t][i] = d.ghost[s][i];
+  },
+  reflinkRange(d: Draft<World>, s: number, si: number, t: number, ti: number): void {
+    d.ghost[t][ti] = d.ghost[s][si];
+  },
+  punch(d: Draft<World>, f: number, i: number): void {
+    d.ghost[f][i] = 0;
+  },
+};
+
+/** Signals every process in `procs` (SIGBUS, MF_MUST_KILL): it dies, and its ptes go with it. */
+export function kill(d: Draft<World>, procs: readonly number[]): void {
+  for (const f of procs) {
+    if (!d.mf!.killed.includes(f)) d.mf!.killed.push(f);
+    for (let i = 0; i < d.pte[f].length; i++) {
+      if (d.pin[f][i] !== NULL) {
+        d.frame[d.pin[f][i]].count -= 1;
+        d.pin[f][i] = NULL;
+      }
+      zapPte(d, f, i);
+    }
+  }
+  d.mf!.killed.sort();
+}
+
+export function tell(d: Draft<World>, f: number, i: number, B: number): void {
+  const o = f * B + i;
+  if (!d.mf!.told.includes(o)) {
+    d.mf!.told.push(o);
+    d.mf!.told.sort();
+  }
+}

@@ -1,0 +1,360 @@
+/**
+ * A DAX filesystem (fs/dax.c plus XFS's reflink paths) with the page
+ * association left to the design: a pfn is the pmem block itself, a mapping's
+ * entry is a PFN entry, faults install ptes straight to the block, and CoW
+ * always means a new block. fsdax-1to1 and fsdax-shared differ only in
+ * dax_associate_entry/dax_disassociate_entry and in how a memory failure
+ * finds its victims, which is exactly where their threads differ; the rest is
+ * written once, here, so that the comparison is between those rules alone.
+ *
+ * Kernel rules kept (KERNEL.md 2.1, fs/dax.c, xfs):
+ * - a fault locks the entry of (its mapping, index) from lookup to pte
+ *   install (grab_mapping_entry ... dax_unlock_entry); punch, truncate,
+ *   reflink and dedupe take the files' MMAPLOCK exclusively, so they wait for
+ *   faults on those files, but nothing on other files;
+ * - a write fault on a shared extent goes through the CoW srcmap to a new
+ *   block (IOMAP_F_SHARED), the old entry is disassociated and the new one
+ *   associated (dax_insert_entry); a read fault maps read-only;
+ * - write(2) to a shared or new extent invalidates the file's own entries and
+ *   ptes over the range (dax_iomap_iter: IOMAP_F_NEW || cow);
+ * - punch, truncate, reflink and dedupe break layouts first: unmap the
+ *   ranges and wait for pins (xfs_break_layouts, seed 001). Which files XFS
+ *   breaks on reflink is [R] in KERNEL.md; both source and destination ranges
+ *   are broken here, since a writable pte or write pin left on the source
+ *   would write into a block that has just become shared.
+ * Not modelled: read faults on holes (the zero page), buffered reads (they
+ * change no state: `read` in the view is what read(2) returns), reclaim
+ * (pmem is not reclaimed).
+ */
+import type { Draft } from 'immer';
+import type { Config, Design, ParamSpec, Recipe } from '../design.js';
+import { sharingGoals, sharingProperties, type SharingPropertyId } from '../../properties/sharing.js';
+import { enabled, label, type WorldAction } from './actions.js';
+import { blockCounts, disturb, ghost, installPte, kill, mappers, pinsOf, ptesOf, tell, zapPte } from './common.js';
+import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from './state.js';
+import { cachedView, type CacheEntry, type View } from './view.js';
+
+export type DaxAction = Exclude<WorldAction, { kind: 'read' } | { kind: 'reclaim' }>;
+
+/** What a memory failure does in a design: the entries it locks, then whom it signals and tells. */
+export interface MemFailPlan {
+  readonly locks: readonly (readonly [number, number])[];
+  readonly kill: readonly number[];
+  readonly tell: readonly (readonly [number, number])[];
+}
+
+export interface DaxPolicy {
+  /** dax_associate_entry: `shared` is IOMAP_F_SHARED, the extent's block has other owners. */
+  associate(d: Draft<World>, f: number, i: number, pfn: number, shared: boolean, cfg: Config): void;
+  /** dax_disassociate_entry. */
+  disassociate(d: Draft<World>, f: number, i: number, pfn: number, cfg: Config): void;
+  /** The form of ownership an entry at (f, i) to pfn claims. */
+  form(s: World, pfn: number): CacheEntry['form'];
+  memfail(s: World, pfn: number, cfg: Config): MemFailPlan;
+}
+
+export interface DaxDesignSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly seed: string;
+  readonly bugs: Readonly<Record<string, string>>;
+  readonly bounds: { depth?: number; maxStates?: number };
+  readonly policy: DaxPolicy;
+  readonly properties: readonly SharingPropertyId[];
+  readonly notApplicable: Readonly<Record<string, string>>;
+  readonly params?: Readonly<Record<string, ParamSpec>>;
+  /** tmpfs: the page cache is the storage, so every block a file maps has its entry, not only faulted ones. */
+  readonly cacheIsStorage?: boolean;
+}
+
+// Bug toggles every DAX design may carry; a design lists those its thread warns about.
+export const DAX_BUGS = {
+  'no-break-layouts': 'punch, truncate, reflink and dedupe do not wait for pins nor unmap the source (no xfs_break_layouts)',
+  'write-in-place-shared': 'a write fault or write(2) on a shared extent writes the shared pfn in place instead of CoW',
+  'count-not-dropped': 'unmap zaps the pte but does not drop the page reference',
+} as const;
+
+const pinned = (s: World, pfns: readonly number[]): boolean => s.pin.some((row) => row.some((p) => p !== NULL && pfns.includes(p)));
+const faultOn = (s: World, f: number): boolean => s.fault !== null && s.fault.f === f;
+const blocksOf = (s: World, f: number, from = 0, to = s.ext[f].length): number[] => s.ext[f].slice(from, to).filter((b) => b !== HOLE);
+
+export function daxView(s: World, policy: DaxPolicy): View {
+  const F = s.ext.length, B = s.ext[0].length;
+  const ptes = ptesOf(s), pins = pinsOf(s);
+  const entries: CacheEntry[] = [];
+  const refersTo: { what: string; pfn: number }[] = [];
+  for (let f = 0; f < F; f++) {
+    for (let i = 0; i < B; i++) {
+      const pfn = s.entry[f][i];
+      if (pfn === NULL) continue;
+      entries.push({ m: f, i, pfn, form: policy.form(s, pfn) });
+      refersTo.push({ what: `entry (file ${f}, index ${i})`, pfn });
+    }
+  }
+  const holders = new Array<number>(s.frame.length).fill(0);
+  for (const p of ptes) holders[p.pfn]++;
+  for (const p of pins) holders[p.pfn]++;
+  return {
+    F,
+    B,
+    ghost: s.ghost,
+    read: s.ext.map((row) => row.map((b) => (b === HOLE ? 0 : s.disk[b]))),
+    resolve: s.ext,
+    data: (pfn) => s.disk[pfn],
+    shared: (pfn) => s.ref[pfn] > 1,
+    frames: s.frame,
+    ptes,
+    pins,
+    entries,
+    counted: [
+      ...blockCounts(s),
+      ...s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn], free: fr.free, leakable: false })),
+    ],
+    refersTo,
+    fault: s.fault,
+    mf: s.mf,
+    event: s.event,
+  };
+}
+
+export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
+  const { policy } = spec;
+  const view = cachedView((s: World) => daxView(s, policy));
+
+  const alloc = (d: Draft<World>): number => {
+    const b = lowestFree(d.ref);
+    d.ref[b] = 1;
+    d.frame[b].free = false;
+    return b;
+  };
+  const release = (d: Draft<World>, b: number): void => {
+    d.ref[b] -= 1;
+    if (d.ref[b] === 0) {
+      d.frame[b].free = true;
+      disturb(d, b);
+    }
+  };
+  const dropEntry = (d: Draft<World>, f: number, i: number, cfg: Config): void => {
+    const pfn = d.entry[f][i];
+    if (pfn === NULL) return;
+    policy.disassociate(d, f, i, pfn, cfg);
+    d.entry[f][i] = NULL;
+  };
+  // truncate_pagecache_range / invalidate_inode_pages2_range: ptes, then entries.
+  const invalidate = (d: Draft<World>, f: number, i: number, cfg: Config): void => {
+    zapPte(d, f, i);
+    dropEntry(d, f, i, cfg);
+  };
+  const otherMapper = (s: World, f: number, pfn: number): boolean => mappers(s, pfn).some((g) => g !== f);
+  const cowShared = (s: World, b: number, cfg: Config): boolean => b !== HOLE && s.ref[b] > 1 && !cfg.bugs.has('write-in-place-shared');
+  // Remap (d, di) to block b (reflink, dedupe): the old block's entry and reference go.
+  const remap = (d: Draft<World>, t: number, ti: number, b: number, cfg: Config): void => {
+    invalidate(d, t, ti, cfg);
+    const old = d.ext[t][ti];
+    if (old !== HOLE) release(d, old);
+    d.ext[t][ti] = b;
+    if (b !== HOLE) {
+      d.ref[b] += 1;
+      if (spec.cacheIsStorage) {
+        policy.associate(d, t, ti, b, true, cfg);
+        d.entry[t][ti] = b;
+      }
+    }
+  };
+  const breakSource = (d: Draft<World>, f: number, idx: readonly number[], cfg: Config): void => {
+    if (!cfg.bugs.has('no-break-layouts')) for (const i of idx) zapPte(d, f, i);
+  };
+  const free = (s: World): boolean => lowestFree(s.ref) >= 0;
+
+  const allow = (s: World, a: DaxAction, cfg: Config): boolean => {
+    const waitPins = !cfg.bugs.has('no-break-layouts');
+    switch (a.kind) {
+      case 'write': {
+        const b = s.ext[a.f][a.i];
+        if ((b === HOLE || cowShared(s, b, cfg)) && !free(s)) return false;
+        return !(s.fault && s.fault.f === a.f && s.fault.i === a.i);
+      }
+      case 'punch':
+        return !faultOn(s, a.f) && !(waitPins && pinned(s, [s.ext[a.f][a.i]]));
+      case 'truncate':
+        return !faultOn(s, a.f) && !(waitPins && pinned(s, blocksOf(s, a.f, a.n)));
+      case 'reflink':
+        return !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, [...blocksOf(s, a.s), ...blocksOf(s, a.d)]));
+      case 'reflink-range':
+      case 'dedupe':
+        return !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, [s.ext[a.s][a.si], s.ext[a.d][a.di]]));
+      case 'memfail': {
+        const ft = s.fault;
+        return !ft || !policy.memfail(s, a.pfn, cfg).locks.some(([f, i]) => f === ft.f && i === ft.i);
+      }
+      default:
+        return true;
+    }
+  };
+
+  const kinds = new Set<WorldAction['kind']>(['write', 'fault', 'finish', 'store', 'unmap', 'reflink', 'reflink-range', 'dedupe', 'punch', 'truncate', 'memfail', 'pin', 'unpin']);
+  const step = (r: Recipe<World>): Recipe<World> => (d) => {
+    d.event = '';
+    r(d);
+  };
+
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    seed: spec.seed,
+    params: spec.params ?? worldParams,
+    bugs: spec.bugs,
+    bounds: spec.bounds,
+    init: (cfg) => {
+      const w = initWorld(cfg, cfg.params.P, cfg.params.F);
+      // A DAX frame is its block: allocated exactly when the block is.
+      w.ref.forEach((r, b) => (w.frame[b].free = r === 0));
+      if (spec.cacheIsStorage) {
+        w.ext.forEach((row, f) =>
+          row.forEach((b, i) => {
+            if (b === HOLE) return;
+            policy.associate(w as Draft<World>, f, i, b, false, cfg);
+            w.entry[f][i] = b;
+          }),
+        );
+      }
+      return w;
+    },
+    actions: (s, cfg) =>
+      enabled(s, cfg, {
+        kinds,
+        read: (st, f, i) => (st.ext[f][i] === HOLE ? 0 : st.disk[st.ext[f][i]]),
+        memfailPfns: (st) => st.ref.flatMap((r, pfn) => (r > 0 && !st.frame[pfn].poison ? [pfn] : [])),
+        allow: (st, a, c) => allow(st, a as DaxAction, c),
+      }) as DaxAction[],
+    label,
+    next: {
+      write: ({ f, i, v }, s, cfg) =>
+        step((d) => {
+          const b = d.ext[f][i];
+          if (b !== HOLE && !cowShared(s, b, cfg)) {
+            d.disk[b] = v;
+          } else {
+            if (b !== HOLE && otherMapper(s, f, b)) d.event = 'cow-mapped';
+            invalidate(d, f, i, cfg);
+            const q = alloc(d);
+            d.disk[q] = v;
+            if (b !== HOLE) release(d, b);
+            d.ext[f][i] = q;
+            if (spec.cacheIsStorage) {
+              policy.associate(d, f, i, q, false, cfg);
+              d.entry[f][i] = q;
+            }
+          }
+          ghost.write(d, f, i, v);
+        }),
+      fault: ({ f, i, write }, s) =>
+        step((d) => {
+          d.fault = { f, i, write, pfn: s.ext[f][i], stale: false };
+        }),
+      finish: (_a, s, cfg) =>
+        step((d) => {
+          const { f, i, write } = s.fault!;
+          d.fault = null;
+          const b = d.ext[f][i];
+          if (write && (b === HOLE || cowShared(s, b, cfg))) {
+            if (!free(s)) return; // VM_FAULT_SIGBUS: no space for the CoW/allocation
+            if (b !== HOLE && otherMapper(s, f, b)) d.event = 'cow-mapped';
+            dropEntry(d, f, i, cfg);
+            const q = alloc(d);
+            d.disk[q] = b === HOLE ? 0 : d.disk[b];
+            if (b !== HOLE) release(d, b);
+            d.ext[f][i] = q;
+            policy.associate(d, f, i, q, false, cfg);
+            d.entry[f][i] = q;
+            installPte(d, f, i, q, true);
+            return;
+          }
+          if (d.entry[f][i] !== b) {
+            dropEntry(d, f, i, cfg);
+            policy.associate(d, f, i, b, s.ref[b] > 1, cfg);
+            d.entry[f][i] = b;
+          }
+          installPte(d, f, i, b, write);
+        }),
+      store: ({ f, i, v }) =>
+        step((d) => {
+          d.disk[d.pte[f][i]] = v;
+          ghost.write(d, f, i, v);
+        }),
+      unmap: ({ f, i }, _s, cfg) =>
+        step((d) => {
+          const pfn = d.pte[f][i];
+          zapPte(d, f, i);
+          if (cfg.bugs.has('count-not-dropped')) d.frame[pfn].count += 1;
+        }),
+      pin: ({ f, i }) =>
+        step((d) => {
+          d.pin[f][i] = d.pte[f][i];
+          d.frame[d.pin[f][i]].count += 1;
+        }),
+      unpin: ({ f, i }) =>
+        step((d) => {
+          d.frame[d.pin[f][i]].count -= 1;
+          d.pin[f][i] = NULL;
+        }),
+      punch: ({ f, i }, _s, cfg) =>
+        step((d) => {
+          remap(d, f, i, HOLE, cfg);
+          ghost.punch(d, f, i);
+        }),
+      truncate: ({ f, n }, s, cfg) =>
+        step((d) => {
+          for (let i = n; i < s.ext[f].length; i++) {
+            remap(d, f, i, HOLE, cfg);
+            ghost.punch(d, f, i);
+          }
+        }),
+      reflink: ({ s: src, d: dst }, s, cfg) =>
+        step((d) => {
+          const B = s.ext[src].length;
+          breakSource(d, src, [...Array(B).keys()], cfg);
+          for (let i = 0; i < B; i++) remap(d, dst, i, s.ext[src][i], cfg);
+          ghost.reflink(d, src, dst);
+        }),
+      'reflink-range': ({ s: src, si, d: dst, di }, s, cfg) =>
+        step((d) => {
+          breakSource(d, src, [si], cfg);
+          remap(d, dst, di, s.ext[src][si], cfg);
+          ghost.reflinkRange(d, src, si, dst, di);
+          d.event = 'reflink-range';
+        }),
+      dedupe: ({ s: src, si, d: dst, di }, s, cfg) =>
+        step((d) => {
+          breakSource(d, src, [si], cfg);
+          remap(d, dst, di, s.ext[src][si], cfg);
+        }),
+      memfail: ({ pfn }, s, cfg) => {
+        const plan = policy.memfail(s, pfn, cfg);
+        const B = s.ext[0].length;
+        const owners: number[] = [];
+        const related = new Set<number>();
+        s.ext.forEach((row, f) =>
+          row.forEach((b, i) => {
+            if (b === pfn) {
+              owners.push(f * B + i);
+              related.add(f);
+            }
+          }),
+        );
+        const due = mappers(s, pfn);
+        for (const f of due) related.add(f);
+        return step((d) => {
+          d.mf = { pfn, shared: s.ref[pfn] > 1, due, related: [...related].sort(), owners, killed: [], told: [] };
+          d.frame[pfn].poison = true;
+          disturb(d, pfn);
+          kill(d, plan.kill);
+          for (const [f, i] of plan.tell) tell(d, f, i, B);
+        });
+      },
+    },
+    always: sharingProperties(view, spec.properties),
+    sometimes: sharingGoals(view),
+    notApplicable: spec.notApplicable,
+  };
+}

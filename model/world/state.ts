@@ -1,0 +1,139 @@
+/**
+ * The world every reflink/shared-page design (seeds 000-002) lives in: files
+ * with a few blocks, physical blocks with reference counts, frames (pfns)
+ * with `mapping`, `index`, a count and flags, each mapping's entries,
+ * processes with ptes installed by faults, gup pins, one fault that may be
+ * half done, a memory-failure record, and the ghost contents of each file.
+ *
+ * Process f has one vma, on file f: with one process per file, "which
+ * process was signalled" and "which file owns the page" are told apart by
+ * the memory-failure record, and a pte is keyed by (file, index).
+ */
+import type { Config, ParamSpec } from '../design.js';
+
+export const HOLE = -1;
+/** `page->mapping == NULL`, and "no pfn" in an entry, pte or pin. */
+export const NULL = -1;
+
+export interface Frame {
+  /** The owning address_space (a file, or a design's own: buffer cache, fragment, shared mapping), or NULL. */
+  mapping: number;
+  index: number;
+  /** fsdax-shared's `folio->share`: live entries once the folio was made shared; 0 elsewhere. */
+  share: number;
+  /** References held on the frame, kept incrementally as the design's code would. */
+  count: number;
+  /** Contents, for frames that are memory (page cache); DAX frames are the block itself. */
+  data: number;
+  /** The block a page-cache frame caches (HOLE for none), or the master frame of a shadow. */
+  block: number;
+  /** owner-list: the (mapping, index) pairs hanging off the page, each encoded mapping*B+index. */
+  owners: number[];
+  /** tmpfs-cowflag's CoW flag. */
+  cow: boolean;
+  poison: boolean;
+  free: boolean;
+}
+
+/** A fault between its entry lookup (entry locked, pfn chosen) and the pte install. */
+export interface Fault {
+  f: number;
+  i: number;
+  write: boolean;
+  pfn: number;
+  /** Something changed the pfn's identity (freed, poisoned, reassigned) while the fault held it. */
+  stale: boolean;
+}
+
+/**
+ * What one memory failure owed and what it delivered: `due` (processes with
+ * a pte to the pfn) and `owners` (file offsets whose data it is, encoded
+ * f*B+i) are computed by the world from the state before the failure; the
+ * design fills `killed` and `told`.
+ */
+export interface MemFail {
+  pfn: number;
+  shared: boolean;
+  due: number[];
+  /** Processes whose vma covers an owning (file, offset): signalling them is not "unrelated". */
+  related: number[];
+  owners: number[];
+  killed: number[];
+  told: number[];
+}
+
+export interface World {
+  /** ext[f][i]: the block file f maps at index i, or HOLE. */
+  ext: number[][];
+  /** Block reference counts (extent references; shared after reflink). */
+  ref: number[];
+  /** Block contents: one value per block, 0 for zeroes. */
+  disk: number[];
+  /** What a correct filesystem shows for file f at index i. */
+  ghost: number[][];
+  frame: Frame[];
+  /** entry[m][i]: the pfn of mapping m's entry at index i, or NULL. */
+  entry: number[][];
+  /** pte[f][i]: the pfn process f maps at file f's index i, or NULL; ptew: writable. */
+  pte: number[][];
+  ptew: boolean[][];
+  /** pin[f][i]: a get_user_pages(FOLL_WRITE) pin taken through pte (f, i), or NULL. */
+  pin: number[][];
+  fault: Fault | null;
+  mf: MemFail | null;
+  /** What the last step did that a goal looks for ('' mostly); reset every step. */
+  event: string;
+}
+
+export const worldParams: Record<string, ParamSpec> = {
+  F: { default: 2, min: 2, max: 4, description: 'files (one process maps each)' },
+  B: { default: 2, min: 1, max: 4, description: 'blocks per file' },
+  P: { default: 3, min: 2, max: 8, description: 'physical blocks' },
+  V: { default: 2, min: 1, max: 4, description: 'distinct non-zero values a write may store' },
+};
+
+export function grid<T>(rows: number, cols: number, v: T): T[][] {
+  return Array.from({ length: rows }, () => new Array<T>(cols).fill(v));
+}
+
+export function blankFrame(): Frame {
+  return { mapping: NULL, index: 0, share: 0, count: 0, data: 0, block: HOLE, owners: [], cow: false, poison: false, free: true };
+}
+
+/**
+ * The initial world: file f holds value f+1 in block f at index 0 (so that
+ * files differ from the start and a reflink is possible at once); the rest
+ * are holes. `frames` pfns, `mappings` address spaces (files first).
+ */
+export function initWorld(cfg: Config, frames: number, mappings: number): World {
+  const { F, B, P } = cfg.params;
+  const ext = grid(F, B, HOLE);
+  const ref = new Array<number>(P).fill(0);
+  const disk = new Array<number>(P).fill(0);
+  const ghost = grid(F, B, 0);
+  const first = Math.min(F, P - 1);
+  for (let f = 0; f < first; f++) {
+    ext[f][0] = f;
+    ref[f] = 1;
+    disk[f] = f + 1;
+    ghost[f][0] = f + 1;
+  }
+  return {
+    ext,
+    ref,
+    disk,
+    ghost,
+    frame: Array.from({ length: frames }, blankFrame),
+    entry: grid(mappings, B, NULL),
+    pte: grid(F, B, NULL),
+    ptew: grid(F, B, false),
+    pin: grid(F, B, NULL),
+    fault: null,
+    mf: null,
+    event: '',
+  };
+}
+
+export function lowestFree(ref: readonly number[]): number {
+  return ref.indexOf(0);
+}

@@ -1,0 +1,177 @@
+/**
+ * The invariant families of the reflink and shared-page designs (seeds
+ * 000-002, KERNEL.md 2.1 and 2.2), each read from the common View so that
+ * one property id means one thing across designs. `sharingProperties(view)`
+ * gives a design its properties over its own state type.
+ */
+import type { Goal, Property } from '../engine/model.js';
+import { NULL } from '../model/world/state.js';
+import type { View } from '../model/world/view.js';
+
+type P = (v: View) => string | undefined;
+
+/**
+ * single-ownership: every cache entry is owned 1:1 (`mapping`, `index` point
+ * back: INV-A1, hch in seed 000: "page->mapping and page->index can point back
+ * to exactly one file") or is the design's explicit form of sharing, kept
+ * consistent: `share` counts the entries of a shared folio and is only set with
+ * `mapping` NULL (INV-A2), a PFN entry's or shadow's frame points back at its
+ * owner (INV-F), an owner list names exactly the entries that use the page.
+ */
+const singleOwnership: P = (v) => {
+  for (const e of v.entries) {
+    const fr = v.frames[e.pfn];
+    const at = `entry (mapping ${e.m}, index ${e.i}) -> pfn ${e.pfn}`;
+    switch (e.form) {
+      case 'owned':
+        if (fr.mapping !== e.m || fr.index !== e.i) return `${at}, but pfn ${e.pfn} points back to (mapping ${fr.mapping}, index ${fr.index})`;
+        break;
+      case 'shared': {
+        const n = v.entries.filter((x) => x.form === 'shared' && x.pfn === e.pfn).length;
+        if (fr.mapping !== NULL) return `${at} is a shared entry, but pfn ${e.pfn} has mapping ${fr.mapping}, not NULL`;
+        if (fr.share !== n) return `pfn ${e.pfn} has share ${fr.share} but ${n} entries use it`;
+        break;
+      }
+      case 'via':
+        if (fr.mapping !== e.owner!.mapping || fr.index !== e.owner!.index) {
+          return `${at} stands for (mapping ${e.owner!.mapping}, index ${e.owner!.index}), but pfn ${e.pfn} points back to (mapping ${fr.mapping}, index ${fr.index})`;
+        }
+        break;
+      case 'listed':
+        if (!fr.owners.includes(e.m * v.B + e.i)) return `${at}, but pfn ${e.pfn}'s owner list does not name it`;
+        break;
+    }
+  }
+  for (let pfn = 0; pfn < v.frames.length; pfn++) {
+    const fr = v.frames[pfn];
+    if (fr.share !== 0 && fr.mapping !== NULL) return `pfn ${pfn} has share ${fr.share} with mapping ${fr.mapping} (share is only set with mapping NULL)`;
+    for (const o of fr.owners) {
+      const m = Math.floor(o / v.B), i = o % v.B;
+      if (!v.entries.some((e) => e.m === m && e.i === i && e.pfn === pfn)) return `pfn ${pfn}'s owner list names (mapping ${m}, index ${i}), which does not use it`;
+    }
+  }
+  return undefined;
+};
+
+/** refcount: counts equal their references, never negative, nothing refers to a freed frame or block, nothing leaked. */
+const refcount: P = (v) => {
+  for (const c of v.counted) {
+    if (c.stored < 0) return `${c.what} has a negative count ${c.stored}`;
+    if (c.stored !== c.refs) return `${c.what} has count ${c.stored} but ${c.refs} reference(s)`;
+    if (c.leakable && !c.free && c.refs === 0) return `${c.what} is unreferenced but not freed (leak)`;
+  }
+  for (const r of v.refersTo) if (v.frames[r.pfn].free) return `${r.what} refers to pfn ${r.pfn}, which is free`;
+  for (const p of v.ptes) if (v.frames[p.pfn].free) return `process ${p.f} has a pte (index ${p.i}) to free pfn ${p.pfn}`;
+  for (const p of v.pins) if (v.frames[p.pfn].free) return `a pin through (file ${p.f}, index ${p.i}) holds free pfn ${p.pfn}`;
+  return undefined;
+};
+
+/**
+ * cow-isolation (INV-C, INV-H): read(2) and every load through a pte return
+ * the ghost contents of that file; no writable pte maps a pfn whose contents
+ * belong to more than one file offset (so a write to one file never changes
+ * another's).
+ */
+const cowIsolation: P = (v) => {
+  for (let f = 0; f < v.F; f++) {
+    for (let i = 0; i < v.B; i++) {
+      if (v.read[f][i] !== v.ghost[f][i]) return `read(file ${f}, index ${i}) returns ${v.read[f][i]}, but the file holds ${v.ghost[f][i]}`;
+    }
+  }
+  for (const p of v.ptes) {
+    const got = v.data(p.pfn);
+    if (got !== v.ghost[p.f][p.i]) return `process ${p.f} loads ${got} through its pte at index ${p.i} (pfn ${p.pfn}), but the file holds ${v.ghost[p.f][p.i]}`;
+    if (p.writable && v.shared(p.pfn)) return `process ${p.f} has a writable pte at index ${p.i} to shared pfn ${p.pfn}`;
+  }
+  return undefined;
+};
+
+/**
+ * memfail-reach (INV-B; Dave in seed 000: memory errors must be reported to
+ * the filesystem): every process that mapped the pfn is signalled, the
+ * filesystem learns every (file, offset) owning it, nobody unrelated is
+ * killed, and no unsignalled process maps the poisoned pfn afterwards.
+ */
+const memfailReach: P = (v) => {
+  const mf = v.mf;
+  if (!mf) return undefined;
+  for (const f of mf.due) if (!mf.killed.includes(f)) return `memory failure on pfn ${mf.pfn}: process ${f} maps it but was not signalled`;
+  for (const o of mf.owners) {
+    if (!mf.told.includes(o)) return `memory failure on pfn ${mf.pfn}: the filesystem never learns that (file ${Math.floor(o / v.B)}, index ${o % v.B}) owns it`;
+  }
+  for (const f of mf.killed) if (!mf.due.includes(f) && !mf.related.includes(f)) return `memory failure on pfn ${mf.pfn}: process ${f} was killed but neither mapped it nor maps a file that owns it`;
+  for (const p of v.ptes) {
+    if (v.frames[p.pfn].poison && !mf.killed.includes(p.f)) return `process ${p.f} maps poisoned pfn ${p.pfn} (index ${p.i}) and was never signalled`;
+  }
+  return undefined;
+};
+
+/**
+ * entry-lock (INV-E; Dave in seed 000: dax_lock_entry "can't be extended to
+ * serialise access to the page across multiple mappings that are unaware of
+ * each other"): no fault holds a pfn that was freed, poisoned or given to
+ * another owner between its lookup and its pte install.
+ */
+const entryLock: P = (v) =>
+  v.fault?.stale
+    ? `a fault through (file ${v.fault.f}, index ${v.fault.i}) looked up pfn ${v.fault.pfn}, which was freed, poisoned or reassigned before the fault installed its pte`
+    : undefined;
+
+/**
+ * layout-pin (INV-L; xfs_break_layouts in seed 001): no block is freed,
+ * reallocated or remapped while a pte or a pin still refers to its pfn; a
+ * pinned pfn stays the one its file maps, and unshared (a DMA write into a
+ * shared block would bypass CoW).
+ */
+const layoutPin: P = (v) => {
+  for (const p of v.pins) {
+    if (v.frames[p.pfn].free) return `pfn ${p.pfn} was freed while pinned through (file ${p.f}, index ${p.i})`;
+    if (v.resolve[p.f][p.i] !== p.pfn) return `(file ${p.f}, index ${p.i}) was remapped to pfn ${v.resolve[p.f][p.i]} while pfn ${p.pfn} is pinned through it`;
+    if (v.shared(p.pfn)) return `pinned pfn ${p.pfn} became shared while DMA may write it`;
+  }
+  for (const p of v.ptes) {
+    if (v.frames[p.pfn].free) return `pfn ${p.pfn} was freed while process ${p.f} maps it`;
+    if (v.resolve[p.f][p.i] !== p.pfn) return `(file ${p.f}, index ${p.i}) was remapped to pfn ${v.resolve[p.f][p.i]} while process ${p.f} still maps pfn ${p.pfn}`;
+  }
+  return undefined;
+};
+
+/** reflink-walks-no-pages (fragment-owner; Willy in seed 002): reflinking B to C raises no per-page count. */
+const reflinkWalksNoPages: P = (v) => (v.reflinkTouchedPages ? 'a reflink changed a per-page reference count' : undefined);
+
+export const SHARING_PROPERTIES = {
+  'single-ownership': {
+    description: 'every cache entry is owned 1:1 or is the design\'s explicit, consistent form of sharing (seed 000, hch; KERNEL 2.1 INV-A1/A2, 2.2 INV-F)',
+    check: singleOwnership,
+  },
+  refcount: { description: 'counts equal references, never negative, no use after free, no leak (KERNEL 2.1/2.2 INV-G)', check: refcount },
+  'cow-isolation': { description: 'reads and loads return the file\'s ghost contents; no writable pte to a shared pfn (KERNEL 2.1 INV-C, 2.2 INV-H)', check: cowIsolation },
+  'memfail-reach': { description: 'a memory failure reaches every mapper and every owning (file, offset), and nobody else (seed 000, Dave; INV-B)', check: memfailReach },
+  'entry-lock': { description: 'what changes a shared pfn excludes faults through every mapping of it (seed 000, Dave: dax_lock_entry; INV-E)', check: entryLock },
+  'layout-pin': { description: 'no block freed, reallocated or remapped while a pte or pin refers to its pfn (seed 001, xfs_break_layouts; INV-L)', check: layoutPin },
+  'reflink-walks-no-pages': { description: 'reflinking touches no per-page count (seed 002, Willy; INV-G)', check: reflinkWalksNoPages },
+} as const;
+
+export type SharingPropertyId = keyof typeof SHARING_PROPERTIES;
+
+/** The properties `ids` over a design's state, through its view. */
+export function sharingProperties<S>(view: (s: S) => View, ids: readonly SharingPropertyId[]): Property<S>[] {
+  return ids.map((id) => ({ id, description: SHARING_PROPERTIES[id].description, check: (s: S) => SHARING_PROPERTIES[id].check(view(s)) }));
+}
+
+/** The goals every design must reach, so that a bounded "holds" is not vacuous. */
+export function sharingGoals<S>(view: (s: S) => View): Goal<S>[] {
+  return [
+    {
+      id: 'pfn-mapped-by-two-files',
+      description: 'one pfn mapped by ptes of two files',
+      reached: (s) => {
+        const ptes = view(s).ptes;
+        return ptes.some((p) => ptes.some((q) => q.pfn === p.pfn && q.f !== p.f));
+      },
+    },
+    { id: 'cow-break-of-mapped-shared', description: 'a CoW break of a shared page that another file maps', reached: (s) => view(s).event === 'cow-mapped' },
+    { id: 'memfail-on-shared', description: 'a memory failure on a shared pfn', reached: (s) => view(s).mf?.shared === true },
+    { id: 'reflink-at-offset', description: 'a reflink of a range to a different offset', reached: (s) => view(s).event === 'reflink-range' },
+  ];
+}
