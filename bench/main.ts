@@ -16,6 +16,8 @@ interface Row {
   transitions: number;
   seconds: number;
   statesPerSecond: number;
+  cpuSeconds: number;
+  statesPerCpuSecond: number;
   peakRssBytes: number;
   storeBytesPerState: number;
   rssBytesPerState: number;
@@ -54,9 +56,9 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const check = (r: Row) =>
   r.expectedStates === null ? '' : r.states === r.expectedStates && (r.expectedTransitions === null || r.transitions === r.expectedTransitions) ? 'matches spec' : 'MISMATCH';
 const table = [
-  ['config', 'states', 'transitions', 'seconds', 'states/s', 'peak RSS MiB', 'store B/state', 'RSS B/state', 'count'],
+  ['config', 'states', 'transitions', 'seconds', 'states/s', 'CPU s', 'states/CPU s', 'peak RSS MiB', 'store B/state', 'RSS B/state', 'count'],
   ...rows.map((r) => [
-    r.config, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond),
+    r.config, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond), r.cpuSeconds.toFixed(2), fmt(r.statesPerCpuSecond),
     fmt(r.peakRssBytes / 2 ** 20), r.storeBytesPerState.toFixed(1), r.rssBytesPerState.toFixed(1), check(r),
   ]),
 ];

@@ -14,7 +14,11 @@ if (!config) {
   process.exit(2);
 }
 const model = instantiate(bench, resolveConfig(bench, config.params, []), 'copy');
+const cpuBefore = process.cpuUsage();
 const r = exhaustive(model);
+const cpu = process.cpuUsage(cpuBefore);
+// CPU time as well as wall time: on a shared machine the wall clock measures the neighbours too.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const peakRss = process.resourceUsage().maxRSS * 1024;
 process.stdout.write(
   JSON.stringify({
@@ -26,6 +30,8 @@ process.stdout.write(
     violations: [...r.violations.keys()],
     seconds: r.elapsedMs / 1000,
     statesPerSecond: r.states / (r.elapsedMs / 1000),
+    cpuSeconds,
+    statesPerCpuSecond: r.states / cpuSeconds,
     transitionsPerSecond: r.transitions / (r.elapsedMs / 1000),
     peakRssBytes: peakRss,
     storeBytesPerState: r.bytesPerState,

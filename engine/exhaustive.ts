@@ -5,7 +5,8 @@
  * by re-running the model along the chain, so that no state is kept beyond
  * the frontier, and the frontier itself is kept as bytes.
  */
-import { collisionProbability, fingerprintInto } from './fingerprint.js';
+import { collisionProbability } from './fingerprint.js';
+import { compileFingerprint, inferShape } from './shape.js';
 import type { Model, Step } from './model.js';
 import { ByteQueue, Codec } from './codec.js';
 import { Coverage } from './coverage.js';
@@ -76,7 +77,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const timeLimitMs = options.timeLimitMs ?? Infinity;
-  const fp = options.fingerprint ?? fingerprintInto;
+  const fp = options.fingerprint ?? compileFingerprint(inferShape(model.initial));
   const wanted = options.properties;
   const always = model.always.filter((p) => !wanted || wanted.includes(p.id));
   const start = performance.now();

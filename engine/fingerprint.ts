@@ -10,7 +10,7 @@
  * reports the probability of that having happened.
  */
 
-// Two independent 32-bit lanes, each a murmur3-style stream with its own seed.
+// Two independent 32-bit lanes, each a multiply-xorshift stream with its own seed.
 const SEED_A = 0x9747b28c;
 const SEED_B = 0x1b873593;
 // An integer is hashed as one word, itself; every other kind of value starts
@@ -23,22 +23,18 @@ const TAG_RECORD = 0xcbbb9d5d | 0, TAG_MAP = 0x629a292a | 0, TAG_SET = 0x9159015
 let la = 0;
 let lb = 0;
 
+// One word into a lane: xor, multiply by an odd constant, xor-shift. Each is
+// a bijection of the lane, so two words never cancel, and the chain is short
+// (a murmur3 round per word cost a third of the search); fmix gives the
+// avalanche once at the end.
 function mixA(h: number, k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+  h = Math.imul(h ^ k, 0x9e3779b1);
+  return h ^ (h >>> 15);
 }
 
 function mixB(h: number, k: number): number {
-  k = Math.imul(k, 0x85ebca6b);
-  k = (k << 13) | (k >>> 19);
-  k = Math.imul(k, 0xc2b2ae35);
-  h ^= k;
-  h = (h << 17) | (h >>> 15);
-  return (Math.imul(h, 9) + 0x7feb352d) | 0;
+  h = Math.imul(h + k, 0x85ebca77);
+  return h ^ (h >>> 13);
 }
 
 function fmix(h: number): number {
@@ -178,6 +174,30 @@ export function fingerprintInto(value: unknown, out: Uint32Array): void {
   out[0] = fmix(la ^ lb);
   out[1] = fmix(lb + Math.imul(la, 0x27d4eb2f));
 }
+
+/**
+ * Continues a walk from lanes (a, b) over `v`: the generic path that the
+ * shape-compiled fingerprint (engine/shape.ts) falls back to where a value
+ * does not have the expected shape. Returns lane a; lane b is `laneB()`.
+ */
+export function resume(v: unknown, a: number, b: number): number {
+  la = a;
+  lb = b;
+  walk(v);
+  return la;
+}
+
+export function laneB(): number {
+  return lb;
+}
+
+/** The lanes a record key starts its entry with. */
+export function keySeed(key: string): { a: number; b: number } {
+  seedWithKey(key);
+  return { a: la, b: lb };
+}
+
+export const HASH = { SEED_A, SEED_B, TAG_ARRAY, TAG_RECORD, mixA, mixB, fmix } as const;
 
 const scratch = new Uint32Array(2);
 

@@ -18,8 +18,8 @@ export const MAX_STORED_STATES = ID_MASK - 1;
 export class VisitedStore {
   private table: Uint32Array;
   private mask: number;
-  private hi: Uint32Array;
-  private lo: Uint32Array;
+  /** Each state's fingerprint, high word then low, side by side: one cache miss, not two. */
+  private fps: Uint32Array;
   private parents: Int32Array;
   private count = 0;
 
@@ -29,8 +29,7 @@ export class VisitedStore {
     this.table = new Uint32Array(cap);
     this.mask = cap - 1;
     const ids = Math.max(1024, Math.min(expected, MAX_STORED_STATES));
-    this.hi = new Uint32Array(ids);
-    this.lo = new Uint32Array(ids);
+    this.fps = new Uint32Array(2 * ids);
     this.parents = new Int32Array(ids);
   }
 
@@ -57,15 +56,15 @@ export class VisitedStore {
       const entry = table[slot];
       if (entry === 0) break;
       if (((entry & ~ID_MASK) >>> 0) === tag >>> 0) {
-        const id = (entry & ID_MASK) - 1;
-        if (this.lo[id] === lo && this.hi[id] === hi) return -1;
+        const at = 2 * ((entry & ID_MASK) - 1);
+        if (this.fps[at + 1] === lo && this.fps[at] === hi) return -1;
       }
       slot = (slot + 1) & mask;
     }
     const id = this.count++;
-    if (id === this.hi.length) this.growIds();
-    this.hi[id] = hi;
-    this.lo[id] = lo;
+    if (id === this.parents.length) this.growIds();
+    this.fps[2 * id] = hi;
+    this.fps[2 * id + 1] = lo;
     this.parents[id] = parent;
     table[slot] = (tag | (id + 1)) >>> 0;
     // Keep the load at or under 3/4: short enough probes, few bytes a state.
@@ -78,26 +77,23 @@ export class VisitedStore {
   }
 
   sameFingerprint(id: number, hi: number, lo: number): boolean {
-    return this.hi[id] === hi && this.lo[id] === lo;
+    return this.fps[2 * id] === hi && this.fps[2 * id + 1] === lo;
   }
 
   /** Bytes held by the store, divided by the states in it. */
   bytesPerState(): number {
-    const bytes = this.table.byteLength + this.hi.byteLength + this.lo.byteLength + this.parents.byteLength;
+    const bytes = this.table.byteLength + this.fps.byteLength + this.parents.byteLength;
     return this.count === 0 ? 0 : bytes / this.count;
   }
 
   private growIds(): void {
     // Growing by half, not double, keeps the unused tail under a third.
-    const cap = Math.min(Math.ceil(this.hi.length * 1.5), MAX_STORED_STATES + 1);
-    const hi = new Uint32Array(cap);
-    hi.set(this.hi);
-    const lo = new Uint32Array(cap);
-    lo.set(this.lo);
+    const cap = Math.min(Math.ceil(this.parents.length * 1.5), MAX_STORED_STATES + 1);
+    const fps = new Uint32Array(2 * cap);
+    fps.set(this.fps);
     const parents = new Int32Array(cap);
     parents.set(this.parents);
-    this.hi = hi;
-    this.lo = lo;
+    this.fps = fps;
     this.parents = parents;
   }
 
@@ -106,9 +102,9 @@ export class VisitedStore {
     const table = new Uint32Array(cap);
     const mask = cap - 1;
     for (let id = 0; id < this.count; id++) {
-      let slot = this.lo[id] & mask;
+      let slot = this.fps[2 * id + 1] & mask;
       while (table[slot] !== 0) slot = (slot + 1) & mask;
-      table[slot] = (((this.hi[id] >>> ID_BITS) << ID_BITS) | (id + 1)) >>> 0;
+      table[slot] = (((this.fps[2 * id] >>> ID_BITS) << ID_BITS) | (id + 1)) >>> 0;
     }
     this.table = table;
     this.mask = mask;

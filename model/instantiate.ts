@@ -12,6 +12,7 @@ import type { Model } from '../engine/model.js';
 import { CrashStats, crashOutcomes } from '../engine/crash.js';
 import type { Action, Config, CrashStep, Design, Recipe } from './design.js';
 import { isCrashHandler, labelOf } from './design.js';
+import { compileClone } from './clone.js';
 
 enableMapSet();
 
@@ -29,11 +30,13 @@ export function instantiate<S, A extends Action>(
   options: InstantiateOptions = {},
 ): Model<S, A> {
   const initial = apply === 'immer' ? produce(design.init(cfg), () => {}) : design.init(cfg);
+  // Compiled for the shape of this instance's states (model/clone.ts).
+  const copyState = apply === 'copy' ? compileClone(initial) : undefined;
   const applyRecipe =
     apply === 'immer'
       ? (state: S, recipe: Recipe<S>): S => produce(state, recipe as (draft: unknown) => void) as S
       : (state: S, recipe: Recipe<S>): S => {
-          const copy = clone(state);
+          const copy = copyState!(state);
           recipe(copy as Parameters<Recipe<S>>[0]);
           return copy;
         };
@@ -64,35 +67,4 @@ export function instantiate<S, A extends Action>(
     sometimes: design.sometimes,
     ...(crashKinds.size > 0 ? { crash: { isCrash: (action: A) => crashKinds.has(action.kind), stats } } : {}),
   };
-}
-
-/** A deep copy of plain state data: arrays, records, Maps and Sets of such, and primitives. */
-export function clone<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    // slice() copies an array of small integers as one block; then deepen.
-    const out = value.slice();
-    for (let i = 0; i < out.length; i++) {
-      const v = out[i];
-      if (typeof v === 'object' && v !== null) out[i] = clone(v);
-    }
-    return out as T;
-  }
-  if (value instanceof Map) {
-    const out = new Map();
-    for (const [k, v] of value) out.set(k, clone(v));
-    return out as T;
-  }
-  if (value instanceof Set) {
-    const out = new Set();
-    for (const v of value) out.add(clone(v));
-    return out as T;
-  }
-  const out: Record<string, unknown> = {};
-  const rec = value as Record<string, unknown>;
-  for (const key in rec) {
-    const v = rec[key];
-    out[key] = typeof v === 'object' && v !== null ? clone(v) : v;
-  }
-  return out as T;
 }
