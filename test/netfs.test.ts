@@ -19,9 +19,15 @@ interface Case {
 }
 
 const cases: Case[] = [
-  // No toggle yet breaks R1: the pins on a region's own pages keep it resident even with
-  // clear-dirty-on-partial and unpinned-box together (holds to depth 11); a releasepage toggle is owed.
-  { property: 'region-resident', holds: { params: SMALL, depth: 8 }, breaks: null },
+  // R1 has two guards: the VM never offers a dirty or writeback folio, and ->releasepage() refuses a
+  // pinned one ("the ->releasepage() and ->migratepage() methods can be used to prevent the page from
+  // being lost"). Either alone keeps R1 (releasepage-ignores-pins alone holds it; alone it breaks R7);
+  // with the dirty mark wrongly cleared, only the pins are left, and ignoring them loses the folio.
+  {
+    property: 'region-resident',
+    holds: { params: SMALL, depth: 8 },
+    breaks: { bug: 'releasepage-ignores-pins', also: 'clear-dirty-on-partial', params: { W: 2, G: 0, C: 4 }, depth: 7 },
+  },
   { property: 'region-exclusion', holds: { params: SMALL, depth: 7 }, breaks: { bug: 'no-region-lock', params: SMALL, depth: 6 } },
   { property: 'flush-exclusion', holds: { params: SMALL, depth: 8 }, breaks: { bug: 'write-over-flushing', params: SMALL, depth: 8 } },
   { property: 'dirty-mark', holds: { params: { G: 1 }, depth: 8 }, breaks: { bug: 'clear-dirty-on-partial', params: { G: 1 }, depth: 8 } },
