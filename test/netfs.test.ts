@@ -120,6 +120,20 @@ describe('RFC vs mainline, by search', () => {
     expect(verdict(m, 'flush-exclusion').verdict).toBe('violated');
     expect(verdict(m, 'no-lost-writes').verdict).toBe('holds');
   });
+  it('RFC finding: a crash can leave the cache ahead of the server with nothing to upload it', () => {
+    const params = { W: 1, G: 0, crash: 1 };
+    const r = check(regions, { mode: 'exhaustive', properties: ['disconnected-no-loss', 'no-lost-writes'], params, depth: 6 });
+    expect(verdict(r, 'disconnected-no-loss').verdict).toBe('violated');
+    expect(verdict(r, 'disconnected-no-loss').traceLength).toBe(6);
+    const crash = r.exhaustive?.crash;
+    expect(crash?.points).toBeGreaterThan(0);
+    expect(crash?.maxPending).toBe(2); // the region's upload and its cache write
+    expect(crash?.successors).toBeGreaterThan(crash?.points ?? Infinity);
+    // A crash cap that leaves pieces out proves nothing.
+    const capped = check(regions, { mode: 'exhaustive', properties: ['no-lost-writes'], params, depth: 6, crashCap: 1 });
+    expect(verdict(r, 'no-lost-writes').verdict).toBe('holds');
+    expect(verdict(capped, 'no-lost-writes').verdict).toBe('inconclusive');
+  });
   it('the RFC reaches every sometimes goal', () => {
     const r = check(regions, { mode: 'exhaustive', properties: [], params: { G: 1, remote: 1 }, depth: 8 });
     for (const g of r.goals) expect(g.reached, g.id).toBe(true);

@@ -37,6 +37,27 @@
  * Crash: a crash point (engine/crash.ts) whose pieces are the in-flight
  * write-outs, each region's upload and its cache write separately (see the
  * crash handler).
+ *
+ * Finding (by search; counterexamples/netfs-regions/disconnected-no-loss):
+ * after a client crash the cache can be ahead of the server with nothing
+ * left to upload the difference, so a read, which goes to the cache first,
+ * returns bytes the server never got and never will. Two ways reach it:
+ * - a region's upload and its cache write are separate I/Os ("netfs: Send
+ *   write request to multiple destinations"; "(6) PG_fscache is no longer
+ *   required as the region record can track this"), so the cache write can
+ *   land and the upload not; the region record that tracked both is
+ *   in-core and goes with the crash (write, flush, crash: 6 actions, no
+ *   disconnection needed);
+ * - a cache write is whole boxes ("(7) The bounding box is expanded to fit
+ *   crypto, compression and cache blocksize requirements"), so a semi-dirty
+ *   region, "written to the cache only" (3), carries into the cache the
+ *   bytes of an ordinary dirty region that shares its folio and has not been
+ *   uploaded (write [0,1); read(folio 0); ...; flush the semi-dirty region;
+ *   crash: 7 actions).
+ * The RFC keeps "a list of modified regions" beside the cache only "in
+ * disconnected operation" (SERVICES (7)), and says nothing that orders a
+ * cache write after the upload or records, durably, that the server is owed
+ * while connected; so the design does not prevent it, and it is left to show.
  */
 import { crashPoint, defineDesign, type Config, type Piece } from '../design.js';
 import { netfsGoals, netfsProperties } from '../../properties/netfs.js';
