@@ -84,13 +84,14 @@ describe('netfs-mainline', () => {
     }
   });
   for (const [bug, property, params] of [
-    ['no-flush-content', 'no-lost-writes', { dio: 0, dsync: 0, G: 0 }],
+    // One folio and one-byte writes: the loss still takes 10 actions (two writes, a gap, writeback,
+    // reclaim), but few enough others compete for the random walk to find it.
+    ['no-flush-content', 'no-lost-writes', { P: 1, L: 1, dio: 0, dsync: 0, G: 0 }],
     ['upload-cache-only', 'cache-only', { cache: 1, dio: 0, dsync: 0, G: 0 }],
   ] as const) {
     it(`${bug} breaks ${property} (exhaustive and random)`, () => {
       const ex = check(mainline, { mode: 'exhaustive', properties: [property], params, bugs: [bug], depth: 10 });
       expect(verdict(ex, property).verdict).toBe('violated');
-      if (bug === 'no-flush-content') return; // random search with 400x30 does not find it yet: see the report
       const rnd = check(mainline, { mode: 'random', properties: [property], params, bugs: [bug], seed: 7, runs: 400, steps: 30 });
       expect(verdict(rnd, property).verdict).toBe('violated');
     });
