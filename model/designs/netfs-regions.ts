@@ -205,7 +205,7 @@ export default defineDesign<NetfsState, RegionsAction>({
     G: { default: 1, min: 0, max: 3, description: 'flush-group barriers allowed' },
     remote: { default: 0, min: 0, max: 2, description: 'remote changes (each followed by an invalidation in one of the four modes)' },
     disconnect: { default: 0, min: 0, max: 2, description: 'disconnections from the server' },
-    crash: { default: 0, min: 0, max: 1, description: 'client crashes' },
+    crash: { default: 1, min: 0, max: 1, description: 'client crashes (a crash point: in-flight uploads and cache writes land or not)' },
   },
   bugs: {
     'clear-dirty-on-partial': 'writing one region out clears the dirty mark of its pages even when another dirty region is on them',
