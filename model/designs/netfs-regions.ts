@@ -34,11 +34,32 @@
  * bytes of a region to the server (the whole box when crypto or compression
  * makes the block the unit) and whole box folios to the cache.
  *
- * Crash: modelled here as a nondeterministic action (one successor per
- * subset of in-flight write-outs that reached storage) until the generic
- * crash-point module (engine/crash.ts) is on main.
+ * Crash: a crash point (engine/crash.ts) whose pieces are the in-flight
+ * write-outs, each region's upload and its cache write separately (see the
+ * crash handler).
+ *
+ * Finding (by search; counterexamples/netfs-regions/disconnected-no-loss):
+ * after a client crash the cache can be ahead of the server with nothing
+ * left to upload the difference, so a read, which goes to the cache first,
+ * returns bytes the server never got and never will. Two ways reach it:
+ * - a region's upload and its cache write are separate I/Os ("netfs: Send
+ *   write request to multiple destinations"; "(6) PG_fscache is no longer
+ *   required as the region record can track this"), so the cache write can
+ *   land and the upload not; the region record that tracked both is
+ *   in-core and goes with the crash (write, flush, crash: 6 actions, no
+ *   disconnection needed);
+ * - a cache write is whole boxes ("(7) The bounding box is expanded to fit
+ *   crypto, compression and cache blocksize requirements"), so a semi-dirty
+ *   region, "written to the cache only" (3), carries into the cache the
+ *   bytes of an ordinary dirty region that shares its folio and has not been
+ *   uploaded (write [0,1); read(folio 0); ...; flush the semi-dirty region;
+ *   crash: 7 actions).
+ * The RFC keeps "a list of modified regions" beside the cache only "in
+ * disconnected operation" (SERVICES (7)), and says nothing that orders a
+ * cache write after the upload or records, durably, that the server is owed
+ * while connected; so the design does not prevent it, and it is left to show.
  */
-import { defineDesign, type Config } from '../design.js';
+import { crashPoint, defineDesign, type Config, type Piece } from '../design.js';
 import { netfsGoals, netfsProperties } from '../../properties/netfs.js';
 import {
   acknowledge,
@@ -81,6 +102,11 @@ export type RegionsAction =
   | { readonly kind: 'disconnect' }
   | { readonly kind: 'reconnect' }
   | { readonly kind: 'crash' };
+
+/** A crash piece: region i's write-out to one destination. */
+function pieceId(r: Region, i: number, to: 'server' | 'cache'): string {
+  return `r${i}[${r.start},${r.end})>${to}`;
+}
 
 function writerOf(s: NetfsState, value: number): Writer {
   const w = s.writers.find((x) => x.value === value);
@@ -179,7 +205,7 @@ export default defineDesign<NetfsState, RegionsAction>({
     G: { default: 1, min: 0, max: 3, description: 'flush-group barriers allowed' },
     remote: { default: 0, min: 0, max: 2, description: 'remote changes (each followed by an invalidation in one of the four modes)' },
     disconnect: { default: 0, min: 0, max: 2, description: 'disconnections from the server' },
-    crash: { default: 0, min: 0, max: 1, description: 'client crashes' },
+    crash: { default: 1, min: 0, max: 1, description: 'client crashes (a crash point: in-flight uploads and cache writes land or not)' },
   },
   bugs: {
     'clear-dirty-on-partial': 'writing one region out clears the dirty mark of its pages even when another dirty region is on them',
@@ -192,6 +218,7 @@ export default defineDesign<NetfsState, RegionsAction>({
     'unpinned-box': 'only the pages holding dirty bytes are pinned, not the rest of the bounding box',
     'plaintext-download-to-cache': 'a semi-dirty region goes to the cache from the decrypted page cache, in clear',
     'stale-cache-after-invalidation': 'a remote invalidation leaves the cache\'s copy in place',
+    'releasepage-ignores-pins': '->releasepage() frees a clean folio that a region still pins (its box, or its data once the dirty mark is gone)',
     'forget-modified-list': 'reconnection drops the list of ranges modified while disconnected instead of syncing them',
   },
   bounds: { depth: 10 },
@@ -248,7 +275,10 @@ export default defineDesign<NetfsState, RegionsAction>({
         // A range under an active write's region lock is not read in behind it.
         const locked = s.writers.some((w) => w.phase !== 'pending' && overlaps(w.start, w.end, f * g.B, (f + 1) * g.B));
         if ((s.connected || s.cache[f]) && !locked) out.push({ kind: 'read', f });
-      } else if (!folio.dirty && !folio.writeback && folio.pin === 0) out.push({ kind: 'reclaim', f });
+      } else if (!folio.dirty && !folio.writeback && (folio.pin === 0 || cfg.bugs.has('releasepage-ignores-pins'))) {
+        // The VM only offers clean folios not under writeback; ->releasepage() refuses those a region pins.
+        out.push({ kind: 'reclaim', f });
+      }
       else if (folio.dirty && s.regions.some((r) => r.state === 'dirty' && !r.queued && overlaps(r.start, r.end, f * g.B, (f + 1) * g.B))) {
         out.push({ kind: 'writepage', f });
       }
@@ -450,21 +480,33 @@ export default defineDesign<NetfsState, RegionsAction>({
       finish(d, g, cfg, cfg.bugs.has('forget-modified-list') ? NONE : dirtied);
     },
 
-    crash: (_a, s, cfg) => {
+    // A client crash. The pieces are the write-outs in flight: each flushing region's upload to the
+    // server and its write to the cache are separate I/Os ("netfs: Send write request to multiple
+    // destinations"), so either may have landed without the other. Nothing orders them: groups are
+    // flushed in order by never putting a later group in flight before an earlier one has completed
+    // (earlierGroupPending), so regions in flight together are of one group.
+    crash: crashPoint((_a, s, cfg) => {
       const g = geometry(cfg.params);
-      const inFlight = s.regions.map((r, i) => (r.state === 'flushing' ? i : -1)).filter((i) => i >= 0);
-      const outcomes: ((d: import('immer').Draft<NetfsState>) => void)[] = [];
-      for (let mask = 0; mask < 1 << inFlight.length; mask++) {
-        outcomes.push((d) => {
+      const pending: Piece[] = [];
+      s.regions.forEach((r, i) => {
+        if (r.state !== 'flushing') return;
+        if (r.toServer) pending.push({ id: pieceId(r, i, 'server') });
+        if (r.toCache && g.cache) pending.push({ id: pieceId(r, i, 'cache') });
+      });
+      return {
+        pending,
+        persist: (d, survivors) => {
           d.left.crashes -= 1;
-          inFlight.forEach((ri, k) => {
-            if (mask & (1 << k)) {
-              const region = d.regions[ri];
-              landPayload(d, region, g, g.C > 0 || g.Z > 0 ? region.box : [region.start, region.end]);
-              if (!region.toServer && region.type !== 'semi') d.modified.push([region.start, region.end]);
-            }
+          d.regions.forEach((region, i) => {
+            if (region.state !== 'flushing') return;
+            const toServer = region.toServer && survivors.has(pieceId(region, i, 'server'));
+            const toCache = region.toCache && survivors.has(pieceId(region, i, 'cache'));
+            if (!toServer && !toCache) return;
+            landPayload(d, { ...region, toServer, toCache }, g, g.C > 0 || g.Z > 0 ? region.box : [region.start, region.end]);
+            // Written to the cache only while disconnected: on the modified list, which is kept with the cache.
+            if (!region.toServer && toCache && region.type !== 'semi') d.modified.push([region.start, region.end]);
           });
-          // Volatile state goes; the server, the cache and the modified list (kept with the cache) stay.
+          // Volatile state goes; the server, the cache and the modified list stay.
           d.folio.fill(null);
           d.regions = [];
           d.writers = [];
@@ -472,14 +514,12 @@ export default defineDesign<NetfsState, RegionsAction>({
           d.ghost.inval = null;
           // Unsynced buffered writes may be lost; what a read returns now is the new baseline.
           for (let i = 0; i < d.server.length; i++) {
-            const f = Math.floor(i / g.B);
-            const c = d.cache[f];
+            const c = d.cache[Math.floor(i / g.B)];
             d.ghost.allowed[i] = [decode(c ? c[i % g.B] : d.server[i])];
           }
-        });
-      }
-      return outcomes;
-    },
+        },
+      };
+    }),
   },
 
   label: (a) => {
