@@ -5,6 +5,7 @@ import benchReflinkCow from './bench-reflink-cow.js';
 import fragmentOwner from './fragment-owner.js';
 import fsdax1to1 from './fsdax-1to1.js';
 import fsdaxShared from './fsdax-shared.js';
+import ownerList from './owner-list.js';
 import netfsMainline from './netfs-mainline.js';
 import netfsRegions from './netfs-regions.js';
 import pmemMapSync from './pmem-map-sync.js';
@@ -20,6 +21,7 @@ export const designs: readonly AnyDesign[] = [
   fsdaxShared,
   fragmentOwner,
   tmpfsCowflag,
+  ownerList,
   pmemNofsyncNaive,
   pmemNofsyncInvalidate,
   pmemMapSync,
