@@ -29,6 +29,19 @@ interface DesignCase {
 
 const CASES: readonly DesignCase[] = [
   {
+    design: 'shadow-pages',
+    depth: 5,
+    holds: ['refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
+    violated: ['single-ownership'],
+    bugs: [
+      { bug: 'shadow-not-tossed', property: 'refcount', depth: 4 },
+      { bug: 'memfail-via-mapping', property: 'memfail-reach', depth: 1 },
+      { bug: 'count-not-dropped', property: 'refcount', depth: 3 },
+      { bug: 'write-in-place-shared', property: 'cow-isolation', depth: 2 },
+      { bug: 'no-break-layouts', property: 'layout-pin', depth: 4 },
+    ],
+  },
+  {
     design: 'owner-list',
     depth: 4,
     holds: ['single-ownership', 'refcount', 'cow-isolation', 'layout-pin'],

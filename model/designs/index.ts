@@ -6,6 +6,7 @@ import fragmentOwner from './fragment-owner.js';
 import fsdax1to1 from './fsdax-1to1.js';
 import fsdaxShared from './fsdax-shared.js';
 import ownerList from './owner-list.js';
+import shadowPages from './shadow-pages.js';
 import netfsMainline from './netfs-mainline.js';
 import netfsRegions from './netfs-regions.js';
 import pmemMapSync from './pmem-map-sync.js';
@@ -21,6 +22,7 @@ export const designs: readonly AnyDesign[] = [
   fsdaxShared,
   fragmentOwner,
   tmpfsCowflag,
+  shadowPages,
   ownerList,
   pmemNofsyncNaive,
   pmemNofsyncInvalidate,
