@@ -5,6 +5,7 @@ import benchReflinkCow from './bench-reflink-cow.js';
 import fragmentOwner from './fragment-owner.js';
 import fsdax1to1 from './fsdax-1to1.js';
 import fsdaxShared from './fsdax-shared.js';
+import imappingRedirect from './imapping-redirect.js';
 import ownerList from './owner-list.js';
 import shadowPages from './shadow-pages.js';
 import netfsMainline from './netfs-mainline.js';
@@ -23,6 +24,7 @@ export const designs: readonly AnyDesign[] = [
   fragmentOwner,
   tmpfsCowflag,
   shadowPages,
+  imappingRedirect,
   ownerList,
   pmemNofsyncNaive,
   pmemNofsyncInvalidate,
