@@ -217,7 +217,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
     r(d);
   };
 
-  return {
+  const design: Design<World, DaxAction> = {
     name: spec.name,
     summary: spec.summary,
     seed: spec.seed,
@@ -375,4 +375,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
     sometimes: sharingGoals(view),
     notApplicable: spec.notApplicable,
   };
+  // Only a design with its own reclaim has the action (coverage lists every handler).
+  if (!policy.reclaim) delete (design.next as Record<string, unknown>).reclaim;
+  return design;
 }
