@@ -5,6 +5,9 @@ import benchReflinkCow from './bench-reflink-cow.js';
 import fragmentOwner from './fragment-owner.js';
 import fsdax1to1 from './fsdax-1to1.js';
 import fsdaxShared from './fsdax-shared.js';
+import imappingRedirect from './imapping-redirect.js';
+import ownerList from './owner-list.js';
+import shadowPages from './shadow-pages.js';
 import netfsMainline from './netfs-mainline.js';
 import netfsRegions from './netfs-regions.js';
 import pmemMapSync from './pmem-map-sync.js';
@@ -20,6 +23,9 @@ export const designs: readonly AnyDesign[] = [
   fsdaxShared,
   fragmentOwner,
   tmpfsCowflag,
+  shadowPages,
+  imappingRedirect,
+  ownerList,
   pmemNofsyncNaive,
   pmemNofsyncInvalidate,
   pmemMapSync,

@@ -34,7 +34,7 @@ import { blockCounts, disturb, ghost, installPte, kill, mappers, pinsOf, ptesOf,
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from './state.js';
 import { cachedView, type CacheEntry, type View } from './view.js';
 
-export type DaxAction = Exclude<WorldAction, { kind: 'read' } | { kind: 'reclaim' }>;
+export type DaxAction = Exclude<WorldAction, { kind: 'read' }>;
 
 /** What a memory failure does in a design: the entries it locks, then whom it signals and tells. */
 export interface MemFailPlan {
@@ -44,13 +44,28 @@ export interface MemFailPlan {
 }
 
 export interface DaxPolicy {
-  /** dax_associate_entry: `shared` is IOMAP_F_SHARED, the extent's block has other owners. */
-  associate(d: Draft<World>, f: number, i: number, pfn: number, shared: boolean, cfg: Config): void;
-  /** dax_disassociate_entry. */
+  /**
+   * dax_associate_entry: `shared` is IOMAP_F_SHARED, the extent's block has
+   * other owners. Returns what the entry holds when that is not the pfn itself
+   * (shadow-pages: the shadow page standing for it).
+   */
+  associate(d: Draft<World>, f: number, i: number, pfn: number, shared: boolean, cfg: Config): number | void;
+  /** dax_disassociate_entry; `pfn` is what the entry holds. */
   disassociate(d: Draft<World>, f: number, i: number, pfn: number, cfg: Config): void;
   /** The form of ownership an entry at (f, i) to pfn claims. */
   form(s: World, pfn: number): CacheEntry['form'];
   memfail(s: World, pfn: number, cfg: Config): MemFailPlan;
+  /** What an entry holding `held` claims, where it is more than `form` (a shadow and its master). */
+  entries?(s: World, f: number, i: number, held: number): CacheEntry[];
+  /** The pfn an entry holding `held` maps (a shadow's master); the held pfn itself by default. */
+  target?(s: World, held: number): number;
+  /** References the design's own structures hold on pfn (shadows on their master), and who refers to what. */
+  extraRefs?(s: World, pfn: number): number;
+  refers?(s: World): { what: string; pfn: number }[];
+  /** Frames that must be freed once unreferenced (shadow pages); pmem frames live as long as their block. */
+  leakable?(s: World, pfn: number): boolean;
+  /** A design's own reclaim (shadow-pages: a master leaving the buffer cache). */
+  reclaim?: { pfns(s: World): number[]; apply(d: Draft<World>, pfn: number, cfg: Config): void };
 }
 
 export interface DaxDesignSpec {
@@ -65,6 +80,8 @@ export interface DaxDesignSpec {
   readonly params?: Readonly<Record<string, ParamSpec>>;
   /** tmpfs: the page cache is the storage, so every block a file maps has its entry, not only faulted ones. */
   readonly cacheIsStorage?: boolean;
+  /** Frames, when the design has struct pages besides the pmem ones (shadow pages); P by default. */
+  readonly frames?: (cfg: Config) => number;
 }
 
 // Bug toggles every DAX design may carry; a design lists those its thread warns about.
@@ -87,13 +104,15 @@ export function daxView(s: World, policy: DaxPolicy): View {
     for (let i = 0; i < B; i++) {
       const pfn = s.entry[f][i];
       if (pfn === NULL) continue;
-      entries.push({ m: f, i, pfn, form: policy.form(s, pfn) });
+      if (policy.entries) entries.push(...policy.entries(s, f, i, pfn));
+      else entries.push({ m: f, i, pfn, form: policy.form(s, pfn) });
       refersTo.push({ what: `entry (file ${f}, index ${i})`, pfn });
     }
   }
   const holders = new Array<number>(s.frame.length).fill(0);
   for (const p of ptes) holders[p.pfn]++;
   for (const p of pins) holders[p.pfn]++;
+  if (policy.refers) refersTo.push(...policy.refers(s));
   return {
     F,
     B,
@@ -108,7 +127,7 @@ export function daxView(s: World, policy: DaxPolicy): View {
     entries,
     counted: [
       ...blockCounts(s),
-      ...s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn], free: fr.free, leakable: false })),
+      ...s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn] + (policy.extraRefs?.(s, pfn) ?? 0), free: fr.free, leakable: policy.leakable?.(s, pfn) ?? false })),
     ],
     refersTo,
     fault: s.fault,
@@ -156,8 +175,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
     if (b !== HOLE) {
       d.ref[b] += 1;
       if (spec.cacheIsStorage) {
-        policy.associate(d, t, ti, b, true, cfg);
-        d.entry[t][ti] = b;
+        d.entry[t][ti] = policy.associate(d, t, ti, b, true, cfg) ?? b;
       }
     }
   };
@@ -193,12 +211,13 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
   };
 
   const kinds = new Set<WorldAction['kind']>(['write', 'fault', 'finish', 'store', 'unmap', 'reflink', 'reflink-range', 'dedupe', 'punch', 'truncate', 'memfail', 'pin', 'unpin']);
+  if (policy.reclaim) kinds.add('reclaim');
   const step = (r: Recipe<World>): Recipe<World> => (d) => {
     d.event = '';
     r(d);
   };
 
-  return {
+  const design: Design<World, DaxAction> = {
     name: spec.name,
     summary: spec.summary,
     seed: spec.seed,
@@ -206,15 +225,14 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
     bugs: spec.bugs,
     bounds: spec.bounds,
     init: (cfg) => {
-      const w = initWorld(cfg, cfg.params.P, cfg.params.F);
+      const w = initWorld(cfg, spec.frames?.(cfg) ?? cfg.params.P, cfg.params.F);
       // A DAX frame is its block: allocated exactly when the block is.
       w.ref.forEach((r, b) => (w.frame[b].free = r === 0));
       if (spec.cacheIsStorage) {
         w.ext.forEach((row, f) =>
           row.forEach((b, i) => {
             if (b === HOLE) return;
-            policy.associate(w as Draft<World>, f, i, b, false, cfg);
-            w.entry[f][i] = b;
+            w.entry[f][i] = policy.associate(w as Draft<World>, f, i, b, false, cfg) ?? b;
           }),
         );
       }
@@ -225,6 +243,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
         kinds,
         read: (st, f, i) => (st.ext[f][i] === HOLE ? 0 : st.disk[st.ext[f][i]]),
         memfailPfns: (st) => st.ref.flatMap((r, pfn) => (r > 0 && !st.frame[pfn].poison ? [pfn] : [])),
+        reclaimPfns: policy.reclaim?.pfns,
         allow: (st, a, c) => allow(st, a as DaxAction, c),
       }) as DaxAction[],
     label,
@@ -242,8 +261,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
             if (b !== HOLE) release(d, b);
             d.ext[f][i] = q;
             if (spec.cacheIsStorage) {
-              policy.associate(d, f, i, q, false, cfg);
-              d.entry[f][i] = q;
+              d.entry[f][i] = policy.associate(d, f, i, q, false, cfg) ?? q;
             }
           }
           ghost.write(d, f, i, v);
@@ -265,15 +283,14 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
             d.disk[q] = b === HOLE ? 0 : d.disk[b];
             if (b !== HOLE) release(d, b);
             d.ext[f][i] = q;
-            policy.associate(d, f, i, q, false, cfg);
-            d.entry[f][i] = q;
+            d.entry[f][i] = policy.associate(d, f, i, q, false, cfg) ?? q;
             installPte(d, f, i, q, true);
             return;
           }
-          if (d.entry[f][i] !== b) {
+          const held = s.entry[f][i];
+          if (held === NULL || (policy.target ? policy.target(s, held) : held) !== b) {
             dropEntry(d, f, i, cfg);
-            policy.associate(d, f, i, b, s.ref[b] > 1, cfg);
-            d.entry[f][i] = b;
+            d.entry[f][i] = policy.associate(d, f, i, b, s.ref[b] > 1, cfg) ?? b;
           }
           installPte(d, f, i, b, write);
         }),
@@ -329,6 +346,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
           breakSource(d, src, [si], cfg);
           remap(d, dst, di, s.ext[src][si], cfg);
         }),
+      reclaim: ({ pfn }, _s, cfg) => step((d) => policy.reclaim!.apply(d, pfn, cfg)),
       memfail: ({ pfn }, s, cfg) => {
         const plan = policy.memfail(s, pfn, cfg);
         const B = s.ext[0].length;
@@ -357,4 +375,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
     sometimes: sharingGoals(view),
     notApplicable: spec.notApplicable,
   };
+  // Only a design with its own reclaim has the action (coverage lists every handler).
+  if (!policy.reclaim) delete (design.next as Record<string, unknown>).reclaim;
+  return design;
 }

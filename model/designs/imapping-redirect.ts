@@ -1,0 +1,352 @@
+/**
+ * imapping-redirect: the quick hack at the end of Willy's reply in seed 002
+ * (Matthew Wilcox, 2020-07-25, "Re: tmpfs reflink"): "if you just want
+ * read-only duplicates of files to work, you could make inode->i_mapping
+ * point to a different address_space instead of &inode->i_data", which Vito
+ * Caputo (2020-07-25) takes up as "reflink enabled with file-granular CoW on
+ * tmpfs". KERNEL.md 2.2: all inodes sharing an address_space have identical
+ * bytes; any write to B must first unshare the whole of B (copy into
+ * &B->i_data and repoint i_mapping); but file->f_mapping is captured at open
+ * and faults use vmf->vma->vm_file->f_mapping, so "an fd or VMA set up before
+ * the unshare keeps writing into the shared mapping".
+ *
+ * Model: tmpfs, where the page cache is the storage (no blocks: `ext`, `ref`
+ * and `disk` stay empty). Address spaces 0..F-1 are the inodes' own i_data,
+ * F..2F-1 the shared ones. Inode f's `imap` is its i_mapping; process f has
+ * one open file of inode f (`fmap`: its f_mapping, captured at `open`, which
+ * read(2) and write(2) go through) and one vma on another open file of it
+ * (`vmap`: captured at `mmap`, which faults go through). Each page is owned
+ * 1:1 by the address space it is in. Choices where the mail is silent, each
+ * the plainest reading of it:
+ * - reflink S -> D: if S's i_mapping is its own i_data, its pages move to a
+ *   new shared address space and S->i_mapping points there; D's i_mapping
+ *   points there too and D's own pages are truncated. Neither touches open
+ *   files or vmas (nothing can find them from the inode);
+ * - "shared" is an address space that more than one inode's i_mapping points
+ *   at; a write (write(2), or a write fault's page_mkwrite) to an inode whose
+ *   i_mapping is shared first unshares the whole file: copies every page into
+ *   &B->i_data and repoints i_mapping; then the write goes where the file or
+ *   vma it came through points;
+ * - a shared address space lives while any inode, open file or vma refers to
+ *   it (the charitable choice: otherwise a stale f_mapping is a use after free);
+ * - reflink waits for pins on the pages it moves or drops and zaps the
+ *   destination's ptes and write-protects the source's (the xfs_break_layouts
+ *   and page_mkclean steps a reflink does); the unshare does neither, since
+ *   the hack only copies and repoints;
+ * - memory failure goes through page->mapping (collect_procs_file: the vmas
+ *   whose file's f_mapping is that mapping), and the filesystem, which set up
+ *   every i_mapping, learns each inode whose i_mapping is page->mapping.
+ * Not modelled: range reflink and dedupe (the hack is file-granular, so the
+ * reflink-at-offset goal cannot be reached), punch and truncate (the unshare
+ * already remaps under ptes), reclaim (tmpfs pages go to swap, not away).
+ *
+ * Bug toggles, mistakes of the thread's kind: page->mapping left pointing at
+ * the inode when its pages move to the shared space ("a struct page would
+ * only belong to a single struct address_space at a time"), memory failure
+ * telling only page->mapping's host (no way back from a shared space to the
+ * inodes that use it), and a page count not dropped at unmap.
+ */
+import type { Draft } from 'immer';
+import type { Config } from '../design.js';
+import { defineDesign } from '../design.js';
+import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
+import { label as worldLabel, type WorldAction } from '../world/actions.js';
+import { disturb, ghost, installPte, kill, mappers, pinsOf, ptesOf, tell, zapPte } from '../world/common.js';
+import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
+import { cachedView, type CacheEntry, type View } from '../world/view.js';
+
+interface State extends World {
+  /** imap[f]: inode f's i_mapping (f for &f->i_data, F.. for a shared address space). */
+  imap: number[];
+  /** fmap[f]: f_mapping of process f's open file of inode f, captured at open; NULL before. */
+  fmap: number[];
+  /** vmap[f]: f_mapping of the file process f's vma maps, captured at mmap; NULL before. */
+  vmap: number[];
+}
+
+type Act =
+  | Extract<WorldAction, { kind: 'write' | 'fault' | 'finish' | 'store' | 'unmap' | 'reflink' | 'memfail' | 'pin' | 'unpin' }>
+  | { readonly kind: 'open'; readonly f: number }
+  | { readonly kind: 'mmap'; readonly f: number };
+
+const F_ = (s: World): number => s.pte.length;
+const users = (s: State, m: number): number => s.imap.filter((x) => x === m).length;
+const sharedSpace = (s: State, m: number): boolean => users(s, m) > 1;
+const freeFrames = (s: World): number => s.frame.filter((fr) => fr.free).length;
+const pagesIn = (s: World, m: number): number => s.entry[m].filter((p) => p !== NULL).length;
+const pageAt = (s: World, m: number, i: number): number => (m === NULL ? NULL : s.entry[m][i]);
+const dataAt = (s: World, m: number, i: number): number => (pageAt(s, m, i) === NULL ? 0 : s.frame[pageAt(s, m, i)].data);
+/** A shared address space nothing refers to, for a new sharing group. */
+const idleSpace = (s: State): number => {
+  for (let m = F_(s); m < s.entry.length; m++) {
+    if (!s.imap.includes(m) && !s.fmap.includes(m) && !s.vmap.includes(m) && pagesIn(s, m) === 0) return m;
+  }
+  return NULL;
+};
+const pinned = (s: World, m: number): boolean => pinsOf(s).some((p) => s.frame[p.pfn].mapping === m);
+
+function view(s: State): View {
+  const F = F_(s), B = s.pte[0].length;
+  const ptes = ptesOf(s), pins = pinsOf(s);
+  const entries: CacheEntry[] = [];
+  const refersTo: { what: string; pfn: number }[] = [];
+  const holders = new Array<number>(s.frame.length).fill(0);
+  s.entry.forEach((row, m) =>
+    row.forEach((pfn, i) => {
+      if (pfn === NULL) return;
+      entries.push({ m, i, pfn, form: 'owned' });
+      refersTo.push({ what: `entry (mapping ${m}, index ${i})`, pfn });
+      holders[pfn]++;
+    }),
+  );
+  for (const p of ptes) holders[p.pfn]++;
+  for (const p of pins) holders[p.pfn]++;
+  return {
+    F,
+    B,
+    ghost: s.ghost,
+    // read(2) goes through the process's open file; with none, through a fresh open (i_mapping).
+    read: s.ghost.map((row, f) => row.map((_, i) => dataAt(s, s.fmap[f] === NULL ? s.imap[f] : s.fmap[f], i))),
+    resolve: s.ghost.map((row, f) => row.map((_, i) => pageAt(s, s.imap[f], i))),
+    data: (pfn) => s.frame[pfn].data,
+    shared: (pfn) => s.frame[pfn].mapping !== NULL && sharedSpace(s, s.frame[pfn].mapping),
+    frames: s.frame,
+    ptes,
+    pins,
+    entries,
+    counted: s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn], free: fr.free, leakable: true })),
+    refersTo,
+    fault: s.fault,
+    mf: s.mf,
+    event: s.event,
+  };
+}
+const cached = cachedView(view);
+
+function putPage(d: Draft<State>, p: number): void {
+  d.frame[p].count -= 1;
+  if (d.frame[p].count === 0) {
+    Object.assign(d.frame[p], blankFrame());
+    disturb(d, p);
+  }
+}
+function addPage(d: Draft<State>, m: number, i: number, data: number): number {
+  const p = d.frame.findIndex((fr) => fr.free);
+  Object.assign(d.frame[p], { ...blankFrame(), free: false, mapping: m, index: i, data, count: 1 });
+  d.entry[m][i] = p;
+  return p;
+}
+function dropPage(d: Draft<State>, m: number, i: number): void {
+  const p = d.entry[m][i];
+  if (p === NULL) return;
+  d.entry[m][i] = NULL;
+  if (d.frame[p].mapping === m) d.frame[p].mapping = NULL;
+  putPage(d, p);
+}
+/** A shared space no inode, file or vma uses any more goes, and its pages with it. */
+function releaseSpace(d: Draft<State>, m: number): void {
+  if (m < F_(d) || d.imap.includes(m) || d.fmap.includes(m) || d.vmap.includes(m)) return;
+  for (let i = 0; i < d.entry[m].length; i++) dropPage(d, m, i);
+}
+/** Unshare inode f: copy every page of its shared i_mapping into &f->i_data and repoint. */
+function unshare(s: State, d: Draft<State>, f: number): void {
+  const m = s.imap[f];
+  if (s.entry[m].some((p) => p !== NULL && mappers(s, p).some((g) => g !== f))) d.event = 'cow-mapped';
+  for (let i = 0; i < s.entry[m].length; i++) {
+    dropPage(d, f, i);
+    if (s.entry[m][i] !== NULL) addPage(d, f, i, s.frame[s.entry[m][i]].data);
+  }
+  d.imap[f] = f;
+  releaseSpace(d, m);
+}
+/**
+ * Free frames a write by f through mapping `via` asks for: the whole-file copy if f's
+ * i_mapping is shared, and a page at i. Counted without the pages the copy
+ * replaces (they may be held by ptes), so a write that may not fit is not
+ * enabled (ENOSPC) rather than half done.
+ */
+function framesForWrite(s: State, f: number, via: number): number {
+  return (sharedSpace(s, s.imap[f]) ? pagesIn(s, s.imap[f]) : 0) + (via === NULL ? 0 : 1);
+}
+
+export default defineDesign<State, Act>({
+  name: 'imapping-redirect',
+  summary: 'tmpfs reflink by pointing i_mapping at a shared address space; the first write unshares the whole file (seed 002 quick hack)',
+  seed: 'seed 002: Matthew Wilcox, Re: tmpfs reflink, 2020-07-25 (inode->i_mapping quick hack); Vito Caputo\'s reply, 2020-07-25 (file-granular CoW); KERNEL.md 2.2',
+  params: {
+    F: worldParams.F,
+    B: worldParams.B,
+    V: worldParams.V,
+    M: { default: 4, min: 2, max: 8, description: 'page frames' },
+  },
+  bugs: {
+    'mapping-not-updated': 'reflink moves the source\'s pages to the shared address space but leaves page->mapping pointing at the inode',
+    'memfail-host-only': 'memory failure tells the filesystem only page->mapping\'s host: nothing for a shared address space',
+    'count-not-dropped': 'unmap zaps the pte but does not drop the page reference',
+  },
+  bounds: { depth: 7 },
+  init: (cfg) => {
+    const { F, B } = cfg.params;
+    const w = initWorld({ ...cfg, params: { ...cfg.params, P: F + 1 } }, cfg.params.M, 2 * F);
+    const s: State = { ...w, ext: grid(F, B, HOLE), ref: [], disk: [], imap: [...Array(F).keys()], fmap: new Array<number>(F).fill(NULL), vmap: new Array<number>(F).fill(NULL) };
+    // File f holds f+1 at index 0 (as in the other designs), in a page of its own i_data.
+    for (let f = 0; f < F; f++) addPage(s as Draft<State>, f, 0, f + 1);
+    return s;
+  },
+  actions: (s, cfg) => {
+    const { F, B, V } = cfg.params;
+    const out: Act[] = [];
+    if (s.fault) out.push({ kind: 'finish' });
+    if (s.mf) return out;
+    const free = freeFrames(s);
+    for (let f = 0; f < F; f++) {
+      if (s.fmap[f] !== s.imap[f]) out.push({ kind: 'open', f });
+      if (s.vmap[f] !== s.imap[f] && !s.pin[f].some((p) => p !== NULL) && !(s.fault && s.fault.f === f)) out.push({ kind: 'mmap', f });
+      for (let i = 0; i < B; i++) {
+        for (let v = 1; v <= V; v++) {
+          if (s.ghost[f][i] === v) continue;
+          if (s.fmap[f] !== NULL && framesForWrite(s, f, s.fmap[f]) <= free && !(s.fault && s.fault.f === f)) out.push({ kind: 'write', f, i, v });
+          if (s.ptew[f][i]) out.push({ kind: 'store', f, i, v });
+        }
+        if (s.vmap[f] !== NULL && !s.fault) {
+          if (s.pte[f][i] === NULL && pageAt(s, s.vmap[f], i) !== NULL) out.push({ kind: 'fault', f, i, write: false });
+          if (!s.ptew[f][i]) out.push({ kind: 'fault', f, i, write: true });
+        }
+        if (s.pte[f][i] !== NULL) out.push({ kind: 'unmap', f, i });
+        if (s.ptew[f][i] && s.pin[f][i] === NULL) out.push({ kind: 'pin', f, i });
+        if (s.pin[f][i] !== NULL) out.push({ kind: 'unpin', f, i });
+      }
+    }
+    for (let src = 0; src < F; src++) {
+      for (let dst = 0; dst < F; dst++) {
+        if (dst === src || s.imap[src] === s.imap[dst] || pagesIn(s, s.imap[src]) === 0) continue;
+        if ((s.fault && (s.fault.f === src || s.fault.f === dst)) || pinned(s, s.imap[src]) || pinned(s, s.imap[dst])) continue;
+        if (s.imap[src] === src && idleSpace(s) === NULL) continue;
+        out.push({ kind: 'reflink', s: src, d: dst });
+      }
+    }
+    for (let p = 0; p < s.frame.length; p++) {
+      if (!s.frame[p].free && !s.frame[p].poison && !(s.fault && s.fault.pfn === p)) out.push({ kind: 'memfail', pfn: p });
+    }
+    return out;
+  },
+  label: (a) => (a.kind === 'open' || a.kind === 'mmap' ? `${a.kind}(f=${a.f})` : worldLabel(a)),
+  next: {
+    open: ({ f }, s) => (d) => {
+      d.event = '';
+      d.fmap[f] = d.imap[f];
+      releaseSpace(d, s.fmap[f]);
+    },
+    // munmap of the old vma (if any), then mmap of a fresh open of the inode.
+    mmap: ({ f }, s) => (d) => {
+      d.event = '';
+      for (let i = 0; i < d.pte[f].length; i++) zapPte(d, f, i);
+      d.vmap[f] = d.imap[f];
+      releaseSpace(d, s.vmap[f]);
+    },
+    write: ({ f, i, v }, s) => (d) => {
+      d.event = '';
+      if (sharedSpace(s, s.imap[f])) unshare(s, d, f);
+      const m = d.fmap[f];
+      if (d.entry[m][i] === NULL) addPage(d, m, i, v);
+      else d.frame[d.entry[m][i]].data = v;
+      ghost.write(d, f, i, v);
+    },
+    fault: ({ f, i, write }, s) => (d) => {
+      d.event = '';
+      d.fault = { f, i, write, pfn: pageAt(s, s.vmap[f], i), stale: false };
+    },
+    finish: (_a, s) => (d) => {
+      d.event = '';
+      const { f, i, write } = s.fault!;
+      d.fault = null;
+      // page_mkwrite: the filesystem unshares the inode; the fault goes on through the vma's file.
+      if (write && sharedSpace(s, s.imap[f])) {
+        if (freeFrames(s) < framesForWrite(s, f, s.vmap[f])) return; // VM_FAULT_OOM
+        unshare(s, d, f);
+      }
+      const m = d.vmap[f];
+      let p = d.entry[m][i];
+      if (p === NULL) {
+        if (!d.frame.some((fr) => fr.free)) return;
+        p = addPage(d, m, i, 0);
+      }
+      installPte(d, f, i, p, write);
+    },
+    store: ({ f, i, v }) => (d) => {
+      d.event = '';
+      d.frame[d.pte[f][i]].data = v;
+      ghost.write(d, f, i, v);
+    },
+    unmap: ({ f, i }, s, cfg: Config) => (d) => {
+      d.event = '';
+      const p = s.pte[f][i];
+      d.pte[f][i] = NULL;
+      d.ptew[f][i] = false;
+      if (!cfg.bugs.has('count-not-dropped')) putPage(d, p);
+    },
+    pin: ({ f, i }) => (d) => {
+      d.event = '';
+      d.pin[f][i] = d.pte[f][i];
+      d.frame[d.pin[f][i]].count += 1;
+    },
+    unpin: ({ f, i }) => (d) => {
+      d.event = '';
+      putPage(d, d.pin[f][i]);
+      d.pin[f][i] = NULL;
+    },
+    reflink: ({ s: src, d: dst }, s, cfg) => (d) => {
+      d.event = '';
+      const B = s.pte[0].length;
+      let m = s.imap[src];
+      if (m === src) {
+        m = idleSpace(s);
+        for (let i = 0; i < B; i++) {
+          const p = d.entry[src][i];
+          if (p === NULL) continue;
+          d.entry[m][i] = p;
+          d.entry[src][i] = NULL;
+          if (!cfg.bugs.has('mapping-not-updated')) d.frame[p].mapping = m;
+          d.ptew[src][i] = false; // page_mkclean: the pages are shared from now on
+        }
+        d.imap[src] = m;
+      }
+      const old = s.imap[dst];
+      for (let i = 0; i < B; i++) zapPte(d, dst, i);
+      if (old === dst) for (let i = 0; i < B; i++) dropPage(d, dst, i);
+      d.imap[dst] = m;
+      releaseSpace(d, old);
+      ghost.reflink(d, src, dst);
+    },
+    memfail: ({ pfn }, s, cfg) => {
+      const B = s.pte[0].length;
+      const fr = s.frame[pfn];
+      const owners: number[] = [];
+      const related = new Set<number>();
+      s.imap.forEach((m, f) => {
+        for (let i = 0; i < B; i++) {
+          if (s.entry[m][i] === pfn) {
+            owners.push(f * B + i);
+            related.add(f);
+          }
+        }
+      });
+      const due = mappers(s, pfn);
+      for (const f of due) related.add(f);
+      const m = fr.mapping;
+      const victims = m === NULL ? [] : due.filter((f) => s.vmap[f] === m);
+      const told = m === NULL ? [] : cfg.bugs.has('memfail-host-only') ? (m < s.imap.length ? [m] : []) : s.imap.flatMap((x, f) => (x === m ? [f] : []));
+      return (d) => {
+        d.event = '';
+        d.mf = { pfn, shared: m !== NULL && sharedSpace(s, m), due, related: [...related].sort(), owners, killed: [], told: [] };
+        d.frame[pfn].poison = true;
+        disturb(d, pfn);
+        kill(d, victims);
+        for (const f of told) tell(d, f, fr.index, B);
+      };
+    },
+  },
+  always: sharingProperties(cached, ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin']),
+  sometimes: sharingGoals(cached),
+  notApplicable: { 'reflink-walks-no-pages': 'reflink here moves pages between address spaces by construction; the claim that it touches no per-page count is fragment-owner\'s' },
+});

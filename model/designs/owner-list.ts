@@ -1,0 +1,66 @@
+/**
+ * owner-list: the LSFMM 2018 idea Dave Chinner recalls in seed 000 (Dave
+ * Chinner, 2019-10-10, "Re: [RFC PATCH 0/7] xfs: add reflink & dedupe support
+ * for fsdax"): "a linked list of mapping structures hanging off a struct
+ * page, one for each mapping that references the page. Operations would then
+ * have to walk all mappings that reference the page." It replaces the 1:1
+ * dax_associate_entry he says "needs to go away and be replaced by a
+ * mechanism that allows tracking multiple page mapping/index/state tuples".
+ *
+ * Modelled on fsdax (the DAX world of model/world/dax.ts), since Dave doubts
+ * the list is "particularly useful by itself for non-dax reflink purposes"
+ * (the page cache would still need the filesystem to find the page).
+ * Choices where the mail is silent, each the plainest reading of it:
+ * - the list replaces `mapping`/`index` (both stay NULL/0): an entry is
+ *   added when a fault associates (file, index) with the pfn
+ *   (dax_insert_entry) and removed when the entry goes (dax_disassociate_entry);
+ * - a memory failure "walks all mappings that reference the page": it locks
+ *   each listed (mapping, index) entry, signals the processes mapping it and
+ *   tells the filesystem each listed (file, offset). Nothing else is walked:
+ *   no filesystem reverse map (that is fsdax-shared's answer), so a file
+ *   offset that shares the block but never faulted it is not on the list.
+ *
+ * Bug toggles, the mistakes the thread warns about: a missing reverse-map
+ * entry (the 1:1 habit: a second mapping is not added), a tuple not removed,
+ * and the common DAX ones. No toggle for "a lock per mapping instead of per
+ * pfn": locking every listed entry already fails to exclude a fault that is
+ * between its entry lookup and dax_insert_entry, since it is not listed yet
+ * (Dave's dax_lock_entry point); the search finds that without a toggle.
+ */
+import { DAX_BUGS, daxDesign } from '../world/dax.js';
+
+export default daxDesign({
+  name: 'owner-list',
+  summary: 'fsdax with a list of (mapping, index) owners on each page (LSFMM 2018, recalled in seed 000)',
+  seed: 'seed 000: Dave Chinner, Re: [RFC PATCH 0/7] xfs: add reflink & dedupe support for fsdax, 2019-10-10 (LSFMM 2018 owner list)',
+  bugs: {
+    ...DAX_BUGS,
+    'owner-not-added': 'a second mapping is not added to a page that already has an owner (missing reverse-map entry: the 1:1 habit)',
+    'owner-not-removed': 'dax_disassociate_entry leaves the (mapping, index) on the page\'s list',
+  },
+  bounds: { depth: 6 },
+  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
+  notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
+  policy: {
+    associate: (d, f, i, pfn, _shared, cfg) => {
+      const fr = d.frame[pfn];
+      const o = f * cfg.params.B + i;
+      if (fr.owners.includes(o)) return;
+      if (cfg.bugs.has('owner-not-added') && fr.owners.length > 0) return;
+      fr.owners.push(o);
+      fr.owners.sort((a, b) => a - b);
+    },
+    disassociate: (d, f, i, pfn, cfg) => {
+      if (cfg.bugs.has('owner-not-removed')) return;
+      const fr = d.frame[pfn];
+      const k = fr.owners.indexOf(f * cfg.params.B + i);
+      if (k >= 0) fr.owners.splice(k, 1);
+    },
+    form: () => 'listed',
+    memfail: (s, pfn, cfg) => {
+      const B = cfg.params.B;
+      const listed = s.frame[pfn].owners.map((o) => [Math.floor(o / B), o % B] as const);
+      return { locks: listed, kill: [...new Set(listed.map(([f]) => f))], tell: listed };
+    },
+  },
+});
