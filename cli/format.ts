@@ -77,7 +77,7 @@ export function verdictTable(results: readonly CheckResult[]): string {
       rows.push([
         r.design,
         p.id,
-        p.verdict === 'violated' ? `violated (${p.traceLength} steps, ${p.mode})` : p.verdict,
+        p.verdict === 'violated' ? `violated (${p.traceLength} step${p.traceLength === 1 ? '' : 's'}, ${p.mode})` : p.verdict,
         b?.depth === null || b === null ? '-' : String(b.depth),
         b ? b.states.toLocaleString('en-US') : '-',
         b ? (b.complete ? 'yes' : 'no') : '-',
