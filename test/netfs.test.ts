@@ -92,6 +92,27 @@ describe('netfs-regions: each property holds and a bug toggle breaks it', () => 
   }
 });
 
+describe('netfs-regions: a read waits while an active write locks any of its block (RFC (7))', () => {
+  // With a crypto block of two folios a read fills the whole block. Checking only its own folio, it
+  // spliced a semi-dirty region into the box of an active DIO write, which the DIO then invalidated.
+  const params = { C: 4, dio: 1, W: 1, G: 0, crash: 0 };
+  const broken = ['region-resident', 'flush-exclusion', 'dirty-mark', 'bounding-box', 'split-point', 'no-lost-writes'];
+  it('holds to a completed bound with the lock checked over the block', () => {
+    const r = check(regions, { mode: 'exhaustive', properties: broken, params, depth: 7 });
+    expect(r.exhaustive?.complete).toBe(true);
+    for (const id of broken) expect(verdict(r, id).verdict, id).toBe('holds');
+  });
+  it('read-splices-into-locked-box breaks each of them (exhaustive), bounding-box in 3 actions', () => {
+    const r = check(regions, { mode: 'exhaustive', properties: broken, params, bugs: ['read-splices-into-locked-box'], depth: 7 });
+    for (const id of broken) expect(verdict(r, id).verdict, id).toBe('violated');
+    expect(verdict(r, 'bounding-box').traceLength).toBe(3);
+  });
+  it('read-splices-into-locked-box breaks bounding-box (random, seed 7)', () => {
+    const r = check(regions, { mode: 'random', properties: ['bounding-box'], params, bugs: ['read-splices-into-locked-box'], seed: 7, runs: 400, steps: 30 });
+    expect(verdict(r, 'bounding-box').verdict).toBe('violated');
+  });
+});
+
 describe('netfs-mainline', () => {
   const applicable = ['region-resident', 'dirty-mark', 'dsync', 'cache-only', 'merge-compatible', 'no-lost-writes'];
   it('keeps its own rules to a completed bound', () => {

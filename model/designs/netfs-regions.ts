@@ -219,6 +219,7 @@ export default defineDesign<NetfsState, RegionsAction>({
     'plaintext-download-to-cache': 'a semi-dirty region goes to the cache from the decrypted page cache, in clear',
     'stale-cache-after-invalidation': 'a remote invalidation leaves the cache\'s copy in place',
     'releasepage-ignores-pins': '->releasepage() frees a clean folio that a region still pins (its box, or its data once the dirty mark is gone)',
+    'read-splices-into-locked-box': 'a read checks only its own folio against active writes\' region locks, and splices the rest of its crypto block (with a semi-dirty region) into a box a DIO write holds',
     'forget-modified-list': 'reconnection drops the list of ranges modified while disconnected instead of syncing them',
   },
   bounds: { depth: 10 },
@@ -272,8 +273,21 @@ export default defineDesign<NetfsState, RegionsAction>({
     for (let f = 0; f < g.P; f++) {
       const folio = s.folio[f];
       if (!folio) {
-        // A range under an active write's region lock is not read in behind it.
-        const locked = s.writers.some((w) => w.phase !== 'pending' && overlaps(w.start, w.end, f * g.B, (f + 1) * g.B));
+        // A range under an active write's region lock is not read in behind it, and that is the whole
+        // range the read splices in: with a crypto or compression block bigger than a folio the read
+        // fills every hole of the block (SERVICES (4)) and makes a semi-dirty region there, and
+        // "Incompatible writes are not allowed to share bounding boxes (e.g. DIO writes may not overlap
+        // with other writes as the pagecache needs invalidation thereafter)" (7). So the read waits
+        // while any active write's lock (its box, when blocks are the unit) meets its block; a read of
+        // a single folio checked only that folio, and spliced a semi-dirty region into a box a DIO
+        // write held, which the DIO then invalidated under it (search: 4 actions, C=4 dio=1).
+        const [r0, r1] = boxOf(f * g.B, (f + 1) * g.B, g);
+        const locked = s.writers.some((w) => {
+          if (w.phase === 'pending') return false;
+          if (cfg.bugs.has('read-splices-into-locked-box')) return overlaps(w.start, w.end, f * g.B, (f + 1) * g.B);
+          const [l0, l1] = lockRange(w, g);
+          return overlaps(l0, l1, r0, r1);
+        });
         if ((s.connected || s.cache[f]) && !locked) out.push({ kind: 'read', f });
       } else if (!folio.dirty && !folio.writeback && (folio.pin === 0 || cfg.bugs.has('releasepage-ignores-pins'))) {
         // The VM only offers clean folios not under writeback; ->releasepage() refuses those a region pins.
