@@ -180,6 +180,18 @@ describe('RFC vs mainline, by search', () => {
     expect(verdict(r, 'no-lost-writes').verdict).toBe('holds');
     expect(verdict(capped, 'no-lost-writes').verdict).toBe('inconclusive');
   });
+  it('RFC finding: a DSYNC write made while disconnected returns with its data only in the cache', () => {
+    const params = { P: 1, B: 1, L: 1, W: 1, G: 0, crash: 0, dsync: 1, disconnect: 1 };
+    const r = check(regions, { mode: 'exhaustive', properties: ['dsync', 'disconnected-no-loss'], params, depth: 7 });
+    expect(verdict(r, 'dsync').verdict).toBe('violated');
+    expect(verdict(r, 'dsync').traceLength).toBe(7);
+    // Nothing is lost: the range is on the modified list and goes to the server on reconnection.
+    expect(verdict(r, 'disconnected-no-loss').verdict).toBe('holds');
+    // Connected throughout, the same writes keep the promise.
+    const c = check(regions, { mode: 'exhaustive', properties: ['dsync'], params: { ...params, disconnect: 0 }, depth: 7 });
+    expect(verdict(c, 'dsync').verdict).toBe('holds');
+    expect(c.exhaustive?.complete).toBe(true);
+  });
   it('the RFC reaches every sometimes goal', () => {
     // Flush groups reach the barrier goal, a remote change the invalidation one: two of the holding searches.
     const searches = [holdingSearch({ G: 1 }, 8), holdingSearch({ remote: 1, W: 1, G: 0 }, 7)];

@@ -58,6 +58,19 @@
  * disconnected operation" (SERVICES (7)), and says nothing that orders a
  * cache write after the upload or records, durably, that the server is owed
  * while connected; so the design does not prevent it, and it is left to show.
+ *
+ * Finding (by search; counterexamples/netfs-regions/dsync): a DSYNC write
+ * made while disconnected returns with its data only in the cache (write,
+ * activate, copy, disconnect, complete, wbDone, complete: 7 actions). The
+ * RFC's two rules compose to exactly that: "DSYNC writes ... are flushed
+ * immediately. The writer then waits for that region to finish flushing"
+ * (4), and in disconnected operation "the helpers would save modified code
+ * only to the cache, along with a list of modified regions" (SERVICES (7)).
+ * Nothing says whether the writer should wait for reconnection, fail, or
+ * count the cache as stable storage. The design keeps the literal reading
+ * (the flush is the cache write, and the range goes on the modified list, so
+ * disconnected-no-loss still holds) and the dsync property, which reads
+ * O_DSYNC's promise as "on the server", shows the gap.
  */
 import { crashPoint, defineDesign, type Config, type Piece } from '../design.js';
 import { netfsGoals, netfsProperties } from '../../properties/netfs.js';
