@@ -113,6 +113,26 @@ describe('netfs-regions: a read waits while an active write locks any of its blo
   });
 });
 
+describe('netfs-regions: the flusher defers a write-out whose box it cannot lock whole (RFC "we ... defer")', () => {
+  // One-byte folios, a two-byte crypto block: a write of the whole block has copied its first folio;
+  // a split there is at a page boundary at the dirtied point, but the block's other folio was never read in.
+  const params = { P: 2, B: 1, C: 2, L: 2, W: 1, G: 0, crash: 0 };
+  const broken = ['bounding-box', 'no-lost-writes'];
+  it('holds to a completed bound', () => {
+    const r = check(regions, { mode: 'exhaustive', properties: broken, params, depth: 7 });
+    expect(r.exhaustive?.complete).toBe(true);
+    for (const id of broken) expect(verdict(r, id).verdict, id).toBe('holds');
+  });
+  it('flush-box-with-missing-pages breaks them (exhaustive; random, seed 7)', () => {
+    const bugs = ['flush-box-with-missing-pages'];
+    const r = check(regions, { mode: 'exhaustive', properties: broken, params, bugs, depth: 7 });
+    for (const id of broken) expect(verdict(r, id).verdict, id).toBe('violated');
+    expect(verdict(r, 'bounding-box').traceLength).toBe(4);
+    const rnd = check(regions, { mode: 'random', properties: ['bounding-box'], params, bugs, seed: 7, runs: 400, steps: 30 });
+    expect(verdict(rnd, 'bounding-box').verdict).toBe('violated');
+  });
+});
+
 describe('netfs-mainline', () => {
   const applicable = ['region-resident', 'dirty-mark', 'dsync', 'cache-only', 'merge-compatible', 'no-lost-writes'];
   it('keeps its own rules to a completed bound', () => {

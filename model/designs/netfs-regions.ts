@@ -17,7 +17,10 @@
  * - (5) every region has a flush group; groups are flushed in order.
  * - (7)/(9) the bounding box is rounded to the page, crypto, compression and
  *   cache blocks; its pages are pinned while the region lives; DIO may not
- *   share a box with any other region.
+ *   share a box with any other region (nor a read's semi-dirty region, so a
+ *   read waits while an active write locks any of its block); the flusher
+ *   defers a write-out while a page of its box is not in the page cache
+ *   ("If we can't manage to lock all the pages ... we ... defer").
  * - (10) the dirty mark stays while another dirty region is on the page.
  * - (11) ->writepage() only queues the page's regions and leaves it dirty.
  * - (3) a read from the server makes a semi-dirty region: cache only.
@@ -233,6 +236,7 @@ export default defineDesign<NetfsState, RegionsAction>({
     'stale-cache-after-invalidation': 'a remote invalidation leaves the cache\'s copy in place',
     'releasepage-ignores-pins': '->releasepage() frees a clean folio that a region still pins (its box, or its data once the dirty mark is gone)',
     'read-splices-into-locked-box': 'a read checks only its own folio against active writes\' region locks, and splices the rest of its crypto block (with a semi-dirty region) into a box a DIO write holds',
+    'flush-box-with-missing-pages': 'the flusher writes a region out even when a page of its bounding box is not in the page cache',
     'forget-modified-list': 'reconnection drops the list of ranges modified while disconnected instead of syncing them',
   },
   bounds: { depth: 10 },
@@ -274,13 +278,13 @@ export default defineDesign<NetfsState, RegionsAction>({
       }
       if (!s.connected && !g.cache) return;
       if (!cfg.bugs.has('flush-later-group-first') && r.type !== 'semi' && earlierGroupPending(s, r.group, r)) return;
-      if (r.state === 'dirty' && hasData(r) && !boxBusy(s, boxOf(r.start, r.end, g), r)) out.push({ kind: 'flush', r: i, cut: r.end });
+      if (r.state === 'dirty' && hasData(r) && !boxBusy(s, boxOf(r.start, r.end, g), r) && boxLockable(s, boxOf(r.start, r.end, g), g, cfg)) out.push({ kind: 'flush', r: i, cut: r.end });
       if (r.state === 'active') {
         const w = writerOf(s, r.writer);
         const cut = cfg.bugs.has('split-beyond-dirtied')
           ? Math.ceil((w.copied + 1) / g.B) * g.B
           : Math.floor(w.copied / g.B) * g.B;
-        if (cut > r.start && cut < w.end && !boxBusy(s, boxOf(r.start, cut, g), r)) out.push({ kind: 'flush', r: i, cut });
+        if (cut > r.start && cut < w.end && !boxBusy(s, boxOf(r.start, cut, g), r) && boxLockable(s, boxOf(r.start, cut, g), g, cfg)) out.push({ kind: 'flush', r: i, cut });
       }
     });
     for (let f = 0; f < g.P; f++) {
@@ -610,6 +614,22 @@ function canActivate(s: NetfsState, w: Writer, g: Geometry, cfg: Config): boolea
  */
 function boxBusy(s: NetfsState, box: number[], except: Region): boolean {
   return s.regions.some((r) => r !== except && (r.state === 'flushing' || r.state === 'active') && overlaps(r.box[0], r.box[1], box[0], box[1]));
+}
+
+/**
+ * "If we can't manage to lock all the pages in a part of the region we want
+ * to change, we drop the locks we've taken and defer": a write-out needs
+ * every page of its box (9), and a page that is not in the page cache cannot
+ * be locked. It happens when a split is at a page boundary at or below the
+ * dirtied point but the crypto block around it reaches pages the write
+ * covers whole and has not copied yet (so they were never read in): the
+ * flusher defers until the block is there. Writing the box out anyway sent
+ * garbage for those pages (search: 4 actions, P=2 B=1 C=2).
+ */
+function boxLockable(s: NetfsState, box: number[], g: Geometry, cfg: Config): boolean {
+  if (cfg.bugs.has('flush-box-with-missing-pages')) return true;
+  for (let f = Math.floor(box[0] / g.B); f * g.B < box[1]; f++) if (!s.folio[f]) return false;
+  return true;
 }
 
 /** Put a dirty region (or the split-off part) in flight: (9) snapshot its box, (10) keep other regions' marks. */
