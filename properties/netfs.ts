@@ -253,7 +253,18 @@ export const invalidationMode: Property<NetfsState> = {
       }
     }
     if (inv.mode === 'discard' || inv.mode === 'stash') {
-      const local = s.regions.find((r) => r.type !== 'semi' && r.writer === 0 && unwritten(r));
+      // Local changes from before the invalidation: a region holding content numbered below the remote
+      // change. Writes begun since are new local changes, whichever record carries them (a DSYNC
+      // write's data comes back as a region of no writer when it was saved to the cache while
+      // disconnected and re-dirtied on reconnection).
+      const old = (r: Region): boolean => {
+        for (let i = r.start; i < r.end; i++) {
+          const v = s.folio[Math.floor(i / s.B)]?.data[i % s.B] ?? -1;
+          if (v >= 0 && v < inv.R) return true;
+        }
+        return false;
+      };
+      const local = s.regions.find((r) => r.type !== 'semi' && unwritten(r) && old(r));
       if (local) return `${inv.mode}: local changes survive as ${describe(local)}`;
     }
     return undefined;

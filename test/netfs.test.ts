@@ -133,6 +133,41 @@ describe('netfs-regions: the flusher defers a write-out whose box it cannot lock
   });
 });
 
+describe('netfs-regions: a completed DSYNC write is flushed as soon as its box is free', () => {
+  // A split-off part of the DSYNC write is in flight with an older snapshot of the same crypto block.
+  const params = { P: 2, B: 1, C: 2, L: 2, W: 1, G: 0, crash: 0, dsync: 1 };
+  it('holds to a completed bound', () => {
+    const r = check(regions, { mode: 'exhaustive', properties: ['dsync'], params, depth: 10 });
+    expect(r.exhaustive?.complete).toBe(true);
+    expect(verdict(r, 'dsync').verdict).toBe('holds');
+  });
+  it('dsync-flush-ignores-busy-box breaks dsync (exhaustive, 10 actions; random, seed 7)', () => {
+    const bugs = ['dsync-flush-ignores-busy-box'];
+    const r = check(regions, { mode: 'exhaustive', properties: ['dsync'], params, bugs, depth: 10 });
+    expect(verdict(r, 'dsync').verdict).toBe('violated');
+    expect(verdict(r, 'dsync').traceLength).toBe(10);
+    const rnd = check(regions, { mode: 'random', properties: ['dsync'], params, bugs, seed: 7, runs: 400, steps: 30 });
+    expect(verdict(rnd, 'dsync').verdict).toBe('violated');
+  });
+});
+
+describe('netfs-regions: regressions found with the features on', () => {
+  it('an invalidation promises the local value of overlapping writes that were in flight together, whichever landed last', () => {
+    // The promise took the highest write number and failed reapply in 9 actions.
+    const r = check(regions, { mode: 'exhaustive', properties: ['invalidation-mode', 'no-lost-writes'], params: { P: 1, B: 1, L: 1, W: 2, G: 0, crash: 0, remote: 1 }, depth: 10 });
+    expect(r.exhaustive?.complete).toBe(true);
+    expect(verdict(r, 'invalidation-mode').verdict).toBe('holds');
+    expect(verdict(r, 'no-lost-writes').verdict).toBe('holds');
+  });
+  it('reconnection re-dirties only bytes no region owes, and waits for active writes', () => {
+    // Re-dirtying the whole modified range under an active write gave two regions over a byte in 11 actions.
+    const r = check(regions, { mode: 'exhaustive', properties: ['split-point', 'disconnected-no-loss'], params: { P: 1, B: 1, L: 1, W: 2, G: 0, crash: 0, disconnect: 1 }, depth: 11 });
+    expect(r.exhaustive?.complete).toBe(true);
+    expect(verdict(r, 'split-point').verdict).toBe('holds');
+    expect(verdict(r, 'disconnected-no-loss').verdict).toBe('holds');
+  });
+});
+
 describe('netfs-mainline', () => {
   const applicable = ['region-resident', 'dirty-mark', 'dsync', 'cache-only', 'merge-compatible', 'no-lost-writes'];
   it('keeps its own rules to a completed bound', () => {

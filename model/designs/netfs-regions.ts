@@ -33,7 +33,10 @@
  * compatible region that starts before it, and supersedes (trims) any other
  * overlapped dirty region; the modified list lives with the cache, so it
  * survives a client crash; a remote invalidation waits until no write or
- * flush is in flight (it takes the region locks); the flusher writes the
+ * flush is in flight (it takes the region locks), and so does the sync-back
+ * on reconnection, which re-dirties only the modified bytes no newer region
+ * already owes; a DSYNC region is "flushed immediately" as soon as the
+ * flusher may take its box; the flusher writes the
  * bytes of a region to the server (the whole box when crypto or compression
  * makes the block the unit) and whole box folios to the cache.
  *
@@ -237,6 +240,7 @@ export default defineDesign<NetfsState, RegionsAction>({
     'releasepage-ignores-pins': '->releasepage() frees a clean folio that a region still pins (its box, or its data once the dirty mark is gone)',
     'read-splices-into-locked-box': 'a read checks only its own folio against active writes\' region locks, and splices the rest of its crypto block (with a semi-dirty region) into a box a DIO write holds',
     'flush-box-with-missing-pages': 'the flusher writes a region out even when a page of its bounding box is not in the page cache',
+    'dsync-flush-ignores-busy-box': 'a completed DSYNC write is put in flight at once even while an overlapping box is in flight',
     'forget-modified-list': 'reconnection drops the list of ranges modified while disconnected instead of syncing them',
   },
   bounds: { depth: 10 },
@@ -318,7 +322,10 @@ export default defineDesign<NetfsState, RegionsAction>({
     const quiet = s.writers.length === 0 && !s.regions.some((r) => r.state === 'flushing');
     if (s.left.remote > 0 && s.connected && quiet) for (const mode of INVAL_MODES) out.push({ kind: 'remote', mode });
     if (s.left.disconnects > 0 && s.connected) out.push({ kind: 'disconnect' });
-    if (!s.connected) out.push({ kind: 'reconnect' });
+    // The sync-back takes the region locks as an invalidation does (SERVICES (7): "and then the handling
+    // of remote invalidation would apply"), and cache-only write-outs still in flight finish first, so
+    // that their ranges are on the modified list it syncs.
+    if (!s.connected && !s.writers.some((w) => w.phase === 'active') && !s.regions.some((r) => r.state === 'flushing')) out.push({ kind: 'reconnect' });
     if (s.left.crashes > 0) out.push({ kind: 'crash' });
     return out;
   },
@@ -393,7 +400,13 @@ export default defineDesign<NetfsState, RegionsAction>({
       if (writer.kind === 'dsync') {
         // (4) flushed immediately (after older groups); the writer waits for it.
         writer.phase = 'syncing';
-        if ((d.connected || g.cache) && !earlierGroupPending(d, mine.group, mine)) startFlush(d, mine, mine.end, g, cfg);
+        // "Immediately" is as soon as the flusher may: like any write-out it defers while another box in
+        // flight overlaps its own (an older snapshot of the box would land over it) or a page of its box
+        // is missing; the flush action takes it then. Going at once regardless put two overlapping
+        // boxes in flight and the older one overwrote the DSYNC bytes (search: 22 actions, C=4).
+        const box = boxOf(mine.start, mine.end, g);
+        const free = cfg.bugs.has('dsync-flush-ignores-busy-box') || (!boxBusy(d, box, mine) && boxLockable(d, box, g, cfg));
+        if ((d.connected || g.cache) && !earlierGroupPending(d, mine.group, mine) && free) startFlush(d, mine, mine.end, g, cfg);
         finish(d, g, cfg);
         return;
       }
@@ -463,7 +476,11 @@ export default defineDesign<NetfsState, RegionsAction>({
       d.seq += 1;
       const R = d.seq;
       const local = Array.from({ length: n }, (_, i) => localByte(s, i, g.B));
-      const promised = s.ghost.allowed.map((a) => a[a.length - 1]);
+      // What the mode keeps of the local version is what the page cache holds. After two overlapping
+      // writes were in flight together either may have landed last (ghost.allowed holds both), so the
+      // promise is the local value when it is one the writes allowed, not a fixed pick among them
+      // (taking the highest number promised the write that did not land last: search, 10 actions).
+      const promised = s.ghost.allowed.map((a, i) => (a.includes(local[i]) ? local[i] : a[a.length - 1]));
       const dirty = Array.from({ length: n }, (_, i) => s.regions.some((r) => r.type !== 'semi' && hasData(r) && i >= r.start && i < r.end));
       const expect = promised.map((v, i) => (mode === 'keep' || (mode === 'reapply' && dirty[i]) ? v : R));
       for (let i = 0; i < n; i++) d.server[i] = encode(R, g);
@@ -487,7 +504,7 @@ export default defineDesign<NetfsState, RegionsAction>({
       }
       d.ghost.allowed = expect.map((v) => [v]);
       d.ghost.durable.fill(0);
-      d.ghost.inval = { mode, expect, stash: mode === 'stash' ? promised : null, hadLocal: dirty.some((x) => x) };
+      d.ghost.inval = { mode, R, expect, stash: mode === 'stash' ? promised : null, hadLocal: dirty.some((x) => x) };
       finish(d, g, cfg);
     },
 
@@ -500,10 +517,21 @@ export default defineDesign<NetfsState, RegionsAction>({
       const g = geometry(cfg.params);
       d.connected = true;
       if (!cfg.bugs.has('forget-modified-list')) {
-        // Sync back: what went only to the cache becomes dirty again, read back in from the cache.
-        for (const [a, b] of d.modified) {
+        // Sync back: what went only to the cache becomes dirty again, read back in from the cache. A
+        // byte a dirty region already covers is owed by that newer record (it was dirtied after its
+        // cache-only write-out); a semi-dirty region is superseded, as by any local modification (3).
+        // Pushing the whole range gave two regions over the same bytes (split-point, 13 actions).
+        const owed = new Array<boolean>(size(g)).fill(false);
+        for (const [a, b] of d.modified) for (let i = a; i < b; i++) owed[i] = true;
+        for (const r of d.regions) if (r.type !== 'semi') for (let i = r.start; i < r.end; i++) owed[i] = false;
+        for (let a = 0; a < owed.length; a++) {
+          if (!owed[a]) continue;
+          let b = a;
+          while (b < owed.length && owed[b]) b++;
           for (let f = Math.floor(a / g.B); f * g.B < b; f++) if (!d.folio[f]) fillFromStorage(d, f, g.B, false);
+          for (const x of [...d.regions]) if (x.type === 'semi' && overlaps(x.start, x.end, a, b)) trim(d, x, a, b);
           d.regions.push(newRegion(a, b, 'dirty', 'ordinary', d.group, boxOf(a, b, g)));
+          a = b;
         }
       }
       const dirtied = new Set(d.modified.flatMap(([a, b]) => [...foliosIn(a, b, g.B)]));

@@ -85,7 +85,8 @@ export interface Ghost {
   /** The highest flush group whose data has completed to the server. */
   uploadedGroup: number;
   /** The promise of the last remote invalidation, until the next write completes. */
-  inval: null | { mode: InvalMode; expect: number[]; stash: number[] | null; hadLocal: boolean };
+  /** R: the remote change's number; content numbered below it is older than the invalidation. */
+  inval: null | { mode: InvalMode; R: number; expect: number[]; stash: number[] | null; hadLocal: boolean };
 }
 
 export interface NetfsState {
