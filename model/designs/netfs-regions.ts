@@ -64,6 +64,22 @@
  * disconnected operation" (SERVICES (7)), and says nothing that orders a
  * cache write after the upload or records, durably, that the server is owed
  * while connected; so the design does not prevent it, and it is left to show.
+ * A third way: the sync-back on reconnection turns the modified list into
+ * dirty regions, in core, and drops the list (the RFC says nothing of when
+ * the list is dropped; the design drops it where its entries become ordinary
+ * dirty regions, which the RFC keeps in core too), so a crash after
+ * reconnection and before the upload loses them the same way.
+ *
+ * Finding (by search; counterexamples/netfs-regions/no-lost-writes): the same
+ * crash, then the invalidation a DIO write owes ("DIO writes may not overlap
+ * with other writes as the pagecache needs invalidation thereafter" (7), and
+ * with crypto the box is the block): a DSYNC write is in flight, its cache
+ * write lands and its upload does not, the client crashes, and a read
+ * returns the new bytes from the cache; then a direct write to the other
+ * folio of the crypto block drops the cache's copy of the block and the
+ * same read returns the server's older bytes (9 actions, P=2 B=1 C=2 dio=1).
+ * A read goes back in time with no write in between; nothing in the RFC
+ * records that the cache is ahead, so the invalidation cannot know.
  *
  * Finding (by search; counterexamples/netfs-regions/dsync): a DSYNC write
  * made while disconnected returns with its data only in the cache (write,
