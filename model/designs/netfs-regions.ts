@@ -72,12 +72,13 @@
  *
  * Finding (by search; counterexamples/netfs-regions/no-lost-writes): the same
  * crash, then the invalidation a DIO write owes ("DIO writes may not overlap
- * with other writes as the pagecache needs invalidation thereafter" (7), and
- * with crypto the box is the block): a DSYNC write is in flight, its cache
- * write lands and its upload does not, the client crashes, and a read
- * returns the new bytes from the cache; then a direct write to the other
- * folio of the crypto block drops the cache's copy of the block and the
- * same read returns the server's older bytes (9 actions, P=2 B=1 C=2 dio=1).
+ * with other writes as the pagecache needs invalidation thereafter" (7)),
+ * which drops whole cache blocks (folios; crypto blocks when crypto is on): a
+ * DSYNC write of a folio is in flight, its cache write lands and its upload
+ * does not, the client crashes, and a read returns the new bytes from the
+ * cache; then a direct write of one byte of that folio drops the cache's
+ * copy of the folio and a read of the folio's other byte returns the
+ * server's older content (8 actions, P=1 B=2 dsync=1 dio=1).
  * A read goes back in time with no write in between; nothing in the RFC
  * records that the cache is ahead, so the invalidation cannot know.
  *
