@@ -7,9 +7,18 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import mainline from '../model/designs/netfs-mainline.js';
-import regions from '../model/designs/netfs-regions.js';
+import rfc from '../model/designs/netfs-regions.js';
 
 type Params = Record<string, number>;
+/**
+ * The design's defaults turn its features on (crypto, DSYNC, DIO, a remote change, a disconnection)
+ * for the default check. These tests name the features each case turns on, over a base with them off.
+ */
+const FEATURES_OFF: Params = { C: 0, dsync: 0, dio: 0, remote: 0, disconnect: 0, G: 1 };
+const regions: typeof rfc = {
+  ...rfc,
+  params: Object.fromEntries(Object.entries(rfc.params).map(([k, p]) => [k, k in FEATURES_OFF ? { ...p, default: FEATURES_OFF[k] } : p])),
+};
 const SMALL: Params = { W: 2, G: 0 };
 /** The per-rule tests leave the client crash out, as they did before it was a crash point; the crash finding has its own test. */
 const NO_CRASH: Params = { crash: 0 };
