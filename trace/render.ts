@@ -55,7 +55,14 @@ export function diffStates(before: unknown, after: unknown): Change[] {
     if (was !== x) changes.push(was === undefined ? { path, after: x } : { path, before: was, after: x });
   }
   for (const [path, was] of a) if (!b.has(path)) changes.push({ path, before: was });
-  return changes;
+  // An empty list or record stands as a leaf of its own; when it fills up (or
+  // empties) its members' lines say it all, so the container's line goes.
+  const within = (path: string, other: Map<string, string>) =>
+    [...other.keys()].some((p) => p.startsWith(`${path}[`) || p.startsWith(`${path}.`));
+  const empty = (v: string | undefined) => v === '[]' || v === '{}';
+  return changes.filter(
+    (c) => !((c.after === undefined && empty(c.before) && within(c.path, b)) || (c.before === undefined && empty(c.after) && within(c.path, a))),
+  );
 }
 
 export function showChange(c: Change): string {
