@@ -71,6 +71,12 @@ export function showChange(c: Change): string {
   return `${c.path}: ${c.before} -> ${c.after}`;
 }
 
+/** ` [reached the media: a; lost: b]` after a nondeterministic step's action, or ` [outcome 3]` where the design cannot say. */
+export function outcomeNote(m: { choice?: number; outcome?: string }): string {
+  if (m.outcome !== undefined) return ` [${m.outcome}]`;
+  return m.choice !== undefined ? ` [outcome ${m.choice}]` : '';
+}
+
 export function renderText(trace: ItfTrace): string {
   const meta = trace['#meta'];
   const lines: string[] = [];
@@ -90,7 +96,7 @@ export function renderText(trace: ItfTrace): string {
     const m = trace.states[i]['#meta'];
     const cur = stateAt(trace, i);
     lines.push('');
-    lines.push(`step ${i}: ${m.action}${m.choice !== undefined ? ` [outcome ${m.choice}]` : ''}`);
+    lines.push(`step ${i}: ${m.action}${outcomeNote(m)}`);
     const changes = diffStates(prev, cur);
     if (changes.length === 0) lines.push('  (no change)');
     for (const c of changes) lines.push(`  ${showChange(c)}`);
