@@ -1,9 +1,8 @@
 /** `pagecheck check DESIGN... | --all`: search, print verdicts, optionally save counterexamples. */
 import { check, exitCode, type CheckResult, type Mode } from '../../checker/check.js';
 import type { AnyDesign } from '../../model/design.js';
-import { designs, findDesign } from '../../model/designs/index.js';
 import { InputError } from '../../model/errors.js';
-import { integer, keyValues, parse, seconds } from '../args.js';
+import { chooseDesigns, integer, keyValues, parse, seconds } from '../args.js';
 import { formatResult, verdictTable } from '../format.js';
 import type { Command, Io } from '../io.js';
 import { progressLine } from '../progress.js';
@@ -31,12 +30,6 @@ const options = {
   save: { type: 'string' },
 } as const;
 
-function chooseDesigns(all: boolean, names: readonly string[]): AnyDesign[] {
-  if (all && names.length) throw new InputError('give design names or --all, not both');
-  if (!all && !names.length) throw new InputError(`name a design or give --all (usage: ${usage})`);
-  return all ? [...designs] : names.map(findDesign);
-}
-
 /** With --property, only the designs that have one of the properties, each checked for those it has. */
 function selectProperties(chosen: AnyDesign[], wanted: readonly string[] | undefined): [AnyDesign, string[] | undefined][] {
   if (!wanted) return chosen.map((d) => [d, undefined]);
@@ -61,7 +54,7 @@ export const checkCommand: Command = {
     const { values: v, positionals } = parse(args, options, usage);
     const mode = (v.mode as string | undefined) ?? 'both';
     if (!['exhaustive', 'random', 'both'].includes(mode)) throw new InputError(`--mode must be exhaustive, random or both, not '${mode}'`);
-    const jobs = selectProperties(chooseDesigns(Boolean(v.all), positionals), v.property as string[] | undefined);
+    const jobs = selectProperties(chooseDesigns(Boolean(v.all), positionals, usage), v.property as string[] | undefined);
     const common = {
       mode: mode as Mode,
       params: keyValues(v.param as string[] | undefined),

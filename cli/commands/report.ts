@@ -5,14 +5,12 @@
  * Exit 0 when the documents were written (whatever the verdicts: they are
  * in the documents), 2 on bad input, before anything is written.
  */
-import { designs, findDesign } from '../../model/designs/index.js';
-import type { AnyDesign } from '../../model/design.js';
 import { resolveConfig } from '../../model/config.js';
 import { InputError } from '../../model/errors.js';
 import { FORMATS, renderAll, renderProof, writeAll, checkWritable, type Format } from '../../report/documents.js';
 import { prove, type ProveOptions } from '../../report/generate.js';
 import type { Command, Io } from '../io.js';
-import { integer, one, parseOptions } from './options.js';
+import { chooseDesigns, integer, keyValues, parse, seconds } from '../args.js';
 
 export const DEFAULT_OUT = 'out/proofs';
 
@@ -37,41 +35,46 @@ function parseFormats(values: readonly string[] | undefined): Format[] {
   return [...new Set(out)];
 }
 
-function parseParams(values: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of values ?? []) {
-    const eq = v.indexOf('=');
-    if (eq <= 0) throw new InputError(`--param takes NAME=VALUE, not '${v}'`);
-    out[v.slice(0, eq)] = v.slice(eq + 1);
-  }
-  return out;
-}
-
 async function run(args: readonly string[], io: Io): Promise<number> {
   try {
-    const p = parseOptions(args, ['format', 'out', 'bug', 'param', 'depth', 'max-states', 'time', 'runs', 'steps', 'seed'], ['all', 'help']);
-    if (p.flags.has('help')) {
+    const { values: v, positionals } = parse(
+      args,
+      {
+        all: { type: 'boolean' },
+        help: { type: 'boolean' },
+        format: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        bug: { type: 'string', multiple: true },
+        param: { type: 'string', multiple: true },
+        depth: { type: 'string' },
+        'max-states': { type: 'string' },
+        time: { type: 'string' },
+        runs: { type: 'string' },
+        steps: { type: 'string' },
+        seed: { type: 'string' },
+      },
+      usage.split('\n')[0],
+    );
+    if (v.help) {
       io.stdout(`${usage}\n`);
       return 0;
     }
-    if (p.flags.has('all') && p.positional.length) throw new InputError('give design names or --all, not both');
-    if (!p.flags.has('all') && p.positional.length === 0) throw new InputError(`name a design or give --all (known: ${designs.map((d) => d.name).join(', ')})`);
-    const chosen: AnyDesign[] = p.flags.has('all') ? [...designs] : p.positional.map(findDesign);
-    const formats = parseFormats(p.values.get('format'));
-    const out = one(p, 'out') ?? DEFAULT_OUT;
-    const bugs = p.values.get('bug');
-    const params = parseParams(p.values.get('param'));
+    const chosen = chooseDesigns(Boolean(v.all), positionals, usage.split('\n')[0]);
+    const formats = parseFormats(v.format as string[] | undefined);
+    const out = (v.out as string | undefined) ?? DEFAULT_OUT;
+    const bugs = v.bug as string[] | undefined;
+    const params = keyValues(v.param as string[] | undefined);
     // Check every design's configuration before the first (long) search.
     for (const d of chosen) resolveConfig(d, params, bugs ?? []);
     const options: ProveOptions = {
       ...(bugs ? { bugs } : Object.keys(params).length ? { bugs: [] } : {}),
       params,
-      depth: integer(p, 'depth', 0),
-      maxStates: integer(p, 'max-states', 1),
-      timeSeconds: integer(p, 'time', 1),
-      runs: integer(p, 'runs', 0),
-      steps: integer(p, 'steps', 1),
-      seed: integer(p, 'seed', 0),
+      depth: integer('--depth', v.depth as string | undefined, 0),
+      maxStates: integer('--max-states', v['max-states'] as string | undefined, 1),
+      timeSeconds: seconds('--time', v.time as string | undefined),
+      runs: integer('--runs', v.runs as string | undefined, 1),
+      steps: integer('--steps', v.steps as string | undefined, 1),
+      seed: integer('--seed', v.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1),
     };
     if (out === '-') {
       if (formats.length !== 1) throw new InputError('--out - prints one format: give --format txt, md or html');
