@@ -64,3 +64,29 @@ export function chooseDesigns(all: boolean, names: readonly string[], usage: str
   if (!all && !names.length) throw new InputError(`name a design or give --all (usage: ${usage})`);
   return all ? [...designs] : names.map(findDesign);
 }
+
+/** The search options that check and report share: a design, its configuration and the bounds. */
+export const searchOptions = {
+  all: { type: 'boolean' },
+  param: { type: 'string', multiple: true },
+  bug: { type: 'string', multiple: true },
+  depth: { type: 'string' },
+  'max-states': { type: 'string' },
+  time: { type: 'string' },
+  runs: { type: 'string' },
+  steps: { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
+/** Those options' values, checked, in the form check() takes. */
+export function searchValues(v: Parsed['values']) {
+  return {
+    params: keyValues(v.param as string[] | undefined),
+    depth: integer('--depth', v.depth as string | undefined, 0),
+    maxStates: integer('--max-states', v['max-states'] as string | undefined, 1),
+    timeSeconds: seconds('--time', v.time as string | undefined),
+    runs: integer('--runs', v.runs as string | undefined, 1),
+    steps: integer('--steps', v.steps as string | undefined, 1),
+    seed: integer('--seed', v.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1),
+  };
+}

@@ -2,7 +2,7 @@
 import { check, exitCode, type CheckResult, type Mode } from '../../checker/check.js';
 import type { AnyDesign } from '../../model/design.js';
 import { InputError } from '../../model/errors.js';
-import { chooseDesigns, integer, keyValues, parse, seconds } from '../args.js';
+import { chooseDesigns, integer, parse, searchOptions, searchValues } from '../args.js';
 import { formatResult, verdictTable } from '../format.js';
 import type { Command, Io } from '../io.js';
 import { progressLine } from '../progress.js';
@@ -14,18 +14,10 @@ const usage =
   '[--time S] [--runs N] [--steps N] [--seed N] [--crash-cap N] [--param k=v] [--bug NAME] [--json] [--save DIR]';
 
 const options = {
-  all: { type: 'boolean' },
+  ...searchOptions,
   property: { type: 'string', multiple: true },
   mode: { type: 'string' },
-  depth: { type: 'string' },
-  'max-states': { type: 'string' },
-  time: { type: 'string' },
-  runs: { type: 'string' },
-  steps: { type: 'string' },
-  seed: { type: 'string' },
   'crash-cap': { type: 'string' },
-  param: { type: 'string', multiple: true },
-  bug: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   save: { type: 'string' },
 } as const;
@@ -57,14 +49,8 @@ export const checkCommand: Command = {
     const jobs = selectProperties(chooseDesigns(Boolean(v.all), positionals, usage), v.property as string[] | undefined);
     const common = {
       mode: mode as Mode,
-      params: keyValues(v.param as string[] | undefined),
+      ...searchValues(v),
       bugs: (v.bug as string[] | undefined) ?? [],
-      depth: integer('--depth', v.depth as string | undefined, 0),
-      maxStates: integer('--max-states', v['max-states'] as string | undefined, 1),
-      timeSeconds: seconds('--time', v.time as string | undefined),
-      runs: integer('--runs', v.runs as string | undefined, 1),
-      steps: integer('--steps', v.steps as string | undefined, 1),
-      seed: integer('--seed', v.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1),
       crashCap: integer('--crash-cap', v['crash-cap'] as string | undefined, 0, 20),
     };
     const saveDir = v.save as string | undefined;

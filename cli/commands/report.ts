@@ -10,7 +10,7 @@ import { InputError } from '../../model/errors.js';
 import { FORMATS, renderAll, renderProof, writeAll, checkWritable, type Format } from '../../report/documents.js';
 import { prove, type ProveOptions } from '../../report/generate.js';
 import type { Command, Io } from '../io.js';
-import { chooseDesigns, integer, keyValues, parse, seconds } from '../args.js';
+import { chooseDesigns, parse, searchOptions, searchValues } from '../args.js';
 
 export const DEFAULT_OUT = 'out/proofs';
 
@@ -39,20 +39,7 @@ async function run(args: readonly string[], io: Io): Promise<number> {
   try {
     const { values: v, positionals } = parse(
       args,
-      {
-        all: { type: 'boolean' },
-        help: { type: 'boolean' },
-        format: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        bug: { type: 'string', multiple: true },
-        param: { type: 'string', multiple: true },
-        depth: { type: 'string' },
-        'max-states': { type: 'string' },
-        time: { type: 'string' },
-        runs: { type: 'string' },
-        steps: { type: 'string' },
-        seed: { type: 'string' },
-      },
+      { ...searchOptions, help: { type: 'boolean' }, format: { type: 'string', multiple: true }, out: { type: 'string' } },
       usage.split('\n')[0],
     );
     if (v.help) {
@@ -63,18 +50,12 @@ async function run(args: readonly string[], io: Io): Promise<number> {
     const formats = parseFormats(v.format as string[] | undefined);
     const out = (v.out as string | undefined) ?? DEFAULT_OUT;
     const bugs = v.bug as string[] | undefined;
-    const params = keyValues(v.param as string[] | undefined);
+    const search = searchValues(v);
     // Check every design's configuration before the first (long) search.
-    for (const d of chosen) resolveConfig(d, params, bugs ?? []);
+    for (const d of chosen) resolveConfig(d, search.params, bugs ?? []);
     const options: ProveOptions = {
-      ...(bugs ? { bugs } : Object.keys(params).length ? { bugs: [] } : {}),
-      params,
-      depth: integer('--depth', v.depth as string | undefined, 0),
-      maxStates: integer('--max-states', v['max-states'] as string | undefined, 1),
-      timeSeconds: seconds('--time', v.time as string | undefined),
-      runs: integer('--runs', v.runs as string | undefined, 1),
-      steps: integer('--steps', v.steps as string | undefined, 1),
-      seed: integer('--seed', v.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1),
+      ...(bugs ? { bugs } : Object.keys(search.params).length ? { bugs: [] } : {}),
+      ...search,
     };
     if (out === '-') {
       if (formats.length !== 1) throw new InputError('--out - prints one format: give --format txt, md or html');
