@@ -152,7 +152,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   const bound: Bound | null = ex
     ? { depth: ex.depth, states: ex.states, transitions: ex.transitions, complete: ex.complete }
     : null;
-  const model = instantiate(design, cfg, 'immer');
+  const model = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
   const base = { design: design.name, params: { ...cfg.params }, bugs: [...cfg.bugs] };
   const counterexamples: Record<string, ItfTrace> = {};
   const properties: PropertyResult[] = selected.map((p) => {
@@ -180,8 +180,9 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
           ? { depth: ex!.depth, states: ex!.states, transitions: ex!.transitions, complete: ex!.complete }
           : { runs: rnd!.runs, steps },
         reproduce,
+        ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}),
         ...(rV && !exV ? { seed: rV.seed, path: rV.path, shrink: { from: rV.originalLength, to: rV.depth, steps: rV.shrinks } } : {}),
-      });
+      }, model.describeChoice);
       return {
         ...common,
         verdict: 'violated',

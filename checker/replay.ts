@@ -34,7 +34,7 @@ export function replay(trace: ItfTrace): ReplayOutcome {
   }
   const property = design.always.find((p) => p.id === meta.property);
   if (property === undefined) throw new InputError(`design ${design.name} has no property '${meta.property}' (named by the trace)`);
-  const model = instantiate(design, cfg, 'immer');
+  const model = instantiate(design, cfg, 'immer', { crashCap: meta.crashCap });
 
   const decoded = (i: number): unknown => {
     try {

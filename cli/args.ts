@@ -3,6 +3,8 @@
  * every mistake into a one-line InputError.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { AnyDesign } from '../model/design.js';
+import { designs, findDesign } from '../model/designs/index.js';
 import { InputError } from '../model/errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -20,6 +22,8 @@ export function parse(args: readonly string[], options: Options, usage: string):
     const first = e instanceof Error ? e.message.split('\n')[0] : String(e);
     const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(first);
     if (ambiguous) throw new InputError(`${ambiguous[1]} needs a value; one that starts with '-' is written ${ambiguous[1]}=-1`);
+    const missing = /^Option '(--[\w-]+) <value>' argument missing/.exec(first);
+    if (missing) throw new InputError(`${missing[1]} needs a value (usage: ${usage})`);
     const message = first.replace(/\. To specify a positional.*$/, '').replace(/^Unknown option/, 'unknown option');
     throw new InputError(`${message} (usage: ${usage})`);
   }
@@ -52,4 +56,37 @@ export function keyValues(raw: readonly string[] | undefined): Record<string, st
     out[item.slice(0, eq).trim()] = item.slice(eq + 1);
   }
   return out;
+}
+
+/** `DESIGN...` or `--all`, exactly one of them. */
+export function chooseDesigns(all: boolean, names: readonly string[], usage: string): AnyDesign[] {
+  if (all && names.length) throw new InputError('give design names or --all, not both');
+  if (!all && !names.length) throw new InputError(`name a design or give --all (usage: ${usage})`);
+  return all ? [...designs] : names.map(findDesign);
+}
+
+/** The search options that check and report share: a design, its configuration and the bounds. */
+export const searchOptions = {
+  all: { type: 'boolean' },
+  param: { type: 'string', multiple: true },
+  bug: { type: 'string', multiple: true },
+  depth: { type: 'string' },
+  'max-states': { type: 'string' },
+  time: { type: 'string' },
+  runs: { type: 'string' },
+  steps: { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
+/** Those options' values, checked, in the form check() takes. */
+export function searchValues(v: Parsed['values']) {
+  return {
+    params: keyValues(v.param as string[] | undefined),
+    depth: integer('--depth', v.depth as string | undefined, 0),
+    maxStates: integer('--max-states', v['max-states'] as string | undefined, 1),
+    timeSeconds: seconds('--time', v.time as string | undefined),
+    runs: integer('--runs', v.runs as string | undefined, 1),
+    steps: integer('--steps', v.steps as string | undefined, 1),
+    seed: integer('--seed', v.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1),
+  };
 }

@@ -33,6 +33,11 @@ export interface Model<S, A> {
   label(action: A): string;
   /** The action's kind, for coverage: `write`. */
   kind(action: A): string;
+  /**
+   * What the `choice`-th successor of a nondeterministic action stands for,
+   * in words (`reached the media: leaf0; lost: data1`), for traces.
+   */
+  describeChoice?(state: S, action: A, choice: number): string | undefined;
   readonly always: readonly Property<S>[];
   readonly sometimes: readonly Goal<S>[];
   /**

@@ -73,23 +73,29 @@ function run<S, A>(
 }
 
 /**
- * Re-runs a trace by action label (and successor choice), which survives the
- * removal of earlier steps as long as each action is still enabled.
+ * One step of a trace taken again by its action's label and successor
+ * choice, which survives the removal of earlier steps as long as the action
+ * is still enabled; undefined when it is not.
  */
+function stepByLabel<S, A>(model: Model<S, A>, state: S, step: Step<S, A>): Step<S, A> | undefined {
+  const label = model.label(step.action!);
+  const action = model.actions(state).find((a) => model.label(a) === label);
+  if (action === undefined) return undefined;
+  const successors = model.successors(state, action);
+  const choice = step.choice ?? 0;
+  if (choice >= successors.length) return undefined;
+  return successors.length > 1 ? { action, choice, state: successors[choice] } : { action, state: successors[choice] };
+}
+
+/** Re-runs steps by label up to the first violation; undefined if none shows or a step is not enabled. */
 function rerun<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[], isViolated: (s: S) => boolean): Step<S, A>[] | undefined {
-  let state = model.initial;
-  const trace: Step<S, A>[] = [{ state }];
-  if (isViolated(state)) return trace;
+  const trace: Step<S, A>[] = [{ state: model.initial }];
+  if (isViolated(model.initial)) return trace;
   for (const step of steps) {
-    const label = model.label(step.action!);
-    const action = model.actions(state).find((a) => model.label(a) === label);
-    if (action === undefined) return undefined;
-    const successors = model.successors(state, action);
-    const choice = step.choice ?? 0;
-    if (choice >= successors.length) return undefined;
-    state = successors[choice];
-    trace.push(successors.length > 1 ? { action, choice, state } : { action, state });
-    if (isViolated(state)) return trace;
+    const next = stepByLabel(model, trace[trace.length - 1].state, step);
+    if (next === undefined) return undefined;
+    trace.push(next);
+    if (isViolated(next.state)) return trace;
   }
   return undefined;
 }
@@ -98,13 +104,9 @@ function rerun<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[], isViolate
 function stateAfter<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[]): S | undefined {
   let state = model.initial;
   for (const step of steps) {
-    const label = model.label(step.action!);
-    const action = model.actions(state).find((a) => model.label(a) === label);
-    if (action === undefined) return undefined;
-    const successors = model.successors(state, action);
-    const choice = step.choice ?? 0;
-    if (choice >= successors.length) return undefined;
-    state = successors[choice];
+    const next = stepByLabel(model, state, step);
+    if (next === undefined) return undefined;
+    state = next.state;
   }
   return state;
 }

@@ -61,6 +61,16 @@ export function instantiate<S, A extends Action>(
         }),
       );
     },
+    describeChoice: (state, action, choice) => {
+      if (!crashKinds.has(action.kind)) return undefined;
+      const step = handlerOf(action)(action, state, cfg) as CrashStep<S>;
+      const survivors = crashOutcomes(step.pending, options.crashCap).survivors[choice];
+      if (survivors === undefined) return undefined;
+      const ids = step.pending.map((p) => p.id);
+      const reached = ids.filter((id) => survivors.has(id));
+      const lost = ids.filter((id) => !survivors.has(id));
+      return `reached the media: ${reached.join(', ') || 'nothing'}; lost: ${lost.join(', ') || 'nothing'}`;
+    },
     label: (action) => labelOf(design as Design<unknown, A>, action),
     kind: (action) => action.kind,
     always: design.always,

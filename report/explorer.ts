@@ -10,7 +10,7 @@
  */
 import type { PictureHints } from '../model/picture.js';
 import type { ItfTrace } from '../trace/counterexample.js';
-import { show, showChange } from '../trace/render.js';
+import { outcomeNote, show, showChange } from '../trace/render.js';
 import { stepCaption, traceSteps } from './trace-pictures.js';
 import { traceSvgs } from './trace-pictures.js';
 
@@ -105,7 +105,7 @@ export async function explorerHtml(trace: ItfTrace, hints?: PictureHints, id = '
   out.push('</div>');
   steps.forEach((step, i) => {
     out.push(`<section class="pc-step" data-step="${i}">`);
-    out.push(`<h4 class="pc-title">${escapeHtml(stepCaption(step))}${step.choice !== undefined ? ` [outcome ${step.choice}]` : ''}</h4>`);
+    out.push(`<h4 class="pc-title">${escapeHtml(stepCaption(step) + outcomeNote(step))}</h4>`);
     if (i > 0) {
       out.push('<ul class="pc-changes">');
       if (step.changes.length === 0) out.push('<li class="pc-none">(no change)</li>');

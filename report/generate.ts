@@ -13,16 +13,10 @@ import type { DesignInfo, Proof, ProofRun, RunSettings } from './proof.js';
 /** The random search's seed in every design-proof run. */
 export const PROOF_SEED = 1;
 
-export interface ProveOptions {
+/** The search options of `check`, run once per configuration of a design. */
+export interface ProveOptions extends Pick<CheckOptions, 'params' | 'depth' | 'maxStates' | 'timeSeconds' | 'runs' | 'steps' | 'seed'> {
   /** Only these bug toggles, in one run; when absent: the default run, then one run per toggle. */
   readonly bugs?: readonly string[];
-  readonly params?: Readonly<Record<string, string | number>>;
-  readonly depth?: number;
-  readonly maxStates?: number;
-  readonly timeSeconds?: number;
-  readonly runs?: number;
-  readonly steps?: number;
-  readonly seed?: number;
   readonly onRun?: (title: string) => void;
 }
 

@@ -14,6 +14,7 @@ export interface TraceStep {
   /** `write(f=0, b=0, v=1)`; absent on the initial state. */
   readonly action?: string;
   readonly choice?: number;
+  readonly outcome?: string;
   readonly changes: readonly Change[];
   readonly state: Record<string, unknown>;
 }
@@ -29,6 +30,7 @@ export function traceSteps(trace: ItfTrace): TraceStep[] {
       index: i,
       ...(m?.action !== undefined ? { action: m.action } : {}),
       ...(m?.choice !== undefined ? { choice: m.choice } : {}),
+      ...(m?.outcome !== undefined ? { outcome: m.outcome } : {}),
       changes: prev ? diffStates(prev, state) : [],
       state,
     });

@@ -42,7 +42,7 @@ describe('pagecheck report', () => {
     ['an unknown format', ['bench-reflink-cow', '--format', 'pdf'], /unknown format 'pdf'/],
     ['an unknown bug toggle', ['bench-reflink-cow', '--bug', 'nope'], /no bug toggle 'nope'/],
     ['a bad parameter', ['bench-reflink-cow', '--param', 'F=99'], /parameter F .* within 2..6/],
-    ['an unknown option', ['bench-reflink-cow', '--colour'], /unknown option --colour/],
+    ['an unknown option', ['bench-reflink-cow', '--colour'], /unknown option '--colour'/],
     ['a missing value', ['bench-reflink-cow', '--out'], /--out needs a value/],
   ];
   for (const [what, args, message] of bad) {
@@ -86,8 +86,8 @@ describe('pagecheck explore', () => {
   it('exits 2 with one line on a bad trace, and keeps a page it did not write', async () => {
     const dir = tmp();
     const cases: [string, string, RegExp][] = [
-      ['missing.itf.json', '', /no such trace file/],
-      ['garbage.itf.json', '{ not json', /is not JSON/],
+      ['missing.itf.json', '', /missing\.itf\.json: no such file/],
+      ['garbage.itf.json', '{ not json', /garbage\.itf\.json: not valid JSON/],
       ['other.itf.json', JSON.stringify({ vars: ['x'], states: [{ x: 1 }] }), /no '#meta'/],
       ['bad-value.itf.json', JSON.stringify({ ...trace, states: [{ ...trace.states[0], ref: { '#bigint': 'x' } }] }), /is not a #bigint/],
     ];

@@ -27,6 +27,8 @@ export interface TraceMeta {
   readonly reproduce: string;
   readonly seed?: number;
   readonly path?: string;
+  /** The crash cap the search ran with: a crash step's choice indexes the capped outcomes. */
+  readonly crashCap?: number;
   readonly shrink?: { readonly from: number; readonly to: number; readonly steps: number };
 }
 
@@ -38,6 +40,8 @@ export interface StateMeta {
   readonly args?: Record<string, ItfValue>;
   /** Which of the action's successors, for a nondeterministic action. */
   readonly choice?: number;
+  /** What that successor stands for, where the design can say (a crash: what reached the media). */
+  readonly outcome?: string;
 }
 
 /** A state of the trace: its variables, and `#meta` (which is not a variable). */
@@ -53,9 +57,15 @@ export function toItf<S, A>(
   steps: readonly Step<S, A>[],
   label: (a: A) => string,
   meta: Omit<TraceMeta, 'format' | 'format-description'>,
+  describeChoice?: (state: S, action: A, choice: number) => string | undefined,
 ): ItfTrace {
   const first = steps[0].state as Record<string, unknown>;
   const vars = Object.keys(first);
+  const outcomeOf = (step: Step<S, A>, index: number): { outcome?: string } => {
+    if (step.choice === undefined || !describeChoice) return {};
+    const outcome = describeChoice(steps[index - 1].state, step.action!, step.choice);
+    return outcome === undefined ? {} : { outcome };
+  };
   const states = steps.map((step, index) => {
     const action = step.action as ({ kind: string } & Record<string, unknown>) | undefined;
     const stateMeta: StateMeta = action
@@ -69,6 +79,7 @@ export function toItf<S, A>(
               .map(([k, v]) => [k, encodeValue(v, `action.${k}`)]),
           ),
           ...(step.choice !== undefined ? { choice: step.choice } : {}),
+          ...outcomeOf(step, index),
         }
       : { index };
     const record = encodeValue(step.state) as Record<string, ItfValue>;
@@ -88,6 +99,9 @@ export function parseItf(json: unknown): ItfTrace {
   if (typeof meta.design !== 'string') throw new ItfError("not a pagecheck trace: '#meta.design' is missing");
   if (typeof meta.property !== 'string') throw new ItfError("not a pagecheck trace: '#meta.property' is missing");
   if (typeof meta.params !== 'object' || meta.params === null) throw new ItfError("not a pagecheck trace: '#meta.params' is missing");
+  if (meta.crashCap !== undefined && !(Number.isInteger(meta.crashCap) && (meta.crashCap as number) >= 0)) {
+    throw new ItfError("not a pagecheck trace: '#meta.crashCap' is not a whole number");
+  }
   if (meta.bugs !== undefined && !(Array.isArray(meta.bugs) && meta.bugs.every((b) => typeof b === 'string'))) {
     throw new ItfError("not a pagecheck trace: '#meta.bugs' is not a list of names");
   }

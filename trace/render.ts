@@ -55,13 +55,26 @@ export function diffStates(before: unknown, after: unknown): Change[] {
     if (was !== x) changes.push(was === undefined ? { path, after: x } : { path, before: was, after: x });
   }
   for (const [path, was] of a) if (!b.has(path)) changes.push({ path, before: was });
-  return changes;
+  // An empty list or record stands as a leaf of its own; when it fills up (or
+  // empties) its members' lines say it all, so the container's line goes.
+  const within = (path: string, other: Map<string, string>) =>
+    [...other.keys()].some((p) => p.startsWith(`${path}[`) || p.startsWith(`${path}.`));
+  const empty = (v: string | undefined) => v === '[]' || v === '{}';
+  return changes.filter(
+    (c) => !((c.after === undefined && empty(c.before) && within(c.path, b)) || (c.before === undefined && empty(c.after) && within(c.path, a))),
+  );
 }
 
 export function showChange(c: Change): string {
   if (c.before === undefined) return `${c.path}: (none) -> ${c.after}`;
   if (c.after === undefined) return `${c.path}: ${c.before} -> (gone)`;
   return `${c.path}: ${c.before} -> ${c.after}`;
+}
+
+/** ` [reached the media: a; lost: b]` after a nondeterministic step's action, or ` [outcome 3]` where the design cannot say. */
+export function outcomeNote(m: { choice?: number; outcome?: string }): string {
+  if (m.outcome !== undefined) return ` [${m.outcome}]`;
+  return m.choice !== undefined ? ` [outcome ${m.choice}]` : '';
 }
 
 export function renderText(trace: ItfTrace): string {
@@ -83,7 +96,7 @@ export function renderText(trace: ItfTrace): string {
     const m = trace.states[i]['#meta'];
     const cur = stateAt(trace, i);
     lines.push('');
-    lines.push(`step ${i}: ${m.action}${m.choice !== undefined ? ` [outcome ${m.choice}]` : ''}`);
+    lines.push(`step ${i}: ${m.action}${outcomeNote(m)}`);
     const changes = diffStates(prev, cur);
     if (changes.length === 0) lines.push('  (no change)');
     for (const c of changes) lines.push(`  ${showChange(c)}`);

@@ -1,9 +1,8 @@
 /** `pagecheck check DESIGN... | --all`: search, print verdicts, optionally save counterexamples. */
 import { check, exitCode, type CheckResult, type Mode } from '../../checker/check.js';
 import type { AnyDesign } from '../../model/design.js';
-import { designs, findDesign } from '../../model/designs/index.js';
 import { InputError } from '../../model/errors.js';
-import { integer, keyValues, parse, seconds } from '../args.js';
+import { chooseDesigns, integer, parse, searchOptions, searchValues } from '../args.js';
 import { formatResult, verdictTable } from '../format.js';
 import type { Command, Io } from '../io.js';
 import { progressLine } from '../progress.js';
@@ -15,27 +14,13 @@ const usage =
   '[--time S] [--runs N] [--steps N] [--seed N] [--crash-cap N] [--param k=v] [--bug NAME] [--json] [--save DIR]';
 
 const options = {
-  all: { type: 'boolean' },
+  ...searchOptions,
   property: { type: 'string', multiple: true },
   mode: { type: 'string' },
-  depth: { type: 'string' },
-  'max-states': { type: 'string' },
-  time: { type: 'string' },
-  runs: { type: 'string' },
-  steps: { type: 'string' },
-  seed: { type: 'string' },
   'crash-cap': { type: 'string' },
-  param: { type: 'string', multiple: true },
-  bug: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   save: { type: 'string' },
 } as const;
-
-function chooseDesigns(all: boolean, names: readonly string[]): AnyDesign[] {
-  if (all && names.length) throw new InputError('give design names or --all, not both');
-  if (!all && !names.length) throw new InputError(`name a design or give --all (usage: ${usage})`);
-  return all ? [...designs] : names.map(findDesign);
-}
 
 /** With --property, only the designs that have one of the properties, each checked for those it has. */
 function selectProperties(chosen: AnyDesign[], wanted: readonly string[] | undefined): [AnyDesign, string[] | undefined][] {
@@ -61,17 +46,11 @@ export const checkCommand: Command = {
     const { values: v, positionals } = parse(args, options, usage);
     const mode = (v.mode as string | undefined) ?? 'both';
     if (!['exhaustive', 'random', 'both'].includes(mode)) throw new InputError(`--mode must be exhaustive, random or both, not '${mode}'`);
-    const jobs = selectProperties(chooseDesigns(Boolean(v.all), positionals), v.property as string[] | undefined);
+    const jobs = selectProperties(chooseDesigns(Boolean(v.all), positionals, usage), v.property as string[] | undefined);
     const common = {
       mode: mode as Mode,
-      params: keyValues(v.param as string[] | undefined),
+      ...searchValues(v),
       bugs: (v.bug as string[] | undefined) ?? [],
-      depth: integer('--depth', v.depth as string | undefined, 0),
-      maxStates: integer('--max-states', v['max-states'] as string | undefined, 1),
-      timeSeconds: seconds('--time', v.time as string | undefined),
-      runs: integer('--runs', v.runs as string | undefined, 1),
-      steps: integer('--steps', v.steps as string | undefined, 1),
-      seed: integer('--seed', v.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1),
       crashCap: integer('--crash-cap', v['crash-cap'] as string | undefined, 0, 20),
     };
     const saveDir = v.save as string | undefined;

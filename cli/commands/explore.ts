@@ -9,11 +9,11 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { designs } from '../../model/designs/index.js';
 import { InputError } from '../../model/errors.js';
-import { parseItf } from '../../trace/counterexample.js';
 import { ItfError } from '../../trace/itf.js';
 import { explorerPage } from '../../report/explorer.js';
 import type { Command, Io } from '../io.js';
-import { one, parseOptions } from './options.js';
+import { parse } from '../args.js';
+import { readTrace } from '../trace-file.js';
 
 const usage = `pagecheck explore FILE.itf.json [--out PAGE.html] [--force]
 
@@ -29,32 +29,23 @@ export function pagePath(trace: string): string {
 
 async function run(args: readonly string[], io: Io): Promise<number> {
   try {
-    const p = parseOptions(args, ['out'], ['force', 'help']);
-    if (p.flags.has('help')) {
+    const { values: v, positionals } = parse(
+      args,
+      { out: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } },
+      usage.split('\n')[0],
+    );
+    if (v.help) {
       io.stdout(`${usage}\n`);
       return 0;
     }
-    if (p.positional.length !== 1) throw new InputError('give one trace file: pagecheck explore FILE.itf.json');
-    const file = p.positional[0];
-    if (!existsSync(file) || !statSync(file).isFile()) throw new InputError(`no such trace file: ${file}`);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new InputError(`${file} is not JSON: ${(e as Error).message.split('\n')[0]}`);
-    }
-    let trace;
-    try {
-      trace = parseItf(json);
-    } catch (e) {
-      if (e instanceof ItfError) throw new InputError(`${file}: ${e.message}`);
-      throw e;
-    }
-    const out = one(p, 'out') ?? pagePath(file);
+    if (positionals.length !== 1) throw new InputError('give one trace file: pagecheck explore FILE.itf.json');
+    const file = positionals[0];
+    const trace = readTrace(file);
+    const out = (v.out as string | undefined) ?? pagePath(file);
     if (out === file) throw new InputError(`--out ${out} is the trace itself`);
     if (existsSync(out)) {
       if (!statSync(out).isFile()) throw new InputError(`${out} exists and is not a file`);
-      if (!p.flags.has('force') && !readFileSync(out, 'utf8').includes(GENERATOR)) {
+      if (!v.force && !readFileSync(out, 'utf8').includes(GENERATOR)) {
         throw new InputError(`${out} exists and was not written by pagecheck explore; give --out elsewhere or --force`);
       }
     }

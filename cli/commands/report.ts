@@ -5,14 +5,12 @@
  * Exit 0 when the documents were written (whatever the verdicts: they are
  * in the documents), 2 on bad input, before anything is written.
  */
-import { designs, findDesign } from '../../model/designs/index.js';
-import type { AnyDesign } from '../../model/design.js';
 import { resolveConfig } from '../../model/config.js';
 import { InputError } from '../../model/errors.js';
 import { FORMATS, renderAll, renderProof, writeAll, checkWritable, type Format } from '../../report/documents.js';
 import { prove, type ProveOptions } from '../../report/generate.js';
 import type { Command, Io } from '../io.js';
-import { integer, one, parseOptions } from './options.js';
+import { chooseDesigns, parse, searchOptions, searchValues } from '../args.js';
 
 export const DEFAULT_OUT = 'out/proofs';
 
@@ -37,41 +35,27 @@ function parseFormats(values: readonly string[] | undefined): Format[] {
   return [...new Set(out)];
 }
 
-function parseParams(values: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of values ?? []) {
-    const eq = v.indexOf('=');
-    if (eq <= 0) throw new InputError(`--param takes NAME=VALUE, not '${v}'`);
-    out[v.slice(0, eq)] = v.slice(eq + 1);
-  }
-  return out;
-}
-
 async function run(args: readonly string[], io: Io): Promise<number> {
   try {
-    const p = parseOptions(args, ['format', 'out', 'bug', 'param', 'depth', 'max-states', 'time', 'runs', 'steps', 'seed'], ['all', 'help']);
-    if (p.flags.has('help')) {
+    const { values: v, positionals } = parse(
+      args,
+      { ...searchOptions, help: { type: 'boolean' }, format: { type: 'string', multiple: true }, out: { type: 'string' } },
+      usage.split('\n')[0],
+    );
+    if (v.help) {
       io.stdout(`${usage}\n`);
       return 0;
     }
-    if (p.flags.has('all') && p.positional.length) throw new InputError('give design names or --all, not both');
-    if (!p.flags.has('all') && p.positional.length === 0) throw new InputError(`name a design or give --all (known: ${designs.map((d) => d.name).join(', ')})`);
-    const chosen: AnyDesign[] = p.flags.has('all') ? [...designs] : p.positional.map(findDesign);
-    const formats = parseFormats(p.values.get('format'));
-    const out = one(p, 'out') ?? DEFAULT_OUT;
-    const bugs = p.values.get('bug');
-    const params = parseParams(p.values.get('param'));
+    const chosen = chooseDesigns(Boolean(v.all), positionals, usage.split('\n')[0]);
+    const formats = parseFormats(v.format as string[] | undefined);
+    const out = (v.out as string | undefined) ?? DEFAULT_OUT;
+    const bugs = v.bug as string[] | undefined;
+    const search = searchValues(v);
     // Check every design's configuration before the first (long) search.
-    for (const d of chosen) resolveConfig(d, params, bugs ?? []);
+    for (const d of chosen) resolveConfig(d, search.params, bugs ?? []);
     const options: ProveOptions = {
-      ...(bugs ? { bugs } : Object.keys(params).length ? { bugs: [] } : {}),
-      params,
-      depth: integer(p, 'depth', 0),
-      maxStates: integer(p, 'max-states', 1),
-      timeSeconds: integer(p, 'time', 1),
-      runs: integer(p, 'runs', 0),
-      steps: integer(p, 'steps', 1),
-      seed: integer(p, 'seed', 0),
+      ...(bugs ? { bugs } : Object.keys(search.params).length ? { bugs: [] } : {}),
+      ...search,
     };
     if (out === '-') {
       if (formats.length !== 1) throw new InputError('--out - prints one format: give --format txt, md or html');

@@ -47,3 +47,18 @@ describe('replay', () => {
     expect(() => replay(t3)).toThrow(/parameter F of bench-reflink-cow must be within/);
   });
 });
+
+describe('replay of a crash found under a crash cap', () => {
+  it('uses the recorded cap, since a crash step\'s choice indexes the capped outcomes', async () => {
+    const { findDesign } = await import('../../model/designs/index.js');
+    const design = findDesign('pmem-nofsync-naive');
+    const r = check(design, { mode: 'exhaustive', crashCap: 4, properties: ['crash-ordering'] });
+    const trace: ItfTrace = JSON.parse(JSON.stringify(r.counterexamples['crash-ordering']));
+    expect(trace['#meta'].crashCap).toBe(4);
+    const crash = trace.states.find((s) => s['#meta'].kind === 'crash')!;
+    expect(crash['#meta'].outcome).toMatch(/^reached the media: .*; lost: /);
+    expect(replay(trace).reproduces).toBe(true);
+    (trace['#meta'] as { crashCap: number }).crashCap = 1;
+    expect(() => replay(trace)).toThrow(/crash\(\) does not lead to the state the trace records/);
+  });
+});

@@ -34,7 +34,7 @@ const cases: [string, () => Promise<string[]>, RegExp][] = [
   ['a malformed --param', async () => ['check', 'bench-reflink-cow', '--param', 'F'], /--param takes NAME=VALUE/],
   ['a negative depth', async () => ['check', 'bench-reflink-cow', '--depth=-1'], /--depth must be within 0\.\./],
   ['an option value that looks like an option', async () => ['check', 'bench-reflink-cow', '--depth', '-1'], /--depth needs a value; one that starts with '-' is written --depth=-1/],
-  ['a missing option value', async () => ['check', 'bench-reflink-cow', '--depth'], /--depth/],
+  ['a missing option value', async () => ['check', 'bench-reflink-cow', '--depth'], /--depth needs a value/],
   ['a depth that is not a number', async () => ['check', 'bench-reflink-cow', '--depth', 'ten'], /--depth must be a whole number/],
   ['a bad time', async () => ['check', 'bench-reflink-cow', '--time', '0'], /--time must be a positive number of seconds/],
   ['a bad mode', async () => ['check', 'bench-reflink-cow', '--mode', 'fast'], /--mode must be exhaustive, random or both/],

@@ -70,3 +70,13 @@ describe('ITF traces', () => {
     ).toThrow(/state 1 does not name the action/);
   });
 });
+
+describe('rendering changes', () => {
+  it('shows a list that fills up by its members, not as a container that went', async () => {
+    const { diffStates, showChange } = await import('../../trace/render.js');
+    expect(diffStates({ pending: [] }, { pending: [3, 4] }).map(showChange)).toEqual(['pending[0]: (none) -> 3', 'pending[1]: (none) -> 4']);
+    expect(diffStates({ pending: [3] }, { pending: [] }).map(showChange)).toEqual(['pending[0]: 3 -> (gone)']);
+    expect(diffStates({ m: {} }, { m: { a: 1 } }).map(showChange)).toEqual(['m.a: (none) -> 1']);
+    expect(diffStates({ x: [1], y: [] }, { x: [2], y: [] }).map(showChange)).toEqual(['x[0]: 1 -> 2']);
+  });
+});
