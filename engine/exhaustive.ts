@@ -117,7 +117,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
   const codec = new Codec();
   let frontier = new ByteQueue();
   fp(model.initial, out);
-  const root = store.add(out[0], out[1], -1);
+  const root = store.add(out[0], out[1], -1, 0);
   frontier.push(codec.encode(model.initial));
   let levelStart = root;
   if (inspect(model.initial, root, 0)) stoppedBy = 'all-violated';
@@ -138,13 +138,15 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
       const { chunk, offset } = frontier.shift();
       const state = codec.decode(chunk, offset) as S;
       const parent = levelStart + i;
+      // Which successor of this state each one is, for rebuilding traces.
+      let ordinal = 0;
       for (const action of model.actions(state)) {
         const successors = model.successors(state, action);
         transitions += successors.length;
         coverage.fired(model.kind(action), depth + 1, successors.length);
         for (const t of successors) {
           fp(t, out);
-          const id = store.add(out[0], out[1], parent);
+          const id = store.add(out[0], out[1], parent, ordinal++);
           if (id < 0) continue;
           next.push(codec.encode(t));
           if (inspect(t, id, depth + 1)) {
@@ -183,7 +185,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
 
   // Taken before traces are rebuilt, which expands some crash points again.
   const crash = model.crash?.stats.summary();
-  const rebuild = (id: number): Step<S, A>[] => traceTo(model, store, id, fp);
+  const rebuild = (id: number): Step<S, A>[] => traceTo(model, store, id);
   const violations = new Map<string, Violation<S, A>>();
   for (const [pid, v] of violated) violations.set(pid, { depth: v.depth, message: v.message, trace: rebuild(v.id) });
   const goals = new Map<string, Found<S, A>>();
@@ -210,36 +212,32 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
 
 /**
  * Rebuilds the path to state `id`: follow parent links back to the initial
- * state, then walk forward, at each step taking the successor whose
- * fingerprint is the one stored for the next state of the chain.
+ * state, then walk forward, at each step taking the successor whose ordinal
+ * the store recorded.
  */
-function traceTo<S, A>(model: Model<S, A>, store: VisitedStore, id: number, fp: (s: S, out: Uint32Array) => void): Step<S, A>[] {
+function traceTo<S, A>(model: Model<S, A>, store: VisitedStore, id: number): Step<S, A>[] {
   const chain: number[] = [];
   for (let at = id; at >= 0; at = store.parent(at)) chain.push(at);
   chain.reverse();
-  const out = new Uint32Array(2);
   let state = model.initial;
   const trace: Step<S, A>[] = [{ state }];
   for (const target of chain.slice(1)) {
-    const step = stepTo(model, state, (t) => {
-      fp(t, out);
-      return store.sameFingerprint(target, out[0], out[1]);
-    });
-    if (step === undefined) throw new Error('trace rebuild: the model is not deterministic in its successors');
+    const step = nthSuccessor(model, state, store.ordinal(target));
+    if (step === undefined) throw new Error('trace rebuild: the model does not give the same successors twice');
     trace.push(step);
     state = step.state;
   }
   return trace;
 }
 
-function stepTo<S, A>(model: Model<S, A>, state: S, isTarget: (t: S) => boolean): Step<S, A> | undefined {
+/** The n-th successor of a state, counting every successor of every enabled action in order. */
+function nthSuccessor<S, A>(model: Model<S, A>, state: S, n: number): Step<S, A> | undefined {
   for (const action of model.actions(state)) {
     const successors = model.successors(state, action);
-    for (let choice = 0; choice < successors.length; choice++) {
-      if (isTarget(successors[choice])) {
-        return successors.length > 1 ? { action, choice, state: successors[choice] } : { action, state: successors[choice] };
-      }
+    if (n < successors.length) {
+      return successors.length > 1 ? { action, choice: n, state: successors[n] } : { action, state: successors[n] };
     }
+    n -= successors.length;
   }
   return undefined;
 }

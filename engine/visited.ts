@@ -1,36 +1,40 @@
 /**
- * The visited set of the exhaustive search: one 64-bit fingerprint and one
- * parent link per distinct state, in typed arrays, so that a stored state
- * costs a few words whatever the size of the state itself.
+ * The visited set of the exhaustive search, in typed arrays so that a stored
+ * state costs a few words whatever the size of the state itself:
  *
- * States are numbered 0, 1, 2... in the order they are first seen; breadth
- * first, that is also depth order. `table` is an open-addressing hash table
- * (linear probing) whose slot holds a state's number plus one in its low
- * ID_BITS bits and TAG_BITS more bits of the fingerprint above them, so that
- * a probe past another state rarely has to look the other state up.
+ * - `table`, an open-addressing hash table (linear probing) of 64-bit
+ *   fingerprints, two words a slot. A duplicate (most successors are) is
+ *   found with one cache miss: the slot holds the whole fingerprint.
+ * - per state, numbered 0, 1, 2... in the order first seen (breadth first,
+ *   so also in depth order): its parent's number, and its `ordinal`, which
+ *   successor of the parent it was (counting every successor of every
+ *   enabled action, in order). That is all a trace rebuild needs: it re-runs
+ *   the model from the initial state, taking the ordinal-th successor.
+ *
+ * Bytes a state: at most 8 / 0.4 in the table (it doubles at load 0.8) and
+ * 8 x 1.5 in the per-state arrays (they grow by half): 32 at the worst
+ * moment, about 22 on average.
  */
-const ID_BITS = 27;
-const ID_MASK = (1 << ID_BITS) - 1;
 
-/** The most states the store can number (2^27 - 1, about 134 million). */
-export const MAX_STORED_STATES = ID_MASK - 1;
+/** The most states the store can number. */
+export const MAX_STORED_STATES = 2 ** 31 - 2;
 
 export class VisitedStore {
   private table: Uint32Array;
   private mask: number;
-  /** Each state's fingerprint, high word then low, side by side: one cache miss, not two. */
-  private fps: Uint32Array;
+  private slots = 0;
   private parents: Int32Array;
+  private ordinals: Uint32Array;
   private count = 0;
 
   constructor(expected = 1 << 12) {
     let cap = 1 << 10;
-    while (cap * 3 < expected * 4) cap *= 2;
-    this.table = new Uint32Array(cap);
+    while (cap * 4 < expected * 5) cap *= 2;
+    this.table = new Uint32Array(2 * cap);
     this.mask = cap - 1;
     const ids = Math.max(1024, Math.min(expected, MAX_STORED_STATES));
-    this.fps = new Uint32Array(2 * ids);
     this.parents = new Int32Array(ids);
+    this.ordinals = new Uint32Array(ids);
   }
 
   get size(): number {
@@ -42,33 +46,31 @@ export class VisitedStore {
   }
 
   /**
-   * Adds a state by fingerprint with its parent's number (-1 for the
-   * initial state). Returns the new state's number, or -1 if it was already
-   * there.
+   * Adds a state by fingerprint, with its parent's number (-1 for the
+   * initial state) and which successor of the parent it is. Returns the new
+   * state's number, or -1 if it was already there.
    */
-  add(hi: number, lo: number, parent: number): number {
+  add(hi: number, lo: number, parent: number, ordinal: number): number {
+    // (0, 0) marks an empty slot; a fingerprint that is (0, 0) is stored as (0, 1).
+    if (hi === 0 && lo === 0) lo = 1;
     const table = this.table;
     const mask = this.mask;
-    // The slot comes from the low word, the tag from the high word's top bits.
-    const tag = (hi >>> ID_BITS) << ID_BITS;
     let slot = lo & mask;
     for (;;) {
-      const entry = table[slot];
-      if (entry === 0) break;
-      if (((entry & ~ID_MASK) >>> 0) === tag >>> 0) {
-        const at = 2 * ((entry & ID_MASK) - 1);
-        if (this.fps[at + 1] === lo && this.fps[at] === hi) return -1;
-      }
+      const h = table[2 * slot];
+      const l = table[2 * slot + 1];
+      if (h === 0 && l === 0) break;
+      if (l === lo >>> 0 && h === hi >>> 0) return -1;
       slot = (slot + 1) & mask;
     }
+    table[2 * slot] = hi;
+    table[2 * slot + 1] = lo;
+    this.slots++;
     const id = this.count++;
     if (id === this.parents.length) this.growIds();
-    this.fps[2 * id] = hi;
-    this.fps[2 * id + 1] = lo;
     this.parents[id] = parent;
-    table[slot] = (tag | (id + 1)) >>> 0;
-    // Keep the load at or under 3/4: short enough probes, few bytes a state.
-    if (this.count * 4 > table.length * 3) this.growTable();
+    this.ordinals[id] = ordinal;
+    if (this.slots * 5 > (mask + 1) * 4) this.growTable();
     return id;
   }
 
@@ -76,35 +78,41 @@ export class VisitedStore {
     return this.parents[id];
   }
 
-  sameFingerprint(id: number, hi: number, lo: number): boolean {
-    return this.fps[2 * id] === hi && this.fps[2 * id + 1] === lo;
+  /** Which successor of its parent state `id` is. */
+  ordinal(id: number): number {
+    return this.ordinals[id];
   }
 
   /** Bytes held by the store, divided by the states in it. */
   bytesPerState(): number {
-    const bytes = this.table.byteLength + this.fps.byteLength + this.parents.byteLength;
+    const bytes = this.table.byteLength + this.parents.byteLength + this.ordinals.byteLength;
     return this.count === 0 ? 0 : bytes / this.count;
   }
 
   private growIds(): void {
     // Growing by half, not double, keeps the unused tail under a third.
     const cap = Math.min(Math.ceil(this.parents.length * 1.5), MAX_STORED_STATES + 1);
-    const fps = new Uint32Array(2 * cap);
-    fps.set(this.fps);
     const parents = new Int32Array(cap);
     parents.set(this.parents);
-    this.fps = fps;
+    const ordinals = new Uint32Array(cap);
+    ordinals.set(this.ordinals);
     this.parents = parents;
+    this.ordinals = ordinals;
   }
 
   private growTable(): void {
-    const cap = this.table.length * 2;
-    const table = new Uint32Array(cap);
+    const old = this.table;
+    const cap = 2 * (this.mask + 1);
+    const table = new Uint32Array(2 * cap);
     const mask = cap - 1;
-    for (let id = 0; id < this.count; id++) {
-      let slot = this.fps[2 * id + 1] & mask;
-      while (table[slot] !== 0) slot = (slot + 1) & mask;
-      table[slot] = (((this.fps[2 * id] >>> ID_BITS) << ID_BITS) | (id + 1)) >>> 0;
+    for (let s = 0; s < old.length; s += 2) {
+      const h = old[s];
+      const l = old[s + 1];
+      if (h === 0 && l === 0) continue;
+      let slot = l & mask;
+      while (table[2 * slot] !== 0 || table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = h;
+      table[2 * slot + 1] = l;
     }
     this.table = table;
     this.mask = mask;
