@@ -32,7 +32,7 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from '../world/actions.js';
-import { blockCounts, disturb, ghost, installPte, kill, mappers, pinsOf, ptesOf, tell, zapPte } from '../world/common.js';
+import { blockCounts, disturb, ghost, installPte, kill, mappers, memfailReach, pinPte, pinsOf, ptesOf, tell, zapPte } from '../world/common.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from '../world/state.js';
 import { cachedView, type CacheEntry, type View } from '../world/view.js';
 
@@ -271,8 +271,7 @@ export default defineDesign<State, Act>({
     },
     pin: ({ f, i }) => (d) => {
       d.event = '';
-      d.pin[f][i] = d.pte[f][i];
-      d.frame[d.pin[f][i]].count += 1;
+      pinPte(d, f, i);
     },
     unpin: ({ f, i }) => (d) => {
       d.event = '';
@@ -325,22 +324,11 @@ export default defineDesign<State, Act>({
     },
     memfail: ({ pfn }, s) => {
       const B = s.ext[0].length;
-      const owners: number[] = [];
-      const related = new Set<number>();
-      s.entry.slice(0, s.ext.length).forEach((row, f) =>
-        row.forEach((p, i) => {
-          if (p === pfn) {
-            owners.push(f * B + i);
-            related.add(f);
-          }
-        }),
-      );
-      const due = mappers(s, pfn);
-      for (const f of due) related.add(f);
+      const { owners, due, related } = memfailReach(s, pfn, s.ext.length, B, (f, i) => s.entry[f][i]);
       const fr = s.frame[pfn];
       return (d) => {
         d.event = '';
-        d.mf = { pfn, shared: d.ref[fr.block] > 1, due, related: [...related].sort(), owners, killed: [], told: [] };
+        d.mf = { pfn, shared: d.ref[fr.block] > 1, due, related, owners, killed: [], told: [] };
         d.frame[pfn].poison = true;
         disturb(d, pfn);
         // collect_procs and error_remove_folio through page->mapping alone.

@@ -51,7 +51,7 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { label as worldLabel, type WorldAction } from '../world/actions.js';
-import { disturb, ghost, installPte, kill, mappers, pinsOf, ptesOf, tell, zapPte } from '../world/common.js';
+import { disturb, ghost, installPte, kill, mappers, memfailReach, pinPte, pinsOf, ptesOf, tell, zapPte } from '../world/common.js';
 import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
 import { cachedView, type CacheEntry, type View } from '../world/view.js';
 
@@ -287,8 +287,7 @@ export default defineDesign<State, Act>({
     },
     pin: ({ f, i }) => (d) => {
       d.event = '';
-      d.pin[f][i] = d.pte[f][i];
-      d.frame[d.pin[f][i]].count += 1;
+      pinPte(d, f, i);
     },
     unpin: ({ f, i }) => (d) => {
       d.event = '';
@@ -319,26 +318,15 @@ export default defineDesign<State, Act>({
       ghost.reflink(d, src, dst);
     },
     memfail: ({ pfn }, s, cfg) => {
-      const B = s.pte[0].length;
       const fr = s.frame[pfn];
-      const owners: number[] = [];
-      const related = new Set<number>();
-      s.imap.forEach((m, f) => {
-        for (let i = 0; i < B; i++) {
-          if (s.entry[m][i] === pfn) {
-            owners.push(f * B + i);
-            related.add(f);
-          }
-        }
-      });
-      const due = mappers(s, pfn);
-      for (const f of due) related.add(f);
+      const B = s.pte[0].length;
+      const { owners, due, related } = memfailReach(s, pfn, s.imap.length, B, (f, i) => s.entry[s.imap[f]][i]);
       const m = fr.mapping;
       const victims = m === NULL ? [] : due.filter((f) => s.vmap[f] === m);
       const told = m === NULL ? [] : cfg.bugs.has('memfail-host-only') ? (m < s.imap.length ? [m] : []) : s.imap.flatMap((x, f) => (x === m ? [f] : []));
       return (d) => {
         d.event = '';
-        d.mf = { pfn, shared: m !== NULL && sharedSpace(s, m), due, related: [...related].sort(), owners, killed: [], told: [] };
+        d.mf = { pfn, shared: m !== NULL && sharedSpace(s, m), due, related, owners, killed: [], told: [] };
         d.frame[pfn].poison = true;
         disturb(d, pfn);
         kill(d, victims);

@@ -25,6 +25,39 @@ export function blockCounts(s: World, extra?: (b: number) => number): { what: st
   return s.ref.map((stored, b) => ({ what: `block ${b}`, stored, refs: refs[b] + (extra ? extra(b) : 0), free: stored === 0, leakable: true }));
 }
 
+/**
+ * Whom a memory failure on pfn concerns: the (file, offset) places whose
+ * entry names it (`at(f, i)`, as offset f * B + i), the processes with a
+ * pte to it (`due`), and the files of both (`related`, sorted).
+ */
+export function memfailReach(
+  s: World,
+  pfn: number,
+  files: number,
+  B: number,
+  at: (f: number, i: number) => number,
+): { owners: number[]; due: number[]; related: number[] } {
+  const owners: number[] = [];
+  const related = new Set<number>();
+  for (let f = 0; f < files; f++) {
+    for (let i = 0; i < B; i++) {
+      if (at(f, i) === pfn) {
+        owners.push(f * B + i);
+        related.add(f);
+      }
+    }
+  }
+  const due = mappers(s, pfn);
+  for (const f of due) related.add(f);
+  return { owners, due, related: [...related].sort() };
+}
+
+/** A get_user_pages pin of the page under pte (f, i): the pin holds a page reference. */
+export function pinPte(d: Draft<World>, f: number, i: number): void {
+  d.pin[f][i] = d.pte[f][i];
+  d.frame[d.pin[f][i]].count += 1;
+}
+
 /** Processes with a pte to pfn. */
 export function mappers(s: World, pfn: number): number[] {
   const out: number[] = [];

@@ -30,7 +30,7 @@ import type { Draft } from 'immer';
 import type { Config, Design, ParamSpec, Recipe } from '../design.js';
 import { sharingGoals, sharingProperties, type SharingPropertyId } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from './actions.js';
-import { blockCounts, disturb, ghost, installPte, kill, mappers, pinsOf, ptesOf, tell, zapPte } from './common.js';
+import { blockCounts, disturb, ghost, installPte, kill, mappers, memfailReach, pinPte, pinsOf, ptesOf, tell, zapPte } from './common.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from './state.js';
 import { cachedView, type CacheEntry, type View } from './view.js';
 
@@ -305,11 +305,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
           zapPte(d, f, i);
           if (cfg.bugs.has('count-not-dropped')) d.frame[pfn].count += 1;
         }),
-      pin: ({ f, i }) =>
-        step((d) => {
-          d.pin[f][i] = d.pte[f][i];
-          d.frame[d.pin[f][i]].count += 1;
-        }),
+      pin: ({ f, i }) => step((d) => pinPte(d, f, i)),
       unpin: ({ f, i }) =>
         step((d) => {
           d.frame[d.pin[f][i]].count -= 1;
@@ -350,20 +346,9 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
       memfail: ({ pfn }, s, cfg) => {
         const plan = policy.memfail(s, pfn, cfg);
         const B = s.ext[0].length;
-        const owners: number[] = [];
-        const related = new Set<number>();
-        s.ext.forEach((row, f) =>
-          row.forEach((b, i) => {
-            if (b === pfn) {
-              owners.push(f * B + i);
-              related.add(f);
-            }
-          }),
-        );
-        const due = mappers(s, pfn);
-        for (const f of due) related.add(f);
+        const { owners, due, related } = memfailReach(s, pfn, s.ext.length, B, (f, i) => s.ext[f][i]);
         return step((d) => {
-          d.mf = { pfn, shared: s.ref[pfn] > 1, due, related: [...related].sort(), owners, killed: [], told: [] };
+          d.mf = { pfn, shared: s.ref[pfn] > 1, due, related, owners, killed: [], told: [] };
           d.frame[pfn].poison = true;
           disturb(d, pfn);
           kill(d, plan.kill);
