@@ -11,6 +11,8 @@
 
 const NULL = 0, UNDEF = 1, FALSE = 2, TRUE = 3, INT = 4, FLOAT = 5, STRING = 6, BIGINT = 7;
 const ARRAY = 8, RECORD = 9, MAP = 10, SET = 11, NEG_INT = 12;
+// Starts a state kept as its words (engine/layout.ts); no value starts so.
+const WORDS = 13;
 // Bytes SMALL_BASE..255 are the integers SMALL_MIN..SMALL_MAX themselves.
 const SMALL_BASE = 32;
 const SMALL_MIN = -16;
@@ -29,6 +31,47 @@ export class Codec {
     this.pos = 0;
     this.write(value);
     return this.buf.subarray(0, this.pos);
+  }
+
+  /**
+   * A state of a flat layout, as its `n` words at `words[at..]`: each a
+   * zigzag varint, so that small integers take a byte. Valid until the next call.
+   */
+  encodeWords(words: Int32Array, at: number, n: number): Uint8Array {
+    if (this.buf.length < 1 + 5 * n) this.buf = new Uint8Array(2 * (1 + 5 * n));
+    const buf = this.buf;
+    let pos = 0;
+    buf[pos++] = WORDS;
+    for (let i = at; i < at + n; i++) {
+      let z = ((words[i] << 1) ^ (words[i] >> 31)) >>> 0;
+      while (z >= 0x80) {
+        buf[pos++] = (z & 0x7f) | 0x80;
+        z >>>= 7;
+      }
+      buf[pos++] = z;
+    }
+    return buf.subarray(0, pos);
+  }
+
+  /** Whether the state at `offset` was encoded by `encodeWords`. */
+  isWords(bytes: Uint8Array, offset: number): boolean {
+    return bytes[offset] === WORDS;
+  }
+
+  /** Reads the `n` words of a state encoded by `encodeWords` into `words`. */
+  decodeWords(bytes: Uint8Array, offset: number, words: Int32Array, n: number): void {
+    let pos = offset + 1;
+    for (let i = 0; i < n; i++) {
+      let z = 0;
+      let shift = 0;
+      for (;;) {
+        const b = bytes[pos++];
+        z |= (b & 0x7f) << shift;
+        if (b < 0x80) break;
+        shift += 7;
+      }
+      words[i] = (z >>> 1) ^ -(z & 1);
+    }
   }
 
   decode(bytes: Uint8Array, offset = 0): unknown {

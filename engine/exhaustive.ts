@@ -3,15 +3,18 @@
  * property is one of the shortest. States are deduplicated by fingerprint;
  * the visited set keeps a parent link per state, from which a trace is rebuilt
  * by re-running the model along the chain, so that no state is kept beyond
- * the frontier, and the frontier itself is kept as bytes.
+ * the frontier, and the frontier itself is kept as bytes. States of a flat
+ * layout (engine/layout.ts) are kept, hashed and, with the model's
+ * `updates`, expanded as words, allocating nothing per successor.
  */
 import { collisionProbability } from './fingerprint.js';
 import { compileFingerprint, inferShape } from './shape.js';
-import type { Model, Step } from './model.js';
+import type { Model, Step, Update } from './model.js';
 import { ByteQueue, Codec } from './codec.js';
 import { Coverage } from './coverage.js';
 import type { CrashSummary } from './crash.js';
 import { VisitedStore } from './visited.js';
+import { compileLayout } from './layout.js';
 
 export interface Bounds {
   /** Explore histories of at most this many actions. */
@@ -30,12 +33,16 @@ export interface Progress {
   readonly elapsedMs: number;
 }
 
-export interface ExhaustiveOptions<S> extends Bounds {
+export interface ExhaustiveOptions extends Bounds {
   /** The ids of the `always` properties to check; all of them when absent. */
   readonly properties?: readonly string[];
   readonly onProgress?: (progress: Progress) => void;
   readonly progressIntervalMs?: number;
-  readonly fingerprint?: (state: S, out: Uint32Array) => void;
+  /**
+   * Keep states of a flat layout as words (engine/layout.ts); on by default.
+   * Off, every state takes the generic path: the tests hold the two against each other.
+   */
+  readonly flat?: boolean;
 }
 
 export interface Found<S, A> {
@@ -73,11 +80,11 @@ export interface ExhaustiveResult<S, A> {
   readonly crash?: CrashSummary;
 }
 
-export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<S> = {}): ExhaustiveResult<S, A> {
+export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions = {}): ExhaustiveResult<S, A> {
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const timeLimitMs = options.timeLimitMs ?? Infinity;
-  const fp = options.fingerprint ?? compileFingerprint(inferShape(model.initial));
+  const fp = compileFingerprint(inferShape(model.initial));
   const wanted = options.properties;
   const always = model.always.filter((p) => !wanted || wanted.includes(p.id));
   const start = performance.now();
@@ -85,7 +92,6 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
   let lastProgress = start;
 
   const store = new VisitedStore(Number.isFinite(maxStates) ? Math.min(maxStates, 1 << 22) : 1 << 12);
-  const out = new Uint32Array(2);
   const violated = new Map<string, { id: number; depth: number; message: string }>();
   const reached = new Map<string, { id: number; depth: number }>();
   const openGoals = model.sometimes.slice();
@@ -112,15 +118,97 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
     return always.length > 0 && violated.size === always.length;
   };
 
+  // States of a flat layout (engine/layout.ts) are kept and hashed as their
+  // words; with the model's updates they are also expanded in place: the
+  // parent is loaded into one reused state, each update applied to a scratch
+  // state reloaded from the parent's words, and a third reused state shows
+  // a new one to the properties. Every other state takes the generic path.
+  const layout = options.flat === false ? undefined : compileLayout(model.initial);
+  const N = layout?.words ?? 0;
+  const parentWords = new Int32Array(N);
+  const inPlace = layout !== undefined && model.updates !== undefined;
+  const parentState = inPlace ? layout.instance() : undefined;
+  let scratch = layout?.instance();
+  const probe = layout?.instance();
+
+  // One parent's successors, in order: each one's fingerprint, and its words
+  // or (off the layout) the state itself. They are all hashed before any is
+  // looked up, so that the lookups' cache misses overlap (VisitedStore.warm).
+  let room = 64;
+  let his = new Uint32Array(room);
+  let los = new Uint32Array(room);
+  let words = new Int32Array(room * N);
+  let objects: (S | undefined)[] = new Array(room).fill(undefined);
+  let count = 0;
+  const out = new Uint32Array(2);
+  const reserve = (): void => {
+    if (count < room) return;
+    room *= 2;
+    const grownHis = new Uint32Array(room), grownLos = new Uint32Array(room), grownWords = new Int32Array(room * N);
+    grownHis.set(his);
+    grownLos.set(los);
+    grownWords.set(words);
+    his = grownHis;
+    los = grownLos;
+    words = grownWords;
+    objects = objects.concat(new Array(room - objects.length).fill(undefined));
+  };
+  const admitState = (t: S): void => {
+    reserve();
+    if (layout !== undefined && layout.pack(t, words, count * N, out)) objects[count] = undefined;
+    else {
+      fp(t, out);
+      objects[count] = t;
+    }
+    his[count] = out[0];
+    los[count] = out[1];
+    count++;
+  };
+  const admitUpdate = (update: Update<S>): void => {
+    reserve();
+    scratch!.load(parentWords, 0);
+    let kept = false;
+    try {
+      update(scratch!.state);
+      kept = scratch!.pack(words, count * N, out);
+    } catch {
+      kept = false;
+    }
+    if (kept) {
+      objects[count] = undefined;
+      his[count] = out[0];
+      los[count] = out[1];
+      count++;
+      return;
+    }
+    // The update left the layout, or threw (perhaps only because a scratch
+    // record cannot gain a key): take it again on a plain copy, and rebuild
+    // the scratch, some of whose containers it may have replaced.
+    scratch = layout!.instance();
+    const t = layout!.fresh(parentWords, 0);
+    update(t);
+    admitState(t);
+  };
+
   // The frontier is one level of states as bytes. States are numbered in the
   // order they are found, so the level's numbers are a contiguous range.
   const codec = new Codec();
   let frontier = new ByteQueue();
-  fp(model.initial, out);
-  const root = store.add(out[0], out[1], -1, 0);
-  frontier.push(codec.encode(model.initial));
+  const enqueue = (queue: ByteQueue, k: number): S => {
+    const t = objects[k];
+    if (t !== undefined) {
+      queue.push(codec.encode(t));
+      return t;
+    }
+    queue.push(codec.encodeWords(words, k * N, N));
+    probe!.load(words, k * N);
+    return probe!.state;
+  };
+  count = 0;
+  admitState(model.initial);
+  const root = store.add(his[0], los[0], -1, 0);
   let levelStart = root;
-  if (inspect(model.initial, root, 0)) stoppedBy = 'all-violated';
+  if (inspect(enqueue(frontier, 0), root, 0)) stoppedBy = 'all-violated';
 
   let depth = 0;
   search: while (stoppedBy === undefined) {
@@ -136,29 +224,44 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions<
     const size = frontier.length;
     for (let i = 0; i < size; i++) {
       const { chunk, offset } = frontier.shift();
-      const state = codec.decode(chunk, offset) as S;
-      const parent = levelStart + i;
-      // Which successor of this state each one is, for rebuilding traces.
-      let ordinal = 0;
+      const flat = codec.isWords(chunk, offset);
+      let state: S;
+      if (flat) {
+        codec.decodeWords(chunk, offset, parentWords, N);
+        if (inPlace) {
+          parentState!.load(parentWords, 0);
+          state = parentState!.state;
+        } else state = layout!.fresh(parentWords, 0);
+      } else state = codec.decode(chunk, offset) as S;
+
+      count = 0;
       for (const action of model.actions(state)) {
-        const successors = model.successors(state, action);
-        transitions += successors.length;
-        coverage.fired(model.kind(action), depth + 1, successors.length);
-        for (const t of successors) {
-          fp(t, out);
-          const id = store.add(out[0], out[1], parent, ordinal++);
-          if (id < 0) continue;
-          next.push(codec.encode(t));
-          if (inspect(t, id, depth + 1)) {
-            stoppedBy = 'all-violated';
-            break search;
-          }
-          if (store.size >= maxStates || store.full) {
-            stoppedBy = 'states';
-            break search;
-          }
+        const before = count;
+        if (flat && inPlace) {
+          const u = model.updates!(state, action);
+          if (typeof u === 'function') admitUpdate(u);
+          else for (const update of u) admitUpdate(update);
+        } else for (const t of model.successors(state, action)) admitState(t);
+        transitions += count - before;
+        coverage.fired(model.kind(action), depth + 1, count - before);
+      }
+
+      store.warm(los, count);
+      const parent = levelStart + i;
+      // k is also which successor of the parent this is, for rebuilding traces.
+      for (let k = 0; k < count; k++) {
+        const id = store.add(his[k], los[k], parent, k);
+        if (id < 0) continue;
+        if (inspect(enqueue(next, k), id, depth + 1)) {
+          stoppedBy = 'all-violated';
+          break search;
+        }
+        if (store.size >= maxStates || store.full) {
+          stoppedBy = 'states';
+          break search;
         }
       }
+
       // Counted across levels, so a deep and narrow search still sees the clock.
       if ((++expanded & 255) === 0) {
         const now = performance.now();

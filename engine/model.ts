@@ -24,11 +24,21 @@ export interface Goal<S> {
   readonly reached: (state: S) => boolean;
 }
 
+/** A successor as a mutation of a copy of its parent. */
+export type Update<S> = (draft: S) => void;
+
 export interface Model<S, A> {
   readonly initial: S;
   actions(state: S): readonly A[];
   /** One successor, or several where the action is nondeterministic (a crash point). */
   successors(state: S, action: A): readonly S[];
+  /**
+   * Optional: the same successors as updates, each to be applied in place to
+   * its own copy of `state`; one, or one per successor in the order of
+   * `successors`. With them the exhaustive search need not allocate a
+   * successor, where the states have a flat layout (engine/layout.ts).
+   */
+  updates?(state: S, action: A): Update<S> | readonly Update<S>[];
   /** How an action reads in a trace: `write(f=0, b=1, v=2)`. */
   label(action: A): string;
   /** The action's kind, for coverage: `write`. */

@@ -6,9 +6,11 @@
  * - `copy`: to a plain deep copy of the state, mutated in place; for the
  *   exhaustive search's hot loop, where `produce` (7-11 us a call) would
  *   dominate. The test suite checks that both give identical successors.
+ *   The model also gives the recipes themselves (`updates`), which the search
+ *   applies in place to one reused state where states have a flat layout.
  */
 import { enableMapSet, produce } from 'immer';
-import type { Model } from '../engine/model.js';
+import type { Model, Update } from '../engine/model.js';
 import { CrashStats, crashOutcomes } from '../engine/crash.js';
 import type { Action, Config, CrashStep, Design, Recipe } from './design.js';
 import { isCrashHandler, labelOf } from './design.js';
@@ -44,23 +46,28 @@ export function instantiate<S, A extends Action>(
     design.next[action.kind as A['kind']] as (a: A, s: S, c: Config) => Recipe<S> | readonly Recipe<S>[] | CrashStep<S>;
   const crashKinds = new Set(Object.keys(design.next).filter((k) => isCrashHandler(design.next[k as A['kind']])));
   const stats = new CrashStats(options.crashCap);
+  // The action's recipes: its handler's, or one per outcome of a crash point.
+  const updates = (state: S, action: A): Recipe<S> | readonly Recipe<S>[] => {
+    const next = handlerOf(action)(action, state, cfg);
+    if (typeof next === 'function' || Array.isArray(next)) return next as Recipe<S> | readonly Recipe<S>[];
+    const step = next as CrashStep<S>;
+    const outcomes = crashOutcomes(step.pending, options.crashCap);
+    stats.record(outcomes);
+    return outcomes.survivors.map((survivors) => (draft: Parameters<Recipe<S>>[0]) => {
+      step.persist(draft, survivors);
+      step.recover?.(draft);
+    });
+  };
   return {
     initial,
     actions: (state) => design.actions(state, cfg),
     successors: (state, action) => {
-      const next = handlerOf(action)(action, state, cfg);
-      if (typeof next === 'function') return [applyRecipe(state, next)];
-      if (Array.isArray(next)) return (next as readonly Recipe<S>[]).map((recipe) => applyRecipe(state, recipe));
-      const step = next as CrashStep<S>;
-      const outcomes = crashOutcomes(step.pending, options.crashCap);
-      stats.record(outcomes);
-      return outcomes.survivors.map((survivors) =>
-        applyRecipe(state, (draft) => {
-          step.persist(draft, survivors);
-          step.recover?.(draft);
-        }),
-      );
+      const next = updates(state, action);
+      return typeof next === 'function' ? [applyRecipe(state, next)] : next.map((recipe) => applyRecipe(state, recipe));
     },
+    // Recipes mutate a plain copy in place, which is what the copy mode does;
+    // under immer they are applied by `produce` only.
+    ...(apply === 'copy' ? { updates: updates as (state: S, action: A) => Update<S> | readonly Update<S>[] } : {}),
     describeChoice: (state, action, choice) => {
       if (!crashKinds.has(action.kind)) return undefined;
       const step = handlerOf(action)(action, state, cfg) as CrashStep<S>;
