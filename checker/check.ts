@@ -11,7 +11,7 @@ import { exhaustive } from '../engine/exhaustive.js';
 import { Coverage } from '../engine/coverage.js';
 import type { CrashSummary } from '../engine/crash.js';
 import type { Step } from '../engine/model.js';
-import { random } from '../engine/random.js';
+import { random, ReplayPathError } from '../engine/random.js';
 import { resolveConfig } from '../model/config.js';
 import type { Action, Config, Design } from '../model/design.js';
 import { InputError } from '../model/errors.js';
@@ -35,6 +35,8 @@ export interface CheckOptions {
   readonly runs?: number;
   readonly steps?: number;
   readonly seed?: number;
+  /** A fast-check path of the random search of `seed` (mode random only): replays that case, see engine/random.ts. */
+  readonly path?: string;
   /** Consider at most this many unflushed pieces at a crash point; a search the cap cut short proves nothing. */
   readonly crashCap?: number;
   readonly onProgress?: (progress: Progress) => void;
@@ -89,6 +91,8 @@ export interface RandomSummary {
   readonly runs: number;
   readonly steps: number;
   readonly seed: number;
+  /** The path replayed, when one was given. */
+  readonly path?: string;
   readonly interrupted: boolean;
   readonly seconds: number;
   readonly crash: CrashSummary | null;
@@ -128,6 +132,9 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   const timeLimitMs = (options.timeSeconds ?? DEFAULTS.timeSeconds) * 1000;
   const runs = options.runs ?? DEFAULTS.runs;
   const steps = options.steps ?? DEFAULTS.steps;
+  if (options.path !== undefined && (mode !== 'random' || options.seed === undefined)) {
+    throw new InputError('a replay path needs mode random and the seed it was found with');
+  }
   const seed = options.seed ?? (Math.random() * 0x7fffffff) | 0;
 
   const coverage = new Coverage();
@@ -145,7 +152,12 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   let rnd: ReturnType<typeof random<S, A>> | undefined;
   const unviolated = ids.filter((id) => !ex?.violations.has(id));
   if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0)) {
-    rnd = random(instantiate(design, cfg, 'immer', { crashCap: options.crashCap }), { runs, steps, seed, properties: unviolated, timeLimitMs });
+    const rndModel = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
+    try {
+      rnd = random(rndModel, { runs, steps, seed, path: options.path, properties: unviolated, timeLimitMs });
+    } catch (e) {
+      throw e instanceof ReplayPathError ? new InputError(e.message) : e;
+    }
     coverage.merge(rnd.coverage);
   }
 
@@ -165,6 +177,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
       const reproduce = reproduceCommand(design.name, cfg, p.id, found.mode, {
         depth,
         seed: rV && !exV ? rV.seed : undefined,
+        path: rV && !exV ? rV.path : undefined,
         runs,
         steps,
         crashCap: options.crashCap,
@@ -238,6 +251,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
           runs: rnd.runs,
           steps: rnd.steps,
           seed: rnd.seed,
+          ...(rnd.path !== undefined ? { path: rnd.path } : {}),
           interrupted: rnd.interrupted,
           seconds: round(rnd.elapsedMs / 1000),
           crash: rnd.crash ?? null,

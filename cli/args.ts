@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { AnyDesign } from '../model/design.js';
 import { designs, findDesign } from '../model/designs/index.js';
 import { InputError } from '../model/errors.js';
+import { isReplayPath } from '../engine/random.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -45,6 +46,14 @@ export function seconds(name: string, raw: string | undefined): number | undefin
   const n = Number(raw.trim());
   if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InputError(`${name} must be a positive number of seconds, not '${raw}'`);
   return n;
+}
+
+/** `--path 12:3:0:1`: a fast-check counterexample path, whole numbers joined by colons. */
+export function replayPath(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  if (!isReplayPath(text)) throw new InputError(`${name} takes the path a random counterexample reports, whole numbers joined by colons like 12:3:0:1, not '${raw}'`);
+  return text;
 }
 
 /** `--param k=v` (repeatable) into a record. */

@@ -18,6 +18,14 @@ export interface RandomOptions {
   readonly steps: number;
   /** fast-check seed; the same seed replays the same search. */
   readonly seed?: number;
+  /**
+   * A fast-check counterexample path of this seed's search (`12:3:0:1`: run
+   * 12, then the shrinks taken from it). Only the first round runs: the case
+   * at the path, then fast-check goes on from there as it would have, i.e.
+   * it shrinks a failure further, or tries what it would have tried next
+   * (the later runs up to `runs`, or the later shrinks of the same parent).
+   */
+  readonly path?: string;
   readonly properties?: readonly string[];
   readonly timeLimitMs?: number;
 }
@@ -38,6 +46,8 @@ export interface RandomResult<S, A> {
   readonly runs: number;
   readonly steps: number;
   readonly seed: number;
+  /** The path replayed, when one was given. */
+  readonly path?: string;
   readonly interrupted: boolean;
   readonly elapsedMs: number;
   readonly violations: ReadonlyMap<string, RandomViolation<S, A>>;
@@ -45,6 +55,16 @@ export interface RandomResult<S, A> {
   readonly coverage: Coverage;
   /** The crash points expanded, shrinking included, when the model has any. */
   readonly crash?: CrashSummary;
+}
+
+/** A replay path that is malformed or leads to no case of its seed's search. */
+export class ReplayPathError extends Error {
+  override readonly name = 'ReplayPathError';
+}
+
+/** A path as fast-check prints one: whole numbers joined by colons. */
+export function isReplayPath(path: string): boolean {
+  return /^\d+(:\d+)*$/.test(path) && path.split(':').every((n) => Number.isSafeInteger(Number(n)));
 }
 
 /** Runs one history: returns its steps, up to and including the first violation of a watched property. */
@@ -191,6 +211,12 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions): Random
     }
   };
   const choices = fc.array(fc.nat(), { maxLength: options.steps, size: 'max' });
+  const path = options.path;
+  if (path !== undefined) {
+    if (!isReplayPath(path)) throw new ReplayPathError(`path '${path}' is not a fast-check path (whole numbers joined by colons, like 12:3:0:1)`);
+    // The first number is the index of the failing run, so it lies within the search's runs.
+    if (Number(path.split(':')[0]) >= options.runs) throw new ReplayPathError(`path '${path}' starts at run ${path.split(':')[0]}, but the search makes only ${options.runs} runs (0..${options.runs - 1})`);
+  }
 
   // Each round searches for any property still unviolated; the first one to
   // fail becomes the target, and shrinking keeps to it so that the trace
@@ -205,6 +231,7 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions): Random
     };
     let originalLength = 0;
     let roundRuns = 0;
+    let cases = 0;
     const elapsed = performance.now() - start;
     const timeLeft = (options.timeLimitMs ?? Infinity) - elapsed;
     if (timeLeft <= 0) {
@@ -212,6 +239,7 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions): Random
       break;
     }
     const property = fc.property(choices, (cs) => {
+      cases++;
       const hadTarget = target !== undefined;
       const outcome = run(model, cs, firstFailure, hadTarget ? undefined : onState);
       if (!hadTarget) {
@@ -221,11 +249,28 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions): Random
       }
       return !outcome.violated;
     });
-    const details = fc.check(property, {
-      seed,
-      numRuns: options.runs,
-      ...(Number.isFinite(timeLeft) ? { interruptAfterTimeLimit: Math.max(1, Math.floor(timeLeft)) } : {}),
-    });
+    // A path replays within the same search: from its run to the search's last
+    // one (fast-check would otherwise take `runs` more from there); a path into
+    // the shrinks goes on through that parent's later shrinks, whatever numRuns.
+    const replay = round === 0 ? path : undefined;
+    let details: fc.RunDetails<[number[]]>;
+    try {
+      details = fc.check(property, {
+        seed,
+        numRuns: replay === undefined ? options.runs : options.runs - Number(replay.split(':')[0]),
+        ...(replay !== undefined ? { path: replay } : {}),
+        ...(Number.isFinite(timeLeft) ? { interruptAfterTimeLimit: Math.max(1, Math.floor(timeLeft)) } : {}),
+      });
+    } catch (e) {
+      // fast-check's own words for a shrink the path names but that does not exist.
+      if (replay !== undefined && e instanceof Error && /^Unable to replay/.test(e.message)) {
+        throw new ReplayPathError(`path '${replay}' leads to no case of the search with seed ${seed}, ${options.runs} runs of up to ${options.steps} steps`);
+      }
+      throw e;
+    }
+    if (replay !== undefined && cases === 0 && !details.interrupted) {
+      throw new ReplayPathError(`path '${replay}' leads to no case of the search with seed ${seed}, ${options.runs} runs of up to ${options.steps} steps`);
+    }
     runs += roundRuns;
     if (details.interrupted) interrupted = true;
     if (!details.failed || details.counterexample === null || target === undefined) break;
@@ -244,13 +289,14 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions): Random
       shrinks: details.numShrinks,
     });
     remaining.splice(remaining.indexOf(found), 1);
-    if (interrupted) break;
+    if (interrupted || replay !== undefined) break;
   }
 
   return {
     runs,
     steps: options.steps,
     seed: baseSeed,
+    ...(path !== undefined ? { path } : {}),
     interrupted,
     elapsedMs: performance.now() - start,
     violations,

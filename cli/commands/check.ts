@@ -2,7 +2,7 @@
 import { check, exitCode, type CheckResult, type Mode } from '../../checker/check.js';
 import type { AnyDesign } from '../../model/design.js';
 import { InputError } from '../../model/errors.js';
-import { chooseDesigns, integer, parse, searchOptions, searchValues } from '../args.js';
+import { chooseDesigns, integer, parse, replayPath, searchOptions, searchValues } from '../args.js';
 import { formatResult, verdictTable } from '../format.js';
 import type { Command, Io } from '../io.js';
 import { progressLine } from '../progress.js';
@@ -11,12 +11,13 @@ import { version } from '../version.js';
 
 const usage =
   'pagecheck check DESIGN... | --all [--property ID] [--mode exhaustive|random|both] [--depth N] [--max-states N] ' +
-  '[--time S] [--runs N] [--steps N] [--seed N] [--crash-cap N] [--param k=v] [--bug NAME] [--json] [--save DIR]';
+  '[--time S] [--runs N] [--steps N] [--seed N [--path P]] [--crash-cap N] [--param k=v] [--bug NAME] [--json] [--save DIR]';
 
 const options = {
   ...searchOptions,
   property: { type: 'string', multiple: true },
   mode: { type: 'string' },
+  path: { type: 'string' },
   'crash-cap': { type: 'string' },
   json: { type: 'boolean' },
   save: { type: 'string' },
@@ -46,10 +47,19 @@ export const checkCommand: Command = {
     const { values: v, positionals } = parse(args, options, usage);
     const mode = (v.mode as string | undefined) ?? 'both';
     if (!['exhaustive', 'random', 'both'].includes(mode)) throw new InputError(`--mode must be exhaustive, random or both, not '${mode}'`);
-    const jobs = selectProperties(chooseDesigns(Boolean(v.all), positionals, usage), v.property as string[] | undefined);
+    const path = replayPath('--path', v.path as string | undefined);
+    const chosen = chooseDesigns(Boolean(v.all), positionals, usage);
+    if (path !== undefined) {
+      // A path is a place in one random search: one design's, from one seed.
+      if (mode !== 'random') throw new InputError('--path replays a random search; give --mode random');
+      if (v.seed === undefined) throw new InputError('--path needs --seed, the seed its counterexample reports');
+      if (chosen.length !== 1) throw new InputError('--path replays one design\'s search; name one design');
+    }
+    const jobs = selectProperties(chosen, v.property as string[] | undefined);
     const common = {
       mode: mode as Mode,
       ...searchValues(v),
+      ...(path !== undefined ? { path } : {}),
       bugs: (v.bug as string[] | undefined) ?? [],
       crashCap: integer('--crash-cap', v['crash-cap'] as string | undefined, 0, 20),
     };
