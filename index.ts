@@ -13,6 +13,6 @@ export { InputError } from './model/errors.js';
 export { designs, findDesign } from './model/designs/index.js';
 export { exhaustive } from './engine/exhaustive.js';
 export { random } from './engine/random.js';
-export type { Model, Step } from './engine/model.js';
+export type { Model, Step, Update } from './engine/model.js';
 export { toItf, parseItf, stateAt } from './trace/counterexample.js';
 export type { ItfTrace } from './trace/counterexample.js';

@@ -54,7 +54,7 @@ for (const c of configs) {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const check = (r: Row) =>
-  r.expectedStates === null ? '' : r.states === r.expectedStates && (r.expectedTransitions === null || r.transitions === r.expectedTransitions) ? 'matches spec' : 'MISMATCH';
+  r.expectedStates === null ? '' : r.states === r.expectedStates && (r.expectedTransitions === null || r.transitions === r.expectedTransitions) ? 'matches' : 'MISMATCH';
 const table = [
   ['config', 'states', 'transitions', 'seconds', 'states/s', 'CPU s', 'states/CPU s', 'peak RSS MiB', 'store B/state', 'RSS B/state', 'count'],
   ...rows.map((r) => [

@@ -138,6 +138,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions 
   let his = new Uint32Array(room);
   let los = new Uint32Array(room);
   let words = new Int32Array(room * N);
+  let onLayout = new Uint8Array(room);
   let objects: (S | undefined)[] = new Array(room).fill(undefined);
   let count = 0;
   const out = new Uint32Array(2);
@@ -145,19 +146,25 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions 
     if (count < room) return;
     room *= 2;
     const grownHis = new Uint32Array(room), grownLos = new Uint32Array(room), grownWords = new Int32Array(room * N);
+    const grownOnLayout = new Uint8Array(room);
     grownHis.set(his);
     grownLos.set(los);
     grownWords.set(words);
+    grownOnLayout.set(onLayout);
     his = grownHis;
     los = grownLos;
     words = grownWords;
+    onLayout = grownOnLayout;
     objects = objects.concat(new Array(room - objects.length).fill(undefined));
   };
   const admitState = (t: S): void => {
     reserve();
-    if (layout !== undefined && layout.pack(t, words, count * N, out)) objects[count] = undefined;
-    else {
+    if (layout !== undefined && layout.pack(t, words, count * N, out)) {
+      onLayout[count] = 1;
+      objects[count] = undefined;
+    } else {
       fp(t, out);
+      onLayout[count] = 0;
       objects[count] = t;
     }
     his[count] = out[0];
@@ -175,6 +182,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions 
       kept = false;
     }
     if (kept) {
+      onLayout[count] = 1;
       objects[count] = undefined;
       his[count] = out[0];
       los[count] = out[1];
@@ -195,8 +203,8 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions 
   const codec = new Codec();
   let frontier = new ByteQueue();
   const enqueue = (queue: ByteQueue, k: number): S => {
-    const t = objects[k];
-    if (t !== undefined) {
+    if (onLayout[k] === 0) {
+      const t = objects[k] as S;
       queue.push(codec.encode(t));
       return t;
     }

@@ -50,9 +50,10 @@ export interface Instance<S> {
   pack(words: Int32Array, at: number, out: Uint32Array): boolean;
 }
 
-// Deeper or bigger states than this are left to the generic code.
+// Deeper or bigger states than this are left to the generic code: the
+// straight-line code for many more words would be too big for V8 to optimise.
 const MAX_DEPTH = 12;
-const MAX_WORDS = 4096;
+const MAX_WORDS = 256;
 
 type Node =
   | { readonly k: 'int' }
