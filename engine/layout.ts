@@ -85,7 +85,8 @@ function describe(v: unknown, depth = 0): Node | undefined {
   }
   if (isPlainRecord(v)) {
     const keys = Object.keys(v);
-    if (keys.length === 0) return undefined;
+    // An own `__proto__` key would set the prototype in the compiled literal.
+    if (keys.length === 0 || keys.includes('__proto__')) return undefined;
     const fields: Node[] = [];
     for (const key of keys) {
       const field = describe(v[key], depth + 1);

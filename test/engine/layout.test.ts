@@ -52,6 +52,7 @@ describe('which states have a flat layout', () => {
       { n: [1, , 3] },
       new (class Folio { index = 0 })(),
       7,
+      JSON.parse('{"__proto__": 1}'),
       // Too many words for straight-line code.
       { pfn: new Array(300).fill(0) },
     ]) {
