@@ -46,9 +46,18 @@ function fmix(h: number): number {
   return h >>> 0;
 }
 
+// Lane b takes each word salted, so that the lanes differ from the first word.
+const WORD_SALT = 0x5bd1e995;
+
 function word(k: number): void {
   la = mixA(la, k);
-  lb = mixB(lb, k ^ 0x5bd1e995);
+  lb = mixB(lb, k ^ WORD_SALT);
+}
+
+/** The 64-bit fingerprint from the two lanes at the end of a walk: high word, then low. */
+function finish(a: number, b: number, out: Uint32Array): void {
+  out[0] = fmix(a ^ b);
+  out[1] = fmix(b + Math.imul(a, 0x27d4eb2f));
 }
 
 const floatView = new DataView(new ArrayBuffer(8));
@@ -113,7 +122,7 @@ function walk(v: unknown): void {
           // Arrays of small integers are the common case: no call for them.
           if (typeof x === 'number' && (x | 0) === x) {
             la = mixA(la, x);
-            lb = mixB(lb, x ^ 0x5bd1e995);
+            lb = mixB(lb, x ^ WORD_SALT);
           } else walk(x);
         }
       } else if (v instanceof Map) {
@@ -171,8 +180,7 @@ export function fingerprintInto(value: unknown, out: Uint32Array): void {
   la = SEED_A;
   lb = SEED_B;
   walk(value);
-  out[0] = fmix(la ^ lb);
-  out[1] = fmix(lb + Math.imul(la, 0x27d4eb2f));
+  finish(la, lb, out);
 }
 
 /**
@@ -197,7 +205,7 @@ export function keySeed(key: string): { a: number; b: number } {
   return { a: la, b: lb };
 }
 
-export const HASH = { SEED_A, SEED_B, TAG_ARRAY, TAG_RECORD, mixA, mixB, fmix } as const;
+export const HASH = { SEED_A, SEED_B, TAG_ARRAY, TAG_RECORD, WORD_SALT, mixA, mixB, fmix, finish } as const;
 
 const scratch = new Uint32Array(2);
 

@@ -127,18 +127,18 @@ function flatten(root: Exclude<Node, { k: 'int' }>): { containers: Container[]; 
   return { containers, leaves };
 }
 
-// The words' hash: the two lanes of fingerprint.ts over the words in order,
-// then its final mix. Only states of one layout are compared by it.
-const { SEED_A, SEED_B } = HASH;
+// The words' hash: fingerprint.ts's two lanes over the words in order, then
+// its final mix. Only states of one layout are compared by it. The lanes'
+// steps (mixA and mixB) are written out here, not called: V8 did not inline
+// the calls into code this long, and medium took 50 s of CPU instead of 36.
 const hashStep = (x: string) =>
-  `a = Math.imul(a ^ ${x}, 0x9e3779b1); a ^= a >>> 15; b = Math.imul(b + (${x} ^ 0x5bd1e995), 0x85ebca77); b ^= b >>> 13;`;
-const hashFinish = `out[0] = fmix(a ^ b); out[1] = fmix(b + Math.imul(a, 0x27d4eb2f));`;
+  `a = Math.imul(a ^ ${x}, 0x9e3779b1); a ^= a >>> 15; b = Math.imul(b + (${x} ^ ${HASH.WORD_SALT}), 0x85ebca77); b ^= b >>> 13;`;
 
 /** Reads each leaf into `words` and the hash, failing on a leaf that is not an int32. */
 function packLeaves(leaves: readonly string[]): string {
-  return `let a = ${SEED_A}, b = ${SEED_B}, x = 0;
+  return `let a = ${HASH.SEED_A}, b = ${HASH.SEED_B}, x = 0;
     ${leaves.map((leaf, i) => `x = ${leaf}; if ((x | 0) !== x) return false; words[at + ${i}] = x; ${hashStep('x')}`).join('\n')}
-    ${hashFinish}
+    finish(a, b, out);
     return true;`;
 }
 
@@ -178,7 +178,7 @@ export function compileLayout<S>(sample: S): Layout<S> | undefined {
     return `{ ${node.keys.map((key, i) => `${JSON.stringify(key)}: ${literal(node.fields[i])}`).join(', ')} }`;
   };
   const made = new Function(
-    'fmix',
+    'finish',
     `return {
       pack(value, words, at, out) { ${anyGuards.join('\n')} ${packLeaves(leaves)} },
       fresh(words, at) { return ${literal(root)}; },
@@ -190,7 +190,7 @@ export function compileLayout<S>(sample: S): Layout<S> | undefined {
         return function (words, at) { ${leaves.map((leaf, i) => `${leaf} = words[at + ${i}];`).join('\n')} };
       },
     };`,
-  )(HASH.fmix) as {
+  )(HASH.finish) as {
     pack: Layout<S>['pack'];
     fresh: Layout<S>['fresh'];
     packOwn(K: readonly object[]): Instance<S>['pack'];

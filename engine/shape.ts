@@ -55,8 +55,7 @@ export function compileFingerprint(shape: Shape): (value: unknown, out: Uint32Ar
   if (shape.k === 'any') return fingerprintInto;
   let id = 0;
   const fresh = () => `v${id++}`;
-  const C = 0x5bd1e995;
-  const word = (k: string) => `a = mixA(a, ${k}); b = mixB(b, (${k}) ^ ${C});`;
+  const word = (k: string) => `a = mixA(a, ${k}); b = mixB(b, (${k}) ^ ${HASH.WORD_SALT});`;
   const generic = (x: string) => `a = resume(${x}, a, b); b = laneB();`;
 
   const gen = (s: Shape, x: string): string => {
@@ -97,10 +96,10 @@ export function compileFingerprint(shape: Shape): (value: unknown, out: Uint32Ar
 
   const body = `let a = SEED_A, b = SEED_B;
     ${gen(shape, 'value')}
-    out[0] = fmix(a ^ b); out[1] = fmix(b + Math.imul(a, 0x27d4eb2f));`;
+    finish(a, b, out);`;
   const make = new Function(
-    'SEED_A', 'SEED_B', 'TAG_ARRAY', 'TAG_RECORD', 'mixA', 'mixB', 'fmix', 'resume', 'laneB',
+    'SEED_A', 'SEED_B', 'TAG_ARRAY', 'TAG_RECORD', 'mixA', 'mixB', 'fmix', 'finish', 'resume', 'laneB',
     `return function fingerprintByShape(value, out) { ${body} };`,
   );
-  return make(HASH.SEED_A, HASH.SEED_B, HASH.TAG_ARRAY, HASH.TAG_RECORD, HASH.mixA, HASH.mixB, HASH.fmix, resume, laneB);
+  return make(HASH.SEED_A, HASH.SEED_B, HASH.TAG_ARRAY, HASH.TAG_RECORD, HASH.mixA, HASH.mixB, HASH.fmix, HASH.finish, resume, laneB);
 }
