@@ -157,19 +157,22 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions 
     onLayout = grownOnLayout;
     objects = objects.concat(new Array(room - objects.length).fill(undefined));
   };
-  const admitState = (t: S): void => {
-    reserve();
-    if (layout !== undefined && layout.pack(t, words, count * N, out)) {
-      onLayout[count] = 1;
-      objects[count] = undefined;
-    } else {
-      fp(t, out);
-      onLayout[count] = 0;
-      objects[count] = t;
-    }
+  // Keeps the successor just hashed into `out`: as its words, already at
+  // `words[count * N..]`, or (off the layout) as the state itself.
+  const keep = (t: S | undefined, asWords: boolean): void => {
+    onLayout[count] = asWords ? 1 : 0;
+    objects[count] = t;
     his[count] = out[0];
     los[count] = out[1];
     count++;
+  };
+  const admitState = (t: S): void => {
+    reserve();
+    if (layout !== undefined && layout.pack(t, words, count * N, out)) keep(undefined, true);
+    else {
+      fp(t, out);
+      keep(t, false);
+    }
   };
   const admitUpdate = (update: Update<S>): void => {
     reserve();
@@ -182,11 +185,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions 
       kept = false;
     }
     if (kept) {
-      onLayout[count] = 1;
-      objects[count] = undefined;
-      his[count] = out[0];
-      los[count] = out[1];
-      count++;
+      keep(undefined, true);
       return;
     }
     // The update left the layout, or threw (perhaps only because a scratch

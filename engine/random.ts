@@ -212,11 +212,13 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions): Random
   };
   const choices = fc.array(fc.nat(), { maxLength: options.steps, size: 'max' });
   const path = options.path;
+  // The first number of a path is the index of the failing run, so it lies within the search's runs.
+  const pathRun = path === undefined ? 0 : Number(path.split(':')[0]);
   if (path !== undefined) {
     if (!isReplayPath(path)) throw new ReplayPathError(`path '${path}' is not a fast-check path (whole numbers joined by colons, like 12:3:0:1)`);
-    // The first number is the index of the failing run, so it lies within the search's runs.
-    if (Number(path.split(':')[0]) >= options.runs) throw new ReplayPathError(`path '${path}' starts at run ${path.split(':')[0]}, but the search makes only ${options.runs} runs (0..${options.runs - 1})`);
+    if (pathRun >= options.runs) throw new ReplayPathError(`path '${path}' starts at run ${pathRun}, but the search makes only ${options.runs} runs (0..${options.runs - 1})`);
   }
+  const noCase = (seed: number) => new ReplayPathError(`path '${path}' leads to no case of the search with seed ${seed}, ${options.runs} runs of up to ${options.steps} steps`);
 
   // Each round searches for any property still unviolated; the first one to
   // fail becomes the target, and shrinking keeps to it so that the trace
@@ -257,20 +259,16 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions): Random
     try {
       details = fc.check(property, {
         seed,
-        numRuns: replay === undefined ? options.runs : options.runs - Number(replay.split(':')[0]),
+        numRuns: options.runs - (replay === undefined ? 0 : pathRun),
         ...(replay !== undefined ? { path: replay } : {}),
         ...(Number.isFinite(timeLeft) ? { interruptAfterTimeLimit: Math.max(1, Math.floor(timeLeft)) } : {}),
       });
     } catch (e) {
       // fast-check's own words for a shrink the path names but that does not exist.
-      if (replay !== undefined && e instanceof Error && /^Unable to replay/.test(e.message)) {
-        throw new ReplayPathError(`path '${replay}' leads to no case of the search with seed ${seed}, ${options.runs} runs of up to ${options.steps} steps`);
-      }
+      if (replay !== undefined && e instanceof Error && /^Unable to replay/.test(e.message)) throw noCase(seed);
       throw e;
     }
-    if (replay !== undefined && cases === 0 && !details.interrupted) {
-      throw new ReplayPathError(`path '${replay}' leads to no case of the search with seed ${seed}, ${options.runs} runs of up to ${options.steps} steps`);
-    }
+    if (replay !== undefined && cases === 0 && !details.interrupted) throw noCase(seed);
     runs += roundRuns;
     if (details.interrupted) interrupted = true;
     if (!details.failed || details.counterexample === null || target === undefined) break;
