@@ -106,6 +106,21 @@ export interface Design<S, A extends Action> {
   readonly sometimes: readonly Goal<S>[];
   /** Properties of a family that do not apply to this design, each with the reason. */
   readonly notApplicable?: Readonly<Record<string, string>>;
+  /**
+   * The properties the design's authors promised (its seed message, or what
+   * mainline keeps: KERNEL.md); every property in `always` when absent. An
+   * unclaimed property is still searched and its counterexample reported, as
+   * a contrast with what the design never promised; it does not fail a check.
+   */
+  readonly claims?: readonly string[];
+  /**
+   * The kernel function or seed rule each action kind stands for
+   * (`fault`: `dax_iomap_pte_fault`), shown on every step of a trace so a
+   * reviewer can hold it against the source.
+   */
+  readonly notes?: { readonly [K in A['kind']]?: string };
+  /** A rule across parameters: a one-line message when `params` do not make a valid instance. */
+  validate?(params: Readonly<Record<string, number>>): string | undefined;
   /** What the generic picture of a state cannot guess from its shape (report/picture.ts). */
   readonly picture?: PictureHints;
 }
