@@ -138,7 +138,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   const seed = options.seed ?? (Math.random() * 0x7fffffff) | 0;
 
   const coverage = new Coverage();
-  let ex: ReturnType<typeof exhaustive<S, A>> | undefined;
+  let ex: ReturnType<typeof exhaustive<S, A, unknown>> | undefined;
   if (mode !== 'random') {
     ex = exhaustive(instantiate(design, cfg, 'copy', { crashCap: options.crashCap }), {
       maxDepth: depth,
@@ -149,7 +149,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
     });
     coverage.merge(ex.coverage);
   }
-  let rnd: ReturnType<typeof random<S, A>> | undefined;
+  let rnd: ReturnType<typeof random<S, A, unknown>> | undefined;
   const unviolated = ids.filter((id) => !ex?.violations.has(id));
   if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0)) {
     const rndModel = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });

@@ -5,6 +5,7 @@
  * rejects the trace with a message naming the step.
  */
 import { fingerprint } from '../engine/fingerprint.js';
+import { viewOf } from '../engine/model.js';
 import { resolveConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { InputError } from '../model/errors.js';
@@ -59,7 +60,7 @@ export function replay(trace: ItfTrace): ReplayOutcome {
     if (next === undefined) throw new InputError(`step ${i}: ${label} does not lead to the state the trace records`);
     state = next;
   }
-  const message = property.check(state);
+  const message = property.check(state, viewOf(model, state));
   return {
     design: design.name,
     property: property.id,

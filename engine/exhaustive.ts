@@ -9,7 +9,7 @@
  */
 import { collisionProbability } from './fingerprint.js';
 import { compileFingerprint, inferShape } from './shape.js';
-import type { Model, Step, Update } from './model.js';
+import { viewOf, type Model, type Step, type Update } from './model.js';
 import { ByteQueue, Codec } from './codec.js';
 import { Coverage } from './coverage.js';
 import type { CrashSummary } from './crash.js';
@@ -80,7 +80,7 @@ export interface ExhaustiveResult<S, A> {
   readonly crash?: CrashSummary;
 }
 
-export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions = {}): ExhaustiveResult<S, A> {
+export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOptions = {}): ExhaustiveResult<S, A> {
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const timeLimitMs = options.timeLimitMs ?? Infinity;
@@ -104,13 +104,14 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions 
   // Checks a newly stored state; true when nothing is left to look for.
   const inspect = (state: S, id: number, depth: number): boolean => {
     if (depth > deepest) deepest = depth;
+    const view = viewOf(model, state);
     for (const p of always) {
       if (violated.has(p.id)) continue;
-      const message = p.check(state);
+      const message = p.check(state, view);
       if (message !== undefined) violated.set(p.id, { id, depth, message });
     }
     for (let g = openGoals.length - 1; g >= 0; g--) {
-      if (openGoals[g].reached(state)) {
+      if (openGoals[g].reached(state, view)) {
         reached.set(openGoals[g].id, { id, depth });
         openGoals.splice(g, 1);
       }
@@ -325,7 +326,7 @@ export function exhaustive<S, A>(model: Model<S, A>, options: ExhaustiveOptions 
  * state, then walk forward, at each step taking the successor whose ordinal
  * the store recorded.
  */
-function traceTo<S, A>(model: Model<S, A>, store: VisitedStore, id: number): Step<S, A>[] {
+function traceTo<S, A, V>(model: Model<S, A, V>, store: VisitedStore, id: number): Step<S, A>[] {
   const chain: number[] = [];
   for (let at = id; at >= 0; at = store.parent(at)) chain.push(at);
   chain.reverse();
@@ -341,7 +342,7 @@ function traceTo<S, A>(model: Model<S, A>, store: VisitedStore, id: number): Ste
 }
 
 /** The n-th successor of a state, counting every successor of every enabled action in order. */
-function nthSuccessor<S, A>(model: Model<S, A>, state: S, n: number): Step<S, A> | undefined {
+function nthSuccessor<S, A, V>(model: Model<S, A, V>, state: S, n: number): Step<S, A> | undefined {
   for (const action of model.actions(state)) {
     const successors = model.successors(state, action);
     if (n < successors.length) {

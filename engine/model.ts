@@ -3,32 +3,41 @@
  * `Model` trait: the initial state, the actions enabled in a state, the
  * successors of an action, and the properties. The engine knows nothing else
  * about a model; in particular nothing about pages, files or storage.
+ *
+ * A state object handed to any function of the model (`actions`,
+ * `successors`, `view`, a property, a goal) may be reused by the engine once
+ * the call returns: the flat layout hands every new state to the properties
+ * in one recycled object. So nothing may be kept keyed by a state's identity;
+ * what several properties derive from a state goes in `view`, which the
+ * engine computes once per state and passes to each of them.
  */
 import type { CrashStats } from './crash.js';
 
 /** An invariant: a pure function of a state that names what is wrong, if anything. */
-export interface Property<S> {
+export interface Property<S, V = unknown> {
   readonly id: string;
   readonly description: string;
-  /** `undefined` when the state keeps the invariant, else a one-line message. */
-  readonly check: (state: S) => string | undefined;
+  /** `undefined` when the state keeps the invariant, else a one-line message; `view` is the model's view of this state. */
+  readonly check: (state: S, view: V) => string | undefined;
 }
 
 /**
  * A `sometimes` goal: a situation the search must reach at least once, so that
  * a bounded "holds" is seen not to be vacuous.
  */
-export interface Goal<S> {
+export interface Goal<S, V = unknown> {
   readonly id: string;
   readonly description: string;
-  readonly reached: (state: S) => boolean;
+  readonly reached: (state: S, view: V) => boolean;
 }
 
 /** A successor as a mutation of a copy of its parent. */
 export type Update<S> = (draft: S) => void;
 
-export interface Model<S, A> {
+export interface Model<S, A, V = unknown> {
   readonly initial: S;
+  /** What the properties and goals read of a state, computed once per state for all of them; `undefined` when absent. */
+  view?(state: S): V;
   actions(state: S): readonly A[];
   /** One successor, or several where the action is nondeterministic (a crash point). */
   successors(state: S, action: A): readonly S[];
@@ -48,8 +57,8 @@ export interface Model<S, A> {
    * in words (`reached the media: leaf0; lost: data1`), for traces.
    */
   describeChoice?(state: S, action: A, choice: number): string | undefined;
-  readonly always: readonly Property<S>[];
-  readonly sometimes: readonly Goal<S>[];
+  readonly always: readonly Property<S, V>[];
+  readonly sometimes: readonly Goal<S, V>[];
   /**
    * Present when some actions are crash points (engine/crash.ts): which ones
    * (shrinking moves them earlier), and what `successors` has expanded of
@@ -69,4 +78,9 @@ export interface Step<S, A> {
   /** Which of the action's successors was taken, when it has several. */
   readonly choice?: number;
   readonly state: S;
+}
+
+/** The model's view of a state, for its properties and goals. */
+export function viewOf<S, V>(model: Pick<Model<S, unknown, V>, 'view'>, state: S): V {
+  return (model.view ? model.view(state) : undefined) as V;
 }

@@ -7,7 +7,7 @@
  * none can go, so the trace is minimal in that sense too.
  */
 import fc from 'fast-check';
-import type { Model, Step } from './model.js';
+import { viewOf, type Model, type Step } from './model.js';
 import { Coverage } from './coverage.js';
 import type { CrashSummary } from './crash.js';
 
@@ -68,8 +68,8 @@ export function isReplayPath(path: string): boolean {
 }
 
 /** Runs one history: returns its steps, up to and including the first violation of a watched property. */
-function run<S, A>(
-  model: Model<S, A>,
+function run<S, A, V>(
+  model: Model<S, A, V>,
   choices: readonly number[],
   isViolated: (state: S) => boolean,
   onState?: (state: S, depth: number) => void,
@@ -97,7 +97,7 @@ function run<S, A>(
  * choice, which survives the removal of earlier steps as long as the action
  * is still enabled; undefined when it is not.
  */
-function stepByLabel<S, A>(model: Model<S, A>, state: S, step: Step<S, A>): Step<S, A> | undefined {
+function stepByLabel<S, A, V>(model: Model<S, A, V>, state: S, step: Step<S, A>): Step<S, A> | undefined {
   const label = model.label(step.action!);
   const action = model.actions(state).find((a) => model.label(a) === label);
   if (action === undefined) return undefined;
@@ -108,7 +108,7 @@ function stepByLabel<S, A>(model: Model<S, A>, state: S, step: Step<S, A>): Step
 }
 
 /** Re-runs steps by label up to the first violation; undefined if none shows or a step is not enabled. */
-function rerun<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[], isViolated: (s: S) => boolean): Step<S, A>[] | undefined {
+function rerun<S, A, V>(model: Model<S, A, V>, steps: readonly Step<S, A>[], isViolated: (s: S) => boolean): Step<S, A>[] | undefined {
   const trace: Step<S, A>[] = [{ state: model.initial }];
   if (isViolated(model.initial)) return trace;
   for (const step of steps) {
@@ -121,7 +121,7 @@ function rerun<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[], isViolate
 }
 
 /** The state after `steps` re-run by label, or undefined when one is not enabled. */
-function stateAfter<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[]): S | undefined {
+function stateAfter<S, A, V>(model: Model<S, A, V>, steps: readonly Step<S, A>[]): S | undefined {
   let state = model.initial;
   for (const step of steps) {
     const next = stepByLabel(model, state, step);
@@ -136,7 +136,7 @@ function stateAfter<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[]): S |
  * outcomes there in turn: once the steps before a crash change, so do the
  * pieces pending at it, and its recorded choice means another outcome.
  */
-function attempt<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[], isViolated: (s: S) => boolean, free: number | undefined): Step<S, A>[] | undefined {
+function attempt<S, A, V>(model: Model<S, A, V>, steps: readonly Step<S, A>[], isViolated: (s: S) => boolean, free: number | undefined): Step<S, A>[] | undefined {
   const plain = rerun(model, steps, isViolated);
   if (plain || free === undefined) return plain;
   const before = stateAfter(model, steps.slice(0, free));
@@ -159,7 +159,7 @@ function attempt<S, A>(model: Model<S, A>, steps: readonly Step<S, A>[], isViola
  * before it, so that this ends), and drops again, until neither helps. A
  * crash whose history changed gets the outcome that still shows it.
  */
-export function minimise<S, A>(model: Model<S, A>, trace: readonly Step<S, A>[], isViolated: (s: S) => boolean): Step<S, A>[] {
+export function minimise<S, A, V>(model: Model<S, A, V>, trace: readonly Step<S, A>[], isViolated: (s: S) => boolean): Step<S, A>[] {
   const isCrash = (step: Step<S, A>): boolean => step.action !== undefined && model.crash?.isCrash(step.action) === true;
   // Over `steps` (the trace without its initial state): the first crash at or after i.
   const crashFrom = (steps: readonly Step<S, A>[], i: number): number | undefined => {
@@ -194,7 +194,7 @@ export function minimise<S, A>(model: Model<S, A>, trace: readonly Step<S, A>[],
   return best;
 }
 
-export function random<S, A>(model: Model<S, A>, options: RandomOptions): RandomResult<S, A> {
+export function random<S, A, V>(model: Model<S, A, V>, options: RandomOptions): RandomResult<S, A> {
   const start = performance.now();
   const baseSeed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   const remaining = model.always.filter((p) => !options.properties || options.properties.includes(p.id));
@@ -205,9 +205,10 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions): Random
   let runs = 0;
 
   const onState = (state: S, depth: number): void => {
+    const view = viewOf(model, state);
     for (const g of model.sometimes) {
       const seen = goals.get(g.id);
-      if ((seen === undefined || depth < seen.depth) && g.reached(state)) goals.set(g.id, { depth });
+      if ((seen === undefined || depth < seen.depth) && g.reached(state, view)) goals.set(g.id, { depth });
     }
   };
   const choices = fc.array(fc.nat(), { maxLength: options.steps, size: 'max' });
@@ -227,8 +228,9 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions): Random
     const seed = (baseSeed + round * 0x9e3779b1) | 0;
     let target: (typeof remaining)[number] | undefined;
     const firstFailure = (state: S): boolean => {
-      if (target) return target.check(state) !== undefined;
-      target = remaining.find((p) => p.check(state) !== undefined);
+      const view = viewOf(model, state);
+      if (target) return target.check(state, view) !== undefined;
+      target = remaining.find((p) => p.check(state, view) !== undefined);
       return target !== undefined;
     };
     let originalLength = 0;
@@ -273,12 +275,12 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions): Random
     if (details.interrupted) interrupted = true;
     if (!details.failed || details.counterexample === null || target === undefined) break;
     const found = target;
-    const failing = (s: S): boolean => found.check(s) !== undefined;
+    const failing = (s: S): boolean => found.check(s, viewOf(model, s)) !== undefined;
     const shrunk = run(model, details.counterexample[0], failing).trace;
     const trace = minimise(model, shrunk, failing);
     const last = trace[trace.length - 1].state;
     violations.set(found.id, {
-      message: found.check(last)!,
+      message: found.check(last, viewOf(model, last))!,
       depth: trace.length - 1,
       trace,
       seed,

@@ -85,7 +85,7 @@ export function isCrashHandler(handler: unknown): boolean {
   return typeof handler === 'function' && crashHandlers.has(handler);
 }
 
-export interface Design<S, A extends Action> {
+export interface Design<S, A extends Action, V = unknown> {
   readonly name: string;
   /** One line: what the design is. */
   readonly summary: string;
@@ -102,8 +102,15 @@ export interface Design<S, A extends Action> {
   readonly next: Transitions<S, A>;
   /** How an action reads in a trace; `kind(k=v, ...)` when absent. */
   label?(action: A): string;
-  readonly always: readonly Property<S>[];
-  readonly sometimes: readonly Goal<S>[];
+  /**
+   * What the properties and goals read of a state (a world's common view),
+   * computed once per state and passed to each as its second argument. A
+   * state may be a recycled object (engine/model.ts): derive here, never
+   * cache by identity.
+   */
+  view?(state: S, cfg: Config): V;
+  readonly always: readonly Property<S, V>[];
+  readonly sometimes: readonly Goal<S, V>[];
   /** Properties of a family that do not apply to this design, each with the reason. */
   readonly notApplicable?: Readonly<Record<string, string>>;
   /**
@@ -127,10 +134,10 @@ export interface Design<S, A extends Action> {
 
 // Designs of different state types live side by side in one registry.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyDesign = Design<any, any>;
+export type AnyDesign = Design<any, any, any>;
 
 /** Identity, for type inference: `export default defineDesign({...})`. */
-export function defineDesign<S, A extends Action>(design: Design<S, A>): Design<S, A> {
+export function defineDesign<S, A extends Action, V = unknown>(design: Design<S, A, V>): Design<S, A, V> {
   return design;
 }
 

@@ -25,12 +25,12 @@ export interface InstantiateOptions {
   readonly crashCap?: number;
 }
 
-export function instantiate<S, A extends Action>(
-  design: Design<S, A>,
+export function instantiate<S, A extends Action, V>(
+  design: Design<S, A, V>,
   cfg: Config,
   apply: Apply = 'immer',
   options: InstantiateOptions = {},
-): Model<S, A> {
+): Model<S, A, V> {
   const initial = apply === 'immer' ? produce(design.init(cfg), () => {}) : design.init(cfg);
   // Compiled for the shape of this instance's states (model/clone.ts).
   const copyState = apply === 'copy' ? compileClone(initial) : undefined;
@@ -61,6 +61,7 @@ export function instantiate<S, A extends Action>(
   return {
     initial,
     actions: (state) => design.actions(state, cfg),
+    ...(design.view ? { view: (state: S) => design.view!(state, cfg) } : {}),
     successors: (state, action) => {
       const next = updates(state, action);
       return typeof next === 'function' ? [applyRecipe(state, next)] : next.map((recipe) => applyRecipe(state, recipe));
