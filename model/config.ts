@@ -17,7 +17,7 @@ export function resolveConfig(
   const values: Record<string, number> = {};
   for (const [name, spec] of Object.entries(design.params)) values[name] = spec.default;
   for (const [name, raw] of Object.entries(params)) {
-    const spec = design.params[name];
+    const spec = Object.hasOwn(design.params, name) ? design.params[name] : undefined;
     if (spec === undefined) {
       const known = Object.keys(design.params);
       throw new InputError(
@@ -34,6 +34,8 @@ export function resolveConfig(
     }
     values[name] = value;
   }
+  const invalid = design.validate?.(values);
+  if (invalid !== undefined) throw new InputError(`design ${design.name}: ${invalid}`);
   for (const bug of bugs) {
     if (!Object.hasOwn(design.bugs, bug)) {
       const known = Object.keys(design.bugs);

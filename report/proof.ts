@@ -23,7 +23,6 @@ export interface DesignInfo {
 export interface RunSettings {
   readonly depth?: number;
   readonly maxStates: number;
-  readonly timeSeconds: number;
   readonly runs: number;
   readonly steps: number;
   readonly seed: number;

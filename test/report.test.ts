@@ -96,3 +96,22 @@ describe('html document', () => {
     expect(html).not.toMatch(/verified/i);
   });
 });
+
+describe('documents do not depend on the machine', () => {
+  // A machine so loaded that every reading of the clock is a minute later:
+  // a search with a time limit would stop at once and prove nothing.
+  it('a proof is bounded by states and depth only, never by time', async () => {
+    const { vi } = await import('vitest');
+    let t = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (t += 60_000));
+    try {
+      const proof = prove(bench, { bugs: [] });
+      const r = proof.runs[0].result;
+      expect(r.exhaustive?.complete).toBe(true);
+      expect(r.properties.map((p) => p.verdict)).toEqual(['holds', 'holds']);
+      expect(r.random?.interrupted).toBe(false);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+});

@@ -16,12 +16,13 @@ export const DEFAULT_OUT = 'out/proofs';
 
 const usage = `pagecheck report [DESIGN... | --all] [--format txt|md|html|all] [--out DIR|-]
     [--bug NAME]... [--param K=V]... [--depth N] [--max-states N]
-    [--time SECONDS] [--runs N] [--steps N] [--seed N]
+    [--runs N] [--steps N] [--seed N]
 
 Writes DIR/<design>.<format> and DIR/index.<format> (default DIR: ${DEFAULT_OUT},
 default format: all three). Each document checks the design's default
 configuration, then each bug toggle on its own; with --bug or --param, only
-that configuration. --out - prints one format to stdout, without an index.
+that configuration. Searches are bounded by states and depth, never by time,
+so the same inputs give the same document on any machine. --out - prints one format to stdout, without an index.
 Exit 0 when written, 2 on bad input (nothing is written then).`;
 
 function parseFormats(values: readonly string[] | undefined): Format[] {
@@ -50,7 +51,8 @@ async function run(args: readonly string[], io: Io): Promise<number> {
     const formats = parseFormats(v.format as string[] | undefined);
     const out = (v.out as string | undefined) ?? DEFAULT_OUT;
     const bugs = v.bug as string[] | undefined;
-    const search = searchValues(v);
+    if (v.time !== undefined) throw new InputError('report takes no --time: a document is bounded by --depth and --max-states only, so that it does not depend on the machine\'s load');
+    const { timeSeconds: _unused, ...search } = searchValues(v);
     // Check every design's configuration before the first (long) search.
     for (const d of chosen) resolveConfig(d, search.params, bugs ?? []);
     const options: ProveOptions = {

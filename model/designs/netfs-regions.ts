@@ -267,10 +267,14 @@ export default defineDesign<NetfsState, RegionsAction>({
   // on top more than doubles the states at depth 8, and at depth 7 no barrier separates unwritten
   // data anyway, so G is 0 and group-order holds vacuously at the defaults (its tests set G).
   bounds: { depth: 8 },
+  // A crypto or compression block is a whole number of folios (the RFC's bounding box, point 7).
+  validate: ({ B, C, Z }) =>
+    C > 0 && C % B !== 0 ? `C (${C}) must be a multiple of B (${B}): a crypto block is a whole number of folios`
+    : Z > 0 && Z % B !== 0 ? `Z (${Z}) must be a multiple of B (${B}): a compression block is a whole number of folios`
+    : undefined,
 
   init: (cfg) => {
     const g = geometry(cfg.params);
-    if ((g.C > 0 && g.C % g.B !== 0) || (g.Z > 0 && g.Z % g.B !== 0)) throw new Error('C and Z must be multiples of B');
     return initialWorld(g, {
       writes: cfg.params.W,
       barriers: cfg.params.G,
