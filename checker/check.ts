@@ -20,7 +20,11 @@ import { toItf, type ItfTrace } from '../trace/counterexample.js';
 import { reproduceCommand } from './reproduce.js';
 
 export type Mode = 'exhaustive' | 'random' | 'both';
-export type Verdict = 'holds' | 'violated' | 'inconclusive' | 'not-applicable';
+/**
+ * `vacuous`: the bound was completed and nothing was violated, but a goal
+ * guarding the property was never reached, so the "holds" may be empty.
+ */
+export type Verdict = 'holds' | 'vacuous' | 'violated' | 'inconclusive' | 'not-applicable';
 
 export interface CheckOptions {
   readonly mode?: Mode;
@@ -55,6 +59,14 @@ export interface PropertyResult {
   readonly id: string;
   readonly description: string;
   readonly verdict: Verdict;
+  /**
+   * Whether the design promises this property (Design.claims). An unclaimed
+   * one is searched and reported as a contrast, and a violation of it does
+   * not fail the check.
+   */
+  readonly claimed: boolean;
+  /** For `vacuous`: the goals guarding the property that the search never reached. */
+  readonly unreached?: string[];
   /** The search that decided the verdict (for `holds`, always exhaustive). */
   readonly mode: 'exhaustive' | 'random' | null;
   readonly bound: Bound | null;
@@ -167,8 +179,11 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   const model = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
   const base = { design: design.name, params: { ...cfg.params }, bugs: [...cfg.bugs] };
   const counterexamples: Record<string, ItfTrace> = {};
+  const claims = design.claims ?? known;
+  const unreachedFor = (id: string): string[] =>
+    design.sometimes.filter((g) => (!g.guards || g.guards.includes(id)) && !ex?.goals.has(g.id) && !rnd?.goals.has(g.id)).map((g) => g.id);
   const properties: PropertyResult[] = selected.map((p) => {
-    const common = { id: p.id, description: p.description };
+    const common = { id: p.id, description: p.description, claimed: claims.includes(p.id) };
     const exV = ex?.violations.get(p.id);
     const rV = rnd?.violations.get(p.id);
     const found = exV ? { ...exV, mode: 'exhaustive' as const } : rV ? { ...rV, mode: 'random' as const } : undefined;
@@ -211,12 +226,16 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
       const reason = `the crash cap (${options.crashCap}) left out unflushed pieces at ${capped} crash point(s)`;
       return { ...common, verdict: 'inconclusive', mode: 'exhaustive', bound, reason };
     }
-    if (ex?.complete) return { ...common, verdict: 'holds', mode: 'exhaustive', bound };
+    if (ex?.complete) {
+      const unreached = unreachedFor(p.id);
+      if (unreached.length) return { ...common, verdict: 'vacuous', mode: 'exhaustive', bound, unreached };
+      return { ...common, verdict: 'holds', mode: 'exhaustive', bound };
+    }
     return { ...common, verdict: 'inconclusive', mode: ex ? 'exhaustive' : 'random', bound };
   });
   for (const [id, reason] of Object.entries(notApplicable)) {
     if (options.properties && !options.properties.includes(id)) continue;
-    properties.push({ id, description: reason, verdict: 'not-applicable', mode: null, bound: null, reason });
+    properties.push({ id, description: reason, verdict: 'not-applicable', claimed: false, mode: null, bound: null, reason });
   }
 
   const goals: GoalResult[] = design.sometimes.map((g) => {
@@ -268,11 +287,18 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** 0: every checked property holds to a completed bound; 1: a violation; 3: inconclusive. */
+/**
+ * 1: a claimed property is violated; 3: nothing claimed is violated, but
+ * something was not settled (a search stopped early, a vacuous "holds", or
+ * no exhaustive search ran at all: random search proves nothing);
+ * 0: every checked property was settled to a completed bound. An unclaimed
+ * property's counterexample settles it as a contrast, and fails nothing.
+ */
 export function exitCode(results: readonly CheckResult[]): 0 | 1 | 3 {
-  const verdicts = results.flatMap((r) => r.properties.map((p) => p.verdict));
-  if (verdicts.includes('violated')) return 1;
-  if (verdicts.includes('inconclusive')) return 3;
+  const checked = results.flatMap((r) => r.properties.filter((p) => p.verdict !== 'not-applicable'));
+  if (checked.some((p) => p.verdict === 'violated' && p.claimed)) return 1;
+  if (checked.some((p) => p.verdict === 'inconclusive' || p.verdict === 'vacuous')) return 3;
+  if (results.some((r) => r.exhaustive === null && r.properties.some((p) => p.verdict !== 'not-applicable'))) return 3;
   return 0;
 }
 

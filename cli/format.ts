@@ -4,6 +4,7 @@
  * early says so and is never called a proof.
  */
 import type { CheckResult, PropertyResult } from '../checker/check.js';
+import { unreachedText } from '../report/proof.js';
 
 export function describeBound(r: CheckResult): string {
   const ex = r.exhaustive;
@@ -18,8 +19,10 @@ function verdictLine(r: CheckResult, p: PropertyResult): string[] {
   switch (p.verdict) {
     case 'holds':
       return [`holds      ${r.exhaustive!.exhausted ? 'in every reachable state' : `for every history of up to ${r.exhaustive!.maxDepth} actions`}`];
+    case 'vacuous':
+      return [`holds (vacuous: ${unreachedText(p)}): not a proof`];
     case 'violated': {
-      const lines = [`VIOLATED   after ${p.traceLength} action${p.traceLength === 1 ? '' : 's'} (${p.mode} search): ${p.message}`];
+      const lines = [`${p.claimed ? 'VIOLATED  ' : 'not kept (not claimed: a contrast)'} after ${p.traceLength} action${p.traceLength === 1 ? '' : 's'} (${p.mode} search): ${p.message}`];
       lines.push(`             ${p.actions!.join('; ') || '(in the initial state)'}`);
       if (p.file) lines.push(`             saved: ${p.file}`);
       return lines;
@@ -77,7 +80,11 @@ export function verdictTable(results: readonly CheckResult[]): string {
       rows.push([
         r.design,
         p.id,
-        p.verdict === 'violated' ? `violated (${p.traceLength} step${p.traceLength === 1 ? '' : 's'}, ${p.mode})` : p.verdict,
+        p.verdict === 'violated'
+          ? `${p.claimed ? 'violated' : 'not claimed, broken'} (${p.traceLength} step${p.traceLength === 1 ? '' : 's'}, ${p.mode})`
+          : p.verdict === 'vacuous'
+          ? `holds (vacuous: ${unreachedText(p)})`
+          : p.verdict,
         b?.depth === null || b === null ? '-' : String(b.depth),
         b ? b.states.toLocaleString('en-US') : '-',
         b ? (b.complete ? 'yes' : 'no') : '-',

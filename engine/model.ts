@@ -29,6 +29,11 @@ export interface Goal<S, V = unknown> {
   readonly id: string;
   readonly description: string;
   readonly reached: (state: S, view: V) => boolean;
+  /**
+   * The properties whose "holds" says nothing until this goal is reached
+   * (a flush-group barrier for group order); every property when absent.
+   */
+  readonly guards?: readonly string[];
 }
 
 /** A successor as a mutation of a copy of its parent. */

@@ -323,6 +323,7 @@ export const netfsProperties: readonly Property<NetfsState>[] = [
 
 export const twoRegionsOnAPage: Goal<NetfsState> = {
   id: 'two-regions-on-a-page',
+  guards: ['dirty-mark'],
   description: 'a folio carries two unwritten dirty regions (RFC (10))',
   reached: (s) =>
     s.folio.some((_, f) => s.regions.filter((r) => r.state !== 'flushing' && unwritten(r) && overlaps(r.start, r.end, f * s.B, (f + 1) * s.B)).length >= 2),
@@ -330,6 +331,7 @@ export const twoRegionsOnAPage: Goal<NetfsState> = {
 
 export const writerWaitsOnFlush: Goal<NetfsState> = {
   id: 'writer-waits-on-flush',
+  guards: ['flush-exclusion'],
   description: 'a write has bytes still to copy over a region being flushed',
   reached: (s) =>
     s.writers.some((w) => s.regions.some((r) => r.state === 'flushing' && overlaps(r.start, r.end, w.copied, w.end))),
@@ -337,6 +339,7 @@ export const writerWaitsOnFlush: Goal<NetfsState> = {
 
 export const splitRegion: Goal<NetfsState> = {
   id: 'split-region',
+  guards: ['split-point'],
   description: 'the flusher has split off part of a write still in progress',
   reached: (s) =>
     s.regions.some((r) => r.state === 'flushing' && r.writer !== 0 && s.regions.some((a) => a.state === 'active' && a.writer === r.writer)),
@@ -344,6 +347,7 @@ export const splitRegion: Goal<NetfsState> = {
 
 export const flushGroupBarrier: Goal<NetfsState> = {
   id: 'flush-group-barrier',
+  guards: ['group-order'],
   description: 'dirty data of a later flush group waits behind unwritten data of an earlier one',
   reached: (s) =>
     s.regions.some((a) => a.type !== 'semi' && a.state === 'dirty' && s.regions.some((b) => b.type !== 'semi' && unwritten(b) && b.group < a.group)),
@@ -351,6 +355,7 @@ export const flushGroupBarrier: Goal<NetfsState> = {
 
 export const invalidationWithLocalChanges: Goal<NetfsState> = {
   id: 'invalidation-with-local-changes',
+  guards: ['invalidation-mode'],
   description: 'a remote invalidation arrived while local changes were unwritten',
   reached: (s) => s.ghost.inval?.hadLocal === true,
 };

@@ -112,8 +112,10 @@ export function verdictWord(p: PropertyResult): string {
   switch (p.verdict) {
     case 'holds':
       return 'holds (bound complete)';
+    case 'vacuous':
+      return `holds (vacuous: ${unreachedText(p)})`;
     case 'violated':
-      return `VIOLATED (${plural(p.traceLength ?? 0, 'action')})`;
+      return p.claimed ? `VIOLATED (${plural(p.traceLength ?? 0, 'action')})` : `not kept, not claimed (${plural(p.traceLength ?? 0, 'action')})`;
     case 'inconclusive':
       return 'inconclusive (bound not complete)';
     case 'not-applicable':
@@ -131,12 +133,15 @@ export function verdictText(p: PropertyResult, r: CheckResult, shrink?: { from: 
         : `in every state reached by a history of up to ${plural(e.maxDepth ?? e.depth ?? 0, 'action')}`;
       return `holds ${scope} of this configuration, by exhaustive search: ${boundText(r)}.`;
     }
+    case 'vacuous':
+      return `holds, but vacuously: ${unreachedText(p)}, so the bound (${boundText(r)}) may never have exercised it. This is not a proof.`;
     case 'violated': {
       const how =
         p.mode === 'exhaustive'
           ? 'found by exhaustive breadth-first search, so no shorter history breaks it'
           : `found by random search${shrink ? `, shrunk from ${shrink.from} to ${plural(shrink.to, 'action')}` : ''}`;
-      return `VIOLATED by a history of ${plural(p.traceLength ?? 0, 'action')}, ${how}: ${p.message}.`;
+      const what = p.claimed ? 'VIOLATED' : 'Not claimed by this design, and not kept: broken, as a contrast,';
+      return `${what} by a history of ${plural(p.traceLength ?? 0, 'action')}, ${how}: ${p.message}.`;
     }
     case 'inconclusive': {
       const what = r.exhaustive
@@ -147,6 +152,12 @@ export function verdictText(p: PropertyResult, r: CheckResult, shrink?: { from: 
     case 'not-applicable':
       return `not applicable: ${p.reason ?? p.description}.`;
   }
+}
+
+/** `goal G not reached`, or `goals G, H not reached`. */
+export function unreachedText(p: PropertyResult): string {
+  const u = p.unreached ?? [];
+  return `goal${u.length === 1 ? '' : 's'} ${u.join(', ')} not reached`;
 }
 
 /** The goals, each with where it was first reached. */
