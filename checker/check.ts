@@ -210,7 +210,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
         reproduce,
         ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}),
         ...(rV && !exV ? { seed: rV.seed, path: rV.path, shrink: { from: rV.originalLength, to: rV.depth, steps: rV.shrinks } } : {}),
-      }, model.describeChoice);
+      }, model.describeChoice, (kind) => (design.notes as Record<string, string | undefined> | undefined)?.[kind]);
       return {
         ...common,
         verdict: 'violated',

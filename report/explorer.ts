@@ -106,6 +106,7 @@ export async function explorerHtml(trace: ItfTrace, hints?: PictureHints, id = '
   steps.forEach((step, i) => {
     out.push(`<section class="pc-step" data-step="${i}">`);
     out.push(`<h4 class="pc-title">${escapeHtml(stepCaption(step) + outcomeNote(step))}</h4>`);
+    if (step.note !== undefined) out.push(`<p class="pc-note">kernel: <code>${escapeHtml(step.note)}</code></p>`);
     if (i > 0) {
       out.push('<ul class="pc-changes">');
       if (step.changes.length === 0) out.push('<li class="pc-none">(no change)</li>');

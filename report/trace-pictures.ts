@@ -15,6 +15,8 @@ export interface TraceStep {
   readonly action?: string;
   readonly choice?: number;
   readonly outcome?: string;
+  /** The kernel function the step stands for. */
+  readonly note?: string;
   readonly changes: readonly Change[];
   readonly state: Record<string, unknown>;
 }
@@ -31,6 +33,7 @@ export function traceSteps(trace: ItfTrace): TraceStep[] {
       ...(m?.action !== undefined ? { action: m.action } : {}),
       ...(m?.choice !== undefined ? { choice: m.choice } : {}),
       ...(m?.outcome !== undefined ? { outcome: m.outcome } : {}),
+      ...(m?.note !== undefined ? { note: m.note } : {}),
       changes: prev ? diffStates(prev, state) : [],
       state,
     });

@@ -42,6 +42,8 @@ export interface StateMeta {
   readonly choice?: number;
   /** What that successor stands for, where the design can say (a crash: what reached the media). */
   readonly outcome?: string;
+  /** The kernel function or seed rule the action's kind stands for (Design.notes). */
+  readonly note?: string;
 }
 
 /** A state of the trace: its variables, and `#meta` (which is not a variable). */
@@ -58,6 +60,7 @@ export function toItf<S, A>(
   label: (a: A) => string,
   meta: Omit<TraceMeta, 'format' | 'format-description'>,
   describeChoice?: (state: S, action: A, choice: number) => string | undefined,
+  noteOf?: (kind: string) => string | undefined,
 ): ItfTrace {
   const first = steps[0].state as Record<string, unknown>;
   const vars = Object.keys(first);
@@ -80,6 +83,7 @@ export function toItf<S, A>(
           ),
           ...(step.choice !== undefined ? { choice: step.choice } : {}),
           ...outcomeOf(step, index),
+          ...(noteOf?.(action.kind) !== undefined ? { note: noteOf(action.kind) } : {}),
         }
       : { index };
     const record = encodeValue(step.state) as Record<string, ItfValue>;

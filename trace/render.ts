@@ -97,6 +97,7 @@ export function renderText(trace: ItfTrace): string {
     const cur = stateAt(trace, i);
     lines.push('');
     lines.push(`step ${i}: ${m.action}${outcomeNote(m)}`);
+    if (m.note !== undefined) lines.push(`  kernel: ${m.note}`);
     const changes = diffStates(prev, cur);
     if (changes.length === 0) lines.push('  (no change)');
     for (const c of changes) lines.push(`  ${showChange(c)}`);

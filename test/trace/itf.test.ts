@@ -60,6 +60,17 @@ describe('ITF traces', () => {
     expect(parseItf(doc).states[1]).toMatchObject({ x: 2, '#meta': { index: 1, action: 'inc()' } });
   });
 
+  it("records on each step the kernel function its action kind stands for, and the text shows it", async () => {
+    const { renderText } = await import('../../trace/render.js');
+    const notes: Record<string, string> = { inc: 'atomic_inc' };
+    const doc = toItf([{ state: { x: 1 } }, { action: { kind: 'inc' }, state: { x: 2 } }, { action: { kind: 'dec' }, state: { x: 1 } }], (a) => `${a.kind}()`, {
+      source: 't', description: 'd', design: 'x', params: {}, bugs: [], property: 'p', message: 'm', mode: 'random', bound: {}, reproduce: '',
+    }, undefined, (kind) => notes[kind]);
+    expect(doc.states[1]['#meta'].note).toBe('atomic_inc');
+    expect(doc.states[2]['#meta'].note).toBeUndefined();
+    expect(renderText(parseItf(doc))).toContain('step 1: inc()\n  kernel: atomic_inc\n');
+  });
+
   it('rejects malformed documents with the reason', () => {
     expect(() => parseItf([])).toThrow(/top level/);
     expect(() => parseItf({ vars: ['x'], states: [] })).toThrow(/'states'/);
