@@ -182,8 +182,9 @@ export default defineDesign<MainlineState, MainlineAction>({
     const dioActive = s.writers.some((w) => w.kind === 'dio' && w.phase !== 'pending');
     for (const w of s.writers) {
       if (w.phase === 'pending') {
-        // Flush first (filemap_write_and_wait_range) for DSYNC and DIO; then lock. DIO waits for a
-        // clean range: kiocb_invalidate_pages() must be able to drop it.
+        // Flush first (filemap_write_and_wait_range) for DSYNC and DIO; then lock. DSYNC goes on once
+        // nothing is left to issue or in flight; DIO waits for a clean range, as its lock drops the
+        // range's folios (kiocb_invalidate_pages).
         const clean = w.kind === 'buffered' || (w.kind === 'dsync' ? rangeWrittenAndWaited : rangeClean)(s, w.start, w.end, g.B);
         if (!clean && rangeToIssue(s, w.start, w.end, g.B).length > 0 && s.wbLock === 0) out.push({ kind: 'flushRange', w: w.value });
         const lockable = w.kind === 'dio' ? !buffered : !buffered && !dioActive && (w.kind !== 'dsync' || s.wbLock === 0);
@@ -363,7 +364,7 @@ export default defineDesign<MainlineState, MainlineAction>({
   notes: {
     write: 'netfs_file_write_iter: a write(2) enters; IOCB_DIRECT -> netfs_unbuffered_write_iter',
     lock: 'netfs_start_io_write (inode lock) / netfs_start_io_direct; DSYNC: netfs_begin_writethrough (wb_lock)',
-    copy: 'netfs_perform_write, one folio: wait if private, netfs_how_to_modify, copy, mark dirty or write through',
+    copy: 'netfs_perform_write on a folio: wait if private, netfs_how_to_modify, copy, dirty or write through',
     flushRange: 'filemap_write_and_wait_range: before a DSYNC or direct write, or NETFS_FLUSH_CONTENT',
     complete: 'write returns: netfs_end_writethrough waits (DSYNC); kiocb_invalidate_post_direct_write (DIO)',
     writepages: 'netfs_writepages, wreq->group NULL: netfs_write_folio per dirty folio, other groups redirtied',
