@@ -1,6 +1,9 @@
 /**
  * netfs-mainline: what v6.8-v6.10 made of the RFC (KERNEL.md 1.3, M1-M7),
- * from fs/netfs/buffered_write.c, write_issue.c and write_collect.c.
+ * from torvalds/linux fs/netfs/buffered_write.c and include/linux/netfs.h at
+ * v6.10-rc5 (011b1134b82c), write_issue.c and write_collect.c of the same
+ * series (the group and COPY_TO_CACHE rules read the same in the later
+ * rolling-buffer versions).
  *
  * - One dirty span per non-uptodate folio (struct netfs_folio, write
  *   streaming); an uptodate dirty folio is dirty as a whole. Only an exact
@@ -8,9 +11,19 @@
  *   must flush lest we suffer a partial copy and disjoint dirty regions".
  * - Streaming only when the cache is off (the file is taken as opened
  *   write-only); otherwise NETFS_JUST_PREFETCH reads the folio first.
- * - Groups are checked per folio: a write under another group flushes the
- *   folio first (M2). VM writeback (netfs_writepages with no group) writes
- *   every dirty folio in index order, whatever its group.
+ * - A writer waits for writeback of a folio whose folio->private is set (a
+ *   streaming netfs_folio, COPY_TO_CACHE, a group); NETFS_FLUSH_CONTENT is
+ *   filemap_write_and_wait_range(), which writes back and waits, and the
+ *   writer then decides again (model/netfs/mainline.ts).
+ * - Groups are checked per folio (M2), and writeback requests carry a NULL
+ *   group: netfs_write_folio() skips and redirties a folio of any other
+ *   group. Group 1 is the NULL group every in-tree caller passes; a barrier
+ *   is a filesystem passing a non-NULL netfs_group. As merged, such a writer
+ *   flushes every folio with empty private data and finds it unchanged, so
+ *   it never gets past FLUSH_CONTENT (netfs_how_to_modify has no "&& group"
+ *   exception): in the model it waits forever, and group-2 data reaches the
+ *   page cache only through a COPY_TO_CACHE folio (netfs_set_group attaches
+ *   the writer's group), which no writeback request then uploads.
  * - NETFS_FOLIO_COPY_TO_CACHE: a folio read from the server while caching is
  *   dirtied for the cache stream only; a local write turns it into an
  *   ordinary dirty folio (netfs_set_group).
@@ -23,13 +36,21 @@
  *   invalidating the page cache and the cache over their range.
  * - No stable pages: FGP_WRITEBEGIN's FGP_STABLE waits for writeback only if
  *   the mapping has AS_STABLE_WRITES, which netfs does not set, so a write may
- *   change an uptodate folio under writeback (it is redirtied).
+ *   change an uptodate folio with no private data under writeback (it is
+ *   redirtied).
  *
  * Choices the source leaves to the model: a writeback request issues all the
  * dirty folios it finds in one step (the folio lock makes each folio's issue
- * atomic; the order among folios is the index order either way); a streaming
- * folio under writeback makes a writer wait (write_collect.c: "Streaming
- * writes cannot be redirtied whilst under writeback").
+ * atomic; the order among folios is the index order either way); a writer
+ * stuck in FLUSH_CONTENT (a loop in the kernel) has no step in the model; a
+ * writer's group is the inode's group when the write began.
+ *
+ * Finding (by search, cache=1, test/netfs-mainline.test.ts): a DSYNC write
+ * under a non-NULL group into a COPY_TO_CACHE folio (read in by a fault
+ * after the write flushed its range) returns with nothing uploaded:
+ * netfs_advance_writethrough() calls folio_start_writeback(), then
+ * netfs_write_folio() finds fgroup != wreq->group (NULL), redirties and
+ * returns, and nothing ends that writeback. No in-tree caller passes a group.
  */
 import { defineDesign, type Config } from '../design.js';
 import { netfsGoals, netfsProperties } from '../../properties/netfs.js';
@@ -43,17 +64,26 @@ import {
   initialWorld,
   landPayload,
   newRegion,
-  overlaps,
   size,
   snapshot,
   tidy,
   writeRanges,
   type Geometry,
   type NetfsState,
-  type Region,
   type WriteKind,
   type Writer,
 } from '../netfs/world.js';
+import {
+  chunk,
+  dirtyOn,
+  flushingOn,
+  howToModify,
+  rangeClean,
+  rangeToIssue,
+  rangeWrittenAndWaited,
+  waitsForWriteback,
+  writeFolioAs,
+} from '../netfs/mainline.js';
 
 export interface MainlineState extends NetfsState {
   /** ictx->wb_lock: the value of the write-through holding it, 0 when free (a writepages step takes and drops it). */
@@ -72,77 +102,35 @@ export type MainlineAction =
   | { readonly kind: 'reclaim'; readonly f: number }
   | { readonly kind: 'barrier' };
 
-type Modify = 'uptodate' | 'whole' | 'stream' | 'stream-cont' | 'prefetch' | 'flush';
-
 function writerOf(s: NetfsState, value: number): Writer {
   const w = s.writers.find((x) => x.value === value);
   if (!w) throw new Error(`no writer ${value}`);
   return w;
 }
 
-/** The dirty (not in-flight) record on folio f, if any. */
-function dirtyOn(s: NetfsState, f: number, B: number): Region | undefined {
-  return s.regions.find((r) => r.state === 'dirty' && overlaps(r.start, r.end, f * B, (f + 1) * B));
-}
-
-function flushingOn(s: NetfsState, f: number, B: number): Region | undefined {
-  return s.regions.find((r) => r.state === 'flushing' && overlaps(r.start, r.end, f * B, (f + 1) * B));
-}
-
-/** The next piece a writer copies: up to the end of its current folio. */
-function chunk(w: Writer, B: number): { f: number; start: number; end: number } {
-  const f = Math.floor(w.copied / B);
-  return { f, start: w.copied, end: Math.min(w.end, (f + 1) * B) };
-}
-
-/** netfs_how_to_modify(), with the group check netfs_perform_write() does first. */
-function howToModify(s: NetfsState, w: Writer, g: Geometry, cfg: Config): Modify {
-  const { f, start, end } = chunk(w, g.B);
-  const folio = s.folio[f];
-  const dirty = dirtyOn(s, f, g.B);
-  if (dirty && dirty.type !== 'semi' && dirty.group !== w.group) return 'flush';
-  if (folio?.uptodate) return 'uptodate';
-  if (start === f * g.B && end === (f + 1) * g.B) return 'whole';
-  const stream = dirty?.type === 'stream' ? dirty : undefined;
-  const streamInFlight = flushingOn(s, f, g.B)?.type === 'stream';
-  if (g.cache) return stream ? 'flush' : 'prefetch';
-  if (streamInFlight) return 'flush';
-  if (!stream) return 'stream';
-  if (start === stream.end || cfg.bugs.has('no-flush-content')) return start === stream.end ? 'stream-cont' : 'stream';
-  return 'flush';
-}
-
-/** Put folio f into writeback: its dirty record becomes the in-flight one (netfs_write_folio). */
-function issueFolio(d: NetfsState, f: number, g: Geometry, cfg: Config): void {
+/**
+ * Put folio f into writeback: its dirty record becomes the in-flight one
+ * (netfs_write_folio). A folio of another group is skipped and stays dirty
+ * (folio_redirty_for_writepage); under write-through, netfs_advance_writethrough()
+ * has already called folio_start_writeback() on it, and nothing ends that.
+ */
+function issueFolio(d: NetfsState, f: number, g: Geometry, cfg: Config, writethrough: boolean): void {
   const r = dirtyOn(d, f, g.B);
   const folio = d.folio[f];
   if (!r || !folio) return;
+  const how = writeFolioAs(d, f, g.B);
+  if (how === 'skip') {
+    if (writethrough) folio.writeback = true;
+    return;
+  }
   r.state = 'flushing';
-  r.toServer = r.type !== 'semi' || cfg.bugs.has('upload-cache-only');
+  r.toServer = how === 'upload' || cfg.bugs.has('upload-cache-only');
   // Streaming folios are never written to the cache: "the cache requires DIO alignment" (M4).
   r.toCache = g.cache && r.type !== 'stream';
   r.box = [f * g.B, (f + 1) * g.B];
   r.payload = snapshot(d, r.box[0], r.box[1], g);
   folio.dirty = false;
   folio.writeback = true;
-}
-
-function rangeClean(s: NetfsState, start: number, end: number, B: number): boolean {
-  for (let f = Math.floor(start / B); f * B < end; f++) {
-    const folio = s.folio[f];
-    if (folio && (folio.dirty || folio.writeback)) return false;
-  }
-  return true;
-}
-
-/** What a writer blocked on dirty folios (filemap_write_and_wait_range) may issue: dirty folios not yet in flight. */
-function rangeToIssue(s: NetfsState, start: number, end: number, B: number): number[] {
-  const out: number[] = [];
-  for (let f = Math.floor(start / B); f * B < end; f++) {
-    const folio = s.folio[f];
-    if (folio?.dirty && !folio.writeback) out.push(f);
-  }
-  return out;
 }
 
 function holdsInodeLock(w: Writer): boolean {
@@ -194,8 +182,10 @@ export default defineDesign<MainlineState, MainlineAction>({
     const dioActive = s.writers.some((w) => w.kind === 'dio' && w.phase !== 'pending');
     for (const w of s.writers) {
       if (w.phase === 'pending') {
-        // Flush first (filemap_write_and_wait_range) for DSYNC and DIO; then lock.
-        const clean = w.kind === 'buffered' || rangeClean(s, w.start, w.end, g.B);
+        // Flush first (filemap_write_and_wait_range) for DSYNC and DIO; then lock. DSYNC goes on once
+        // nothing is left to issue or in flight; DIO waits for a clean range, as its lock drops the
+        // range's folios (kiocb_invalidate_pages).
+        const clean = w.kind === 'buffered' || (w.kind === 'dsync' ? rangeWrittenAndWaited : rangeClean)(s, w.start, w.end, g.B);
         if (!clean && rangeToIssue(s, w.start, w.end, g.B).length > 0 && s.wbLock === 0) out.push({ kind: 'flushRange', w: w.value });
         const lockable = w.kind === 'dio' ? !buffered : !buffered && !dioActive && (w.kind !== 'dsync' || s.wbLock === 0);
         if (clean && lockable) out.push({ kind: 'lock', w: w.value });
@@ -206,19 +196,20 @@ export default defineDesign<MainlineState, MainlineAction>({
         continue;
       }
       if (w.copied < w.end) {
-        const how = howToModify(s, w, g, cfg);
+        const { f } = chunk(w, g.B);
+        if (waitsForWriteback(s, f, g.B)) continue;
+        const how = howToModify(s, w, g, !cfg.bugs.has('no-flush-content'));
         if (how !== 'flush') out.push({ kind: 'copy', w: w.value });
-        else {
-          const { f } = chunk(w, g.B);
-          if (s.wbLock === 0 && s.folio[f]?.dirty && !s.folio[f]?.writeback) out.push({ kind: 'flushRange', w: w.value });
-        }
+        // NETFS_FLUSH_CONTENT: write the folio back (WB_SYNC_ALL waits for wb_lock), wait, decide again.
+        // Waiting is the next decision: the folio keeps its private data until written back.
+        else if (s.wbLock === 0 && rangeToIssue(s, f * g.B, (f + 1) * g.B, g.B).length > 0) out.push({ kind: 'flushRange', w: w.value });
         continue;
       }
       // netfs_end_writethrough(): the caller waits for its request's folios.
       const waiting = w.kind === 'dsync' && s.regions.some((r) => r.state === 'flushing' && r.writer === w.value);
       if (!waiting) out.push({ kind: 'complete', w: w.value });
     }
-    if (s.wbLock === 0 && s.folio.some((f) => f?.dirty && !f.writeback)) out.push({ kind: 'writepages' });
+    if (s.wbLock === 0 && rangeToIssue(s, 0, size(g), g.B).length > 0) out.push({ kind: 'writepages' });
     s.regions.forEach((r, i) => {
       if (r.state === 'flushing') out.push({ kind: 'wbDone', r: i });
     });
@@ -253,7 +244,7 @@ export default defineDesign<MainlineState, MainlineAction>({
       const g = geometry(cfg.params);
       const writer = writerOf(s, w);
       const folios = writer.phase === 'pending' ? rangeToIssue(s, writer.start, writer.end, g.B) : [chunk(writer, g.B).f];
-      for (const f of folios) issueFolio(d, f, g, cfg);
+      for (const f of folios) issueFolio(d, f, g, cfg, false);
       tidy(d);
     },
 
@@ -265,7 +256,7 @@ export default defineDesign<MainlineState, MainlineAction>({
         writer.copied = writer.end;
         return;
       }
-      const how = howToModify(s, writerOf(s, w), g, cfg);
+      const how = howToModify(s, writerOf(s, w), g, !cfg.bugs.has('no-flush-content'));
       const { f, start, end } = chunk(writer, g.B);
       if (how === 'prefetch') fillFromStorage(d, f, g.B, true);
       const folio = d.folio[f] ?? emptyFolio(g.B);
@@ -296,7 +287,7 @@ export default defineDesign<MainlineState, MainlineAction>({
       }
       folio.dirty = true;
       if (writer.kind === 'dsync') {
-        issueFolio(d, f, g, cfg);
+        issueFolio(d, f, g, cfg, true);
         for (const r of d.regions) if (r.state === 'flushing' && r.start >= f0 && r.end <= f1) r.writer = writer.value;
       }
       tidy(d);
@@ -315,7 +306,7 @@ export default defineDesign<MainlineState, MainlineAction>({
 
     writepages: (_a, s, cfg) => (d) => {
       const g = geometry(cfg.params);
-      for (let f = 0; f < g.P; f++) if (s.folio[f]?.dirty && !s.folio[f]?.writeback) issueFolio(d, f, g, cfg);
+      for (const f of rangeToIssue(s, 0, size(g), g.B)) issueFolio(d, f, g, cfg, false);
       tidy(d);
     },
 
@@ -350,6 +341,37 @@ export default defineDesign<MainlineState, MainlineAction>({
       d.group += 1;
       d.left.barriers -= 1;
     },
+  },
+
+  /**
+   * What mainline keeps (KERNEL.md 2.4, M1-M7), as the shared properties read
+   * it: region-resident (a dirty or writeback folio is not reclaimed),
+   * dirty-mark (PG_dirty/PG_writeback match the folio's own record), dsync (M5),
+   * cache-only (M3), merge-compatible (M1: only an exact append continues a
+   * span), no-lost-writes (M1: FLUSH_CONTENT rather than disjoint spans).
+   * M2, M4, M6 are kept by construction and shown by search in the tests; M7
+   * (page_mkwrite) is not modelled. Not claimed, RFC rules mainline never made:
+   * - region-exclusion (R2): mainline has no region lock; direct writes
+   *   overlap each other, buffered writes are serialised by the inode lock;
+   * - flush-exclusion (R3): no stable pages; a folio with no private data is
+   *   changed under writeback and redirtied (see waitsForWriteback);
+   * - group-order (R5): mainline does not keep R5: folios are ordered per
+   *   folio only (netfs_how_to_modify, netfs_write_folio), and writeback
+   *   requests carry no group.
+   */
+  claims: ['region-resident', 'dirty-mark', 'dsync', 'cache-only', 'merge-compatible', 'no-lost-writes'],
+
+  notes: {
+    write: 'netfs_file_write_iter: a write(2) enters; IOCB_DIRECT -> netfs_unbuffered_write_iter',
+    lock: 'netfs_start_io_write (inode lock) / netfs_start_io_direct; DSYNC: netfs_begin_writethrough (wb_lock)',
+    copy: 'netfs_perform_write on a folio: wait if private, netfs_how_to_modify, copy, dirty or write through',
+    flushRange: 'filemap_write_and_wait_range: before a DSYNC or direct write, or NETFS_FLUSH_CONTENT',
+    complete: 'write returns: netfs_end_writethrough waits (DSYNC); kiocb_invalidate_post_direct_write (DIO)',
+    writepages: 'netfs_writepages, wreq->group NULL: netfs_write_folio per dirty folio, other groups redirtied',
+    wbDone: 'write collection: netfs_folio_written_back detaches finfo/group, folio_end_writeback',
+    read: 'netfs_read_folio; with fscache on the folio is marked NETFS_FOLIO_COPY_TO_CACHE',
+    reclaim: 'the VM drops a clean folio not under writeback (netfs_release_folio)',
+    barrier: 'the filesystem passes a new netfs_group to netfs_perform_write (ceph snap; no in-tree caller)',
   },
 
   label: (a) => {
