@@ -288,16 +288,19 @@ function round(x: number): number {
 }
 
 /**
- * 1: a claimed property is violated; 3: nothing claimed is violated, but
- * something was not settled (a search stopped early, a vacuous "holds", or
- * no exhaustive search ran at all: random search proves nothing);
- * 0: every checked property was settled to a completed bound. An unclaimed
- * property's counterexample settles it as a contrast, and fails nothing.
+ * Decided by the properties the designs claim: 1, one is violated; 3, none
+ * is, but one was not settled (a search stopped early, a vacuous "holds",
+ * or no exhaustive search ran at all: random search proves nothing); 0,
+ * every one holds to a completed bound. Unclaimed properties are contrasts
+ * and decide nothing, unless only they were checked: then 3 when one of
+ * them was not settled (a counterexample settles one), else 0.
  */
 export function exitCode(results: readonly CheckResult[]): 0 | 1 | 3 {
   const checked = results.flatMap((r) => r.properties.filter((p) => p.verdict !== 'not-applicable'));
-  if (checked.some((p) => p.verdict === 'violated' && p.claimed)) return 1;
-  if (checked.some((p) => p.verdict === 'inconclusive' || p.verdict === 'vacuous')) return 3;
+  const claimed = checked.filter((p) => p.claimed);
+  if (claimed.some((p) => p.verdict === 'violated')) return 1;
+  const judged = claimed.length > 0 ? claimed : checked;
+  if (judged.some((p) => p.verdict === 'inconclusive' || p.verdict === 'vacuous')) return 3;
   if (results.some((r) => r.exhaustive === null && r.properties.some((p) => p.verdict !== 'not-applicable'))) return 3;
   return 0;
 }

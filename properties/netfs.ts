@@ -360,6 +360,13 @@ export const invalidationWithLocalChanges: Goal<NetfsState> = {
   reached: (s) => s.ghost.inval?.hadLocal === true,
 };
 
+export const redirtiedUnderWriteback: Goal<NetfsState> = {
+  id: 'redirtied-under-writeback',
+  guards: ['dirty-mark'],
+  description: 'a folio is dirty again while its write-out is in flight (the dirty mark must survive the completion)',
+  reached: (s) => s.folio.some((f) => f !== null && f.dirty && f.writeback),
+};
+
 export const netfsGoals: readonly Goal<NetfsState>[] = [
   twoRegionsOnAPage,
   writerWaitsOnFlush,

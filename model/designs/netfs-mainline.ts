@@ -53,7 +53,7 @@
  * returns, and nothing ends that writeback. No in-tree caller passes a group.
  */
 import { defineDesign, type Config } from '../design.js';
-import { netfsGoals, netfsProperties } from '../../properties/netfs.js';
+import { netfsGoals, netfsProperties, redirtiedUnderWriteback } from '../../properties/netfs.js';
 import {
   acknowledge,
   beginWrite,
@@ -392,5 +392,8 @@ export default defineDesign<MainlineState, MainlineAction>({
   },
 
   always: netfsProperties.filter((p) => !['bounding-box', 'split-point', 'ciphertext-at-rest', 'invalidation-mode', 'disconnected-no-loss'].includes(p.id)),
-  sometimes: netfsGoals.filter((g) => g.id !== 'invalidation-with-local-changes'),
+  // M1 makes two dirty spans on one folio impossible, and mainline never splits a write in
+  // progress (split-point does not apply): those goals cannot be reached by construction, so
+  // dirty-mark is guarded instead by a folio dirtied again under writeback.
+  sometimes: [...netfsGoals.filter((g) => !['invalidation-with-local-changes', 'two-regions-on-a-page', 'split-region'].includes(g.id)), redirtiedUnderWriteback],
 });

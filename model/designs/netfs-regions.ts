@@ -633,6 +633,28 @@ export default defineDesign<NetfsState, RegionsAction>({
   },
 
   always: netfsProperties,
+  // The RFC promises every rule the family states (KERNEL.md 2.4, R1-R10). Two readings are
+  // ours: DSYNC while disconnected counts "on the server" as the cache's copy plus the
+  // modified list, and disconnected-no-loss and no-lost-writes across a client crash go
+  // further than the mail says (it is silent on crashes); both stay claimed, so that a
+  // loss there is reported as a failure of the design rather than hidden as a contrast.
+  claims: netfsProperties.map((p) => p.id),
+  notes: {
+    write: 'RFC (6): the write request is queued on the inode\'s pending list',
+    activate: 'RFC (6)/(7): pending -> active once its reserved region (box) is free of active writes',
+    copy: 'RFC (8): copy into the page cache after overlapping flushing regions complete',
+    complete: 'RFC (8): the write becomes a dirty region; DSYNC (4): the writer waits for its flush',
+    flush: 'RFC (4)/(5)/(8)/(9): flush a region, earliest group first; split at a page boundary',
+    wbDone: 'RFC (10): write-out done; dirty/writeback marks kept while another region is on the page',
+    read: 'RFC (3): a read from the server makes a semi-dirty region, written to the cache only',
+    reclaim: 'RFC (9): the VM drops a clean folio; ->releasepage() refuses one a region pins',
+    writepage: 'RFC (11): ->writepage() queues the page\'s regions for flushing, leaves it dirty',
+    barrier: 'RFC (5): a new flush group; older groups are flushed first',
+    remote: 'RFC services (6): a remote invalidation, handled in one of the four modes',
+    disconnect: 'RFC services (7): disconnected: write-out goes to the cache, modified ranges listed',
+    reconnect: 'RFC services (7): the modified ranges are synced back on reconnection',
+    crash: 'client crash: in-core regions lost; each in-flight upload and cache write lands or not',
+  },
   sometimes: netfsGoals,
 });
 
