@@ -9,15 +9,30 @@
  * The pull text: "every write-fault that dirties metadata completes an
  * fsync() before returning" (dax_fault_is_synchronous = IOMAP_WRITE &&
  * VM_SYNC && IOMAP_F_DIRTY; dax_finish_sync_fault = vfs_fsync_range with
- * datasync). fs/dax.c: "guarantees dirty metadata is flushed on write-faults
- * (non-cow), but not read-faults". User data is not covered: it still needs
- * flush and fence, or msync/fsync. MAP_SYNC is ignored on a plain
- * MAP_SHARED mapping (modelled as `mmap(sync=false)`): no promise there.
+ * datasync, then dax_insert_pfn_mkwrite). fs/dax.c: "guarantees dirty
+ * metadata is flushed on write-faults (non-cow), but not read-faults". User
+ * data is not covered: it still needs flush and fence, or msync/fsync.
+ * MAP_SYNC is ignored on a plain MAP_SHARED mapping (modelled as
+ * `mmap(sync=false)`): no promise there.
  *
- * IOMAP_F_DIRTY is the inode's: any dirty metadata of the file, not only the
- * faulting block's, so the force covers a split another fault left in the
- * transaction. In-place checkpointing of the log is not modelled: replay at
+ * A read fault allocates nothing (dax_load_hole maps the zero page of a
+ * hole), so the first write to a page a read fault mapped is a write fault
+ * of its own: do_wp_page -> wp_pfn_shared -> xfs_filemap_pfn_mkwrite, which
+ * XFS handles "as standard write fault" (__xfs_filemap_fault(write_fault =
+ * true)); on the zero page it allocates, dirties the inode, and syncs.
+ *
+ * IOMAP_F_DIRTY is the inode's (xfs_bmbt_to_iomap: xfs_ipincount and
+ * ili_fsync_fields), not the fault's: the force covers any dirty metadata of
+ * the file. In-place checkpointing of the log is not modelled: replay at
  * mount stands in for it.
+ *
+ * A bug toggle `read-fault-promise` (a read fault taken as a promise) was
+ * dropped with the zero page: a read fault on a hole maps no block to
+ * promise, and one on a block finds its record already durable (only a
+ * MAP_SYNC write fault of the same mapping, which forced the log, or mount
+ * put it there), so the toggle could not be caught. It would return with a
+ * second writer of the file's metadata (write(2), or a plain mapping beside
+ * the MAP_SYNC one), which this world does not have.
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { crashGoals, crashProperties } from '../../properties/pmem-crash.js';
@@ -29,8 +44,8 @@ export default defineDesign<PmemState, PmemAction>({
   seed: 'MAP_SYNC, merged in v4.15 (libnvdimm-for-4.15 pull, merge a3841f94c7ec, 2017-11-17; Jan Kara, "mm: Define MAP_SYNC and VM_SYNC flags" and "dax: Implement dax_finish_sync_fault()"), the outcome of seeds/003',
   params,
   bugs: {
-    'mkwrite-no-sync': 'a write fault on a block a read fault already allocated does not see the inode dirty, and returns without forcing the log',
-    'read-fault-promise': 'a read fault on a MAP_SYNC mapping is taken as a promise, though it forced nothing',
+    'mkwrite-no-sync':
+      'a write to a page a read fault mapped read-only (the zero page of a hole: ->pfn_mkwrite) allocates but returns without forcing the log, as a pfn_mkwrite that only updated time stamps would',
     'unordered-zeroing': 'the log record naming a new block is not ordered after the block\'s zeroing',
   },
   bounds: { depth: 14 },
@@ -46,9 +61,9 @@ export default defineDesign<PmemState, PmemAction>({
       step((d) => {
         const { off, write } = s.fault!;
         const synchronous = s.vma === 'sync' && write;
-        const upgrade = s.pte[off] === 'ro';
-        if (synchronous && metadataDirty(s) && !(upgrade && cfg.bugs.has('mkwrite-no-sync'))) forceLog(d, cfg);
-        endFault(d, synchronous || (s.vma === 'sync' && cfg.bugs.has('read-fault-promise')));
+        const mkwrite = s.pte[off] === 'zero' || s.pte[off] === 'ro';
+        if (synchronous && metadataDirty(s) && !(mkwrite && cfg.bugs.has('mkwrite-no-sync'))) forceLog(d, cfg);
+        endFault(d, synchronous);
       }),
     fsync: (_a, _s, cfg) => step((d) => syncAll(d, cfg, true)),
     msync: (_a, _s, cfg) => step((d) => syncAll(d, cfg, true)),

@@ -11,10 +11,16 @@
  * mainline this is layout breaking (dax_layout_busy_page_range, then
  * dax_delete_mapping_range; KERNEL.md 1.2).
  *
- * Choice left open by the mail: invalidation withdraws the promise for the
- * block (it has no mapping any more), but not what the promise already made
- * durable: the properties hold the design to Nick's own "a crash must return
- * with above data (or newer)".
+ * Choices left open by the mail:
+ * - invalidation withdraws the promise for the block (it has no mapping any
+ *   more), but not what the promise already made durable: the properties
+ *   hold the design to Nick's own "a crash must return with above data (or
+ *   newer)", and crash-ordering to the record the promise made durable;
+ * - as in pmem-nofsync-naive, and for the same reading of Nick's words, only
+ *   a write fault promises: a read fault maps the zero page of a hole
+ *   (dax_load_hole) or the block read-only, allocates nothing, syncs
+ *   nothing. A zero-page pte has no record to move, so nothing invalidates
+ *   it; the write that follows is a write fault, which allocates.
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { crashGoals, crashProperties } from '../../properties/pmem-crash.js';
@@ -46,7 +52,7 @@ export default defineDesign<PmemState, PmemAction>({
       }),
     'fault-done': (_a, s) =>
       step((d) => {
-        const promise = s.vma === 'sync';
+        const promise = s.vma === 'sync' && s.fault!.write;
         // A re-fault pays the same sync as a first fault. (A toggle skipping
         // it cannot matter here: faults are one at a time, so the split that
         // invalidated the block was synced by its own fault-done first.)
