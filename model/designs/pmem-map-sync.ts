@@ -71,4 +71,23 @@ export default defineDesign<PmemState, PmemAction>({
   },
   always: crashProperties,
   sometimes: crashGoals,
+  // The pull text promises the metadata of a write fault ("flushed ('on
+  // disk') before the kernel returns to userspace": crash-ordering); mmap(2)
+  // adds that "while some memory is mapped writable ... it will be visible in
+  // the same file at the same offset even after the system crashes", made
+  // persistent "in conjunction with the use of appropriate CPU instructions"
+  // (crash-durability, KERNEL.md INV-I); and XFS keeps fsync's contract
+  // (no-lost-writes).
+  claims: ['crash-durability', 'crash-ordering', 'no-lost-writes'],
+  notes: {
+    mmap: 'mmap: sync=true is MAP_SHARED_VALIDATE|MAP_SYNC (VM_SYNC); sync=false plain MAP_SHARED',
+    fault: 'dax_iomap_pte_fault: read -> dax_load_hole (zero page) or ro; write -> iomap_begin allocates',
+    'fault-done': 'dax_fault_is_synchronous -> dax_finish_sync_fault (vfs_fsync_range: log force); pte',
+    store: 'a user store through the writable pte: it sits in a CPU cache line',
+    flush: 'clwb of the block\'s line: durable at the next sfence',
+    fence: 'sfence: every flushed line reaches the media',
+    fsync: 'xfs_file_fsync: dax_writeback_mapping_range (dax_flush per dirty entry), then the log force',
+    msync: 'msync(MS_SYNC) -> vfs_fsync_range -> xfs_file_fsync: as fsync',
+    crash: 'power loss: any pending write may have reached the media; mount replays the committed log',
+  },
 });

@@ -66,4 +66,22 @@ export default defineDesign<PmemState, PmemAction>({
   },
   always: crashProperties,
   sometimes: crashGoals,
+  // Nick promises the block's data ("a crash must return with above data (or
+  // newer)": crash-durability, and no-lost-writes for what the promise made
+  // durable) and its metadata ("it only has to guarantee that is the case
+  // for a given block after it has a mapping and page fault returns":
+  // crash-ordering); nothing in his mail gives up fsync's ordinary contract,
+  // which the other halves of crash-ordering and no-lost-writes judge.
+  claims: ['crash-durability', 'crash-ordering', 'no-lost-writes'],
+  notes: {
+    mmap: 'mmap of the DAX file; sync=true: a mapping that asked for the "no fsync" promise',
+    fault: 'dax_iomap_pte_fault: read -> zero page (dax_load_hole) or ro; write on a hole allocates in place',
+    'fault-done': 'Nick: write fault "syncs metadata, sets \'no fsync\' flag for that block"; then the pte',
+    store: 'a user store through the writable pte: it sits in a CPU cache line',
+    flush: 'clwb of the block\'s line: durable at the next sfence',
+    fence: 'sfence: every flushed line reaches the media',
+    fsync: 'fsync: dax_flush of every dirty line, then every pending metadata write',
+    msync: 'msync(MS_SYNC) -> vfs_fsync_range: as fsync',
+    crash: 'power loss: any pending write may have reached the media; mount reads the tree as it is',
+  },
 });

@@ -64,4 +64,20 @@ export default defineDesign<PmemState, PmemAction>({
   // The split goals of the other pmem designs cannot be reached here: the
   // table never changes, which is the design.
   sometimes: staticCrashGoals,
+  // "Unchanging, static pmem": the chunk's table never changes once handed
+  // out (crash-ordering), and a chunk is pmem, so data stored and flushed in
+  // it is there after a crash (crash-durability); a flush of the device
+  // (fsync, msync) keeps its ordinary contract (no-lost-writes).
+  claims: ['crash-durability', 'crash-ordering', 'no-lost-writes'],
+  notes: {
+    mmap: 'mmap of the chunk; sync=true: a mapping that relies on the chunk\'s static table',
+    fault: 'a fault on the chunk: the table already maps every block; nothing allocated or written',
+    'fault-done': 'the pte (writable after a write fault); a write fault is the chunk\'s promise',
+    store: 'a user store through the writable pte: it sits in a CPU cache line',
+    flush: 'clwb of the block\'s line: durable at the next sfence',
+    fence: 'sfence: every flushed line reaches the media',
+    fsync: 'fsync of the chunk: every dirty line (and a lazy table) made durable',
+    msync: 'msync(MS_SYNC): as fsync',
+    crash: 'power loss: any pending write may have reached the media; the table is read back',
+  },
 });

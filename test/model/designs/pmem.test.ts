@@ -144,3 +144,19 @@ describe('bug toggles break each property (random, fixed seeds)', () => {
     });
   }
 });
+
+describe('each pmem design says what it claims and what each step stands for', () => {
+  for (const name of ['pmem-nofsync-naive', 'pmem-nofsync-invalidate', 'pmem-map-sync', 'pmem-static-chunks']) {
+    it(name, () => {
+      const design = findDesign(name);
+      const ids = design.always.map((p) => p.id);
+      expect(design.claims).toBeDefined();
+      for (const id of design.claims!) expect(ids).toContain(id);
+      for (const kind of Object.keys(design.next)) {
+        const note = (design.notes as Record<string, string | undefined>)[kind];
+        expect(note, `${name}: note for ${kind}`).toBeTruthy();
+        expect(note!.length).toBeLessThanOrEqual(100);
+      }
+    });
+  }
+});
