@@ -45,7 +45,7 @@ export default defineDesign<PmemState, PmemAction>({
   params,
   bugs: {
     'mkwrite-no-sync':
-      'a write to a page a read fault mapped read-only (the zero page of a hole: ->pfn_mkwrite) allocates but returns without forcing the log, as a pfn_mkwrite that only updated time stamps would',
+      'a write to a page a read fault mapped read-only (the zero page of a hole: ->pfn_mkwrite) allocates its block but skips dax_finish_sync_fault: the log is not forced',
     'unordered-zeroing': 'the log record naming a new block is not ordered after the block\'s zeroing',
   },
   bounds: { depth: 14 },
