@@ -9,15 +9,30 @@
  * The pull text: "every write-fault that dirties metadata completes an
  * fsync() before returning" (dax_fault_is_synchronous = IOMAP_WRITE &&
  * VM_SYNC && IOMAP_F_DIRTY; dax_finish_sync_fault = vfs_fsync_range with
- * datasync). fs/dax.c: "guarantees dirty metadata is flushed on write-faults
- * (non-cow), but not read-faults". User data is not covered: it still needs
- * flush and fence, or msync/fsync. MAP_SYNC is ignored on a plain
- * MAP_SHARED mapping (modelled as `mmap(sync=false)`): no promise there.
+ * datasync, then dax_insert_pfn_mkwrite). fs/dax.c: "guarantees dirty
+ * metadata is flushed on write-faults (non-cow), but not read-faults". User
+ * data is not covered: it still needs flush and fence, or msync/fsync.
+ * MAP_SYNC is ignored on a plain MAP_SHARED mapping (modelled as
+ * `mmap(sync=false)`): no promise there.
  *
- * IOMAP_F_DIRTY is the inode's: any dirty metadata of the file, not only the
- * faulting block's, so the force covers a split another fault left in the
- * transaction. In-place checkpointing of the log is not modelled: replay at
+ * A read fault allocates nothing (dax_load_hole maps the zero page of a
+ * hole), so the first write to a page a read fault mapped is a write fault
+ * of its own: do_wp_page -> wp_pfn_shared -> xfs_filemap_pfn_mkwrite, which
+ * XFS handles "as standard write fault" (__xfs_filemap_fault(write_fault =
+ * true)); on the zero page it allocates, dirties the inode, and syncs.
+ *
+ * IOMAP_F_DIRTY is the inode's (xfs_bmbt_to_iomap: xfs_ipincount and
+ * ili_fsync_fields), not the fault's: the force covers any dirty metadata of
+ * the file. In-place checkpointing of the log is not modelled: replay at
  * mount stands in for it.
+ *
+ * A bug toggle `read-fault-promise` (a read fault taken as a promise) was
+ * dropped with the zero page: a read fault on a hole maps no block to
+ * promise, and one on a block finds its record already durable (only a
+ * MAP_SYNC write fault of the same mapping, which forced the log, or mount
+ * put it there), so the toggle could not be caught. It would return with a
+ * second writer of the file's metadata (write(2), or a plain mapping beside
+ * the MAP_SYNC one), which this world does not have.
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { crashGoals, crashProperties } from '../../properties/pmem-crash.js';
@@ -29,8 +44,8 @@ export default defineDesign<PmemState, PmemAction>({
   seed: 'MAP_SYNC, merged in v4.15 (libnvdimm-for-4.15 pull, merge a3841f94c7ec, 2017-11-17; Jan Kara, "mm: Define MAP_SYNC and VM_SYNC flags" and "dax: Implement dax_finish_sync_fault()"), the outcome of seeds/003',
   params,
   bugs: {
-    'mkwrite-no-sync': 'a write fault on a block a read fault already allocated does not see the inode dirty, and returns without forcing the log',
-    'read-fault-promise': 'a read fault on a MAP_SYNC mapping is taken as a promise, though it forced nothing',
+    'mkwrite-no-sync':
+      'a write to a page a read fault mapped read-only (the zero page of a hole: ->pfn_mkwrite) allocates its block but skips dax_finish_sync_fault: the log is not forced',
     'unordered-zeroing': 'the log record naming a new block is not ordered after the block\'s zeroing',
   },
   bounds: { depth: 14 },
@@ -46,9 +61,9 @@ export default defineDesign<PmemState, PmemAction>({
       step((d) => {
         const { off, write } = s.fault!;
         const synchronous = s.vma === 'sync' && write;
-        const upgrade = s.pte[off] === 'ro';
-        if (synchronous && metadataDirty(s) && !(upgrade && cfg.bugs.has('mkwrite-no-sync'))) forceLog(d, cfg);
-        endFault(d, synchronous || (s.vma === 'sync' && cfg.bugs.has('read-fault-promise')));
+        const mkwrite = s.pte[off] === 'zero' || s.pte[off] === 'ro';
+        if (synchronous && metadataDirty(s) && !(mkwrite && cfg.bugs.has('mkwrite-no-sync'))) forceLog(d, cfg);
+        endFault(d, synchronous);
       }),
     fsync: (_a, _s, cfg) => step((d) => syncAll(d, cfg, true)),
     msync: (_a, _s, cfg) => step((d) => syncAll(d, cfg, true)),
@@ -56,4 +71,23 @@ export default defineDesign<PmemState, PmemAction>({
   },
   always: crashProperties,
   sometimes: crashGoals,
+  // The pull text promises the metadata of a write fault ("flushed ('on
+  // disk') before the kernel returns to userspace": crash-ordering); mmap(2)
+  // adds that "while some memory is mapped writable ... it will be visible in
+  // the same file at the same offset even after the system crashes", made
+  // persistent "in conjunction with the use of appropriate CPU instructions"
+  // (crash-durability, KERNEL.md INV-I); and XFS keeps fsync's contract
+  // (no-lost-writes).
+  claims: ['crash-durability', 'crash-ordering', 'no-lost-writes'],
+  notes: {
+    mmap: 'mmap: sync=true is MAP_SHARED_VALIDATE|MAP_SYNC (VM_SYNC); sync=false plain MAP_SHARED',
+    fault: 'dax_iomap_pte_fault: read -> dax_load_hole (zero page) or ro; write -> iomap_begin allocates',
+    'fault-done': 'dax_fault_is_synchronous -> dax_finish_sync_fault (vfs_fsync_range: log force); pte',
+    store: 'a user store through the writable pte: it sits in a CPU cache line',
+    flush: 'clwb of the block\'s line: durable at the next sfence',
+    fence: 'sfence: every flushed line reaches the media',
+    fsync: 'xfs_file_fsync: dax_writeback_mapping_range (dax_flush per dirty entry), then the log force',
+    msync: 'msync(MS_SYNC) -> vfs_fsync_range -> xfs_file_fsync: as fsync',
+    crash: 'power loss: any pending write may have reached the media; mount replays the committed log',
+  },
 });
