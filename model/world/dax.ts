@@ -101,6 +101,7 @@ export const DAX_BUGS = {
   'no-break-layouts': 'punch, truncate, reflink and dedupe do not wait for pins nor unmap the source (no xfs_break_layouts)',
   'write-in-place-shared': 'a write fault or write(2) on a shared extent writes the shared pfn in place instead of CoW',
   'count-not-dropped': 'unmap zaps the pte but does not drop the page reference',
+  'no-entry-lock': 'the memory-failure handler does not wait for a fault holding the entry it visits (no dax_lock_mapping_entry)',
 } as const;
 
 const pinned = (s: World, pfns: readonly number[]): boolean => s.pin.some((row) => row.some((p) => p !== NULL && pfns.includes(p)));
@@ -220,11 +221,11 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
       case 'dedupe':
         return !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, [s.ext[a.s][a.si], s.ext[a.d][a.di]]));
       case 'memfail':
-        return reportAllowed(s, a.pfn, cfg, hooks);
+        return cfg.bugs.has('no-entry-lock') || reportAllowed(s, a.pfn, cfg, hooks);
       case 'mce':
-        return reportAllowed(s, s.pte[a.f][a.i], cfg, hooks);
+        return cfg.bugs.has('no-entry-lock') || reportAllowed(s, s.pte[a.f][a.i], cfg, hooks);
       case 'memfail-next':
-        return nextAllowed(s);
+        return nextAllowed(s, cfg.bugs.has('no-entry-lock'));
       default:
         return true;
     }

@@ -71,11 +71,11 @@ export function reportAllowed(s: World, pfn: number, cfg: Config, hooks: MemFail
   return plan.busy || plan.walk.length === 0 || entryFree(s, plan.walk[0][0], plan.walk[0][1]);
 }
 
-export function nextAllowed(s: World): boolean {
+export function nextAllowed(s: World, ignoreLock = false): boolean {
   const mf = s.mf;
   if (!mf || mf.done || mf.walk.length === 0) return false;
   const B = s.ext[0].length;
-  return entryFree(s, Math.floor(mf.walk[0] / B), mf.walk[0] % B);
+  return ignoreLock || entryFree(s, Math.floor(mf.walk[0] / B), mf.walk[0] % B);
 }
 
 function visit(d: Draft<World>, s: World, hooks: MemFailHooks, plan: MemFailPlan): void {
