@@ -173,7 +173,7 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
     openMemFail(d, { pfn, by, early, shared: d.ref[fr.block] > 1 }, reach, []);
     d.frame[pfn].poison = true;
     disturb(d, pfn);
-    if (fr.mapping < F) {
+    if (fr.mapping !== NULL && fr.mapping < F) {
       if (early || by === fr.mapping) kill(d, [fr.mapping]);
       else zapPte(d, fr.mapping, fr.index);
       tell(d, fr.mapping, fr.index, B);
