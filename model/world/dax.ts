@@ -25,7 +25,11 @@
  * - memory failure: one step per owner the design's handler visits
  *   (model/world/memfail.ts); a fault that would map or copy from a poisoned
  *   pfn gets VM_FAULT_SIGBUS (dax_iomap_direct_access: the pmem driver's
- *   badblocks make dax_direct_access fail), write(2) over a poisoned block
+ *   badblocks make dax_direct_access fail). fs/dax.c itself never tests
+ *   PageHWPoison and pmem_pagemap_memory_failure records no badblocks (nfit
+ *   does, on its own schedule; madvise injection never), so taking the flag
+ *   for the badblocks is the optimistic choice: a fault after the page was
+ *   marked may in fact map it. write(2) over a poisoned block
  *   fails (-EIO; DAX recovery writes are not modelled) and installs nothing;
  *   a freed block's poison is forgotten (what XFS does with a bad block it
  *   reallocates is not modelled).

@@ -114,6 +114,12 @@ export const worldParams: Record<string, ParamSpec> = {
   B: { default: 2, min: 1, max: 4, description: 'blocks per file' },
   P: { default: 3, min: 2, max: 8, description: 'physical blocks' },
   V: { default: 2, min: 1, max: 4, description: 'distinct non-zero values a write may store' },
+  // Early kill by default: INV-B as KERNEL 2.1 states it (memory_failure
+  // delivers SIGBUS to every process with a pte) is the early-kill contract,
+  // and it is where the threads' point shows (the page->mapping rmap signals
+  // one file's processes). The kernel's own default is late
+  // (sysctl_memory_failure_early_kill = 0): E=0 checks that weaker promise,
+  // a SIGBUS when each process's load consumes the poison.
   E: {
     default: 1,
     min: 0,
