@@ -19,9 +19,10 @@
  *   (mapping, index) entry in turn, one step each (no lock is named that
  *   would hold the page across owners, so any operation may run between
  *   two); an entry that no longer holds the page when its turn comes is
- *   skipped (the recheck dax_lock_page does); it signals the processes
- *   mapping a listed entry and tells the filesystem each listed (file,
- *   offset). Nothing else is walked: no filesystem reverse map (that is
+ *   skipped (the recheck dax_lock_page does); PageHWPoison is set as
+ *   mf_dax_kill_procs sets it, on the page of a visited entry (so a page on
+ *   nobody's list is not marked); it signals the processes mapping a listed
+ *   entry and tells the filesystem each listed (file, offset). Nothing else is walked: no filesystem reverse map (that is
  *   fsdax-shared's answer), so a file offset that shares the block but never
  *   faulted it is not on the list.
  *
