@@ -87,21 +87,41 @@ const cowIsolation: P = (v) => {
 };
 
 /**
- * memfail-reach (INV-B; Dave in seed 000: memory errors must be reported to
- * the filesystem): every process that mapped the pfn is signalled, the
- * filesystem learns every (file, offset) owning it, nobody unrelated is
- * killed, and no unsignalled process maps the poisoned pfn afterwards.
+ * memfail-reach (INV-B, KERNEL 2.1): a memory failure signals every process
+ * that maps the poisoned pfn, and nobody else. When it is signalled depends on
+ * the kill policy the failure ran under: with early kill
+ * (vm.memory_failure_early_kill) every process still mapping the pfn when the
+ * handler ends must have been signalled; with late kill only the process
+ * whose load consumed the poison must be, before the machine check returns to
+ * that load (the others meet it at their own next load). At every step, a
+ * signalled process must map the pfn or have a vma over an owning offset.
  */
 const memfailReach: P = (v) => {
   const mf = v.mf;
   if (!mf) return undefined;
-  for (const f of mf.due) if (!mf.killed.includes(f)) return `memory failure on pfn ${mf.pfn}: process ${f} maps it but was not signalled`;
+  for (const f of mf.killed) if (!mf.related.includes(f)) return `memory failure on pfn ${mf.pfn}: process ${f} was killed but neither mapped it nor maps a file that owns it`;
+  if (!mf.done) return undefined;
+  if (mf.by !== NULL && !mf.killed.includes(mf.by)) {
+    return `memory failure on pfn ${mf.pfn}: process ${mf.by}'s load consumed the poison and it was not signalled (the machine check returns to the same load)`;
+  }
+  if (mf.early) {
+    for (const p of v.ptes) if (p.pfn === mf.pfn && !mf.killed.includes(p.f)) return `memory failure on pfn ${mf.pfn}: process ${p.f} maps it (index ${p.i}) but was not signalled`;
+  }
+  return undefined;
+};
+
+/**
+ * memfail-notify (Dave in seed 000: dax_lock_page "needs to report to the
+ * filesystem for processing and repair, not assume the page is user data and
+ * killing processes is the only possible recovery mechanism"): once a memory
+ * failure is handled, the filesystem has learnt every (file, offset) whose
+ * data the pfn held when the error was reported.
+ */
+const memfailNotify: P = (v) => {
+  const mf = v.mf;
+  if (!mf?.done) return undefined;
   for (const o of mf.owners) {
     if (!mf.told.includes(o)) return `memory failure on pfn ${mf.pfn}: the filesystem never learns that (file ${Math.floor(o / v.B)}, index ${o % v.B}) owns it`;
-  }
-  for (const f of mf.killed) if (!mf.due.includes(f) && !mf.related.includes(f)) return `memory failure on pfn ${mf.pfn}: process ${f} was killed but neither mapped it nor maps a file that owns it`;
-  for (const p of v.ptes) {
-    if (v.frames[p.pfn].poison && !mf.killed.includes(p.f)) return `process ${p.f} maps poisoned pfn ${p.pfn} (index ${p.i}) and was never signalled`;
   }
   return undefined;
 };
@@ -146,7 +166,8 @@ export const SHARING_PROPERTIES = {
   },
   refcount: { description: 'counts equal references, never negative, no use after free, no leak (KERNEL 2.1/2.2 INV-G)', check: refcount },
   'cow-isolation': { description: 'reads and loads return the file\'s ghost contents; no writable pte to a shared pfn (KERNEL 2.1 INV-C, 2.2 INV-H)', check: cowIsolation },
-  'memfail-reach': { description: 'a memory failure reaches every mapper and every owning (file, offset), and nobody else (seed 000, Dave; INV-B)', check: memfailReach },
+  'memfail-reach': { description: 'a memory failure signals every process mapping the pfn (early kill) or consuming it (late kill), and nobody else (KERNEL 2.1 INV-B)', check: memfailReach },
+  'memfail-notify': { description: 'a memory failure tells the filesystem every (file, offset) owning the pfn (seed 000, Dave: report to the filesystem)', check: memfailNotify },
   'entry-lock': { description: 'what changes a shared pfn excludes faults through every mapping of it (seed 000, Dave: dax_lock_entry; INV-E)', check: entryLock },
   'layout-pin': { description: 'no block freed, reallocated or remapped while a pte or pin refers to its pfn (seed 001, xfs_break_layouts; INV-L)', check: layoutPin },
   'reflink-walks-no-pages': { description: 'reflinking touches no per-page count (seed 002, Willy; INV-G)', check: reflinkWalksNoPages },
@@ -172,6 +193,14 @@ export function sharingGoals<S>(view: (s: S) => View): Goal<S>[] {
     },
     { id: 'cow-break-of-mapped-shared', description: 'a CoW break of a shared page that another file maps', reached: (s) => view(s).event === 'cow-mapped' },
     { id: 'memfail-on-shared', description: 'a memory failure on a shared pfn', reached: (s) => view(s).mf?.shared === true },
+    {
+      id: 'second-memfail',
+      description: 'a memory failure while another pfn is already poisoned (xfs/552: a shared and a private pfn)',
+      reached: (s) => {
+        const v = view(s);
+        return v.mf !== null && v.frames.some((fr, p) => fr.poison && p !== v.mf!.pfn);
+      },
+    },
     { id: 'reflink-at-offset', description: 'a reflink of a range to a different offset', reached: (s) => view(s).event === 'reflink-range' },
   ];
 }

@@ -34,23 +34,30 @@ const CASES: readonly DesignCase[] = [
     design: 'imapping-redirect',
     depth: 4,
     // Its own memfail-reach violation (a vma set up before the reflink is on the old mapping's i_mmap) needs 5 actions.
-    holds: ['single-ownership', 'refcount', 'memfail-reach', 'entry-lock'],
+    holds: ['single-ownership', 'refcount', 'memfail-reach', 'memfail-notify', 'entry-lock'],
     violated: ['cow-isolation', 'layout-pin'],
     deeper: [{ property: 'memfail-reach', depth: 5 }],
     bugs: [
       { bug: 'mapping-not-updated', property: 'single-ownership', depth: 1 },
-      { bug: 'memfail-host-only', property: 'memfail-reach', depth: 2 },
+      { bug: 'memfail-host-only', property: 'memfail-notify', depth: 2 },
       { bug: 'count-not-dropped', property: 'refcount', depth: 4 },
     ],
   },
   {
     design: 'shadow-pages',
-    depth: 5,
-    holds: ['refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
-    violated: ['single-ownership'],
+    depth: 4,
+    // Its memfail-reach violation (a read fault after the walk passed the faulting file's owner) and its
+    // entry-lock one (a fault through one file holds the master poisoned through the other) need 5 actions.
+    holds: ['refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin'],
+    violated: [],
+    deeper: [
+      { property: 'single-ownership', depth: 5 },
+      { property: 'memfail-reach', depth: 5 },
+      { property: 'entry-lock', depth: 5 },
+    ],
     bugs: [
       { bug: 'shadow-not-tossed', property: 'refcount', depth: 4 },
-      { bug: 'memfail-via-mapping', property: 'memfail-reach', depth: 1 },
+      { bug: 'memfail-via-mapping', property: 'memfail-notify', depth: 1 },
       { bug: 'count-not-dropped', property: 'refcount', depth: 3 },
       { bug: 'write-in-place-shared', property: 'cow-isolation', depth: 2 },
       { bug: 'no-break-layouts', property: 'layout-pin', depth: 4 },
@@ -59,8 +66,10 @@ const CASES: readonly DesignCase[] = [
   {
     design: 'owner-list',
     depth: 4,
-    holds: ['single-ownership', 'refcount', 'cow-isolation', 'layout-pin'],
-    violated: ['memfail-reach', 'entry-lock'],
+    // A never-faulted owner is not on the list: the filesystem never learns it (1 action).
+    holds: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
+    violated: ['memfail-notify'],
+    deeper: [{ property: 'entry-lock', depth: 5 }],
     bugs: [
       { bug: 'owner-not-added', property: 'single-ownership', depth: 5, random: { runs: 1000, steps: 20, seed: 2 } },
       { bug: 'owner-not-removed', property: 'single-ownership', depth: 3 },

@@ -32,16 +32,17 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from '../world/actions.js';
-import { blockCounts, disturb, ghost, installPte, kill, mappers, memfailReach, pinPte, pinsOf, ptesOf, tell, zapPte } from '../world/common.js';
+import { blockCounts, closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, pinsOf, ptesOf, settle, tell, zapPte } from '../world/common.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from '../world/state.js';
 import { cachedView, type CacheEntry, type View } from '../world/view.js';
+import { DAX_NOTES } from '../world/dax-notes.js';
 
 interface State extends World {
   /** Ghost: some reflink changed a per-page count. */
   touched: boolean;
 }
 
-type Act = Exclude<WorldAction, { kind: 'truncate' }>;
+type Act = Exclude<WorldAction, { kind: 'truncate' | 'memfail-next' }>;
 
 const frag = (s: World, b: number): number => s.ext.length + b;
 
@@ -153,6 +154,34 @@ function countsChanged(before: World, d: Draft<State>, src: number, idx: readonl
   return pages.some((p) => p !== NULL && d.frame[p].count > before.frame[p].count);
 }
 
+/**
+ * memory_failure on a page-cache page, in one step: TestSetPageHWPoison, then
+ * collect_procs, try_to_unmap and error_remove_folio through page->mapping
+ * alone (the fragment's, when shared, which no vma maps). A page left mapped
+ * fails the handler (MF_FAILED), so a consuming load is killed by the machine
+ * check (kill_me_maybe -> kill_me_now). The page is not removed from the
+ * cache here (the proposal says nothing of truncating a fragment); faults on
+ * it get VM_FAULT_HWPOISON.
+ */
+function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<State>) => void {
+  const F = s.ext.length, B = s.ext[0].length;
+  const reach = memfailReach(s, pfn, F, B, (f, i) => s.entry[f][i]);
+  const fr = s.frame[pfn];
+  const early = cfg.params.E === 1;
+  return (d) => {
+    settle(d);
+    openMemFail(d, { pfn, by, early, shared: d.ref[fr.block] > 1 }, reach, []);
+    d.frame[pfn].poison = true;
+    disturb(d, pfn);
+    if (fr.mapping !== NULL && fr.mapping < F) {
+      if (early || by === fr.mapping) kill(d, [fr.mapping]);
+      else zapPte(d, fr.mapping, fr.index);
+      tell(d, fr.mapping, fr.index, B);
+    }
+    closeMemFail(d, mappers(d as World, pfn).length > 0);
+  };
+}
+
 export default defineDesign<State, Act>({
   name: 'fragment-owner',
   summary: 'PFN entries in file caches; shared pages owned by a per-fragment address space, the count on the fragment',
@@ -167,7 +196,7 @@ export default defineDesign<State, Act>({
   init: (cfg) => ({ ...initWorld(cfg, cfg.params.M, cfg.params.F + cfg.params.P), touched: false }),
   actions: (s, cfg) =>
     enabled(s, cfg, {
-      kinds: new Set(['read', 'write', 'fault', 'finish', 'store', 'unmap', 'reflink', 'reflink-range', 'dedupe', 'punch', 'reclaim', 'memfail', 'pin', 'unpin']),
+      kinds: new Set(['read', 'write', 'fault', 'finish', 'store', 'unmap', 'reflink', 'reflink-range', 'dedupe', 'punch', 'reclaim', 'memfail', 'mce', 'pin', 'unpin']),
       read: (st, f, i) => cached(st as State).read[f][i],
       memfailPfns: (st) => st.frame.flatMap((fr, p) => (!fr.free && !fr.poison ? [p] : [])),
       reclaimPfns: (st) => st.frame.flatMap((fr, p) => (!fr.free && fr.count === 1 + (fr.mapping < st.ext.length ? st.pte[fr.mapping].filter((x) => x === p).length : 0) ? [p] : [])),
@@ -193,9 +222,11 @@ export default defineDesign<State, Act>({
           // A fault on an owned page holds its lock and a reference: reclaim's trylock fails.
           case 'reclaim':
             return !pinned(st, [a.pfn]) && !(st.fault && st.fault.pfn === a.pfn && st.frame[a.pfn].mapping === st.fault.f);
-          case 'memfail': {
+          case 'memfail':
+          case 'mce': {
             const ft = st.fault;
-            return !(ft && ft.pfn === a.pfn && st.frame[a.pfn].mapping === ft.f);
+            const pfn = a.kind === 'memfail' ? a.pfn : st.pte[a.f][a.i];
+            return !(ft && ft.pfn === pfn && st.frame[pfn].mapping === ft.f);
           }
           default:
             return true;
@@ -205,7 +236,7 @@ export default defineDesign<State, Act>({
   label,
   next: {
     read: ({ f, i }) => (d) => {
-      d.event = '';
+      settle(d);
       const b = d.ext[f][i];
       const m = d.ext.length + b;
       if (d.entry[m][0] !== NULL) d.entry[f][i] = d.entry[m][0];
@@ -213,7 +244,7 @@ export default defineDesign<State, Act>({
       else allocFrame(d, f, i, b, d.disk[b]);
     },
     write: ({ f, i, v }, s, cfg) => (d) => {
-      d.event = '';
+      settle(d);
       const b = d.ext[f][i];
       if (b !== HOLE && (s.ref[b] === 1 || cfg.bugs.has('write-in-place-shared'))) {
         d.disk[b] = v;
@@ -232,15 +263,16 @@ export default defineDesign<State, Act>({
       ghost.write(d, f, i, v);
     },
     fault: ({ f, i, write }, s) => (d) => {
-      d.event = '';
+      settle(d);
       d.fault = { f, i, write, pfn: s.entry[f][i], stale: false };
     },
     finish: (_a, s, cfg) => (d) => {
-      d.event = '';
+      settle(d);
       const { f, i, write } = s.fault!;
       d.fault = null;
       const p = d.entry[f][i];
       if (p === NULL) return; // the page went meanwhile: the fault retries (VM_FAULT_RETRY)
+      if (d.frame[p].poison) return; // __do_fault: PageHWPoison -> VM_FAULT_HWPOISON (SIGBUS)
       const b = d.ext[f][i];
       if (write && d.ref[b] > 1 && !cfg.bugs.has('write-in-place-shared')) {
         if (lowestFree(d.ref) < 0 || freeFrame(d as World) < 0) return;
@@ -259,27 +291,27 @@ export default defineDesign<State, Act>({
       installPte(d, f, i, p, write);
     },
     store: ({ f, i, v }) => (d) => {
-      d.event = '';
+      settle(d);
       const p = d.pte[f][i];
       d.frame[p].data = v;
       d.disk[d.frame[p].block] = v; // write-through
       ghost.write(d, f, i, v);
     },
     unmap: ({ f, i }) => (d) => {
-      d.event = '';
+      settle(d);
       zapPte(d, f, i);
     },
     pin: ({ f, i }) => (d) => {
-      d.event = '';
+      settle(d);
       pinPte(d, f, i);
     },
     unpin: ({ f, i }) => (d) => {
-      d.event = '';
+      settle(d);
       putFrame(d, d.pin[f][i]);
       d.pin[f][i] = NULL;
     },
     punch: ({ f, i }) => (d) => {
-      d.event = '';
+      settle(d);
       zapPte(d, f, i);
       dropEntry(d, f, i);
       putBlock(d, d.ext[f][i]);
@@ -287,7 +319,7 @@ export default defineDesign<State, Act>({
       ghost.punch(d, f, i);
     },
     reflink: ({ s: src, d: dst }, s, cfg) => (d) => {
-      d.event = '';
+      settle(d);
       for (let i = 0; i < s.ext[src].length; i++) d.ptew[src][i] = false;
       for (let i = 0; i < s.ext[src].length; i++) {
         if (s.ext[src][i] !== HOLE) share(d, src, i, dst, i, cfg);
@@ -302,6 +334,7 @@ export default defineDesign<State, Act>({
       if (countsChanged(s, d, src, [...s.ext[src].keys()])) d.touched = true;
     },
     'reflink-range': ({ s: src, si, d: dst, di }, s, cfg) => (d) => {
+      settle(d);
       d.event = 'reflink-range';
       d.ptew[src][si] = false;
       share(d, src, si, dst, di, cfg);
@@ -309,36 +342,48 @@ export default defineDesign<State, Act>({
       if (countsChanged(s, d, src, [si])) d.touched = true;
     },
     dedupe: ({ s: src, si, d: dst, di }, s, cfg) => (d) => {
-      d.event = '';
+      settle(d);
       d.ptew[src][si] = false;
       share(d, src, si, dst, di, cfg);
       if (countsChanged(s, d, src, [si])) d.touched = true;
     },
     // try_to_unmap through page->mapping, then remove the page if only the cache holds it.
     reclaim: ({ pfn }) => (d) => {
-      d.event = '';
+      settle(d);
       const m = d.frame[pfn].mapping;
       if (m < d.ext.length) zapPte(d, m, d.frame[pfn].index);
       d.entry[m][d.frame[pfn].index] = NULL;
       putFrame(d, pfn);
     },
-    memfail: ({ pfn }, s) => {
-      const B = s.ext[0].length;
-      const { owners, due, related } = memfailReach(s, pfn, s.ext.length, B, (f, i) => s.entry[f][i]);
-      const fr = s.frame[pfn];
-      return (d) => {
-        d.event = '';
-        d.mf = { pfn, shared: d.ref[fr.block] > 1, due, related, owners, killed: [], told: [] };
-        d.frame[pfn].poison = true;
-        disturb(d, pfn);
-        // collect_procs and error_remove_folio through page->mapping alone.
-        if (fr.mapping < s.ext.length) {
-          kill(d, [fr.mapping]);
-          tell(d, fr.mapping, fr.index, B);
-        }
-      };
-    },
+    memfail: ({ pfn }, s, cfg) => failure(s, pfn, NULL, cfg),
+    mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
   },
-  always: sharingProperties(cached, ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin', 'reflink-walks-no-pages']),
+  always: sharingProperties(cached, ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin', 'reflink-walks-no-pages']),
+  // Willy promises one owner per shared page, the third address space (INV-F:
+  // single-ownership), the count on the fragment, pages freed when it drops to
+  // zero (refcount), reflink without a page walk (reflink-walks-no-pages), and
+  // a reflink's copy-on-write (cow-isolation: the point of a reflink).
+  // Not claimed: memfail-reach, memfail-notify, entry-lock, layout-pin. The
+  // mail says nothing of memory failure, reverse maps, locking across the
+  // files' caches or pins ("There are a lot of details to get right around
+  // this approach"); KERNEL 2.2's rmap gap is derived, not his promise.
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'reflink-walks-no-pages'],
+  notes: {
+    store: DAX_NOTES.store,
+    unmap: DAX_NOTES.unmap,
+    pin: DAX_NOTES.pin,
+    unpin: DAX_NOTES.unpin,
+    mce: DAX_NOTES.mce,
+    read: 'filemap_read: the block read into a page; a shared block\'s page belongs to its fragment',
+    write: 'generic_perform_write: in place, or a private page replacing a fragment\'s (CoW)',
+    fault: 'filemap_fault: the page (the file\'s own, or the fragment\'s through the PFN entry), locked',
+    finish: 'finish_fault: install the pte; a write to a fragment page first copies it into the file',
+    reflink: 'the proposed reflink: fragment counts raised, the source page moved to its fragment',
+    'reflink-range': 'the proposed reflink of one block to another offset (a fragment shared at two offsets)',
+    dedupe: 'the proposed dedupe: compare, then share the block as the reflink does',
+    punch: 'truncate_inode_pages_range on the file, the fragment\'s count dropped',
+    reclaim: 'shrink_folio_list: try_to_unmap through page->mapping, then remove the page from it',
+    memfail: 'memory_failure: TestSetPageHWPoison, collect_procs and try_to_unmap via page->mapping',
+  },
   sometimes: sharingGoals(cached),
 });

@@ -15,13 +15,20 @@
  *   set to the faulting file's: a second file's fault on a shared pfn
  *   overwrites the first's back-pointer (the WARN fires, the code goes on);
  * - dax_disassociate_entry: mapping = NULL, index = 0, whoever else uses it;
- * - memory failure: memory_failure_dev_pagemap -> dax_lock_page, which finds
- *   the entry through page->mapping (nothing when it is NULL: -EBUSY), locks
- *   (mapping, index) alone, kills the processes mapping that file there, and
- *   tells the filesystem nothing (the fs notify path came in 2022).
+ * - memory failure (mm/memory-failure.c before the 2022 notify series, e.g.
+ *   v5.17): memory_failure_dev_pagemap -> dax_lock_page, which finds the
+ *   entry through page->mapping; with page->mapping NULL it returns 0 and the
+ *   handler bails out with -EBUSY before SetPageHWPoison, so nothing happens
+ *   to the page at all (a consuming load is then killed by the machine check
+ *   code: kill_me_maybe -> kill_me_now). Otherwise it locks that one
+ *   (mapping, index), sets PageHWPoison, collect_procs -> collect_procs_file
+ *   walks that one file's i_mmap (early-kill processes and `current`), unmaps
+ *   and kills them, and tells the filesystem nothing (the notify path came in
+ *   2022). One owner, so one step.
  */
 import { DAX_BUGS, daxDesign } from '../world/dax.js';
 import { NULL } from '../world/state.js';
+import { DAX_NOTES } from '../world/dax-notes.js';
 
 export default daxDesign({
   name: 'fsdax-1to1',
@@ -29,7 +36,26 @@ export default daxDesign({
   seed: 'seed 001: Shiyang Ruan, [RFC PATCH 0/7] xfs: add reflink & dedupe support for fsdax, 2019-07-31; seed 000: hch 2019-10-08, Dave Chinner 2019-10-10',
   bugs: DAX_BUGS,
   bounds: { depth: 6 },
-  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
+  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin'],
+  // The RFC's promise is that reflink and dedupe "work correctly" on DAX (seed
+  // 001), on the DAX code it left as it was: that code asserts one owner per
+  // page (dax_associate_entry's WARN_ON_ONCE(page->mapping)), signals every
+  // mapper on a memory failure (memory_failure_dev_pagemap) and serialises
+  // that against faults (its comment: dax_lock_page "prevents changes to the
+  // mapping of this pfn until poison signaling is complete"). hch and Dave
+  // (seed 000) show the series breaks those; they are its claims.
+  // Not claimed: memfail-notify. Telling the filesystem is Dave's demand
+  // (dax_lock_page "needs to report to the filesystem for processing and
+  // repair"), which no kernel of 2019 met even for an unshared file; the RFC
+  // neither provided nor promised it (the notify path is the 2022 series,
+  // KERNEL 1.1). It is reported as the contrast Dave drew.
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
+  notes: {
+    ...DAX_NOTES,
+    memfail: 'memory_failure_dev_pagemap: dax_lock_page by page->mapping (NULL: -EBUSY, no poison), collect_procs',
+    mce: '#MC on a load: kill_me_maybe -> memory_failure(MF_ACTION_REQUIRED), current = f; as memfail',
+    'memfail-next': 'not taken: memory_failure_dev_pagemap handles its one page->mapping owner at once',
+  },
   notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
   policy: {
     associate: (d, f, i, pfn) => {
@@ -44,8 +70,8 @@ export default daxDesign({
     form: () => 'owned',
     memfail: (s, pfn) => {
       const fr = s.frame[pfn];
-      if (fr.mapping === NULL) return { locks: [], kill: [], tell: [] };
-      return { locks: [[fr.mapping, fr.index]], kill: [fr.mapping], tell: [] };
+      if (fr.mapping === NULL) return { busy: true, walk: [], tells: false, poison: 'report' };
+      return { walk: [[fr.mapping, fr.index]], tells: false, poison: 'report' };
     },
   },
 });

@@ -14,12 +14,20 @@
  * "xfs: implement ->notify_failure() for XFS". Answers seed 000 (Dave Chinner,
  * 2019-10-10) on dax_associate_entry and on reporting to the filesystem.
  *
+ * Memory failure is one step per rmap record (model/world/memfail.ts): the
+ * walk holds the AGF buffer (xfs_dax_notify_ddev_failure), so reflink,
+ * punch, truncate and allocating writes wait for it; faults on blocks already
+ * allocated, stores, unmaps and pins run between owners. Only owners whose
+ * entry holds the page are poisoned and signalled (mf_dax_kill_procs: no page,
+ * goto unlock), but every rmap owner is the filesystem's to know.
+ *
  * Bug toggles: the known holes and the mistakes of the thread: the generic
  * fallback (mf_generic_kill_procs: dax_lock_folio needs folio->mapping, so a
  * shared folio gets -EBUSY), an rmap that misses the reflinked owners, a
  * share count not dropped, plus the common DAX ones.
  */
 import { DAX_BUGS, daxDesign } from '../world/dax.js';
+import { DAX_NOTES } from '../world/dax-notes.js';
 import { NULL } from '../world/state.js';
 
 const isShared = (fr: { mapping: number; share: number }): boolean => fr.mapping === NULL && fr.share > 0;
@@ -35,9 +43,24 @@ export default daxDesign({
     'share-not-dropped': 'dax_folio_put does not decrement folio->share',
   },
   bounds: { depth: 6 },
-  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
+  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin'],
+  // What mainline keeps (KERNEL 2.1): INV-A2 ("DAX maintains the invariant
+  // that folio->share != 0 only when folio->mapping == NULL"), the counts,
+  // CoW isolation, INV-B and the filesystem's notification through the rmap
+  // (xfs_dax_notify_failure: the answer to Dave's demand), layout breaking.
+  // Not claimed: entry-lock. Mainline does not serialise a change of a shared
+  // pfn against faults through every mapping (INV-E); KERNEL 2.1 records that
+  // it sidesteps it: shared pfns are never written in place, and poison is
+  // handled one (mapping, index) at a time. The search shows where a fault
+  // through one mapping runs beside poisoning through another.
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'layout-pin'],
+  notes: {
+    ...DAX_NOTES,
+    finish: 'dax_fault_iter: CoW copy, dax_insert_entry (dax_associate_entry: make shared, share++), insert pfn',
+  },
   notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
   policy: {
+    walkHoldsAgf: true,
     associate: (d, f, i, pfn, shared) => {
       const fr = d.frame[pfn];
       if (shared && (fr.mapping !== NULL || fr.share > 0)) {
@@ -64,16 +87,17 @@ export default daxDesign({
     },
     form: (s, pfn) => (isShared(s.frame[pfn]) ? 'shared' : 'owned'),
     memfail: (s, pfn, cfg) => {
+      // mf_generic_kill_procs: dax_lock_folio (-EBUSY without folio->mapping), SetPageHWPoison, collect_procs.
       if (cfg.bugs.has('generic-fallback')) {
         const fr = s.frame[pfn];
-        if (fr.mapping === NULL) return { locks: [], kill: [], tell: [] }; // -EBUSY
-        return { locks: [[fr.mapping, fr.index]], kill: [fr.mapping], tell: [] };
+        if (fr.mapping === NULL) return { busy: true, walk: [], tells: false, poison: 'report' };
+        return { walk: [[fr.mapping, fr.index]], tells: false, poison: 'report' };
       }
-      // xfs_dax_failure_fn for every rmap record of the block.
+      // xfs_dax_failure_fn for every rmap record of the block, in rmapbt order (owner, then offset).
       const owners: [number, number][] = [];
       s.ext.forEach((row, f) => row.forEach((b, i) => b === pfn && owners.push([f, i])));
       const found = cfg.bugs.has('missing-rmap-entry') ? owners.slice(0, 1) : owners;
-      return { locks: found, kill: [...new Set(found.map(([f]) => f))], tell: found };
+      return { walk: found, tells: true, poison: 'entry' };
     },
   },
 });

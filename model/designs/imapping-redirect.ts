@@ -51,7 +51,8 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { label as worldLabel, type WorldAction } from '../world/actions.js';
-import { disturb, ghost, installPte, kill, mappers, memfailReach, pinPte, pinsOf, ptesOf, tell, zapPte } from '../world/common.js';
+import { closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, pinsOf, ptesOf, settle, tell, zapPte } from '../world/common.js';
+import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
 import { cachedView, type CacheEntry, type View } from '../world/view.js';
 
@@ -65,7 +66,7 @@ interface State extends World {
 }
 
 type Act =
-  | Extract<WorldAction, { kind: 'write' | 'fault' | 'finish' | 'store' | 'unmap' | 'reflink' | 'memfail' | 'pin' | 'unpin' }>
+  | Extract<WorldAction, { kind: 'write' | 'fault' | 'finish' | 'store' | 'unmap' | 'reflink' | 'memfail' | 'mce' | 'pin' | 'unpin' }>
   | { readonly kind: 'open'; readonly f: number }
   | { readonly kind: 'mmap'; readonly f: number };
 
@@ -169,6 +170,36 @@ function framesForWrite(s: State, f: number, via: number): number {
   return (sharedSpace(s, s.imap[f]) ? pagesIn(s, s.imap[f]) : 0) + (via === NULL ? 0 : 1);
 }
 
+/**
+ * memory_failure on a tmpfs page, in one step: TestSetPageHWPoison, then
+ * collect_procs_file and try_to_unmap through page->mapping (the vmas whose
+ * file's f_mapping is that mapping), and the filesystem, which set up every
+ * i_mapping, learns each inode whose i_mapping is page->mapping. A page left
+ * mapped (a vma on another mapping) fails the handler, so a consuming load is
+ * killed by the machine check (kill_me_maybe -> kill_me_now).
+ */
+function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<State>) => void {
+  const fr = s.frame[pfn];
+  const B = s.pte[0].length;
+  const early = cfg.params.E === 1;
+  const { owners, due, related } = memfailReach(s, pfn, s.imap.length, B, (f, i) => s.entry[s.imap[f]][i]);
+  const m = fr.mapping;
+  const found = m === NULL ? [] : due.filter((f) => s.vmap[f] === m);
+  const told = m === NULL ? [] : cfg.bugs.has('memfail-host-only') ? (m < s.imap.length ? [m] : []) : s.imap.flatMap((x, f) => (x === m ? [f] : []));
+  return (d) => {
+    settle(d);
+    openMemFail(d, { pfn, by, early, shared: m !== NULL && sharedSpace(s, m) }, { owners, due, related }, []);
+    d.frame[pfn].poison = true;
+    disturb(d, pfn);
+    for (const f of found) {
+      if (early || f === by) kill(d, [f]);
+      else for (let i = 0; i < B; i++) if (d.pte[f][i] === pfn) zapPte(d, f, i);
+    }
+    for (const f of told) tell(d, f, fr.index, B);
+    closeMemFail(d, mappers(d as World, pfn).length > 0);
+  };
+}
+
 export default defineDesign<State, Act>({
   name: 'imapping-redirect',
   summary: 'tmpfs reflink by pointing i_mapping at a shared address space; the first write unshares the whole file (seed 002 quick hack)',
@@ -177,6 +208,7 @@ export default defineDesign<State, Act>({
     F: worldParams.F,
     B: worldParams.B,
     V: worldParams.V,
+    E: worldParams.E,
     M: { default: 4, min: 2, max: 8, description: 'page frames' },
   },
   bugs: {
@@ -197,7 +229,8 @@ export default defineDesign<State, Act>({
     const { F, B, V } = cfg.params;
     const out: Act[] = [];
     if (s.fault) out.push({ kind: 'finish' });
-    if (s.mf) return out;
+    // A memory failure is handled in one step here: nothing waits for one.
+    const late = cfg.params.E === 0;
     const free = freeFrames(s);
     for (let f = 0; f < F; f++) {
       if (s.fmap[f] !== s.imap[f]) out.push({ kind: 'open', f });
@@ -206,13 +239,14 @@ export default defineDesign<State, Act>({
         for (let v = 1; v <= V; v++) {
           if (s.ghost[f][i] === v) continue;
           if (s.fmap[f] !== NULL && framesForWrite(s, f, s.fmap[f]) <= free && !(s.fault && s.fault.f === f)) out.push({ kind: 'write', f, i, v });
-          if (s.ptew[f][i]) out.push({ kind: 'store', f, i, v });
+          if (s.ptew[f][i] && !s.frame[s.pte[f][i]].poison) out.push({ kind: 'store', f, i, v });
         }
         if (s.vmap[f] !== NULL && !s.fault) {
           if (s.pte[f][i] === NULL && pageAt(s, s.vmap[f], i) !== NULL) out.push({ kind: 'fault', f, i, write: false });
           if (!s.ptew[f][i]) out.push({ kind: 'fault', f, i, write: true });
         }
         if (s.pte[f][i] !== NULL) out.push({ kind: 'unmap', f, i });
+        if (late && s.pte[f][i] !== NULL && !(s.fault && s.fault.pfn === s.pte[f][i])) out.push({ kind: 'mce', f, i });
         if (s.ptew[f][i] && s.pin[f][i] === NULL) out.push({ kind: 'pin', f, i });
         if (s.pin[f][i] !== NULL) out.push({ kind: 'unpin', f, i });
       }
@@ -233,19 +267,19 @@ export default defineDesign<State, Act>({
   label: (a) => (a.kind === 'open' || a.kind === 'mmap' ? `${a.kind}(f=${a.f})` : worldLabel(a)),
   next: {
     open: ({ f }, s) => (d) => {
-      d.event = '';
+      settle(d);
       d.fmap[f] = d.imap[f];
       releaseSpace(d, s.fmap[f]);
     },
     // munmap of the old vma (if any), then mmap of a fresh open of the inode.
     mmap: ({ f }, s) => (d) => {
-      d.event = '';
+      settle(d);
       for (let i = 0; i < d.pte[f].length; i++) zapPte(d, f, i);
       d.vmap[f] = d.imap[f];
       releaseSpace(d, s.vmap[f]);
     },
     write: ({ f, i, v }, s) => (d) => {
-      d.event = '';
+      settle(d);
       if (sharedSpace(s, s.imap[f])) unshare(s, d, f);
       const m = d.fmap[f];
       if (d.entry[m][i] === NULL) addPage(d, m, i, v);
@@ -253,11 +287,11 @@ export default defineDesign<State, Act>({
       ghost.write(d, f, i, v);
     },
     fault: ({ f, i, write }, s) => (d) => {
-      d.event = '';
+      settle(d);
       d.fault = { f, i, write, pfn: pageAt(s, s.vmap[f], i), stale: false };
     },
     finish: (_a, s) => (d) => {
-      d.event = '';
+      settle(d);
       const { f, i, write } = s.fault!;
       d.fault = null;
       // page_mkwrite: the filesystem unshares the inode; the fault goes on through the vma's file.
@@ -267,6 +301,7 @@ export default defineDesign<State, Act>({
       }
       const m = d.vmap[f];
       let p = d.entry[m][i];
+      if (p !== NULL && d.frame[p].poison) return; // __do_fault: PageHWPoison -> VM_FAULT_HWPOISON (SIGBUS)
       if (p === NULL) {
         if (!d.frame.some((fr) => fr.free)) return;
         p = addPage(d, m, i, 0);
@@ -274,28 +309,28 @@ export default defineDesign<State, Act>({
       installPte(d, f, i, p, write);
     },
     store: ({ f, i, v }) => (d) => {
-      d.event = '';
+      settle(d);
       d.frame[d.pte[f][i]].data = v;
       ghost.write(d, f, i, v);
     },
     unmap: ({ f, i }, s, cfg: Config) => (d) => {
-      d.event = '';
+      settle(d);
       const p = s.pte[f][i];
       d.pte[f][i] = NULL;
       d.ptew[f][i] = false;
       if (!cfg.bugs.has('count-not-dropped')) putPage(d, p);
     },
     pin: ({ f, i }) => (d) => {
-      d.event = '';
+      settle(d);
       pinPte(d, f, i);
     },
     unpin: ({ f, i }) => (d) => {
-      d.event = '';
+      settle(d);
       putPage(d, d.pin[f][i]);
       d.pin[f][i] = NULL;
     },
     reflink: ({ s: src, d: dst }, s, cfg) => (d) => {
-      d.event = '';
+      settle(d);
       const B = s.pte[0].length;
       let m = s.imap[src];
       if (m === src) {
@@ -317,24 +352,36 @@ export default defineDesign<State, Act>({
       releaseSpace(d, old);
       ghost.reflink(d, src, dst);
     },
-    memfail: ({ pfn }, s, cfg) => {
-      const fr = s.frame[pfn];
-      const B = s.pte[0].length;
-      const { owners, due, related } = memfailReach(s, pfn, s.imap.length, B, (f, i) => s.entry[s.imap[f]][i]);
-      const m = fr.mapping;
-      const victims = m === NULL ? [] : due.filter((f) => s.vmap[f] === m);
-      const told = m === NULL ? [] : cfg.bugs.has('memfail-host-only') ? (m < s.imap.length ? [m] : []) : s.imap.flatMap((x, f) => (x === m ? [f] : []));
-      return (d) => {
-        d.event = '';
-        d.mf = { pfn, shared: m !== NULL && sharedSpace(s, m), due, related, owners, killed: [], told: [] };
-        d.frame[pfn].poison = true;
-        disturb(d, pfn);
-        kill(d, victims);
-        for (const f of told) tell(d, f, fr.index, B);
-      };
-    },
+    memfail: ({ pfn }, s, cfg) => failure(s, pfn, NULL, cfg),
+    mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
   },
-  always: sharingProperties(cached, ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin']),
+  always: sharingProperties(cached, ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin']),
+  // The hack promises "read-only duplicates" that share one address space,
+  // each page in exactly one (single-ownership), with the ordinary page
+  // counts (refcount), and Vito's file-granular CoW: a write unshares the
+  // whole file first (cow-isolation). It leaves memory failure, locks and
+  // pins to tmpfs as it is, one page in one address space, so the ordinary
+  // kernel guarantees stand as claims: memfail-reach (rmap through
+  // page->mapping reaches every vma of the shared space), entry-lock (the
+  // page lock) and layout-pin.
+  // Not claimed: memfail-notify. tmpfs tells nothing beyond truncating the
+  // page from page->mapping; a filesystem told every inode is Dave's demand
+  // for DAX, which the hack never takes up: a contrast.
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
+  notes: {
+    store: DAX_NOTES.store,
+    unmap: DAX_NOTES.unmap,
+    pin: DAX_NOTES.pin,
+    unpin: DAX_NOTES.unpin,
+    mce: DAX_NOTES.mce,
+    open: 'do_dentry_open: file->f_mapping = inode->i_mapping, captured now',
+    mmap: 'munmap of the old vma, then mmap of a fresh open: vm_file->f_mapping captured now',
+    write: 'shmem_file_write_iter through file->f_mapping; a shared i_mapping is unshared first (the hack)',
+    fault: 'shmem_fault through vmf->vma->vm_file->f_mapping: the page, locked',
+    finish: 'finish_fault; a write on a shared i_mapping unshares the inode first (page_mkwrite)',
+    reflink: 'the hack: the source pages move to a shared address space, both i_mappings point at it',
+    memfail: 'memory_failure: TestSetPageHWPoison, collect_procs_file/try_to_unmap via page->mapping',
+  },
   sometimes: sharingGoals(cached),
   notApplicable: { 'reflink-walks-no-pages': 'reflink here moves pages between address spaces by construction; the claim that it touches no per-page count is fragment-owner\'s' },
 });

@@ -14,11 +14,17 @@
  * - the list replaces `mapping`/`index` (both stay NULL/0): an entry is
  *   added when a fault associates (file, index) with the pfn
  *   (dax_insert_entry) and removed when the entry goes (dax_disassociate_entry);
- * - a memory failure "walks all mappings that reference the page": it locks
- *   each listed (mapping, index) entry, signals the processes mapping it and
- *   tells the filesystem each listed (file, offset). Nothing else is walked:
- *   no filesystem reverse map (that is fsdax-shared's answer), so a file
- *   offset that shares the block but never faulted it is not on the list.
+ * - a memory failure "walks all mappings that reference the page": it takes
+ *   the list as it is when the error is reported and locks each listed
+ *   (mapping, index) entry in turn, one step each (no lock is named that
+ *   would hold the page across owners, so any operation may run between
+ *   two); an entry that no longer holds the page when its turn comes is
+ *   skipped (the recheck dax_lock_page does); PageHWPoison is set as
+ *   mf_dax_kill_procs sets it, on the page of a visited entry (so a page on
+ *   nobody's list is not marked); it signals the processes mapping a listed
+ *   entry and tells the filesystem each listed (file, offset). Nothing else is walked: no filesystem reverse map (that is
+ *   fsdax-shared's answer), so a file offset that shares the block but never
+ *   faulted it is not on the list.
  *
  * Bug toggles, the mistakes the thread warns about: a missing reverse-map
  * entry (the 1:1 habit: a second mapping is not added), a tuple not removed,
@@ -28,6 +34,7 @@
  * (Dave's dax_lock_entry point); the search finds that without a toggle.
  */
 import { DAX_BUGS, daxDesign } from '../world/dax.js';
+import { DAX_NOTES } from '../world/dax-notes.js';
 
 export default daxDesign({
   name: 'owner-list',
@@ -39,7 +46,25 @@ export default daxDesign({
     'owner-not-removed': 'dax_disassociate_entry leaves the (mapping, index) on the page\'s list',
   },
   bounds: { depth: 6 },
-  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
+  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin'],
+  // The LSFMM idea, as Dave recalls it, promises that a page names every
+  // (mapping, index) using it (single-ownership) and that "operations would
+  // then have to walk all mappings that reference the page": memory failure
+  // reaches every mapper (memfail-reach); the rest of fsdax is unchanged
+  // (refcount, cow-isolation, layout-pin).
+  // Not claimed: memfail-notify, entry-lock. Of the four problems Dave lists
+  // the list answers the fourth (dax_associate_entry's 1:1 tuple); reporting
+  // errors to the filesystem (the third) and serialising a page across
+  // mappings that do not know each other (the second, dax_lock_entry) are
+  // separate, and he doubts the list is "particularly useful by itself"
+  // without the filesystem tracking the pages too: contrasts.
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'layout-pin'],
+  notes: {
+    ...DAX_NOTES,
+    finish: 'dax_fault_iter: dax_insert_entry adds (mapping, index) to the page\'s owner list',
+    memfail: 'memory_failure: walk the page\'s owner list, first listed (mapping, index) under its entry lock',
+    'memfail-next': 'the next listed (mapping, index), under its entry lock',
+  },
   notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
   policy: {
     associate: (d, f, i, pfn, _shared, cfg) => {
@@ -59,8 +84,7 @@ export default daxDesign({
     form: () => 'listed',
     memfail: (s, pfn, cfg) => {
       const B = cfg.params.B;
-      const listed = s.frame[pfn].owners.map((o) => [Math.floor(o / B), o % B] as const);
-      return { locks: listed, kill: [...new Set(listed.map(([f]) => f))], tell: listed };
+      return { walk: s.frame[pfn].owners.map((o) => [Math.floor(o / B), o % B] as const), tells: true, poison: 'entry' };
     },
   },
 });

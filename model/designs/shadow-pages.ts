@@ -30,7 +30,10 @@
  *   shared; it takes the page out of the buffer cache (`mapping` NULL);
  * - memory errors are reported to the filesystem (Dave's third point in the
  *   same mail), which finds every (file, offset) owning the block through its
- *   reverse map and signals their mappers, locking each (file, index) entry.
+ *   reverse map and signals their mappers, locking each (file, index) entry:
+ *   the mail names no mechanism, so it is XFS's own, as merged (one step per
+ *   owner, the AGF held across the walk: model/world/memfail.ts). The shadow
+ *   an entry holds stands for the master, so the master is what is poisoned.
  *
  * Bug toggles, the mistakes the thread warns about: a shadow not tossed on
  * CoW (the master's count not dropped), memory failure through page->mapping
@@ -40,6 +43,7 @@
 import type { Draft } from 'immer';
 import type { Config } from '../design.js';
 import { DAX_BUGS, daxDesign } from '../world/dax.js';
+import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, NULL, type World } from '../world/state.js';
 import type { CacheEntry } from '../world/view.js';
 
@@ -66,9 +70,29 @@ export default daxDesign({
   },
   bounds: { depth: 6 },
   frames: (cfg: Config) => cfg.params.P + cfg.params.F * cfg.params.B,
-  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
+  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin'],
+  // Dave's mail promises a page "treated as a unique page" per (mapping,
+  // index) (single-ownership), the master reclaimed when its count drops
+  // (refcount), read-only shadows tossed on CoW (cow-isolation), and, from
+  // his own list of what must be addressed, memory errors reported to the
+  // filesystem (memfail-notify) and through it to every mapper
+  // (memfail-reach). layout-pin is xfs_break_layouts, unchanged by the
+  // proposal (seed 001).
+  // Not claimed: entry-lock. The same list says dax_lock_entry cannot
+  // serialise a page across mappings that do not know each other, but the
+  // shadow-page proposal names no lock on the master that would: a
+  // requirement of his that the design leaves open, reported as a contrast.
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'layout-pin'],
+  notes: {
+    ...DAX_NOTES,
+    finish: 'dax_fault_iter; on a shared extent: master into the buffer cache by LBA, a read-only shadow',
+    memfail: 'report to the filesystem: its rmap gives every (file, offset); the first owner (as XFS)',
+    'memfail-next': 'the next rmap owner, under its entry lock (as mf_dax_kill_procs)',
+    reclaim: 'the master leaves the buffer cache: no shadow refers to it, or its extent is unshared',
+  },
   notApplicable: { 'reflink-walks-no-pages': 'a file\'s extent holds no per-page reference here: reflink changes block counts only, a claim only fragment-owner makes' },
   policy: {
+    walkHoldsAgf: true,
     associate: (d, f, i, pfn, shared, cfg) => {
       const master = d.frame[pfn];
       if (!shared) {
@@ -116,13 +140,13 @@ export default daxDesign({
       },
     },
     memfail: (s, pfn, cfg) => {
+      // dax_lock_page through page->mapping: nothing for a page of the buffer cache, which names no file.
       if (cfg.bugs.has('memfail-via-mapping')) {
         const fr = s.frame[pfn];
-        if (fr.mapping === NULL || fr.mapping === bufferCache(s)) return { locks: [], kill: [], tell: [] };
-        return { locks: [[fr.mapping, fr.index]], kill: [fr.mapping], tell: [] };
+        if (fr.mapping === NULL || fr.mapping === bufferCache(s)) return { busy: true, walk: [], tells: false, poison: 'report' };
+        return { walk: [[fr.mapping, fr.index]], tells: false, poison: 'report' };
       }
-      const owners = rmapOwners(s, pfn);
-      return { locks: owners, kill: [...new Set(owners.map(([f]) => f))], tell: owners };
+      return { walk: rmapOwners(s, pfn), tells: true, poison: 'entry' };
     },
   },
 });

@@ -23,7 +23,12 @@ export type WorldAction =
   | { readonly kind: 'punch'; readonly f: number; readonly i: number }
   | { readonly kind: 'truncate'; readonly f: number; readonly n: number }
   | { readonly kind: 'reclaim'; readonly pfn: number }
+  /** A memory error on pfn reported by a scrub (memory_failure with no user `current`): the handler's first step. */
   | { readonly kind: 'memfail'; readonly pfn: number }
+  /** A load by process f through its pte (f, i) consumes poison: a machine check, MF_ACTION_REQUIRED, `current` = f. */
+  | { readonly kind: 'mce'; readonly f: number; readonly i: number }
+  /** The memory-failure handler's next owner, under that entry's lock (mf_dax_kill_procs per (mapping, index)). */
+  | { readonly kind: 'memfail-next' }
   | { readonly kind: 'pin'; readonly f: number; readonly i: number }
   | { readonly kind: 'unpin'; readonly f: number; readonly i: number };
 
@@ -49,22 +54,28 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
     if (e.allow(s, a, cfg)) out.push(a);
   };
   if (s.fault) push({ kind: 'finish' });
-  // After a memory failure only the fault already under way may complete:
-  // the property is about who was told, and what the fault then installs.
-  if (s.mf) return out;
+  // One failure is handled at a time (memory_failure holds mf_mutex); the rest
+  // of the world goes on between its steps.
+  const walking = s.mf !== null && !s.mf.done;
+  if (walking && has('memfail-next')) push({ kind: 'memfail-next' });
+  // A load consumes poison as a machine check only under the late kill policy:
+  // under early kill every mapper was signalled when the error was reported.
+  const late = cfg.params.E === 0;
   const faulting = s.fault !== null;
   for (let f = 0; f < F; f++) {
     for (let i = 0; i < B; i++) {
       if (has('read')) push({ kind: 'read', f, i });
       for (let v = 1; v <= V; v++) {
         if (has('write') && s.ghost[f][i] !== v) push({ kind: 'write', f, i, v });
-        if (has('store') && s.ptew[f][i] && s.ghost[f][i] !== v) push({ kind: 'store', f, i, v });
+        // A store to a poisoned pfn is a consuming access: `mce`.
+        if (has('store') && s.ptew[f][i] && s.ghost[f][i] !== v && !s.frame[s.pte[f][i]].poison) push({ kind: 'store', f, i, v });
       }
       if (has('fault') && !faulting) {
         if (s.pte[f][i] === NULL && s.ext[f][i] !== HOLE) push({ kind: 'fault', f, i, write: false });
         if (!s.ptew[f][i]) push({ kind: 'fault', f, i, write: true });
       }
       if (has('unmap') && s.pte[f][i] !== NULL) push({ kind: 'unmap', f, i });
+      if (has('mce') && late && !walking && s.pte[f][i] !== NULL) push({ kind: 'mce', f, i });
       if (has('pin') && s.ptew[f][i] && s.pin[f][i] === NULL) push({ kind: 'pin', f, i });
       if (has('unpin') && s.pin[f][i] !== NULL) push({ kind: 'unpin', f, i });
       if (has('punch') && s.ext[f][i] !== HOLE) push({ kind: 'punch', f, i });
@@ -96,7 +107,7 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
     }
   }
   if (has('reclaim') && e.reclaimPfns) for (const pfn of e.reclaimPfns(s)) push({ kind: 'reclaim', pfn });
-  if (has('memfail')) for (const pfn of e.memfailPfns(s)) push({ kind: 'memfail', pfn });
+  if (has('memfail') && !walking) for (const pfn of e.memfailPfns(s)) push({ kind: 'memfail', pfn });
   return out;
 }
 
@@ -111,6 +122,8 @@ export function label(a: WorldAction): string {
       return `fault(f=${a.f}, i=${a.i}, ${a.write ? 'write' : 'read'})`;
     case 'finish':
       return 'finish-fault';
+    case 'memfail-next':
+      return 'memfail-next';
     default: {
       const args = Object.entries(a)
         .filter(([k]) => k !== 'kind')

@@ -103,7 +103,46 @@ export const ghost = {
   },
 };
 
-/** Signals every process in `procs` (SIGBUS, MF_MUST_KILL): it dies, and its ptes go with it. */
+/**
+ * Opens the record of a memory failure on pfn, reported by a load of process
+ * `by` (NULL: by a scrub), before the handler's first step.
+ */
+export function openMemFail(
+  d: Draft<World>,
+  at: { pfn: number; by: number; early: boolean; shared: boolean },
+  reach: { owners: number[]; due: number[]; related: number[] },
+  walk: number[],
+): void {
+  d.mf = { ...at, due: reach.due, related: reach.related, owners: reach.owners, walk, killed: [], told: [], busy: false, done: false };
+}
+
+/** Adds the processes related to the failure now (owners and mappers change between steps). */
+export function relate(d: Draft<World>, related: readonly number[]): void {
+  const mf = d.mf!;
+  for (const f of related) if (!mf.related.includes(f)) mf.related.push(f);
+  mf.related.sort();
+}
+
+/**
+ * The end of the handling. A machine check returns to the load that consumed
+ * the poison unless the handler signalled its process or failed
+ * (kill_me_maybe: memory_failure() == 0 -> return; an error -> kill_me_now,
+ * force_sig(SIGBUS)).
+ */
+export function closeMemFail(d: Draft<World>, failed: boolean): void {
+  const mf = d.mf!;
+  if (failed && mf.by !== NULL) kill(d, [mf.by]);
+  mf.walk = [];
+  mf.done = true;
+}
+
+/** A finished failure's record is judged in the state its last step made, and goes at the next step. */
+export function settle(d: Draft<World>): void {
+  d.event = '';
+  if (d.mf && d.mf.done) d.mf = null;
+}
+
+/** Signals every process in `procs` (SIGBUS, MF_MUST_KILL): it dies, and its ptes and pins go with it. */
 export function kill(d: Draft<World>, procs: readonly number[]): void {
   for (const f of procs) {
     if (!d.mf!.killed.includes(f)) d.mf!.killed.push(f);

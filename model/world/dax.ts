@@ -22,6 +22,17 @@
  *   breaks on reflink is [R] in KERNEL.md; both source and destination ranges
  *   are broken here, since a writable pte or write pin left on the source
  *   would write into a block that has just become shared.
+ * - memory failure: one step per owner the design's handler visits
+ *   (model/world/memfail.ts); a fault that would map or copy from a poisoned
+ *   pfn gets VM_FAULT_SIGBUS (dax_iomap_direct_access: the pmem driver's
+ *   badblocks make dax_direct_access fail). fs/dax.c itself never tests
+ *   PageHWPoison and pmem_pagemap_memory_failure records no badblocks (nfit
+ *   does, on its own schedule; madvise injection never), so taking the flag
+ *   for the badblocks is the optimistic choice: a fault after the page was
+ *   marked may in fact map it. write(2) over a poisoned block
+ *   fails (-EIO; DAX recovery writes are not modelled) and installs nothing;
+ *   a freed block's poison is forgotten (what XFS does with a bad block it
+ *   reallocates is not modelled).
  * Not modelled: read faults on holes (the zero page), buffered reads (they
  * change no state: `read` in the view is what read(2) returns), reclaim
  * (pmem is not reclaimed).
@@ -30,18 +41,13 @@ import type { Draft } from 'immer';
 import type { Config, Design, ParamSpec, Recipe } from '../design.js';
 import { sharingGoals, sharingProperties, type SharingPropertyId } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from './actions.js';
-import { blockCounts, disturb, ghost, installPte, kill, mappers, memfailReach, pinPte, pinsOf, ptesOf, tell, zapPte } from './common.js';
+import { blockCounts, disturb, ghost, installPte, mappers, pinPte, pinsOf, ptesOf, settle, zapPte } from './common.js';
+import { agfHeld, nextAllowed, report, reportAllowed, next as memfailNext, type MemFailPlan } from './memfail.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from './state.js';
 import { cachedView, type CacheEntry, type View } from './view.js';
 
 export type DaxAction = Exclude<WorldAction, { kind: 'read' }>;
-
-/** What a memory failure does in a design: the entries it locks, then whom it signals and tells. */
-export interface MemFailPlan {
-  readonly locks: readonly (readonly [number, number])[];
-  readonly kill: readonly number[];
-  readonly tell: readonly (readonly [number, number])[];
-}
+export type { MemFailPlan } from './memfail.js';
 
 export interface DaxPolicy {
   /**
@@ -54,7 +60,13 @@ export interface DaxPolicy {
   disassociate(d: Draft<World>, f: number, i: number, pfn: number, cfg: Config): void;
   /** The form of ownership an entry at (f, i) to pfn claims. */
   form(s: World, pfn: number): CacheEntry['form'];
+  /** The memory-failure handler: which entries it visits for pfn, in turn (model/world/memfail.ts). */
   memfail(s: World, pfn: number, cfg: Config): MemFailPlan;
+  /**
+   * The handler walks the filesystem's rmap holding the AGF (xfs_dax_notify_ddev_failure),
+   * so what changes the rmap or allocates waits for the walk (memfail.ts: agfHeld).
+   */
+  readonly walkHoldsAgf?: boolean;
   /** What an entry holding `held` claims, where it is more than `form` (a shadow and its master). */
   entries?(s: World, f: number, i: number, held: number): CacheEntry[];
   /** The pfn an entry holding `held` maps (a shadow's master); the held pfn itself by default. */
@@ -76,6 +88,10 @@ export interface DaxDesignSpec {
   readonly bounds: { depth?: number; maxStates?: number };
   readonly policy: DaxPolicy;
   readonly properties: readonly SharingPropertyId[];
+  /** The properties the design's authors promised (Design.claims), each exclusion commented where it is declared. */
+  readonly claims?: readonly SharingPropertyId[];
+  /** The kernel function or seed rule each action kind stands for (Design.notes). */
+  readonly notes?: { readonly [K in DaxAction['kind']]?: string };
   readonly notApplicable: Readonly<Record<string, string>>;
   readonly params?: Readonly<Record<string, ParamSpec>>;
   /** tmpfs: the page cache is the storage, so every block a file maps has its entry, not only faulted ones. */
@@ -89,6 +105,7 @@ export const DAX_BUGS = {
   'no-break-layouts': 'punch, truncate, reflink and dedupe do not wait for pins nor unmap the source (no xfs_break_layouts)',
   'write-in-place-shared': 'a write fault or write(2) on a shared extent writes the shared pfn in place instead of CoW',
   'count-not-dropped': 'unmap zaps the pte but does not drop the page reference',
+  'no-entry-lock': 'the memory-failure handler does not wait for a fault holding the entry it visits (no dax_lock_mapping_entry)',
 } as const;
 
 const pinned = (s: World, pfns: readonly number[]): boolean => s.pin.some((row) => row.some((p) => p !== NULL && pfns.includes(p)));
@@ -150,6 +167,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
     d.ref[b] -= 1;
     if (d.ref[b] === 0) {
       d.frame[b].free = true;
+      d.frame[b].poison = false;
       disturb(d, b);
     }
   };
@@ -184,12 +202,17 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
   };
   const free = (s: World): boolean => lowestFree(s.ref) >= 0;
 
+  const hooks = { plan: policy.memfail, target: (s: World, held: number) => (policy.target ? policy.target(s, held) : held) };
+  // write(2) or a write fault at (f, i) allocates a block (a hole) or breaks a share.
+  const allocates = (s: World, cfg: Config) => (f: number, i: number): boolean => s.ext[f][i] === HOLE || cowShared(s, s.ext[f][i], cfg);
   const allow = (s: World, a: DaxAction, cfg: Config): boolean => {
     const waitPins = !cfg.bugs.has('no-break-layouts');
+    if (policy.walkHoldsAgf && agfHeld(s, a, allocates(s, cfg))) return false;
     switch (a.kind) {
       case 'write': {
         const b = s.ext[a.f][a.i];
         if ((b === HOLE || cowShared(s, b, cfg)) && !free(s)) return false;
+        if (b !== HOLE && !cowShared(s, b, cfg) && s.frame[b].poison) return false; // -EIO: dax_direct_access on a bad block
         return !(s.fault && s.fault.f === a.f && s.fault.i === a.i);
       }
       case 'punch':
@@ -201,19 +224,21 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
       case 'reflink-range':
       case 'dedupe':
         return !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, [s.ext[a.s][a.si], s.ext[a.d][a.di]]));
-      case 'memfail': {
-        const ft = s.fault;
-        return !ft || !policy.memfail(s, a.pfn, cfg).locks.some(([f, i]) => f === ft.f && i === ft.i);
-      }
+      case 'memfail':
+        return cfg.bugs.has('no-entry-lock') || reportAllowed(s, a.pfn, cfg, hooks);
+      case 'mce':
+        return cfg.bugs.has('no-entry-lock') || reportAllowed(s, s.pte[a.f][a.i], cfg, hooks);
+      case 'memfail-next':
+        return nextAllowed(s, cfg.bugs.has('no-entry-lock'));
       default:
         return true;
     }
   };
 
-  const kinds = new Set<WorldAction['kind']>(['write', 'fault', 'finish', 'store', 'unmap', 'reflink', 'reflink-range', 'dedupe', 'punch', 'truncate', 'memfail', 'pin', 'unpin']);
+  const kinds = new Set<WorldAction['kind']>(['write', 'fault', 'finish', 'store', 'unmap', 'reflink', 'reflink-range', 'dedupe', 'punch', 'truncate', 'memfail', 'mce', 'memfail-next', 'pin', 'unpin']);
   if (policy.reclaim) kinds.add('reclaim');
   const step = (r: Recipe<World>): Recipe<World> => (d) => {
-    d.event = '';
+    settle(d);
     r(d);
   };
 
@@ -275,6 +300,8 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
           const { f, i, write } = s.fault!;
           d.fault = null;
           const b = d.ext[f][i];
+          // VM_FAULT_SIGBUS: the pfn to map, or to copy from, is bad (dax_iomap_direct_access fails).
+          if (b !== HOLE && s.frame[b].poison) return;
           if (write && (b === HOLE || cowShared(s, b, cfg))) {
             if (!free(s)) return; // VM_FAULT_SIGBUS: no space for the CoW/allocation
             if (b !== HOLE && otherMapper(s, f, b)) d.event = 'cow-mapped';
@@ -343,22 +370,15 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
           remap(d, dst, di, s.ext[src][si], cfg);
         }),
       reclaim: ({ pfn }, _s, cfg) => step((d) => policy.reclaim!.apply(d, pfn, cfg)),
-      memfail: ({ pfn }, s, cfg) => {
-        const plan = policy.memfail(s, pfn, cfg);
-        const B = s.ext[0].length;
-        const { owners, due, related } = memfailReach(s, pfn, s.ext.length, B, (f, i) => s.ext[f][i]);
-        return step((d) => {
-          d.mf = { pfn, shared: s.ref[pfn] > 1, due, related, owners, killed: [], told: [] };
-          d.frame[pfn].poison = true;
-          disturb(d, pfn);
-          kill(d, plan.kill);
-          for (const [f, i] of plan.tell) tell(d, f, i, B);
-        });
-      },
+      memfail: ({ pfn }, s, cfg) => step(report(s, pfn, NULL, cfg, hooks)),
+      mce: ({ f, i }, s, cfg) => step(report(s, s.pte[f][i], f, cfg, hooks)),
+      'memfail-next': (_a, s, cfg) => step(memfailNext(s, cfg, hooks)),
     },
     always: sharingProperties(view, spec.properties),
     sometimes: sharingGoals(view),
     notApplicable: spec.notApplicable,
+    ...(spec.claims && { claims: spec.claims }),
+    ...(spec.notes && { notes: spec.notes }),
   };
   // Only a design with its own reclaim has the action (coverage lists every handler).
   if (!policy.reclaim) delete (design.next as Record<string, unknown>).reclaim;

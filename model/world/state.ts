@@ -7,7 +7,8 @@
  *
  * Process f has one vma, on file f: with one process per file, "which
  * process was signalled" and "which file owns the page" are told apart by
- * the memory-failure record, and a pte is keyed by (file, index).
+ * the memory-failure record, and a pte is keyed by (file, index). A history
+ * may hold several memory failures, one handled at a time.
  */
 import type { Config, ParamSpec } from '../design.js';
 
@@ -46,20 +47,43 @@ export interface Fault {
 }
 
 /**
- * What one memory failure owed and what it delivered: `due` (processes with
- * a pte to the pfn) and `owners` (file offsets whose data it is, encoded
- * f*B+i) are computed by the world from the state before the failure; the
- * design fills `killed` and `told`.
+ * One memory failure, from the report to the end of its handling. The world
+ * computes `due`, `related` and `owners` from the state (`related` grows at
+ * every step, since owners may change between steps); the design's handler
+ * fills `walk`, `killed` and `told`.
+ *
+ * A handler visits the (mapping, index) entries it finds one at a time, each
+ * under its own entry lock (mf_dax_kill_procs: dax_lock_mapping_entry per
+ * index; pre-2022 memory_failure_dev_pagemap: dax_lock_page on the one
+ * page->mapping), so other operations run between two entries. Only one
+ * failure is handled at a time (memory_failure holds mf_mutex); once `done`,
+ * the record stays for the one state the properties judge and goes at the
+ * next step.
  */
 export interface MemFail {
   pfn: number;
+  /**
+   * The process whose load consumed the poison (a machine check: kill_me_maybe
+   * -> memory_failure(MF_ACTION_REQUIRED), `current`), or NULL for an error
+   * reported by a scrub (memory_failure_queue: no user `current`).
+   */
+  by: number;
+  /** vm.memory_failure_early_kill: every process is collected, not only `current` (task_early_kill). */
+  early: boolean;
   shared: boolean;
+  /** Processes with a pte to the pfn when the failure was reported. */
   due: number[];
-  /** Processes whose vma covers an owning (file, offset): signalling them is not "unrelated". */
+  /** Processes whose vma covers an owning (file, offset), or that map the pfn, at any step: signalling them is not "unrelated". */
   related: number[];
+  /** File offsets whose data the pfn holds when the failure was reported, encoded f*B+i. */
   owners: number[];
+  /** The (mapping, index) entries the handler has still to visit, in order, encoded m*B+i. */
+  walk: number[];
   killed: number[];
   told: number[];
+  /** The handler gave up (-EBUSY) before SetPageHWPoison: dax_lock_page found no page->mapping. */
+  busy: boolean;
+  done: boolean;
 }
 
 export interface World {
@@ -90,6 +114,18 @@ export const worldParams: Record<string, ParamSpec> = {
   B: { default: 2, min: 1, max: 4, description: 'blocks per file' },
   P: { default: 3, min: 2, max: 8, description: 'physical blocks' },
   V: { default: 2, min: 1, max: 4, description: 'distinct non-zero values a write may store' },
+  // Early kill by default: INV-B as KERNEL 2.1 states it (memory_failure
+  // delivers SIGBUS to every process with a pte) is the early-kill contract,
+  // and it is where the threads' point shows (the page->mapping rmap signals
+  // one file's processes). The kernel's own default is late
+  // (sysctl_memory_failure_early_kill = 0): E=0 checks that weaker promise,
+  // a SIGBUS when each process's load consumes the poison.
+  E: {
+    default: 1,
+    min: 0,
+    max: 1,
+    description: 'memory-failure kill policy: 1 early (vm.memory_failure_early_kill), every mapper is signalled; 0 late, only the process whose load consumes the poison',
+  },
 };
 
 export function grid<T>(rows: number, cols: number, v: T): T[][] {
