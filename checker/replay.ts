@@ -33,9 +33,9 @@ export function replay(trace: ItfTrace): ReplayOutcome {
   for (const k of Object.keys(design.params)) {
     if (!(k in meta.params)) throw new InputError(`the trace does not give parameter ${k} of ${design.name}`);
   }
-  const property = design.always.find((p) => p.id === meta.property);
-  if (property === undefined) throw new InputError(`design ${design.name} has no property '${meta.property}' (named by the trace)`);
+  if (!design.always.some((p) => p.id === meta.property)) throw new InputError(`design ${design.name} has no property '${meta.property}' (named by the trace)`);
   const model = instantiate(design, cfg, 'immer', { crashCap: meta.crashCap });
+  const property = model.always.find((p) => p.id === meta.property)!;
 
   const decoded = (i: number): unknown => {
     try {

@@ -1,20 +1,18 @@
 /**
  * Exhaustive bounded search, breadth first: the first violation found of a
- * property is one of the shortest. States are deduplicated by fingerprint;
- * the visited set keeps a parent link per state, from which a trace is rebuilt
- * by re-running the model along the chain, so that no state is kept beyond
- * the frontier, and the frontier itself is kept as bytes. States of a flat
- * layout (engine/layout.ts) are kept, hashed and, with the model's
- * `updates`, expanded as words, allocating nothing per successor.
+ * property is one of the shortest. States are deduplicated by their 64-bit
+ * hash; the visited set keeps a parent link per state, from which a trace is
+ * rebuilt by re-running the model along the chain, so that no state is kept
+ * beyond the frontier, and the frontier itself is kept as bytes. How states
+ * are represented, hashed and expanded is engine/states.ts's business.
  */
 import { collisionProbability } from './fingerprint.js';
-import { compileFingerprint, inferShape } from './shape.js';
 import { viewOf, type Model, type Step, type Update } from './model.js';
-import { ByteQueue, Codec } from './codec.js';
+import { ByteQueue } from './codec.js';
 import { Coverage } from './coverage.js';
 import type { CrashSummary } from './crash.js';
 import { VisitedStore } from './visited.js';
-import { compileLayout } from './layout.js';
+import { StateStore } from './states.js';
 
 export interface Bounds {
   /** Explore histories of at most this many actions. */
@@ -84,7 +82,6 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const timeLimitMs = options.timeLimitMs ?? Infinity;
-  const fp = compileFingerprint(inferShape(model.initial));
   const wanted = options.properties;
   const always = model.always.filter((p) => !wanted || wanted.includes(p.id));
   const start = performance.now();
@@ -119,104 +116,12 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
     return always.length > 0 && violated.size === always.length;
   };
 
-  // States of a flat layout (engine/layout.ts) are kept and hashed as their
-  // words; with the model's updates they are also expanded in place: the
-  // parent is loaded into one reused state, each update applied to a scratch
-  // state reloaded from the parent's words, and a third reused state shows
-  // a new one to the properties. Every other state takes the generic path.
-  const layout = options.flat === false ? undefined : compileLayout(model.initial);
-  const N = layout?.words ?? 0;
-  const parentWords = new Int32Array(N);
-  const inPlace = layout !== undefined && model.updates !== undefined;
-  const parentState = inPlace ? layout.instance() : undefined;
-  let scratch = layout?.instance();
-  const probe = layout?.instance();
-
-  // One parent's successors, in order: each one's fingerprint, and its words
-  // or (off the layout) the state itself. They are all hashed before any is
-  // looked up, so that the lookups' cache misses overlap (VisitedStore.warm).
-  let room = 64;
-  let his = new Uint32Array(room);
-  let los = new Uint32Array(room);
-  let words = new Int32Array(room * N);
-  let onLayout = new Uint8Array(room);
-  let objects: (S | undefined)[] = new Array(room).fill(undefined);
-  let count = 0;
-  const out = new Uint32Array(2);
-  const reserve = (): void => {
-    if (count < room) return;
-    room *= 2;
-    const grownHis = new Uint32Array(room), grownLos = new Uint32Array(room), grownWords = new Int32Array(room * N);
-    const grownOnLayout = new Uint8Array(room);
-    grownHis.set(his);
-    grownLos.set(los);
-    grownWords.set(words);
-    grownOnLayout.set(onLayout);
-    his = grownHis;
-    los = grownLos;
-    words = grownWords;
-    onLayout = grownOnLayout;
-    objects = objects.concat(new Array(room - objects.length).fill(undefined));
-  };
-  // Keeps the successor just hashed into `out`: as its words, already at
-  // `words[count * N..]`, or (off the layout) as the state itself.
-  const keep = (t: S | undefined, asWords: boolean): void => {
-    onLayout[count] = asWords ? 1 : 0;
-    objects[count] = t;
-    his[count] = out[0];
-    los[count] = out[1];
-    count++;
-  };
-  const admitState = (t: S): void => {
-    reserve();
-    if (layout !== undefined && layout.pack(t, words, count * N, out)) keep(undefined, true);
-    else {
-      fp(t, out);
-      keep(t, false);
-    }
-  };
-  const admitUpdate = (update: Update<S>): void => {
-    reserve();
-    scratch!.load(parentWords, 0);
-    let kept = false;
-    try {
-      update(scratch!.state);
-      kept = scratch!.pack(words, count * N, out);
-    } catch {
-      kept = false;
-    }
-    if (kept) {
-      keep(undefined, true);
-      return;
-    }
-    // The update left the layout, or threw (perhaps only because a scratch
-    // record cannot gain a key): take it again on a plain copy, and rebuild
-    // the scratch, some of whose containers it may have replaced.
-    scratch = layout!.instance();
-    const t = layout!.fresh(parentWords, 0);
-    update(t);
-    admitState(t);
-  };
-
-  // The frontier is one level of states as bytes. States are numbered in the
-  // order they are found, so the level's numbers are a contiguous range.
-  const codec = new Codec();
+  const states = new StateStore<S, A>(model as Model<S, A, unknown>, options.flat !== false);
   let frontier = new ByteQueue();
-  const enqueue = (queue: ByteQueue, k: number): S => {
-    if (onLayout[k] === 0) {
-      const t = objects[k] as S;
-      queue.push(codec.encode(t));
-      return t;
-    }
-    queue.push(codec.encodeWords(words, k * N, N));
-    probe!.load(words, k * N);
-    return probe!.state;
-  };
-  count = 0;
-  admitState(model.initial);
-  const root = store.add(his[0], los[0], -1, 0);
+  states.admit(model.initial);
+  const root = store.add(states.his[0], states.los[0], -1, 0);
   let levelStart = root;
-  if (inspect(enqueue(frontier, 0), root, 0)) stoppedBy = 'all-violated';
+  if (inspect(states.enqueue(frontier, 0), root, 0)) stoppedBy = 'all-violated';
 
   let depth = 0;
   search: while (stoppedBy === undefined) {
@@ -232,35 +137,24 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
     const size = frontier.length;
     for (let i = 0; i < size; i++) {
       const { chunk, offset } = frontier.shift();
-      const flat = codec.isWords(chunk, offset);
-      let state: S;
-      if (flat) {
-        codec.decodeWords(chunk, offset, parentWords, N);
-        if (inPlace) {
-          parentState!.load(parentWords, 0);
-          state = parentState!.state;
-        } else state = layout!.fresh(parentWords, 0);
-      } else state = codec.decode(chunk, offset) as S;
-
-      count = 0;
+      const state = states.loadParent(chunk, offset);
+      states.clear();
       for (const action of model.actions(state)) {
-        const before = count;
-        if (flat && inPlace) {
-          const u = model.updates!(state, action);
-          if (typeof u === 'function') admitUpdate(u);
-          else for (const update of u) admitUpdate(update);
-        } else for (const t of model.successors(state, action)) admitState(t);
-        transitions += count - before;
-        coverage.fired(model.kind(action), depth + 1, count - before);
+        const n = states.expand(state, action);
+        transitions += n;
+        coverage.fired(model.kind(action), depth + 1, n);
       }
 
+      const { count, his, los } = states;
+      // All of a parent's successors are hashed before any is looked up, so
+      // that the lookups' cache misses overlap.
       store.warm(los, count);
       const parent = levelStart + i;
       // k is also which successor of the parent this is, for rebuilding traces.
       for (let k = 0; k < count; k++) {
         const id = store.add(his[k], los[k], parent, k);
         if (id < 0) continue;
-        if (inspect(enqueue(next, k), id, depth + 1)) {
+        if (inspect(states.enqueue(next, k), id, depth + 1)) {
           stoppedBy = 'all-violated';
           break search;
         }

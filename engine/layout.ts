@@ -27,6 +27,7 @@
  * sealing them made V8's element access several times slower.
  */
 import { HASH } from './fingerprint.js';
+import { inferShape, type Shape } from './shape.js';
 
 export interface Layout<S> {
   /** Integers in a state. */
@@ -50,9 +51,9 @@ export interface Instance<S> {
   pack(words: Int32Array, at: number, out: Uint32Array): boolean;
 }
 
-// Deeper or bigger states than this are left to the generic code: the
-// straight-line code for many more words would be too big for V8 to optimise.
-const MAX_DEPTH = 12;
+// Bigger states than this are left to the generic code: the straight-line
+// code for many more words would be too big for V8 to optimise. (Deeper ones
+// than engine/shape.ts describes are too.)
 const MAX_WORDS = 256;
 
 type Node =
@@ -60,42 +61,32 @@ type Node =
   | { readonly k: 'array'; readonly items: readonly Node[] }
   | { readonly k: 'record'; readonly keys: readonly string[]; readonly fields: readonly Node[] };
 
-function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
-}
-
 /**
- * The layout of a sample state, or undefined when it holds anything but
- * records, arrays and int32s, or an empty container (a collection that grows).
+ * The layout of a sample state's shape (engine/shape.ts), or undefined when
+ * the state holds anything but records, arrays and int32s, or an empty
+ * container (a collection that grows): arrays keep the sample's length.
  */
-function describe(v: unknown, depth = 0): Node | undefined {
-  if (depth > MAX_DEPTH) return undefined;
-  if (typeof v === 'number') return (v | 0) === v && !Object.is(v, -0) ? { k: 'int' } : undefined;
-  if (Array.isArray(v)) {
-    // An empty array is a list that will grow: no fixed layout.
-    if (v.length === 0) return undefined;
-    const items: Node[] = [];
-    for (let i = 0; i < v.length; i++) {
-      if (!(i in v)) return undefined;
-      const item = describe(v[i], depth + 1);
-      if (item === undefined) return undefined;
-      items.push(item);
+function describe(s: Shape): Node | undefined {
+  switch (s.k) {
+    case 'int':
+      return { k: 'int' };
+    case 'any':
+      return undefined;
+    case 'list': {
+      const item = s.length > 0 ? describe(s.item) : undefined;
+      return item && { k: 'array', items: new Array<Node>(s.length).fill(item) };
     }
-    return { k: 'array', items };
-  }
-  if (isPlainRecord(v)) {
-    const keys = Object.keys(v);
-    // An own `__proto__` key would set the prototype in the compiled literal.
-    if (keys.length === 0 || keys.includes('__proto__')) return undefined;
-    const fields: Node[] = [];
-    for (const key of keys) {
-      const field = describe(v[key], depth + 1);
-      if (field === undefined) return undefined;
-      fields.push(field);
+    case 'tuple': {
+      const items = s.items.map(describe);
+      return items.every((n) => n !== undefined) ? { k: 'array', items: items as Node[] } : undefined;
     }
-    return { k: 'record', keys, fields };
+    case 'record': {
+      // An own `__proto__` key would set the prototype in the compiled literal.
+      if (s.keys.length === 0 || s.keys.includes('__proto__')) return undefined;
+      const fields = s.fields.map(describe);
+      return fields.every((n) => n !== undefined) ? { k: 'record', keys: s.keys, fields: fields as Node[] } : undefined;
+    }
   }
-  return undefined;
 }
 
 function countWords(n: Node): number {
@@ -143,7 +134,7 @@ function packLeaves(leaves: readonly string[]): string {
 }
 
 export function compileLayout<S>(sample: S): Layout<S> | undefined {
-  const root = describe(sample);
+  const root = describe(inferShape(sample));
   if (root === undefined || root.k === 'int' || countWords(root) > MAX_WORDS) return undefined;
   const { containers, leaves } = flatten(root);
   const words = leaves.length;

@@ -1,6 +1,9 @@
 /**
- * Shape-compiled fingerprints. Most designs' states keep one shape: the
- * same records with the same keys, arrays of integers. From the initial
+ * The shape of a state, and shape-compiled fingerprints. Most designs'
+ * states keep one shape: the same records with the same keys, arrays of
+ * integers. One description of it, `inferShape`, serves the three code
+ * generators: this fingerprint, the copier (engine/clone.ts) and the flat
+ * layout (engine/layout.ts). From the initial
  * state's shape this compiles (with `new Function`) a fingerprint function
  * that walks that shape in straight-line code, with no type dispatch, no
  * for-in and no key hashing. Every node is guarded; a value that does not
@@ -13,7 +16,8 @@ import { fingerprintInto, HASH, keySeed, laneB, resume } from './fingerprint.js'
 export type Shape =
   | { readonly k: 'int' }
   | { readonly k: 'any' }
-  | { readonly k: 'list'; readonly item: Shape }
+  /** An array whose items share a shape; `length` is the sample's (the flat layout keeps it fixed). */
+  | { readonly k: 'list'; readonly item: Shape; readonly length: number }
   | { readonly k: 'tuple'; readonly items: readonly Shape[] }
   | { readonly k: 'record'; readonly keys: readonly string[]; readonly fields: readonly Shape[] };
 
@@ -27,12 +31,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** The shape of a sample value. Arrays whose items share a shape are lists of it. */
 export function inferShape(v: unknown, depth = 0): Shape {
   if (depth > 12) return ANY;
-  if (typeof v === 'number' && (v | 0) === v) return { k: 'int' };
+  if (typeof v === 'number' && (v | 0) === v && !Object.is(v, -0)) return { k: 'int' };
   if (Array.isArray(v)) {
+    // A sparse array has no shape of items.
+    for (let i = 0; i < v.length; i++) if (!(i in v)) return ANY;
     const items = v.map((x) => inferShape(x, depth + 1));
     const first = JSON.stringify(items[0]);
-    if (items.length === 0) return { k: 'list', item: ANY };
-    if (items.every((s) => JSON.stringify(s) === first)) return { k: 'list', item: items[0] };
+    if (items.length === 0) return { k: 'list', item: ANY, length: 0 };
+    if (items.every((s) => JSON.stringify(s) === first)) return { k: 'list', item: items[0], length: items.length };
     return items.length <= MAX_TUPLE ? { k: 'tuple', items } : ANY;
   }
   if (isRecord(v)) {

@@ -6,11 +6,30 @@
  */
 import type { Draft } from 'immer';
 import type { Piece } from '../engine/crash.js';
-import type { Goal, Property } from '../engine/model.js';
 import type { PictureHints } from './picture.js';
 
-export type { Goal, Property } from '../engine/model.js';
 export type { Piece } from '../engine/crash.js';
+
+/**
+ * An invariant of a design: a pure function of a state and the instance's
+ * configuration (so that constants such as F and B need not live in the
+ * state), and of the design's view of the state where it has one. A
+ * one-line message names what is wrong; `undefined` when the state keeps it.
+ */
+export interface Property<S, V = unknown> {
+  readonly id: string;
+  readonly description: string;
+  readonly check: (state: S, cfg: Config, view: V) => string | undefined;
+}
+
+/** A situation the search must reach, or the properties it guards hold vacuously (engine/model.ts). */
+export interface Goal<S, V = unknown> {
+  readonly id: string;
+  readonly description: string;
+  readonly reached: (state: S, cfg: Config, view: V) => boolean;
+  /** The properties whose "holds" says nothing until this goal is reached; all when absent. */
+  readonly guards?: readonly string[];
+}
 
 /** Every action is a plain record with a `kind` and its arguments. */
 export interface Action {
@@ -111,6 +130,12 @@ export interface Design<S, A extends Action, V = unknown> {
   view?(state: S, cfg: Config): V;
   readonly always: readonly Property<S, V>[];
   readonly sometimes: readonly Goal<S, V>[];
+  /**
+   * Ghost fields that record what one step did (`event: 'cow-mapped'`), each
+   * with the value it is cleared to before every step, so that no handler
+   * resets them by hand. Records are cleared field by field.
+   */
+  readonly events?: { readonly [K in keyof S]?: S[K] };
   /** Properties of a family that do not apply to this design, each with the reason. */
   readonly notApplicable?: Readonly<Record<string, string>>;
   /**

@@ -9,12 +9,12 @@
  *   The model also gives the recipes themselves (`updates`), which the search
  *   applies in place to one reused state where states have a flat layout.
  */
-import { enableMapSet, produce } from 'immer';
+import { enableMapSet, produce, type Draft } from 'immer';
 import type { Model, Update } from '../engine/model.js';
 import { CrashStats, crashOutcomes } from '../engine/crash.js';
 import type { Action, Config, CrashStep, Design, Recipe } from './design.js';
 import { isCrashHandler, labelOf } from './design.js';
-import { compileClone } from './clone.js';
+import { compileClone } from '../engine/clone.js';
 
 enableMapSet();
 
@@ -32,7 +32,7 @@ export function instantiate<S, A extends Action, V>(
   options: InstantiateOptions = {},
 ): Model<S, A, V> {
   const initial = apply === 'immer' ? produce(design.init(cfg), () => {}) : design.init(cfg);
-  // Compiled for the shape of this instance's states (model/clone.ts).
+  // Compiled for the shape of this instance's states (engine/clone.ts).
   const copyState = apply === 'copy' ? compileClone(initial) : undefined;
   const applyRecipe =
     apply === 'immer'
@@ -46,17 +46,26 @@ export function instantiate<S, A extends Action, V>(
     design.next[action.kind as A['kind']] as (a: A, s: S, c: Config) => Recipe<S> | readonly Recipe<S>[] | CrashStep<S>;
   const crashKinds = new Set(Object.keys(design.next).filter((k) => isCrashHandler(design.next[k as A['kind']])));
   const stats = new CrashStats(options.crashCap);
-  // The action's recipes: its handler's, or one per outcome of a crash point.
+  // The action's recipes: its handler's, or one per outcome of a crash point;
+  // each first clears the design's per-step events.
+  const clear = design.events ? eventClearer(design.events) : undefined;
+  const withEvents = clear
+    ? (recipe: Recipe<S>): Recipe<S> => (draft) => {
+        clear(draft);
+        recipe(draft);
+      }
+    : (recipe: Recipe<S>): Recipe<S> => recipe;
   const updates = (state: S, action: A): Recipe<S> | readonly Recipe<S>[] => {
     const next = handlerOf(action)(action, state, cfg);
-    if (typeof next === 'function' || Array.isArray(next)) return next as Recipe<S> | readonly Recipe<S>[];
+    if (typeof next === 'function') return withEvents(next as Recipe<S>);
+    if (Array.isArray(next)) return (next as readonly Recipe<S>[]).map(withEvents);
     const step = next as CrashStep<S>;
     const outcomes = crashOutcomes(step.pending, options.crashCap);
     stats.record(outcomes);
-    return outcomes.survivors.map((survivors) => (draft: Parameters<Recipe<S>>[0]) => {
+    return outcomes.survivors.map((survivors) => withEvents((draft) => {
       step.persist(draft, survivors);
       step.recover?.(draft);
-    });
+    }));
   };
   return {
     initial,
@@ -81,8 +90,26 @@ export function instantiate<S, A extends Action, V>(
     },
     label: (action) => labelOf(design as Design<unknown, A>, action),
     kind: (action) => action.kind,
-    always: design.always,
-    sometimes: design.sometimes,
+    // The engine's properties see (state, view); a design's also see its configuration.
+    always: design.always.map((p) => ({ id: p.id, description: p.description, check: (s: S, v: V) => p.check(s, cfg, v) })),
+    sometimes: design.sometimes.map((g) => ({ ...g, reached: (s: S, v: V) => g.reached(s, cfg, v) })),
     ...(crashKinds.size > 0 ? { crash: { isCrash: (action: A) => crashKinds.has(action.kind), stats } } : {}),
   };
+}
+
+/**
+ * Sets each event field back to its cleared value, leaf by leaf, so that a
+ * state of a flat layout keeps its own containers (engine/layout.ts).
+ */
+function eventClearer<S>(events: object): (draft: Draft<S>) => void {
+  const assign = (target: Record<string, unknown>, from: Record<string, unknown>): void => {
+    for (const key of Object.keys(from)) {
+      const v = from[key];
+      const t = target[key];
+      if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof t === 'object' && t !== null) {
+        assign(t as Record<string, unknown>, v as Record<string, unknown>);
+      } else if (t !== v) target[key] = typeof v === 'object' && v !== null ? structuredClone(v) : v;
+    }
+  };
+  return (draft) => assign(draft as Record<string, unknown>, events as Record<string, unknown>);
 }

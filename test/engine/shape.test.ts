@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fingerprintInto } from '../../engine/fingerprint.js';
 import { compileFingerprint, inferShape } from '../../engine/shape.js';
-import { clone, compileClone } from '../../model/clone.js';
+import { clone, compileClone } from '../../engine/clone.js';
 import { defaultConfig } from '../../model/config.js';
 import { designs } from '../../model/designs/index.js';
 import { instantiate } from '../../model/instantiate.js';

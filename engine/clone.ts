@@ -6,7 +6,7 @@
  * part that does not have the expected shape. Both give equal, unaliased
  * copies; a test holds them against each other on random values.
  */
-import { inferShape, recordGuard, type Shape } from '../engine/shape.js';
+import { inferShape, recordGuard, type Shape } from './shape.js';
 
 /** A deep copy of plain state data: arrays, records, Maps and Sets of such, and primitives. */
 export function clone<T>(value: T): T {
