@@ -4,7 +4,7 @@
  * one property id means one thing across designs. `sharingProperties(view)`
  * gives a design its properties over its own state type.
  */
-import type { Goal, Property } from '../engine/model.js';
+import type { Goal, Property } from '../model/design.js';
 import { NULL } from '../model/world/state.js';
 import type { View } from '../model/world/view.js';
 
@@ -176,31 +176,34 @@ export const SHARING_PROPERTIES = {
 export type SharingPropertyId = keyof typeof SHARING_PROPERTIES;
 
 /** The properties `ids` over a design's state, through its view. */
-export function sharingProperties<S>(view: (s: S) => View, ids: readonly SharingPropertyId[]): Property<S>[] {
-  return ids.map((id) => ({ id, description: SHARING_PROPERTIES[id].description, check: (s: S) => SHARING_PROPERTIES[id].check(view(s)) }));
+/** The family's properties, each over the design's view (Design.view), which the checker computes once per state. */
+export function sharingProperties<S>(ids: readonly SharingPropertyId[]): Property<S, View>[] {
+  return ids.map((id) => ({ id, description: SHARING_PROPERTIES[id].description, check: (_s, _cfg, v) => SHARING_PROPERTIES[id].check(v) }));
 }
 
-/** The goals every design must reach, so that a bounded "holds" is not vacuous. */
-export function sharingGoals<S>(view: (s: S) => View): Goal<S>[] {
+/**
+ * The goals every design must reach, so that a bounded "holds" is not
+ * vacuous; each guards the properties whose hard case it is (two files on
+ * one pfn for ownership and counts; a CoW break under a mapping for
+ * isolation and the entry lock; a failure on a shared pfn for memory-failure
+ * reach).
+ */
+export function sharingGoals<S>(): Goal<S, View>[] {
   return [
     {
       id: 'pfn-mapped-by-two-files',
+      guards: ['single-ownership', 'refcount', 'memfail-reach', 'layout-pin'],
       description: 'one pfn mapped by ptes of two files',
-      reached: (s) => {
-        const ptes = view(s).ptes;
-        return ptes.some((p) => ptes.some((q) => q.pfn === p.pfn && q.f !== p.f));
-      },
+      reached: (_s, _cfg, v) => v.ptes.some((p) => v.ptes.some((q) => q.pfn === p.pfn && q.f !== p.f)),
     },
-    { id: 'cow-break-of-mapped-shared', description: 'a CoW break of a shared page that another file maps', reached: (s) => view(s).event === 'cow-mapped' },
-    { id: 'memfail-on-shared', description: 'a memory failure on a shared pfn', reached: (s) => view(s).mf?.shared === true },
+    { id: 'cow-break-of-mapped-shared', guards: ['cow-isolation', 'entry-lock'], description: 'a CoW break of a shared page that another file maps', reached: (_s, _cfg, v) => v.event === 'cow-mapped' },
+    { id: 'memfail-on-shared', guards: ['memfail-reach', 'memfail-notify'], description: 'a memory failure on a shared pfn', reached: (_s, _cfg, v) => v.mf?.shared === true },
     {
       id: 'second-memfail',
+      guards: ['memfail-reach', 'memfail-notify'],
       description: 'a memory failure while another pfn is already poisoned (xfs/552: a shared and a private pfn)',
-      reached: (s) => {
-        const v = view(s);
-        return v.mf !== null && v.frames.some((fr, p) => fr.poison && p !== v.mf!.pfn);
-      },
+      reached: (_s, _cfg, v) => v.mf !== null && v.frames.some((fr, p) => fr.poison && p !== v.mf!.pfn),
     },
-    { id: 'reflink-at-offset', description: 'a reflink of a range to a different offset', reached: (s) => view(s).event === 'reflink-range' },
+    { id: 'reflink-at-offset', guards: ['single-ownership', 'cow-isolation'], description: 'a reflink of a range to a different offset', reached: (_s, _cfg, v) => v.event === 'reflink-range' },
   ];
 }

@@ -12,6 +12,8 @@ interface Case {
   readonly design: string;
   /** The depth to which the property holds without bugs. */
   readonly depth: number;
+  /** Goals guarding the property not yet reached at `depth`: the holds there is vacuous. */
+  readonly unreached?: readonly string[];
   readonly bug: string;
   /** The depth at which the bug's shortest counterexample lies, when deeper than `depth`. */
   readonly bugDepth?: number;
@@ -31,25 +33,26 @@ interface Case {
 }
 
 export const CASES: readonly Case[] = [
-  { property: 'single-ownership', design: 'fsdax-shared', depth: 4, bug: 'share-not-dropped', bugDepth: 6, random: { runs: 1000, steps: 12, seed: 2 }, bugParams: { B: 1, V: 1 } },
-  { property: 'refcount', design: 'fsdax-shared', depth: 4, bug: 'count-not-dropped' },
+  { property: 'single-ownership', design: 'fsdax-shared', depth: 5, bug: 'share-not-dropped', bugDepth: 6, random: { runs: 1000, steps: 12, seed: 2 }, bugParams: { B: 1, V: 1 } },
+  { property: 'refcount', design: 'fsdax-shared', depth: 5, bug: 'count-not-dropped' },
   { property: 'cow-isolation', design: 'fsdax-shared', depth: 4, bug: 'write-in-place-shared' },
   // Holds to 4: at 5 a read fault installs a pte to the pfn after the walk passed its file's owner (no page there then).
-  { property: 'memfail-reach', design: 'fsdax-shared', depth: 4, bug: 'missing-rmap-entry', random: { runs: 1000, steps: 20, seed: 1 }, own: 5 },
+  { property: 'memfail-reach', design: 'fsdax-shared', depth: 4, unreached: ['pfn-mapped-by-two-files'], bug: 'missing-rmap-entry', random: { runs: 1000, steps: 20, seed: 1 }, own: 5 },
   { property: 'memfail-notify', design: 'fsdax-shared', depth: 4, bug: 'generic-fallback' },
   // Holds to 4: mainline does not claim it; at 5 a fault through one mapping holds the pfn poisoned through another.
   { property: 'entry-lock', design: 'fsdax-shared', depth: 4, bug: 'no-entry-lock', own: 5 },
-  { property: 'layout-pin', design: 'fsdax-shared', depth: 4, bug: 'no-break-layouts' },
+  { property: 'layout-pin', design: 'fsdax-shared', depth: 5, bug: 'no-break-layouts' },
   { property: 'reflink-walks-no-pages', design: 'fragment-owner', depth: 4, bug: 'count-per-page' },
 ];
 
 const RANDOM = { mode: 'random', runs: 1000, steps: 12, seed: 20240611 } as const;
 
-describe.each(CASES)('$property on $design', ({ property, design, depth, bug, bugDepth, random, bugParams, own }) => {
+describe.each(CASES)('$property on $design', ({ property, design, depth, unreached, bug, bugDepth, random, bugParams, own }) => {
   const d = findDesign(design);
-  it(`holds to depth ${depth}, exhaustively`, () => {
+  it(`holds to depth ${depth}, exhaustively${unreached ? ', vacuously (the design breaks it one action deeper)' : ''}`, () => {
     const r = check(d, { mode: 'exhaustive', properties: [property], depth });
-    expect(r.properties[0]).toMatchObject({ id: property, verdict: 'holds', bound: { complete: true } });
+    const verdict = unreached ? { verdict: 'vacuous', unreached } : { verdict: 'holds' };
+    expect(r.properties[0]).toMatchObject({ id: property, ...verdict, bound: { complete: true } });
     expect(r.properties[0].bound!.states).toBeGreaterThan(1000);
   });
   if (own === undefined) {

@@ -54,7 +54,7 @@ import { label as worldLabel, type WorldAction } from '../world/actions.js';
 import { closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, pinsOf, ptesOf, settle, tell, zapPte } from '../world/common.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
-import { cachedView, type CacheEntry, type View } from '../world/view.js';
+import type { CacheEntry, View } from '../world/view.js';
 
 interface State extends World {
   /** imap[f]: inode f's i_mapping (f for &f->i_data, F.. for a shared address space). */
@@ -122,7 +122,6 @@ function view(s: State): View {
     event: s.event,
   };
 }
-const cached = cachedView(view);
 
 function putPage(d: Draft<State>, p: number): void {
   d.frame[p].count -= 1;
@@ -200,7 +199,7 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
   };
 }
 
-export default defineDesign<State, Act>({
+export default defineDesign<State, Act, View>({
   name: 'imapping-redirect',
   summary: 'tmpfs reflink by pointing i_mapping at a shared address space; the first write unshares the whole file (seed 002 quick hack)',
   seed: 'seed 002: Matthew Wilcox, Re: tmpfs reflink, 2020-07-25 (inode->i_mapping quick hack); Vito Caputo\'s reply, 2020-07-25 (file-granular CoW); KERNEL.md 2.2',
@@ -355,7 +354,8 @@ export default defineDesign<State, Act>({
     memfail: ({ pfn }, s, cfg) => failure(s, pfn, NULL, cfg),
     mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
   },
-  always: sharingProperties(cached, ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin']),
+  view,
+  always: sharingProperties(['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin']),
   // The hack promises "read-only duplicates" that share one address space,
   // each page in exactly one (single-ownership), with the ordinary page
   // counts (refcount), and Vito's file-granular CoW: a write unshares the
@@ -382,6 +382,6 @@ export default defineDesign<State, Act>({
     reflink: 'the hack: the source pages move to a shared address space, both i_mappings point at it',
     memfail: 'memory_failure: TestSetPageHWPoison, collect_procs_file/try_to_unmap via page->mapping',
   },
-  sometimes: sharingGoals(cached),
+  sometimes: sharingGoals(),
   notApplicable: { 'reflink-walks-no-pages': 'reflink here moves pages between address spaces by construction; the claim that it touches no per-page count is fragment-owner\'s' },
 });

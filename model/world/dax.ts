@@ -44,7 +44,7 @@ import { enabled, label, type WorldAction } from './actions.js';
 import { blockCounts, disturb, ghost, installPte, mappers, pinPte, pinsOf, ptesOf, settle, zapPte } from './common.js';
 import { agfHeld, nextAllowed, report, reportAllowed, next as memfailNext, type MemFailPlan } from './memfail.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from './state.js';
-import { cachedView, type CacheEntry, type View } from './view.js';
+import type { CacheEntry, View } from './view.js';
 
 export type DaxAction = Exclude<WorldAction, { kind: 'read' }>;
 export type { MemFailPlan } from './memfail.js';
@@ -153,9 +153,8 @@ export function daxView(s: World, policy: DaxPolicy): View {
   };
 }
 
-export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
+export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   const { policy } = spec;
-  const view = cachedView((s: World) => daxView(s, policy));
 
   const alloc = (d: Draft<World>): number => {
     const b = lowestFree(d.ref);
@@ -242,7 +241,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
     r(d);
   };
 
-  const design: Design<World, DaxAction> = {
+  const design: Design<World, DaxAction, View> = {
     name: spec.name,
     summary: spec.summary,
     seed: spec.seed,
@@ -374,8 +373,9 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction> {
       mce: ({ f, i }, s, cfg) => step(report(s, s.pte[f][i], f, cfg, hooks)),
       'memfail-next': (_a, s, cfg) => step(memfailNext(s, cfg, hooks)),
     },
-    always: sharingProperties(view, spec.properties),
-    sometimes: sharingGoals(view),
+    view: (s) => daxView(s, policy),
+    always: sharingProperties(spec.properties),
+    sometimes: sharingGoals(),
     notApplicable: spec.notApplicable,
     ...(spec.claims && { claims: spec.claims }),
     ...(spec.notes && { notes: spec.notes }),

@@ -60,16 +60,3 @@ export interface View {
   /** fragment-owner: a reflink changed a per-page count; undefined where the design makes no such claim. */
   readonly reflinkTouchedPages?: boolean;
 }
-
-/** Computes each state's view once, however many properties read it. */
-export function cachedView<S extends object>(compute: (s: S) => View): (s: S) => View {
-  const cache = new WeakMap<S, View>();
-  return (s) => {
-    let v = cache.get(s);
-    if (v === undefined) {
-      v = compute(s);
-      cache.set(s, v);
-    }
-    return v;
-  };
-}
