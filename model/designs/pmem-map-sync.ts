@@ -45,7 +45,7 @@ export default defineDesign<PmemState, PmemAction>({
   params,
   bugs: {
     'mkwrite-no-sync':
-      'a write to a page a read fault mapped read-only (the zero page of a hole: ->pfn_mkwrite) allocates its block but skips dax_finish_sync_fault: the log is not forced',
+      'a write to a page a read fault mapped read-only (the zero page of a hole: ->pfn_mkwrite) allocates its block and completes as a non-synchronous fault: the pte goes writable without the log force of dax_finish_sync_fault (the missing VM_FAULT_NEEDDSYNC handling Jan Kara caught in xfs_filemap_pfn_mkwrite, 2017-10-27)',
     'unordered-zeroing': 'the log record naming a new block is not ordered after the block\'s zeroing',
   },
   bounds: { depth: 14 },
