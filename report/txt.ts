@@ -4,6 +4,7 @@
  * renderText, the same text `check --save` writes beside a trace.
  */
 import { renderText } from '../trace/render.js';
+import { reviewOf, reviewText } from './reviews.js';
 import {
   boundText,
   configText,
@@ -83,6 +84,7 @@ export function proofText(proof: Proof): string {
       if (!trace) continue;
       out.push('');
       out.push(`Counterexample to ${p.id}:`);
+      out.push(`  ${reviewText(reviewOf(r.design, r.bugs, p.id))}`);
       out.push(...indent(renderText(trace), '  '));
     }
   });

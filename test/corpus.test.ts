@@ -1,6 +1,8 @@
 // The counterexample corpus is a regression suite: every kept trace must
 // still replay against its design, reproduce its violation, and have its
-// text rendering beside it up to date.
+// text rendering beside it up to date; and every one has been reviewed
+// against the kernel source (or its mail) by someone who did not write the
+// model, the review naming the very history it judged (report/reviews.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,5 +32,17 @@ describe('counterexample corpus', () => {
     expect(outcome.reproduces).toBe(true);
     expect(outcome.message).toBe(trace['#meta'].message);
     expect(readFileSync(file.replace(/\.itf\.json$/, '.txt'), 'utf8')).toBe(renderText(trace));
+  });
+  it.each(files.map((f) => [f.slice(root.length), f]))('%s has a review of this very trace', (_name, file) => {
+    const trace = parseItf(JSON.parse(readFileSync(file, 'utf8')));
+    const review = file.replace(/\.itf\.json$/, '.review.md');
+    expect(existsSync(review), `${review} is missing`).toBe(true);
+    const [verdict, judged] = readFileSync(review, 'utf8').split('\n');
+    expect(verdict).toMatch(/^verdict: (realisable|realisable under the design's choice: .+|not realisable: .+)$/);
+    expect(judged).toBe(`trace: ${trace.states.slice(1).map((st) => st['#meta'].action).join('; ')}`);
+  });
+  it('keeps no review of a trace that is gone', () => {
+    const orphans = filesUnder(root, '.review.md').filter((r) => !r.includes('/bugs/') && !existsSync(r.replace(/\.review\.md$/, '.itf.json')));
+    expect(orphans).toEqual([]);
   });
 });
