@@ -118,6 +118,14 @@ export default defineDesign<State, BenchAction>({
   },
 
   always: [accounting, freeZeroed],
+  // The benchmark is a spec, not a proposal: it claims both of its properties, and its steps
+  // stand for the spec's rules (shared/bench/reflink-cow.md), each the kernel operation it abstracts.
+  claims: ['accounting', 'free-zeroed'],
+  notes: {
+    write: 'spec write(f, b, v): pwrite; a hole or a shared block takes the lowest free block (CoW)',
+    reflink: 'spec reflink(s, d): FICLONE; the destination\'s old blocks released, then shared',
+    punch: 'spec punch(f, b): fallocate(PUNCH_HOLE); the block released, zeroed when free',
+  },
   sometimes: [
     {
       id: 'block-shared',
