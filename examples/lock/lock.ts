@@ -56,4 +56,6 @@ export const lock = defineDesign<LockState, LockAction>({
   },
   always: [mutualExclusion],
   sometimes: [{ id: 'someone-inside', description: 'a process holds the lock', reached: (s) => s.pc.includes('critical') }],
+  claims: ['mutual-exclusion'],
+  notes: { try: 'spin_trylock: look at the lock', enter: 'take the lock', leave: 'spin_unlock' },
 });
