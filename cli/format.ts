@@ -71,6 +71,27 @@ export function formatResult(r: CheckResult): string {
   return lines.join('\n');
 }
 
+/**
+ * The last line of a check, for scripts to grep (as Quint's `[ok]` and
+ * `[violation]`): what the exit code says, in words, with what decided it.
+ */
+export function closingLine(results: readonly CheckResult[], code: 0 | 1 | 3): string {
+  const all = results.flatMap((r) => r.properties.map((p) => ({ design: r.design, ...p })));
+  const name = (p: { design: string; id: string }) => (results.length > 1 ? `${p.design}/${p.id}` : p.id);
+  const claimed = all.filter((p) => p.claimed);
+  const n = (k: number, what: string, many = `${what}s`) => `${k} ${k === 1 ? what : many}`;
+  if (code === 1) {
+    const broken = claimed.filter((p) => p.verdict === 'violated');
+    return `[violation] ${n(broken.length, 'claimed property', 'claimed properties')} violated: ${broken.map(name).join(', ')}`;
+  }
+  if (code === 3) {
+    const open = (claimed.length ? claimed : all).filter((p) => p.verdict === 'inconclusive' || p.verdict === 'vacuous');
+    return `[inconclusive] nothing claimed was violated, but nothing is proven: ${open.length ? open.map((p) => `${name(p)} ${p.verdict}`).join(', ') : 'no exhaustive search ran'}`;
+  }
+  const contrasts = all.filter((p) => !p.claimed && p.verdict === 'violated');
+  return `[ok] ${n(claimed.filter((p) => p.verdict === 'holds').length, 'claimed property holds', 'claimed properties hold')} to a completed bound${contrasts.length ? `; not claimed, broken: ${contrasts.map(name).join(', ')}` : ''}`;
+}
+
 /** The design x property table: one row per property, with the bound it was decided to. */
 export function verdictTable(results: readonly CheckResult[]): string {
   const rows = [['design', 'property', 'verdict', 'depth', 'states', 'complete']];

@@ -3,7 +3,7 @@ import { check, exitCode, type CheckResult, type Mode } from '../../checker/chec
 import type { AnyDesign } from '../../model/design.js';
 import { InputError } from '../../model/errors.js';
 import { chooseDesigns, integer, parse, replayPath, searchOptions, searchValues } from '../args.js';
-import { formatResult, verdictTable } from '../format.js';
+import { closingLine, formatResult, verdictTable } from '../format.js';
 import type { Command, Io } from '../io.js';
 import { progressLine } from '../progress.js';
 import { checkSaveTargets, saveCounterexamples } from '../save.js';
@@ -85,7 +85,10 @@ export const checkCommand: Command = {
     }
     const code = exitCode(results);
     if (v.json) io.stdout(JSON.stringify({ pagecheck: version(), exitCode: code, results }, null, 2) + '\n');
-    else if (results.length > 1) io.stdout(verdictTable(results) + '\n');
+    else {
+      if (results.length > 1) io.stdout(verdictTable(results) + '\n');
+      io.stdout(closingLine(results, code) + '\n');
+    }
     return code;
   },
 };
