@@ -13,7 +13,7 @@ import type { CrashSummary } from '../engine/crash.js';
 import type { Step } from '../engine/model.js';
 import { random, ReplayPathError } from '../engine/random.js';
 import { resolveConfig } from '../model/config.js';
-import type { Action, Config, Design } from '../model/design.js';
+import { claimsOf, propertyList, type Action, type Config, type Design } from '../model/design.js';
 import { InputError } from '../model/errors.js';
 import { instantiate } from '../model/instantiate.js';
 import { toItf, type ItfTrace } from '../trace/counterexample.js';
@@ -130,14 +130,15 @@ export interface CheckResult {
 export function check<S, A extends Action>(design: Design<S, A>, options: CheckOptions = {}): CheckResult {
   const mode = options.mode ?? 'both';
   const cfg = resolveConfig(design, options.params ?? {}, options.bugs ?? []);
-  const known = design.always.map((p) => p.id);
+  const all = propertyList(design);
+  const known = all.map((p) => p.id);
   const notApplicable = design.notApplicable ?? {};
   for (const id of options.properties ?? []) {
     if (!known.includes(id) && !(id in notApplicable)) {
       throw new InputError(`design ${design.name} has no property '${id}' (it has ${[...known, ...Object.keys(notApplicable)].join(', ')})`);
     }
   }
-  const selected = design.always.filter((p) => !options.properties || options.properties.includes(p.id));
+  const selected = all.filter((p) => !options.properties || options.properties.includes(p.id));
   const ids = selected.map((p) => p.id);
   const depth = options.depth ?? design.bounds?.depth;
   const maxStates = options.maxStates ?? design.bounds?.maxStates ?? DEFAULTS.maxStates;
@@ -179,7 +180,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   const model = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
   const base = { design: design.name, params: { ...cfg.params }, bugs: [...cfg.bugs] };
   const counterexamples: Record<string, ItfTrace> = {};
-  const claims = design.claims ?? known;
+  const claims = claimsOf(design);
   const unreachedFor = (id: string): string[] =>
     design.sometimes.filter((g) => (!g.guards || g.guards.includes(id)) && !ex?.goals.has(g.id) && !rnd?.goals.has(g.id)).map((g) => g.id);
   const properties: PropertyResult[] = selected.map((p) => {

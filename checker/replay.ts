@@ -5,12 +5,12 @@
  * rejects the trace with a message naming the step.
  */
 import { fingerprint } from '../engine/fingerprint.js';
-import { viewOf } from '../engine/model.js';
+import { propertiesOf, viewOf } from '../engine/model.js';
 import { resolveConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { InputError } from '../model/errors.js';
 import { instantiate } from '../model/instantiate.js';
-import type { Action } from '../model/design.js';
+import { propertyList, type Action, type AnyDesign } from '../model/design.js';
 import { stateAt, type ItfTrace } from '../trace/counterexample.js';
 import { ItfError } from '../trace/itf.js';
 
@@ -25,17 +25,19 @@ export interface ReplayOutcome {
   readonly recordedMessage: string;
 }
 
-export function replay(trace: ItfTrace): ReplayOutcome {
+/** Replays a trace against `design`, or the built-in design its `#meta` names. */
+export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
   const meta = trace['#meta'];
-  const design = findDesign(meta.design);
+  if (given && given.name !== meta.design) throw new InputError(`the trace is of design ${meta.design}, not ${given.name}`);
+  const design = given ?? findDesign(meta.design);
   const params = Object.fromEntries(Object.entries(meta.params).map(([k, v]) => [k, String(v)]));
   const cfg = resolveConfig(design, params, meta.bugs ?? []);
   for (const k of Object.keys(design.params)) {
     if (!(k in meta.params)) throw new InputError(`the trace does not give parameter ${k} of ${design.name}`);
   }
-  if (!design.always.some((p) => p.id === meta.property)) throw new InputError(`design ${design.name} has no property '${meta.property}' (named by the trace)`);
+  if (!propertyList(design).some((p) => p.id === meta.property)) throw new InputError(`design ${design.name} has no property '${meta.property}' (named by the trace)`);
   const model = instantiate(design, cfg, 'immer', { crashCap: meta.crashCap });
-  const property = model.always.find((p) => p.id === meta.property)!;
+  const property = propertiesOf(model).find((p) => p.id === meta.property)!;
 
   const decoded = (i: number): unknown => {
     try {

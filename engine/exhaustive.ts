@@ -7,7 +7,7 @@
  * are represented, hashed and expanded is engine/states.ts's business.
  */
 import { collisionProbability } from './fingerprint.js';
-import { viewOf, type Model, type Step, type Update } from './model.js';
+import { propertiesOf, viewOf, type Model, type Step } from './model.js';
 import { ByteQueue } from './codec.js';
 import { Coverage } from './coverage.js';
 import type { CrashSummary } from './crash.js';
@@ -83,7 +83,7 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
   const maxStates = options.maxStates ?? Infinity;
   const timeLimitMs = options.timeLimitMs ?? Infinity;
   const wanted = options.properties;
-  const always = model.always.filter((p) => !wanted || wanted.includes(p.id));
+  const always = propertiesOf(model).filter((p) => !wanted || wanted.includes(p.id));
   const start = performance.now();
   const progressEvery = options.progressIntervalMs ?? 1000;
   let lastProgress = start;

@@ -65,6 +65,13 @@ export interface Model<S, A, V = unknown> {
   readonly always: readonly Property<S, V>[];
   readonly sometimes: readonly Goal<S, V>[];
   /**
+   * Who is waiting in a state, in words (`a fault holds its entry and waits
+   * for the AGF`); undefined when nobody is (the state is quiescent). With
+   * it, the engine checks the built-in property `deadlock`: no state where
+   * someone waits is without an enabled action.
+   */
+  waiting?(state: S): string | undefined;
+  /**
    * Present when some actions are crash points (engine/crash.ts): which ones
    * (shrinking moves them earlier), and what `successors` has expanded of
    * them so far (the search reports it, and a capped one proves nothing).
@@ -88,4 +95,27 @@ export interface Step<S, A> {
 /** The model's view of a state, for its properties and goals. */
 export function viewOf<S, V>(model: Pick<Model<S, unknown, V>, 'view'>, state: S): V {
   return (model.view ? model.view(state) : undefined) as V;
+}
+
+/** The built-in property a model gets by saying who waits (Model.waiting). */
+export const DEADLOCK = { id: 'deadlock', description: 'nobody waits for ever: a state in which someone waits has an enabled action' } as const;
+
+const withBuiltins = new WeakMap<object, readonly Property<never, never>[]>();
+
+/** The model's properties and, where it says who waits, the built-in `deadlock` (as TLC checks by default). */
+export function propertiesOf<S, A, V>(model: Model<S, A, V>): readonly Property<S, V>[] {
+  if (!model.waiting) return model.always;
+  let all = withBuiltins.get(model) as readonly Property<S, V>[] | undefined;
+  if (all === undefined) {
+    const deadlock: Property<S, V> = {
+      ...DEADLOCK,
+      check: (state) => {
+        const who = model.waiting!(state);
+        return who !== undefined && model.actions(state).length === 0 ? `deadlock: ${who}, and no action is enabled` : undefined;
+      },
+    };
+    all = [...model.always, deadlock];
+    withBuiltins.set(model, all as readonly Property<never, never>[]);
+  }
+  return all;
 }

@@ -7,7 +7,7 @@
  * none can go, so the trace is minimal in that sense too.
  */
 import fc from 'fast-check';
-import { viewOf, type Model, type Step } from './model.js';
+import { propertiesOf, viewOf, type Model, type Step } from './model.js';
 import { Coverage } from './coverage.js';
 import type { CrashSummary } from './crash.js';
 
@@ -197,7 +197,7 @@ export function minimise<S, A, V>(model: Model<S, A, V>, trace: readonly Step<S,
 export function random<S, A, V>(model: Model<S, A, V>, options: RandomOptions): RandomResult<S, A> {
   const start = performance.now();
   const baseSeed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
-  const remaining = model.always.filter((p) => !options.properties || options.properties.includes(p.id));
+  const remaining = propertiesOf(model).filter((p) => !options.properties || options.properties.includes(p.id));
   const violations = new Map<string, RandomViolation<S, A>>();
   const goals = new Map<string, { depth: number }>();
   const coverage = new Coverage();

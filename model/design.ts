@@ -7,6 +7,7 @@
 import type { Draft } from 'immer';
 import type { Piece } from '../engine/crash.js';
 import type { PictureHints } from './picture.js';
+import { DEADLOCK } from '../engine/model.js';
 
 export type { Piece } from '../engine/crash.js';
 
@@ -151,6 +152,12 @@ export interface Design<S, A extends Action, V = unknown> {
    * reviewer can hold it against the source.
    */
   readonly notes?: { readonly [K in A['kind']]?: string };
+  /**
+   * Who is waiting in a state, in words (a fault holding its entry lock and
+   * waiting for the AGF); undefined when nobody is. With it the design gets
+   * the built-in property `deadlock` (engine/model.ts), which it always claims.
+   */
+  waiting?(state: S, cfg: Config): string | undefined;
   /** A rule across parameters: a one-line message when `params` do not make a valid instance. */
   validate?(params: Readonly<Record<string, number>>): string | undefined;
   /** What the generic picture of a state cannot guess from its shape (report/picture.ts). */
@@ -176,4 +183,16 @@ export function defaultLabel(action: Action): string {
 
 export function labelOf<A extends Action>(design: Design<unknown, A>, action: A): string {
   return design.label ? design.label(action) : defaultLabel(action);
+}
+
+/** A design's properties by id and description, the built-in `deadlock` included where it says who waits. */
+export function propertyList(design: AnyDesign): { readonly id: string; readonly description: string }[] {
+  const own = design.always.map((p: { id: string; description: string }) => ({ id: p.id, description: p.description }));
+  return design.waiting ? [...own, { ...DEADLOCK }] : own;
+}
+
+/** What the design claims: its `claims` (all of `always` when absent), and `deadlock`, which no design gives up. */
+export function claimsOf(design: AnyDesign): readonly string[] {
+  const own = design.claims ?? design.always.map((p: { id: string }) => p.id);
+  return design.waiting ? [...own, DEADLOCK.id] : own;
 }

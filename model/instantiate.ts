@@ -70,6 +70,7 @@ export function instantiate<S, A extends Action, V>(
   return {
     initial,
     actions: (state) => design.actions(state, cfg),
+    ...(design.waiting ? { waiting: (state: S) => design.waiting!(state, cfg) } : {}),
     ...(design.view ? { view: (state: S) => design.view!(state, cfg) } : {}),
     successors: (state, action) => {
       const next = updates(state, action);

@@ -4,7 +4,7 @@
  * content, with each counterexample as an explorer to step through.
  */
 import { renderText } from '../trace/render.js';
-import { reviewOf, reviewText } from './reviews.js';
+import { alsoWithoutToggle, reviewOf, reviewText, traceActions } from './reviews.js';
 import { EXPLORER_CSS, EXPLORER_JS, escapeHtml as e, explorerHtml } from './explorer.js';
 import {
   boundText,
@@ -97,7 +97,9 @@ export async function proofHtml(proof: Proof): Promise<string> {
       const trace = r.counterexamples[p.id];
       if (!trace) continue;
       out.push(`<h3>Counterexample to <code>${e(p.id)}</code></h3>`);
-      out.push(`<p class="review">${e(reviewText(reviewOf(r.design, r.bugs, p.id)))}</p>`);
+      out.push(`<p class="review">${e(reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace))))}</p>`);
+      const both = alsoWithoutToggle(proof.runs, r.bugs, p.id);
+      if (both) out.push(`<p class="review">${e(both)}</p>`);
       out.push(await explorerHtml(trace, d.picture, `run-${i + 1}-${p.id}`));
       out.push(`<details><summary>as text</summary><pre class="trace">${e(renderText(trace))}</pre></details>`);
     }

@@ -4,7 +4,7 @@
  * only what changed) and as a Mermaid sequence diagram.
  */
 import { renderText } from '../trace/render.js';
-import { reviewOf, reviewText } from './reviews.js';
+import { alsoWithoutToggle, reviewOf, reviewText, traceActions } from './reviews.js';
 import {
   boundText,
   configText,
@@ -75,7 +75,7 @@ export function proofMarkdown(proof: Proof): string {
     for (const p of r.properties) {
       const trace = r.counterexamples[p.id];
       if (!trace) continue;
-      out.push('', `### Counterexample to \`${p.id}\``, '', reviewText(reviewOf(r.design, r.bugs, p.id)), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
+      out.push('', `### Counterexample to \`${p.id}\``, '', reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace))), ...(alsoWithoutToggle(proof.runs, r.bugs, p.id) ? ['', alsoWithoutToggle(proof.runs, r.bugs, p.id)!] : []), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
       out.push('```text', renderText(trace).trimEnd(), '```');
     }
   }

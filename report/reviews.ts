@@ -16,6 +16,8 @@ import { packageRoot } from './inputs.js';
 export interface Review {
   /** The verdict line, without `verdict: `. */
   readonly verdict: string;
+  /** The review judged another history than the one now found (its `trace:` line differs). */
+  readonly stale: boolean;
   /** The review's path within the package. */
   readonly file: string;
 }
@@ -24,17 +26,37 @@ export function reviewPath(design: string, bugs: readonly string[], property: st
   return bugs.length === 0 ? `counterexamples/${design}/${property}.review.md` : `counterexamples/${design}/bugs/${bugs.join('+')}.${property}.review.md`;
 }
 
-export function reviewOf(design: string, bugs: readonly string[], property: string, root = packageRoot()): Review | undefined {
+/** The review of the counterexample whose steps are `actions`, if there is one. */
+export function reviewOf(design: string, bugs: readonly string[], property: string, actions: readonly string[], root = packageRoot()): Review | undefined {
   const file = reviewPath(design, bugs, property);
   const abs = join(root, file);
   if (!existsSync(abs)) return undefined;
-  const first = readFileSync(abs, 'utf8').split('\n', 1)[0];
+  const [first, second] = readFileSync(abs, 'utf8').split('\n', 2);
   const m = /^verdict:\s*(.+)$/.exec(first);
-  return m ? { verdict: m[1].trim(), file } : undefined;
+  return m ? { verdict: m[1].trim(), file, stale: second !== `trace: ${actions.join('; ')}` } : undefined;
+}
+
+/** The steps of an ITF trace, as a review names them. */
+export function traceActions(trace: { states: readonly { '#meta': { action?: string } }[] }): string[] {
+  return trace.states.slice(1).map((s) => s['#meta'].action ?? '');
+}
+
+/**
+ * For a bug toggle's counterexample: the design breaks the same property
+ * without the toggle, so the trace need not show the toggle's mistake (a
+ * review found such traces failing for the design's own reasons).
+ */
+export function alsoWithoutToggle(runs: readonly { result: { bugs: readonly string[]; properties: readonly { id: string; verdict: string }[] } }[], bugs: readonly string[], property: string): string | undefined {
+  if (bugs.length === 0) return undefined;
+  const plain = runs.find((r) => r.result.bugs.length === 0);
+  return plain?.result.properties.some((p) => p.id === property && p.verdict === 'violated')
+    ? 'The design breaks this property without the toggle too, so this trace need not show the toggle\'s mistake.'
+    : undefined;
 }
 
 /** What a document says of a counterexample's review, in one sentence. */
 export function reviewText(review: Review | undefined): string {
+  if (review?.stale) return `Not yet reviewed: ${review.file} judged an earlier history.`;
   return review
     ? `Reviewed against the sources: ${review.verdict} (${review.file}).`
     : 'Not yet reviewed against the kernel source or the mail by someone other than its author.';

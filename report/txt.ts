@@ -4,7 +4,7 @@
  * renderText, the same text `check --save` writes beside a trace.
  */
 import { renderText } from '../trace/render.js';
-import { reviewOf, reviewText } from './reviews.js';
+import { alsoWithoutToggle, reviewOf, reviewText, traceActions } from './reviews.js';
 import {
   boundText,
   configText,
@@ -84,7 +84,9 @@ export function proofText(proof: Proof): string {
       if (!trace) continue;
       out.push('');
       out.push(`Counterexample to ${p.id}:`);
-      out.push(`  ${reviewText(reviewOf(r.design, r.bugs, p.id))}`);
+      out.push(`  ${reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace)))}`);
+      const both = alsoWithoutToggle(proof.runs, r.bugs, p.id);
+      if (both) out.push(`  ${both}`);
       out.push(...indent(renderText(trace), '  '));
     }
   });

@@ -1,6 +1,6 @@
 /** `pagecheck check DESIGN... | --all`: search, print verdicts, optionally save counterexamples. */
 import { check, exitCode, type CheckResult, type Mode } from '../../checker/check.js';
-import type { AnyDesign } from '../../model/design.js';
+import { propertyList, type AnyDesign } from '../../model/design.js';
 import { InputError } from '../../model/errors.js';
 import { chooseDesigns, integer, parse, replayPath, searchOptions, searchValues } from '../args.js';
 import { closingLine, formatResult, verdictTable } from '../format.js';
@@ -26,10 +26,10 @@ const options = {
 /** With --property, only the designs that have one of the properties, each checked for those it has. */
 function selectProperties(chosen: AnyDesign[], wanted: readonly string[] | undefined): [AnyDesign, string[] | undefined][] {
   if (!wanted) return chosen.map((d) => [d, undefined]);
-  const has = (d: AnyDesign, id: string) => d.always.some((p) => p.id === id) || id in (d.notApplicable ?? {});
+  const has = (d: AnyDesign, id: string) => propertyList(d).some((p) => p.id === id) || Object.hasOwn(d.notApplicable ?? {}, id);
   for (const id of wanted) {
     if (!chosen.some((d) => has(d, id))) {
-      const known = [...new Set(chosen.flatMap((d) => [...d.always.map((p) => p.id), ...Object.keys(d.notApplicable ?? {})]))];
+      const known = [...new Set(chosen.flatMap((d) => [...propertyList(d).map((p) => p.id), ...Object.keys(d.notApplicable ?? {})]))];
       throw new InputError(`no chosen design has property '${id}' (known: ${known.join(', ')})`);
     }
   }
@@ -67,7 +67,7 @@ export const checkCommand: Command = {
     if (saveDir !== undefined) {
       checkSaveTargets(
         saveDir,
-        jobs.flatMap(([d, ids]) => (ids ?? d.always.map((p) => p.id)).map((property) => ({ design: d.name, property }))),
+        jobs.flatMap(([d, ids]) => (ids ?? propertyList(d).map((p) => p.id)).map((property) => ({ design: d.name, property }))),
       );
     }
     const results: CheckResult[] = [];

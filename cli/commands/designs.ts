@@ -1,6 +1,6 @@
 /** `pagecheck designs`: what can be checked, with parameters, properties, goals and bug toggles. */
 import { designs } from '../../model/designs/index.js';
-import type { AnyDesign } from '../../model/design.js';
+import { propertyList, type AnyDesign } from '../../model/design.js';
 import { parse } from '../args.js';
 import type { Command } from '../io.js';
 
@@ -13,7 +13,7 @@ function describe(d: AnyDesign) {
     seed: d.seed,
     params: d.params,
     bounds: d.bounds ?? {},
-    properties: d.always.map((p) => ({ id: p.id, description: p.description })),
+    properties: propertyList(d),
     notApplicable: d.notApplicable ?? {},
     goals: d.sometimes.map((g) => ({ id: g.id, description: g.description })),
     bugs: d.bugs,
@@ -29,7 +29,7 @@ function text(d: AnyDesign): string {
     for (const [k, p] of params) lines.push(`    ${k}=${p.default}  (${p.min}..${p.max}) ${p.description}`);
   }
   lines.push('  properties:');
-  for (const p of d.always) lines.push(`    ${p.id}: ${p.description}`);
+  for (const p of propertyList(d)) lines.push(`    ${p.id}: ${p.description}`);
   for (const [id, why] of Object.entries(d.notApplicable ?? {})) lines.push(`    ${id}: not applicable: ${why}`);
   if (d.sometimes.length) {
     lines.push('  goals (sometimes):');
