@@ -1,0 +1,53 @@
+/**
+ * `npm run corpus`: regenerates counterexamples/ from the built-in designs'
+ * own default exhaustive checks (seed 1), every design in a process of its
+ * own as the proofs are. Each design's traces and renderings are replaced,
+ * and those of properties it no longer violates removed; reviews
+ * (`*.review.md`, report/reviews.ts) are kept, and the corpus test then says
+ * which of them judged a history that is gone. `npm run corpus -- NAME...`
+ * redoes only those designs.
+ */
+import { fork } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { check, type CheckResult } from '../checker/check.js';
+import { saveCounterexamples } from './save.js';
+import { designs, findDesign } from '../model/designs/index.js';
+
+const CORPUS = 'counterexamples';
+const self = fileURLToPath(import.meta.url);
+
+if (process.argv[2] === '--one') {
+  // No time limit: the corpus must not depend on the machine's load.
+  const result = check(findDesign(process.argv[3]), { mode: 'exhaustive', seed: 1, timeSeconds: Infinity });
+  process.send!(result, () => process.exit(0));
+} else {
+  const wanted = process.argv.slice(2);
+  for (const name of wanted) findDesign(name);
+  const queue = wanted.length ? [...wanted] : designs.map((d) => d.name);
+  const results: CheckResult[] = [];
+  const one = (name: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const child = fork(self, ['--one', name], { execArgv: process.execArgv });
+      child.on('message', (m) => results.push(m as CheckResult));
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`checking ${name} failed (exit ${code})`))));
+    });
+  const worker = async (): Promise<void> => {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) await one(name);
+  };
+  await Promise.all(Array.from({ length: availableParallelism() }, worker));
+  for (const r of results) {
+    const dir = join(CORPUS, r.design);
+    const kept = new Set(Object.keys(r.counterexamples));
+    if (existsSync(dir)) {
+      for (const f of readdirSync(dir)) {
+        const m = /^(.+)\.(itf\.json|txt)$/.exec(f);
+        if (m && !kept.has(m[1])) rmSync(join(dir, f));
+      }
+    }
+    saveCounterexamples(CORPUS, r);
+    process.stdout.write(`${r.design}: ${[...kept].join(', ') || 'no counterexample'}\n`);
+  }
+}
