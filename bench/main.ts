@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { freemem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { designs } from '../model/designs/index.js';
 import { configs } from './configs.js';
 
 interface Row {
@@ -26,17 +27,29 @@ interface Row {
   [k: string]: unknown;
 }
 
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+// `designs`: every built-in design's default search instead of the benchmark's configurations.
+const designMode = args.includes('designs');
+const wanted = args.filter((a) => a !== 'designs');
 for (const w of wanted) {
-  if (!configs.some((c) => c.name === w)) {
-    process.stderr.write(`bench: unknown configuration '${w}' (known: ${configs.map((c) => c.name).join(', ')})\n`);
+  if (designMode ? !designs.some((d) => d.name === w) : !configs.some((c) => c.name === w)) {
+    const known = designMode ? designs.map((d) => d.name) : configs.map((c) => c.name);
+    process.stderr.write(`bench: unknown ${designMode ? 'design' : 'configuration'} '${w}' (known: ${known.join(', ')})\n`);
     process.exit(2);
   }
 }
 const runOne = fileURLToPath(new URL('./run-one.js', import.meta.url));
+const runDesign = fileURLToPath(new URL('./run-design.js', import.meta.url));
 const rows: Row[] = [];
 const skipped: { config: string; reason: string }[] = [];
-for (const c of configs) {
+if (designMode) {
+  for (const d of designs) {
+    if (wanted.length && !wanted.includes(d.name)) continue;
+    process.stderr.write(`bench: ${d.name} at its default bound...\n`);
+    rows.push(JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=20000', runDesign, d.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })));
+  }
+}
+for (const c of designMode ? [] : configs) {
   if (wanted.length && !wanted.includes(c.name)) continue;
   const medium = rows.find((r) => r.config === 'medium');
   if (c.name === 'large' && medium) {
@@ -56,14 +69,15 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const check = (r: Row) =>
   r.expectedStates === null ? '' : r.states === r.expectedStates && (r.expectedTransitions === null || r.transitions === r.expectedTransitions) ? 'matches' : 'MISMATCH';
 const table = [
-  ['config', 'states', 'transitions', 'seconds', 'states/s', 'CPU s', 'states/CPU s', 'peak RSS MiB', 'store B/state', 'RSS B/state', 'count'],
+  [designMode ? 'design' : 'config', 'states', 'transitions', 'seconds', 'states/s', 'CPU s', 'states/CPU s', 'peak RSS MiB', 'store B/state', 'RSS B/state', designMode ? 'bound' : 'count'],
   ...rows.map((r) => [
     r.config, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond), r.cpuSeconds.toFixed(2), fmt(r.statesPerCpuSecond),
-    fmt(r.peakRssBytes / 2 ** 20), r.storeBytesPerState.toFixed(1), r.rssBytesPerState.toFixed(1), check(r),
+    fmt(r.peakRssBytes / 2 ** 20), r.storeBytesPerState.toFixed(1), r.rssBytesPerState.toFixed(1),
+    designMode ? `${r.exhausted ? 'whole space' : `depth ${r.depth}`}${r.complete ? '' : ' INCOMPLETE'}${r.wordPath ? ', words' : ''}` : check(r),
   ]),
 ];
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
 process.stdout.write(table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n') + '\n');
 for (const s of skipped) process.stdout.write(`${s.config}: skipped, ${s.reason}\n`);
-process.stdout.write('\n' + JSON.stringify({ design: 'bench-reflink-cow', results: rows, skipped }, null, 2) + '\n');
+process.stdout.write('\n' + JSON.stringify(designMode ? { designs: rows } : { design: 'bench-reflink-cow', results: rows, skipped }, null, 2) + '\n');
 process.exitCode = rows.some((r) => check(r) === 'MISMATCH') ? 1 : 0;

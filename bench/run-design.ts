@@ -1,0 +1,41 @@
+/**
+ * One built-in design's default exhaustive search (its default bound, every
+ * property, no time limit) in a process of its own, so that its peak RSS is
+ * its own. Prints one JSON line: the figures `npm run bench -- designs`
+ * tabulates.
+ */
+import { exhaustive } from '../engine/exhaustive.js';
+import { compileLayout } from '../engine/layout.js';
+import { defaultConfig } from '../model/config.js';
+import { findDesign } from '../model/designs/index.js';
+import { instantiate } from '../model/instantiate.js';
+
+const design = findDesign(process.argv[2]);
+const model = instantiate(design, defaultConfig(design), 'copy');
+const cpuBefore = process.cpuUsage();
+const r = exhaustive(model, { maxDepth: design.bounds?.depth, maxStates: design.bounds?.maxStates });
+const cpu = process.cpuUsage(cpuBefore);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const peakRss = process.resourceUsage().maxRSS * 1024;
+process.stdout.write(
+  JSON.stringify({
+    config: design.name,
+    depth: design.bounds?.depth ?? null,
+    states: r.states,
+    transitions: r.transitions,
+    complete: r.complete,
+    exhausted: r.exhausted,
+    stoppedBy: r.stoppedBy,
+    seconds: r.elapsedMs / 1000,
+    statesPerSecond: r.states / (r.elapsedMs / 1000),
+    cpuSeconds,
+    statesPerCpuSecond: r.states / cpuSeconds,
+    peakRssBytes: peakRss,
+    storeBytesPerState: r.bytesPerState,
+    rssBytesPerState: peakRss / r.states,
+    // Whether the initial state has a flat layout (engine/layout.ts): the fast path.
+    wordPath: compileLayout(model.initial) !== undefined,
+    expectedStates: null,
+    expectedTransitions: null,
+  }) + '\n',
+);
