@@ -394,6 +394,7 @@ export default defineDesign<MainlineState, MainlineAction>({
   always: netfsProperties.filter((p) => !['bounding-box', 'split-point', 'ciphertext-at-rest', 'invalidation-mode', 'disconnected-no-loss'].includes(p.id)),
   // M1 makes two dirty spans on one folio impossible, and mainline never splits a write in
   // progress (split-point does not apply): those goals cannot be reached by construction, so
-  // dirty-mark is guarded instead by a folio dirtied again under writeback.
-  sometimes: [...netfsGoals.filter((g) => !['invalidation-with-local-changes', 'two-regions-on-a-page', 'split-region'].includes(g.id)), redirtiedUnderWriteback],
+  // dirty-mark is guarded instead by a folio dirtied again under writeback. Remote invalidation
+  // and disconnected operation were not implemented: their goals go with their properties.
+  sometimes: [...netfsGoals.filter((g) => !['invalidation-with-local-changes', 'two-regions-on-a-page', 'split-region', 'owed-after-disconnection'].includes(g.id)), redirtiedUnderWriteback],
 });
