@@ -97,8 +97,22 @@
  * while disconnected is an open question for the RFC's author, and this
  * trace is that question, not a rule the RFC broke.
  */
-import { crashPoint, defineDesign, type Config, type Piece } from '../design.js';
+import { crashPoint, defineDesign } from '../design.js';
 import { netfsGoals, netfsProperties } from '../../properties/netfs.js';
+import {
+  activeRegion,
+  boxBusy,
+  boxLockable,
+  canActivate,
+  earlierGroupPending,
+  finish,
+  hasData,
+  lockRange,
+  startFlush,
+  trim,
+  writerOf,
+} from '../netfs/regions.js';
+import { clientCrash, remoteInvalidation, syncBack } from '../netfs/regions-services.js';
 import {
   acknowledge,
   beginWrite,
@@ -106,8 +120,6 @@ import {
   emptyFolio,
   encode,
   fillFromStorage,
-  FROM_CRASH,
-  FROM_REMOTE,
   geometry,
   INVAL_MODES,
   initialWorld,
@@ -115,16 +127,10 @@ import {
   newRegion,
   overlaps,
   size,
-  snapshot,
-  tidy,
-  decode,
   writeRanges,
-  type Geometry,
   type InvalMode,
   type NetfsState,
-  type Region,
   type WriteKind,
-  type Writer,
 } from '../netfs/world.js';
 
 export type RegionsAction =
@@ -142,91 +148,6 @@ export type RegionsAction =
   | { readonly kind: 'disconnect' }
   | { readonly kind: 'reconnect' }
   | { readonly kind: 'crash' };
-
-/** A crash piece: region i's write-out to one destination. */
-function pieceId(r: Region, i: number, to: 'server' | 'cache'): string {
-  return `r${i}[${r.start},${r.end})>${to}`;
-}
-
-function writerOf(s: NetfsState, value: number): Writer {
-  const w = s.writers.find((x) => x.value === value);
-  if (!w) throw new Error(`no writer ${value}`);
-  return w;
-}
-
-function activeRegion(s: NetfsState, value: number): Region | undefined {
-  return s.regions.find((r) => r.state === 'active' && r.writer === value);
-}
-
-function hasData(r: Region): boolean {
-  return r.end > r.start;
-}
-
-/** The range a write locks: its bytes, or its box when blocks bigger than a byte are the unit. */
-function lockRange(w: Writer, g: Geometry): number[] {
-  return g.C > 0 || g.Z > 0 ? boxOf(w.start, w.end, g) : [w.start, w.end];
-}
-
-/** (5): an earlier group still has unwritten (non cache-only) data. */
-function earlierGroupPending(s: NetfsState, group: number, except: Region | null): boolean {
-  return s.regions.some((r) => r !== except && r.type !== 'semi' && (hasData(r) || r.state === 'active') && r.group < group);
-}
-
-/**
- * Bring the folio marks and pins up to date with the region records (RFC
- * (10), (9)). `dirtied`: folios just given dirty data; `flushed`: folios of a
- * region just put in flight, whose dirty mark is cleared only if no other
- * dirty region is on them. Other folios keep their mark unless no region is
- * left on them at all, so that a wrongly cleared mark stays cleared.
- */
-function remark(d: NetfsState, g: Geometry, cfg: Config, dirtied: ReadonlySet<number>, flushed: ReadonlySet<number>): void {
-  for (let f = 0; f < g.P; f++) {
-    const folio = d.folio[f];
-    if (!folio) continue;
-    const [a, b] = [f * g.B, (f + 1) * g.B];
-    const on = d.regions.filter((r) => hasData(r) && overlaps(r.start, r.end, a, b));
-    const dirty = on.some((r) => r.state !== 'flushing');
-    if (flushed.has(f)) folio.dirty = cfg.bugs.has('clear-dirty-on-partial') ? false : dirty;
-    else if (dirtied.has(f)) folio.dirty = true;
-    else if (!dirty) folio.dirty = false;
-    folio.writeback = on.some((r) => r.state === 'flushing');
-    const pinners = d.regions.filter((r) =>
-      cfg.bugs.has('unpinned-box') ? hasData(r) && overlaps(r.start, r.end, a, b) : overlaps(r.box[0], r.box[1], a, b),
-    );
-    folio.pin = pinners.length;
-  }
-}
-
-const NONE: ReadonlySet<number> = new Set();
-
-function finish(d: NetfsState, g: Geometry, cfg: Config, dirtied: ReadonlySet<number> = NONE, flushed: ReadonlySet<number> = NONE): void {
-  d.regions = d.regions.filter((r) => hasData(r) || r.state === 'active');
-  tidy(d);
-  remark(d, g, cfg, dirtied, flushed);
-}
-
-function foliosIn(a: number, b: number, B: number): Set<number> {
-  const out = new Set<number>();
-  for (let f = Math.floor(a / B); f * B < b; f++) out.add(f);
-  return out;
-}
-
-/** Remove bytes [a, b) from region x, keeping what is left on either side. */
-function trim(d: NetfsState, x: Region, a: number, b: number): void {
-  if (x.start < a && x.end > b) d.regions.push({ ...x, kinds: [...x.kinds], box: [...x.box], payload: [], start: b });
-  if (x.start < a) x.end = Math.min(x.end, a);
-  else x.start = Math.max(x.start, b);
-  if (x.end < x.start) x.end = x.start;
-}
-
-/** What the page cache, the cache and the server hold for byte i now (the implementation's own read). */
-function localByte(s: NetfsState, i: number, B: number): number {
-  const f = Math.floor(i / B);
-  const folio = s.folio[f];
-  if (folio && folio.data[i % B] !== -1) return folio.data[i % B];
-  const c = s.cache[f];
-  return decode(c ? c[i % B] : s.server[i]);
-}
 
 export default defineDesign<NetfsState, RegionsAction>({
   name: 'netfs-regions',
@@ -512,130 +433,16 @@ export default defineDesign<NetfsState, RegionsAction>({
       d.left.barriers -= 1;
     },
 
-    remote: ({ mode }, s, cfg) => (d) => {
-      const g = geometry(cfg.params);
-      const n = size(g);
-      d.left.remote -= 1;
-      d.seq += 1;
-      const R = d.seq;
-      const local = Array.from({ length: n }, (_, i) => localByte(s, i, g.B));
-      // What the mode keeps of the local version is what the page cache holds. After two overlapping
-      // writes were in flight together either may have landed last (ghost.allowed holds both), so the
-      // promise is the local value when it is one the writes allowed, not a fixed pick among them
-      // (taking the highest number promised the write that did not land last: search, 10 actions).
-      const promised = s.ghost.allowed.map((a, i) => (a.includes(local[i]) ? local[i] : a[a.length - 1]));
-      const dirty = Array.from({ length: n }, (_, i) => s.regions.some((r) => r.type !== 'semi' && hasData(r) && i >= r.start && i < r.end));
-      const expect = promised.map((v, i) => (mode === 'keep' || (mode === 'reapply' && dirty[i]) ? v : R));
-      for (let i = 0; i < n; i++) d.server[i] = encode(R, g);
-      const dropCache = (): void => {
-        if (!cfg.bugs.has('stale-cache-after-invalidation')) d.cache.fill(null);
-      };
-      if (mode === 'keep') {
-        for (let i = 0; i < n; i++) d.server[i] = encode(local[i], g);
-      } else if (mode === 'reapply') {
-        d.regions = d.regions.filter((r) => r.type !== 'semi');
-        for (let f = 0; f < g.P; f++) {
-          const folio = d.folio[f];
-          if (folio) for (let b = 0; b < g.B; b++) if (!dirty[f * g.B + b]) folio.data[b] = R;
-        }
-        dropCache();
-      } else {
-        if (mode === 'stash') d.stash = local;
-        d.regions = [];
-        d.folio.fill(null);
-        dropCache();
-      }
-      d.ghost.allowed = expect.map((v) => [v]);
-      d.ghost.source.fill(FROM_REMOTE);
-      // Only while connected, after the sync-back: nothing is left on the modified list.
-      d.ghost.offline.fill(false);
-      d.ghost.durable.fill(0);
-      d.ghost.inval = { mode, R, expect, stash: mode === 'stash' ? promised : null, hadLocal: dirty.some((x) => x) };
-      finish(d, g, cfg);
-    },
+    remote: ({ mode }, s, cfg) => remoteInvalidation(mode, s, cfg),
 
     disconnect: () => (d) => {
       d.connected = false;
       d.left.disconnects -= 1;
     },
 
-    reconnect: (_a, _s, cfg) => (d) => {
-      const g = geometry(cfg.params);
-      d.connected = true;
-      if (!cfg.bugs.has('forget-modified-list')) {
-        // Sync back: what went only to the cache becomes dirty again, read back in from the cache. A
-        // byte a dirty region already covers is owed by that newer record (it was dirtied after its
-        // cache-only write-out); a semi-dirty region is superseded, as by any local modification (3).
-        // Pushing the whole range gave two regions over the same bytes (split-point, 13 actions).
-        const owed = new Array<boolean>(size(g)).fill(false);
-        for (const [a, b] of d.modified) for (let i = a; i < b; i++) owed[i] = true;
-        for (const r of d.regions) if (r.type !== 'semi') for (let i = r.start; i < r.end; i++) owed[i] = false;
-        for (let a = 0; a < owed.length; a++) {
-          if (!owed[a]) continue;
-          let b = a;
-          while (b < owed.length && owed[b]) b++;
-          for (let f = Math.floor(a / g.B); f * g.B < b; f++) if (!d.folio[f]) fillFromStorage(d, f, g.B, false);
-          for (const x of [...d.regions]) if (x.type === 'semi' && overlaps(x.start, x.end, a, b)) trim(d, x, a, b);
-          d.regions.push(newRegion(a, b, 'dirty', 'ordinary', d.group, boxOf(a, b, g)));
-          a = b;
-        }
-      }
-      const dirtied = new Set(d.modified.flatMap(([a, b]) => [...foliosIn(a, b, g.B)]));
-      d.modified = [];
-      finish(d, g, cfg, cfg.bugs.has('forget-modified-list') ? NONE : dirtied);
-    },
+    reconnect: (_a, _s, cfg) => syncBack(cfg),
 
-    // A client crash. The pieces are the write-outs in flight: each flushing region's upload to the
-    // server and its write to the cache are separate I/Os ("netfs: Send write request to multiple
-    // destinations"), so either may have landed without the other. Nothing orders them: groups are
-    // flushed in order by never putting a later group in flight before an earlier one has completed
-    // (earlierGroupPending), so regions in flight together are of one group.
-    crash: crashPoint((_a, s, cfg) => {
-      const g = geometry(cfg.params);
-      const pending: Piece[] = [];
-      s.regions.forEach((r, i) => {
-        if (r.state !== 'flushing') return;
-        if (r.toServer) pending.push({ id: pieceId(r, i, 'server') });
-        if (r.toCache && g.cache) pending.push({ id: pieceId(r, i, 'cache') });
-      });
-      return {
-        pending,
-        persist: (d, survivors) => {
-          d.left.crashes -= 1;
-          d.regions.forEach((region, i) => {
-            if (region.state !== 'flushing') return;
-            const toServer = region.toServer && survivors.has(pieceId(region, i, 'server'));
-            const toCache = region.toCache && survivors.has(pieceId(region, i, 'cache'));
-            if (!toServer && !toCache) return;
-            landPayload(d, { ...region, toServer, toCache }, g, g.C > 0 || g.Z > 0 ? region.box : [region.start, region.end]);
-            // Written to the cache only while disconnected: on the modified list, which is kept with the cache.
-            if (!region.toServer && toCache && region.type !== 'semi') d.modified.push([region.start, region.end]);
-          });
-          // The next lookup of a cache object that was open for local modification finds
-          // CACHEFILES_CONTENT_DIRTY: cachefiles_check_auxdata() returns -ESTALE ("Dirty object in
-          // cache", "TODO: Begin conflict resolution") and cachefiles_open_file() replaces it with a
-          // new, empty object (cachefiles_create_file). The modified list, kept with the object, goes too.
-          if (d.cacheDirty && !cfg.bugs.has('trust-cache-after-crash')) {
-            d.cache.fill(null);
-            d.modified = [];
-          }
-          d.cacheDirty = false;
-          // Volatile state goes; the server, and the cache where it was not open for modification, stay.
-          d.folio.fill(null);
-          d.regions = [];
-          d.writers = [];
-          d.stash = null;
-          d.ghost.inval = null;
-          // Unsynced buffered writes may be lost; what a read returns now is the new baseline.
-          for (let i = 0; i < d.server.length; i++) {
-            const c = d.cache[Math.floor(i / g.B)];
-            d.ghost.allowed[i] = [decode(c ? c[i % g.B] : d.server[i])];
-            d.ghost.source[i] = FROM_CRASH;
-            d.ghost.offline[i] = d.modified.some(([a, b]) => i >= a && i < b);
-          }
-        },
-      };
-    }),
+    crash: crashPoint((_a, s, cfg) => clientCrash(s, cfg)),
   },
 
   label: (a) => {
@@ -691,67 +498,3 @@ export default defineDesign<NetfsState, RegionsAction>({
   },
   sometimes: netfsGoals,
 });
-
-/** (6)/(8)/(7): may this pending write take its region lock now? */
-function canActivate(s: NetfsState, w: Writer, g: Geometry, cfg: Config): boolean {
-  const [l0, l1] = lockRange(w, g);
-  if (!cfg.bugs.has('no-region-lock')) {
-    for (const o of s.writers) {
-      if (o === w || o.phase === 'pending') continue;
-      const [o0, o1] = lockRange(o, g);
-      if (overlaps(l0, l1, o0, o1)) return false;
-    }
-  }
-  // A DSYNC region waiting only for its group's turn is as good as flushing: a
-  // newer write waits for it rather than supersede data its writer is waiting on.
-  const [b0, b1] = boxOf(w.start, w.end, g);
-  const busy = (r: Region): boolean =>
-    (r.state === 'flushing' && overlaps(r.box[0], r.box[1], b0, b1)) || (r.type === 'dsync' && r.state === 'dirty' && overlaps(r.start, r.end, w.start, w.end));
-  if (!cfg.bugs.has('write-over-flushing') && s.regions.some(busy)) return false;
-  if (w.kind === 'dio') return !s.regions.some((r) => overlaps(r.box[0], r.box[1], b0, b1)) && s.connected;
-  // The pages of the box must be in (read first), except those the write covers whole.
-  for (let f = b0 / g.B; f * g.B < b1; f++) {
-    const whole = w.start <= f * g.B && w.end >= (f + 1) * g.B;
-    if (!whole && !s.folio[f]) return false;
-  }
-  return true;
-}
-
-/**
- * (7)/(9): a write-out snapshots its whole box, so two boxes in flight, or a
- * box in flight over an active write, could land an older snapshot over a
- * newer one; the flusher defers such a region (as the RFC defers when it
- * cannot lock all the pages it needs).
- */
-function boxBusy(s: NetfsState, box: number[], except: Region): boolean {
-  return s.regions.some((r) => r !== except && (r.state === 'flushing' || r.state === 'active') && overlaps(r.box[0], r.box[1], box[0], box[1]));
-}
-
-/**
- * "If we can't manage to lock all the pages in a part of the region we want
- * to change, we drop the locks we've taken and defer": a write-out needs
- * every page of its box (9), and a page that is not in the page cache cannot
- * be locked. It happens when a split is at a page boundary at or below the
- * dirtied point but the crypto block around it reaches pages the write
- * covers whole and has not copied yet (so they were never read in): the
- * flusher defers until the block is there. Writing the box out anyway sent
- * garbage for those pages (search: 4 actions, P=2 B=1 C=2).
- */
-function boxLockable(s: NetfsState, box: number[], g: Geometry, cfg: Config): boolean {
-  if (cfg.bugs.has('flush-box-with-missing-pages')) return true;
-  for (let f = Math.floor(box[0] / g.B); f * g.B < box[1]; f++) if (!s.folio[f]) return false;
-  return true;
-}
-
-/** Put a dirty region (or the split-off part) in flight: (9) snapshot its box, (10) keep other regions' marks. */
-function startFlush(d: NetfsState, r: Region, cut: number, g: Geometry, cfg: Config): void {
-  r.end = cut;
-  r.state = 'flushing';
-  r.box = boxOf(r.start, r.end, g);
-  const semi = r.type === 'semi';
-  r.toServer = d.connected && (!semi || cfg.bugs.has('upload-cache-only'));
-  r.toCache = g.cache;
-  const clear = semi && cfg.bugs.has('plaintext-download-to-cache') ? { ...g, C: 0 } : g;
-  r.payload = snapshot(d, r.box[0], r.box[1], clear);
-  finish(d, g, cfg, NONE, foliosIn(r.start, r.end, g.B));
-}
