@@ -73,10 +73,11 @@
  * would send, in 6 actions; a DIO invalidation after that crash making a
  * read go back in time, in 8), both gone with the check.
  * A consequence, stated here rather than found: what disconnected operation
- * saved only to the cache does not survive a client crash either; the
- * conflict resolution that would keep it is a TODO in cachefiles and is not
- * in the RFC. The crash baseline counts it as a crash loss of unsynced data,
- * so no property reports it; it is a question for the RFC's author.
+ * saved only to the cache does not survive a client crash either, nor what
+ * the sync-back re-dirtied and has not uploaded yet; the conflict resolution
+ * that would keep it is a TODO in cachefiles and is not in the RFC. The crash
+ * baseline counts it as a crash loss of unsynced data, so no property
+ * reports it; it is a question for the RFC's author.
  *
  * Finding (by search; counterexamples/netfs-regions/dsync): a DSYNC write
  * made while disconnected returns with its data only in the cache (write,
