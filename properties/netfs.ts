@@ -301,7 +301,7 @@ export const invalidationMode: Property<NetfsState> = {
  */
 export const disconnectedNoLoss: Property<NetfsState> = {
   id: 'disconnected-no-loss',
-  description: 'a byte written while disconnected or saved to the cache only is owed to the server until it has it: under a region or on the modified list',
+  description: 'a byte whose write returned while disconnected, or that was saved to the cache only, is owed to the server until it has it: under a region or on the modified list',
   check: (s) => {
     for (let i = 0; i < s.server.length; i++) {
       if (!s.ghost.offline[i]) continue;
@@ -319,7 +319,7 @@ export const disconnectedNoLoss: Property<NetfsState> = {
 /** BRIEF: "no lost writes": every acknowledged byte is readable, newest wins. */
 export const noLostWrites: Property<NetfsState> = {
   id: 'no-lost-writes',
-  description: 'a read of every byte returns its newest acknowledged value (or that of a write still in flight)',
+  description: 'a read of every byte returns its newest acknowledged value (or that of a write still in flight); after a crash, what a read returned then until a write returns',
   check: (s) => {
     for (let i = 0; i < s.server.length; i++) {
       const v = view(s, i, s.B);
