@@ -55,12 +55,15 @@
  * is committed as it leaves memory (cachefiles_commit_object); the lookup
  * after a crash finds it, cachefiles_check_auxdata() returns -ESTALE ("Dirty
  * object in cache", "TODO: Begin conflict resolution"), and
- * cachefiles_open_file() replaces the object with an empty one. The author's
- * own patch, "[PATCH 48/67] fscache: Implement "will_modify" parameter on
- * fscache_use_cookie()" (D. Howells, 2021-10, three months after the RFC),
- * says the same: "marked as dirty on disk, subject to conflict resolution in
- * the event that power failure or a crash occurs or the filesystem operates
- * in disconnected mode". So in the model the first write marks the cache
+ * cachefiles_open_file() replaces the object with an empty one. The RFC's
+ * author designed it so before and after the RFC: his fscache rewrite, "[RFC
+ * PATCH 61/61] fscache: Document the rewritten cache backend API" (2020-05),
+ * has ->prepare_to_write() on FSCACHE_OBJECT_LOCAL_WRITE "to mark the object
+ * as being dirty prior to writing data to it", and "[PATCH 48/67] fscache:
+ * Implement "will_modify" parameter on fscache_use_cookie()" (2021-10), the
+ * merged form, says "marked as dirty on disk, subject to conflict resolution
+ * in the event that power failure or a crash occurs or the filesystem
+ * operates in disconnected mode". So in the model the first write marks the cache
  * (the file is open for writing); having no close, the model never lifts the
  * mark, so a crash after any write empties the cache and the modified list
  * kept with it; a cache written only by downloads, before any write, is kept
