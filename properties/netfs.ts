@@ -5,7 +5,7 @@
  * of a NetfsState, so one definition reads both the RFC design and mainline.
  */
 import type { Goal, Property } from '../engine/model.js';
-import { decode, isCiphertext, overlaps, view, type NetfsState, type Region } from '../model/netfs/world.js';
+import { decode, FROM_CRASH, FROM_REMOTE, isCiphertext, overlaps, view, type NetfsState, type Region } from '../model/netfs/world.js';
 
 function folioRange(f: number, B: number): [number, number] {
   return [f * B, (f + 1) * B];
@@ -19,6 +19,24 @@ function unwritten(r: Region): boolean {
 /** Values of writes still in flight over byte i: a read may see them before they return. */
 function inFlight(s: NetfsState, i: number): number[] {
   return s.writers.filter((w) => i >= w.start && i < w.end).map((w) => w.value);
+}
+
+/**
+ * What byte i's expected value rests on, for a message: a write that returned
+ * with it, a read after a client crash (a write not yet synced may be lost in
+ * a crash, so that read is the new baseline), a remote invalidation's promise,
+ * or the file's original content.
+ */
+function expected(s: NetfsState, i: number): string {
+  const allowed = s.ghost.allowed[i];
+  const from = s.ghost.source[i];
+  if (from > 0) {
+    const others = allowed.filter((v) => v !== from);
+    return `write ${from} was acknowledged${others.length > 0 ? ` (overlapping in time with write ${others.join(', ')}: either may be read)` : ''}`;
+  }
+  if (from === FROM_CRASH) return `a read after the crash returned ${allowed.join('|')}, and no write to it has returned since`;
+  if (from === FROM_REMOTE) return `the remote invalidation promised ${allowed.join('|')}`;
+  return `the file held ${allowed.join('|')} and no write to it has returned`;
 }
 
 function describe(r: Region): string {
@@ -271,18 +289,28 @@ export const invalidationMode: Property<NetfsState> = {
   },
 };
 
-/** RFC SERVICES (7): modified data saved only to the cache while disconnected, "along with a list of modified regions". */
+/**
+ * RFC SERVICES (7): "the helpers would save modified [data] only to the cache,
+ * along with a list of modified regions. Upon reconnection, we would need to
+ * sync back to the server". The promise is about what disconnected operation
+ * takes on: a write that returned while disconnected, and data written out to
+ * the cache only while disconnected (ghost.offline). Those bytes, until the
+ * server has them, must be owed to it: under a region or on the modified
+ * list. A connected client's data is no concern of this property (what a read
+ * returns is no-lost-writes').
+ */
 export const disconnectedNoLoss: Property<NetfsState> = {
   id: 'disconnected-no-loss',
-  description: 'every acknowledged byte the server lacks is still owed to it: under a region or on the modified list',
+  description: 'a byte whose write returned while disconnected, or that was saved to the cache only, is owed to the server until it has it: under a region or on the modified list',
   check: (s) => {
     for (let i = 0; i < s.server.length; i++) {
+      if (!s.ghost.offline[i]) continue;
       const allowed = s.ghost.allowed[i];
       if (allowed.includes(decode(s.server[i]))) continue;
       if (s.regions.some((r) => r.type !== 'semi' && i >= r.start && i < r.end)) continue;
       if (s.modified.some(([a, b]) => i >= a && i < b)) continue;
       if (inFlight(s, i).length > 0) continue;
-      return `byte ${i} was acknowledged as ${allowed.join('|')}, the server holds ${s.server[i]}, and nothing will send it`;
+      return `byte ${i}: ${expected(s, i)}, the server holds ${s.server[i]}, and nothing will send it (no region, not on the modified list)`;
     }
     return undefined;
   },
@@ -291,12 +319,12 @@ export const disconnectedNoLoss: Property<NetfsState> = {
 /** BRIEF: "no lost writes": every acknowledged byte is readable, newest wins. */
 export const noLostWrites: Property<NetfsState> = {
   id: 'no-lost-writes',
-  description: 'a read of every byte returns its newest acknowledged value (or that of a write still in flight)',
+  description: 'a read of every byte returns its newest acknowledged value (or that of a write still in flight); after a crash, what a read returned then until a write returns',
   check: (s) => {
     for (let i = 0; i < s.server.length; i++) {
       const v = view(s, i, s.B);
       if (s.ghost.allowed[i].includes(v) || inFlight(s, i).includes(v)) continue;
-      return `byte ${i} reads ${v === -2 ? 'garbage' : v} but ${s.ghost.allowed[i].join('|')} was acknowledged`;
+      return `byte ${i} reads ${v === -2 ? 'garbage' : v} but ${expected(s, i)}`;
     }
     return undefined;
   },
@@ -367,10 +395,18 @@ export const redirtiedUnderWriteback: Goal<NetfsState> = {
   reached: (s) => s.folio.some((f) => f !== null && f.dirty && f.writeback),
 };
 
+export const owedAfterDisconnection: Goal<NetfsState> = {
+  id: 'owed-after-disconnection',
+  guards: ['disconnected-no-loss'],
+  description: 'a byte in disconnected operation\'s keeping is not yet on the server (RFC SERVICES (7))',
+  reached: (s) => s.server.some((b, i) => s.ghost.offline[i] && !s.ghost.allowed[i].includes(decode(b))),
+};
+
 export const netfsGoals: readonly Goal<NetfsState>[] = [
   twoRegionsOnAPage,
   writerWaitsOnFlush,
   splitRegion,
   flushGroupBarrier,
   invalidationWithLocalChanges,
+  owedAfterDisconnection,
 ];

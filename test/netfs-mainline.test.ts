@@ -87,9 +87,10 @@ describe('netfs-mainline: writeback requests carry a NULL group (netfs_write_fol
     const on = check(design, { mode: 'exhaustive', properties: [], params: { P: 1, dio: 0, dsync: 0, G: 1, L: 1, cache: 1 }, depth: 6 });
     expect(on.goals.find((g) => g.id === 'copied-after-barrier')?.reached).toBe(true);
   });
-  it('finding: a DSYNC write under a non-NULL group into a COPY_TO_CACHE folio returns with nothing uploaded', () => {
+  it('finding: under a non-NULL group, netfs_perform_write() returns from a DSYNC write into a COPY_TO_CACHE folio with nothing uploaded', () => {
     // netfs_advance_writethrough() puts the folio under writeback, then netfs_write_folio() skips it
-    // (fgroup != wreq->group, NULL): redirtied, left under writeback, not on the server.
+    // (fgroup != wreq->group, NULL): redirtied, left under writeback, not on the server. The in-tree
+    // callers' generic_write_sync() would then wait on that writeback forever (the design's header).
     const r = check(mainline, { mode: 'exhaustive', properties: ['dsync', 'dirty-mark'], params: { P: 1, dio: 0, G: 1, L: 1, cache: 1 }, depth: 6 });
     expect(verdict(r, 'dsync').verdict).toBe('violated');
     expect(verdict(r, 'dsync').actions).toEqual(['barrier()', 'write(dsync, [0,1))', 'lock(write 1)', 'read(folio 0)', 'copy(write 1)', 'complete(write 1)']);
@@ -114,6 +115,13 @@ describe('netfs-mainline: claims and notes', () => {
     const kinds = Object.keys(mainline.next);
     expect(Object.keys(mainline.notes ?? {}).sort()).toEqual(kinds.sort());
     for (const note of Object.values(mainline.notes ?? {})) expect((note as string).length).toBeLessThanOrEqual(100);
+  });
+  it('says a read beside a buffered writer is a fault or readahead, and that a DSYNC return leaves out generic_write_sync', () => {
+    // read(2) takes i_rwsem shared (netfs_start_io_read) and waits for the writer; filemap_fault and
+    // readahead do not. The dsync finding's complete(write) is netfs_perform_write()'s return.
+    expect(mainline.notes?.read).toMatch(/fault/);
+    expect(mainline.notes?.read).toMatch(/read\(2\).*i_rwsem/);
+    expect(mainline.notes?.complete).toMatch(/generic_write_sync/);
   });
   it('keeps every claimed property at its default bound; the RFC rules it never claimed are broken', () => {
     const r = check(mainline, { mode: 'exhaustive' });

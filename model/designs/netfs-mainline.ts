@@ -45,12 +45,27 @@
  * stuck in FLUSH_CONTENT (a loop in the kernel) has no step in the model; a
  * writer's group is the inode's group when the write began.
  *
- * Finding (by search, cache=1, test/netfs-mainline.test.ts): a DSYNC write
- * under a non-NULL group into a COPY_TO_CACHE folio (read in by a fault
- * after the write flushed its range) returns with nothing uploaded:
+ * Finding (by search, cache=1 G=1, test/netfs-mainline.test.ts): a latent
+ * stuck writeback in the merged API, reachable only by a future caller. No
+ * in-tree caller passes a non-NULL netfs_group: afs, 9p and cifs pass NULL to
+ * netfs_perform_write()/netfs_buffered_write_iter_locked() and to
+ * netfs_page_mkwrite(). With a group, a DSYNC write into a COPY_TO_CACHE folio
+ * (read in after the write flushed its range, by a page fault or readahead:
+ * read(2) takes i_rwsem shared and would wait for the writer) goes wrong:
  * netfs_advance_writethrough() calls folio_start_writeback(), then
- * netfs_write_folio() finds fgroup != wreq->group (NULL), redirties and
- * returns, and nothing ends that writeback. No in-tree caller passes a group.
+ * netfs_write_folio() finds fgroup != wreq->group (NULL), redirties the folio
+ * and returns without adding it to the request, so the collector never ends
+ * that writeback. netfs_perform_write() returns with nothing uploaded or
+ * cached, and for every in-tree ->write_iter the write(2) then hangs:
+ * generic_write_sync() -> vfs_fsync_range() -> ->fsync (afs_fsync ->
+ * file_write_and_wait_range) -> netfs_writepages(WB_SYNC_ALL) ->
+ * writeback_iter() -> folio_wait_writeback() waits forever, and so do later
+ * writers and page_mkwrite of that folio. The model's complete(write) is
+ * netfs_perform_write()'s return and leaves generic_write_sync() out, so the
+ * dsync property reports a DSYNC write that returned with nothing uploaded,
+ * which only a caller that skipped generic_write_sync() would see; dirty-mark
+ * reports the cause one step earlier (PG_writeback with no write-out in
+ * flight, 5 actions).
  */
 import { defineDesign, type Config } from '../design.js';
 import { netfsGoals, netfsProperties, redirtiedUnderWriteback } from '../../properties/netfs.js';
@@ -366,10 +381,10 @@ export default defineDesign<MainlineState, MainlineAction>({
     lock: 'netfs_start_io_write (inode lock) / netfs_start_io_direct; DSYNC: netfs_begin_writethrough (wb_lock)',
     copy: 'netfs_perform_write on a folio: wait if private, netfs_how_to_modify, copy, dirty or write through',
     flushRange: 'filemap_write_and_wait_range: before a DSYNC or direct write, or NETFS_FLUSH_CONTENT',
-    complete: 'write returns: netfs_end_writethrough waits (DSYNC); kiocb_invalidate_post_direct_write (DIO)',
+    complete: 'DSYNC: netfs_end_writethrough (generic_write_sync left out); DIO: kiocb_invalidate_post_direct_write',
     writepages: 'netfs_writepages, wreq->group NULL: netfs_write_folio per dirty folio, other groups redirtied',
     wbDone: 'write collection: netfs_folio_written_back detaches finfo/group, folio_end_writeback',
-    read: 'netfs_read_folio; with fscache on the folio is marked NETFS_FOLIO_COPY_TO_CACHE',
+    read: 'a fault or readahead -> netfs_read_folio (read(2) takes i_rwsem); with fscache: COPY_TO_CACHE',
     reclaim: 'the VM drops a clean folio not under writeback (netfs_release_folio)',
     barrier: 'the filesystem passes a new netfs_group to netfs_perform_write (ceph snap; no in-tree caller)',
   },
@@ -394,6 +409,7 @@ export default defineDesign<MainlineState, MainlineAction>({
   always: netfsProperties.filter((p) => !['bounding-box', 'split-point', 'ciphertext-at-rest', 'invalidation-mode', 'disconnected-no-loss'].includes(p.id)),
   // M1 makes two dirty spans on one folio impossible, and mainline never splits a write in
   // progress (split-point does not apply): those goals cannot be reached by construction, so
-  // dirty-mark is guarded instead by a folio dirtied again under writeback.
-  sometimes: [...netfsGoals.filter((g) => !['invalidation-with-local-changes', 'two-regions-on-a-page', 'split-region'].includes(g.id)), redirtiedUnderWriteback],
+  // dirty-mark is guarded instead by a folio dirtied again under writeback. Remote invalidation
+  // and disconnected operation were not implemented: their goals go with their properties.
+  sometimes: [...netfsGoals.filter((g) => !['invalidation-with-local-changes', 'two-regions-on-a-page', 'split-region', 'owed-after-disconnection'].includes(g.id)), redirtiedUnderWriteback],
 });

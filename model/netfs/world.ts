@@ -77,9 +77,24 @@ export interface Folio {
 export type InvalMode = 'discard' | 'reapply' | 'keep' | 'stash';
 export const INVAL_MODES: readonly InvalMode[] = ['discard', 'reapply', 'keep', 'stash'];
 
+/** Where a byte's `allowed` came from, when it is not a write's number (n > 0: write n returned with it). */
+export const FROM_INITIAL = 0;
+/** After a client crash: what a read returned then (a write not yet synced may be lost in a crash). */
+export const FROM_CRASH = -1;
+/** After a remote invalidation: what its mode promised. */
+export const FROM_REMOTE = -2;
+
 export interface Ghost {
   /** Per byte: the values a read may return (the acknowledged newest; several after concurrent overlapping writes). */
   allowed: number[][];
+  /** Per byte: what set `allowed` (a write's number, FROM_INITIAL, FROM_CRASH or FROM_REMOTE), for the messages. */
+  source: number[];
+  /**
+   * Per byte: its newest value is in disconnected operation's keeping (RFC SERVICES (7)): the write
+   * that set it returned while disconnected, or it was written out to the cache only while
+   * disconnected, and no write returned over it since while connected.
+   */
+  offline: boolean[];
   /** Per byte: the value a returned DSYNC write promised is on the server (0: no promise). */
   durable: number[];
   /** The highest flush group whose data has completed to the server. */
@@ -106,6 +121,12 @@ export interface NetfsState {
   connected: boolean;
   /** RFC disconnected operation: ranges saved only to the cache, kept with the cache. */
   modified: number[][];
+  /**
+   * The cache object carries CACHEFILES_CONTENT_DIRTY on disk: it was opened for local
+   * modification (fscache_use_cookie(cookie, will_modify) -> cachefiles_prepare_to_write()), so a
+   * lookup after a client crash discards it (cachefiles_check_auxdata() -> -ESTALE). RFC design only.
+   */
+  cacheDirty: boolean;
   /** RFC "stash local version": the stashed copy. */
   stash: number[] | null;
   /** The last write or remote-change number handed out. */
@@ -207,11 +228,14 @@ export function initialWorld(g: Geometry, left: NetfsState['left']): NetfsState 
     group: 1,
     connected: true,
     modified: [],
+    cacheDirty: false,
     stash: null,
     seq: 0,
     left,
     ghost: {
       allowed: Array.from({ length: n }, () => [0]),
+      source: new Array<number>(n).fill(FROM_INITIAL),
+      offline: new Array<boolean>(n).fill(false),
       durable: new Array<number>(n).fill(0),
       uploadedGroup: 0,
       inval: null,
@@ -241,6 +265,8 @@ export function acknowledge(d: NetfsState, w: Writer): void {
     const allowed = [w.value];
     for (const [v, s, e] of w.conc) if (i >= s && i < e) allowed.push(v);
     d.ghost.allowed[i] = allowed.sort((a, b) => a - b);
+    d.ghost.source[i] = w.value;
+    d.ghost.offline[i] = !d.connected;
     if (w.kind === 'dsync') d.ghost.durable[i] = w.value;
   }
   d.writers.splice(d.writers.indexOf(w), 1);
