@@ -98,6 +98,8 @@ export const reflinkBinder: Binder = {
       E: st.killPolicy === 'early' ? 1 : 0,
       M: Math.min(8, st.pageFrames ?? 8),
     };
+    // A design with no punch keeps its initial pages (file f holds f+1 at index 0): frames for them besides.
+    if (!('punch' in design.next) && st.pageFrames !== undefined) want.M = Math.min(8, st.pageFrames + F);
     // The benchmark's V counts zeroes as a value.
     if (design.name === 'bench-reflink-cow') want.V = V + 1;
     const out: Record<string, number> = {};
