@@ -1,6 +1,6 @@
 /**
  * Writes each scenario's `replay` field from a fresh replay: `agrees` where
- * the replay gives the expectation; elsewhere the reviewed status and note
+ * the replay gives the expectation (or a fixed scenario-wrong, kept as such); elsewhere the reviewed status and note
  * already in the file are kept and `replayed` is brought up to date (a pair
  * not yet reviewed is marked so, and test/scenarios.test.ts fails on it).
  * Run: npx tsx scenarios/bind/record.ts
@@ -16,7 +16,8 @@ for (const file of scenarioFiles()) {
     const r = replayPair(s, d);
     const old = s.replay?.[d];
     if (r.result.failure?.reason.startsWith('wrong world')) replay[d] = { status: 'inexpressible', note: 'wrong world' };
-    else if (r.agrees) replay[d] = { status: 'agrees', note: old?.status === 'agrees' ? old.note : '' };
+    // A scenario fixed against its source (scenario-wrong, no `replayed`) agrees now and keeps its note.
+    else if (r.agrees) replay[d] = old?.status === 'scenario-wrong' ? { status: 'scenario-wrong', note: old.note } : { status: 'agrees', note: old?.status === 'agrees' ? old.note : '' };
     else replay[d] = { status: old && old.status !== 'agrees' ? old.status : 'model-differs', note: old && old.status !== 'agrees' ? old.note : 'UNREVIEWED', replayed: r.outcome };
   }
   // The field goes last, one line per design, so that the rest of the file keeps its layout.

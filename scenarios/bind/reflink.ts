@@ -16,6 +16,8 @@ const NULL = -1;
 
 /** The designs whose page cache is the storage (tmpfs): a cycle mount drops nothing. */
 const TMPFS = new Set(['tmpfs-cowflag', 'imapping-redirect']);
+/** The designs whose memory failure takes the page cache's path (memory_failure -> hwpoison_user_mappings). */
+const PAGE_CACHE = new Set(['tmpfs-cowflag', 'imapping-redirect', 'fragment-owner']);
 
 function kinds(design: AnyDesign): Set<string> {
   return new Set(Object.keys(design.next));
@@ -267,22 +269,47 @@ export const reflinkBinder: Binder = {
         if (op.via === 'madvise') {
           // madvise(MADV_HWPOISON) by `by`: memory_failure(pfn, MF_ACTION_REQUIRED), current = by, as a consuming load.
           needKind(design, 'mce', op);
+          // madvise_inject_error takes the page with get_user_pages_fast, which faults it in where the
+          // caller has no pte (the world's kill zaps every pte of the process; the test's SIGBUS handler
+          // lets it go on, and its next madvise faults the page back).
+          if (op.by === f) {
+            steps.push(
+              dynamic(`GUP fault(f=${f}, i=${i}, read)`, (st, en) =>
+                st.pte[f][i] === NULL && en.some((a) => a.kind === 'fault' && a.f === f && a.i === i && !a.write) ? want('fault', { f, i, write: false }) : undefined),
+              dynamic('finish-fault', (st) => (st.fault ? want('finish') : undefined)),
+            );
+          }
+          // The state the report started from, for the check after it.
+          let pre: { frame: { mapping: number }[]; vmap?: number[] } | undefined;
+          let pfn = NULL;
           steps.push(
             dynamic(`mce(by ${op.by} on the pfn of (f=${f}, i=${i}))`, (st) => {
-              const pfn = pfnOf(st);
+              pfn = pfnOf(st);
               const j = (st.pte[op.by] as number[]).indexOf(pfn);
               if (pfn === NULL || j < 0) return `process ${op.by} maps no pte to the pfn of (f=${f}, i=${i})`;
+              pre = st;
               return want('mce', { f: op.by, i: j });
             }),
-            // madvise_inject_error returns the handler's error to its caller; the world's `mce` is a machine
-            // check, whose failed handling kills the consumer (kill_me_maybe -> kill_me_now). The two agree
-            // only where the handling succeeds.
-            dynamic('madvise: the handling succeeded', (st) =>
-              st.mf && st.mf.busy
-                ? 'madvise(MADV_HWPOISON) gets -EBUSY back and nobody is signalled (madvise_inject_error), but the world has only a machine check (mce), which then kills the consumer (kill_me_now)'
-                : undefined,
-            ),
           );
+          if (has('memfail-next')) steps.push(dynamic('memfail-next', (_st, en) => en.find((a) => a.kind === 'memfail-next'), true));
+          // madvise_inject_error returns the handler's error to its caller; the world's `mce` is a machine
+          // check, whose failed handling kills the consumer (kill_me_maybe -> kill_me_now). The two agree
+          // only where the handling succeeds: DAX not -EBUSY; the page cache's path (memory_failure ->
+          // hwpoison_user_mappings) not MF_FAILED, which it is when a pte is left or the caller's own vma
+          // was not among those the rmap found (the machine check then signals it by kill_me_now).
+          steps.push(
+            dynamic('madvise: the handling succeeded', (st) => {
+              if (!st.mf || !st.mf.done) return undefined;
+              const busy = 'madvise(MADV_HWPOISON) gets the error back and nobody else is signalled (madvise_inject_error), but the world has only a machine check (mce), whose failure kills the consumer (kill_me_now)';
+              if (st.mf.busy) return busy;
+              if (!PAGE_CACHE.has(design.name) || !pre) return undefined;
+              const m = pre.frame[pfn].mapping;
+              const collected = pre.vmap ? pre.vmap[op.by] === m : m === op.by;
+              const left = (st.pte as number[][]).some((row) => row.includes(pfn));
+              return left || !collected ? busy : undefined;
+            }),
+          );
+          return steps;
         } else {
           needKind(design, 'memfail', op);
           steps.push(dynamic(`memfail(pfn of (f=${f}, i=${i}))`, (st) => want('memfail', { pfn: pfnOf(st) })));
