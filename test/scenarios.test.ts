@@ -62,6 +62,30 @@ describe('scenario corpus', () => {
   }
 });
 
+describe('a replay sees a design built with a known mistake', () => {
+  const byId = (id: string) => scenarios.find((s) => s.id === id)!;
+  it('fsdax-shared writing a shared pfn in place breaks generic/578 (cow-isolation)', () => {
+    const s = byId('generic-578-mmap-write-reflinked');
+    expect(replayPair(s, 'fsdax-shared').agrees).toBe(true);
+    const r = replayPair(s, 'fsdax-shared', ['write-in-place-shared']);
+    expect(r.agrees).toBe(false);
+    expect(r.result.first['cow-isolation']).toBe(6);
+  });
+  it('fsdax-shared without xfs_break_layouts lets the punch free a pinned block (layout-pin)', () => {
+    const s = byId('dax-layout-busy-punch-pinned');
+    expect(replayPair(s, 'fsdax-shared').agrees).toBe(true);
+    const r = replayPair(s, 'fsdax-shared', ['no-break-layouts']);
+    expect(r.agrees).toBe(false);
+    expect(r.result.first['layout-pin']).toBe(4);
+  });
+  it('pmem-map-sync skipping the sync on a write after a read fault (mkwrite-no-sync) breaks the MAP_SYNC promise', () => {
+    const s = byId('map-sync-read-fault-then-write');
+    expect(replayPair(s, 'pmem-map-sync').agrees).toBe(true);
+    const r = replayPair(s, 'pmem-map-sync', ['mkwrite-no-sync']);
+    expect(r.agrees, r.outcome).toBe(false);
+  });
+});
+
 describe('compare', () => {
   const result = (first: Record<string, number>, claims = ['a', 'b']): ReplayResult => ({ first, claims, trace: [], branches: 1 });
   it('agrees on the first violation and its op, and on a holds with its contrasts', () => {

@@ -22,7 +22,7 @@ export interface PairResult {
   readonly why: string;
 }
 
-export function replayPair(scenario: Scenario, design: string): PairResult {
+export function replayPair(scenario: Scenario, design: string, bugs: readonly string[] = []): PairResult {
   const world = worldOf(design);
   const claims = findDesign(design).claims ?? [];
   let result: ReplayResult;
@@ -31,7 +31,7 @@ export function replayPair(scenario: Scenario, design: string): PairResult {
     result = { first: {}, claims, trace: [], branches: 0, failure: { step: 0, reason } };
   } else {
     try {
-      result = replay(scenario, findDesign(design), binders[world]);
+      result = replay(scenario, findDesign(design), binders[world], bugs);
     } catch (e) {
       if (!(e instanceof Inexpressible)) throw e;
       result = { first: {}, claims, trace: [], branches: 0, failure: { step: 0, reason: e.message } };

@@ -1,7 +1,7 @@
 /**
  * Replays a scenario against a design: each op is bound to the design's
  * actions (a world's binder, scenarios/bind/<world>.ts), the instance is
- * `instantiate(design, resolveConfig(design, params, []), 'immer')`, and at
+ * `instantiate(design, resolveConfig(design, params, bugs), 'immer')`, and at
  * each step the enabled action that matches is taken. After every action
  * every property of `always` is evaluated (with the model's view), and the
  * first op after which each is violated is recorded.
@@ -100,14 +100,15 @@ class BindFailure extends Error {
 const MAX_REPEAT = 32;
 const MAX_BRANCHES = 512;
 
-export function replay(scenario: Scenario, design: AnyDesign, binder: Binder): ReplayResult {
+/** `bugs`: the design's bug toggles to replay with (none for the corpus; the tests use them to see a replay fail). */
+export function replay(scenario: Scenario, design: AnyDesign, binder: Binder, bugs: readonly string[] = []): ReplayResult {
   const claims = design.claims ?? design.always.map((p: { id: string }) => p.id);
   const first: Record<string, number> = {};
   const trace: string[] = [];
   let branches = 1;
   try {
     const params = binder.params(scenario, design);
-    const model = instantiate(design, resolveConfig(design, params, []), 'immer') as Model<S, A, unknown>;
+    const model = instantiate(design, resolveConfig(design, params, bugs), 'immer') as Model<S, A, unknown>;
     const expanded = scenario.ops.map((_op, k) => binder.expand(scenario, k, design));
     const judge = (state: S, at: number): void => {
       const view = viewOf(model, state);
