@@ -1,0 +1,104 @@
+/**
+ * The scenario corpus (scenarios/, issue 10 section 4): every scenario is
+ * replayed against every design it names, and the outcome must be exactly
+ * the status recorded in the file's `replay` field:
+ * - agrees: the replay gives the scenario's expectation;
+ * - model-differs: it still differs, in the recorded way (`replayed`), so a
+ *   fix to the model fails here and the record is to be updated
+ *   (npx tsx scenarios/bind/record.ts);
+ * - scenario-wrong: the scenario misread its source; fixed (the note cites
+ *   the line) it agrees, not fixed it still differs as recorded;
+ * - inexpressible: the scenario fails to bind to the design.
+ */
+import { describe, expect, it } from 'vitest';
+import { designs } from '../model/designs/index.js';
+import { replayPair } from '../scenarios/bind/index.js';
+import { compare, type ReplayResult } from '../scenarios/bind/replay.js';
+import { loadScenarios } from '../scenarios/bind/scenario.js';
+
+const scenarios = loadScenarios();
+
+describe('scenario corpus', () => {
+  it('holds at least 25 scenarios, each citing its source and naming every design', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(25);
+    const names = designs.map((d) => d.name).sort();
+    for (const s of scenarios) {
+      expect(s.source, s.id).toBeTruthy();
+      expect(Object.keys(s.expect).sort(), s.id).toEqual(names);
+      expect(Object.keys(s.replay ?? {}).sort(), `${s.id}: replay records`).toEqual(names);
+      s.ops.forEach((op, k) => expect(op.step, `${s.id} op ${k}`).toBe(k + 1));
+    }
+  });
+
+  for (const s of scenarios) {
+    describe(s.id, () => {
+      for (const [design, record] of Object.entries(s.replay ?? {})) {
+        it(`${design}: ${record.status}`, () => {
+          const r = replayPair(s, design);
+          const at = `${s.id} / ${design}: ${r.why}`;
+          if (record.status !== 'agrees') expect(record.note, `${s.id} / ${design}: a reviewed note`).not.toMatch(/^(UNREVIEWED)?$/);
+          switch (record.status) {
+            case 'agrees':
+              expect(r.agrees, at).toBe(true);
+              break;
+            case 'inexpressible':
+              expect(r.result.failure, `${s.id} / ${design} binds: ${r.outcome}`).toBeDefined();
+              break;
+            case 'scenario-wrong':
+              // Fixed against the source the note cites: it agrees now; not fixed: it still differs as recorded.
+              if (record.replayed === undefined) expect(r.agrees, at).toBe(true);
+              else {
+                expect(r.agrees, at).toBe(false);
+                expect(r.outcome, at).toBe(record.replayed);
+              }
+              break;
+            default:
+              expect(r.agrees, at).toBe(false);
+              expect(r.outcome, at).toBe(record.replayed);
+          }
+        });
+      }
+    });
+  }
+});
+
+describe('a replay sees a design built with a known mistake', () => {
+  const byId = (id: string) => scenarios.find((s) => s.id === id)!;
+  it('fsdax-shared writing a shared pfn in place breaks generic/578 (cow-isolation)', () => {
+    const s = byId('generic-578-mmap-write-reflinked');
+    expect(replayPair(s, 'fsdax-shared').agrees).toBe(true);
+    const r = replayPair(s, 'fsdax-shared', ['write-in-place-shared']);
+    expect(r.agrees).toBe(false);
+    expect(r.result.first['cow-isolation']).toBe(6);
+  });
+  it('fsdax-shared without xfs_break_layouts lets the punch free a pinned block (layout-pin)', () => {
+    const s = byId('dax-layout-busy-punch-pinned');
+    expect(replayPair(s, 'fsdax-shared').agrees).toBe(true);
+    const r = replayPair(s, 'fsdax-shared', ['no-break-layouts']);
+    expect(r.agrees).toBe(false);
+    expect(r.result.first['layout-pin']).toBe(4);
+  });
+  it('pmem-map-sync skipping the sync on a write after a read fault (mkwrite-no-sync) breaks the MAP_SYNC promise', () => {
+    const s = byId('map-sync-read-fault-then-write');
+    expect(replayPair(s, 'pmem-map-sync').agrees).toBe(true);
+    const r = replayPair(s, 'pmem-map-sync', ['mkwrite-no-sync']);
+    expect(r.agrees, r.outcome).toBe(false);
+  });
+});
+
+describe('compare', () => {
+  const result = (first: Record<string, number>, claims = ['a', 'b']): ReplayResult => ({ first, claims, trace: [], branches: 1 });
+  it('agrees on the first violation and its op, and on a holds with its contrasts', () => {
+    expect(compare({ violated: 'a', after: 3, why: '' }, result({ a: 3 })).agrees).toBe(true);
+    expect(compare({ verdict: 'holds', why: '' }, result({ c: 2 })).agrees).toBe(true);
+    expect(compare({ verdict: 'holds', why: '', contrast: [{ violated: 'c', after: 2, claimed: false }] }, result({ c: 2 })).agrees).toBe(true);
+  });
+  it('differs on another op, an unexpected claimed violation, a missed contrast, or a binding', () => {
+    expect(compare({ violated: 'a', after: 3, why: '' }, result({ a: 4 })).agrees).toBe(false);
+    expect(compare({ violated: 'a', after: 3, why: '' }, result({ a: 3, b: 5 })).agrees).toBe(false);
+    expect(compare({ verdict: 'holds', why: '' }, result({ b: 1 })).agrees).toBe(false);
+    expect(compare({ verdict: 'holds', why: '', contrast: [{ violated: 'c', after: 2, claimed: false }] }, result({})).agrees).toBe(false);
+    expect(compare({ inexpressible: 'x' }, result({})).agrees).toBe(false);
+    expect(compare({ verdict: 'holds', why: '' }, { ...result({}), failure: { step: 1, reason: 'x' } }).agrees).toBe(false);
+  });
+});
