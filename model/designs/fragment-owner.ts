@@ -47,71 +47,13 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from '../world/actions.js';
-import { blockCounts, closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, pinsOf, ptesOf, settle, tell, zapPte } from '../world/common.js';
+import { closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from '../world/state.js';
-import type { CacheEntry, View } from '../world/view.js';
+import type { View } from '../world/view.js';
+import { frag, readAt, view, type State } from './fragment-owner-view.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 
-interface State extends World {
-  /** Ghost: some reflink changed a per-page count. */
-  touched: boolean;
-}
-
 type Act = Exclude<WorldAction, { kind: 'truncate' | 'memfail-next' }>;
-
-const frag = (s: World, b: number): number => s.ext.length + b;
-
-function view(s: State): View {
-  const F = s.ext.length, B = s.ext[0].length;
-  const ptes = ptesOf(s), pins = pinsOf(s);
-  const entries: CacheEntry[] = [];
-  const refersTo: { what: string; pfn: number }[] = [];
-  const holders = new Array<number>(s.frame.length).fill(0);
-  s.entry.forEach((row, m) =>
-    row.forEach((pfn, i) => {
-      if (pfn === NULL) return;
-      refersTo.push({ what: `entry (mapping ${m}, index ${i})`, pfn });
-      if (m >= F || s.frame[pfn].mapping === m) {
-        entries.push({ m, i, pfn, form: 'owned' });
-        holders[pfn]++;
-      } else {
-        entries.push({ m, i, pfn, form: 'via', owner: { mapping: frag(s, s.ext[m][i]), index: 0 } });
-      }
-    }),
-  );
-  for (const p of ptes) holders[p.pfn]++;
-  for (const p of pins) holders[p.pfn]++;
-  return {
-    F,
-    B,
-    ghost: s.ghost,
-    read: s.ext.map((row, f) => row.map((_, i) => readAt(s, f, i))),
-    resolve: s.entry.slice(0, F),
-    data: (pfn) => s.frame[pfn].data,
-    shared: (pfn) => s.frame[pfn].block !== HOLE && s.ref[s.frame[pfn].block] > 1,
-    frames: s.frame,
-    ptes,
-    pins,
-    entries,
-    counted: [
-      ...blockCounts(s),
-      ...s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn], free: fr.free, leakable: true })),
-    ],
-    refersTo,
-    fault: s.fault,
-    mf: s.mf,
-    event: s.event,
-    reflinkTouchedPages: s.touched,
-  };
-}
-
-/** What read(2) of file f at index i returns: the cached frame's data, else the block's. */
-function readAt(s: State, f: number, i: number): number {
-  const pfn = s.entry[f][i];
-  if (pfn !== NULL) return s.frame[pfn].data;
-  const b = s.ext[f][i];
-  return b === HOLE ? 0 : s.disk[b];
-}
 
 const freeFrame = (s: World): number => s.frame.findIndex((fr) => fr.free);
 /**

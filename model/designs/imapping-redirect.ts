@@ -72,42 +72,17 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { label as worldLabel, type WorldAction } from '../world/actions.js';
-import { closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, pinsOf, ptesOf, settle, tell, zapPte } from '../world/common.js';
+import { closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
-import type { CacheEntry, View } from '../world/view.js';
-
-interface State extends World {
-  /** imap[f]: inode f's i_mapping (f for &f->i_data, F.. for a shared address space). */
-  imap: number[];
-  /** fmap[f]: f_mapping of process f's open file of inode f, captured at open; NULL before. */
-  fmap: number[];
-  /** vmap[f]: f_mapping of the file process f's vma maps, captured at mmap; NULL before. */
-  vmap: number[];
-}
+import type { View } from '../world/view.js';
+import { F_, freeFrames, idleSpace, pageAt, pagesIn, pinned, sharedSpace, view, writeTarget, type State } from './imapping-redirect-view.js';
 
 type Act =
   | Extract<WorldAction, { kind: 'write' | 'fault' | 'finish' | 'store' | 'unmap' | 'reflink' | 'memfail' | 'mce' | 'pin' | 'unpin' }>
   | { readonly kind: 'open'; readonly f: number }
   | { readonly kind: 'mmap'; readonly f: number };
 
-const F_ = (s: World): number => s.pte.length;
-const users = (s: State, m: number): number => s.imap.filter((x) => x === m).length;
-const sharedSpace = (s: State, m: number): boolean => users(s, m) > 1;
-const freeFrames = (s: World): number => s.frame.filter((fr) => fr.free).length;
-const pagesIn = (s: World, m: number): number => s.entry[m].filter((p) => p !== NULL).length;
-const pageAt = (s: World, m: number, i: number): number => (m === NULL ? NULL : s.entry[m][i]);
-const dataAt = (s: World, m: number, i: number): number => (pageAt(s, m, i) === NULL ? 0 : s.frame[pageAt(s, m, i)].data);
-/** A shared address space nothing refers to, for a new sharing group. */
-const idleSpace = (s: State): number => {
-  for (let m = F_(s); m < s.entry.length; m++) {
-    if (!s.imap.includes(m) && !s.fmap.includes(m) && !s.vmap.includes(m) && pagesIn(s, m) === 0) return m;
-  }
-  return NULL;
-};
-const pinned = (s: World, m: number): boolean => pinsOf(s).some((p) => s.frame[p.pfn].mapping === m);
-/** Where write_begin writes for an fd whose f_mapping is fm: fm->host's i_mapping (the shared space's host keeps it). */
-const writeTarget = (s: State, fm: number): number => (fm < F_(s) ? s.imap[fm] : fm);
 /**
  * A write by f at i waits for a fault holding a page it must lock: the page
  * write_begin finds, or any page of f's shared i_mapping, which the unshare
@@ -121,42 +96,6 @@ function writeWaits(s: State, f: number, i: number): boolean {
   return pageAt(s, writeTarget(s, s.fmap[f]), i) === p;
 }
 
-function view(s: State): View {
-  const F = F_(s), B = s.pte[0].length;
-  const ptes = ptesOf(s), pins = pinsOf(s);
-  const entries: CacheEntry[] = [];
-  const refersTo: { what: string; pfn: number }[] = [];
-  const holders = new Array<number>(s.frame.length).fill(0);
-  s.entry.forEach((row, m) =>
-    row.forEach((pfn, i) => {
-      if (pfn === NULL) return;
-      entries.push({ m, i, pfn, form: 'owned' });
-      refersTo.push({ what: `entry (mapping ${m}, index ${i})`, pfn });
-      holders[pfn]++;
-    }),
-  );
-  for (const p of ptes) holders[p.pfn]++;
-  for (const p of pins) holders[p.pfn]++;
-  return {
-    F,
-    B,
-    ghost: s.ghost,
-    // read(2): shmem_file_read_iter looks up file_inode(file)->i_mapping, whatever f_mapping the fd captured.
-    read: s.ghost.map((row, f) => row.map((_, i) => dataAt(s, s.imap[f], i))),
-    resolve: s.ghost.map((row, f) => row.map((_, i) => pageAt(s, s.imap[f], i))),
-    data: (pfn) => s.frame[pfn].data,
-    shared: (pfn) => s.frame[pfn].mapping !== NULL && sharedSpace(s, s.frame[pfn].mapping),
-    frames: s.frame,
-    ptes,
-    pins,
-    entries,
-    counted: s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn], free: fr.free, leakable: true })),
-    refersTo,
-    fault: s.fault,
-    mf: s.mf,
-    event: s.event,
-  };
-}
 
 function putPage(d: Draft<State>, p: number): void {
   d.frame[p].count -= 1;

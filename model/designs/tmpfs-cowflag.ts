@@ -69,6 +69,9 @@ const base = daxDesign({
   // failure, locking across mappings or pins: single-ownership, memfail-reach,
   // memfail-notify, entry-lock and layout-pin are contrasts with the rules of
   // the designs that answer him (seed 002), not promises of his.
+  // Since no lookup through a file the page does not name completes, no pfn is
+  // ever mapped by two files and no mapped shared page is CoW-broken: the goals
+  // guarding these claims cannot be reached, so they hold only vacuously.
   claims: ['refcount', 'cow-isolation'],
   notes: {
     ...DAX_NOTES,
