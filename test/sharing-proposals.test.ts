@@ -83,6 +83,10 @@ describe('imapping-redirect: tmpfs reads and faults go through the inode\'s i_ma
     expect(r.states[2].fault!.pfn).not.toBe(-1);
     expect(r.states[2].entry[0][1]).toBe(r.states[2].fault!.pfn);
   });
+  it('a memory failure that cannot unmap the page stops before identify_page_state: the filesystem is told nothing (MF_MSG_UNMAP_FAILED)', () => {
+    const r = run(d, ['mmap(f=0)', 'fault(f=0, i=0, read)', 'finish-fault', 'reflink(s=0, d=1)', 'memfail(pfn=0)']);
+    expect(r.states[5].mf).toMatchObject({ done: true, killed: [], told: [] });
+  });
   it('write(2) through an fd opened after the reflink goes to f_mapping->host->i_mapping, the shared space, after the unshare (shmem_write_begin)', () => {
     const r = run(d, ['reflink(s=0, d=1)', 'open(f=0)', 'write(f=0, i=0, v=2)']);
     // Inode 0 was unshared, but its fd's f_mapping is the shared space: file 1 sees the write.

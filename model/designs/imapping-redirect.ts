@@ -146,10 +146,12 @@ function framesForWrite(s: State, f: number, via: number): number {
 /**
  * memory_failure on a tmpfs page, in one step: TestSetPageHWPoison, then
  * collect_procs_file and try_to_unmap through page->mapping (the vmas whose
- * file's f_mapping is that mapping), and the filesystem, which set up every
- * i_mapping, learns each inode whose i_mapping is page->mapping. A page left
- * mapped (a vma on another mapping) fails the handler, so a consuming load is
- * killed by the machine check (kill_me_maybe -> kill_me_now).
+ * file's f_mapping is that mapping); once nothing maps the page,
+ * identify_page_state's truncate_error_page, and the filesystem, which set up
+ * every i_mapping, learns each inode whose i_mapping is page->mapping. A page
+ * left mapped (a vma on another mapping) fails the handler before that
+ * (MF_MSG_UNMAP_FAILED): nobody is told, and a consuming load is killed by
+ * the machine check (kill_me_maybe -> kill_me_now).
  */
 function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<State>) => void {
   const fr = s.frame[pfn];
@@ -168,8 +170,10 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
       if (early || f === by) kill(d, [f]);
       else for (let i = 0; i < B; i++) if (d.pte[f][i] === pfn) zapPte(d, f, i);
     }
-    for (const f of told) tell(d, f, fr.index, B);
-    closeMemFail(d, mappers(d as World, pfn).length > 0);
+    // A page left mapped: hwpoison_user_mappings fails, MF_MSG_UNMAP_FAILED, `goto out` before identify_page_state.
+    const unmapped = mappers(d as World, pfn).length === 0;
+    if (unmapped) for (const f of told) tell(d, f, fr.index, B);
+    closeMemFail(d, !unmapped);
   };
 }
 
