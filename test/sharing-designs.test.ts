@@ -35,12 +35,16 @@ const CASES: readonly DesignCase[] = [
   {
     design: 'imapping-redirect',
     depth: 4,
-    // Its own memfail-reach violation (a vma set up before the reflink is on the old mapping's i_mmap) needs 5 actions.
+    // Its own memfail-reach violation (a vma set up before the reflink is on the old mapping's i_mmap) needs 5
+    // actions, and so does memfail-notify's (that page cannot be unmapped, so the handler stops before telling).
     holds: ['memfail-notify'],
     // At depth 4 no pfn is yet mapped by two files, nor a mapped shared page CoW-broken.
     vacuous: ['single-ownership', 'refcount', 'memfail-reach', 'entry-lock'],
     violated: ['cow-isolation', 'layout-pin'],
-    deeper: [{ property: 'memfail-reach', depth: 5 }],
+    deeper: [
+      { property: 'memfail-reach', depth: 5 },
+      { property: 'memfail-notify', depth: 5 },
+    ],
     bugs: [
       { bug: 'mapping-not-updated', property: 'single-ownership', depth: 1 },
       { bug: 'memfail-host-only', property: 'memfail-notify', depth: 2 },

@@ -165,12 +165,3 @@ describe.each(SEVEN)('%s: claims and notes', (name) => {
     }
   });
 });
-
-describe('fragment-owner under the late kill policy', () => {
-  it('handles a load through a pte to a page reclaimed under it (page->mapping NULL: nobody to collect)', () => {
-    // The design frees the page while a fault holds it (its own layout-pin violation); the load then consumes poison.
-    const d = findDesign('fragment-owner');
-    const states = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)', 'fault(f=0, i=0, read)', 'reclaim(pfn=0)', 'finish-fault', 'mce(f=0, i=0)'], { E: 0 });
-    expect(states[states.length - 1].mf).toMatchObject({ by: 0, done: true, killed: [0], told: [] });
-  });
-});

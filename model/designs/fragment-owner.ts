@@ -12,93 +12,61 @@
  * extent reference count. Files' caches hold PFN entries (no page count) for
  * fragment pages, and own their unshared pages as usual. The page cache is
  * write-through (writeback ordering is seeds 003/004's subject), so a clean
- * page may be reclaimed at any time.
+ * page a file owns may be reclaimed at any time.
  * Choices where the mail is silent, each the plainest reading:
  * - when a block first becomes shared, the source's page moves to the
  *   fragment's address space (a `mapping` change, no count change);
  * - a fragment keeps its page until its count is 0, even after a partial
- *   CoW (KERNEL 2.2 failure mode (b));
+ *   CoW (KERNEL 2.2 failure mode (b)), and reclaim does not take it before:
+ *   "When the fragment's refcount goes to zero, we know there are no more
+ *   references to the fragment and all its pages can be freed" makes the
+ *   fragment's count the reference that the files' PFN entries do not hold
+ *   on the page (INV-G: freeable iff F.ref = 0). In kernel terms the
+ *   fragment's mapping is unevictable while referenced (shrink_folio_list:
+ *   folio_evictable fails). The other reading, fragment pages as ordinary
+ *   evictable page cache, needs the PFN entries invalidated on eviction,
+ *   which takes the reverse index the mail does not have: it is the bug
+ *   toggle `fragment-reclaimable` (a dangling PFN entry, a use after free);
  * - no fragment -> (file, offset) reverse index exists (the mail has none):
  *   rmap walks (reclaim, memory failure) go through `page->mapping`, the
  *   fragment's, which no vma maps (KERNEL 2.2 failure mode (a));
  * - reflink write-protects the source's ptes (page_mkclean) rather than
  *   unmapping them: the page stays, only writes must fault and CoW;
- * - a fault through a PFN entry locks that entry in the file's mapping, as a
- *   DAX fault does ("use the DAX support"); a fault on an owned page holds
- *   its page lock.
+ * - every fault holds the page it found locked, with a reference, from the
+ *   lookup to finish_fault (filemap_fault: "Found the page and have a
+ *   reference on it", VM_FAULT_LOCKED), the file's own page or the
+ *   fragment's through a PFN entry alike (a lookup through a PFN entry to
+ *   RAM must pin the page before use, as every page-cache lookup does): so
+ *   reclaim (shrink_folio_list: folio_trylock) skips it and memory failure
+ *   (lock_page) waits. The PFN entry itself holds no reference (Willy:
+ *   "there _shouldn't_ be a refcount from each of file A and B on the
+ *   page"). The fault's transient reference is not in the model's count.
  */
 import type { Draft } from 'immer';
 import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from '../world/actions.js';
-import { blockCounts, closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, pinsOf, ptesOf, settle, tell, zapPte } from '../world/common.js';
+import { closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from '../world/state.js';
-import type { CacheEntry, View } from '../world/view.js';
+import type { View } from '../world/view.js';
+import { frag, readAt, view, type State } from './fragment-owner-view.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
-
-interface State extends World {
-  /** Ghost: some reflink changed a per-page count. */
-  touched: boolean;
-}
 
 type Act = Exclude<WorldAction, { kind: 'truncate' | 'memfail-next' }>;
 
-const frag = (s: World, b: number): number => s.ext.length + b;
-
-function view(s: State): View {
-  const F = s.ext.length, B = s.ext[0].length;
-  const ptes = ptesOf(s), pins = pinsOf(s);
-  const entries: CacheEntry[] = [];
-  const refersTo: { what: string; pfn: number }[] = [];
-  const holders = new Array<number>(s.frame.length).fill(0);
-  s.entry.forEach((row, m) =>
-    row.forEach((pfn, i) => {
-      if (pfn === NULL) return;
-      refersTo.push({ what: `entry (mapping ${m}, index ${i})`, pfn });
-      if (m >= F || s.frame[pfn].mapping === m) {
-        entries.push({ m, i, pfn, form: 'owned' });
-        holders[pfn]++;
-      } else {
-        entries.push({ m, i, pfn, form: 'via', owner: { mapping: frag(s, s.ext[m][i]), index: 0 } });
-      }
-    }),
-  );
-  for (const p of ptes) holders[p.pfn]++;
-  for (const p of pins) holders[p.pfn]++;
-  return {
-    F,
-    B,
-    ghost: s.ghost,
-    read: s.ext.map((row, f) => row.map((_, i) => readAt(s, f, i))),
-    resolve: s.entry.slice(0, F),
-    data: (pfn) => s.frame[pfn].data,
-    shared: (pfn) => s.frame[pfn].block !== HOLE && s.ref[s.frame[pfn].block] > 1,
-    frames: s.frame,
-    ptes,
-    pins,
-    entries,
-    counted: [
-      ...blockCounts(s),
-      ...s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn], free: fr.free, leakable: true })),
-    ],
-    refersTo,
-    fault: s.fault,
-    mf: s.mf,
-    event: s.event,
-    reflinkTouchedPages: s.touched,
-  };
-}
-
-/** What read(2) of file f at index i returns: the cached frame's data, else the block's. */
-function readAt(s: State, f: number, i: number): number {
-  const pfn = s.entry[f][i];
-  if (pfn !== NULL) return s.frame[pfn].data;
-  const b = s.ext[f][i];
-  return b === HOLE ? 0 : s.disk[b];
-}
-
 const freeFrame = (s: World): number => s.frame.findIndex((fr) => fr.free);
+/**
+ * shrink_folio_list's candidates: clean (write-through), only the cache's
+ * reference beside the ptes try_to_unmap can find through page->mapping; a
+ * fragment's page only once its fragment is gone, unless `fragment-reclaimable`.
+ */
+function reclaimable(s: World, fr: World['frame'][number], p: number, cfg: Config): boolean {
+  if (fr.free) return false;
+  const F = s.ext.length;
+  if (fr.mapping >= F && s.ref[fr.block] > 0 && !cfg.bugs.has('fragment-reclaimable')) return false;
+  return fr.count === 1 + (fr.mapping >= 0 && fr.mapping < F ? s.pte[fr.mapping].filter((x) => x === p).length : 0);
+}
 const pinned = (s: World, pfns: readonly number[]): boolean => s.pin.some((row) => row.some((p) => p !== NULL && pfns.includes(p)));
 const faultOn = (s: World, f: number): boolean => s.fault !== null && s.fault.f === f;
 
@@ -198,6 +166,7 @@ export default defineDesign<State, Act, View>({
     'count-per-page': 'reflink also bumps the count of each shared page (per-file references on the page, which the design removes)',
     'write-in-place-shared': 'a write to a fragment page writes it in place instead of CoW',
     'no-break-layouts': 'punch and reflink do not wait for pins',
+    'fragment-reclaimable': 'fragment pages are ordinary evictable page cache: reclaim frees them while the fragment is referenced',
   },
   bounds: { depth: 6 },
   init: (cfg) => ({ ...initWorld(cfg, cfg.params.M, cfg.params.F + cfg.params.P), touched: false }),
@@ -206,7 +175,7 @@ export default defineDesign<State, Act, View>({
       kinds: new Set(['read', 'write', 'fault', 'finish', 'store', 'unmap', 'reflink', 'reflink-range', 'dedupe', 'punch', 'reclaim', 'memfail', 'mce', 'pin', 'unpin']),
       read: (st, f, i) => readAt(st as State, f, i),
       memfailPfns: (st) => st.frame.flatMap((fr, p) => (!fr.free && !fr.poison ? [p] : [])),
-      reclaimPfns: (st) => st.frame.flatMap((fr, p) => (!fr.free && fr.count === 1 + (fr.mapping < st.ext.length ? st.pte[fr.mapping].filter((x) => x === p).length : 0) ? [p] : [])),
+      reclaimPfns: (st) => st.frame.flatMap((fr, p) => (reclaimable(st, fr, p, cfg) ? [p] : [])),
       allow: (st, a, c) => {
         const waitPins = !c.bugs.has('no-break-layouts');
         switch (a.kind) {
@@ -226,14 +195,14 @@ export default defineDesign<State, Act, View>({
           case 'reflink-range':
           case 'dedupe':
             return !faultOn(st, a.s) && !faultOn(st, a.d) && !(waitPins && pinned(st, [st.entry[a.s][a.si], st.entry[a.d][a.di]]));
-          // A fault on an owned page holds its lock and a reference: reclaim's trylock fails.
+          // A fault holds the page it found locked, with a reference: reclaim's folio_trylock fails.
           case 'reclaim':
-            return !pinned(st, [a.pfn]) && !(st.fault && st.fault.pfn === a.pfn && st.frame[a.pfn].mapping === st.fault.f);
+            return !pinned(st, [a.pfn]) && !(st.fault && st.fault.pfn === a.pfn);
+          // memory_failure: lock_page(p) before hwpoison_user_mappings waits for the fault.
           case 'memfail':
           case 'mce': {
-            const ft = st.fault;
             const pfn = a.kind === 'memfail' ? a.pfn : st.pte[a.f][a.i];
-            return !(ft && ft.pfn === pfn && st.frame[pfn].mapping === ft.f);
+            return !(st.fault && st.fault.pfn === pfn);
           }
           default:
             return true;
@@ -255,7 +224,9 @@ export default defineDesign<State, Act, View>({
       const b = d.ext[f][i];
       if (b !== HOLE && (s.ref[b] === 1 || cfg.bugs.has('write-in-place-shared'))) {
         d.disk[b] = v;
-        const p = d.entry[f][i];
+        // The page read(2) would find: the file's entry, else the block's fragment page (a
+        // fragment left with one user after a partial CoW still caches the block).
+        const p = d.entry[f][i] !== NULL ? d.entry[f][i] : d.entry[d.ext.length + b][0];
         if (p !== NULL) d.frame[p].data = v;
       } else {
         if (b !== HOLE && mappers(s, s.entry[f][i]).some((g) => g !== f)) d.event = 'cow-mapped';
@@ -384,13 +355,13 @@ export default defineDesign<State, Act, View>({
     mce: DAX_NOTES.mce,
     read: 'filemap_read: the block read into a page; a shared block\'s page belongs to its fragment',
     write: 'generic_perform_write: in place, or a private page replacing a fragment\'s (CoW)',
-    fault: 'filemap_fault: the page (the file\'s own, or the fragment\'s through the PFN entry), locked',
+    fault: 'filemap_fault: the page (own, or the fragment\'s via the PFN entry), locked, with a reference',
     finish: 'finish_fault: install the pte; a write to a fragment page first copies it into the file',
     reflink: 'the proposed reflink: fragment counts raised, the source page moved to its fragment',
     'reflink-range': 'the proposed reflink of one block to another offset (a fragment shared at two offsets)',
     dedupe: 'the proposed dedupe: compare, then share the block as the reflink does',
     punch: 'truncate_inode_pages_range on the file, the fragment\'s count dropped',
-    reclaim: 'shrink_folio_list: try_to_unmap through page->mapping, then remove the page from it',
+    reclaim: 'shrink_folio_list: folio_trylock, try_to_unmap via page->mapping, remove it from there',
     memfail: 'memory_failure: TestSetPageHWPoison, collect_procs and try_to_unmap via page->mapping',
   },
   sometimes: sharingGoals(),

@@ -13,11 +13,27 @@
  * Model: tmpfs, where the page cache is the storage (no blocks: `ext`, `ref`
  * and `disk` stay empty). Address spaces 0..F-1 are the inodes' own i_data,
  * F..2F-1 the shared ones. Inode f's `imap` is its i_mapping; process f has
- * one open file of inode f (`fmap`: its f_mapping, captured at `open`, which
- * read(2) and write(2) go through) and one vma on another open file of it
- * (`vmap`: captured at `mmap`, which faults go through). Each page is owned
- * 1:1 by the address space it is in. Choices where the mail is silent, each
- * the plainest reading of it:
+ * one open file of inode f (`fmap`: its f_mapping, captured at `open`) and
+ * one vma on another open file of it (`vmap`: captured at `mmap`). The hack
+ * is for tmpfs (Vito: "reflink enabled with file-granular CoW on tmpfs"), so
+ * the paths are shmem's (mm/shmem.c, v6.14 era), not filemap_read's:
+ * - read(2), shmem_file_read_iter: `inode = file_inode(file); ...
+ *   shmem_get_folio(inode, ...)`: the inode's current i_mapping, whatever
+ *   the fd captured;
+ * - a fault, shmem_fault: `inode = file_inode(vmf->vma->vm_file)` ->
+ *   shmem_get_folio_gfp(inode): the current i_mapping too;
+ * - write(2), shmem_file_write_iter -> generic_perform_write ->
+ *   a_ops->write_begin(file, file->f_mapping) -> shmem_write_begin: `inode
+ *   = mapping->host`: f_mapping's host's i_mapping. For an fd opened before
+ *   the reflink that is its own inode's; for one opened after, the shared
+ *   space's host's, which is the shared space itself (the choice below);
+ * - the stale f_mappings matter where the kernel uses them: the vma sits
+ *   on vm_file->f_mapping's i_mmap (rmap: memory failure, unmap), and the
+ *   hack's page_mkwrite checks the page against vm_file->f_mapping.
+ *   Fault-around (filemap_map_pages through vm_file->f_mapping) is not
+ *   modelled.
+ * Each page is owned 1:1 by the address space it is in. Choices where the
+ * mail is silent, each the plainest reading of it:
  * - reflink S -> D: if S's i_mapping is its own i_data, its pages move to a
  *   new shared address space and S->i_mapping points there; D's i_mapping
  *   points there too and D's own pages are truncated. Neither touches open
@@ -28,7 +44,12 @@
  *   &B->i_data and repoints i_mapping; then the write goes where the file or
  *   vma it came through points;
  * - a shared address space lives while any inode, open file or vma refers to
- *   it (the charitable choice: otherwise a stale f_mapping is a use after free);
+ *   it (the charitable choice: otherwise a stale f_mapping is a use after free),
+ *   and its `host` is an inode of its own whose i_mapping stays that space
+ *   (as erofs's shared anonymous inode): the host that write_begin uses;
+ * - the hack's page_mkwrite unshares the inode, then checks the faulted page
+ *   as filemap_page_mkwrite does (`folio->mapping != vm_file->f_mapping` ->
+ *   VM_FAULT_NOPAGE, the fault is retried), tmpfs having none of its own;
  * - reflink waits for pins on the pages it moves or drops and zaps the
  *   destination's ptes and write-protects the source's (the xfs_break_layouts
  *   and page_mkclean steps a reflink does); the unshare does neither, since
@@ -51,77 +72,30 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { label as worldLabel, type WorldAction } from '../world/actions.js';
-import { closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, pinsOf, ptesOf, settle, tell, zapPte } from '../world/common.js';
+import { closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
-import type { CacheEntry, View } from '../world/view.js';
-
-interface State extends World {
-  /** imap[f]: inode f's i_mapping (f for &f->i_data, F.. for a shared address space). */
-  imap: number[];
-  /** fmap[f]: f_mapping of process f's open file of inode f, captured at open; NULL before. */
-  fmap: number[];
-  /** vmap[f]: f_mapping of the file process f's vma maps, captured at mmap; NULL before. */
-  vmap: number[];
-}
+import type { View } from '../world/view.js';
+import { F_, freeFrames, idleSpace, pageAt, pagesIn, pinned, sharedSpace, view, writeTarget, type State } from './imapping-redirect-view.js';
 
 type Act =
   | Extract<WorldAction, { kind: 'write' | 'fault' | 'finish' | 'store' | 'unmap' | 'reflink' | 'memfail' | 'mce' | 'pin' | 'unpin' }>
   | { readonly kind: 'open'; readonly f: number }
   | { readonly kind: 'mmap'; readonly f: number };
 
-const F_ = (s: World): number => s.pte.length;
-const users = (s: State, m: number): number => s.imap.filter((x) => x === m).length;
-const sharedSpace = (s: State, m: number): boolean => users(s, m) > 1;
-const freeFrames = (s: World): number => s.frame.filter((fr) => fr.free).length;
-const pagesIn = (s: World, m: number): number => s.entry[m].filter((p) => p !== NULL).length;
-const pageAt = (s: World, m: number, i: number): number => (m === NULL ? NULL : s.entry[m][i]);
-const dataAt = (s: World, m: number, i: number): number => (pageAt(s, m, i) === NULL ? 0 : s.frame[pageAt(s, m, i)].data);
-/** A shared address space nothing refers to, for a new sharing group. */
-const idleSpace = (s: State): number => {
-  for (let m = F_(s); m < s.entry.length; m++) {
-    if (!s.imap.includes(m) && !s.fmap.includes(m) && !s.vmap.includes(m) && pagesIn(s, m) === 0) return m;
-  }
-  return NULL;
-};
-const pinned = (s: World, m: number): boolean => pinsOf(s).some((p) => s.frame[p.pfn].mapping === m);
-
-function view(s: State): View {
-  const F = F_(s), B = s.pte[0].length;
-  const ptes = ptesOf(s), pins = pinsOf(s);
-  const entries: CacheEntry[] = [];
-  const refersTo: { what: string; pfn: number }[] = [];
-  const holders = new Array<number>(s.frame.length).fill(0);
-  s.entry.forEach((row, m) =>
-    row.forEach((pfn, i) => {
-      if (pfn === NULL) return;
-      entries.push({ m, i, pfn, form: 'owned' });
-      refersTo.push({ what: `entry (mapping ${m}, index ${i})`, pfn });
-      holders[pfn]++;
-    }),
-  );
-  for (const p of ptes) holders[p.pfn]++;
-  for (const p of pins) holders[p.pfn]++;
-  return {
-    F,
-    B,
-    ghost: s.ghost,
-    // read(2) goes through the process's open file; with none, through a fresh open (i_mapping).
-    read: s.ghost.map((row, f) => row.map((_, i) => dataAt(s, s.fmap[f] === NULL ? s.imap[f] : s.fmap[f], i))),
-    resolve: s.ghost.map((row, f) => row.map((_, i) => pageAt(s, s.imap[f], i))),
-    data: (pfn) => s.frame[pfn].data,
-    shared: (pfn) => s.frame[pfn].mapping !== NULL && sharedSpace(s, s.frame[pfn].mapping),
-    frames: s.frame,
-    ptes,
-    pins,
-    entries,
-    counted: s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn], free: fr.free, leakable: true })),
-    refersTo,
-    fault: s.fault,
-    mf: s.mf,
-    event: s.event,
-  };
+/**
+ * A write by f at i waits for a fault holding a page it must lock: the page
+ * write_begin finds, or any page of f's shared i_mapping, which the unshare
+ * reads under each page's lock.
+ */
+function writeWaits(s: State, f: number, i: number): boolean {
+  if (!s.fault) return false;
+  if (s.fault.f === f) return true;
+  const p = s.fault.pfn;
+  if (sharedSpace(s, s.imap[f])) return s.frame[p].mapping === s.imap[f] || (s.fmap[f] >= F_(s) && pageAt(s, s.fmap[f], i) === p);
+  return pageAt(s, writeTarget(s, s.fmap[f]), i) === p;
 }
+
 
 function putPage(d: Draft<State>, p: number): void {
   d.frame[p].count -= 1;
@@ -172,10 +146,12 @@ function framesForWrite(s: State, f: number, via: number): number {
 /**
  * memory_failure on a tmpfs page, in one step: TestSetPageHWPoison, then
  * collect_procs_file and try_to_unmap through page->mapping (the vmas whose
- * file's f_mapping is that mapping), and the filesystem, which set up every
- * i_mapping, learns each inode whose i_mapping is page->mapping. A page left
- * mapped (a vma on another mapping) fails the handler, so a consuming load is
- * killed by the machine check (kill_me_maybe -> kill_me_now).
+ * file's f_mapping is that mapping); once nothing maps the page,
+ * identify_page_state's truncate_error_page, and the filesystem, which set up
+ * every i_mapping, learns each inode whose i_mapping is page->mapping. A page
+ * left mapped (a vma on another mapping) fails the handler before that
+ * (MF_MSG_UNMAP_FAILED): nobody is told, and a consuming load is killed by
+ * the machine check (kill_me_maybe -> kill_me_now).
  */
 function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<State>) => void {
   const fr = s.frame[pfn];
@@ -194,8 +170,10 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
       if (early || f === by) kill(d, [f]);
       else for (let i = 0; i < B; i++) if (d.pte[f][i] === pfn) zapPte(d, f, i);
     }
-    for (const f of told) tell(d, f, fr.index, B);
-    closeMemFail(d, mappers(d as World, pfn).length > 0);
+    // A page left mapped: hwpoison_user_mappings fails, MF_MSG_UNMAP_FAILED, `goto out` before identify_page_state.
+    const unmapped = mappers(d as World, pfn).length === 0;
+    if (unmapped) for (const f of told) tell(d, f, fr.index, B);
+    closeMemFail(d, !unmapped);
   };
 }
 
@@ -237,11 +215,11 @@ export default defineDesign<State, Act, View>({
       for (let i = 0; i < B; i++) {
         for (let v = 1; v <= V; v++) {
           if (s.ghost[f][i] === v) continue;
-          if (s.fmap[f] !== NULL && framesForWrite(s, f, s.fmap[f]) <= free && !(s.fault && s.fault.f === f)) out.push({ kind: 'write', f, i, v });
+          if (s.fmap[f] !== NULL && framesForWrite(s, f, s.fmap[f]) <= free && !writeWaits(s, f, i)) out.push({ kind: 'write', f, i, v });
           if (s.ptew[f][i] && !s.frame[s.pte[f][i]].poison) out.push({ kind: 'store', f, i, v });
         }
         if (s.vmap[f] !== NULL && !s.fault) {
-          if (s.pte[f][i] === NULL && pageAt(s, s.vmap[f], i) !== NULL) out.push({ kind: 'fault', f, i, write: false });
+          if (s.pte[f][i] === NULL && pageAt(s, s.imap[f], i) !== NULL) out.push({ kind: 'fault', f, i, write: false });
           if (!s.ptew[f][i]) out.push({ kind: 'fault', f, i, write: true });
         }
         if (s.pte[f][i] !== NULL) out.push({ kind: 'unmap', f, i });
@@ -280,30 +258,35 @@ export default defineDesign<State, Act, View>({
     write: ({ f, i, v }, s) => (d) => {
       settle(d);
       if (sharedSpace(s, s.imap[f])) unshare(s, d, f);
-      const m = d.fmap[f];
+      const m = writeTarget(d as State, d.fmap[f]);
       if (d.entry[m][i] === NULL) addPage(d, m, i, v);
       else d.frame[d.entry[m][i]].data = v;
       ghost.write(d, f, i, v);
     },
+    // shmem_fault: the page of file_inode(vm_file)->i_mapping, locked (vmf->page).
     fault: ({ f, i, write }, s) => (d) => {
       settle(d);
-      d.fault = { f, i, write, pfn: pageAt(s, s.vmap[f], i), stale: false };
+      let p = pageAt(s, s.imap[f], i);
+      if (p === NULL) {
+        // shmem_get_folio_gfp(SGP_CACHE) on a hole adds a new page to i_mapping at once.
+        if (freeFrames(s) === 0) return; // VM_FAULT_OOM
+        p = addPage(d, s.imap[f], i, 0);
+      }
+      d.fault = { f, i, write, pfn: p, stale: false };
     },
     finish: (_a, s) => (d) => {
       settle(d);
       const { f, i, write } = s.fault!;
       d.fault = null;
-      // page_mkwrite: the filesystem unshares the inode; the fault goes on through the vma's file.
-      if (write && sharedSpace(s, s.imap[f])) {
-        if (freeFrames(s) < framesForWrite(s, f, s.vmap[f])) return; // VM_FAULT_OOM
-        unshare(s, d, f);
-      }
-      const m = d.vmap[f];
-      let p = d.entry[m][i];
-      if (p !== NULL && d.frame[p].poison) return; // __do_fault: PageHWPoison -> VM_FAULT_HWPOISON (SIGBUS)
-      if (p === NULL) {
-        if (!d.frame.some((fr) => fr.free)) return;
-        p = addPage(d, m, i, 0);
+      // The fault holds its inode (reflink, write and mmap wait), so i_mapping is the one it looked up.
+      const m = s.imap[f];
+      const p = s.fault!.pfn;
+      if (d.frame[p].poison) return; // __do_fault: PageHWPoison -> VM_FAULT_HWPOISON (SIGBUS)
+      if (write && sharedSpace(d as State, m)) {
+        // The hack's page_mkwrite: unshare the inode, then filemap_page_mkwrite's check against vm_file->f_mapping.
+        if (freeFrames(d as World) < pagesIn(d as World, m)) return; // VM_FAULT_OOM
+        unshare(d as State, d, f);
+        if (d.frame[p].mapping !== d.vmap[f]) return; // VM_FAULT_NOPAGE: the fault is retried, through the new i_mapping
       }
       installPte(d, f, i, p, write);
     },
@@ -376,9 +359,9 @@ export default defineDesign<State, Act, View>({
     mce: DAX_NOTES.mce,
     open: 'do_dentry_open: file->f_mapping = inode->i_mapping, captured now',
     mmap: 'munmap of the old vma, then mmap of a fresh open: vm_file->f_mapping captured now',
-    write: 'shmem_file_write_iter through file->f_mapping; a shared i_mapping is unshared first (the hack)',
-    fault: 'shmem_fault through vmf->vma->vm_file->f_mapping: the page, locked',
-    finish: 'finish_fault; a write on a shared i_mapping unshares the inode first (page_mkwrite)',
+    write: 'shmem_file_write_iter: unshare (the hack), then write_begin via f_mapping->host->i_mapping',
+    fault: 'shmem_fault: the page of file_inode(vm_file)->i_mapping, locked',
+    finish: 'finish_fault; a shared write: the hack\'s page_mkwrite unshares, checks vm_file->f_mapping',
     reflink: 'the hack: the source pages move to a shared address space, both i_mappings point at it',
     memfail: 'memory_failure: TestSetPageHWPoison, collect_procs_file/try_to_unmap via page->mapping',
   },

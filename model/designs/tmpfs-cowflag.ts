@@ -14,18 +14,43 @@
  *   is a second entry with no back-pointer (nothing else exists to record it);
  * - a write through a file whose page has the CoW flag copies it (the flag
  *   "prevents writes"), like any CoW;
- * - memory failure (shmem's error_remove_folio) and rmap walks go through
- *   page->mapping, the one owner the page can name; the file truncated there
- *   is what the filesystem learns. It is memory_failure's page-cache path:
- *   TestSetPageHWPoison first, whatever the mapping, then try_to_unmap and
- *   kill_procs through page->mapping, one step; a page still mapped after it
- *   fails the handler, so a consuming load is killed by the machine check.
+ * - the proposal changes no lookup. shmem finds a page through the
+ *   inode's xarray and then checks that the page names that mapping:
+ *   shmem_get_folio_gfp (shmem_fault, write(2)'s shmem_write_begin, read(2))
+ *   does `if (folio->mapping != inode->i_mapping) { unlock; put; goto
+ *   repeat; }` (mm/shmem.c, v6.14 era; in 2020, v5.8, find_lock_entry's
+ *   `page_mapping(page) != mapping -> goto repeat`), and shmem_undo_range
+ *   (punch, truncate) retries the same index on `folio_mapping(folio) !=
+ *   mapping`. Through any file but page->mapping's the page is found again
+ *   at every retry, so the lookup spins for ever: a livelock, not a lookup.
+ *   Such a fault, write, punch or truncate is not an action here (it never
+ *   completes and changes nothing another CPU sees); a read(2) that spins
+ *   returns nothing, so the view's read is not wrong for it. Only the
+ *   owner's lookups see the page, and so the CoW flag;
+ * - memory failure is memory_failure's page-cache path (mm/memory-failure.c
+ *   @ a76cafbae7af), one step: TestSetPageHWPoison, then lock_page(p), which
+ *   waits for a fault holding the page (shmem's lock is on the page,
+ *   whichever file the fault came through); hwpoison_user_mappings returns
+ *   at once when nothing maps the page (`if (!page_mapped(hpage)) return
+ *   true`), else collect_procs_file and try_to_unmap walk page->mapping's
+ *   i_mmap, the one owner the page can name; a page still mapped fails the
+ *   handler before identify_page_state. Otherwise me_pagecache_dirty ->
+ *   truncate_error_page(page->mapping) tells that file (shmem's
+ *   error_remove_folio keeps the page, v6.x), and another cache's reference
+ *   makes the result MF_FAILED, so a consuming load is killed by the machine
+ *   check (kill_me_maybe -> kill_me_now). Not modelled: PG_hwpoison set
+ *   while a fault holds the page lock, seen by __do_fault as
+ *   VM_FAULT_HWPOISON (the fault ends without a pte; here the fault finishes
+ *   first and the failure then finds the page mapped).
  */
-import { DAX_BUGS, daxDesign } from '../world/dax.js';
+import type { Config, Design, Recipe } from '../design.js';
+import { DAX_BUGS, daxDesign, type DaxAction } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
-import { NULL } from '../world/state.js';
+import { closeMemFail, disturb, kill, mappers, memfailReach, openMemFail, pinsOf, settle, tell, zapPte } from '../world/common.js';
+import { NULL, type World } from '../world/state.js';
+import type { View } from '../world/view.js';
 
-export default daxDesign({
+const base = daxDesign({
   name: 'tmpfs-cowflag',
   summary: 'tmpfs reflink by bumping page counts with a CoW flag, one mapping/index per page (seed 002 opening)',
   seed: 'seed 002: Vito Caputo, "tmpfs reflink" idea, 2020-07-24 (and Willy\'s reply, 2020-07-25)',
@@ -44,19 +69,22 @@ export default daxDesign({
   // failure, locking across mappings or pins: single-ownership, memfail-reach,
   // memfail-notify, entry-lock and layout-pin are contrasts with the rules of
   // the designs that answer him (seed 002), not promises of his.
+  // Since no lookup through a file the page does not name completes, no pfn is
+  // ever mapped by two files and no mapped shared page is CoW-broken: the goals
+  // guarding these claims cannot be reached, so they hold only vacuously.
   claims: ['refcount', 'cow-isolation'],
   notes: {
     ...DAX_NOTES,
-    write: 'shmem_file_write_iter: in place, or a copy of a page whose CoW flag is set',
-    fault: 'shmem_fault: the page from the cache, locked (the proposal adds no entry lock of its own)',
+    write: 'shmem_write_begin: in place, or a copy if the CoW flag is set (via a non-owner file: spins)',
+    fault: 'shmem_fault -> shmem_get_folio_gfp: the page, locked (through a file it does not name: spins)',
     finish: 'finish_fault: install the pte; a write to a page with the CoW flag copies it first',
     reflink: 'the proposed tmpfs reflink: the source pages go into the destination cache, counts bumped',
     'reflink-range': 'the proposed tmpfs reflink of one page to another offset',
     dedupe: 'the proposed tmpfs dedupe: compare, then share the page as the reflink does',
-    punch: 'shmem_fallocate(FALLOC_FL_PUNCH_HOLE) -> shmem_truncate_range',
-    truncate: 'shmem_setattr -> shmem_truncate_range',
-    memfail: 'memory_failure: TestSetPageHWPoison, collect_procs via page->mapping, shmem error_remove_folio',
-    'memfail-next': 'not taken: memory_failure handles the one page->mapping owner at once',
+    punch: 'shmem_fallocate(PUNCH_HOLE) -> shmem_undo_range (a page another file owns: spins)',
+    truncate: 'shmem_setattr -> shmem_undo_range (a page another file owns: spins)',
+    memfail: 'memory_failure: lock_page, hwpoison_user_mappings via page->mapping, error_remove_folio',
+    'memfail-next': 'not taken: memory_failure handles the page in one step, under lock_page',
   },
   notApplicable: { 'reflink-walks-no-pages': 'this design walks the pages by construction (it bumps each page\'s count); the claim is fragment-owner\'s' },
   policy: {
@@ -75,9 +103,67 @@ export default daxDesign({
       }
     },
     form: () => 'owned',
-    memfail: (s, pfn) => {
-      const fr = s.frame[pfn];
-      return { walk: fr.mapping === NULL ? [] : [[fr.mapping, fr.index]], tells: true, poison: 'report', pageCache: true };
-    },
+    // The world's owner-by-owner walk is not this design's: memory_failure below replaces it.
+    memfail: () => ({ walk: [], tells: true, poison: 'report', pageCache: true }),
   },
 });
+
+/** A lookup through file f at index i spins: the page there names another mapping (or none). */
+const spins = (s: World, f: number, i: number): boolean => s.entry[f][i] !== NULL && s.frame[s.entry[f][i]].mapping !== f;
+/** The fault between shmem_fault and finish_fault holds its page's lock. */
+const pageLocked = (s: World, pfn: number): boolean => s.fault !== null && s.fault.pfn === pfn;
+
+function livelocked(s: World, a: DaxAction): boolean {
+  switch (a.kind) {
+    case 'fault':
+    case 'write':
+    case 'punch':
+      return spins(s, a.f, a.i);
+    case 'truncate':
+      return s.entry[a.f].some((_, i) => i >= a.n && spins(s, a.f, i));
+    default:
+      return false;
+  }
+}
+
+/** memory_failure on a shmem page (see the header), reported by a scrub (by NULL) or by process by's load. */
+function failure(s: World, pfn: number, by: number, cfg: Config): Recipe<World> {
+  const F = s.ext.length, B = s.ext[0].length;
+  const reach = memfailReach(s, pfn, F, B, (f, i) => s.ext[f][i]);
+  const { mapping: m, index } = s.frame[pfn];
+  const early = cfg.params.E === 1;
+  const mapped = mappers(s, pfn).length > 0;
+  return (d) => {
+    settle(d);
+    openMemFail(d, { pfn, by, early, shared: s.ref[pfn] > 1 }, reach, []);
+    d.frame[pfn].poison = true;
+    disturb(d, pfn);
+    if (mapped && m !== NULL) {
+      // collect_procs_file: process m's vma covers (m, index); try_to_unmap finds its pte there.
+      if (early || by === m) kill(d, [m]);
+      else if (d.pte[m][index] === pfn) zapPte(d, m, index);
+    }
+    const unmapped = mappers(d as World, pfn).length === 0;
+    if (unmapped && m !== NULL) tell(d, m, index, B);
+    const extraRefs = s.ref[pfn] > 1 || pinsOf(s).some((p) => p.pfn === pfn);
+    closeMemFail(d, !unmapped || m === NULL || extraRefs);
+  };
+}
+
+const design: Design<World, DaxAction, View> = {
+  ...base,
+  actions: (s, cfg) =>
+    base.actions(s, cfg).filter((a) => {
+      if (livelocked(s, a)) return false;
+      if (a.kind === 'memfail') return !pageLocked(s, a.pfn);
+      if (a.kind === 'mce') return !pageLocked(s, s.pte[a.f][a.i]);
+      return true;
+    }),
+  next: {
+    ...base.next,
+    memfail: ({ pfn }, s, cfg) => failure(s, pfn, NULL, cfg),
+    mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
+  },
+};
+
+export default design;

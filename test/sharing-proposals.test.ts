@@ -1,0 +1,126 @@
+/**
+ * The seed-002 proposals held to what shmem and the page cache really do
+ * (reviews of tmpfs-cowflag, imapping-redirect and fragment-owner against
+ * mm/shmem.c, mm/filemap.c, mm/memory-failure.c and mm/vmscan.c): a lookup
+ * through a mapping the page does not name spins and never returns the page;
+ * memory failure takes the page lock and leaves an unmapped page's processes
+ * alone; tmpfs reads through the inode's current i_mapping; a fault holds the
+ * page it found locked; a fragment keeps its pages while it is referenced.
+ */
+import { describe, expect, it } from 'vitest';
+import { check } from '../checker/check.js';
+import type { AnyDesign } from '../model/design.js';
+import { resolveConfig } from '../model/config.js';
+import { findDesign } from '../model/designs/index.js';
+import { instantiate } from '../model/instantiate.js';
+import { viewOf } from '../engine/model.js';
+import type { World } from '../model/world/state.js';
+import type { View } from '../model/world/view.js';
+
+interface Run {
+  readonly states: World[];
+  readonly enabled: (i?: number) => string[];
+  readonly view: (i?: number) => View;
+}
+
+/** Runs `labels` from the initial state, each action picked by its label among the enabled ones. */
+function run(design: AnyDesign, labels: readonly string[], params: Record<string, number> = {}, bugs: readonly string[] = []): Run {
+  const model = instantiate(design, resolveConfig(design, params, bugs), 'immer');
+  const states: World[] = [model.initial as World];
+  for (const l of labels) {
+    const s = states[states.length - 1];
+    const a = model.actions(s).find((x) => model.label(x) === l);
+    if (!a) throw new Error(`${l} is not enabled after ${states.length - 1} steps; enabled: ${model.actions(s).map((x) => model.label(x)).join(', ')}`);
+    states.push(model.successors(s, a)[0] as World);
+  }
+  const at = (i?: number): World => states[i ?? states.length - 1];
+  return {
+    states,
+    enabled: (i) => model.actions(at(i)).map((x) => model.label(x)),
+    view: (i) => viewOf(model, at(i)) as View,
+  };
+}
+
+describe('tmpfs-cowflag: shmem lookups and memory_failure as the kernel runs them', () => {
+  const d = findDesign('tmpfs-cowflag');
+  it('a lookup through file 1 of the page file 0 owns spins (shmem_get_folio_gfp: folio->mapping != inode->i_mapping -> repeat): no fault, write, punch or truncate of it completes', () => {
+    const r = run(d, ['reflink(s=0, d=1)']);
+    const stuck = r.enabled().filter((l) => /^(fault\(f=1, i=0|write\(f=1, i=0|punch\(f=1, i=0\)|truncate\(f=1, n=0\))/.test(l));
+    expect(stuck).toEqual([]);
+    // The owner's own lookups are untouched.
+    expect(r.enabled()).toContain('fault(f=0, i=0, read)');
+  });
+  it('memory_failure leaves an unmapped page\'s processes alone (hwpoison_user_mappings: !page_mapped -> return)', () => {
+    const r = run(d, ['memfail(pfn=0)']);
+    expect(r.states[1].mf).toMatchObject({ done: true, killed: [], told: [0] });
+  });
+  it('memory_failure takes the page lock: it waits for a fault holding the page, whichever file the fault came through', () => {
+    const model = instantiate(d, resolveConfig(d, {}, []), 'immer');
+    const s0 = model.initial as World;
+    // A fault through file 1 holding file 0's page (the kernel cannot get there; the lock rule must not depend on it).
+    const s = { ...s0, fault: { f: 1, i: 0, write: false, pfn: 0, stale: false } };
+    expect(model.actions(s).map((a) => model.label(a))).not.toContain('memfail(pfn=0)');
+  });
+  it('memory_failure on a mapped page kills the owner\'s mapper and tells the filesystem (file 0, index 0)', () => {
+    const r = run(d, ['fault(f=0, i=0, read)', 'finish-fault', 'memfail(pfn=0)']);
+    expect(r.states[3].mf).toMatchObject({ done: true, killed: [0], told: [0] });
+  });
+});
+
+describe('imapping-redirect: tmpfs reads and faults go through the inode\'s i_mapping', () => {
+  const d = findDesign('imapping-redirect');
+  it('read(2) through an fd opened before the reflink returns the shared data (shmem_file_read_iter: file_inode(file)->i_mapping)', () => {
+    const r = run(d, ['open(f=0)', 'reflink(s=0, d=1)']);
+    expect(r.view().read[0][0]).toBe(1);
+  });
+  it('a fault through a vma set up before the reflink finds the shared page (shmem_fault: file_inode(vm_file)->i_mapping)', () => {
+    const r = run(d, ['mmap(f=0)', 'reflink(s=0, d=1)', 'fault(f=0, i=0, read)', 'finish-fault']);
+    const shared = (r.states[2] as World & { imap: number[] }).imap[0];
+    expect(r.states[4].pte[0][0]).toBe(r.states[2].entry[shared][0]);
+  });
+  it('a write fault on a hole adds its page at the lookup (shmem_get_folio_gfp, SGP_CACHE), not at the pte install', () => {
+    const r = run(d, ['mmap(f=0)', 'fault(f=0, i=1, write)']);
+    expect(r.states[2].fault!.pfn).not.toBe(-1);
+    expect(r.states[2].entry[0][1]).toBe(r.states[2].fault!.pfn);
+  });
+  it('a memory failure that cannot unmap the page stops before identify_page_state: the filesystem is told nothing (MF_MSG_UNMAP_FAILED)', () => {
+    const r = run(d, ['mmap(f=0)', 'fault(f=0, i=0, read)', 'finish-fault', 'reflink(s=0, d=1)', 'memfail(pfn=0)']);
+    expect(r.states[5].mf).toMatchObject({ done: true, killed: [], told: [] });
+  });
+  it('write(2) through an fd opened after the reflink goes to f_mapping->host->i_mapping, the shared space, after the unshare (shmem_write_begin)', () => {
+    const r = run(d, ['reflink(s=0, d=1)', 'open(f=0)', 'write(f=0, i=0, v=2)']);
+    // Inode 0 was unshared, but its fd's f_mapping is the shared space: file 1 sees the write.
+    expect(r.view().read[1][0]).toBe(2);
+    expect(r.view().ghost[1][0]).toBe(1);
+  });
+});
+
+describe('fragment-owner: a fault holds its page locked; a referenced fragment keeps its pages', () => {
+  const d = findDesign('fragment-owner');
+  it('a fault through a PFN entry holds the fragment page locked (filemap_fault: VM_FAULT_LOCKED): memory failure waits (lock_page)', () => {
+    const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)', 'fault(f=0, i=0, read)']);
+    expect(r.enabled()).not.toContain('memfail(pfn=0)');
+  });
+  it('a fragment\'s page is not reclaimed while the fragment is referenced (seed 002: freed when its refcount goes to zero)', () => {
+    const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)']);
+    expect(r.enabled()).not.toContain('reclaim(pfn=0)');
+  });
+  it('with --bug fragment-reclaimable reclaim frees it under the files\' PFN entries, but never under a fault (shrink_folio_list: folio_trylock)', () => {
+    const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)'], {}, ['fragment-reclaimable']);
+    expect(r.enabled()).toContain('reclaim(pfn=0)');
+    const f = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)', 'fault(f=0, i=0, read)'], {}, ['fragment-reclaimable']);
+    expect(f.enabled()).not.toContain('reclaim(pfn=0)');
+  });
+  it('a write in place after a partial CoW updates the page read(2) then finds, the fragment\'s', () => {
+    const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)', 'write(f=0, i=0, v=2)', 'write(f=1, i=0, v=2)', 'read(f=1, i=0)']);
+    expect(r.view().read[1][0]).toBe(2);
+  });
+  it('--bug fragment-reclaimable breaks refcount (the dangling PFN entry), exhaustively', () => {
+    const r = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 3, bugs: ['fragment-reclaimable'] });
+    expect(r.properties[0]).toMatchObject({ verdict: 'violated', traceLength: 3 });
+  });
+  it('under the late kill policy, a load through a pte to a reclaimed page is handled with nobody to collect (page->mapping NULL)', () => {
+    const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)', 'reclaim(pfn=0)', 'fault(f=0, i=0, read)', 'finish-fault', 'mce(f=0, i=0)'], { E: 0 }, ['fragment-reclaimable']);
+    expect(r.states[r.states.length - 1].mf).toMatchObject({ by: 0, done: true, killed: [0], told: [] });
+  });
+});
