@@ -75,3 +75,8 @@ function inputsOf(design: AnyDesign, settings: RunSettings, options: ProveOption
     return {};
   }
 }
+
+/** The inputs hash of a design's default proof (what `prove(design)` records). */
+export function defaultInputs(design: AnyDesign): string | undefined {
+  return inputsOf(design, proofSettings(design), {}).inputs;
+}

@@ -1,9 +1,10 @@
 /**
  * `npm run proofs`: regenerates docs/proofs/ (every built-in design, all
- * three formats, the design's default bound, seed 1). Each design is proved
- * in a process of its own, as many at once as the machine has cores, since
- * the searches are independent and take up to minutes each; the documents
- * and the index are then written together. `npm run proofs -- NAME...`
+ * three formats, the design's default bound, seed 1). Each configuration of
+ * each design (its default, each bug toggle) is proved in a process of its
+ * own, as many at once as the machine has cores, since the searches are
+ * independent and netfs-regions alone has sixteen of half a minute each; the
+ * documents and the index are then written together. `npm run proofs -- NAME...`
  * proves only those designs and keeps the others' documents.
  */
 import { fork } from 'node:child_process';
@@ -13,38 +14,45 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { designs, findDesign } from '../model/designs/index.js';
 import { fileName, FORMATS, PROOFS_DIR, renderAll, writeAll } from './documents.js';
-import { designInfo, prove } from './generate.js';
-import type { Proof } from './proof.js';
-
-type Proved = Omit<Proof, 'design'>;
+import { defaultInputs, designInfo, prove } from './generate.js';
+import type { Proof, ProofRun } from './proof.js';
 
 const self = fileURLToPath(import.meta.url);
 
 if (process.argv[2] === '--one') {
-  // A worker: prove one design and send back what is not in the registry.
-  const { runs, inputs } = prove(findDesign(process.argv[3]), {
-    onRun: (title) => process.stderr.write(`proofs: ${process.argv[3]}: ${title.toLowerCase()}\n`),
-  });
-  process.send!({ runs, ...(inputs ? { inputs } : {}) } satisfies Proved, () => process.exit(0));
+  // A worker: one configuration of one design (its default, or one bug toggle), sent back as a run.
+  const design = findDesign(process.argv[3]);
+  const bugs = process.argv[4] ? [process.argv[4]] : [];
+  process.stderr.write(`proofs: ${design.name}: ${bugs.length ? `with bug toggle ${bugs[0]}` : 'default configuration'}\n`);
+  const proof = prove(design, { bugs });
+  const run = { ...proof.runs[0], title: bugs.length ? `With bug toggle ${bugs[0]}` : 'Default configuration' };
+  process.send!(run, () => process.exit(0));
 } else {
   const wanted = process.argv.slice(2);
   for (const name of wanted) findDesign(name);
   const chosen = wanted.length ? wanted : designs.map((d) => d.name);
-  const proved = new Map<string, Proved>();
-  const queue = [...chosen];
-  const one = (name: string): Promise<void> =>
+  // Every configuration is a job of its own, longest designs first, so that the cores stay busy.
+  const jobs = chosen.flatMap((name) => ['', ...Object.keys(findDesign(name).bugs)].map((bug) => ({ name, bug })));
+  const runs = new Map<string, ProofRun>();
+  const one = ({ name, bug }: { name: string; bug: string }): Promise<void> =>
     new Promise((resolve, reject) => {
-      const child = fork(self, ['--one', name], { execArgv: process.execArgv });
-      child.on('message', (m) => proved.set(name, m as Proved));
-      child.on('exit', (code) => (code === 0 && proved.has(name) ? resolve() : reject(new Error(`proving ${name} failed (exit ${code})`))));
+      const child = fork(self, ['--one', name, ...(bug ? [bug] : [])], { execArgv: process.execArgv });
+      child.on('message', (m) => runs.set(`${name}\0${bug}`, m as ProofRun));
+      child.on('exit', (code) => (code === 0 && runs.has(`${name}\0${bug}`) ? resolve() : reject(new Error(`proving ${name} ${bug} failed (exit ${code})`))));
     });
+  const queue = [...jobs];
   const worker = async (): Promise<void> => {
-    for (let name = queue.shift(); name !== undefined; name = queue.shift()) await one(name);
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) await one(job);
   };
-  await Promise.all(Array.from({ length: Math.min(availableParallelism(), chosen.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), jobs.length) }, worker));
 
-  // The index lists every design: those not proved now keep their documents, read back as they are.
-  const proofs: Proof[] = chosen.map((name) => ({ design: designInfo(findDesign(name)), ...proved.get(name)! }));
+  const proofs: Proof[] = chosen.map((name) => {
+    const design = findDesign(name);
+    const ordered = ['', ...Object.keys(design.bugs)].map((bug) => runs.get(`${name}\0${bug}`)!);
+    // The inputs hash is the default proof's (report/generate.ts), the same whichever process made it.
+    const inputs = defaultInputs(design);
+    return { design: designInfo(design), runs: ordered, ...(inputs ? { inputs } : {}) };
+  });
   const files = await renderAll(proofs, FORMATS, wanted.length === 0);
   if (wanted.length) {
     const missing = designs.filter((d) => !chosen.includes(d.name) && !existsSync(join(PROOFS_DIR, fileName(d.name, 'txt'))));
