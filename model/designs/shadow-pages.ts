@@ -33,7 +33,15 @@
  *   reverse map and signals their mappers, locking each (file, index) entry:
  *   the mail names no mechanism, so it is XFS's own, as merged (one step per
  *   owner, the AGF held across the walk: model/world/memfail.ts). The shadow
- *   an entry holds stands for the master, so the master is what is poisoned.
+ *   an entry holds stands for the master, so the master is what is poisoned;
+ * - a fault learns whether its extent "has multiple references to it" as XFS
+ *   does, from the refcount btree under the AGF (xfs_reflink_trim_around_shared
+ *   for an inode with the reflink flag), so with the imported walk it waits
+ *   for the walk's AGF after locking its entry: the same ABBA as mainline's
+ *   (model/world/memfail.ts, daxWaiting). The mail names neither a walk that
+ *   drops the AGF per owner nor a sharedness test without it;
+ * - layouts are broken as XFS did in 2019 (xfs_break_layouts ->
+ *   dax_layout_busy_page): entries stay.
  *
  * Bug toggles, the mistakes the thread warns about: a shadow not tossed on
  * CoW (the master's count not dropped), memory failure through page->mapping
