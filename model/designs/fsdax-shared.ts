@@ -75,6 +75,7 @@ export default daxDesign({
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter: CoW copy, dax_insert_entry (dax_associate_entry: make shared, share++), insert pfn',
+    fault: 'dax_iomap_pte_fault: grab_mapping_entry, iomap_begin; only the grab while a walk holds the AGF',
     reflink: 'xfs_reflink_remap_range after dax_break_layout_inode on the lower inode (entries deleted)',
     'reflink-range': 'xfs_reflink_remap_range of one block to another offset, after the layout breaks',
     punch: 'xfs_free_file_space after dax_break_layout_inode (the file\'s entries deleted), xfs_bunmapi',

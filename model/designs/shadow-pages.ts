@@ -94,6 +94,7 @@ export default daxDesign({
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter; on a shared extent: master into the buffer cache by LBA, a read-only shadow',
+    fault: 'dax_iomap_pte_fault: grab_mapping_entry, iomap_begin; only the grab while a walk holds the AGF',
     memfail: 'report to the filesystem: its rmap gives every (file, offset); the first owner (as XFS)',
     'memfail-next': 'the next rmap owner, under its entry lock (as mf_dax_kill_procs)',
     reclaim: 'the master leaves the buffer cache: no shadow refers to it, or its extent is unshared',
