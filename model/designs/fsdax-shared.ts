@@ -122,7 +122,7 @@ export default daxDesign({
       const owners: [number, number][] = [];
       s.ext.forEach((row, f) => row.forEach((b, i) => b === pfn && owners.push([f, i])));
       const found = cfg.bugs.has('missing-rmap-entry') ? owners.slice(0, 1) : owners;
-      return { walk: found, tells: true, poison: 'entry' };
+      return { walk: found, tells: true, poison: 'entry', holdsAgf: true };
     },
   },
 });

@@ -155,7 +155,7 @@ export default daxDesign({
         if (fr.mapping === NULL || fr.mapping === bufferCache(s)) return { busy: true, walk: [], tells: false, poison: 'report' };
         return { walk: [[fr.mapping, fr.index]], tells: false, poison: 'report' };
       }
-      return { walk: rmapOwners(s, pfn), tells: true, poison: 'entry' };
+      return { walk: rmapOwners(s, pfn), tells: true, poison: 'entry', holdsAgf: true };
     },
   },
 });

@@ -27,8 +27,10 @@ export interface DaxPolicy {
   /** The memory-failure handler: which entries it visits for pfn, in turn (model/world/memfail.ts). */
   memfail(s: World, pfn: number, cfg: Config): MemFailPlan;
   /**
-   * The handler walks the filesystem's rmap holding the AGF (xfs_dax_notify_ddev_failure),
-   * so what changes the rmap or allocates waits for the walk (memfail.ts: agfHeld).
+   * The filesystem is XFS with a handler that may walk its rmap holding the
+   * AGF (xfs_dax_notify_ddev_failure; the plans that do say MemFailPlan.holdsAgf),
+   * so the world keeps each inode's reflink flag and splits a fault's iomap
+   * off its entry grab while such a walk runs (memfail.ts: agfHeld).
    */
   readonly walkHoldsAgf?: boolean;
   /**

@@ -167,7 +167,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   };
   const free = (s: World): boolean => lowestFree(s.ref) >= 0;
 
-  const hooks = { plan: policy.memfail, target: (s: World, held: number) => (policy.target ? policy.target(s, held) : held), holdsAgf: policy.walkHoldsAgf === true };
+  const hooks = { plan: policy.memfail, target: (s: World, held: number) => (policy.target ? policy.target(s, held) : held) };
   const pageCache = spec.cacheIsStorage === true;
   // The blocks whose pins a layout break waits for: the ranges, or (v6.15) the whole files.
   const wholeFiles = (s: World, ...fs: number[]): number[] => fs.flatMap((f) => blocksOf(s, f));

@@ -48,6 +48,13 @@ export interface MemFailPlan {
    * machine check kills the consuming process itself (kill_me_now).
    */
   readonly pageCache?: boolean;
+  /**
+   * The walk is the filesystem's rmap query under the AGF
+   * (xfs_dax_notify_ddev_failure), taken before the first owner and held to
+   * the last; absent for the generic handlers (mf_generic_kill_procs,
+   * memory_failure_dev_pagemap), which hold no filesystem lock.
+   */
+  readonly holdsAgf?: boolean;
 }
 
 /** The parts of a DAX design the handler needs. */
@@ -55,8 +62,6 @@ export interface MemFailHooks {
   plan(s: World, pfn: number, cfg: Config): MemFailPlan;
   /** The pfn an entry holding `held` maps (a shadow's master). */
   target(s: World, held: number): number;
-  /** The handler walks the filesystem's rmap holding the AGF (DaxPolicy.walkHoldsAgf). */
-  holdsAgf?: boolean;
 }
 
 const encode = (walk: MemFailPlan['walk'], B: number): number[] => walk.map(([m, i]) => m * B + i);
@@ -77,7 +82,7 @@ export function entryFree(s: World, m: number, i: number): boolean {
  */
 export function reportAllowed(s: World, pfn: number, cfg: Config, hooks: MemFailHooks): boolean {
   const plan = hooks.plan(s, pfn, cfg);
-  return plan.busy || plan.walk.length === 0 || hooks.holdsAgf === true || entryFree(s, plan.walk[0][0], plan.walk[0][1]);
+  return plan.busy || plan.walk.length === 0 || plan.holdsAgf === true || entryFree(s, plan.walk[0][0], plan.walk[0][1]);
 }
 
 export function nextAllowed(s: World, ignoreLock = false): boolean {
@@ -116,7 +121,7 @@ export function report(s: World, pfn: number, by: number, cfg: Config, hooks: Me
   const F = s.ext.length, B = s.ext[0].length;
   const reach = memfailReach(s, pfn, F, B, (f, i) => s.ext[f][i]);
   return (d) => {
-    const holdsAgf = hooks.holdsAgf === true && !plan.busy && plan.walk.length > 0;
+    const holdsAgf = plan.holdsAgf === true && !plan.busy && plan.walk.length > 0;
     openMemFail(d, { pfn, by, early: cfg.params.E === 1, shared: s.ref[pfn] > 1 }, reach, encode(plan.walk, B), holdsAgf);
     // Kept where the walk spans steps, the only walks between whose owners a pte can be installed.
     if (plan.walk.length > 1) d.mf!.visited = [];
