@@ -90,6 +90,12 @@ describe('item 2: fault and walk take the entry and the AGF in opposite orders',
     expect(enabled(d, s)).toEqual([]);
     expect(daxWaiting!(s)).toBe('a fault through (file 0, index 0) holds its entry and waits for the AGF; the memory-failure walk holds the AGF and waits for the entry (file 0, index 0)');
   });
+  it('the generic fallback (mf_generic_kill_procs) holds no AGF: its report waits for the entry instead', () => {
+    const m = instantiate(d, resolveConfig(d, {}, ['generic-fallback']), 'immer');
+    let s = m.initial as World;
+    for (const l of ['fault(f=0, i=0, read)', 'finish-fault', 'unmap(f=0, i=0)', 'fault(f=0, i=0, read)']) s = m.successors(s, m.actions(s).find((a) => m.label(a) === l)!)[0] as World;
+    expect(m.actions(s).map((a) => m.label(a))).not.toContain('memfail(pfn=0)');
+  });
   it('nobody waits in the initial state nor while a read fault finishes beside the walk', () => {
     expect(daxWaiting!(model(d).initial as World)).toBeUndefined();
     const s = last(d, ['reflink(s=0, d=1)', 'fault(f=1, i=0, read)', 'memfail(pfn=0)']);
