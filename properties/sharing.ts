@@ -90,11 +90,24 @@ const cowIsolation: P = (v) => {
  * memfail-reach (INV-B, KERNEL 2.1): a memory failure signals every process
  * that maps the poisoned pfn, and nobody else. When it is signalled depends on
  * the kill policy the failure ran under: with early kill
- * (vm.memory_failure_early_kill) every process still mapping the pfn when the
- * handler ends must have been signalled; with late kill only the process
- * whose load consumed the poison must be, before the machine check returns to
- * that load (the others meet it at their own next load). At every step, a
- * signalled process must map the pfn or have a vma over an owning offset.
+ * (vm.memory_failure_early_kill) every process that maps the pfn while the
+ * failure is handled must have been signalled when the handler ends; with
+ * late kill only the process whose load consumed the poison must be, before
+ * the machine check returns to that load (the others meet it at their own
+ * next load). At every step, a signalled process must map the pfn or have a
+ * vma over an owning offset.
+ *
+ * "While the failure is handled" is per owner, as the kernel judges it:
+ * mf_dax_kill_procs looks at each (mapping, index) when it locks its entry
+ * (no page there: goto unlock), and the sysctl concerns the processes that
+ * "have the corrupted and not reloadable page mapped as soon as the
+ * corruption is detected". So early kill owes a signal to the processes in
+ * `mf.due`: those mapping the pfn at the report, and those whose pte was
+ * installed during the handling through an offset the handler had yet to
+ * visit (model/world/common.ts, installPte). A pte installed through an
+ * offset after the handler visited it is a later fault, which the kernel
+ * covers otherwise (badblocks: dax_direct_access -> -EIO/-EHWPOISON; or the
+ * machine check on consumption, a failure of its own): not judged here.
  */
 const memfailReach: P = (v) => {
   const mf = v.mf;
@@ -105,7 +118,9 @@ const memfailReach: P = (v) => {
     return `memory failure on pfn ${mf.pfn}: process ${mf.by}'s load consumed the poison and it was not signalled (the machine check returns to the same load)`;
   }
   if (mf.early) {
-    for (const p of v.ptes) if (p.pfn === mf.pfn && !mf.killed.includes(p.f)) return `memory failure on pfn ${mf.pfn}: process ${p.f} maps it (index ${p.i}) but was not signalled`;
+    for (const p of v.ptes) {
+      if (p.pfn === mf.pfn && mf.due.includes(p.f) && !mf.killed.includes(p.f)) return `memory failure on pfn ${mf.pfn}: process ${p.f} maps it (index ${p.i}) but was not signalled`;
+    }
   }
   return undefined;
 };
@@ -166,7 +181,7 @@ export const SHARING_PROPERTIES = {
   },
   refcount: { description: 'counts equal references, never negative, no use after free, no leak (KERNEL 2.1/2.2 INV-G)', check: refcount },
   'cow-isolation': { description: 'reads and loads return the file\'s ghost contents; no writable pte to a shared pfn (KERNEL 2.1 INV-C, 2.2 INV-H)', check: cowIsolation },
-  'memfail-reach': { description: 'a memory failure signals every process mapping the pfn (early kill) or consuming it (late kill), and nobody else (KERNEL 2.1 INV-B)', check: memfailReach },
+  'memfail-reach': { description: 'a memory failure signals every process mapping the pfn while it is handled (early kill) or consuming it (late kill), and nobody else (KERNEL 2.1 INV-B)', check: memfailReach },
   'memfail-notify': { description: 'a memory failure tells the filesystem every (file, offset) owning the pfn (seed 000, Dave: report to the filesystem)', check: memfailNotify },
   'entry-lock': { description: 'what changes a shared pfn excludes faults through every mapping of it (seed 000, Dave: dax_lock_entry; INV-E)', check: entryLock },
   'layout-pin': { description: 'no block freed, reallocated or remapped while a pte or pin refers to its pfn (seed 001, xfs_break_layouts; INV-L)', check: layoutPin },

@@ -15,11 +15,29 @@
  * 2019-10-10) on dax_associate_entry and on reporting to the filesystem.
  *
  * Memory failure is one step per rmap record (model/world/memfail.ts): the
- * walk holds the AGF buffer (xfs_dax_notify_ddev_failure), so reflink,
- * punch, truncate and allocating writes wait for it; faults on blocks already
- * allocated, stores, unmaps and pins run between owners. Only owners whose
- * entry holds the page are poisoned and signalled (mf_dax_kill_procs: no page,
- * goto unlock), but every rmap owner is the filesystem's to know.
+ * walk holds the AGF buffer (xfs_dax_notify_ddev_failure) from its first
+ * record to its last, so reflink, punch, truncate and allocating writes wait
+ * for it, and so does every DAX fault and write(2) on a written extent of an
+ * inode with the reflink flag, read or write: xfs_read_iomap_begin (IS_DAX)
+ * and xfs_direct_write_iomap_begin reach xfs_reflink_trim_around_shared ->
+ * xfs_reflink_find_shared -> xfs_alloc_read_agf (fs/xfs/xfs_iomap.c,
+ * xfs_reflink.c since "fsdax,xfs: set the shared flag when file extent is
+ * shared", xfs-6.2). Such a fault has locked its entry first
+ * (grab_mapping_entry), so a walk that still has that entry to visit and the
+ * fault wait for each other: an ABBA of the entry lock and the AGF that the
+ * search reaches (model/world/memfail.ts, daxWaiting). Faults on files never
+ * reflinked, stores, unmaps and pins run between owners. Only owners whose
+ * entry holds the page are poisoned and signalled (mf_dax_kill_procs: no
+ * page, goto unlock), but every rmap owner is the filesystem's to know.
+ *
+ * Layouts are broken as v6.15 does (DaxPolicy.layoutBreak 'inode'):
+ * xfs_break_dax_layouts is dax_break_layout_inode, which unmaps the file,
+ * waits for its pins and deletes its DAX entries (dax_delete_mapping_range);
+ * on a remap xfs_mmaplock_two_inodes_and_break_dax_layout gives that to the
+ * lower-numbered inode and only unmaps and waits for the other
+ * (dax_layout_busy_page, dax_page_is_idle). v6.2-v6.14 kept the entries.
+ * The realtime device (rtgroups: XFS_RTGLOCK_RMAP and _REFCOUNT instead of
+ * the AGF) is not modelled: the world has one data-device AG.
  *
  * Bug toggles: the known holes and the mistakes of the thread: the generic
  * fallback (mf_generic_kill_procs: dax_lock_folio needs folio->mapping, so a
@@ -57,10 +75,17 @@ export default daxDesign({
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter: CoW copy, dax_insert_entry (dax_associate_entry: make shared, share++), insert pfn',
+    fault: 'dax_iomap_pte_fault: grab_mapping_entry, iomap_begin; only the grab while a walk holds the AGF',
+    reflink: 'xfs_reflink_remap_range after dax_break_layout_inode on the lower inode (entries deleted)',
+    'reflink-range': 'xfs_reflink_remap_range of one block to another offset, after the layout breaks',
+    punch: 'xfs_free_file_space after dax_break_layout_inode (the file\'s entries deleted), xfs_bunmapi',
+    truncate: 'xfs_setattr_size after dax_break_layout_inode, truncate_setsize, xfs_itruncate_extents',
   },
   notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
   policy: {
     walkHoldsAgf: true,
+    // v6.15: xfs_break_dax_layouts is dax_break_layout_inode, which deletes the lower inode's entries on a remap.
+    layoutBreak: 'inode',
     associate: (d, f, i, pfn, shared) => {
       const fr = d.frame[pfn];
       if (shared && (fr.mapping !== NULL || fr.share > 0)) {
@@ -97,7 +122,7 @@ export default daxDesign({
       const owners: [number, number][] = [];
       s.ext.forEach((row, f) => row.forEach((b, i) => b === pfn && owners.push([f, i])));
       const found = cfg.bugs.has('missing-rmap-entry') ? owners.slice(0, 1) : owners;
-      return { walk: found, tells: true, poison: 'entry' };
+      return { walk: found, tells: true, poison: 'entry', holdsAgf: true };
     },
   },
 });

@@ -24,7 +24,12 @@
  *   nobody's list is not marked); it signals the processes mapping a listed
  *   entry and tells the filesystem each listed (file, offset). Nothing else is walked: no filesystem reverse map (that is
  *   fsdax-shared's answer), so a file offset that shares the block but never
- *   faulted it is not on the list.
+ *   faulted it is not on the list;
+ * - what refuses a fault on a poisoned pfn is the world's one rule for DAX
+ *   (model/world/memfail.ts, badPfn): pmem's badblocks, known once the
+ *   handling has ended. During the walk a fault holding the pfn maps it; if
+ *   it maps through an offset the walk has yet to visit (on the list or
+ *   not), its process is one the walk owes a signal (memfail-reach).
  *
  * Bug toggles, the mistakes the thread warns about: a missing reverse-map
  * entry (the 1:1 habit: a second mapping is not added), a tuple not removed,

@@ -33,7 +33,15 @@
  *   reverse map and signals their mappers, locking each (file, index) entry:
  *   the mail names no mechanism, so it is XFS's own, as merged (one step per
  *   owner, the AGF held across the walk: model/world/memfail.ts). The shadow
- *   an entry holds stands for the master, so the master is what is poisoned.
+ *   an entry holds stands for the master, so the master is what is poisoned;
+ * - a fault learns whether its extent "has multiple references to it" as XFS
+ *   does, from the refcount btree under the AGF (xfs_reflink_trim_around_shared
+ *   for an inode with the reflink flag), so with the imported walk it waits
+ *   for the walk's AGF after locking its entry: the same ABBA as mainline's
+ *   (model/world/memfail.ts, daxWaiting). The mail names neither a walk that
+ *   drops the AGF per owner nor a sharedness test without it;
+ * - layouts are broken as XFS did in 2019 (xfs_break_layouts ->
+ *   dax_layout_busy_page): entries stay.
  *
  * Bug toggles, the mistakes the thread warns about: a shadow not tossed on
  * CoW (the master's count not dropped), memory failure through page->mapping
@@ -86,6 +94,7 @@ export default daxDesign({
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter; on a shared extent: master into the buffer cache by LBA, a read-only shadow',
+    fault: 'dax_iomap_pte_fault: grab_mapping_entry, iomap_begin; only the grab while a walk holds the AGF',
     memfail: 'report to the filesystem: its rmap gives every (file, offset); the first owner (as XFS)',
     'memfail-next': 'the next rmap owner, under its entry lock (as mf_dax_kill_procs)',
     reclaim: 'the master leaves the buffer cache: no shadow refers to it, or its extent is unshared',
@@ -146,7 +155,7 @@ export default daxDesign({
         if (fr.mapping === NULL || fr.mapping === bufferCache(s)) return { busy: true, walk: [], tells: false, poison: 'report' };
         return { walk: [[fr.mapping, fr.index]], tells: false, poison: 'report' };
       }
-      return { walk: rmapOwners(s, pfn), tells: true, poison: 'entry' };
+      return { walk: rmapOwners(s, pfn), tells: true, poison: 'entry', holdsAgf: true };
     },
   },
 });

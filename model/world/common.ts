@@ -78,8 +78,24 @@ export function installPte(d: Draft<World>, f: number, i: number, pfn: number, w
     zapPte(d, f, i);
     d.frame[pfn].count += 1;
     d.pte[f][i] = pfn;
+    owedSignal(d, f, i, pfn);
   }
   d.ptew[f][i] = writable;
+}
+
+/**
+ * A pte to the failing pfn installed while the failure is handled makes its
+ * process one the handler must signal, unless the handler has already
+ * visited that offset: mf_dax_kill_procs judges each (mapping, index) when it
+ * locks it, and a pte installed after that is a later fault, covered by
+ * badblocks or by the machine check on consumption (memfail-reach's reading).
+ */
+function owedSignal(d: Draft<World>, f: number, i: number, pfn: number): void {
+  const mf = d.mf;
+  if (!mf || mf.done || mf.pfn !== pfn || mf.due.includes(f)) return;
+  if (mf.visited?.includes(f * d.pte[f].length + i)) return;
+  mf.due.push(f);
+  mf.due.sort();
 }
 
 /** The pfn changed identity (freed, poisoned, given to another owner) under a fault that holds it. */
@@ -112,8 +128,9 @@ export function openMemFail(
   at: { pfn: number; by: number; early: boolean; shared: boolean },
   reach: { owners: number[]; due: number[]; related: number[] },
   walk: number[],
+  agf = false,
 ): void {
-  d.mf = { ...at, due: reach.due, related: reach.related, owners: reach.owners, walk, killed: [], told: [], busy: false, done: false };
+  d.mf = { ...at, due: reach.due, related: reach.related, owners: reach.owners, walk, ...(agf && { agf }), killed: [], told: [], busy: false, done: false };
 }
 
 /** Adds the processes related to the failure now (owners and mappers change between steps). */

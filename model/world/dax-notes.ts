@@ -8,6 +8,7 @@ import type { DaxAction } from './dax.js';
 export const DAX_NOTES: { readonly [K in DaxAction['kind']]?: string } = {
   write: 'dax_iomap_rw -> xfs_direct_write_iomap_begin: in place, or CoW to a new block (IOMAP_F_SHARED)',
   fault: 'dax_iomap_pte_fault: grab_mapping_entry (entry locked), iomap_begin, dax_iomap_direct_access',
+  iomap: 'iomap_begin once the walk has released the AGF (xfs_reflink_trim_around_shared), entry still locked',
   finish: 'dax_fault_iter: CoW copy if shared, dax_insert_entry (dis/associate), insert pfn, unlock entry',
   store: 'a CPU store through the writable pte: no kernel code runs',
   unmap: 'zap of that pte (munmap, zap_page_range_single)',

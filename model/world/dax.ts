@@ -17,96 +17,43 @@
  *   associated (dax_insert_entry); a read fault maps read-only;
  * - write(2) to a shared or new extent invalidates the file's own entries and
  *   ptes over the range (dax_iomap_iter: IOMAP_F_NEW || cow);
- * - punch, truncate, reflink and dedupe break layouts first: unmap the
- *   ranges and wait for pins (xfs_break_layouts, seed 001). Which files XFS
- *   breaks on reflink is [R] in KERNEL.md; both source and destination ranges
- *   are broken here, since a writable pte or write pin left on the source
- *   would write into a block that has just become shared.
+ * - punch, truncate, reflink and dedupe break layouts first: unmap and wait
+ *   for pins (xfs_break_layouts, seed 001). Until v6.14 the DAX entries stay
+ *   (dax_layout_busy_page); which files XFS breaks on reflink is [R] in
+ *   KERNEL.md, so both source and destination ranges are broken, since a
+ *   writable pte or write pin left on the source would write into a block
+ *   that has just become shared. A design may take v6.15's instead
+ *   (DaxPolicy.layoutBreak: dax_break_layout_inode deletes the entries);
+ * - a fault is one step while nothing it needs is held: grab_mapping_entry,
+ *   iomap_begin, dax_iomap_direct_access; where a memory-failure walk holds
+ *   the AGF and iomap_begin must read it, the fault stops after the grab and
+ *   `iomap` finishes that half later (model/world/memfail.ts, agfHeld);
  * - memory failure: one step per owner the design's handler visits
- *   (model/world/memfail.ts); a fault that would map or copy from a poisoned
- *   pfn gets VM_FAULT_SIGBUS (dax_iomap_direct_access: the pmem driver's
- *   badblocks make dax_direct_access fail). fs/dax.c itself never tests
- *   PageHWPoison and pmem_pagemap_memory_failure records no badblocks (nfit
- *   does, on its own schedule; madvise injection never), so taking the flag
- *   for the badblocks is the optimistic choice: a fault after the page was
- *   marked may in fact map it. write(2) over a poisoned block
- *   fails (-EIO; DAX recovery writes are not modelled) and installs nothing;
- *   a freed block's poison is forgotten (what XFS does with a bad block it
- *   reallocates is not modelled).
+ *   (model/world/memfail.ts). What refuses a fault (VM_FAULT_SIGBUS) or
+ *   write(2) (-EIO) on a bad pfn is the pmem driver's badblocks, taken as
+ *   known once the failure's handling has ended, never during it
+ *   (memfail.ts, badPfn: fs/dax.c never tests PageHWPoison); DAX recovery
+ *   writes are not modelled, and a freed block's poison is forgotten (what
+ *   XFS does with a bad block it reallocates is not modelled).
  * Not modelled: read faults on holes (the zero page), buffered reads (they
  * change no state: `read` in the view is what read(2) returns), reclaim
  * (pmem is not reclaimed).
  */
 import type { Draft } from 'immer';
-import type { Config, Design, ParamSpec, Recipe } from '../design.js';
-import { sharingGoals, sharingProperties, type SharingPropertyId } from '../../properties/sharing.js';
+import type { Config, Design, Recipe } from '../design.js';
+import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from './actions.js';
 import { blockCounts, disturb, ghost, installPte, mappers, pinPte, pinsOf, ptesOf, settle, zapPte } from './common.js';
-import { agfHeld, nextAllowed, report, reportAllowed, next as memfailNext, type MemFailPlan } from './memfail.js';
+import { agfHeld, badPfn, iomapNeedsAgf, nextAllowed, report, reportAllowed, next as memfailNext } from './memfail.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from './state.js';
 import type { CacheEntry, View } from './view.js';
+import type { DaxAction, DaxDesignSpec, DaxPolicy } from './dax-policy.js';
 
-export type DaxAction = Exclude<WorldAction, { kind: 'read' }>;
+/** `iomap`: the second part of a fault's first half, split off where a walk holds the AGF (memfail.ts, agfHeld). */
+export type { DaxAction, DaxDesignSpec, DaxPolicy } from './dax-policy.js';
+export { DAX_BUGS } from './dax-policy.js';
 export type { MemFailPlan } from './memfail.js';
-
-export interface DaxPolicy {
-  /**
-   * dax_associate_entry: `shared` is IOMAP_F_SHARED, the extent's block has
-   * other owners. Returns what the entry holds when that is not the pfn itself
-   * (shadow-pages: the shadow page standing for it).
-   */
-  associate(d: Draft<World>, f: number, i: number, pfn: number, shared: boolean, cfg: Config): number | void;
-  /** dax_disassociate_entry; `pfn` is what the entry holds. */
-  disassociate(d: Draft<World>, f: number, i: number, pfn: number, cfg: Config): void;
-  /** The form of ownership an entry at (f, i) to pfn claims. */
-  form(s: World, pfn: number): CacheEntry['form'];
-  /** The memory-failure handler: which entries it visits for pfn, in turn (model/world/memfail.ts). */
-  memfail(s: World, pfn: number, cfg: Config): MemFailPlan;
-  /**
-   * The handler walks the filesystem's rmap holding the AGF (xfs_dax_notify_ddev_failure),
-   * so what changes the rmap or allocates waits for the walk (memfail.ts: agfHeld).
-   */
-  readonly walkHoldsAgf?: boolean;
-  /** What an entry holding `held` claims, where it is more than `form` (a shadow and its master). */
-  entries?(s: World, f: number, i: number, held: number): CacheEntry[];
-  /** The pfn an entry holding `held` maps (a shadow's master); the held pfn itself by default. */
-  target?(s: World, held: number): number;
-  /** References the design's own structures hold on pfn (shadows on their master), and who refers to what. */
-  extraRefs?(s: World, pfn: number): number;
-  refers?(s: World): { what: string; pfn: number }[];
-  /** Frames that must be freed once unreferenced (shadow pages); pmem frames live as long as their block. */
-  leakable?(s: World, pfn: number): boolean;
-  /** A design's own reclaim (shadow-pages: a master leaving the buffer cache). */
-  reclaim?: { pfns(s: World): number[]; apply(d: Draft<World>, pfn: number, cfg: Config): void };
-}
-
-export interface DaxDesignSpec {
-  readonly name: string;
-  readonly summary: string;
-  readonly seed: string;
-  readonly bugs: Readonly<Record<string, string>>;
-  readonly bounds: { depth?: number; maxStates?: number };
-  readonly policy: DaxPolicy;
-  readonly properties: readonly SharingPropertyId[];
-  /** The properties the design's authors promised (Design.claims), each exclusion commented where it is declared. */
-  readonly claims?: readonly SharingPropertyId[];
-  /** The kernel function or seed rule each action kind stands for (Design.notes). */
-  readonly notes?: { readonly [K in DaxAction['kind']]?: string };
-  readonly notApplicable: Readonly<Record<string, string>>;
-  readonly params?: Readonly<Record<string, ParamSpec>>;
-  /** tmpfs: the page cache is the storage, so every block a file maps has its entry, not only faulted ones. */
-  readonly cacheIsStorage?: boolean;
-  /** Frames, when the design has struct pages besides the pmem ones (shadow pages); P by default. */
-  readonly frames?: (cfg: Config) => number;
-}
-
-// Bug toggles every DAX design may carry; a design lists those its thread warns about.
-export const DAX_BUGS = {
-  'no-break-layouts': 'punch, truncate, reflink and dedupe do not wait for pins nor unmap the source (no xfs_break_layouts)',
-  'write-in-place-shared': 'a write fault or write(2) on a shared extent writes the shared pfn in place instead of CoW',
-  'count-not-dropped': 'unmap zaps the pte but does not drop the page reference',
-  'no-entry-lock': 'the memory-failure handler does not wait for a fault holding the entry it visits (no dax_lock_mapping_entry)',
-} as const;
+export { daxWaiting } from './memfail.js';
 
 const pinned = (s: World, pfns: readonly number[]): boolean => s.pin.some((row) => row.some((p) => p !== NULL && pfns.includes(p)));
 const faultOn = (s: World, f: number): boolean => s.fault !== null && s.fault.f === f;
@@ -199,11 +146,34 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   const breakSource = (d: Draft<World>, f: number, idx: readonly number[], cfg: Config): void => {
     if (!cfg.bugs.has('no-break-layouts')) for (const i of idx) zapPte(d, f, i);
   };
+  const allIdx = (s: World): number[] => [...s.ext[0].keys()];
+  // v6.15 dax_break_layout_inode: the whole file unmapped, then its entries deleted (dax_delete_mapping_range).
+  const breakInode = (d: Draft<World>, f: number, cfg: Config): void => {
+    if (cfg.bugs.has('no-break-layouts')) return;
+    for (let i = 0; i < d.ext[f].length; i++) zapPte(d, f, i);
+    for (let i = 0; i < d.ext[f].length; i++) dropEntry(d, f, i, cfg);
+  };
+  // xfs_ilock2_io_mmap before a remap of src onto dst; `idx` is the source range (v6.14 and before).
+  const breakRemap = (d: Draft<World>, src: number, dst: number, idx: readonly number[], cfg: Config): void => {
+    if (policy.layoutBreak !== 'inode') return breakSource(d, src, idx, cfg);
+    breakInode(d, Math.min(src, dst), cfg);
+    breakSource(d, Math.max(src, dst), allIdx(d as World), cfg);
+  };
+  // xfs_reflink_remap_prep -> xfs_reflink_set_inode_flag(src, dest).
+  const setReflinkFlag = (d: Draft<World>, src: number, dst: number): void => {
+    if (!d.reflinkFlag) return;
+    d.reflinkFlag[src] = true;
+    d.reflinkFlag[dst] = true;
+  };
   const free = (s: World): boolean => lowestFree(s.ref) >= 0;
 
   const hooks = { plan: policy.memfail, target: (s: World, held: number) => (policy.target ? policy.target(s, held) : held) };
+  const pageCache = spec.cacheIsStorage === true;
+  // The blocks whose pins a layout break waits for: the ranges, or (v6.15) the whole files.
+  const wholeFiles = (s: World, ...fs: number[]): number[] => fs.flatMap((f) => blocksOf(s, f));
   // write(2) or a write fault at (f, i) allocates a block (a hole) or breaks a share.
   const allocates = (s: World, cfg: Config) => (f: number, i: number): boolean => s.ext[f][i] === HOLE || cowShared(s, s.ext[f][i], cfg);
+  const byInode = policy.layoutBreak === 'inode';
   const allow = (s: World, a: DaxAction, cfg: Config): boolean => {
     const waitPins = !cfg.bugs.has('no-break-layouts');
     if (policy.walkHoldsAgf && agfHeld(s, a, allocates(s, cfg))) return false;
@@ -211,18 +181,20 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       case 'write': {
         const b = s.ext[a.f][a.i];
         if ((b === HOLE || cowShared(s, b, cfg)) && !free(s)) return false;
-        if (b !== HOLE && !cowShared(s, b, cfg) && s.frame[b].poison) return false; // -EIO: dax_direct_access on a bad block
+        if (b !== HOLE && !cowShared(s, b, cfg) && badPfn(s, b, pageCache)) return false; // -EIO: dax_direct_access on a bad block
         return !(s.fault && s.fault.f === a.f && s.fault.i === a.i);
       }
+      case 'finish':
+        return !s.fault?.grabbed;
       case 'punch':
-        return !faultOn(s, a.f) && !(waitPins && pinned(s, [s.ext[a.f][a.i]]));
+        return !faultOn(s, a.f) && !(waitPins && pinned(s, byInode ? wholeFiles(s, a.f) : [s.ext[a.f][a.i]]));
       case 'truncate':
-        return !faultOn(s, a.f) && !(waitPins && pinned(s, blocksOf(s, a.f, a.n)));
+        return !faultOn(s, a.f) && !(waitPins && pinned(s, byInode ? wholeFiles(s, a.f) : blocksOf(s, a.f, a.n)));
       case 'reflink':
-        return !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, [...blocksOf(s, a.s), ...blocksOf(s, a.d)]));
+        return !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, wholeFiles(s, a.s, a.d)));
       case 'reflink-range':
       case 'dedupe':
-        return !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, [s.ext[a.s][a.si], s.ext[a.d][a.di]]));
+        return !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, byInode ? wholeFiles(s, a.s, a.d) : [s.ext[a.s][a.si], s.ext[a.d][a.di]]));
       case 'memfail':
         return cfg.bugs.has('no-entry-lock') || reportAllowed(s, a.pfn, cfg, hooks);
       case 'mce':
@@ -250,6 +222,8 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     bounds: spec.bounds,
     init: (cfg) => {
       const w = initWorld(cfg, spec.frames?.(cfg) ?? cfg.params.P, cfg.params.F);
+      // The flag only matters where a walk holds the AGF; elsewhere it would split states that behave alike.
+      if (policy.walkHoldsAgf) w.reflinkFlag = new Array<boolean>(cfg.params.F).fill(false);
       // A DAX frame is its block: allocated exactly when the block is.
       w.ref.forEach((r, b) => (w.frame[b].free = r === 0));
       if (spec.cacheIsStorage) {
@@ -262,15 +236,19 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       }
       return w;
     },
-    actions: (s, cfg) =>
-      enabled(s, cfg, {
+    actions: (s, cfg) => {
+      const out = enabled(s, cfg, {
         kinds,
         read: (st, f, i) => (st.ext[f][i] === HOLE ? 0 : st.disk[st.ext[f][i]]),
         memfailPfns: (st) => st.ref.flatMap((r, pfn) => (r > 0 && !st.frame[pfn].poison ? [pfn] : [])),
         reclaimPfns: policy.reclaim?.pfns,
         allow: (st, a, c) => allow(st, a as DaxAction, c),
-      }) as DaxAction[],
-    label,
+      }) as DaxAction[];
+      const iomap: DaxAction = { kind: 'iomap' };
+      if (s.fault?.grabbed && allow(s, iomap, cfg)) out.unshift(iomap);
+      return out;
+    },
+    label: (a) => (a.kind === 'iomap' ? 'iomap-begin' : label(a)),
     next: {
       write: ({ f, i, v }, s, cfg) =>
         step((d) => {
@@ -290,8 +268,15 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
           }
           ghost.write(d, f, i, v);
         }),
-      fault: ({ f, i, write }, s) =>
+      // grab_mapping_entry, then iomap_begin and dax_iomap_direct_access, unless iomap_begin must wait for the AGF.
+      fault: ({ f, i, write }, s, cfg) =>
         step((d) => {
+          if (s.mf?.agf && !s.mf.done && iomapNeedsAgf(s, f, i, write, allocates(s, cfg))) d.fault = { f, i, write, pfn: NULL, stale: false, grabbed: true };
+          else d.fault = { f, i, write, pfn: s.ext[f][i], stale: false };
+        }),
+      iomap: (_a, s) =>
+        step((d) => {
+          const { f, i, write } = s.fault!;
           d.fault = { f, i, write, pfn: s.ext[f][i], stale: false };
         }),
       finish: (_a, s, cfg) =>
@@ -299,8 +284,8 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
           const { f, i, write } = s.fault!;
           d.fault = null;
           const b = d.ext[f][i];
-          // VM_FAULT_SIGBUS: the pfn to map, or to copy from, is bad (dax_iomap_direct_access fails).
-          if (b !== HOLE && s.frame[b].poison) return;
+          // VM_FAULT_SIGBUS: the pfn to map, or to copy from, is bad (dax_iomap_direct_access fails: badPfn).
+          if (b !== HOLE && badPfn(s, b, pageCache)) return;
           if (write && (b === HOLE || cowShared(s, b, cfg))) {
             if (!free(s)) return; // VM_FAULT_SIGBUS: no space for the CoW/allocation
             if (b !== HOLE && otherMapper(s, f, b)) d.event = 'cow-mapped';
@@ -339,33 +324,40 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
         }),
       punch: ({ f, i }, _s, cfg) =>
         step((d) => {
+          if (byInode) breakInode(d, f, cfg);
           remap(d, f, i, HOLE, cfg);
           ghost.punch(d, f, i);
         }),
       truncate: ({ f, n }, s, cfg) =>
         step((d) => {
+          if (byInode) breakInode(d, f, cfg);
           for (let i = n; i < s.ext[f].length; i++) {
             remap(d, f, i, HOLE, cfg);
             ghost.punch(d, f, i);
           }
+          // xfs_itruncate_clear_reflink_flags: the flag goes with the last data extent.
+          if (d.reflinkFlag && d.ext[f].every((b) => b === HOLE)) d.reflinkFlag[f] = false;
         }),
       reflink: ({ s: src, d: dst }, s, cfg) =>
         step((d) => {
           const B = s.ext[src].length;
-          breakSource(d, src, [...Array(B).keys()], cfg);
+          breakRemap(d, src, dst, [...Array(B).keys()], cfg);
+          setReflinkFlag(d, src, dst);
           for (let i = 0; i < B; i++) remap(d, dst, i, s.ext[src][i], cfg);
           ghost.reflink(d, src, dst);
         }),
       'reflink-range': ({ s: src, si, d: dst, di }, s, cfg) =>
         step((d) => {
-          breakSource(d, src, [si], cfg);
+          breakRemap(d, src, dst, [si], cfg);
+          setReflinkFlag(d, src, dst);
           remap(d, dst, di, s.ext[src][si], cfg);
           ghost.reflinkRange(d, src, si, dst, di);
           d.event = 'reflink-range';
         }),
       dedupe: ({ s: src, si, d: dst, di }, s, cfg) =>
         step((d) => {
-          breakSource(d, src, [si], cfg);
+          breakRemap(d, src, dst, [si], cfg);
+          setReflinkFlag(d, src, dst);
           remap(d, dst, di, s.ext[src][si], cfg);
         }),
       reclaim: ({ pfn }, _s, cfg) => step((d) => policy.reclaim!.apply(d, pfn, cfg)),
@@ -382,5 +374,13 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   };
   // Only a design with its own reclaim has the action (coverage lists every handler).
   if (!policy.reclaim) delete (design.next as Record<string, unknown>).reclaim;
+  // Nor is iomap split off a fault where no walk holds the AGF, nor noted.
+  if (!policy.walkHoldsAgf) {
+    delete (design.next as Record<string, unknown>).iomap;
+    if (spec.notes && 'iomap' in spec.notes) {
+      const { iomap: _unused, ...notes } = spec.notes;
+      (design as { notes?: typeof notes }).notes = notes;
+    }
+  }
   return design;
 }

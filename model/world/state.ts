@@ -44,6 +44,12 @@ export interface Fault {
   pfn: number;
   /** Something changed the pfn's identity (freed, poisoned, reassigned) while the fault held it. */
   stale: boolean;
+  /**
+   * The entry is locked (grab_mapping_entry) but iomap_begin has not run: it
+   * waits for the AGF a memory-failure walk holds (model/world/memfail.ts,
+   * agfHeld); `pfn` is NULL until it has looked the extent up.
+   */
+  grabbed?: boolean;
 }
 
 /**
@@ -71,7 +77,12 @@ export interface MemFail {
   /** vm.memory_failure_early_kill: every process is collected, not only `current` (task_early_kill). */
   early: boolean;
   shared: boolean;
-  /** Processes with a pte to the pfn when the failure was reported. */
+  /**
+   * Processes the handler must find mapping the pfn: those with a pte to it
+   * when the failure was reported, and those that install one while it is
+   * handled through an offset it has yet to visit (an offset already visited
+   * was judged when its entry was locked: a later pte is a later fault).
+   */
   due: number[];
   /** Processes whose vma covers an owning (file, offset), or that map the pfn, at any step: signalling them is not "unrelated". */
   related: number[];
@@ -79,6 +90,10 @@ export interface MemFail {
   owners: number[];
   /** The (mapping, index) entries the handler has still to visit, in order, encoded m*B+i. */
   walk: number[];
+  /** The file offsets (f*B+i) the handler has visited so far, where its walk has more than one owner. */
+  visited?: number[];
+  /** The handler holds the AGF across its walk (xfs_dax_notify_ddev_failure), so faults that read it wait. */
+  agf?: boolean;
   killed: number[];
   told: number[];
   /** The handler gave up (-EBUSY) before SetPageHWPoison: dax_lock_page found no page->mapping. */
@@ -105,6 +120,12 @@ export interface World {
   pin: number[][];
   fault: Fault | null;
   mf: MemFail | null;
+  /**
+   * XFS_DIFLAG2_REFLINK per file, kept only where a memory-failure walk holds
+   * the AGF (model/world/memfail.ts): xfs_reflink_remap_prep sets it on both
+   * inodes, and it makes every iomap_begin on a written extent read the AGF.
+   */
+  reflinkFlag?: boolean[];
   /** What the last step did that a goal looks for ('' mostly); reset every step. */
   event: string;
 }

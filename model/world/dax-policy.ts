@@ -1,0 +1,89 @@
+/**
+ * What a DAX design decides, and the shape of its spec (model/world/dax.ts
+ * runs it): the page association, the memory-failure handler, how layouts
+ * are broken, and the bug toggles every DAX design may carry.
+ */
+import type { Draft } from 'immer';
+import type { Config, ParamSpec } from '../design.js';
+import type { SharingPropertyId } from '../../properties/sharing.js';
+import type { WorldAction } from './actions.js';
+import type { MemFailPlan } from './memfail.js';
+import type { World } from './state.js';
+import type { CacheEntry } from './view.js';
+
+export type DaxAction = Exclude<WorldAction, { kind: 'read' }> | { readonly kind: 'iomap' };
+
+export interface DaxPolicy {
+  /**
+   * dax_associate_entry: `shared` is IOMAP_F_SHARED, the extent's block has
+   * other owners. Returns what the entry holds when that is not the pfn itself
+   * (shadow-pages: the shadow page standing for it).
+   */
+  associate(d: Draft<World>, f: number, i: number, pfn: number, shared: boolean, cfg: Config): number | void;
+  /** dax_disassociate_entry; `pfn` is what the entry holds. */
+  disassociate(d: Draft<World>, f: number, i: number, pfn: number, cfg: Config): void;
+  /** The form of ownership an entry at (f, i) to pfn claims. */
+  form(s: World, pfn: number): CacheEntry['form'];
+  /** The memory-failure handler: which entries it visits for pfn, in turn (model/world/memfail.ts). */
+  memfail(s: World, pfn: number, cfg: Config): MemFailPlan;
+  /**
+   * The filesystem is XFS with a handler that may walk its rmap holding the
+   * AGF (xfs_dax_notify_ddev_failure; the plans that do say MemFailPlan.holdsAgf),
+   * so the world keeps each inode's reflink flag and splits a fault's iomap
+   * off its entry grab while such a walk runs (memfail.ts: agfHeld).
+   */
+  readonly walkHoldsAgf?: boolean;
+  /**
+   * How reflink, dedupe, punch and truncate break layouts. Absent: as XFS did
+   * until v6.14 (xfs_break_dax_layouts -> dax_layout_busy_page): the ranges
+   * are unmapped and pins waited for, and the DAX entries stay. 'inode': v6.15
+   * (xfs_break_dax_layouts -> dax_break_layout_inode -> dax_break_layout(inode,
+   * 0, LLONG_MAX), which ends in dax_delete_mapping_range): the whole file is
+   * unmapped, its pins waited for and its entries deleted; for a remap only the
+   * lower-numbered inode gets that (xfs_mmaplock_two_inodes_and_break_dax_layout
+   * swaps so that ip1 has the lower i_ino), the other is unmapped and its pins
+   * waited for (dax_layout_busy_page, dax_page_is_idle) and keeps its entries.
+   * File numbers are inode numbers.
+   */
+  readonly layoutBreak?: 'inode';
+  /** What an entry holding `held` claims, where it is more than `form` (a shadow and its master). */
+  entries?(s: World, f: number, i: number, held: number): CacheEntry[];
+  /** The pfn an entry holding `held` maps (a shadow's master); the held pfn itself by default. */
+  target?(s: World, held: number): number;
+  /** References the design's own structures hold on pfn (shadows on their master), and who refers to what. */
+  extraRefs?(s: World, pfn: number): number;
+  refers?(s: World): { what: string; pfn: number }[];
+  /** Frames that must be freed once unreferenced (shadow pages); pmem frames live as long as their block. */
+  leakable?(s: World, pfn: number): boolean;
+  /** A design's own reclaim (shadow-pages: a master leaving the buffer cache). */
+  reclaim?: { pfns(s: World): number[]; apply(d: Draft<World>, pfn: number, cfg: Config): void };
+}
+
+export interface DaxDesignSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly seed: string;
+  readonly bugs: Readonly<Record<string, string>>;
+  readonly bounds: { depth?: number; maxStates?: number };
+  readonly policy: DaxPolicy;
+  readonly properties: readonly SharingPropertyId[];
+  /** The properties the design's authors promised (Design.claims), each exclusion commented where it is declared. */
+  readonly claims?: readonly SharingPropertyId[];
+  /** The kernel function or seed rule each action kind stands for (Design.notes). */
+  readonly notes?: { readonly [K in DaxAction['kind']]?: string };
+  readonly notApplicable: Readonly<Record<string, string>>;
+  readonly params?: Readonly<Record<string, ParamSpec>>;
+  /** tmpfs: the page cache is the storage, so every block a file maps has its entry, not only faulted ones. */
+  readonly cacheIsStorage?: boolean;
+  /** Frames, when the design has struct pages besides the pmem ones (shadow pages); P by default. */
+  readonly frames?: (cfg: Config) => number;
+}
+
+// Bug toggles every DAX design may carry; a design lists those its thread warns about.
+export const DAX_BUGS = {
+  'no-break-layouts': 'punch, truncate, reflink and dedupe do not wait for pins nor unmap the source (no xfs_break_layouts)',
+  'write-in-place-shared': 'a write fault or write(2) on a shared extent writes the shared pfn in place instead of CoW',
+  'count-not-dropped': 'unmap zaps the pte but does not drop the page reference',
+  'no-entry-lock': 'the memory-failure handler does not wait for a fault holding the entry it visits (no dax_lock_mapping_entry)',
+} as const;
+
