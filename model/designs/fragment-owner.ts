@@ -337,6 +337,9 @@ export default defineDesign<State, Act, View>({
     mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
   },
   view,
+  // A fault or a memory failure in flight with nothing enabled is a deadlock.
+  waiting: (s) =>
+    s.fault ? `a fault through (file ${s.fault.f}, index ${s.fault.i}) is in flight` : s.mf && !s.mf.done ? `the memory failure on pfn ${s.mf.pfn} is being handled` : undefined,
   always: sharingProperties(['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin', 'reflink-walks-no-pages']),
   // Willy promises one owner per shared page, the third address space (INV-F:
   // single-ownership), the count on the fragment, pages freed when it drops to

@@ -338,6 +338,9 @@ export default defineDesign<State, Act, View>({
     mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
   },
   view,
+  // A fault or a memory failure in flight with nothing enabled is a deadlock.
+  waiting: (s) =>
+    s.fault ? `a fault through (file ${s.fault.f}, index ${s.fault.i}) is in flight` : s.mf && !s.mf.done ? `the memory failure on pfn ${s.mf.pfn} is being handled` : undefined,
   always: sharingProperties(['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin']),
   // The hack promises "read-only duplicates" that share one address space,
   // each page in exactly one (single-ownership), with the ordinary page
