@@ -13,6 +13,7 @@ import type { AnyDesign } from '../model/design.js';
 import { resolveConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { instantiate } from '../model/instantiate.js';
+import { statesOf } from './fixtures/run.js';
 import { viewOf } from '../engine/model.js';
 import { SHARING_PROPERTIES } from '../properties/sharing.js';
 import type { World } from '../model/world/state.js';
@@ -24,13 +25,7 @@ const enabled = (design: AnyDesign, s: World): string[] => {
 };
 function run(design: AnyDesign, labels: readonly string[], params: Record<string, number> = {}): World[] {
   const m = model(design, params);
-  const states: World[] = [m.initial as World];
-  for (const l of labels) {
-    const s = states[states.length - 1];
-    const a = m.actions(s).find((x) => m.label(x) === l);
-    if (!a) throw new Error(`${l} is not enabled after ${states.length - 1} steps; enabled: ${m.actions(s).map((x) => m.label(x)).join(', ')}`);
-    states.push(m.successors(s, a)[0] as World);
-  }
+  const states = statesOf(m, labels) as World[];
   return states;
 }
 const last = (design: AnyDesign, labels: readonly string[], params: Record<string, number> = {}): World => run(design, labels, params).slice(-1)[0];

@@ -13,6 +13,7 @@ import type { AnyDesign } from '../model/design.js';
 import { resolveConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { instantiate } from '../model/instantiate.js';
+import { statesOf } from './fixtures/run.js';
 import { viewOf } from '../engine/model.js';
 import type { World } from '../model/world/state.js';
 
@@ -21,13 +22,7 @@ const SEVEN = ['fsdax-1to1', 'fsdax-shared', 'fragment-owner', 'tmpfs-cowflag', 
 /** Runs `labels` from the initial state, each action picked by its label among the enabled ones; every state is returned. */
 function run(design: AnyDesign, labels: readonly string[], params: Record<string, number> = {}): World[] {
   const model = instantiate(design, resolveConfig(design, params, []), 'immer');
-  const states: World[] = [model.initial as World];
-  for (const l of labels) {
-    const s = states[states.length - 1];
-    const a = model.actions(s).find((x) => model.label(x) === l);
-    if (!a) throw new Error(`${l} is not enabled after ${states.length - 1} steps; enabled: ${model.actions(s).map((x) => model.label(x)).join(', ')}`);
-    states.push(model.successors(s, a)[0] as World);
-  }
+  const states = statesOf(model, labels) as World[];
   return states;
 }
 

@@ -13,6 +13,7 @@ import type { AnyDesign } from '../model/design.js';
 import { resolveConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { instantiate } from '../model/instantiate.js';
+import { statesOf } from './fixtures/run.js';
 import { viewOf } from '../engine/model.js';
 import type { World } from '../model/world/state.js';
 import type { View } from '../model/world/view.js';
@@ -26,13 +27,7 @@ interface Run {
 /** Runs `labels` from the initial state, each action picked by its label among the enabled ones. */
 function run(design: AnyDesign, labels: readonly string[], params: Record<string, number> = {}, bugs: readonly string[] = []): Run {
   const model = instantiate(design, resolveConfig(design, params, bugs), 'immer');
-  const states: World[] = [model.initial as World];
-  for (const l of labels) {
-    const s = states[states.length - 1];
-    const a = model.actions(s).find((x) => model.label(x) === l);
-    if (!a) throw new Error(`${l} is not enabled after ${states.length - 1} steps; enabled: ${model.actions(s).map((x) => model.label(x)).join(', ')}`);
-    states.push(model.successors(s, a)[0] as World);
-  }
+  const states = statesOf(model, labels) as World[];
   const at = (i?: number): World => states[i ?? states.length - 1];
   return {
     states,

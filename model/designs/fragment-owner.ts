@@ -47,7 +47,7 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from '../world/actions.js';
-import { closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
+import { closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
 import { frag, readAt, view, type State } from './fragment-owner-view.js';
@@ -337,9 +337,7 @@ export default defineDesign<State, Act, View>({
     mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
   },
   view,
-  // A fault or a memory failure in flight with nothing enabled is a deadlock.
-  waiting: (s) =>
-    s.fault ? `a fault through (file ${s.fault.f}, index ${s.fault.i}) is in flight` : s.mf && !s.mf.done ? `the memory failure on pfn ${s.mf.pfn} is being handled` : undefined,
+  waiting: inFlight,
   always: sharingProperties(['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin', 'reflink-walks-no-pages']),
   // Willy promises one owner per shared page, the third address space (INV-F:
   // single-ownership), the count on the fragment, pages freed when it drops to

@@ -72,7 +72,7 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { label as worldLabel, type WorldAction } from '../world/actions.js';
-import { closeMemFail, disturb, ghost, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
+import { closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
@@ -338,9 +338,7 @@ export default defineDesign<State, Act, View>({
     mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
   },
   view,
-  // A fault or a memory failure in flight with nothing enabled is a deadlock.
-  waiting: (s) =>
-    s.fault ? `a fault through (file ${s.fault.f}, index ${s.fault.i}) is in flight` : s.mf && !s.mf.done ? `the memory failure on pfn ${s.mf.pfn} is being handled` : undefined,
+  waiting: inFlight,
   always: sharingProperties(['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin']),
   // The hack promises "read-only duplicates" that share one address space,
   // each page in exactly one (single-ownership), with the ordinary page

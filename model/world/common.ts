@@ -181,3 +181,10 @@ export function tell(d: Draft<World>, f: number, i: number, B: number): void {
     d.mf!.told.sort();
   }
 }
+
+/** A fault or a memory failure in flight, in words; with nothing enabled, that is a deadlock. */
+export function inFlight(s: World): string | undefined {
+  if (s.fault) return `a fault through (file ${s.fault.f}, index ${s.fault.i}) is in flight`;
+  if (s.mf && !s.mf.done) return `the memory failure on pfn ${s.mf.pfn} is being handled`;
+  return undefined;
+}

@@ -43,7 +43,7 @@ import type { Draft } from 'immer';
 import type { Config, Design, Recipe } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from './actions.js';
-import { blockCounts, disturb, ghost, installPte, mappers, pinPte, pinsOf, ptesOf, settle, zapPte } from './common.js';
+import { blockCounts, disturb, ghost, inFlight, installPte, mappers, pinPte, pinsOf, ptesOf, settle, zapPte } from './common.js';
 import { agfHeld, badPfn, daxWaiting, iomapNeedsAgf, nextAllowed, report, reportAllowed, next as memfailNext } from './memfail.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from './state.js';
 import type { CacheEntry, View } from './view.js';
@@ -368,9 +368,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     view: (s) => daxView(s, policy),
     // Who waits: the AGF and entry waits of the memory-failure walk, else any fault or failure in
     // flight (a state with one of those and nothing enabled is a deadlock).
-    waiting: (s, cfg) =>
-      daxWaiting(s, cfg) ??
-      (s.fault ? `a fault through (file ${s.fault.f}, index ${s.fault.i}) is in flight` : s.mf && !s.mf.done ? `the memory failure on pfn ${s.mf.pfn} is being handled` : undefined),
+    waiting: (s, cfg) => daxWaiting(s, cfg) ?? inFlight(s),
     always: sharingProperties(spec.properties),
     sometimes: sharingGoals(),
     notApplicable: spec.notApplicable,
