@@ -137,3 +137,13 @@ describe('netfs-regions: with the supersede as the RFC has it, the reviewed loss
     });
   }
 });
+
+describe('netfs-regions: a partial copy into a page that is not there reads it in first (netfs_prefetch_for_write)', () => {
+  it('under unpinned-box the page reclaimed from the box is read back, not written out as garbage around the write', () => {
+    // Only a toggle that lets a page of an active write's box go reaches this (activation needs the page, the pin keeps it).
+    const cfg = config({ P: 1, B: 2, L: 2, C: 2, W: 2, G: 0, dsync: 1, dio: 0, remote: 1, disconnect: 0, crash: 0 }, ['unpinned-box']);
+    const s = run(cfg, ['read(folio 0)', 'remote(reapply)', 'write(dsync, [0,1))', 'activate(write 2)', 'reclaim(folio 0)', 'copy(write 2)']);
+    // Byte 1 is the remote change (1) read back from the server; it was -1 (no data), sent as garbage.
+    expect(s.folio[0]?.data).toEqual([2, 1]);
+  });
+});
