@@ -30,8 +30,10 @@
  *   ranges, synced back on reconnection.
  *
  * Choices the RFC leaves open: a write's region merges with an overlapping
- * compatible region that starts before it, and supersedes (trims) any other
- * overlapped dirty region; the modified list lives with the cache object and
+ * compatible region that starts before it (at activation; the RFC merges at
+ * commit), and supersedes any other overlapped dirty region as the RFC does:
+ * flagged at activation, each byte handed over as the new write copies it,
+ * the flag cleared at commit (model/netfs/regions.ts, "Supersede"); the modified list lives with the cache object and
  * shares its fate in a crash (below); a remote invalidation waits until no
  * write or flush is in flight (it takes the region locks), and so does the sync-back
  * on reconnection, which re-dirties only the modified bytes no newer region
