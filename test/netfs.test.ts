@@ -27,7 +27,8 @@ const NO_CRASH: Params = { crash: 0 };
 interface Case {
   readonly property: string;
   readonly holds: { params: Params; depth: number };
-  readonly breaks: { bug: string; params: Params; depth: number; also?: string } | null;
+  /** random: false where 400 random runs of 30 steps do not find the violation (a crash at one exact point). */
+  readonly breaks: { bug: string; params: Params; depth: number; also?: string; random?: false } | null;
 }
 
 const cases: Case[] = [
@@ -53,7 +54,11 @@ const cases: Case[] = [
   { property: 'ciphertext-at-rest', holds: { params: { C: 2, G: 0 }, depth: 7 }, breaks: { bug: 'plaintext-download-to-cache', params: { C: 2, G: 0 }, depth: 6 } },
   { property: 'invalidation-mode', holds: { params: { remote: 1, W: 1, G: 0 }, depth: 7 }, breaks: { bug: 'stale-cache-after-invalidation', params: { remote: 1, W: 1, G: 0 }, depth: 7 } },
   { property: 'disconnected-no-loss', holds: { params: { disconnect: 1, W: 1, G: 0 }, depth: 8 }, breaks: { bug: 'forget-modified-list', params: { disconnect: 1, W: 1, G: 0 }, depth: 8 } },
-  { property: 'no-lost-writes', holds: { params: { G: 1 }, depth: 8 }, breaks: { bug: 'clear-dirty-on-partial', also: 'unpinned-box', params: SMALL, depth: 8 } },
+  // clear-dirty-on-partial with unpinned-box lost a write here only through the early supersede at
+  // activation (fixed: test/netfs-regions-supersede.test.ts); with the supersede as the RFC has it and the
+  // page read back before a partial copy, the two together lose nothing up to 10 actions. A crash that
+  // trusts a cache object open for modification still loses one (test/netfs-regions-crash.test.ts).
+  { property: 'no-lost-writes', holds: { params: { G: 1 }, depth: 8 }, breaks: { bug: 'trust-cache-after-crash', params: { P: 1, B: 2, L: 2, W: 2, G: 0, dsync: 1, dio: 1, crash: 1 }, depth: 9, random: false } },
 ];
 
 type Result = ReturnType<typeof check>;
@@ -95,6 +100,7 @@ describe('netfs-regions: each property holds and a bug toggle breaks it', () => 
       expect(verdict(r, c.property).verdict).toBe('violated');
       expect(r.counterexamples[c.property].states.length).toBeGreaterThan(1);
     });
+    if (b.random === false) continue;
     it(`${c.property} is broken by ${b.bug} (random, seed 7)`, () => {
       const r = check(regions, { mode: 'random', properties: [c.property], params: { ...NO_CRASH, ...b.params }, bugs: [b.bug, ...(b.also ? [b.also] : [])], seed: 7, runs: 400, steps: 30 });
       expect(verdict(r, c.property).verdict).toBe('violated');

@@ -30,8 +30,10 @@
  *   ranges, synced back on reconnection.
  *
  * Choices the RFC leaves open: a write's region merges with an overlapping
- * compatible region that starts before it, and supersedes (trims) any other
- * overlapped dirty region; the modified list lives with the cache object and
+ * compatible region that starts before it (at activation; the RFC merges at
+ * commit), and supersedes any other overlapped dirty region as the RFC does:
+ * flagged at activation, each byte handed over as the new write copies it,
+ * the flag cleared at commit (model/netfs/regions.ts, "Supersede"); the modified list lives with the cache object and
  * shares its fate in a crash (below); a remote invalidation waits until no
  * write or flush is in flight (it takes the region locks), and so does the sync-back
  * on reconnection, which re-dirties only the modified bytes no newer region
@@ -112,8 +114,10 @@ import {
   finish,
   hasData,
   lockRange,
+  handOver,
+  resolveSuperseded,
   startFlush,
-  trim,
+  supersede,
   writerOf,
 } from '../netfs/regions.js';
 import { clientCrash, remoteInvalidation, syncBack } from '../netfs/regions-services.js';
@@ -309,7 +313,9 @@ export default defineDesign<NetfsState, RegionsAction>({
       mine.writer = w;
       for (const x of [...d.regions]) {
         if (x.state !== 'dirty' || !overlaps(x.start, x.end, writer.start, writer.end)) continue;
-        const compatible = x.type === 'ordinary' && x.group === writer.group && (type === 'ordinary' || cfg.bugs.has('merge-dsync'));
+        // A record another active write supersedes is not merged with (netfs_merge_dirty_region:
+        // "test_bit(NETFS_REGION_SUPERSEDED, &p->flags) ... goto scan_forwards").
+        const compatible = !x.supersededBy && x.type === 'ordinary' && x.group === writer.group && (type === 'ordinary' || cfg.bugs.has('merge-dsync'));
         if (compatible && x.start <= writer.start) {
           // (2) merge: the write's region takes over the older record.
           mine.start = x.start;
@@ -319,8 +325,9 @@ export default defineDesign<NetfsState, RegionsAction>({
           if (!mine.kinds.includes(x.type)) mine.kinds = [...mine.kinds, x.type].sort();
           d.regions.splice(d.regions.indexOf(x), 1);
         } else {
-          // (2)/(3)/(4) supersede: the newer write owns the bytes it covers.
-          trim(d, x, writer.start, writer.end);
+          // (2)/(3)/(4) supersede: flagged now, the bytes handed over as the write copies them, resolved
+          // at its commit (__netfs_activate_write; model/netfs/regions.ts, "Supersede").
+          supersede(x, w);
         }
       }
       d.regions.push(mine);
@@ -343,12 +350,19 @@ export default defineDesign<NetfsState, RegionsAction>({
       }
       const f = Math.floor(writer.copied / g.B);
       const end = Math.min(writer.end, (f + 1) * g.B);
+      // netfs_perform_write: a page that is not uptodate and that the write does not fill is read in
+      // first (netfs_prefetch_for_write). Activation needs such pages present and the box pin keeps
+      // them, so only a bug toggle that lets one go reaches this; it then reads the page back rather
+      // than writing garbage around the write's bytes.
+      if (!d.folio[f] && (writer.copied > f * g.B || end < (f + 1) * g.B)) fillFromStorage(d, f, g.B, false);
       const folio = d.folio[f] ?? { ...emptyFolio(g.B), uptodate: true };
       d.folio[f] = folio;
       for (let i = writer.copied; i < end; i++) folio.data[i - f * g.B] = writer.value;
+      const from = writer.copied;
       writer.copied = end;
       const mine = activeRegion(d, w)!;
       mine.end = Math.max(mine.end, end);
+      handOver(d, w, from, end);
       finish(d, g, cfg, new Set([f]));
     },
 
@@ -361,6 +375,10 @@ export default defineDesign<NetfsState, RegionsAction>({
       }
       const mine = activeRegion(d, w)!;
       mine.state = 'dirty';
+      // netfs_commit_write -> netfs_merge_dirty_region. The RFC commits a DSYNC write after its flush;
+      // the model's DSYNC write commits here, as its region goes from active to dirty and is put in
+      // flight, so that no superseded record lies under it while it is written out.
+      resolveSuperseded(d, w, writer.start, writer.copied);
       if (writer.kind === 'dsync') {
         // (4) flushed immediately (after older groups); the writer waits for it.
         writer.phase = 'syncing';

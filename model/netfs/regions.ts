@@ -80,10 +80,59 @@ export function foliosIn(a: number, b: number, B: number): Set<number> {
 
 /** Remove bytes [a, b) from region x, keeping what is left on either side. */
 export function trim(d: NetfsState, x: Region, a: number, b: number): void {
-  if (x.start < a && x.end > b) d.regions.push({ ...x, kinds: [...x.kinds], box: [...x.box], payload: [], start: b });
+  if (x.start < a && x.end > b) {
+    const tail: Region = { ...x, kinds: [...x.kinds], box: [...x.box], payload: [], start: b };
+    if (x.supersededBy) tail.supersededBy = [...x.supersededBy];
+    d.regions.push(tail);
+  }
   if (x.start < a) x.end = Math.min(x.end, a);
   else x.start = Math.max(x.start, b);
   if (x.end < x.start) x.end = x.start;
+}
+
+/*
+ * Supersede, as the RFC has it. __netfs_activate_write() only flags a dirty
+ * region the new write overlaps ("set_bit(NETFS_REGION_SUPERSEDED, &r->flags)",
+ * splitting off the part before the write first); the record stays on
+ * ctx->dirty_regions, its folios keep PG_dirty, and it is resolved when the
+ * write commits: netfs_commit_write() -> netfs_merge_dirty_region() drops a
+ * record "Entirely subsumed" and rolls a partly superseded one forwards past
+ * the write's dirty end ("p->dirty.start = front->dirty.end; clear_bit(
+ * NETFS_REGION_SUPERSEDED ...)"). The model hands each byte over to the new
+ * write's record as the write copies it (handOver), rather than at the
+ * commit: in the RFC the copied bytes are on both records until then, the
+ * flag saying which one owes them, and R8 ("exactly one dirty, active or
+ * flushing region") and R9 read the records without a flag. No action of the
+ * model can tell the two apart: while the new write is active its box meets
+ * the flagged record's, so the flusher defers that record (boxBusy), and an
+ * invalidation, a sync-back or another write over the same bytes waits for the
+ * region lock. The model flags the whole record rather than split off the
+ * part before the write first; the part the write does not cover is kept
+ * either way. So until the new write has put its own bytes there, the older
+ * record still owes them and keeps its folio dirty (the model once trimmed
+ * it at activation, leaving acknowledged bytes on a clean folio that only a
+ * box pin held: reviews/netfs-regions/bugs/unpinned-box.no-lost-writes).
+ */
+
+/** Activation: flag x as superseded by active write w. */
+export function supersede(x: Region, w: number): void {
+  x.supersededBy = [...(x.supersededBy ?? []), w];
+}
+
+/** Write w has copied bytes [a, b): the records it supersedes no longer owe them. */
+export function handOver(d: NetfsState, w: number, a: number, b: number): void {
+  for (const x of [...d.regions]) if (x.supersededBy?.includes(w) && overlaps(x.start, x.end, a, b)) trim(d, x, a, b);
+}
+
+/** Commit (netfs_merge_dirty_region): write w dirtied [start, end); what it superseded is resolved, its flag cleared. */
+export function resolveSuperseded(d: NetfsState, w: number, start: number, end: number): void {
+  handOver(d, w, start, end);
+  for (const x of d.regions) {
+    if (!x.supersededBy?.includes(w)) continue;
+    const rest = x.supersededBy.filter((v) => v !== w);
+    if (rest.length > 0) x.supersededBy = rest;
+    else delete x.supersededBy;
+  }
 }
 
 /** What the page cache, the cache and the server hold for byte i now (the implementation's own read). */

@@ -45,6 +45,11 @@ export interface Region {
   payload: string[];
   /** RFC writepage deferral: put on the flush queue by ->writepage(). */
   queued: boolean;
+  /**
+   * RFC NETFS_REGION_SUPERSEDED: the active writes (by number) that overlap this dirty record and
+   * will own the bytes they cover once they commit. Absent when none (and always in mainline).
+   */
+  supersededBy?: number[];
 }
 
 export type WriteKind = 'buffered' | 'dsync' | 'dio';
