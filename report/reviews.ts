@@ -4,7 +4,9 @@
  * against the kernel source (or, for a proposal, its mail), trying to refute
  * it; the verdict is kept beside the trace: for a design's own
  * counterexamples `counterexamples/<design>/<property>.review.md`, for one a
- * bug toggle produces `counterexamples/<design>/bugs/<bug>.<property>.review.md`.
+ * bug toggle produces `counterexamples/<design>/bugs/<bug>.<property>.review.md`;
+ * for one only the random search finds (beyond the exhaustive bound, so not
+ * in the corpus) `counterexamples/<design>/random/<property>.review.md`.
  * A review's first line is `verdict: realisable`, `verdict: realisable under
  * the design's choice: ...` or `verdict: not realisable: ...`. The proofs show
  * it beside each counterexample, and say so where there is none yet.
@@ -28,7 +30,9 @@ export function reviewPath(design: string, bugs: readonly string[], property: st
 
 /** The review of the counterexample whose steps are `actions`, if there is one. */
 export function reviewOf(design: string, bugs: readonly string[], property: string, actions: readonly string[], root = packageRoot()): Review | undefined {
-  const file = reviewPath(design, bugs, property);
+  const corpus = reviewPath(design, bugs, property);
+  const random = `counterexamples/${design}/random/${property}.review.md`;
+  const file = bugs.length === 0 && !existsSync(join(root, corpus)) ? random : corpus;
   const abs = join(root, file);
   if (!existsSync(abs)) return undefined;
   const [first, second] = readFileSync(abs, 'utf8').split('\n', 2);
