@@ -7,14 +7,13 @@
  * which of them judged a history that is gone. `npm run corpus -- NAME...`
  * redoes only those designs.
  */
-import { fork } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check, type CheckResult } from '../checker/check.js';
 import { saveCounterexamples } from './save.js';
 import { designs, findDesign } from '../model/designs/index.js';
+import { inWorkers } from '../report/workers.js';
 
 const CORPUS = 'counterexamples';
 const self = fileURLToPath(import.meta.url);
@@ -26,18 +25,8 @@ if (process.argv[2] === '--one') {
 } else {
   const wanted = process.argv.slice(2);
   for (const name of wanted) findDesign(name);
-  const queue = wanted.length ? [...wanted] : designs.map((d) => d.name);
   const results: CheckResult[] = [];
-  const one = (name: string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const child = fork(self, ['--one', name], { execArgv: process.execArgv });
-      child.on('message', (m) => results.push(m as CheckResult));
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`checking ${name} failed (exit ${code})`))));
-    });
-  const worker = async (): Promise<void> => {
-    for (let name = queue.shift(); name !== undefined; name = queue.shift()) await one(name);
-  };
-  await Promise.all(Array.from({ length: availableParallelism() }, worker));
+  await inWorkers<string, CheckResult>(self, wanted.length ? wanted : designs.map((d) => d.name), (name) => [name], (_name, r) => results.push(r));
   for (const r of results) {
     const dir = join(CORPUS, r.design);
     const kept = new Set(Object.keys(r.counterexamples));

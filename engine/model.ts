@@ -100,22 +100,20 @@ export function viewOf<S, V>(model: Pick<Model<S, unknown, V>, 'view'>, state: S
 /** The built-in property a model gets by saying who waits (Model.waiting). */
 export const DEADLOCK = { id: 'deadlock', description: 'nobody waits for ever: a state in which someone waits has an enabled action' } as const;
 
-const withBuiltins = new WeakMap<object, readonly Property<never, never>[]>();
-
-/** The model's properties and, where it says who waits, the built-in `deadlock` (as TLC checks by default). */
+/**
+ * The model's properties and, where it says who waits, the built-in
+ * `deadlock` (as TLC checks by default). A search takes them once; who waits
+ * is asked first, so the actions are listed again only where someone does.
+ */
 export function propertiesOf<S, A, V>(model: Model<S, A, V>): readonly Property<S, V>[] {
-  if (!model.waiting) return model.always;
-  let all = withBuiltins.get(model) as readonly Property<S, V>[] | undefined;
-  if (all === undefined) {
-    const deadlock: Property<S, V> = {
-      ...DEADLOCK,
-      check: (state) => {
-        const who = model.waiting!(state);
-        return who !== undefined && model.actions(state).length === 0 ? `deadlock: ${who}, and no action is enabled` : undefined;
-      },
-    };
-    all = [...model.always, deadlock];
-    withBuiltins.set(model, all as readonly Property<never, never>[]);
-  }
-  return all;
+  const waiting = model.waiting?.bind(model);
+  if (!waiting) return model.always;
+  const deadlock: Property<S, V> = {
+    ...DEADLOCK,
+    check: (state) => {
+      const who = waiting(state);
+      return who !== undefined && model.actions(state).length === 0 ? `deadlock: ${who}, and no action is enabled` : undefined;
+    },
+  };
+  return [...model.always, deadlock];
 }

@@ -124,7 +124,7 @@ export interface Design<S, A extends Action, V = unknown> {
   label?(action: A): string;
   /**
    * What the properties and goals read of a state (a world's common view),
-   * computed once per state and passed to each as its second argument. A
+   * computed once per state and passed to each as its third argument. A
    * state may be a recycled object (engine/model.ts): derive here, never
    * cache by identity.
    */

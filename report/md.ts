@@ -75,7 +75,8 @@ export function proofMarkdown(proof: Proof): string {
     for (const p of r.properties) {
       const trace = r.counterexamples[p.id];
       if (!trace) continue;
-      out.push('', `### Counterexample to \`${p.id}\``, '', reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace))), ...(alsoWithoutToggle(proof.runs, r.bugs, p.id) ? ['', alsoWithoutToggle(proof.runs, r.bugs, p.id)!] : []), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
+      const both = alsoWithoutToggle(proof.runs, r.bugs, p.id);
+      out.push('', `### Counterexample to \`${p.id}\``, '', reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace))), ...(both ? ['', both] : []), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
       out.push('```text', renderText(trace).trimEnd(), '```');
     }
   }

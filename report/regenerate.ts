@@ -7,15 +7,14 @@
  * documents and the index are then written together. `npm run proofs -- NAME...`
  * proves only those designs and keeps the others' documents.
  */
-import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { designs, findDesign } from '../model/designs/index.js';
 import { fileName, FORMATS, PROOFS_DIR, renderAll, writeAll } from './documents.js';
 import { defaultInputs, designInfo, prove } from './generate.js';
 import type { Proof, ProofRun } from './proof.js';
+import { inWorkers } from './workers.js';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -31,20 +30,10 @@ if (process.argv[2] === '--one') {
   const wanted = process.argv.slice(2);
   for (const name of wanted) findDesign(name);
   const chosen = wanted.length ? wanted : designs.map((d) => d.name);
-  // Every configuration is a job of its own, longest designs first, so that the cores stay busy.
+  // Every configuration is a job of its own, so that one design's many toggles share the cores.
   const jobs = chosen.flatMap((name) => ['', ...Object.keys(findDesign(name).bugs)].map((bug) => ({ name, bug })));
   const runs = new Map<string, ProofRun>();
-  const one = ({ name, bug }: { name: string; bug: string }): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const child = fork(self, ['--one', name, ...(bug ? [bug] : [])], { execArgv: process.execArgv });
-      child.on('message', (m) => runs.set(`${name}\0${bug}`, m as ProofRun));
-      child.on('exit', (code) => (code === 0 && runs.has(`${name}\0${bug}`) ? resolve() : reject(new Error(`proving ${name} ${bug} failed (exit ${code})`))));
-    });
-  const queue = [...jobs];
-  const worker = async (): Promise<void> => {
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) await one(job);
-  };
-  await Promise.all(Array.from({ length: Math.min(availableParallelism(), jobs.length) }, worker));
+  await inWorkers<{ name: string; bug: string }, ProofRun>(self, jobs, ({ name, bug }) => [name, ...(bug ? [bug] : [])], ({ name, bug }, run) => runs.set(`${name}\0${bug}`, run));
 
   const proofs: Proof[] = chosen.map((name) => {
     const design = findDesign(name);
