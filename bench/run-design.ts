@@ -9,14 +9,11 @@ import { compileLayout } from '../engine/layout.js';
 import { defaultConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { instantiate } from '../model/instantiate.js';
+import { measured } from './measure.js';
 
 const design = findDesign(process.argv[2]);
 const model = instantiate(design, defaultConfig(design), 'copy');
-const cpuBefore = process.cpuUsage();
-const r = exhaustive(model, { maxDepth: design.bounds?.depth, maxStates: design.bounds?.maxStates });
-const cpu = process.cpuUsage(cpuBefore);
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-const peakRss = process.resourceUsage().maxRSS * 1024;
+const { r, cpuSeconds, peakRss } = measured(() => exhaustive(model, { maxDepth: design.bounds?.depth, maxStates: design.bounds?.maxStates }));
 process.stdout.write(
   JSON.stringify({
     config: design.name,

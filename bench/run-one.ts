@@ -7,6 +7,7 @@ import { resolveConfig } from '../model/config.js';
 import bench from '../model/designs/bench-reflink-cow.js';
 import { instantiate } from '../model/instantiate.js';
 import { configs } from './configs.js';
+import { measured } from './measure.js';
 
 const config = configs.find((c) => c.name === process.argv[2]);
 if (!config) {
@@ -14,12 +15,7 @@ if (!config) {
   process.exit(2);
 }
 const model = instantiate(bench, resolveConfig(bench, config.params, []), 'copy');
-const cpuBefore = process.cpuUsage();
-const r = exhaustive(model);
-const cpu = process.cpuUsage(cpuBefore);
-// CPU time as well as wall time: on a shared machine the wall clock measures the neighbours too.
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-const peakRss = process.resourceUsage().maxRSS * 1024;
+const { r, cpuSeconds, peakRss } = measured(() => exhaustive(model));
 process.stdout.write(
   JSON.stringify({
     config: config.name,
