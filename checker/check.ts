@@ -32,6 +32,8 @@ export interface CheckOptions {
   readonly properties?: readonly string[];
   readonly params?: Readonly<Record<string, string | number>>;
   readonly bugs?: readonly string[];
+  /** Amendments switched on (Design.amendments): what it would take to make a failing rule hold. */
+  readonly amends?: readonly string[];
   readonly depth?: number;
   readonly maxStates?: number;
   /** Seconds, for each of the two searches. */
@@ -116,6 +118,8 @@ export interface CheckResult {
   readonly seed: string;
   readonly params: Record<string, number>;
   readonly bugs: string[];
+  /** The amendments the design was checked with; empty for the design as proposed. */
+  readonly amends: string[];
   readonly mode: Mode;
   readonly exhaustive: ExhaustiveSummary | null;
   readonly random: RandomSummary | null;
@@ -129,7 +133,7 @@ export interface CheckResult {
 
 export function check<S, A extends Action>(design: Design<S, A>, options: CheckOptions = {}): CheckResult {
   const mode = options.mode ?? 'both';
-  const cfg = resolveConfig(design, options.params ?? {}, options.bugs ?? []);
+  const cfg = resolveConfig(design, options.params ?? {}, options.bugs ?? [], options.amends ?? []);
   const all = propertyList(design);
   const known = all.map((p) => p.id);
   const notApplicable = design.notApplicable ?? {};
@@ -178,6 +182,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
     ? { depth: ex.depth, states: ex.states, transitions: ex.transitions, complete: ex.complete }
     : null;
   const model = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
+  const amends = [...(cfg.amends ?? [])];
   const base = { design: design.name, params: { ...cfg.params }, bugs: [...cfg.bugs] };
   const counterexamples: Record<string, ItfTrace> = {};
   const claims = claimsOf(design);
@@ -202,6 +207,8 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
         source: 'pagecheck',
         description: `${design.name} violates ${p.id}: ${found.message}`,
         ...base,
+        // Only where there are some, so a trace of the design as proposed reads as before amendments existed.
+        ...(amends.length ? { amends } : {}),
         property: p.id,
         message: found.message,
         mode: found.mode,
@@ -252,6 +259,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
     seed: design.seed,
     params: base.params,
     bugs: base.bugs,
+    amends,
     mode,
     exhaustive: ex
       ? {

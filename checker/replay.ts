@@ -31,7 +31,7 @@ export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
   if (given && given.name !== meta.design) throw new InputError(`the trace is of design ${meta.design}, not ${given.name}`);
   const design = given ?? findDesign(meta.design);
   const params = Object.fromEntries(Object.entries(meta.params).map(([k, v]) => [k, String(v)]));
-  const cfg = resolveConfig(design, params, meta.bugs ?? []);
+  const cfg = resolveConfig(design, params, meta.bugs ?? [], meta.amends ?? []);
   for (const k of Object.keys(design.params)) {
     if (!(k in meta.params)) throw new InputError(`the trace does not give parameter ${k} of ${design.name}`);
   }

@@ -11,6 +11,7 @@ export function reproduceCommand(
   const words = ['pagecheck', 'check', design, '--property', property, '--mode', mode];
   for (const [k, v] of Object.entries(cfg.params)) words.push('--param', `${k}=${v}`);
   for (const bug of cfg.bugs) words.push('--bug', bug);
+  for (const name of cfg.amends ?? []) words.push('--amend', name);
   if (mode === 'exhaustive' && search.depth !== undefined) words.push('--depth', String(search.depth));
   if (mode === 'random') words.push('--seed', String(search.seed), '--runs', String(search.runs), '--steps', String(search.steps));
   // The path takes the replay straight to the shrunk counterexample instead of searching again.

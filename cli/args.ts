@@ -79,6 +79,7 @@ export const searchOptions = {
   all: { type: 'boolean' },
   param: { type: 'string', multiple: true },
   bug: { type: 'string', multiple: true },
+  amend: { type: 'string', multiple: true },
   depth: { type: 'string' },
   'max-states': { type: 'string' },
   time: { type: 'string' },
@@ -91,6 +92,7 @@ export const searchOptions = {
 export function searchValues(v: Parsed['values']) {
   return {
     params: keyValues(v.param as string[] | undefined),
+    amends: (v.amend as string[] | undefined) ?? [],
     depth: integer('--depth', v.depth as string | undefined, 0),
     maxStates: integer('--max-states', v['max-states'] as string | undefined, 1),
     timeSeconds: seconds('--time', v.time as string | undefined),

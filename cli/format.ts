@@ -42,7 +42,8 @@ function verdictLine(r: CheckResult, p: PropertyResult): string[] {
 
 export function formatResult(r: CheckResult): string {
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
-  const lines = [`${r.design}${params ? `  (${params})` : ''}${r.bugs.length ? `  bugs: ${r.bugs.join(', ')}` : ''}`];
+  const amended = r.amends?.length ? `  amended: ${r.amends.join(', ')}` : '';
+  const lines = [`${r.design}${params ? `  (${params})` : ''}${r.bugs.length ? `  bugs: ${r.bugs.join(', ')}` : ''}${amended}`];
   if (r.exhaustive) lines.push(`  exhaustive: ${describeBound(r)}, ${r.exhaustive.seconds} s`);
   const crash = r.exhaustive?.crash;
   if (crash) {

@@ -13,6 +13,7 @@ export function resolveConfig(
   design: AnyDesign,
   params: Readonly<Record<string, string | number>>,
   bugs: readonly string[],
+  amends: readonly string[] = [],
 ): Config {
   const values: Record<string, number> = {};
   for (const [name, spec] of Object.entries(design.params)) values[name] = spec.default;
@@ -44,14 +45,24 @@ export function resolveConfig(
       );
     }
   }
-  return { params: values, bugs: new Set(bugs) };
+  const amendments = design.amendments ?? {};
+  for (const name of amends) {
+    if (!Object.hasOwn(amendments, name)) {
+      const known = Object.keys(amendments);
+      throw new InputError(
+        `design ${design.name} has no amendment '${name}' (${known.length ? `it has ${known.join(', ')}` : 'it has none'})`,
+      );
+    }
+  }
+  return { params: values, bugs: new Set(bugs), amends: new Set(amends) };
 }
 
-/** `F=2 B=2` and `bugs: no-cow`, for headers and file metadata. */
+/** `F=2 B=2`, `bugs: no-cow` and `amended: ...`, for headers and file metadata. */
 export function describeConfig(cfg: Config): string {
   const params = Object.entries(cfg.params)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   const bugs = [...cfg.bugs].join(', ');
-  return bugs ? `${params || '(no parameters)'}; bugs: ${bugs}` : params || '(no parameters)';
+  const amends = [...(cfg.amends ?? [])].join(', ');
+  return [params || '(no parameters)', ...(bugs ? [`bugs: ${bugs}`] : []), ...(amends ? [`amended: ${amends}`] : [])].join('; ');
 }

@@ -52,10 +52,45 @@ export interface ParamSpec {
   readonly description: string;
 }
 
-/** The parameters and bug toggles of one instance of a design. */
+/** The parameters, bug toggles and amendments of one instance of a design. */
 export interface Config {
   readonly params: Readonly<Record<string, number>>;
   readonly bugs: ReadonlySet<string>;
+  /** The amendments switched on (Design.amendments); none when absent. */
+  readonly amends?: ReadonlySet<string>;
+}
+
+/** Whether an instance runs with amendment `name`: `if (amended(cfg, 'ordered-split')) ...`. */
+export function amended(cfg: Config, name: string): boolean {
+  return cfg.amends?.has(name) ?? false;
+}
+
+/**
+ * Who proposes an amendment. `cited`: a message, commit or kernel function
+ * that makes this change (quoted, so it can be held against its source).
+ * `smallest-change`: nobody proposes it; it is the smallest change the
+ * counterexample points to, named so that nobody mistakes it for a claim of
+ * the thread's author. `precedent` may name where the technique is known from.
+ */
+export type AmendmentSource =
+  | { readonly kind: 'cited'; readonly cites: string }
+  | { readonly kind: 'smallest-change'; readonly counterexample: string; readonly precedent?: string };
+
+/**
+ * A named change that fixes a failing rule of the design: the opposite of a
+ * bug toggle. Off by default; `check --amend NAME` switches it on.
+ */
+export interface Amendment {
+  /** One line: what the amended design does differently. */
+  readonly description: string;
+  readonly source: AmendmentSource;
+}
+
+/** `cites ...` or `smallest change: ...`, in one line, for listings and documents. */
+export function sourceText(source: AmendmentSource): string {
+  return source.kind === 'cited'
+    ? `cites ${source.cites}`
+    : `proposed by nobody: the smallest change ${source.counterexample} points to${source.precedent ? ` (precedent: ${source.precedent})` : ''}`;
 }
 
 /** The bound a design is checked to by default (`check --all`, `npm start`). */
@@ -114,6 +149,11 @@ export interface Design<S, A extends Action, V = unknown> {
   readonly params: Readonly<Record<string, ParamSpec>>;
   /** Named mistakes the design can be built with, each described in a line. */
   readonly bugs: Readonly<Record<string, string>>;
+  /**
+   * Named changes that make a failing rule hold (what it would take), each
+   * with its source; off unless asked for (`--amend NAME`), as bug toggles.
+   */
+  readonly amendments?: Readonly<Record<string, Amendment>>;
   readonly bounds?: DefaultBounds;
   init(cfg: Config): S;
   /** The actions enabled in a state. */

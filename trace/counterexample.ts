@@ -2,7 +2,7 @@
  * A counterexample as an ITF trace document (`*.itf.json`): the states of the
  * trace as ITF values, each state's `#meta` naming the action that led to it,
  * and the trace's `#meta` recording everything needed to replay it: the
- * design, its parameters and bug toggles, the violated property, the search
+ * design, its parameters, bug toggles and amendments, the violated property, the search
  * that found it and how to reproduce that search.
  */
 import type { Step } from '../engine/model.js';
@@ -18,6 +18,8 @@ export interface TraceMeta {
   readonly design: string;
   readonly params: Record<string, number>;
   readonly bugs: string[];
+  /** The amendments the design ran with (Design.amendments); absent in traces older than them, read as none. */
+  readonly amends?: string[];
   /** The violated property (or the goal, for a witness trace) and its message. */
   readonly property: string;
   readonly message: string;
@@ -108,6 +110,9 @@ export function parseItf(json: unknown): ItfTrace {
   }
   if (meta.bugs !== undefined && !(Array.isArray(meta.bugs) && meta.bugs.every((b) => typeof b === 'string'))) {
     throw new ItfError("not a pagecheck trace: '#meta.bugs' is not a list of names");
+  }
+  if (meta.amends !== undefined && !(Array.isArray(meta.amends) && meta.amends.every((b) => typeof b === 'string'))) {
+    throw new ItfError("not a pagecheck trace: '#meta.amends' is not a list of names");
   }
   doc.states.forEach((s, i) => {
     if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new ItfError(`state ${i} is not an object`);

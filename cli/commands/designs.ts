@@ -1,6 +1,6 @@
 /** `pagecheck designs`: what can be checked, with parameters, properties, goals and bug toggles. */
 import { designs } from '../../model/designs/index.js';
-import { propertyList, type AnyDesign } from '../../model/design.js';
+import { propertyList, sourceText, type AnyDesign } from '../../model/design.js';
 import { parse } from '../args.js';
 import type { Command } from '../io.js';
 
@@ -17,6 +17,7 @@ function describe(d: AnyDesign) {
     notApplicable: d.notApplicable ?? {},
     goals: d.sometimes.map((g) => ({ id: g.id, description: g.description })),
     bugs: d.bugs,
+    amendments: d.amendments ?? {},
     actions: Object.keys(d.next),
   };
 }
@@ -39,6 +40,11 @@ function text(d: AnyDesign): string {
   if (bugs.length) {
     lines.push('  bug toggles:');
     for (const [k, why] of bugs) lines.push(`    ${k}: ${why}`);
+  }
+  const amendments = Object.entries(d.amendments ?? {});
+  if (amendments.length) {
+    lines.push('  amendments (off unless --amend):');
+    for (const [k, a] of amendments) lines.push(`    ${k}: ${a.description} [${sourceText(a.source)}]`);
   }
   return lines.join('\n');
 }
