@@ -1,7 +1,9 @@
 /**
  * Runs the checks a design-proof document reports: the design's default
  * configuration, then each bug toggle on its own, so that the document shows
- * both what holds and that the checker catches each known mistake. Fixed
+ * both what holds and that the checker catches each known mistake; then, for
+ * a design with amendments, each amendment on its own and all of them
+ * together (what it would take to make the design hold). Fixed
  * seed, the design's own default bound, and no time limit (a limit would
  * turn "holds" into "inconclusive" on a busy machine): the same inputs give
  * the same document on any machine.
@@ -16,8 +18,10 @@ export const PROOF_SEED = 1;
 
 /** The search options of `check`, run once per configuration of a design. */
 export interface ProveOptions extends Pick<CheckOptions, 'params' | 'depth' | 'maxStates' | 'runs' | 'steps' | 'seed'> {
-  /** Only these bug toggles, in one run; when absent: the default run, then one run per toggle. */
+  /** Only these bug toggles, in one run; when absent: the default run, then one run per toggle, then the amended runs. */
   readonly bugs?: readonly string[];
+  /** Only these amendments, in one run (with `bugs`, or none). */
+  readonly amends?: readonly string[];
   readonly onRun?: (title: string) => void;
 }
 
@@ -28,6 +32,7 @@ export function designInfo(design: AnyDesign): DesignInfo {
     seed: design.seed,
     params: design.params,
     bugs: design.bugs,
+    ...(design.amendments ? { amendments: design.amendments } : {}),
     ...(design.picture ? { picture: design.picture } : {}),
   };
 }
@@ -43,17 +48,50 @@ export function proofSettings(design: AnyDesign, options: ProveOptions = {}): Ru
   };
 }
 
+/** One configuration a document checks. */
+export interface ProofConfig {
+  readonly title: string;
+  readonly bugs: readonly string[];
+  readonly amends: readonly string[];
+}
+
+/** The title of an amended run: `Amended: ordered-split`, or `Amended: a, b (all together)`. */
+export function amendedTitle(amends: readonly string[], all: boolean): string {
+  return `Amended: ${amends.join(', ')}${all ? ' (all together)' : ''}`;
+}
+
+/**
+ * The configurations of a design's document, in order: the default, each
+ * bug toggle alone, each amendment alone, and all amendments together where
+ * there are more than one.
+ */
+export function proofConfigs(design: AnyDesign): ProofConfig[] {
+  const amendments = Object.keys(design.amendments ?? {});
+  return [
+    { title: 'Default configuration', bugs: [], amends: [] },
+    ...Object.keys(design.bugs).map((b) => ({ title: `With bug toggle ${b}`, bugs: [b], amends: [] })),
+    ...amendments.map((a) => ({ title: amendedTitle([a], false), bugs: [], amends: [a] })),
+    ...(amendments.length > 1 ? [{ title: amendedTitle(amendments, true), bugs: [], amends: amendments }] : []),
+  ];
+}
+
+/** The one configuration of an ad hoc document (`report --bug`, `--amend`, `--param`). */
+function adHocConfig(bugs: readonly string[], amends: readonly string[]): ProofConfig {
+  const parts = [...(bugs.length ? [`bug toggles ${bugs.join(', ')}`] : []), ...(amends.length ? [`amendments ${amends.join(', ')}`] : [])];
+  return { title: parts.length ? `With ${parts.join(' and ')}` : 'Default configuration', bugs, amends };
+}
+
 export function prove(design: AnyDesign, options: ProveOptions = {}): Proof {
   const settings = proofSettings(design, options);
-  const configs: { title: string; bugs: readonly string[] }[] = options.bugs
-    ? [{ title: options.bugs.length ? `With bug toggles ${options.bugs.join(', ')}` : 'Default configuration', bugs: options.bugs }]
-    : [{ title: 'Default configuration', bugs: [] }, ...Object.keys(design.bugs).map((b) => ({ title: `With bug toggle ${b}`, bugs: [b] }))];
-  const runs: ProofRun[] = configs.map(({ title, bugs }) => {
+  const adHoc = options.bugs !== undefined || (options.amends !== undefined && options.amends.length > 0);
+  const configs = adHoc ? [adHocConfig(options.bugs ?? [], options.amends ?? [])] : proofConfigs(design);
+  const runs: ProofRun[] = configs.map(({ title, bugs, amends }) => {
     options.onRun?.(title);
     const opts: CheckOptions = {
       mode: 'both',
       params: options.params ?? {},
       bugs,
+      amends,
       depth: settings.depth,
       maxStates: settings.maxStates,
       timeSeconds: Infinity,
@@ -68,7 +106,7 @@ export function prove(design: AnyDesign, options: ProveOptions = {}): Proof {
 
 /** The inputs hash, for a proof made with the design's default configuration; none for ad hoc variations, nor where the sources cannot be read. */
 function inputsOf(design: AnyDesign, settings: RunSettings, options: ProveOptions): { inputs?: string } {
-  if (options.bugs !== undefined || (options.params && Object.keys(options.params).length > 0)) return {};
+  if (options.bugs !== undefined || options.amends?.length || (options.params && Object.keys(options.params).length > 0)) return {};
   try {
     return { inputs: inputsHash(design.name, settings) };
   } catch {

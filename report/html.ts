@@ -7,7 +7,9 @@ import { renderText } from '../trace/render.js';
 import { alsoWithoutToggle, reviewOf, reviewText, traceActions } from './reviews.js';
 import { EXPLORER_CSS, EXPLORER_JS, escapeHtml as e, explorerHtml } from './explorer.js';
 import {
+  amendmentText,
   boundText,
+  claimedOutcome,
   configText,
   count,
   goalText,
@@ -19,6 +21,8 @@ import {
   timeText,
   verdictText,
   verdictWord,
+  whatItTakes,
+  matrixRows,
   type Proof,
 } from './proof.js';
 import type { IndexEntry } from './txt.js';
@@ -68,6 +72,24 @@ export async function proofHtml(proof: Proof): Promise<string> {
     out.push(`<tr><td><a href="#run-${i + 1}">${e(run.title)}</a></td>${run.result.properties.map((p) => `<td class="${p.verdict}">${e(verdictWord(p))}</td>`).join('')}</tr>`);
   });
   out.push('</table>');
+  const w = whatItTakes(proof);
+  if (w) {
+    const at = (run: (typeof proof.runs)[number]) => proof.runs.indexOf(run) + 1;
+    out.push('<h2 id="what-it-takes">What it takes</h2>', `<p>As proposed (<a href="#run-${at(w.proposal)}">${e(w.proposal.title)}</a>): ${e(claimedOutcome(w.proposal))}</p>`, '<ul>');
+    for (const p of w.proposal.result.properties) {
+      if (p.verdict === 'violated') out.push(`<li><code>${e(p.id)}</code>: <span class="violated">${e(verdictWord(p))}</span>: ${e(p.message ?? '')}; <code>${e((p.actions ?? []).join('; '))}</code></li>`);
+    }
+    out.push('</ul>', '<table><tr><th>amendment</th><th>what it changes (source)</th></tr>');
+    for (const [k, a] of Object.entries(d.amendments ?? {})) out.push(`<tr><td><code>${e(k)}</code></td><td>${e(amendmentText(a))}</td></tr>`);
+    out.push('</table>', `<table><tr><th>configuration</th>${ids.map((id) => `<th>${e(id)}</th>`).join('')}<th>bound</th></tr>`);
+    for (const run of [w.proposal, ...w.amended]) {
+      const cells = ids.map((id) => run.result.properties.find((p) => p.id === id)).map((p) => (p ? `<td class="${p.verdict}">${e(verdictWord(p))}</td>` : '<td>-</td>'));
+      out.push(`<tr><td><a href="#run-${at(run)}">${e(run.title)}</a></td>${cells.join('')}<td>${e(boundText(run.result))}</td></tr>`);
+    }
+    out.push('</table>', '<ul>');
+    for (const run of w.amended) out.push(`<li>${e(run.title)}: ${e(claimedOutcome(run))}</li>`);
+    out.push('</ul>');
+  }
 
   for (const [i, run] of proof.runs.entries()) {
     const r = run.result;
@@ -97,7 +119,7 @@ export async function proofHtml(proof: Proof): Promise<string> {
       const trace = r.counterexamples[p.id];
       if (!trace) continue;
       out.push(`<h3>Counterexample to <code>${e(p.id)}</code></h3>`);
-      out.push(`<p class="review">${e(reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace))))}</p>`);
+      out.push(`<p class="review">${e(reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace), undefined, r.amends)))}</p>`);
       const both = alsoWithoutToggle(proof.runs, r.bugs, p.id);
       if (both) out.push(`<p class="review">${e(both)}</p>`);
       out.push(await explorerHtml(trace, d.picture, `run-${i + 1}-${p.id}`));
@@ -111,6 +133,14 @@ export function indexHtml(entries: readonly IndexEntry[], inputs?: string): stri
   const out = ['<h1>pagecheck design proofs</h1>'];
   out.push('<p>One document per built-in design: each property checked on the default configuration and with each bug toggle on; "holds" is always stated with its bound.</p>');
   if (inputs) out.push(`<p>Inputs: <code class="inputs">${e(inputs)}</code> (regenerate: <code>${REGENERATE}</code>)</p>`);
+  out.push('<h2>Claimed properties, as proposed and amended</h2>', '<p>The amended verdict is that of all the design\'s amendments together.</p>');
+  out.push('<table><tr><th>design</th><th>claimed property</th><th>as proposed</th><th>amended</th><th>amendments</th></tr>');
+  const files = new Map(entries.map((x) => [x.proof.design.name, x.file]));
+  for (const row of matrixRows(entries.map((x) => x.proof))) {
+    const amended = row.amended ? `<td class="${row.amended.verdict}">${e(verdictWord(row.amended))}</td>` : '<td>-</td>';
+    out.push(`<tr><td><a href="${e(files.get(row.design) ?? '')}">${e(row.design)}</a></td><td><code>${e(row.property)}</code></td><td class="${row.proposal.verdict}">${e(verdictWord(row.proposal))}</td>${amended}<td>${e(row.amends.join(', ') || '(none)')}</td></tr>`);
+  }
+  out.push('</table>', '<h2>Every configuration</h2>');
   out.push('<table><tr><th>design</th><th>configuration</th><th>property</th><th>verdict</th></tr>');
   for (const { proof, file } of entries) {
     for (const run of proof.runs) {

@@ -6,7 +6,9 @@
 import { renderText } from '../trace/render.js';
 import { alsoWithoutToggle, reviewOf, reviewText, traceActions } from './reviews.js';
 import {
+  amendmentText,
   boundText,
+  claimedOutcome,
   configText,
   count,
   goalText,
@@ -18,6 +20,8 @@ import {
   timeText,
   verdictText,
   verdictWord,
+  whatItTakes,
+  matrixRows,
   type Proof,
 } from './proof.js';
 import { sequenceDiagram } from './mermaid.js';
@@ -50,6 +54,23 @@ export function proofMarkdown(proof: Proof): string {
   for (const run of proof.runs) {
     out.push(`| [${run.title}](#${anchor(run.title)}) | ${run.result.properties.map((p) => cell(verdictWord(p))).join(' | ')} |`);
   }
+  const w = whatItTakes(proof);
+  if (w) {
+    out.push('', '## What it takes', '', `As proposed ([${w.proposal.title}](#${anchor(w.proposal.title)})): ${claimedOutcome(w.proposal)}`, '');
+    for (const p of w.proposal.result.properties) {
+      if (p.verdict === 'violated') out.push(`- \`${p.id}\`: ${verdictWord(p)}: ${p.message}; \`${(p.actions ?? []).join('; ')}\``);
+    }
+    out.push('', '| amendment | what it changes (source) |', '|---|---|');
+    for (const [k, a] of Object.entries(d.amendments ?? {})) out.push(`| \`${k}\` | ${cell(amendmentText(a))} |`);
+    const ids = w.proposal.result.properties.map((p) => p.id);
+    out.push('', `| configuration | ${ids.join(' | ')} | bound |`, `|---|${ids.map(() => '---').join('|')}|---|`);
+    for (const run of [w.proposal, ...w.amended]) {
+      const verdicts = ids.map((id) => run.result.properties.find((p) => p.id === id));
+      out.push(`| [${run.title}](#${anchor(run.title)}) | ${verdicts.map((p) => (p ? cell(verdictWord(p)) : '-')).join(' | ')} | ${cell(boundText(run.result))} |`);
+    }
+    out.push('');
+    for (const run of w.amended) out.push(`- ${run.title}: ${claimedOutcome(run)}`);
+  }
 
   for (const run of proof.runs) {
     const r = run.result;
@@ -76,7 +97,7 @@ export function proofMarkdown(proof: Proof): string {
       const trace = r.counterexamples[p.id];
       if (!trace) continue;
       const both = alsoWithoutToggle(proof.runs, r.bugs, p.id);
-      out.push('', `### Counterexample to \`${p.id}\``, '', reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace))), ...(both ? ['', both] : []), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
+      out.push('', `### Counterexample to \`${p.id}\``, '', reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace), undefined, r.amends)), ...(both ? ['', both] : []), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
       out.push('```text', renderText(trace).trimEnd(), '```');
     }
   }
@@ -87,6 +108,13 @@ export function indexMarkdown(entries: readonly IndexEntry[], inputs?: string): 
   const out = ['# pagecheck design proofs', ''];
   out.push('One document per built-in design: each property checked on the default configuration and with each bug toggle on; "holds" is always stated with its bound.');
   if (inputs) out.push('', `Inputs: \`${inputs}\` (regenerate: \`${REGENERATE}\`)`);
+  out.push('', '## Claimed properties, as proposed and amended', '', 'The amended verdict is that of all the design\'s amendments together.');
+  out.push('', '| design | claimed property | as proposed | amended | amendments |', '|---|---|---|---|---|');
+  const files = new Map(entries.map((e) => [e.proof.design.name, e.file]));
+  for (const row of matrixRows(entries.map((e) => e.proof))) {
+    out.push(`| [${row.design}](${files.get(row.design)}) | \`${row.property}\` | ${cell(verdictWord(row.proposal))} | ${row.amended ? cell(verdictWord(row.amended)) : '-'} | ${row.amends.map((a) => `\`${a}\``).join(', ') || '(none)'} |`);
+  }
+  out.push('', '## Every configuration');
   out.push('', '| design | configuration | property | verdict |', '|---|---|---|---|');
   for (const { proof, file } of entries) {
     for (const run of proof.runs) {

@@ -6,7 +6,7 @@
  * is called what it is, never a proof.
  */
 import type { CheckResult, PropertyResult } from '../checker/check.js';
-import type { ParamSpec } from '../model/design.js';
+import { sourceText, type Amendment, type ParamSpec } from '../model/design.js';
 import type { PictureHints } from '../model/picture.js';
 
 /** The design as the document introduces it (from the Design value). */
@@ -16,6 +16,7 @@ export interface DesignInfo {
   readonly seed: string;
   readonly params: Readonly<Record<string, ParamSpec>>;
   readonly bugs: Readonly<Record<string, string>>;
+  readonly amendments?: Readonly<Record<string, Amendment>>;
   readonly picture?: PictureHints;
 }
 
@@ -28,7 +29,7 @@ export interface RunSettings {
   readonly seed: number;
 }
 
-/** One check of the design: the default configuration, or one with bug toggles on. */
+/** One check of the design: the default configuration, or one with bug toggles or amendments on. */
 export interface ProofRun {
   readonly title: string;
   readonly settings: RunSettings;
@@ -58,7 +59,77 @@ export function paramsText(params: Readonly<Record<string, number>>): string {
 }
 
 export function configText(result: CheckResult): string {
-  return `${paramsText(result.params)}; ${result.bugs.length ? `bugs: ${result.bugs.join(', ')}` : 'no bug toggles'}`;
+  const amends = result.amends ?? [];
+  return `${paramsText(result.params)}; ${result.bugs.length ? `bugs: ${result.bugs.join(', ')}` : 'no bug toggles'}${amends.length ? `; amended: ${amends.join(', ')}` : ''}`;
+}
+
+/** The runs "What it takes" compares: the design as proposed and each amended run (no bug toggles in either). */
+export interface WhatItTakes {
+  readonly proposal: ProofRun;
+  readonly amended: readonly ProofRun[];
+}
+
+const plainRun = (run: ProofRun) => run.result.bugs.length === 0;
+
+/** For a document with amended runs, the proposal and those runs; otherwise undefined. */
+export function whatItTakes(proof: Proof): WhatItTakes | undefined {
+  const proposal = proof.runs.find((r) => plainRun(r) && (r.result.amends ?? []).length === 0);
+  const amended = proof.runs.filter((r) => plainRun(r) && (r.result.amends ?? []).length > 0);
+  return proposal && amended.length ? { proposal, amended } : undefined;
+}
+
+/** An amendment as a document lists it: what it changes, and who proposes it. */
+export function amendmentText(a: Amendment): string {
+  return `${a.description} (${sourceText(a.source)})`;
+}
+
+/**
+ * What a run settles about the claimed properties, in one sentence. Only
+ * "holds" to a completed bound counts: a vacuous or inconclusive one is
+ * named as such, never as holding.
+ */
+export function claimedOutcome(run: ProofRun): string {
+  const claimed = run.result.properties.filter((p) => p.claimed && p.verdict !== 'not-applicable');
+  const violated = claimed.filter((p) => p.verdict === 'violated').map((p) => p.id);
+  const unsettled = claimed.filter((p) => p.verdict === 'vacuous' || p.verdict === 'inconclusive').map((p) => `${p.id} (${p.verdict})`);
+  if (violated.length) return `Claimed properties still violated: ${violated.join(', ')}${unsettled.length ? `; not settled: ${unsettled.join(', ')}` : ''}.`;
+  if (unsettled.length) return `No claimed property violated, but not settled: ${unsettled.join(', ')}. This is not a proof.`;
+  return `Every claimed property holds to the bound: ${boundText(run.result)}.`;
+}
+
+/** The run the index sets beside the proposal: all amendments together (or the only one). */
+export function indexAmendedRun(proof: Proof): ProofRun | undefined {
+  const w = whatItTakes(proof);
+  if (!w) return undefined;
+  return [...w.amended].sort((a, b) => (b.result.amends ?? []).length - (a.result.amends ?? []).length)[0];
+}
+
+/** One row of the index's matrix: a claimed property, as proposed and amended. */
+export interface MatrixRow {
+  readonly design: string;
+  readonly property: string;
+  readonly proposal: PropertyResult;
+  /** Absent when the design has no amendments. */
+  readonly amended?: PropertyResult;
+  readonly amends: readonly string[];
+}
+
+/** Design x claimed property, from each document's default run and its all-together amended run. */
+export function matrixRows(proofs: readonly Proof[]): MatrixRow[] {
+  return proofs.flatMap((proof) => {
+    const proposal = proof.runs.find((r) => plainRun(r) && (r.result.amends ?? []).length === 0);
+    if (!proposal) return [];
+    const amended = indexAmendedRun(proof);
+    return proposal.result.properties
+      .filter((p) => p.claimed)
+      .map((p) => ({
+        design: proof.design.name,
+        property: p.id,
+        proposal: p,
+        ...(amended ? { amended: amended.result.properties.find((q) => q.id === p.id) } : {}),
+        amends: amended?.result.amends ?? [],
+      }));
+  });
 }
 
 /** How the searches were run, in one sentence. */

@@ -2,7 +2,7 @@
  * `npm run proofs`: regenerates docs/proofs/ (every built-in design, all
  * three formats, the design's default bound, seed 1). Each configuration of
  * each design (its default, each bug toggle) is proved in a process of its
- * own, as many at once as the machine has cores, since the searches are
+ * own (and each amended configuration), as many at once as the machine has cores, since the searches are
  * independent and netfs-regions alone has sixteen of half a minute each; the
  * documents and the index are then written together. `npm run proofs -- NAME...`
  * proves only those designs and keeps the others' documents.
@@ -12,32 +12,32 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { designs, findDesign } from '../model/designs/index.js';
 import { fileName, FORMATS, PROOFS_DIR, renderAll, writeAll } from './documents.js';
-import { defaultInputs, designInfo, prove } from './generate.js';
+import { defaultInputs, designInfo, proofConfigs, prove } from './generate.js';
 import type { Proof, ProofRun } from './proof.js';
 import { inWorkers } from './workers.js';
 
 const self = fileURLToPath(import.meta.url);
 
 if (process.argv[2] === '--one') {
-  // A worker: one configuration of one design (its default, or one bug toggle), sent back as a run.
+  // A worker: one configuration of one design (by its place in proofConfigs), sent back as a run.
   const design = findDesign(process.argv[3]);
-  const bugs = process.argv[4] ? [process.argv[4]] : [];
-  process.stderr.write(`proofs: ${design.name}: ${bugs.length ? `with bug toggle ${bugs[0]}` : 'default configuration'}\n`);
-  const proof = prove(design, { bugs });
-  const run = { ...proof.runs[0], title: bugs.length ? `With bug toggle ${bugs[0]}` : 'Default configuration' };
+  const config = proofConfigs(design)[Number(process.argv[4])];
+  process.stderr.write(`proofs: ${design.name}: ${config.title.toLowerCase()}\n`);
+  const proof = prove(design, { bugs: config.bugs, amends: config.amends });
+  const run = { ...proof.runs[0], title: config.title };
   process.send!(run, () => process.exit(0));
 } else {
   const wanted = process.argv.slice(2);
   for (const name of wanted) findDesign(name);
   const chosen = wanted.length ? wanted : designs.map((d) => d.name);
   // Every configuration is a job of its own, so that one design's many toggles share the cores.
-  const jobs = chosen.flatMap((name) => ['', ...Object.keys(findDesign(name).bugs)].map((bug) => ({ name, bug })));
+  const jobs = chosen.flatMap((name) => proofConfigs(findDesign(name)).map((_c, at) => ({ name, at })));
   const runs = new Map<string, ProofRun>();
-  await inWorkers<{ name: string; bug: string }, ProofRun>(self, jobs, ({ name, bug }) => [name, ...(bug ? [bug] : [])], ({ name, bug }, run) => runs.set(`${name}\0${bug}`, run));
+  await inWorkers<{ name: string; at: number }, ProofRun>(self, jobs, ({ name, at }) => [name, String(at)], ({ name, at }, run) => runs.set(`${name}\0${at}`, run));
 
   const proofs: Proof[] = chosen.map((name) => {
     const design = findDesign(name);
-    const ordered = ['', ...Object.keys(design.bugs)].map((bug) => runs.get(`${name}\0${bug}`)!);
+    const ordered = proofConfigs(design).map((_c, at) => runs.get(`${name}\0${at}`)!);
     // The inputs hash is the default proof's (report/generate.ts), the same whichever process made it.
     const inputs = defaultInputs(design);
     return { design: designInfo(design), runs: ordered, ...(inputs ? { inputs } : {}) };

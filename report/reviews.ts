@@ -6,7 +6,10 @@
  * counterexamples `counterexamples/<design>/<property>.review.md`, for one a
  * bug toggle produces `counterexamples/<design>/bugs/<bug>.<property>.review.md`;
  * for one only the random search finds (beyond the exhaustive bound, so not
- * in the corpus) `counterexamples/<design>/random/<property>.review.md`.
+ * in the corpus) `counterexamples/<design>/random/<property>.review.md`; for
+ * one of an amended design
+ * `counterexamples/<design>/amended/<amendment>[+<amendment>].<property>.review.md`
+ * (a review of the design as proposed never stands for its amended form).
  * A review's first line is `verdict: realisable`, `verdict: realisable under
  * the design's choice: ...` or `verdict: not realisable: ...`. The proofs show
  * it beside each counterexample, and say so where there is none yet.
@@ -24,15 +27,16 @@ export interface Review {
   readonly file: string;
 }
 
-export function reviewPath(design: string, bugs: readonly string[], property: string): string {
+export function reviewPath(design: string, bugs: readonly string[], property: string, amends: readonly string[] = []): string {
+  if (amends.length) return `counterexamples/${design}/amended/${[...amends, ...bugs.map((b) => `bug-${b}`)].join('+')}.${property}.review.md`;
   return bugs.length === 0 ? `counterexamples/${design}/${property}.review.md` : `counterexamples/${design}/bugs/${bugs.join('+')}.${property}.review.md`;
 }
 
 /** The review of the counterexample whose steps are `actions`, if there is one. */
-export function reviewOf(design: string, bugs: readonly string[], property: string, actions: readonly string[], root = packageRoot()): Review | undefined {
-  const corpus = reviewPath(design, bugs, property);
+export function reviewOf(design: string, bugs: readonly string[], property: string, actions: readonly string[], root = packageRoot(), amends: readonly string[] = []): Review | undefined {
+  const corpus = reviewPath(design, bugs, property, amends);
   const random = `counterexamples/${design}/random/${property}.review.md`;
-  const file = bugs.length === 0 && !existsSync(join(root, corpus)) ? random : corpus;
+  const file = bugs.length === 0 && amends.length === 0 && !existsSync(join(root, corpus)) ? random : corpus;
   const abs = join(root, file);
   if (!existsSync(abs)) return undefined;
   const [first, second] = readFileSync(abs, 'utf8').split('\n', 2);

@@ -6,7 +6,9 @@
 import { renderText } from '../trace/render.js';
 import { alsoWithoutToggle, reviewOf, reviewText, traceActions } from './reviews.js';
 import {
+  amendmentText,
   boundText,
+  claimedOutcome,
   configText,
   count,
   goalText,
@@ -19,6 +21,8 @@ import {
   timeText,
   verdictText,
   verdictWord,
+  whatItTakes,
+  matrixRows,
   type Proof,
 } from './proof.js';
 import { wrapText } from './wrap.js';
@@ -54,6 +58,7 @@ export function proofText(proof: Proof): string {
     out.push(`${run.title}:`);
     for (const p of run.result.properties) out.push(`  ${p.id}: ${verdictWord(p)}`);
   }
+  out.push(...whatItTakesText(proof));
 
   proof.runs.forEach((run, i) => {
     const r = run.result;
@@ -84,7 +89,7 @@ export function proofText(proof: Proof): string {
       if (!trace) continue;
       out.push('');
       out.push(`Counterexample to ${p.id}:`);
-      out.push(`  ${reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace)))}`);
+      out.push(`  ${reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace), undefined, r.amends))}`);
       const both = alsoWithoutToggle(proof.runs, r.bugs, p.id);
       if (both) out.push(`  ${both}`);
       out.push(...indent(renderText(trace), '  '));
@@ -92,6 +97,30 @@ export function proofText(proof: Proof): string {
   });
   out.push('');
   return wrapText(out.join('\n')) + '\n';
+}
+
+/**
+ * "What it takes": the proposal's counterexamples, then each amended run
+ * (each amendment alone, then all together) with its verdicts and bound.
+ */
+function whatItTakesText(proof: Proof): string[] {
+  const w = whatItTakes(proof);
+  if (!w) return [];
+  const at = (run: (typeof proof.runs)[number]) => proof.runs.indexOf(run) + 1;
+  const out = ['', ...underline('What it takes', '-')];
+  out.push(`As proposed (${at(w.proposal)}. ${w.proposal.title}): ${claimedOutcome(w.proposal)}`);
+  for (const p of w.proposal.result.properties) {
+    if (p.verdict !== 'violated') continue;
+    out.push(`  ${p.id}: ${verdictWord(p)}: ${p.message}`, `    ${(p.actions ?? []).join('; ') || '(in the initial state)'}`);
+  }
+  out.push('Amendments (none is on unless a run says so):');
+  for (const [k, a] of Object.entries(proof.design.amendments ?? {})) out.push(`  ${k}: ${amendmentText(a)}`);
+  for (const run of w.amended) {
+    out.push(`${run.title} (${at(run)}.):`, `  Bound: ${boundText(run.result)}.`);
+    for (const p of run.result.properties) out.push(`  ${p.id}${p.claimed ? '' : ' (not claimed)'}: ${verdictWord(p)}`);
+    out.push(`  ${claimedOutcome(run)}`);
+  }
+  return out;
 }
 
 export interface IndexEntry {
@@ -108,6 +137,13 @@ export function indexText(entries: readonly IndexEntry[], inputs?: string): stri
   out.push('default configuration and with each bug toggle on; "holds" is');
   out.push('always stated with its bound.');
   if (inputs) out.push(`Inputs: ${inputs}`, `(regenerate with: ${REGENERATE})`);
+  out.push('');
+  out.push(...underline('Claimed properties, as proposed and amended', '-'));
+  out.push('The amended verdict is that of all the design\'s amendments together.');
+  for (const row of matrixRows(entries.map((e) => e.proof))) {
+    const amended = row.amended ? `amended (${row.amends.join(', ')}): ${verdictWord(row.amended)}` : 'no amendments';
+    out.push(`  ${row.design} ${row.property}: as proposed ${verdictWord(row.proposal)}; ${amended}`);
+  }
   for (const { proof, file } of entries) {
     out.push('');
     out.push(`${proof.design.name} (${file})`);
