@@ -26,8 +26,12 @@
  *   reports is a real one;
  * - a fault runs in two steps, `fault` and `fault-done`, so a crash can fall
  *   inside it, as in Nick's "concurrently, fault in block 1".
+ *
+ * model/pmem/amendments.ts holds what it would take to make the in-place
+ * designs keep their promise (an ordered or a journalled tree change).
  */
 export * from './pmem/tree.js';
 export * from './pmem/state.js';
 export * from './pmem/pieces.js';
 export * from './pmem/world.js';
+export * from './pmem/amendments.js';

@@ -33,10 +33,32 @@
  * put it there), so the toggle could not be caught. It would return with a
  * second writer of the file's metadata (write(2), or a plain mapping beside
  * the MAP_SYNC one), which this world does not have.
+ *
+ * Who waits: a fault in flight (model/pmem/world.ts pmemWaiting). The
+ * synchronous fault's second half runs after dax_iomap_pte_fault has
+ * unlocked the entry: it returns VM_FAULT_NEEDDSYNC from
+ * dax_fault_synchronous_pfnp ("we can insert the PTE/PMD into page tables
+ * only after that fsync happened. Skip insertion for now and return the pfn
+ * so that caller can insert it after the fsync is done") through
+ * `unlock_entry: dax_unlock_entry`, and dax_finish_sync_fault's
+ * dax_insert_pfn_mkwrite then takes the entry again (get_unlocked_entry,
+ * which waits for it to be unlocked). The toggle `sync-under-entry-lock`
+ * keeps the entry locked across that gap, so the fault waits for itself.
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { crashGoals, crashProperties } from '../../properties/pmem-crash.js';
-import { beginFault, crash, endFault, forceLog, initState, metadataDirty, params, step, syncAll, worldActions, worldNext, type PmemAction, type PmemState } from '../pmem.js';
+import type { Config } from '../design.js';
+import { beginFault, crash, endFault, forceLog, initState, metadataDirty, params, pmemWaiting, step, syncAll, worldActions, worldNext, type PmemAction, type PmemState } from '../pmem.js';
+
+/** Whether the fault in flight is a synchronous one that must force the log (dax_fault_is_synchronous: IOMAP_WRITE, VM_SYNC, IOMAP_F_DIRTY). */
+function needsDsync(s: PmemState): boolean {
+  return s.fault !== null && s.vma === 'sync' && s.fault.write && metadataDirty(s);
+}
+
+/** Under `sync-under-entry-lock`, a fault that needs the sync waits for its own entry lock. */
+function selfLocked(s: PmemState, cfg: Config): boolean {
+  return cfg.bugs.has('sync-under-entry-lock') && needsDsync(s);
+}
 
 export default defineDesign<PmemState, PmemAction>({
   name: 'pmem-map-sync',
@@ -47,10 +69,12 @@ export default defineDesign<PmemState, PmemAction>({
     'mkwrite-no-sync':
       'a write to a page a read fault mapped read-only (the zero page of a hole: ->pfn_mkwrite) allocates its block and completes as a non-synchronous fault: the pte goes writable without the log force of dax_finish_sync_fault (the missing VM_FAULT_NEEDDSYNC handling Jan Kara caught in xfs_filemap_pfn_mkwrite, 2017-10-27)',
     'unordered-zeroing': 'the log record naming a new block is not ordered after the block\'s zeroing',
+    'sync-under-entry-lock':
+      'a synchronous fault returns VM_FAULT_NEEDDSYNC with its entry still locked (no dax_unlock_entry before dax_finish_sync_fault), so dax_insert_pfn_mkwrite waits in get_unlocked_entry for a lock its own fault holds',
   },
   bounds: { depth: 14 },
   init: (cfg) => initState(cfg),
-  actions: worldActions,
+  actions: (s, cfg) => (selfLocked(s, cfg) ? worldActions(s, cfg).filter((a) => a.kind !== 'fault-done') : worldActions(s, cfg)),
   next: {
     ...worldNext,
     fault: ({ off, write }, _s, cfg) =>
@@ -71,6 +95,10 @@ export default defineDesign<PmemState, PmemAction>({
   },
   always: crashProperties,
   sometimes: crashGoals,
+  waiting: (s, cfg) =>
+    selfLocked(s, cfg)
+      ? `fault(off=${s.fault!.off}, write=true) holds its entry lock, and its dax_finish_sync_fault waits for that entry to be unlocked (get_unlocked_entry)`
+      : pmemWaiting(s),
   // The pull text promises the metadata of a write fault ("flushed ('on
   // disk') before the kernel returns to userspace": crash-ordering); mmap(2)
   // adds that "while some memory is mapped writable ... it will be visible in

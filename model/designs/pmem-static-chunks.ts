@@ -16,7 +16,7 @@
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { crashProperties, staticCrashGoals } from '../../properties/pmem-crash.js';
-import { beginFault, crash, emptyTree, endFault, initState, insertRecord, issue, params, step, syncAll, worldActions, worldNext, type PmemAction, type PmemState, type Tree } from '../pmem.js';
+import { beginFault, crash, emptyTree, endFault, initState, insertRecord, issue, params, pmemWaiting, step, syncAll, worldActions, worldNext, type PmemAction, type PmemState, type Tree } from '../pmem.js';
 
 /** The chunk's table: block `off` of the file is block `off` of the chunk. */
 function chunkTable(L: number, C: number): Tree {
@@ -64,6 +64,7 @@ export default defineDesign<PmemState, PmemAction>({
   // The split goals of the other pmem designs cannot be reached here: the
   // table never changes, which is the design.
   sometimes: staticCrashGoals,
+  waiting: pmemWaiting,
   // "Unchanging, static pmem": the chunk's table never changes once handed
   // out (crash-ordering), and a chunk is pmem, so data stored and flushed in
   // it is there after a crash (crash-durability); a flush of the device

@@ -7,8 +7,8 @@
 import type { Draft } from 'immer';
 import type { Config, CrashStep, Recipe } from '../design.js';
 import { issue, issueStore, persist, persistSurvivors, zeroId, dataId } from './pieces.js';
-import type { PmemAction, PmemState } from './state.js';
-import { copyTree, insertRecord, lookup, NONE, type Tree } from './tree.js';
+import type { PmemAction, PmemState, Target } from './state.js';
+import { copyTree, insertRecord, lookup, NONE, type Loc, type Tree } from './tree.js';
 
 /** The lowest block no record of the in-core tree names. */
 function freeBlock(s: PmemState | Draft<PmemState>, L: number): number {
@@ -20,7 +20,51 @@ function freeBlock(s: PmemState | Draft<PmemState>, L: number): number {
   return NONE;
 }
 
-export type Metadata = 'in-place' | 'journal' | 'static';
+/**
+ * How a design writes its extent tree: in place with no order among the
+ * blocks of one change (`in-place`), in place in the order soft updates keep
+ * (`ordered`), through the log (`journal`), or never (`static`).
+ */
+export type Metadata = 'in-place' | 'ordered' | 'journal' | 'static';
+
+function leafTarget(d: Draft<PmemState>, m: number): Target {
+  return { t: 'leaf', m, recs: d.tree.leaf[m].map((r) => ({ ...r })) };
+}
+
+/** Whether pending piece `id` is ordered after `on`, directly or through other pending pieces. */
+function orderedAfter(d: Draft<PmemState>, id: string, on: string, seen = new Set<string>()): boolean {
+  const w = d.pending.find((x) => x.id === id);
+  if (!w || seen.has(id)) return false;
+  seen.add(id);
+  return w.after.some((a) => a === on || orderedAfter(d, a, on, seen));
+}
+
+/**
+ * The writes of one tree change in the order soft updates keep (McKusick and
+ * Ganger, "Soft Updates", USENIX 1999: never point to a structure before it
+ * has been initialised; never reset the old pointer to a live resource before
+ * the new one has been set): the new leaves first, then the root that names
+ * them, then the old leaf rewritten without the records that moved to a new
+ * one (until the root is on the media, the old leaf is what names them).
+ * A pending write of that old leaf which the pending root must follow (the
+ * leaf was new in an earlier change not yet durable) is first written out,
+ * the file system waiting for it, so that no two writes wait on each other:
+ * the crash states during that wait are those of a crash before the fault.
+ */
+function issueOrdered(d: Draft<PmemState>, changed: readonly Loc[], fresh: ReadonlySet<number>, after: readonly string[]): void {
+  const leaves = changed.filter((l): l is number => l !== 'root');
+  const newLeaves = leaves.filter((m) => fresh.has(m));
+  const oldLeaves = leaves.filter((m) => !fresh.has(m));
+  if (!changed.includes('root')) {
+    for (const m of leaves) issue(d, `leaf${m}`, leafTarget(d, m), [...after]);
+    return;
+  }
+  const wait = oldLeaves.map((m) => `leaf${m}`).filter((id) => orderedAfter(d, 'root', id));
+  if (wait.length) persist(d, wait);
+  for (const m of newLeaves) issue(d, `leaf${m}`, leafTarget(d, m), [...after]);
+  issue(d, 'root', { t: 'root', root: copyTree(d.tree as Tree).root }, [...after, ...newLeaves.map((m) => `leaf${m}`)]);
+  for (const m of oldLeaves) issue(d, `leaf${m}`, leafTarget(d, m), [...after, 'root']);
+}
 
 /**
  * The first half of a fault (dax_iomap_pte_fault, the iomap_begin it calls).
@@ -40,13 +84,16 @@ export function beginFault(d: Draft<PmemState>, off: number, write: boolean, cfg
   if (!write || lookup(d.tree as Tree, off) !== NONE || metadata === 'static') return [];
   const pfn = freeBlock(d, cfg.params.L);
   issue(d, zeroId(pfn), { t: 'zero', pfn });
+  const named = new Set(d.tree.root.depth === 1 ? d.tree.root.leaves : []);
   const { changed, moved, split } = insertRecord(d.tree, off, pfn, cfg.params.C);
+  const after = cfg.bugs.has('unordered-zeroing') ? [] : [zeroId(pfn)];
   if (metadata === 'in-place') {
-    const after = cfg.bugs.has('unordered-zeroing') ? [] : [zeroId(pfn)];
     for (const loc of changed) {
       if (loc === 'root') issue(d, 'root', { t: 'root', root: copyTree(d.tree as Tree).root }, after);
-      else issue(d, `leaf${loc}`, { t: 'leaf', m: loc, recs: d.tree.leaf[loc].map((r) => ({ ...r })) }, after);
+      else issue(d, `leaf${loc}`, leafTarget(d, loc), after);
     }
+  } else if (metadata === 'ordered') {
+    issueOrdered(d, changed, new Set(changed.filter((l): l is number => l !== 'root' && !named.has(l))), after);
   } else d.txn = true;
   d.events.justSplit = split;
   if (moved.some((o) => d.ghost.promised[o] !== NONE)) d.events.movedPromised = true;
@@ -93,6 +140,17 @@ export function worldActions(s: PmemState, cfg: Config): PmemAction[] {
   }
   if (s.crashes < K) out.push({ kind: 'crash' });
   return out;
+}
+
+/**
+ * Who waits in a pmem state: only a fault in flight, whose second half (the
+ * design's sync, the pte, the promise) is owed; fsync, msync and other
+ * faults wait for it (worldActions offers them only when no fault is in
+ * flight: the fault holds its entry lock, dax_iomap_pte_fault ->
+ * grab_mapping_entry). Every other state is quiescent.
+ */
+export function pmemWaiting(s: PmemState): string | undefined {
+  return s.fault === null ? undefined : `fault(off=${s.fault.off}, write=${s.fault.write}) is in flight and owes its second half`;
 }
 
 /** A recipe that first forgets the events of the step before (they describe one step only). */
