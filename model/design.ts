@@ -69,8 +69,9 @@ export function amended(cfg: Config, name: string): boolean {
  * Who proposes an amendment. `cited`: a message, commit or kernel function
  * that makes this change (quoted, so it can be held against its source).
  * `smallest-change`: nobody proposes it; it is the smallest change the
- * counterexample points to, named so that nobody mistakes it for a claim of
- * the thread's author. `precedent` may name where the technique is known from.
+ * counterexamples (named in `counterexample`) point to, marked so that
+ * nobody mistakes it for a claim of the thread's author. `precedent` may
+ * name where the technique is known from.
  */
 export type AmendmentSource =
   | { readonly kind: 'cited'; readonly cites: string }
@@ -90,7 +91,7 @@ export interface Amendment {
 export function sourceText(source: AmendmentSource): string {
   return source.kind === 'cited'
     ? `cites ${source.cites}`
-    : `proposed by nobody: the smallest change ${source.counterexample} points to${source.precedent ? ` (precedent: ${source.precedent})` : ''}`;
+    : `proposed by nobody: the smallest change the counterexamples point to (${source.counterexample})${source.precedent ? `; precedent: ${source.precedent}` : ''}`;
 }
 
 /** The bound a design is checked to by default (`check --all`, `npm start`). */

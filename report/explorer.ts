@@ -141,7 +141,7 @@ ${EXPLORER_CSS}
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p class="pc-message">${escapeHtml(meta.message)}</p>
-<p class="pc-meta">params: ${escapeHtml(params || '(none)')}${meta.bugs.length ? `; bugs: ${escapeHtml(meta.bugs.join(', '))}` : ''}<br>
+<p class="pc-meta">params: ${escapeHtml(params || '(none)')}${meta.bugs.length ? `; bugs: ${escapeHtml(meta.bugs.join(', '))}` : ''}${meta.amends?.length ? `; amended: ${escapeHtml(meta.amends.join(', '))}` : ''}<br>
 found by ${escapeHtml(meta.mode)} search; ${trace.states.length - 1} action(s)<br>
 reproduce: <code>${escapeHtml(meta.reproduce ?? '')}</code></p>
 ${await explorerHtml(trace, hints)}

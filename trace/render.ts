@@ -83,7 +83,7 @@ export function renderText(trace: ItfTrace): string {
   const params = Object.entries(meta.params).map(([k, v]) => `${k}=${v}`).join(' ');
   lines.push(`${meta.design} violates ${meta.property}`);
   lines.push(`  ${meta.message}`);
-  lines.push(`  params: ${params || '(none)'}${meta.bugs.length ? `; bugs: ${meta.bugs.join(', ')}` : ''}`);
+  lines.push(`  params: ${params || '(none)'}${meta.bugs.length ? `; bugs: ${meta.bugs.join(', ')}` : ''}${meta.amends?.length ? `; amended: ${meta.amends.join(', ')}` : ''}`);
   const steps = trace.states.length - 1;
   lines.push(`  found by ${meta.mode} search; ${steps} action${steps === 1 ? '' : 's'}`);
   lines.push(`  reproduce: ${meta.reproduce}`);
