@@ -76,20 +76,30 @@ export const noLostWrites: Property<PmemState> = {
 
 export const crashProperties = [crashDurability, crashOrdering, noLostWrites];
 
+/**
+ * What the goals below guard: the crash properties, each of which says
+ * nothing until a crash of that kind is reached. Not `deadlock`, which needs
+ * no crash to mean something (a goal with no `guards` guards every property).
+ */
+const crashIds = crashProperties.map((p) => p.id);
+
 const crashAfterSplit: Goal<PmemState> = {
   id: 'crash-after-split',
+  guards: crashIds,
   description: 'a crash right after a fault split the extent tree',
   reached: (s) => s.atCrash?.afterSplit === true,
 };
 
 const crashBetweenStoreAndFlush: Goal<PmemState> = {
   id: 'crash-between-store-and-flush',
+  guards: crashIds,
   description: 'a crash while a store sat in a cache line not yet flushed',
   reached: (s) => s.atCrash?.unflushedStore === true,
 };
 
 const promiseThenSplit: Goal<PmemState> = {
   id: 'promise-then-split-moves-record',
+  guards: crashIds,
   description: 'a block promised durable, then a split moving its record',
   reached: (s) => s.events.movedPromised,
 };
@@ -97,6 +107,7 @@ const promiseThenSplit: Goal<PmemState> = {
 /** What crash-durability judges: without it, that property holds vacuously. */
 const crashWhilePromised: Goal<PmemState> = {
   id: 'crash-while-promised',
+  guards: crashIds,
   description: 'a crash while a block was promised durable',
   reached: (s) => s.atCrash?.promised.some((p) => p !== NONE) === true,
 };
