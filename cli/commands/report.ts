@@ -54,7 +54,7 @@ async function run(args: readonly string[], io: Io): Promise<number> {
     if (v.time !== undefined) throw new InputError('report takes no --time: a document is bounded by --depth and --max-states only, so that it does not depend on the machine\'s load');
     const { timeSeconds: _unused, ...search } = searchValues(v);
     // Check every design's configuration before the first (long) search.
-    for (const d of chosen) resolveConfig(d, search.params, bugs ?? []);
+    for (const d of chosen) resolveConfig(d, search.params, bugs ?? [], search.amends);
     const options: ProveOptions = {
       ...(bugs ? { bugs } : Object.keys(search.params).length ? { bugs: [] } : {}),
       ...search,

@@ -26,7 +26,7 @@ export function treeAmendments(design: string): Record<string, Amendment> {
         'the tree is still written in place, but one change\'s blocks go out in order: new leaves, then the root naming them, then the old leaf without the records that moved (model/pmem/world.ts issueOrdered)',
       source: {
         kind: 'smallest-change',
-        counterexample: `counterexamples/${design}/ (every trace: the new root reaches the media before the leaves it names)`,
+        counterexample: `counterexamples/${design}/: in every trace the new root reaches the media before the leaves it names`,
         precedent: 'soft updates (McKusick and Ganger, USENIX 1999): never point to a structure before it has been initialised',
       },
     },

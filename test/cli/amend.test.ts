@@ -16,6 +16,8 @@ describe('--amend', () => {
     const none = await cli('check', 'bench-reflink-cow', '--amend', 'ordered-split');
     expect(none.code).toBe(2);
     expect(none.stderr).toBe("pagecheck check: design bench-reflink-cow has no amendment 'ordered-split' (it has none)\n");
+    const report = await cli('report', 'pmem-nofsync-naive', '--amend', 'nope', '--format', 'txt', '--out', '-');
+    expect(report).toEqual({ code: 2, stdout: '', stderr: "pagecheck report: design pmem-nofsync-naive has no amendment 'nope' (it has ordered-split, journalled-split)\n" });
     const missing = await cli('check', 'pmem-nofsync-naive', '--amend');
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
