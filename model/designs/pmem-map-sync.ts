@@ -44,6 +44,9 @@
  * dax_insert_pfn_mkwrite then takes the entry again (get_unlocked_entry,
  * which waits for it to be unlocked). The toggle `sync-under-entry-lock`
  * keeps the entry locked across that gap, so the fault waits for itself.
+ * A crash stays enabled until the history's K crashes are spent, so the
+ * shortest deadlock at K=1 starts by spending it (crash; mmap; fault); at
+ * K=0 it is the two actions mmap(sync); fault.
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { crashGoals, crashProperties } from '../../properties/pmem-crash.js';
