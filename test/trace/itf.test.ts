@@ -109,3 +109,31 @@ describe('rendering changes', () => {
     expect(diffStates({ x: [1], y: [] }, { x: [2], y: [] }).map(showChange)).toEqual(['x[0]: 1 -> 2']);
   });
 });
+
+describe('one type per variable', () => {
+  it('joins what the states hold: options where NULL is, sum types by a kind field, unknown for what stays empty', async () => {
+    const { join, typeOf, typeText } = await import('../../trace/itf-types.js');
+    const across = (...vs: unknown[]) => typeText(vs.map(typeOf).reduce(join));
+    expect(across(null, { pfn: 1 })).toBe('Some({ pfn: Int }) | None(UNIT)');
+    expect(across([null], [1, null])).toBe('Seq((Some(Int) | None(UNIT)))');
+    expect(across({ kind: 'a', x: 1 }, { kind: 'b', y: 's' })).toBe('a({ kind: Str, x: Int }) | b({ kind: Str, y: Str })');
+    expect(across([], new Set())).toBeUndefined();
+    expect(across([], [])).toBe('Seq(a)');
+    expect(across(new Map([[1, 'x']]))).toBe('(Int -> Str)');
+  });
+
+  it('has no type where none exists, and leaves that variable out of varTypes', async () => {
+    const { join, typeOf, typeText } = await import('../../trace/itf-types.js');
+    const across = (...vs: unknown[]) => typeText(vs.map(typeOf).reduce(join));
+    expect(across(1, 'one')).toBeUndefined();
+    // One kind with two field sets: no sum type either.
+    expect(across({ t: 'a', x: 1 }, { t: 'a', y: 1 })).toBeUndefined();
+    // A kind named None would read back as NULL: not a sum type.
+    expect(across({ t: 'None', x: 1 }, { t: 'b', y: 1 })).toBeUndefined();
+    const doc = toItf([{ state: { x: 1 } }, { action: { kind: 'set' }, state: { x: 'one' } }], () => 'set()', {
+      source: 't', description: 'd', design: 'x', params: {}, bugs: [], property: 'p', message: 'm', mode: 'random', bound: {}, reproduce: '',
+    });
+    expect(doc['#meta'].varTypes.x).toBeUndefined();
+    expect([stateAt(doc, 0), stateAt(doc, 1)]).toEqual([{ x: 1 }, { x: 'one' }]);
+  });
+});
