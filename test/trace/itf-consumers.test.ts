@@ -91,6 +91,21 @@ describe('the strict validator', () => {
   });
 });
 
+describe("Apalache's reader", () => {
+  it('takes a trace without NULL places whole, and says what it cannot take of one with them', () => {
+    const t = JSON.parse(JSON.stringify(check(bench, { bugs: ['no-zero-on-free'], mode: 'exhaustive' }).counterexamples['free-zeroed']));
+    // mbt::nondetPicks is a record of options: Apalache reads no variant, Quint's own options included.
+    expect(validateItf(t, { apalache: true })).toEqual(["trace: 'mbt::nondetPicks' is of a variant type, which Apalache's ITF reader does not read"]);
+    const withOptions = JSON.parse(JSON.stringify(parseItf(JSON.parse(readFileSync(join(root, 'fsdax-shared/deadlock.itf.json'), 'utf8')))));
+    expect(validateItf(withOptions, { apalache: true })).toEqual(
+      expect.arrayContaining(["trace: 'fault' is of a variant type, which Apalache's ITF reader does not read"]),
+    );
+    expect(validateItf({ ...t, '#meta': { ...t['#meta'], varTypes: { ...t['#meta'].varTypes, ghost: 'Int' } } }, { apalache: true })).toContain(
+      "trace: #meta.varTypes types 'ghost', which 'vars' does not name (Apalache)",
+    );
+  });
+});
+
 describe('what the writer puts where a reader looks', () => {
   const trace = () => JSON.parse(JSON.stringify(check(bench, { bugs: ['no-zero-on-free'], mode: 'exhaustive' }).counterexamples['free-zeroed']));
 

@@ -19,7 +19,13 @@
  *   not start with `#`;
  * - typed decoding (itf-rs into a Rust type, Quint, Apalache): one type
  *   per variable across the states; Apalache also wants `#meta.varTypes`
- *   for every variable, and no empty records.
+ *   for every variable, and no empty records;
+ * - with `apalache`, what Apalache's reader adds (apalache-mc/apalache
+ *   `tla-io/.../itf/ItfJsonToTla.scala`): `varTypes` names exactly the
+ *   variables in `vars`; record fields are TLA+ identifiers; a `Str` is
+ *   not of the uninterpreted form `x_OF_T`; and no variant type at all
+ *   (`parseItfValueToTlaExpr` has no case for one, so an option, Quint's
+ *   included, does not read back).
  *
  * `validateItf` returns every problem found, each naming where.
  */
@@ -29,6 +35,8 @@ export interface Rules {
   readonly bigintOnly?: boolean;
   /** One type per variable, `varTypes` for every variable, each value of its declared type. */
   readonly typed?: boolean;
+  /** What Apalache's ITF reader requires beyond that (implies `typed`). */
+  readonly apalache?: boolean;
 }
 
 type J = unknown;
@@ -66,7 +74,7 @@ export function validateItf(doc: J, rules: Rules = {}): string[] {
     for (const v of vars) if (!(v in s)) errs.push(`state ${i}: lacks variable '${v}' named in 'vars'`);
   });
   for (const k of keys) if (!vars.includes(k)) errs.push(`trace: '${k}' is in a state but not in 'vars'`);
-  if (rules.typed && errs.length === 0) typing(doc, vars, errs);
+  if ((rules.typed || rules.apalache) && errs.length === 0) typing(doc, vars, errs, rules.apalache === true);
   return errs;
 }
 
@@ -201,9 +209,13 @@ function show(t: T): string {
   }
 }
 
-function typing(doc: Record<string, J>, vars: string[], errs: string[]): void {
+function typing(doc: Record<string, J>, vars: string[], errs: string[], apalache: boolean): void {
   const states = doc.states as Record<string, J>[];
   const varTypes = ((doc['#meta'] as Record<string, J>).varTypes ?? {}) as Record<string, string>;
+  if (apalache) {
+    for (const v of Object.keys(varTypes)) if (!vars.includes(v)) errs.push(`trace: #meta.varTypes types '${v}', which 'vars' does not name (Apalache)`);
+    states.forEach((s, i) => vars.forEach((v) => apalacheValue(s[v], `state ${i}.${v}`, errs)));
+  }
   for (const v of vars) {
     const t = states.map((s, i) => typeOfJ(s[v], `state ${i}.${v}`, errs)).reduce((a, b) => joinT(a, b, v, errs), { k: 'none' } as T);
     if (varTypes[v] === undefined) {
@@ -219,6 +231,42 @@ function typing(doc: Record<string, J>, vars: string[], errs: string[]): void {
     }
     const why = conforms(t, declared);
     if (why) errs.push(`trace: the values of '${v}' are not of its declared type ${varTypes[v]}: ${why}`);
+    if (apalache && hasVariant(declared)) errs.push(`trace: '${v}' is of a variant type, which Apalache's ITF reader does not read`);
+  }
+}
+
+function hasVariant(t: ApType): boolean {
+  switch (t.k) {
+    case 'variant':
+      return true;
+    case 'Seq':
+    case 'Set':
+      return hasVariant(t.of);
+    case 'fun':
+      return hasVariant(t.from) || hasVariant(t.to);
+    case 'tup':
+      return t.of.some(hasVariant);
+    case 'rec':
+      return Object.values(t.fields).some(hasVariant);
+    default:
+      return false;
+  }
+}
+
+/** Record fields that are TLA+ identifiers, and no string that Apalache takes for an uninterpreted constant. */
+function apalacheValue(x: J, at: string, errs: string[]): void {
+  if (typeof x === 'string') {
+    if (/_OF_[A-Z_][A-Z0-9_]*$/.test(x)) errs.push(`${at}: '${x}' reads as an uninterpreted constant in Apalache, not a string`);
+    return;
+  }
+  if (Array.isArray(x)) return x.forEach((e, i) => apalacheValue(e, `${at}[${i}]`, errs));
+  if (!isObj(x)) return;
+  const tag = Object.keys(x).find((k) => k.startsWith('#'));
+  if (tag === '#map') return (x[tag] as [J, J][]).forEach(([k, v], i) => (apalacheValue(k, `${at} key ${i}`, errs), apalacheValue(v, `${at} value ${i}`, errs)));
+  if (tag !== undefined) return Array.isArray(x[tag]) ? (x[tag] as J[]).forEach((e, i) => apalacheValue(e, `${at}(${i})`, errs)) : undefined;
+  for (const [k, e] of Object.entries(x)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) errs.push(`${at}: field '${k}' is not a TLA+ identifier (Apalache)`);
+    apalacheValue(e, `${at}.${k}`, errs);
   }
 }
 
