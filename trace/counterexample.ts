@@ -7,7 +7,8 @@
  *   `Meta` takes any other key as a string and fails the whole trace on an
  *   object, list or number): the design, property, message, search mode and
  *   reproduce command as strings, and everything structured (parameters,
- *   bug toggles, amendments, bound, seed, path, crash cap, shrink) as one
+ *   bug toggles, amendments, bound, seed, path, crash cap, shrink, and any
+ *   field TraceMeta gains later) as one
  *   JSON string in `#meta.pagecheck`;
  * - `#meta.varTypes`: each variable's type, as Apalache reads a trace back;
  * - state `#meta`: `index` and strings only (the action's label and kind,
@@ -60,9 +61,9 @@ export interface TraceMeta {
   readonly shrink?: { readonly from: number; readonly to: number; readonly steps: number };
 }
 
-/** The fields of TraceMeta that go into the JSON string of `#meta.pagecheck`. */
-const STRUCTURED = ['params', 'bugs', 'amendments', 'bound', 'seed', 'path', 'crashCap', 'shrink'] as const;
-type Structured = Pick<TraceMeta, (typeof STRUCTURED)[number]>;
+/** The fields of TraceMeta written as strings in `#meta`; every other one (a field added later too) goes into `#meta.pagecheck`. */
+type Plain = 'source' | 'description' | 'design' | 'property' | 'message' | 'mode' | 'reproduce';
+type Structured = Omit<TraceMeta, Plain>;
 
 /** What a step records: the action that led to its state. */
 export interface StepMeta {
@@ -172,19 +173,19 @@ export function writeTrace(records: readonly StepRecord[], meta: TraceMeta): Itf
     return { '#meta': stateMeta, ...out } as ItfState;
   });
 
-  const structured = Object.fromEntries(STRUCTURED.filter((k) => meta[k] !== undefined).map((k) => [k, meta[k]]));
+  const { source, description, design, property, message, mode, reproduce, ...structured } = meta;
   const traceMeta = {
     format: 'ITF',
     'format-description': ITF_FORMAT_DESCRIPTION,
-    source: meta.source,
-    description: meta.description,
+    source,
+    description,
     varTypes,
-    design: meta.design,
-    property: meta.property,
-    message: meta.message,
-    mode: meta.mode,
-    reproduce: meta.reproduce,
-    [INFO_FIELD]: JSON.stringify({ amendments: [], ...structured }),
+    design,
+    property,
+    message,
+    mode,
+    reproduce,
+    [INFO_FIELD]: JSON.stringify({ amendments: [], ...structured } satisfies Structured),
   } as ItfTraceMeta;
   return { '#meta': traceMeta, vars: [...vars, ACTION_TAKEN, NONDET_PICKS], states };
 }
