@@ -8,8 +8,7 @@
  *   object, list or number): the design, property, message, search mode and
  *   reproduce command as strings, and everything structured (parameters,
  *   bug toggles, amendments, bound, seed, path, crash cap, shrink, and any
- *   field TraceMeta gains later) as one
- *   JSON string in `#meta.pagecheck`;
+ *   field TraceMeta gains later) as one JSON string in `#meta.pagecheck`;
  * - `#meta.varTypes`: each variable's type, as Apalache reads a trace back;
  * - state `#meta`: `index` and strings only (the action's label and kind,
  *   what a crash outcome kept, the kernel function);
