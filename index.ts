@@ -14,5 +14,5 @@ export { designs, findDesign } from './model/designs/index.js';
 export { exhaustive } from './engine/exhaustive.js';
 export { random } from './engine/random.js';
 export type { Model, Step, Update } from './engine/model.js';
-export { toItf, parseItf, stateAt } from './trace/counterexample.js';
-export type { ItfTrace } from './trace/counterexample.js';
+export { toItf, parseItf, stateAt, traceMeta, stepMeta, designVars, writeTrace } from './trace/counterexample.js';
+export type { ItfTrace, TraceMeta, StepMeta } from './trace/counterexample.js';

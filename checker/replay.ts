@@ -11,7 +11,7 @@ import { findDesign } from '../model/designs/index.js';
 import { InputError } from '../model/errors.js';
 import { instantiate } from '../model/instantiate.js';
 import { propertyList, type Action, type AnyDesign } from '../model/design.js';
-import { stateAt, type ItfTrace } from '../trace/counterexample.js';
+import { stateAt, stepMeta, traceMeta, type ItfTrace } from '../trace/counterexample.js';
 import { ItfError } from '../trace/itf.js';
 
 export interface ReplayOutcome {
@@ -27,7 +27,7 @@ export interface ReplayOutcome {
 
 /** Replays a trace against `design`, or the built-in design its `#meta` names. */
 export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
-  const meta = trace['#meta'];
+  const meta = traceMeta(trace);
   if (given && given.name !== meta.design) throw new InputError(`the trace is of design ${meta.design}, not ${given.name}`);
   const design = given ?? findDesign(meta.design);
   const params = Object.fromEntries(Object.entries(meta.params).map(([k, v]) => [k, String(v)]));
@@ -51,7 +51,7 @@ export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
   }
   let state = model.initial;
   for (let i = 1; i < trace.states.length; i++) {
-    const m = trace.states[i]['#meta'];
+    const m = stepMeta(trace, i);
     const label = m.action!;
     const action = model.actions(state).find((a) => model.label(a) === label);
     if (action === undefined) throw new InputError(`step ${i}: ${label} is not enabled in ${design.name} at that point`);

@@ -9,7 +9,7 @@
  * home or 0: the initial state; end or v: the violation.
  */
 import type { PictureHints } from '../model/picture.js';
-import type { ItfTrace } from '../trace/counterexample.js';
+import { traceMeta, type ItfTrace } from '../trace/counterexample.js';
 import { outcomeNote, show, showChange } from '../trace/render.js';
 import { stepCaption, traceSteps } from './trace-pictures.js';
 import { traceSvgs } from './trace-pictures.js';
@@ -124,7 +124,7 @@ export async function explorerHtml(trace: ItfTrace, hints?: PictureHints, id = '
 
 /** `pagecheck explore`: one page for one trace. */
 export async function explorerPage(trace: ItfTrace, hints?: PictureHints): Promise<string> {
-  const meta = trace['#meta'];
+  const meta = traceMeta(trace);
   const params = Object.entries(meta.params).map(([k, v]) => `${k}=${v}`).join(' ');
   const title = `${meta.design} violates ${meta.property}`;
   return `<!DOCTYPE html>

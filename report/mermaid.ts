@@ -5,7 +5,7 @@
  * diagram as a note. GitHub and GitLab draw it inline in Markdown.
  */
 import type { PictureHints } from '../model/picture.js';
-import type { ItfTrace } from '../trace/counterexample.js';
+import { designVars, type ItfTrace } from '../trace/counterexample.js';
 import { showChange } from '../trace/render.js';
 import { traceSteps } from './trace-pictures.js';
 
@@ -22,7 +22,7 @@ export function sequenceDiagram(trace: ItfTrace, hints?: PictureHints): string {
   const owner = new Map<string, string>();
   for (const [g, vars] of Object.entries(hints?.groups ?? {})) for (const v of vars) owner.set(v, g);
   const participants: string[] = [];
-  for (const v of trace.vars) {
+  for (const v of designVars(trace)) {
     const p = owner.get(v) ?? v;
     if (!participants.includes(p)) participants.push(p);
   }

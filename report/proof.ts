@@ -8,6 +8,7 @@
 import type { CheckResult, PropertyResult } from '../checker/check.js';
 import { sourceText, type Amendment, type ParamSpec } from '../model/design.js';
 import type { PictureHints } from '../model/picture.js';
+import { traceMeta } from '../trace/counterexample.js';
 
 /** The design as the document introduces it (from the Design value). */
 export interface DesignInfo {
@@ -246,6 +247,7 @@ export function neverFired(r: CheckResult): string[] {
 }
 
 export function shrinkOf(r: CheckResult, property: string): { from: number; to: number } | undefined {
-  const s = r.counterexamples[property]?.['#meta'].shrink;
+  const trace = r.counterexamples[property];
+  const s = trace && traceMeta(trace).shrink;
   return s ? { from: s.from, to: s.to } : undefined;
 }

@@ -4,7 +4,7 @@
  */
 import type { PictureHints } from '../model/picture.js';
 import type { ItfTrace } from '../trace/counterexample.js';
-import { stateAt } from '../trace/counterexample.js';
+import { stateAt, stepMeta } from '../trace/counterexample.js';
 import { diffStates, type Change } from '../trace/render.js';
 import { stateDot } from './picture.js';
 import { dotToSvg } from './svg.js';
@@ -25,9 +25,9 @@ export interface TraceStep {
 export function traceSteps(trace: ItfTrace): TraceStep[] {
   const out: TraceStep[] = [];
   let prev: Record<string, unknown> | undefined;
-  trace.states.forEach((s, i) => {
+  trace.states.forEach((_, i) => {
     const state = stateAt(trace, i) as Record<string, unknown>;
-    const m = s['#meta'];
+    const m = stepMeta(trace, i);
     out.push({
       index: i,
       ...(m?.action !== undefined ? { action: m.action } : {}),

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import { findDesign } from '../model/designs/index.js';
+import { traceMeta } from '../trace/counterexample.js';
 
 interface BugCase {
   readonly bug: string;
@@ -112,7 +113,7 @@ describe.each(CASES)('$design', ({ design, depth, holds, vacuous, violated, deep
     it(`breaks ${property}, exhaustively`, () => {
       const r = check(d, { mode: 'exhaustive', properties: [property], depth: bugDepth, bugs: [bug] });
       expect(r.properties[0].verdict).toBe('violated');
-      expect(r.counterexamples[property]['#meta'].bugs).toEqual([bug]);
+      expect(traceMeta(r.counterexamples[property]).bugs).toEqual([bug]);
     });
     it(`breaks ${property}, by random search`, () => {
       const r = check(d, { ...RANDOM, ...random, properties: [property], bugs: [bug] });

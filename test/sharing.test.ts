@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import { findDesign } from '../model/designs/index.js';
+import { traceMeta } from '../trace/counterexample.js';
 
 interface Case {
   readonly property: string;
@@ -64,13 +65,13 @@ describe.each(CASES)('$property on $design', ({ property, design, depth, unreach
     it(`is broken by the design itself at depth ${own}, exhaustively`, () => {
       const r = check(d, { mode: 'exhaustive', properties: [property], depth: own });
       expect(r.properties[0]).toMatchObject({ verdict: 'violated', traceLength: own });
-      expect(r.counterexamples[property]['#meta'].bugs).toEqual([]);
+      expect(traceMeta(r.counterexamples[property]).bugs).toEqual([]);
     });
   }
   it(`is broken by --bug ${bug}, exhaustively`, () => {
     const r = check(d, { mode: 'exhaustive', properties: [property], depth: bugDepth ?? depth, bugs: [bug], ...(bugParams && { params: bugParams }) });
     expect(r.properties[0].verdict).toBe('violated');
-    expect(r.counterexamples[property]['#meta'].bugs).toEqual([bug]);
+    expect(traceMeta(r.counterexamples[property]).bugs).toEqual([bug]);
   });
   it(`is broken by --bug ${bug}, by random search`, () => {
     const r = check(d, { ...RANDOM, ...random, properties: [property], bugs: [bug], ...(bugParams && { params: bugParams }) });

@@ -1,12 +1,15 @@
 /**
  * ITF values (Apalache ADR-015, as Quint writes them): JSON where it has a
  * type, `#`-tagged objects where it has not. A state's arrays are lists,
- * records are records, Maps are `#map`, Sets are `#set`, integers beyond
- * 2^53 are `#bigint`; `null` (a NULL `mapping`, say) is Quint's `None`
- * variant. Decoding inverts encoding; `#tup` reads as a list, a `#bigint` in
- * the safe range as a number, so traces written by Quint decode too.
+ * records are records, Maps are `#map`, Sets are `#set`, integers are
+ * `#bigint`; `null` (a NULL `mapping`, say) is Quint's `None` variant, and
+ * the values beside it `Some(v)`. Decoding inverts encoding; `#tup` reads as
+ * a list, a `#bigint` in the safe range as a number, a plain JSON integer
+ * as itself (pagecheck's first traces wrote them so), so traces
+ * written by Quint decode too.
  */
 import { match, P } from 'ts-pattern';
+import { typeOf, UNKNOWN, type ItfType } from './itf-types.js';
 
 export type ItfValue =
   | string
@@ -27,34 +30,56 @@ export class ItfError extends Error {
 
 const none = (): ItfValue => ({ tag: 'None', value: { '#tup': [] } });
 
-export function encodeValue(v: unknown, path = 'state'): ItfValue {
+/**
+ * A value as ITF, of type `type` (its own type when not given; see
+ * itf-types.ts): every integer as `#bigint`, as Quint writes them, since a
+ * typed reader built for Quint's traces (itf-rs's `BigInt`, `de::Integer`)
+ * takes no plain JSON number; NULL as `None`, and a value at an optional
+ * place as `Some(v)`; a record of a sum type as the variant named by its
+ * kind.
+ */
+export function encodeValue(v: unknown, path = 'state', type: ItfType = typeOf(v)): ItfValue {
+  if (type.k === 'opt') return v === null ? none() : { tag: 'Some', value: encodeValue(v, path, type.of) };
+  if (type.k === 'unknown' || type.k === 'mixed') type = typeOf(v);
   switch (typeof v) {
     case 'string':
     case 'boolean':
       return v;
     case 'number':
       if (!Number.isInteger(v)) throw new ItfError(`${path}: ITF has no non-integer numbers (${v})`);
-      return Number.isSafeInteger(v) ? v : { '#bigint': BigInt(v).toString() };
+      return { '#bigint': BigInt(v).toString() };
     case 'bigint':
-      return Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === v ? Number(v) : { '#bigint': v.toString() };
-    case 'object':
+      return { '#bigint': v.toString() };
+    case 'object': {
       if (v === null) return none();
-      if (Array.isArray(v)) return v.map((x, i) => encodeValue(x, `${path}[${i}]`));
-      if (v instanceof Set) return { '#set': [...v].map((x, i) => encodeValue(x, `${path}{${i}}`)) };
+      const of = (t: ItfType, k: 'of' | 'key' | 'value'): ItfType => (k in t ? (t as unknown as Record<typeof k, ItfType>)[k] : UNKNOWN);
+      if (Array.isArray(v)) return v.map((x, i) => encodeValue(x, `${path}[${i}]`, of(type, 'of')));
+      if (v instanceof Set) return { '#set': [...v].map((x, i) => encodeValue(x, `${path}{${i}}`, of(type, 'of'))) };
       if (v instanceof Map) {
-        return { '#map': [...v].map(([k, x]) => [encodeValue(k, `${path} key`), encodeValue(x, `${path}[${String(k)}]`)]) };
+        return {
+          '#map': [...v].map(([k, x]) => [encodeValue(k, `${path} key`, of(type, 'key')), encodeValue(x, `${path}[${String(k)}]`, of(type, 'value'))]),
+        };
       }
-      return encodeRecord(v as Record<string, unknown>, path);
+      const rec = v as Record<string, unknown>;
+      if (type.k === 'union') {
+        const tag = rec[type.by] as string;
+        return { tag, value: encodeRecord(rec, path, type.cases[tag]) };
+      }
+      return encodeRecord(rec, path, type);
+    }
     default:
       throw new ItfError(`${path}: a ${typeof v} cannot be written to ITF`);
   }
 }
 
-function encodeRecord(rec: Record<string, unknown>, path: string): ItfValue {
+function encodeRecord(rec: Record<string, unknown>, path: string, type: ItfType): ItfValue {
+  const fields = type.k === 'rec' ? type.fields : {};
   const out: Record<string, ItfValue> = {};
   for (const [k, x] of Object.entries(rec)) {
     if (k.startsWith('#')) throw new ItfError(`${path}.${k}: ITF record fields may not start with '#'`);
-    out[k] = encodeValue(x, `${path}.${k}`);
+    // Quint's reader (ofItf in quint/src/itf.ts) takes any object with a `tag` as a variant.
+    if (k === 'tag') throw new ItfError(`${path}.tag: a record field named 'tag' reads as a Quint variant in ITF; rename it`);
+    out[k] = encodeValue(x, `${path}.${k}`, fields[k] ?? UNKNOWN);
   }
   return out;
 }
@@ -78,6 +103,8 @@ export function decodeValue(j: unknown, path = 'state'): unknown {
     })
     .with({ '#tup': P.array() }, ({ '#tup': xs }) => xs.map((x, i) => decodeValue(x, `${path}(${i})`)))
     .with({ tag: 'None' }, () => null)
+    // Some(v), and a record of a sum type, which its variant carries whole (see itf-types.ts).
+    .with({ tag: P.string, value: P._ }, ({ value }) => decodeValue(value, path))
     .with(P.nullish, () => {
       throw new ItfError(`${path}: null is not an ITF value`);
     })

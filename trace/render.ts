@@ -4,7 +4,7 @@
  * per step with the action and only what changed (`ref[0]: 0 -> 1`).
  */
 import type { ItfTrace } from './counterexample.js';
-import { stateAt } from './counterexample.js';
+import { designVars, stateAt, stepMeta, traceMeta } from './counterexample.js';
 
 export interface Change {
   /** Where in the state, e.g. `ext[0][1]` or `folio[3].mapping`. */
@@ -78,7 +78,7 @@ export function outcomeNote(m: { choice?: number; outcome?: string }): string {
 }
 
 export function renderText(trace: ItfTrace): string {
-  const meta = trace['#meta'];
+  const meta = traceMeta(trace);
   const lines: string[] = [];
   const params = Object.entries(meta.params).map(([k, v]) => `${k}=${v}`).join(' ');
   lines.push(`${meta.design} violates ${meta.property}`);
@@ -90,10 +90,10 @@ export function renderText(trace: ItfTrace): string {
   lines.push('');
   lines.push('state 0 (initial)');
   const first = stateAt(trace, 0) as Record<string, unknown>;
-  for (const v of trace.vars) lines.push(`  ${v} = ${show(first[v])}`);
+  for (const v of designVars(trace)) lines.push(`  ${v} = ${show(first[v])}`);
   let prev: unknown = first;
   for (let i = 1; i < trace.states.length; i++) {
-    const m = trace.states[i]['#meta'];
+    const m = stepMeta(trace, i);
     const cur = stateAt(trace, i);
     lines.push('');
     lines.push(`step ${i}: ${m.action}${outcomeNote(m)}`);

@@ -3,6 +3,8 @@
  * into the result, the reproduce line and the trace's #meta, and replayed
  * with the trace; a trace replayed without them is rejected.
  */
+import { editMeta } from '../trace/edit-meta.js';
+import { traceMeta } from '../../trace/counterexample.js';
 import { describe, expect, it } from 'vitest';
 import { check, exitCode } from '../../checker/check.js';
 import { replay } from '../../checker/replay.js';
@@ -38,7 +40,7 @@ describe('amendments', () => {
     const r = check(counter, { mode: 'exhaustive', amends: ['start-at-one', 'step-two'] });
     expect(r.amends).toEqual(['start-at-one', 'step-two']);
     const trace = parseItf(JSON.parse(JSON.stringify(r.counterexamples['not-three']))) as ItfTrace;
-    expect(trace['#meta'].amends).toEqual(['start-at-one', 'step-two']);
+    expect(traceMeta(trace).amends).toEqual(['start-at-one', 'step-two']);
     expect(trace['#meta'].reproduce).toContain('--amend start-at-one --amend step-two');
     expect(replay(trace, counter)).toMatchObject({ reproduces: true, steps: 1 });
   });
@@ -46,17 +48,17 @@ describe('amendments', () => {
   it('a trace replayed without its amendments is rejected, and one of the design as proposed records none', () => {
     const r = check(counter, { mode: 'exhaustive', amends: ['start-at-one'] });
     const trace = JSON.parse(JSON.stringify(r.counterexamples['not-three'])) as ItfTrace;
-    delete (trace['#meta'] as { amends?: string[] }).amends;
+    editMeta(trace, (m) => delete m.amends);
     expect(() => replay(trace, counter)).toThrow(/state 0 is not the initial state/);
     const plain = check(counter, { mode: 'exhaustive' });
     expect(plain.amends).toEqual([]);
-    expect('amends' in plain.counterexamples['not-three']['#meta']).toBe(false);
+    expect(traceMeta(plain.counterexamples['not-three']).amends).toEqual([]);
   });
 
-  it('a trace whose #meta.amends is not a list of names is not a pagecheck trace', () => {
+  it('a trace whose amendments are not a list of names is not a pagecheck trace', () => {
     const r = check(counter, { mode: 'exhaustive', amends: ['start-at-one'] });
     const trace = JSON.parse(JSON.stringify(r.counterexamples['not-three']));
-    trace['#meta'].amends = 'start-at-one';
-    expect(() => parseItf(trace)).toThrow("'#meta.amends' is not a list of names");
+    editMeta(trace, (m) => (m.amends = 'start-at-one'));
+    expect(() => parseItf(trace)).toThrow('its amendments are not a list of names');
   });
 });

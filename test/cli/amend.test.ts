@@ -1,6 +1,8 @@
 // --amend on the command line: a bad name is one line and exit 2; designs
 // (and designs --json) list the amendments; --json results carry them; a
 // saved trace records them, and `replay` re-runs it with them.
+import { editMeta } from '../trace/edit-meta.js';
+import { traceMeta } from '../../trace/counterexample.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,13 +54,13 @@ describe('--amend', () => {
     expect(r.stdout).toContain('amended: ordered-split');
     const file = join(out, 'pmem-nofsync-naive', 'crash-ordering.itf.json');
     const trace = JSON.parse(readFileSync(file, 'utf8'));
-    expect(trace['#meta'].amends).toEqual(['ordered-split']);
+    expect(traceMeta(trace).amends).toEqual(['ordered-split']);
     expect(trace['#meta'].reproduce).toContain('--amend ordered-split');
     expect(readFileSync(file.replace(/\.itf\.json$/, '.txt'), 'utf8')).toContain('; amended: ordered-split');
     const again = await cli('replay', file);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/reproduces: pmem-nofsync-naive violates crash-ordering/);
-    trace['#meta'].amends = ['nope'];
+    editMeta(trace, (m) => (m.amends = ['nope']));
     writeFileSync(join(dir, 'bad.itf.json'), JSON.stringify(trace));
     const bad = await cli('replay', join(dir, 'bad.itf.json'));
     expect(bad.code).toBe(2);

@@ -5,6 +5,7 @@ import { check } from '../../checker/check.js';
 import { findDesign } from '../../model/designs/index.js';
 import { InputError } from '../../model/errors.js';
 import { cli } from './helpers.js';
+import { traceMeta } from '../../trace/counterexample.js';
 
 const search = ['check', 'bench-reflink-cow', '--bug', 'leak-on-punch', '--property', 'accounting', '--mode', 'random', '--runs', '300', '--steps', '30'];
 
@@ -12,7 +13,7 @@ async function found() {
   const r = await cli(...search, '--seed', '1', '--json');
   expect(r.code).toBe(1);
   const [result] = JSON.parse(r.stdout).results;
-  const meta = result.counterexamples.accounting['#meta'];
+  const meta = traceMeta(result.counterexamples.accounting);
   return { actions: result.properties[0].actions as string[], meta };
 }
 
@@ -28,7 +29,7 @@ describe('check --path', () => {
     const [result] = JSON.parse(again.stdout).results;
     expect(result.random).toMatchObject({ seed: meta.seed, path: meta.path, runs: 1 });
     expect(result.properties[0].actions).toEqual(actions);
-    expect(result.counterexamples.accounting['#meta']).toMatchObject({ path: meta.path, shrink: { steps: 0 } });
+    expect(traceMeta(result.counterexamples.accounting)).toMatchObject({ path: meta.path, shrink: { steps: 0 } });
   });
 
   it('a path whose case passes ends inconclusive, with no violation made up', async () => {
