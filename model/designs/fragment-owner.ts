@@ -41,6 +41,21 @@
  *   (lock_page) waits. The PFN entry itself holds no reference (Willy:
  *   "there _shouldn't_ be a refcount from each of file A and B on the
  *   page"). The fault's transient reference is not in the model's count.
+ *   A lookup through a PFN entry left to a freed frame (only under
+ *   `fragment-reclaimable`) never gets its reference (filemap_get_entry:
+ *   folio_try_get fails on count 0, `goto repeat`): that fault spins and is
+ *   not an action;
+ * - a fault on a page-cache miss reads the page in, as filemap_fault does
+ *   (__filemap_get_folio(FGP_CREAT) adds a locked folio, ->read_folio fills
+ *   it), into the fragment's address space for a shared block, exactly as
+ *   read(2) does; faults on holes are not modelled (read_folio would zero a
+ *   page and page_mkwrite allocate its block; write(2) fills holes here);
+ * - a page leaves a cache (punch, CoW, the fragment's last reference,
+ *   reclaim) through filemap_remove_folio -> page_cache_delete, which sets
+ *   `folio->mapping = NULL` whoever still holds the page: a page punched
+ *   while pinned (only `no-break-layouts` lets punch run under a pin) lives
+ *   on with mapping NULL until unpin_user_page drops the last reference, and
+ *   no rmap walk finds a process through it.
  */
 import type { Draft } from 'immer';
 import type { Config } from '../design.js';
@@ -62,7 +77,8 @@ const freeFrame = (s: World): number => s.frame.findIndex((fr) => fr.free);
  * fragment's page only once its fragment is gone, unless `fragment-reclaimable`.
  */
 function reclaimable(s: World, fr: World['frame'][number], p: number, cfg: Config): boolean {
-  if (fr.free) return false;
+  // A page out of every cache (punched while pinned) goes when its last reference does, not by reclaim.
+  if (fr.free || fr.mapping === NULL) return false;
   const F = s.ext.length;
   if (fr.mapping >= F && s.ref[fr.block] > 0 && !cfg.bugs.has('fragment-reclaimable')) return false;
   return fr.count === 1 + (fr.mapping >= 0 && fr.mapping < F ? s.pte[fr.mapping].filter((x) => x === p).length : 0);
@@ -76,6 +92,16 @@ function allocFrame(d: Draft<State>, mapping: number, index: number, block: numb
   d.entry[mapping][index] = p;
   return p;
 }
+/** A killed process's pins went (world/common.ts kill); a page out of every cache whose last reference that was is freed (put_page). */
+function reapOrphans(d: Draft<State>): void {
+  d.frame.forEach((fr, p) => {
+    if (!fr.free && fr.count === 0) {
+      fr.free = true;
+      fr.mapping = NULL;
+      disturb(d, p);
+    }
+  });
+}
 function putFrame(d: Draft<State>, p: number): void {
   d.frame[p].count -= 1;
   if (d.frame[p].count === 0) {
@@ -84,23 +110,46 @@ function putFrame(d: Draft<State>, p: number): void {
     disturb(d, p);
   }
 }
-// Drops file f's entry at i: an owned page loses its cache reference; a PFN entry holds none.
+/**
+ * filemap_remove_folio -> page_cache_delete: the page leaves mapping m at i,
+ * `folio->mapping = NULL` whoever still holds it (a pin keeps an orphan page
+ * alive until unpin_user_page), and the cache's reference goes.
+ */
+function deleteFromCache(d: Draft<State>, m: number, i: number): void {
+  const p = d.entry[m][i];
+  d.entry[m][i] = NULL;
+  d.frame[p].mapping = NULL;
+  putFrame(d, p);
+}
+// Drops file f's entry at i: an owned page leaves the cache; a PFN entry holds no reference.
 function dropEntry(d: Draft<State>, f: number, i: number): void {
   const p = d.entry[f][i];
   if (p === NULL) return;
-  d.entry[f][i] = NULL;
-  if (d.frame[p].mapping === f) putFrame(d, p);
+  // Owned: the page points back here. A PFN entry left dangling to a frame since reused
+  // (fragment-reclaimable) is still a PFN entry: removing it touches no page.
+  if (d.frame[p].mapping === f && d.frame[p].index === i) deleteFromCache(d, f, i);
+  else d.entry[f][i] = NULL;
 }
 // The fragment's count drops; at 0 the fragment goes, and its page with it.
 function putBlock(d: Draft<State>, b: number): void {
   d.ref[b] -= 1;
   if (d.ref[b] > 0) return;
   const m = d.ext.length + b;
-  const p = d.entry[m][0];
-  if (p !== NULL) {
-    d.entry[m][0] = NULL;
-    putFrame(d, p);
-  }
+  if (d.entry[m][0] !== NULL) deleteFromCache(d, m, 0);
+}
+/**
+ * The page of file f at i read in on a page-cache miss (filemap_read's
+ * filemap_create_folio, or filemap_fault's __filemap_get_folio(FGP_CREAT)
+ * then ->read_folio): a shared block's page is looked up in, or read into,
+ * its fragment's address space and the file gets a PFN entry to it.
+ */
+function readIn(d: Draft<State>, f: number, i: number): number {
+  const b = d.ext[f][i];
+  const m = d.ext.length + b;
+  if (d.entry[m][0] !== NULL) d.entry[f][i] = d.entry[m][0];
+  else if (d.ref[b] > 1) d.entry[f][i] = allocFrame(d, m, 0, b, d.disk[b]);
+  else allocFrame(d, f, i, b, d.disk[b]);
+  return d.entry[f][i];
 }
 // Gives file f's (t, ti) the block b, shared: the fragment count rises; an owned page moves to the fragment.
 function share(d: Draft<State>, src: number, si: number, t: number, ti: number, cfg: Config): void {
@@ -154,6 +203,7 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
       tell(d, fr.mapping, fr.index, B);
     }
     closeMemFail(d, mappers(d as World, pfn).length > 0);
+    reapOrphans(d);
   };
 }
 
@@ -181,8 +231,15 @@ export default defineDesign<State, Act, View>({
         switch (a.kind) {
           case 'read':
             return st.entry[a.f][a.i] === NULL && st.ext[a.f][a.i] !== HOLE && (st.entry[frag(st, st.ext[a.f][a.i])][0] !== NULL || freeFrame(st) >= 0);
-          case 'fault':
-            return st.entry[a.f][a.i] !== NULL;
+          // A miss reads the page in (readIn), as `read` does; a hit must get a reference on the page
+          // (filemap_get_entry: folio_try_get, else `goto repeat`): through a PFN entry left to a freed
+          // frame (fragment-reclaimable) it never does, and the fault spins: not an action.
+          case 'fault': {
+            const p = st.entry[a.f][a.i];
+            if (p !== NULL) return !st.frame[p].free;
+            const b = st.ext[a.f][a.i];
+            return b !== HOLE && (st.entry[frag(st, b)][0] !== NULL || freeFrame(st) >= 0);
+          }
           case 'write': {
             const b = st.ext[a.f][a.i];
             if ((b === HOLE || st.ref[b] > 1) && lowestFree(st.ref) < 0) return false;
@@ -213,11 +270,7 @@ export default defineDesign<State, Act, View>({
   next: {
     read: ({ f, i }) => (d) => {
       settle(d);
-      const b = d.ext[f][i];
-      const m = d.ext.length + b;
-      if (d.entry[m][0] !== NULL) d.entry[f][i] = d.entry[m][0];
-      else if (d.ref[b] > 1) d.entry[f][i] = allocFrame(d, m, 0, b, d.disk[b]);
-      else allocFrame(d, f, i, b, d.disk[b]);
+      readIn(d, f, i);
     },
     write: ({ f, i, v }, s, cfg) => (d) => {
       settle(d);
@@ -240,9 +293,11 @@ export default defineDesign<State, Act, View>({
       }
       ghost.write(d, f, i, v);
     },
+    // filemap_fault: the page found, or (a miss) created locked and read in, held locked with a reference.
     fault: ({ f, i, write }, s) => (d) => {
       settle(d);
-      d.fault = { f, i, write, pfn: s.entry[f][i], stale: false };
+      const pfn = s.entry[f][i] !== NULL ? s.entry[f][i] : readIn(d, f, i);
+      d.fault = { f, i, write, pfn, stale: false };
     },
     finish: (_a, s, cfg) => (d) => {
       settle(d);
@@ -330,8 +385,7 @@ export default defineDesign<State, Act, View>({
       settle(d);
       const m = d.frame[pfn].mapping;
       if (m < d.ext.length) zapPte(d, m, d.frame[pfn].index);
-      d.entry[m][d.frame[pfn].index] = NULL;
-      putFrame(d, pfn);
+      deleteFromCache(d, m, d.frame[pfn].index);
     },
     memfail: ({ pfn }, s, cfg) => failure(s, pfn, NULL, cfg),
     mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
@@ -356,12 +410,12 @@ export default defineDesign<State, Act, View>({
     mce: DAX_NOTES.mce,
     read: 'filemap_read: the block read into a page; a shared block\'s page belongs to its fragment',
     write: 'generic_perform_write: in place, or a private page replacing a fragment\'s (CoW)',
-    fault: 'filemap_fault: the page (own, or the fragment\'s via the PFN entry), locked, with a reference',
+    fault: 'filemap_fault: the page (own, or the fragment\'s via the PFN entry), read in on a miss, locked, with a reference',
     finish: 'finish_fault: install the pte; a write to a fragment page first copies it into the file',
     reflink: 'the proposed reflink: fragment counts raised, the source page moved to its fragment',
     'reflink-range': 'the proposed reflink of one block to another offset (a fragment shared at two offsets)',
     dedupe: 'the proposed dedupe: compare, then share the block as the reflink does',
-    punch: 'truncate_inode_pages_range on the file, the fragment\'s count dropped',
+    punch: 'truncate_inode_pages_range on the file (page_cache_delete: mapping NULL), the fragment\'s count dropped',
     reclaim: 'shrink_folio_list: folio_trylock, try_to_unmap via page->mapping, remove it from there',
     memfail: 'memory_failure: TestSetPageHWPoison, collect_procs and try_to_unmap via page->mapping',
   },
