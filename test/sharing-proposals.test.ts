@@ -173,6 +173,45 @@ describe('fragment-owner: a fault holds its page locked; a referenced fragment k
     const r = check(d, { mode: 'exhaustive', properties: ['single-ownership', 'refcount', 'layout-pin'], depth: 5 });
     expect(r.properties.map((p) => p.verdict)).toEqual(['holds', 'holds', 'holds']);
   });
+  it('a whole-file reflink of a file of two blocks makes one fragment of both, each at its source index, with one count per file', () => {
+    const r = run(d, ['write(f=0, i=1, v=1)', 'reflink(s=0, d=1)']);
+    const s = r.states[2] as World & { fragOf: number[]; fidx: number[]; fref: number[] };
+    expect(s.ext).toEqual([[0, 2], [0, 2]]);
+    expect(s.fragOf[0]).not.toBe(-1);
+    expect(s.fragOf[2]).toBe(s.fragOf[0]);
+    expect([s.fidx[0], s.fidx[2]]).toEqual([0, 1]);
+    expect(s.fref[s.fragOf[0]]).toBe(2);
+    expect(refcountOf(r.view())).toBeUndefined();
+  });
+  it('a partial CoW of a two-block fragment keeps the writer\'s count on it while the other block stays shared (INV-H)', () => {
+    const r = run(d, ['write(f=0, i=1, v=1)', 'reflink(s=0, d=1)', 'write(f=0, i=0, v=2)']);
+    const s = r.states[3] as World & { fragOf: number[]; fref: number[]; partial: boolean };
+    expect(s.partial).toBe(true);
+    expect(s.ext[0][1]).toBe(2);
+    expect(s.ref[2]).toBe(2);
+    expect(s.fref[s.fragOf[2]]).toBe(2);
+    expect(r.view().read[1][0]).toBe(1);
+    expect(refcountOf(r.view())).toBeUndefined();
+  });
+  it('a referenced fragment retains the page of a block no file maps until its count drops to 0 (KERNEL 2.2 failure mode (b))', () => {
+    const labels = ['write(f=0, i=1, v=1)', 'reflink(s=0, d=1)', 'read(f=1, i=0)', 'write(f=0, i=0, v=2)', 'punch(f=1, i=0)'];
+    const r = run(d, labels);
+    const s = r.states[5] as World & { fref: number[] };
+    const p = r.states[3].entry[1][0];
+    expect(s.frame[p]).toMatchObject({ free: false, mapping: 2, block: -1 });
+    expect(s.ext.flat()).not.toContain(0);
+    expect(refcountOf(r.view())).toBeUndefined();
+    // The last file's reference on the fragment goes: "all its pages can be freed".
+    const gone = run(d, [...labels, 'punch(f=0, i=1)', 'punch(f=1, i=1)']);
+    expect(gone.states[7].frame[p].free).toBe(true);
+    expect((gone.states[7] as World & { fref: number[] }).fref.every((n) => n === 0)).toBe(true);
+  });
+  it('--bug fragment-put-per-block (a partial CoW drops the fragment\'s count) breaks refcount in 3 actions, exhaustively', () => {
+    const r = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 3, bugs: ['fragment-put-per-block'] });
+    expect(r.properties[0]).toMatchObject({ verdict: 'violated', traceLength: 3 });
+    const ok = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 3 });
+    expect(ok.properties[0].verdict).not.toBe('violated');
+  });
   it('punch takes the page out of the cache with page->mapping cleared (filemap_remove_folio -> page_cache_delete); a pin keeps it until unpin, and memory failure on it collects nobody', () => {
     const labels = ['fault(f=0, i=0, write)', 'finish-fault', 'pin(f=0, i=0)', 'punch(f=0, i=0)'];
     const r = run(d, labels, {}, ['no-break-layouts']);
