@@ -81,6 +81,16 @@ describe('tmpfs-cowflag: shmem lookups and memory_failure as the kernel runs the
     expect(u.states[5].frame[0].free).toBe(true);
     expect(refcountOf(u.view())).toBeUndefined();
   });
+  it('a read(2) that spins shows no contents: --bug write-in-place-shared no longer breaks cow-isolation by a read of file 1 that never returns', () => {
+    // reflink(s=0, d=1); write(f=0, i=0, v=2): file 1's read(2) spins on file 0's page.
+    const r = run(d, ['reflink(s=0, d=1)', 'write(f=0, i=0, v=2)'], {}, ['write-in-place-shared']);
+    expect(r.view().read[1][0]).toBe(1);
+    const two = check(d, { mode: 'exhaustive', properties: ['cow-isolation'], depth: 2, bugs: ['write-in-place-shared'] });
+    expect(two.properties[0].verdict).not.toBe('violated');
+    // The toggle still breaks it where a read completes: file 1's corrupted page reflinked back to file 0.
+    const three = check(d, { mode: 'exhaustive', properties: ['cow-isolation'], depth: 3, bugs: ['write-in-place-shared'] });
+    expect(three.properties[0]).toMatchObject({ verdict: 'violated', traceLength: 3 });
+  });
   it('a read fault on a hole adds a zeroed page at the lookup (shmem_fault -> shmem_get_folio_gfp(SGP_CACHE)) and maps it read-only', () => {
     const r = run(d, ['fault(f=0, i=1, read)', 'finish-fault']);
     const pfn = r.states[1].fault!.pfn;
@@ -211,6 +221,10 @@ describe('fragment-owner: a fault holds its page locked; a referenced fragment k
     expect(r.properties[0]).toMatchObject({ verdict: 'violated', traceLength: 3 });
     const ok = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 3 });
     expect(ok.properties[0].verdict).not.toBe('violated');
+  });
+  it('a write that CoWs a fragment block nobody maps is no CoW break of a mapped page; one another file maps is', () => {
+    expect(run(d, ['reflink(s=0, d=1)', 'write(f=0, i=0, v=2)']).view().event).toBe('');
+    expect(run(d, ['reflink(s=0, d=1)', 'fault(f=1, i=0, read)', 'finish-fault', 'write(f=0, i=0, v=2)']).view().event).toBe('cow-mapped');
   });
   it('punch takes the page out of the cache with page->mapping cleared (filemap_remove_folio -> page_cache_delete); a pin keeps it until unpin, and memory failure on it collects nobody', () => {
     const labels = ['fault(f=0, i=0, write)', 'finish-fault', 'pin(f=0, i=0)', 'punch(f=0, i=0)'];

@@ -387,7 +387,7 @@ export default defineDesign<State, Act, View>({
     open: 'do_dentry_open: file->f_mapping = inode->i_mapping, captured now',
     mmap: 'munmap of the old vma, then mmap of a fresh open: vm_file->f_mapping captured now',
     write: 'shmem_file_write_iter: unshare (the hack), then write_begin via f_mapping->host->i_mapping',
-    fault: 'shmem_fault: the page of file_inode(vm_file)->i_mapping, locked, if it still names that mapping (else: spins)',
+    fault: 'shmem_fault: the page of file_inode(vm_file)->i_mapping, locked (another mapping\'s: spins)',
     finish: 'finish_fault; a shared write: the hack\'s page_mkwrite unshares, checks vm_file->f_mapping',
     reflink: 'the hack: the source pages move to a shared address space, both i_mappings point at it',
     memfail: 'memory_failure: TestSetPageHWPoison, collect_procs_file/try_to_unmap via page->mapping',

@@ -24,9 +24,12 @@
  *   mapping`. Through any file but page->mapping's the page is found again
  *   at every retry, so the lookup spins for ever: a livelock, not a lookup.
  *   Such a fault, write, punch or truncate is not an action here (it never
- *   completes and changes nothing another CPU sees); a read(2) that spins
- *   returns nothing, so the view's read is not wrong for it. Only the
- *   owner's lookups see the page, and so the CoW flag;
+ *   completes and changes nothing another CPU sees). A read(2) that spins
+ *   (shmem_file_read_iter -> shmem_get_folio) returns nothing, so it shows
+ *   no wrong contents: the view's read there is the file's ghost contents,
+ *   and cow-isolation judges only reads that complete (review of the
+ *   write-in-place-shared trace). Only the owner's lookups see the page,
+ *   and so the CoW flag;
  * - a fault on a hole is shmem_fault's page-cache miss: shmem_get_folio_gfp
  *   (SGP_CACHE) adds a zeroed page to the file's cache at the lookup, for a
  *   read fault as for a write fault (DAX would map the zero page), and the
@@ -95,8 +98,8 @@ const base = daxDesign({
   claims: ['refcount', 'cow-isolation'],
   notes: {
     ...DAX_NOTES,
-    write: 'shmem_write_begin: the page locked (waits for a fault holding it), in place, or a copy if the CoW flag is set (via a non-owner file: spins)',
-    fault: 'shmem_fault -> shmem_get_folio_gfp: the page, locked; on a hole a new zeroed one (through a file it does not name: spins)',
+    write: 'shmem_write_begin: folio_lock, in place or a copy if CoW-flagged (non-owner: spins)',
+    fault: 'shmem_fault: the page locked, or a new zeroed one on a hole (non-owner: spins)',
     finish: 'finish_fault: install the pte; a write to a page with the CoW flag copies it first',
     reflink: 'the proposed tmpfs reflink: the source pages go into the destination cache, counts bumped',
     'reflink-range': 'the proposed tmpfs reflink of one page to another offset',
@@ -233,6 +236,10 @@ const design: Design<World, DaxAction, View> = {
       }
     }
     return out;
+  },
+  view: (s, cfg) => {
+    const v = base.view!(s, cfg);
+    return { ...v, read: v.read.map((row, f) => row.map((x, i) => (spins(s, f, i) ? s.ghost[f][i] : x))) };
   },
   next: {
     ...base.next,
