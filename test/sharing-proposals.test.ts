@@ -17,6 +17,9 @@ import { statesOf } from './fixtures/run.js';
 import { viewOf } from '../engine/model.js';
 import type { World } from '../model/world/state.js';
 import type { View } from '../model/world/view.js';
+import { SHARING_PROPERTIES } from '../properties/sharing.js';
+
+const refcountOf = (v: View): string | undefined => SHARING_PROPERTIES.refcount.check(v);
 
 interface Run {
   readonly states: World[];
@@ -60,6 +63,43 @@ describe('tmpfs-cowflag: shmem lookups and memory_failure as the kernel runs the
     const r = run(d, ['fault(f=0, i=0, read)', 'finish-fault', 'memfail(pfn=0)']);
     expect(r.states[3].mf).toMatchObject({ done: true, killed: [0], told: [0] });
   });
+  it('write(2) waits for the page lock a fault holds through another index (shmem_write_begin -> shmem_get_folio_gfp: folio_lock)', () => {
+    // Block 1 is at file 1's indices 0 and 1; the fault through index 1 holds its page locked.
+    const r = run(d, ['reflink(s=1, d=0)', 'reflink-range(s=0, si=0, d=1, di=1)', 'fault(f=1, i=1, read)']);
+    expect(r.states[3].entry[1][0]).toBe(r.states[3].fault!.pfn);
+    expect(r.enabled().filter((l) => l.startsWith('write(f=1, i=0'))).toEqual([]);
+    expect(run(d, ['reflink(s=1, d=0)', 'reflink-range(s=0, si=0, d=1, di=1)', 'fault(f=1, i=1, read)', 'finish-fault']).enabled()).toContain('write(f=1, i=0, v=1)');
+  });
+  it('a page punched while GUP-pinned leaves the cache but stays allocated until unpin_user_page drops the last reference', () => {
+    const r = run(d, ['fault(f=0, i=0, write)', 'finish-fault', 'pin(f=0, i=0)', 'punch(f=0, i=0)'], {}, ['no-break-layouts']);
+    expect(r.states[4].frame[0]).toMatchObject({ free: false, mapping: -1, count: 1 });
+    expect(refcountOf(r.view())).toBeUndefined();
+    // Its block is not given to the next allocation while the page lives.
+    const w = run(d, ['fault(f=0, i=0, write)', 'finish-fault', 'pin(f=0, i=0)', 'punch(f=0, i=0)', 'write(f=0, i=0, v=2)'], {}, ['no-break-layouts']);
+    expect(w.states[5].ext[0][0]).not.toBe(0);
+    const u = run(d, ['fault(f=0, i=0, write)', 'finish-fault', 'pin(f=0, i=0)', 'punch(f=0, i=0)', 'unpin(f=0, i=0)'], {}, ['no-break-layouts']);
+    expect(u.states[5].frame[0].free).toBe(true);
+    expect(refcountOf(u.view())).toBeUndefined();
+  });
+  it('a read(2) that spins shows no contents: --bug write-in-place-shared no longer breaks cow-isolation by a read of file 1 that never returns', () => {
+    // reflink(s=0, d=1); write(f=0, i=0, v=2): file 1's read(2) spins on file 0's page.
+    const r = run(d, ['reflink(s=0, d=1)', 'write(f=0, i=0, v=2)'], {}, ['write-in-place-shared']);
+    expect(r.view().read[1][0]).toBe(1);
+    const two = check(d, { mode: 'exhaustive', properties: ['cow-isolation'], depth: 2, bugs: ['write-in-place-shared'] });
+    expect(two.properties[0].verdict).not.toBe('violated');
+    // The toggle still breaks it where a read completes: file 1's corrupted page reflinked back to file 0.
+    const three = check(d, { mode: 'exhaustive', properties: ['cow-isolation'], depth: 3, bugs: ['write-in-place-shared'] });
+    expect(three.properties[0]).toMatchObject({ verdict: 'violated', traceLength: 3 });
+  });
+  it('a read fault on a hole adds a zeroed page at the lookup (shmem_fault -> shmem_get_folio_gfp(SGP_CACHE)) and maps it read-only', () => {
+    const r = run(d, ['fault(f=0, i=1, read)', 'finish-fault']);
+    const pfn = r.states[1].fault!.pfn;
+    expect(pfn).not.toBe(-1);
+    expect(r.states[1].entry[0][1]).toBe(pfn);
+    expect(r.states[1].ext[0][1]).toBe(pfn);
+    expect(r.states[2]).toMatchObject({ pte: [[-1, pfn], [-1, -1]], ptew: [[false, false], [false, false]] });
+    expect(r.view().read[0][1]).toBe(0);
+  });
 });
 
 describe('imapping-redirect: tmpfs reads and faults go through the inode\'s i_mapping', () => {
@@ -81,6 +121,14 @@ describe('imapping-redirect: tmpfs reads and faults go through the inode\'s i_ma
   it('a memory failure that cannot unmap the page stops before identify_page_state: the filesystem is told nothing (MF_MSG_UNMAP_FAILED)', () => {
     const r = run(d, ['mmap(f=0)', 'fault(f=0, i=0, read)', 'finish-fault', 'reflink(s=0, d=1)', 'memfail(pfn=0)']);
     expect(r.states[5].mf).toMatchObject({ done: true, killed: [], told: [] });
+  });
+  it('a fault or write that finds a page naming another mapping spins (shmem_get_folio_gfp after folio_lock: folio->mapping != inode->i_mapping -> repeat)', () => {
+    const labels = ['mmap(f=0)', 'open(f=0)', 'reflink(s=1, d=0)'];
+    const through0 = (l: string): boolean => /^(fault|write)\(f=0, i=0/.test(l);
+    // The untoggled hack moves the page and its page->mapping together: the lookups complete.
+    expect(run(d, labels).enabled().filter(through0).length).toBeGreaterThan(0);
+    // mapping-not-updated leaves page->mapping at inode 1's i_data: the shared space's page is never returned.
+    expect(run(d, labels, {}, ['mapping-not-updated']).enabled().filter(through0)).toEqual([]);
   });
   it('write(2) through an fd opened after the reflink goes to f_mapping->host->i_mapping, the shared space, after the unshare (shmem_write_begin)', () => {
     const r = run(d, ['reflink(s=0, d=1)', 'open(f=0)', 'write(f=0, i=0, v=2)']);
@@ -114,8 +162,78 @@ describe('fragment-owner: a fault holds its page locked; a referenced fragment k
     const r = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 3, bugs: ['fragment-reclaimable'] });
     expect(r.properties[0]).toMatchObject({ verdict: 'violated', traceLength: 3 });
   });
-  it('under the late kill policy, a load through a pte to a reclaimed page is handled with nobody to collect (page->mapping NULL)', () => {
-    const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)', 'reclaim(pfn=0)', 'fault(f=0, i=0, read)', 'finish-fault', 'mce(f=0, i=0)'], { E: 0 }, ['fragment-reclaimable']);
-    expect(r.states[r.states.length - 1].mf).toMatchObject({ by: 0, done: true, killed: [0], told: [] });
+  it('a fault through a PFN entry left to a freed frame spins: filemap_get_entry\'s folio_try_get fails on count 0 (goto repeat)', () => {
+    const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)', 'reclaim(pfn=0)'], {}, ['fragment-reclaimable']);
+    expect(r.states[3].frame[0].free).toBe(true);
+    expect(r.enabled()).not.toContain('fault(f=0, i=0, read)');
+    expect(r.enabled()).not.toContain('fault(f=0, i=0, write)');
+  });
+  it('a fault on a page-cache miss reads the page in (filemap_fault: __filemap_get_folio(FGP_CREAT), then ->read_folio), and holds it', () => {
+    const own = run(d, ['fault(f=0, i=0, read)']);
+    const p = own.states[1].entry[0][0];
+    expect(own.states[1].fault!.pfn).toBe(p);
+    expect(own.states[1].frame[p]).toMatchObject({ mapping: 0, index: 0, data: 1, count: 1 });
+    // A shared block's page is read into its fragment's address space (mapping F + b); the file gets a PFN entry.
+    const shared = run(d, ['reflink(s=0, d=1)', 'fault(f=1, i=0, read)']);
+    const q = shared.states[2].entry[1][0];
+    expect(shared.states[2].frame[q]).toMatchObject({ mapping: 2, index: 0, data: 1 });
+    expect(shared.states[2].entry[2][0]).toBe(q);
+  });
+  it('two files map one fragment page within the bound, so single-ownership, refcount and layout-pin hold non-vacuously to depth 5', () => {
+    const r = check(d, { mode: 'exhaustive', properties: ['single-ownership', 'refcount', 'layout-pin'], depth: 5 });
+    expect(r.properties.map((p) => p.verdict)).toEqual(['holds', 'holds', 'holds']);
+  });
+  it('a whole-file reflink of a file of two blocks makes one fragment of both, each at its source index, with one count per file', () => {
+    const r = run(d, ['write(f=0, i=1, v=1)', 'reflink(s=0, d=1)']);
+    const s = r.states[2] as World & { fragOf: number[]; fidx: number[]; fref: number[] };
+    expect(s.ext).toEqual([[0, 2], [0, 2]]);
+    expect(s.fragOf[0]).not.toBe(-1);
+    expect(s.fragOf[2]).toBe(s.fragOf[0]);
+    expect([s.fidx[0], s.fidx[2]]).toEqual([0, 1]);
+    expect(s.fref[s.fragOf[0]]).toBe(2);
+    expect(refcountOf(r.view())).toBeUndefined();
+  });
+  it('a partial CoW of a two-block fragment keeps the writer\'s count on it while the other block stays shared (INV-H)', () => {
+    const r = run(d, ['write(f=0, i=1, v=1)', 'reflink(s=0, d=1)', 'write(f=0, i=0, v=2)']);
+    const s = r.states[3] as World & { fragOf: number[]; fref: number[]; partial: boolean };
+    expect(s.partial).toBe(true);
+    expect(s.ext[0][1]).toBe(2);
+    expect(s.ref[2]).toBe(2);
+    expect(s.fref[s.fragOf[2]]).toBe(2);
+    expect(r.view().read[1][0]).toBe(1);
+    expect(refcountOf(r.view())).toBeUndefined();
+  });
+  it('a referenced fragment retains the page of a block no file maps until its count drops to 0 (KERNEL 2.2 failure mode (b))', () => {
+    const labels = ['write(f=0, i=1, v=1)', 'reflink(s=0, d=1)', 'read(f=1, i=0)', 'write(f=0, i=0, v=2)', 'punch(f=1, i=0)'];
+    const r = run(d, labels);
+    const s = r.states[5] as World & { fref: number[] };
+    const p = r.states[3].entry[1][0];
+    expect(s.frame[p]).toMatchObject({ free: false, mapping: 2, block: -1 });
+    expect(s.ext.flat()).not.toContain(0);
+    expect(refcountOf(r.view())).toBeUndefined();
+    // The last file's reference on the fragment goes: "all its pages can be freed".
+    const gone = run(d, [...labels, 'punch(f=0, i=1)', 'punch(f=1, i=1)']);
+    expect(gone.states[7].frame[p].free).toBe(true);
+    expect((gone.states[7] as World & { fref: number[] }).fref.every((n) => n === 0)).toBe(true);
+  });
+  it('--bug fragment-put-per-block (a partial CoW drops the fragment\'s count) breaks refcount in 3 actions, exhaustively', () => {
+    const r = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 3, bugs: ['fragment-put-per-block'] });
+    expect(r.properties[0]).toMatchObject({ verdict: 'violated', traceLength: 3 });
+    const ok = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 3 });
+    expect(ok.properties[0].verdict).not.toBe('violated');
+  });
+  it('a write that CoWs a fragment block nobody maps is no CoW break of a mapped page; one another file maps is', () => {
+    expect(run(d, ['reflink(s=0, d=1)', 'write(f=0, i=0, v=2)']).view().event).toBe('');
+    expect(run(d, ['reflink(s=0, d=1)', 'fault(f=1, i=0, read)', 'finish-fault', 'write(f=0, i=0, v=2)']).view().event).toBe('cow-mapped');
+  });
+  it('punch takes the page out of the cache with page->mapping cleared (filemap_remove_folio -> page_cache_delete); a pin keeps it until unpin, and memory failure on it collects nobody', () => {
+    const labels = ['fault(f=0, i=0, write)', 'finish-fault', 'pin(f=0, i=0)', 'punch(f=0, i=0)'];
+    const r = run(d, labels, {}, ['no-break-layouts']);
+    expect(r.states[4].frame[0]).toMatchObject({ mapping: -1, free: false, count: 1 });
+    const m = run(d, [...labels, 'memfail(pfn=0)'], {}, ['no-break-layouts']);
+    expect(m.states[5].mf).toMatchObject({ done: true, killed: [], told: [] });
+    expect(refcountOf(m.view())).toBeUndefined();
+    const u = run(d, [...labels, 'unpin(f=0, i=0)'], {}, ['no-break-layouts']);
+    expect(u.states[5].frame[0].free).toBe(true);
   });
 });

@@ -7,17 +7,35 @@
  * files A and B should be on the fragment ... if we reflink B to C, we don't
  * have to walk every page". KERNEL.md 2.2 (INV-F, INV-G, INV-H).
  *
- * Model: a fragment is one shared block b; its address space is mapping
- * F + b and owns the block's page at index 0; its count is the block's
- * extent reference count. Files' caches hold PFN entries (no page count) for
- * fragment pages, and own their unshared pages as usual. The page cache is
- * write-through (writeback ordering is seeds 003/004's subject), so a clean
- * page a file owns may be reclaimed at any time.
+ * Model: a fragment is the run of blocks one reflink shares (a whole-file
+ * reflink of a file of two blocks makes one fragment of two blocks; a range
+ * reflink or a dedupe one of one block); fragment k's address space is
+ * mapping F + k and owns the page of each of its blocks at the index the
+ * block had in the source file. Files' caches hold PFN entries (no page
+ * count) for fragment pages, and own their unshared pages as usual. The page
+ * cache is write-through (writeback ordering is seeds 003/004's subject), so
+ * a clean page a file owns may be reclaimed at any time.
  * Choices where the mail is silent, each the plainest reading:
+ * - the fragment's count is one per file that maps any of its blocks
+ *   ("the refcount from files A and B should be on the fragment"): a file
+ *   that CoWs one block of a two-block fragment and still maps the other
+ *   keeps its reference (INV-H: "F.ref is unchanged while A still
+ *   references other parts of F"). The other reading, a count per block
+ *   reference, would drop it at every partial CoW and free pages another
+ *   block of the fragment still needs: bug toggle `fragment-put-per-block`;
+ * - the filesystem keeps its per-block extent counts (`ref`, its refcount
+ *   btree), which the proposal does not touch: a block no file maps is free
+ *   and leaves its fragment, and a CoW copies only the block written;
+ * - blocks already in a fragment stay in it when reflinked again (the
+ *   destination takes a reference on that fragment, no page is walked:
+ *   "if we reflink B to C, we don't have to walk every page"); only blocks
+ *   in no fragment form a new one;
  * - when a block first becomes shared, the source's page moves to the
  *   fragment's address space (a `mapping` change, no count change);
- * - a fragment keeps its page until its count is 0, even after a partial
- *   CoW (KERNEL 2.2 failure mode (b)), and reclaim does not take it before:
+ * - a fragment keeps its pages until its count is 0, even after a partial
+ *   CoW, and even the page of a block no file maps any more (KERNEL 2.2
+ *   failure mode (b), retention: the goal `fragment-retains-page`); reclaim
+ *   does not take them before:
  *   "When the fragment's refcount goes to zero, we know there are no more
  *   references to the fragment and all its pages can be freed" makes the
  *   fragment's count the reference that the files' PFN entries do not hold
@@ -41,92 +59,79 @@
  *   (lock_page) waits. The PFN entry itself holds no reference (Willy:
  *   "there _shouldn't_ be a refcount from each of file A and B on the
  *   page"). The fault's transient reference is not in the model's count.
+ *   A lookup through a PFN entry left to a freed frame (only under
+ *   `fragment-reclaimable`) never gets its reference (filemap_get_entry:
+ *   folio_try_get fails on count 0, `goto repeat`): that fault spins and is
+ *   not an action;
+ * - a fault on a page-cache miss reads the page in, as filemap_fault does
+ *   (__filemap_get_folio(FGP_CREAT) adds a locked folio, ->read_folio fills
+ *   it), into the fragment's address space for a shared block, exactly as
+ *   read(2) does; faults on holes are not modelled (read_folio would zero a
+ *   page and page_mkwrite allocate its block; write(2) fills holes here);
+ * - a page leaves a cache (punch, CoW, the fragment's last reference,
+ *   reclaim) through filemap_remove_folio -> page_cache_delete, which sets
+ *   `folio->mapping = NULL` whoever still holds the page: a page punched
+ *   while pinned (only `no-break-layouts` lets punch run under a pin) lives
+ *   on with mapping NULL until unpin_user_page drops the last reference, and
+ *   no rmap walk finds a process through it.
  */
 import type { Draft } from 'immer';
-import type { Config } from '../design.js';
+import type { Config, Goal } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from '../world/actions.js';
 import { closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
-import { frag, readAt, view, type State } from './fragment-owner-view.js';
+import { fragPage, fragsOf, readAt, retained, view, type State } from './fragment-owner-view.js';
+import { allocFrame, countsChanged, deleteFromCache, dropEntry, formFragment, freeFrame, putBlock, putFragment, putFrame, readIn, reapOrphans, remapFile, shareTo } from './fragment-owner-cache.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 
 type Act = Exclude<WorldAction, { kind: 'truncate' | 'memfail-next' }>;
 
-const freeFrame = (s: World): number => s.frame.findIndex((fr) => fr.free);
 /**
  * shrink_folio_list's candidates: clean (write-through), only the cache's
  * reference beside the ptes try_to_unmap can find through page->mapping; a
  * fragment's page only once its fragment is gone, unless `fragment-reclaimable`.
  */
-function reclaimable(s: World, fr: World['frame'][number], p: number, cfg: Config): boolean {
-  if (fr.free) return false;
+function reclaimable(s: State, fr: World['frame'][number], p: number, cfg: Config): boolean {
+  // A page out of every cache (punched while pinned) goes when its last reference does, not by reclaim.
+  if (fr.free || fr.mapping === NULL) return false;
   const F = s.ext.length;
-  if (fr.mapping >= F && s.ref[fr.block] > 0 && !cfg.bugs.has('fragment-reclaimable')) return false;
-  return fr.count === 1 + (fr.mapping >= 0 && fr.mapping < F ? s.pte[fr.mapping].filter((x) => x === p).length : 0);
+  if (fr.mapping >= F && s.fref[fr.mapping - F] > 0 && !cfg.bugs.has('fragment-reclaimable')) return false;
+  return fr.count === 1 + (fr.mapping < F ? s.pte[fr.mapping].filter((x) => x === p).length : 0);
 }
 const pinned = (s: World, pfns: readonly number[]): boolean => s.pin.some((row) => row.some((p) => p !== NULL && pfns.includes(p)));
 const faultOn = (s: World, f: number): boolean => s.fault !== null && s.fault.f === f;
+/** A miss that can be read in: a block to read, and its fragment's page or a free frame to read it into. */
+const canReadIn = (s: State, f: number, i: number): boolean => s.ext[f][i] !== HOLE && (fragPage(s, s.ext[f][i]) !== NULL || freeFrame(s) >= 0);
 
-function allocFrame(d: Draft<State>, mapping: number, index: number, block: number, data: number): number {
-  const p = d.frame.findIndex((fr) => fr.free);
-  Object.assign(d.frame[p], { mapping, index, block, data, count: 1, free: false, poison: false, share: 0 });
-  d.entry[mapping][index] = p;
-  return p;
-}
-function putFrame(d: Draft<State>, p: number): void {
-  d.frame[p].count -= 1;
-  if (d.frame[p].count === 0) {
-    d.frame[p].free = true;
-    d.frame[p].mapping = NULL;
-    disturb(d, p);
+/**
+ * CoW of file f's index i, in state s, to a new block holding `data`: f's
+ * entry and pte go, the old block loses f's reference, and f's reference on
+ * the old block's fragment stays if f still maps another of its blocks
+ * (INV-H: "F.ref is unchanged while A still references other parts of F").
+ */
+function cowBreak(d: Draft<State>, s: State, f: number, i: number, data: number, cfg: Config): number {
+  const b = s.ext[f][i];
+  // The page CoW breaks away from: f's own entry, else the block's fragment page (f had not looked it up).
+  const old = s.entry[f][i] !== NULL ? s.entry[f][i] : fragPage(s, b);
+  if (b !== HOLE && old !== NULL && mappers(s, old).some((g) => g !== f)) d.event = 'cow-mapped';
+  const q = lowestFree(d.ref);
+  remapFile(d, f, () => {
+    zapPte(d, f, i);
+    dropEntry(d, f, i);
+    d.ref[q] = 1;
+    d.disk[q] = data;
+    if (b !== HOLE) putBlock(d, b);
+    d.ext[f][i] = q;
+  });
+  const k = b === HOLE ? NULL : s.fragOf[b];
+  if (k !== NULL && fragsOf(d as State, f).includes(k)) {
+    d.partial = true;
+    if (cfg.bugs.has('fragment-put-per-block')) putFragment(d, k);
   }
-}
-// Drops file f's entry at i: an owned page loses its cache reference; a PFN entry holds none.
-function dropEntry(d: Draft<State>, f: number, i: number): void {
-  const p = d.entry[f][i];
-  if (p === NULL) return;
-  d.entry[f][i] = NULL;
-  if (d.frame[p].mapping === f) putFrame(d, p);
-}
-// The fragment's count drops; at 0 the fragment goes, and its page with it.
-function putBlock(d: Draft<State>, b: number): void {
-  d.ref[b] -= 1;
-  if (d.ref[b] > 0) return;
-  const m = d.ext.length + b;
-  const p = d.entry[m][0];
-  if (p !== NULL) {
-    d.entry[m][0] = NULL;
-    putFrame(d, p);
-  }
-}
-// Gives file f's (t, ti) the block b, shared: the fragment count rises; an owned page moves to the fragment.
-function share(d: Draft<State>, src: number, si: number, t: number, ti: number, cfg: Config): void {
-  const b = d.ext[src][si];
-  zapPte(d, t, ti);
-  dropEntry(d, t, ti);
-  if (d.ext[t][ti] !== HOLE) putBlock(d, d.ext[t][ti]);
-  d.ext[t][ti] = b;
-  d.ref[b] += 1;
-  const p = d.entry[src][si];
-  if (p !== NULL && d.frame[p].mapping === src) {
-    const m = d.ext.length + b;
-    d.frame[p].mapping = m;
-    d.frame[p].index = 0;
-    d.entry[m][0] = p;
-  }
-  const fp = d.entry[d.ext.length + b][0];
-  if (cfg.bugs.has('count-per-page') && fp !== NULL) d.frame[fp].count += 1;
-}
-// A count raised on the pages being shared (the source's, and its blocks' fragment pages):
-// Willy's claim is that reflink need not "walk every page ... and increase its refcount";
-// the destination's old references are dropped by any reflink.
-function countsChanged(before: World, d: Draft<State>, src: number, idx: readonly number[]): boolean {
-  const F = before.ext.length;
-  const pages = idx.flatMap((i) => [before.entry[src][i], before.ext[src][i] === HOLE ? NULL : before.entry[F + before.ext[src][i]][0]]);
-  return pages.some((p) => p !== NULL && d.frame[p].count > before.frame[p].count);
+  return q;
 }
 
 /**
@@ -145,7 +150,7 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
   const early = cfg.params.E === 1;
   return (d) => {
     settle(d);
-    openMemFail(d, { pfn, by, early, shared: d.ref[fr.block] > 1 }, reach, []);
+    openMemFail(d, { pfn, by, early, shared: fr.block !== HOLE && d.ref[fr.block] > 1 }, reach, []);
     d.frame[pfn].poison = true;
     disturb(d, pfn);
     if (fr.mapping !== NULL && fr.mapping < F) {
@@ -154,8 +159,20 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
       tell(d, fr.mapping, fr.index, B);
     }
     closeMemFail(d, mappers(d as World, pfn).length > 0);
+    reapOrphans(d);
   };
 }
+
+/** The seed-002 situations multi-block fragments open (KERNEL 2.2 INV-H and failure mode (b)). */
+const FRAGMENT_GOALS: Goal<State, View>[] = [
+  {
+    id: 'partial-cow-of-fragment',
+    guards: ['cow-isolation', 'refcount'],
+    description: 'a CoW of one block of a fragment by a file that still references the fragment through another',
+    reached: (s) => s.partial,
+  },
+  { id: 'fragment-retains-page', guards: ['refcount'], description: 'a referenced fragment keeps a page of a block no file maps any more', reached: (s) => retained(s) },
+];
 
 export default defineDesign<State, Act, View>({
   name: 'fragment-owner',
@@ -167,22 +184,32 @@ export default defineDesign<State, Act, View>({
     'write-in-place-shared': 'a write to a fragment page writes it in place instead of CoW',
     'no-break-layouts': 'punch and reflink do not wait for pins',
     'fragment-reclaimable': 'fragment pages are ordinary evictable page cache: reclaim frees them while the fragment is referenced',
+    'fragment-put-per-block': 'a CoW of one block drops the writer\'s reference on the fragment though it still maps another of its blocks (a count per block, not per file)',
   },
   bounds: { depth: 6 },
-  init: (cfg) => ({ ...initWorld(cfg, cfg.params.M, cfg.params.F + cfg.params.P), touched: false }),
+  init: (cfg) => {
+    const { F, P } = cfg.params;
+    return { ...initWorld(cfg, cfg.params.M, F + P), touched: false, fragOf: new Array<number>(P).fill(NULL), fidx: new Array<number>(P).fill(0), fref: new Array<number>(P).fill(0), partial: false };
+  },
+  events: { partial: false },
   actions: (s, cfg) =>
     enabled(s, cfg, {
       kinds: new Set(['read', 'write', 'fault', 'finish', 'store', 'unmap', 'reflink', 'reflink-range', 'dedupe', 'punch', 'reclaim', 'memfail', 'mce', 'pin', 'unpin']),
-      read: (st, f, i) => readAt(st as State, f, i),
+      read: (st, f, i) => readAt(st, f, i),
       memfailPfns: (st) => st.frame.flatMap((fr, p) => (!fr.free && !fr.poison ? [p] : [])),
       reclaimPfns: (st) => st.frame.flatMap((fr, p) => (reclaimable(st, fr, p, cfg) ? [p] : [])),
       allow: (st, a, c) => {
         const waitPins = !c.bugs.has('no-break-layouts');
         switch (a.kind) {
           case 'read':
-            return st.entry[a.f][a.i] === NULL && st.ext[a.f][a.i] !== HOLE && (st.entry[frag(st, st.ext[a.f][a.i])][0] !== NULL || freeFrame(st) >= 0);
-          case 'fault':
-            return st.entry[a.f][a.i] !== NULL;
+            return st.entry[a.f][a.i] === NULL && canReadIn(st, a.f, a.i);
+          // A miss reads the page in (readIn), as `read` does; a hit must get a reference on the page
+          // (filemap_get_entry: folio_try_get, else `goto repeat`): through a PFN entry left to a freed
+          // frame (fragment-reclaimable) it never does, and the fault spins: not an action.
+          case 'fault': {
+            const p = st.entry[a.f][a.i];
+            return p !== NULL ? !st.frame[p].free : canReadIn(st, a.f, a.i);
+          }
           case 'write': {
             const b = st.ext[a.f][a.i];
             if ((b === HOLE || st.ref[b] > 1) && lowestFree(st.ref) < 0) return false;
@@ -213,11 +240,7 @@ export default defineDesign<State, Act, View>({
   next: {
     read: ({ f, i }) => (d) => {
       settle(d);
-      const b = d.ext[f][i];
-      const m = d.ext.length + b;
-      if (d.entry[m][0] !== NULL) d.entry[f][i] = d.entry[m][0];
-      else if (d.ref[b] > 1) d.entry[f][i] = allocFrame(d, m, 0, b, d.disk[b]);
-      else allocFrame(d, f, i, b, d.disk[b]);
+      readIn(d, f, i);
     },
     write: ({ f, i, v }, s, cfg) => (d) => {
       settle(d);
@@ -226,23 +249,18 @@ export default defineDesign<State, Act, View>({
         d.disk[b] = v;
         // The page read(2) would find: the file's entry, else the block's fragment page (a
         // fragment left with one user after a partial CoW still caches the block).
-        const p = d.entry[f][i] !== NULL ? d.entry[f][i] : d.entry[d.ext.length + b][0];
+        const p = d.entry[f][i] !== NULL ? d.entry[f][i] : fragPage(d as State, b);
         if (p !== NULL) d.frame[p].data = v;
       } else {
-        if (b !== HOLE && mappers(s, s.entry[f][i]).some((g) => g !== f)) d.event = 'cow-mapped';
-        zapPte(d, f, i);
-        dropEntry(d, f, i);
-        const q = lowestFree(d.ref);
-        d.ref[q] = 1;
-        d.disk[q] = v;
-        if (b !== HOLE) putBlock(d, b);
-        d.ext[f][i] = q;
+        cowBreak(d, s, f, i, v, cfg);
       }
       ghost.write(d, f, i, v);
     },
+    // filemap_fault: the page found, or (a miss) created locked and read in, held locked with a reference.
     fault: ({ f, i, write }, s) => (d) => {
       settle(d);
-      d.fault = { f, i, write, pfn: s.entry[f][i], stale: false };
+      const pfn = s.entry[f][i] !== NULL ? s.entry[f][i] : readIn(d, f, i);
+      d.fault = { f, i, write, pfn, stale: false };
     },
     finish: (_a, s, cfg) => (d) => {
       settle(d);
@@ -254,15 +272,8 @@ export default defineDesign<State, Act, View>({
       const b = d.ext[f][i];
       if (write && d.ref[b] > 1 && !cfg.bugs.has('write-in-place-shared')) {
         if (lowestFree(d.ref) < 0 || freeFrame(d as World) < 0) return;
-        if (mappers(s, p).some((g) => g !== f)) d.event = 'cow-mapped';
         const data = d.frame[p].data;
-        zapPte(d, f, i);
-        dropEntry(d, f, i);
-        const q = lowestFree(d.ref);
-        d.ref[q] = 1;
-        d.disk[q] = data;
-        putBlock(d, b);
-        d.ext[f][i] = q;
+        const q = cowBreak(d, s, f, i, data, cfg);
         installPte(d, f, i, allocFrame(d, f, i, q, data), true);
         return;
       }
@@ -290,39 +301,39 @@ export default defineDesign<State, Act, View>({
     },
     punch: ({ f, i }) => (d) => {
       settle(d);
-      zapPte(d, f, i);
-      dropEntry(d, f, i);
-      putBlock(d, d.ext[f][i]);
-      d.ext[f][i] = HOLE;
+      remapFile(d, f, () => {
+        zapPte(d, f, i);
+        dropEntry(d, f, i);
+        putBlock(d, d.ext[f][i]);
+        d.ext[f][i] = HOLE;
+      });
       ghost.punch(d, f, i);
     },
     reflink: ({ s: src, d: dst }, s, cfg) => (d) => {
       settle(d);
-      for (let i = 0; i < s.ext[src].length; i++) d.ptew[src][i] = false;
-      for (let i = 0; i < s.ext[src].length; i++) {
-        if (s.ext[src][i] !== HOLE) share(d, src, i, dst, i, cfg);
-        else {
-          zapPte(d, dst, i);
-          dropEntry(d, dst, i);
-          if (d.ext[dst][i] !== HOLE) putBlock(d, d.ext[dst][i]);
-          d.ext[dst][i] = HOLE;
-        }
-      }
+      const idx = [...s.ext[src].keys()];
+      for (const i of idx) d.ptew[src][i] = false;
+      formFragment(d, src, idx);
+      remapFile(d, dst, () => {
+        for (const i of idx) shareTo(d, dst, i, d.ext[src][i], cfg);
+      });
       ghost.reflink(d, src, dst);
-      if (countsChanged(s, d, src, [...s.ext[src].keys()])) d.touched = true;
+      if (countsChanged(s, d, src, idx)) d.touched = true;
     },
     'reflink-range': ({ s: src, si, d: dst, di }, s, cfg) => (d) => {
       settle(d);
       d.event = 'reflink-range';
       d.ptew[src][si] = false;
-      share(d, src, si, dst, di, cfg);
+      formFragment(d, src, [si]);
+      remapFile(d, dst, () => shareTo(d, dst, di, d.ext[src][si], cfg));
       ghost.reflinkRange(d, src, si, dst, di);
       if (countsChanged(s, d, src, [si])) d.touched = true;
     },
     dedupe: ({ s: src, si, d: dst, di }, s, cfg) => (d) => {
       settle(d);
       d.ptew[src][si] = false;
-      share(d, src, si, dst, di, cfg);
+      formFragment(d, src, [si]);
+      remapFile(d, dst, () => shareTo(d, dst, di, d.ext[src][si], cfg));
       if (countsChanged(s, d, src, [si])) d.touched = true;
     },
     // try_to_unmap through page->mapping, then remove the page if only the cache holds it.
@@ -330,8 +341,7 @@ export default defineDesign<State, Act, View>({
       settle(d);
       const m = d.frame[pfn].mapping;
       if (m < d.ext.length) zapPte(d, m, d.frame[pfn].index);
-      d.entry[m][d.frame[pfn].index] = NULL;
-      putFrame(d, pfn);
+      deleteFromCache(d, m, d.frame[pfn].index);
     },
     memfail: ({ pfn }, s, cfg) => failure(s, pfn, NULL, cfg),
     mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
@@ -356,14 +366,14 @@ export default defineDesign<State, Act, View>({
     mce: DAX_NOTES.mce,
     read: 'filemap_read: the block read into a page; a shared block\'s page belongs to its fragment',
     write: 'generic_perform_write: in place, or a private page replacing a fragment\'s (CoW)',
-    fault: 'filemap_fault: the page (own, or the fragment\'s via the PFN entry), locked, with a reference',
+    fault: 'filemap_fault: the page (own, or the fragment\'s via the PFN entry), read in on a miss, locked',
     finish: 'finish_fault: install the pte; a write to a fragment page first copies it into the file',
-    reflink: 'the proposed reflink: fragment counts raised, the source page moved to its fragment',
+    reflink: 'the proposed reflink: unshared source blocks form one fragment; each fragment\'s count +1',
     'reflink-range': 'the proposed reflink of one block to another offset (a fragment shared at two offsets)',
     dedupe: 'the proposed dedupe: compare, then share the block as the reflink does',
-    punch: 'truncate_inode_pages_range on the file, the fragment\'s count dropped',
+    punch: 'truncate_inode_pages_range (page_cache_delete: mapping NULL); the fragment\'s count may drop',
     reclaim: 'shrink_folio_list: folio_trylock, try_to_unmap via page->mapping, remove it from there',
     memfail: 'memory_failure: TestSetPageHWPoison, collect_procs and try_to_unmap via page->mapping',
   },
-  sometimes: sharingGoals(),
+  sometimes: [...sharingGoals<State>(), ...FRAGMENT_GOALS],
 });

@@ -31,7 +31,14 @@
  *   on vm_file->f_mapping's i_mmap (rmap: memory failure, unmap), and the
  *   hack's page_mkwrite checks the page against vm_file->f_mapping.
  *   Fault-around (filemap_map_pages through vm_file->f_mapping) is not
- *   modelled.
+ *   modelled;
+ * - every lookup checks, after folio_lock, that the page still names the
+ *   mapping it was found in (shmem_get_folio_gfp: `folio->mapping !=
+ *   inode->i_mapping -> goto repeat`, as filemap_fault's "Did it get
+ *   truncated?"). The hack moves a page and its page->mapping in one step,
+ *   so the check fails only where `mapping-not-updated` leaves the old one:
+ *   there the lookup spins for ever, and the fault, or the write whose
+ *   unshare or write_begin would find that page, is not an action.
  * Each page is owned 1:1 by the address space it is in. Choices where the
  * mail is silent, each the plainest reading of it:
  * - reflink S -> D: if S's i_mapping is its own i_data, its pages move to a
@@ -96,6 +103,25 @@ function writeWaits(s: State, f: number, i: number): boolean {
   return pageAt(s, writeTarget(s, s.fmap[f]), i) === p;
 }
 
+
+/**
+ * shmem_get_folio_gfp's check after folio_lock (as filemap_fault's "Did it get
+ * truncated?"): `if (folio->mapping != inode->i_mapping) { unlock; put; goto
+ * repeat; }`. A page in mapping m at i that names another mapping (a page
+ * truncated or moved meanwhile, or left naming its old inode by
+ * `mapping-not-updated`) is found again at every retry: the lookup spins and
+ * never returns it, so the fault or write that makes it is not an action.
+ */
+function spinsAt(s: State, m: number, i: number): boolean {
+  const p = pageAt(s, m, i);
+  return p !== NULL && s.frame[p].mapping !== m;
+}
+/** write(2) by f at i: the unshare reads every page of a shared i_mapping, then write_begin looks up f_mapping->host's. */
+function writeSpins(s: State, f: number, i: number): boolean {
+  const m = s.imap[f];
+  if (sharedSpace(s, m) && s.entry[m].some((_, j) => spinsAt(s, m, j))) return true;
+  return spinsAt(s, writeTarget(s, s.fmap[f]), i);
+}
 
 function putPage(d: Draft<State>, p: number): void {
   d.frame[p].count -= 1;
@@ -215,10 +241,10 @@ export default defineDesign<State, Act, View>({
       for (let i = 0; i < B; i++) {
         for (let v = 1; v <= V; v++) {
           if (s.ghost[f][i] === v) continue;
-          if (s.fmap[f] !== NULL && framesForWrite(s, f, s.fmap[f]) <= free && !writeWaits(s, f, i)) out.push({ kind: 'write', f, i, v });
+          if (s.fmap[f] !== NULL && framesForWrite(s, f, s.fmap[f]) <= free && !writeWaits(s, f, i) && !writeSpins(s, f, i)) out.push({ kind: 'write', f, i, v });
           if (s.ptew[f][i] && !s.frame[s.pte[f][i]].poison) out.push({ kind: 'store', f, i, v });
         }
-        if (s.vmap[f] !== NULL && !s.fault) {
+        if (s.vmap[f] !== NULL && !s.fault && !spinsAt(s, s.imap[f], i)) {
           if (s.pte[f][i] === NULL && pageAt(s, s.imap[f], i) !== NULL) out.push({ kind: 'fault', f, i, write: false });
           if (!s.ptew[f][i]) out.push({ kind: 'fault', f, i, write: true });
         }
@@ -361,7 +387,7 @@ export default defineDesign<State, Act, View>({
     open: 'do_dentry_open: file->f_mapping = inode->i_mapping, captured now',
     mmap: 'munmap of the old vma, then mmap of a fresh open: vm_file->f_mapping captured now',
     write: 'shmem_file_write_iter: unshare (the hack), then write_begin via f_mapping->host->i_mapping',
-    fault: 'shmem_fault: the page of file_inode(vm_file)->i_mapping, locked',
+    fault: 'shmem_fault: the page of file_inode(vm_file)->i_mapping, locked (another mapping\'s: spins)',
     finish: 'finish_fault; a shared write: the hack\'s page_mkwrite unshares, checks vm_file->f_mapping',
     reflink: 'the hack: the source pages move to a shared address space, both i_mappings point at it',
     memfail: 'memory_failure: TestSetPageHWPoison, collect_procs_file/try_to_unmap via page->mapping',

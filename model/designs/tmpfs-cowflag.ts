@@ -24,9 +24,29 @@
  *   mapping`. Through any file but page->mapping's the page is found again
  *   at every retry, so the lookup spins for ever: a livelock, not a lookup.
  *   Such a fault, write, punch or truncate is not an action here (it never
- *   completes and changes nothing another CPU sees); a read(2) that spins
- *   returns nothing, so the view's read is not wrong for it. Only the
- *   owner's lookups see the page, and so the CoW flag;
+ *   completes and changes nothing another CPU sees). A read(2) that spins
+ *   (shmem_file_read_iter -> shmem_get_folio) returns nothing, so it shows
+ *   no wrong contents: the view's read there is the file's ghost contents,
+ *   and cow-isolation judges only reads that complete (review of the
+ *   write-in-place-shared trace). Only the owner's lookups see the page,
+ *   and so the CoW flag;
+ * - a fault on a hole is shmem_fault's page-cache miss: shmem_get_folio_gfp
+ *   (SGP_CACHE) adds a zeroed page to the file's cache at the lookup, for a
+ *   read fault as for a write fault (DAX would map the zero page), and the
+ *   fault holds it locked until finish_fault. Swap (shmem_swapin_folio) is
+ *   not modelled: a page swapped in comes back to page->mapping's xarray
+ *   only, so it would not open a lookup that spins here;
+ * - the fault's page lock (VM_FAULT_LOCKED until finish_fault) is taken by
+ *   every shmem lookup that finds that page, whatever index it came
+ *   through: write(2) (shmem_write_begin -> shmem_get_folio_gfp: folio_lock)
+ *   and shmem_undo_range (punch, truncate) wait for it;
+ * - the page is the block, and it lives while its count does: a page
+ *   punched while pinned (only `no-break-layouts` lets punch run under a pin)
+ *   leaves the cache (truncate_inode_folio -> filemap_remove_folio) but stays
+ *   allocated until unpin_user_page drops the last reference, and its block
+ *   is not reused before (model/world/dax.ts, cacheIsStorage). That shmem
+ *   punch waits for pins at all is the DAX world's xfs_break_layouts, which
+ *   shmem_fallocate does not do: kept, so that the toggle stays the contrast;
  * - memory failure is memory_failure's page-cache path (mm/memory-failure.c
  *   @ a76cafbae7af), one step: TestSetPageHWPoison, then lock_page(p), which
  *   waits for a fault holding the page (shmem's lock is on the page,
@@ -47,7 +67,7 @@ import type { Config, Design, Recipe } from '../design.js';
 import { DAX_BUGS, daxDesign, type DaxAction } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { closeMemFail, disturb, kill, mappers, memfailReach, openMemFail, pinsOf, settle, tell, zapPte } from '../world/common.js';
-import { NULL, type World } from '../world/state.js';
+import { HOLE, NULL, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
 
 const base = daxDesign({
@@ -71,12 +91,15 @@ const base = daxDesign({
   // the designs that answer him (seed 002), not promises of his.
   // Since no lookup through a file the page does not name completes, no pfn is
   // ever mapped by two files and no mapped shared page is CoW-broken: the goals
-  // guarding these claims cannot be reached, so they hold only vacuously.
+  // guarding these claims cannot be reached, so they hold only vacuously. The
+  // read-in path (a fault on a hole allocating its page) does not change that:
+  // it adds pages to the faulting file's own cache, which no other file's
+  // lookup returns.
   claims: ['refcount', 'cow-isolation'],
   notes: {
     ...DAX_NOTES,
-    write: 'shmem_write_begin: in place, or a copy if the CoW flag is set (via a non-owner file: spins)',
-    fault: 'shmem_fault -> shmem_get_folio_gfp: the page, locked (through a file it does not name: spins)',
+    write: 'shmem_write_begin: folio_lock, in place or a copy if CoW-flagged (non-owner: spins)',
+    fault: 'shmem_fault: the page locked, or a new zeroed one on a hole (non-owner: spins)',
     finish: 'finish_fault: install the pte; a write to a page with the CoW flag copies it first',
     reflink: 'the proposed tmpfs reflink: the source pages go into the destination cache, counts bumped',
     'reflink-range': 'the proposed tmpfs reflink of one page to another offset',
@@ -113,6 +136,25 @@ const spins = (s: World, f: number, i: number): boolean => s.entry[f][i] !== NUL
 /** The fault between shmem_fault and finish_fault holds its page's lock. */
 const pageLocked = (s: World, pfn: number): boolean => s.fault !== null && s.fault.pfn === pfn;
 
+/**
+ * Waits for the page lock a fault holds (shmem_fault returns its page locked,
+ * VM_FAULT_LOCKED, until finish_fault): write(2)'s shmem_write_begin ->
+ * shmem_get_folio_gfp and shmem_undo_range (punch, truncate) lock every page
+ * they find, whatever index the fault came through.
+ */
+function waitsForPageLock(s: World, a: DaxAction): boolean {
+  const locked = (f: number, i: number): boolean => s.entry[f][i] !== NULL && pageLocked(s, s.entry[f][i]);
+  switch (a.kind) {
+    case 'write':
+    case 'punch':
+      return locked(a.f, a.i);
+    case 'truncate':
+      return s.entry[a.f].some((_, i) => i >= a.n && locked(a.f, i));
+    default:
+      return false;
+  }
+}
+
 function livelocked(s: World, a: DaxAction): boolean {
   switch (a.kind) {
     case 'fault':
@@ -147,20 +189,61 @@ function failure(s: World, pfn: number, by: number, cfg: Config): Recipe<World> 
     if (unmapped && m !== NULL) tell(d, m, index, B);
     const extraRefs = s.ref[pfn] > 1 || pinsOf(s).some((p) => p.pfn === pfn);
     closeMemFail(d, !unmapped || m === NULL || extraRefs);
+    // A killed process's pins went (kill): a page already out of the cache whose last reference that was is freed (put_page).
+    d.frame.forEach((fr, p) => {
+      if (!fr.free && fr.count === 0 && d.ref[p] === 0) {
+        fr.free = true;
+        fr.poison = false;
+        disturb(d, p);
+      }
+    });
+  };
+}
+
+/**
+ * shmem_fault on a hole: shmem_get_folio_gfp(SGP_CACHE) finds no folio and
+ * adds a new zeroed one to the file's cache at once (shmem_alloc_and_add_folio),
+ * locked, for a read fault as for a write fault; finish_fault then maps it
+ * (read-only for a read). Without a free page the fault ends VM_FAULT_OOM.
+ */
+function faultOnHole(s: World, f: number, i: number, write: boolean): Recipe<World> {
+  return (d) => {
+    settle(d);
+    const q = s.ref.findIndex((r, b) => r === 0 && s.frame[b].free);
+    if (q < 0) return;
+    d.ref[q] = 1;
+    Object.assign(d.frame[q], { free: false, mapping: f, index: i });
+    d.disk[q] = 0;
+    d.ext[f][i] = q;
+    d.entry[f][i] = q;
+    d.fault = { f, i, write, pfn: q, stale: false };
   };
 }
 
 const design: Design<World, DaxAction, View> = {
   ...base,
-  actions: (s, cfg) =>
-    base.actions(s, cfg).filter((a) => {
-      if (livelocked(s, a)) return false;
+  actions: (s, cfg) => {
+    const out = base.actions(s, cfg).filter((a) => {
+      if (livelocked(s, a) || waitsForPageLock(s, a)) return false;
       if (a.kind === 'memfail') return !pageLocked(s, a.pfn);
       if (a.kind === 'mce') return !pageLocked(s, s.pte[a.f][a.i]);
       return true;
-    }),
+    });
+    // The world has no read fault on a hole (DAX maps the zero page there, dax_load_hole); shmem allocates one.
+    if (!s.fault) {
+      for (let f = 0; f < s.ext.length; f++) {
+        for (let i = 0; i < s.ext[f].length; i++) if (s.ext[f][i] === HOLE && s.pte[f][i] === NULL) out.push({ kind: 'fault', f, i, write: false });
+      }
+    }
+    return out;
+  },
+  view: (s, cfg) => {
+    const v = base.view!(s, cfg);
+    return { ...v, read: v.read.map((row, f) => row.map((x, i) => (spins(s, f, i) ? s.ghost[f][i] : x))) };
+  },
   next: {
     ...base.next,
+    fault: (a, s, cfg) => (s.ext[a.f][a.i] === HOLE ? faultOnHole(s, a.f, a.i, a.write) : base.next.fault(a, s, cfg)),
     memfail: ({ pfn }, s, cfg) => failure(s, pfn, NULL, cfg),
     mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
   },

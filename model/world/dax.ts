@@ -103,19 +103,26 @@ export function daxView(s: World, policy: DaxPolicy): View {
 export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   const { policy } = spec;
 
+  // tmpfs (cacheIsStorage): the page is the block, and it lives while its count does. A page
+  // that leaves the cache with a GUP pin on it stays allocated until unpin_user_page drops the
+  // last reference (truncate_inode_folio -> filemap_remove_folio; put_page frees at 0), and its
+  // block is not reused before. On DAX a frame is free exactly when its block is.
+  const pageCache = spec.cacheIsStorage === true;
+  const freeBlock = (s: World): number => (pageCache ? s.ref.findIndex((r, b) => r === 0 && s.frame[b].free) : lowestFree(s.ref));
+  const freeFrame = (d: Draft<World>, b: number): void => {
+    d.frame[b].free = true;
+    d.frame[b].poison = false;
+    disturb(d, b);
+  };
   const alloc = (d: Draft<World>): number => {
-    const b = lowestFree(d.ref);
+    const b = freeBlock(d as World);
     d.ref[b] = 1;
     d.frame[b].free = false;
     return b;
   };
   const release = (d: Draft<World>, b: number): void => {
     d.ref[b] -= 1;
-    if (d.ref[b] === 0) {
-      d.frame[b].free = true;
-      d.frame[b].poison = false;
-      disturb(d, b);
-    }
+    if (d.ref[b] === 0 && !(pageCache && d.frame[b].count > 0)) freeFrame(d, b);
   };
   const dropEntry = (d: Draft<World>, f: number, i: number, cfg: Config): void => {
     const pfn = d.entry[f][i];
@@ -165,10 +172,9 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     d.reflinkFlag[src] = true;
     d.reflinkFlag[dst] = true;
   };
-  const free = (s: World): boolean => lowestFree(s.ref) >= 0;
+  const free = (s: World): boolean => freeBlock(s) >= 0;
 
   const hooks = { plan: policy.memfail, target: (s: World, held: number) => (policy.target ? policy.target(s, held) : held) };
-  const pageCache = spec.cacheIsStorage === true;
   // The blocks whose pins a layout break waits for: the ranges, or (v6.15) the whole files.
   const wholeFiles = (s: World, ...fs: number[]): number[] => fs.flatMap((f) => blocksOf(s, f));
   // write(2) or a write fault at (f, i) allocates a block (a hole) or breaks a share.
@@ -319,8 +325,11 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       pin: ({ f, i }) => step((d) => pinPte(d, f, i)),
       unpin: ({ f, i }) =>
         step((d) => {
-          d.frame[d.pin[f][i]].count -= 1;
+          const pfn = d.pin[f][i];
+          d.frame[pfn].count -= 1;
           d.pin[f][i] = NULL;
+          // unpin_user_page -> put_page: the last reference of a page already out of the cache frees it.
+          if (pageCache && d.frame[pfn].count === 0 && d.ref[pfn] === 0 && !d.frame[pfn].free) freeFrame(d, pfn);
         }),
       punch: ({ f, i }, _s, cfg) =>
         step((d) => {

@@ -135,11 +135,8 @@ export const reflinkBinder: Binder = {
     // imapping-redirect: a fresh open for write(2)/read(2) (xfs_io), a fresh mmap for the first access.
     const open = (f: number): Step => dynamic(`open(f=${f})`, (_st, en) => (en.some((a) => a.kind === 'open' && a.f === f) ? want('open', { f }) : undefined));
     const mmap = (f: number): Step => dynamic(`mmap(f=${f})`, (_st, en) => (en.some((a) => a.kind === 'mmap' && a.f === f) ? want('mmap', { f }) : undefined));
-    // fragment-owner faults only on a cached page: filemap_fault reading the page in is bound as read(2) first.
-    const readIn = (f: number, i: number): Step =>
-      dynamic(`read in (f=${f}, i=${i})`, (st, en) => (has('read') && st.pte[f][i] === NULL && en.some((a) => a.kind === 'read' && a.f === f && a.i === i) ? want('read', { f, i }) : undefined));
+    // A fault on a page-cache miss reads its page in itself (fragment-owner: filemap_fault -> ->read_folio).
     const writeFault = (f: number, i: number): Step[] => [
-      readIn(f, i),
       dynamic(`fault(f=${f}, i=${i}, write)`, (st) => (st.ptew[f][i] ? undefined : want('fault', { f, i, write: true }))),
       dynamic('finish-fault', (st) => (st.fault ? want('finish') : undefined)),
     ];
@@ -175,11 +172,11 @@ export const reflinkBinder: Binder = {
         for (const i of range(op)) {
           if (imapping && firstAccess(s, k, op.file)) steps.push(mmap(op.file));
           steps.push(
-            readIn(op.file, i),
             dynamic(`fault(f=${op.file}, i=${i}, read)`, (st, en) => {
               if (st.pte[op.file][i] !== NULL) return undefined;
               if (st.fault) return 'another fault holds its entry';
-              // A read fault on a hole maps the zero page (dax_load_hole), which the world does not model.
+              // A read fault on a hole maps the zero page (dax_load_hole), which the DAX world does not model;
+              // tmpfs-cowflag's adds a zeroed page (shmem_fault, SGP_CACHE).
               return en.some((a) => a.kind === 'fault' && a.f === op.file && a.i === i && !a.write) ? want('fault', { f: op.file, i, write: false }) : undefined;
             }),
             dynamic('finish-fault', (st) => (st.fault ? want('finish') : undefined)),
@@ -320,7 +317,7 @@ export const reflinkBinder: Binder = {
       case 'fault-begin':
         needKind(design, 'fault', op);
         if (imapping && firstAccess(s, k, op.file)) steps.push(mmap(op.file));
-        return [...steps, readIn(op.file, op.index), want('fault', { f: op.file, i: op.index, write: !!op.write })];
+        return [...steps, want('fault', { f: op.file, i: op.index, write: !!op.write })];
       case 'fault-end':
         return [want('finish')];
       default:
