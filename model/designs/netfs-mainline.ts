@@ -64,7 +64,8 @@
  *   waits, and with mutex_trylock() for WB_SYNC_NONE (the VM's background
  *   writeback), which returns 0 when it is held: a skipped attempt changes
  *   nothing, so `writepages` has no step while a write-through holds it,
- *   and the WB_SYNC_ALL callers wait (`waiting` names them).
+ *   and the WB_SYNC_ALL callers wait (`waiting` names them). Not modelled:
+ *   fsync(2), the WB_SYNC_ALL caller with a promise of its own.
  * - Buffered writes hold the inode lock; DIO excludes buffered I/O NFS-style
  *   but DIO writes run in parallel with each other, first flushing and
  *   invalidating the page cache and the cache over their range.
@@ -196,7 +197,8 @@ export default defineDesign<MainlineState, MainlineAction>({
     complete: ({ w }, _s, cfg) => (d) => {
       const writer = writerOf(d, w);
       if (writer.kind === 'dio') {
-        // kiocb_invalidate_post_direct_write(): drop what was cached over the range meanwhile.
+        // netfs_write_collection(): "mmap may have got underfoot ... Attempt to discard the folios, but
+        // leave in place any modified locally" (invalidate_inode_pages2_range).
         const B = cfg.params.B;
         for (let f = Math.floor(writer.start / B); f * B < writer.end; f++) if (d.folio[f] && !d.folio[f]!.dirty && !d.folio[f]!.writeback) releaseFolio(d, f, B, cfg);
       }
@@ -215,6 +217,9 @@ export default defineDesign<MainlineState, MainlineAction>({
       const region = d.regions[r];
       const serverSpan = region.type === 'stream' ? [region.start, region.end] : region.box;
       landPayload(d, region, g, serverSpan);
+      // netfs_folio_written_back(): a streaming span's end raises zero_point (a no-op while zp is a
+      // folio boundary, as here: a span past zero_point would have been NETFS_MODIFY_AND_CLEAR).
+      if (region.type === 'stream') d.zeroPoint = Math.max(d.zeroPoint, region.end);
       d.regions.splice(r, 1);
       const f = Math.floor(region.start / g.B);
       const folio = d.folio[f];

@@ -59,7 +59,8 @@ export function mainlineActions(s: MainlineState, cfg: Config): MainlineAction[]
     const dioActive = s.writers.some((w) => w.kind === 'dio' && w.phase !== 'pending');
     // open(2): "Applications should avoid mixing O_DIRECT and normal I/O to the same file"; a store
     // that faults a folio in under a direct write is the collision dio_warn_stale_pagecache() warns of
-    // ("Possible data corruption"). Unless mixdio, the model's processes keep to that.
+    // ("Possible data corruption"), and netfs_write_collection() leaves such a folio in place ("mmap may
+    // have got underfoot ... leave in place any modified locally"). Unless mixdio, processes keep apart.
     const apart = !cfg.params.mixdio;
     const storing = s.writers.some((w) => w.kind === 'mmap');
     if (s.left.writes > 0 && cfg.params.mmap && !(apart && dioActive)) {

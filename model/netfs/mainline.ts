@@ -3,7 +3,8 @@
  * buffered_write.c at blob commit 6d4a0f4ea723 (netfs_how_to_modify folded
  * into netfs_perform_write; the FMODE_READ test still there; page_mkwrite
  * with the folio->mapping check and filemap_fdatawrite_range), write_issue.c
- * at bfaaf21a5d32, misc.c at 83ab4b461eb7, direct_write.c at 6867849aac96,
+ * at bfaaf21a5d32, write_collect.c at e65d9626f9bb (netfs_folio_written_back,
+ * netfs_write_collection), misc.c at 83ab4b461eb7, direct_write.c at 6867849aac96,
  * include/linux/netfs.h at 011b1134b82c (v6.10-rc5; netfs_inode_init and
  * netfs_resize_file read the same later), and the fix 7b4dcf1b9455 "netfs:
  * Fix streaming write being overwritten" (upstream 2026-05, Fixes
@@ -19,6 +20,15 @@
  *   the cache (prefetch), streaming;
  * - what netfs_write_folio() does with a folio (upload, cache only, or skip
  *   and redirty a folio of another group).
+ *
+ * A later copy of buffered_write.c (seen in the search corpus; its commit
+ * not identified; it calls netfs_read_zero_point() and
+ * netfs_is_cache_maybe_enabled()) drops the FMODE_READ test ("If the file is
+ * open readably, then we let ->read_folio() fill in the gaps"), adds the
+ * "&& group" exception to the group test in netfs_perform_write and
+ * netfs_page_mkwrite, and frees a netfs_folio on MODIFY_AND_CLEAR too. The
+ * model follows 6d4a0f4ea723; with rdwr=0 it behaves as that later copy does
+ * on FMODE_READ.
  *
  * Groups. Every in-tree caller passes a NULL netfs_group (afs, 9p, cifs:
  * netfs_file_write_iter, netfs_page_mkwrite(vmf, NULL)), and no writeback
