@@ -20,8 +20,9 @@
  *   write clears the folio around itself (NETFS_MODIFY_AND_CLEAR). It starts
  *   at the server's size (parameter zp: the file was extended locally past
  *   it) and rises when a folio is released (netfs_release_folio) and at a
- *   direct write's end (netfs_unbuffered_write_iter). Nothing in the model
- *   lowers it (no truncate: netfs_resize_file).
+ *   direct write's end (netfs_unbuffered_write_iter), and past a written-back
+ *   streaming span (netfs_folio_written_back). Nothing in the model lowers it
+ *   (no truncate: netfs_resize_file).
  * - A writer waits for writeback of a folio whose folio->private is set (a
  *   streaming netfs_folio, COPY_TO_CACHE, a group); NETFS_FLUSH_CONTENT is
  *   filemap_write_and_wait_range(), which writes back and waits, and the
@@ -217,8 +218,8 @@ export default defineDesign<MainlineState, MainlineAction>({
       const region = d.regions[r];
       const serverSpan = region.type === 'stream' ? [region.start, region.end] : region.box;
       landPayload(d, region, g, serverSpan);
-      // netfs_folio_written_back(): a streaming span's end raises zero_point (a no-op while zp is a
-      // folio boundary, as here: a span past zero_point would have been NETFS_MODIFY_AND_CLEAR).
+      // netfs_folio_written_back(): a streaming span's end raises zero_point. It matters once zero_point
+      // sits inside a folio (a direct write's end puts it there): the folio streams, its span ends past it.
       if (region.type === 'stream') d.zeroPoint = Math.max(d.zeroPoint, region.end);
       d.regions.splice(r, 1);
       const f = Math.floor(region.start / g.B);
