@@ -96,6 +96,14 @@ describe('zero_point: NETFS_MODIFY_AND_CLEAR past it, raised by netfs_release_fo
     const dio = run(cfg, ['write(dio, [2,3))', 'lock(write 1)']);
     expect(dio.zeroPoint).toBe(3);
   });
+  it('a direct write leaves zero_point inside a folio, which then streams; the span written back raises it (netfs_folio_written_back)', () => {
+    const cfg = cfgOf({ ...params, dio: 1 });
+    const s = run(cfg, ['write(dio, [2,3))', 'lock(write 1)', 'copy(write 1)', 'complete(write 1)', 'write(buffered, [3,4))', 'lock(write 2)', 'copy(write 2)']);
+    expect(s.zeroPoint).toBe(3);
+    expect(s.regions.map((r) => [r.start, r.end, r.type])).toEqual([[3, 4, 'stream']]);
+    const done = run(cfg, ['complete(write 2)', 'writepages()', 'wbDone(region 0)'], s);
+    expect(done.zeroPoint).toBe(4);
+  });
   it('holds with release raising it; release-keeps-zero-point reads uploaded data back as zeros', () => {
     const ok = check(mainline, { mode: 'exhaustive', properties: ['no-lost-writes'], params, depth: 8 });
     expect(ok.exhaustive?.complete).toBe(true);
