@@ -84,7 +84,14 @@
  * page_mkwrite (the pte is writable from then until writeback's
  * folio_clear_dirty_for_io, and a store in between changes a dirty folio no
  * write-out has snapshotted yet); rdwr=2 lets each write(2) pick its file's
- * open mode, as two file descriptors on one inode would.
+ * open mode, as two file descriptors on one inode would; by default (mixdio=0)
+ * an mmap store and a direct write are not in flight together, as open(2)
+ * asks of applications ("avoid mixing O_DIRECT and normal I/O to the same
+ * file"): with mixdio=1 the search finds, in 6 actions, the collision the
+ * kernel itself names, a fault reading the old bytes in under a direct write
+ * and the folio, dirtied by the store, left in place by netfs_write_collection()
+ * ("leave in place any modified locally") over the direct write's bytes
+ * (test/netfs-mainline-granularity.test.ts).
  *
  * Finding (by search, cache=1 G=1, test/netfs-mainline.test.ts): a latent
  * stuck writeback in the merged API, reachable only by a future caller. With a
