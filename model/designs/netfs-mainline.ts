@@ -1,36 +1,72 @@
 /**
- * netfs-mainline: what v6.8-v6.10 made of the RFC (KERNEL.md 1.3, M1-M7),
- * from torvalds/linux fs/netfs/buffered_write.c and include/linux/netfs.h at
- * v6.10-rc5 (011b1134b82c), write_issue.c and write_collect.c of the same
- * series (the group and COPY_TO_CACHE rules read the same in the later
- * rolling-buffer versions).
+ * netfs-mainline: what mainline made of the RFC (KERNEL.md 1.3, M1-M7), from
+ * torvalds/linux fs/netfs/buffered_write.c (blob commit 6d4a0f4ea723),
+ * write_issue.c (bfaaf21a5d32), misc.c (83ab4b461eb7), direct_write.c
+ * (6867849aac96) and include/linux/netfs.h, with the fix 7b4dcf1b9455
+ * ("netfs: Fix streaming write being overwritten", 2026-05); the file
+ * versions are in model/netfs/mainline.ts.
  *
  * - One dirty span per non-uptodate folio (struct netfs_folio, write
  *   streaming); an uptodate dirty folio is dirty as a whole. Only an exact
  *   append continues a span; any overlap or gap is NETFS_FLUSH_CONTENT: "we
  *   must flush lest we suffer a partial copy and disjoint dirty regions".
- * - Streaming only when the cache is off (the file is taken as opened
- *   write-only); otherwise NETFS_JUST_PREFETCH reads the folio first.
+ *   A write that covers a streaming folio whole frees its netfs_folio
+ *   (7b4dcf1b9455; before it the span stayed and writeback sent only the
+ *   span: bug toggle whole-folio-keeps-finfo).
+ * - No streaming when the cache is on or the writer's file has FMODE_READ
+ *   ("(file->f_mode & FMODE_READ) || netfs_is_cache_enabled(ctx)"): the
+ *   folio is read first (netfs_prefetch_for_write). Parameter rdwr.
+ * - zero_point: past it a read fills zeros without asking the server, and a
+ *   write clears the folio around itself (NETFS_MODIFY_AND_CLEAR). It starts
+ *   at the server's size (parameter zp: the file was extended locally past
+ *   it) and rises when a folio is released (netfs_release_folio) and at a
+ *   direct write's end (netfs_unbuffered_write_iter), and past a written-back
+ *   streaming span (netfs_folio_written_back). Nothing in the model lowers it
+ *   (no truncate: netfs_resize_file).
  * - A writer waits for writeback of a folio whose folio->private is set (a
  *   streaming netfs_folio, COPY_TO_CACHE, a group); NETFS_FLUSH_CONTENT is
  *   filemap_write_and_wait_range(), which writes back and waits, and the
  *   writer then decides again (model/netfs/mainline.ts).
+ * - An mmap store is a fault (filemap_fault, which reads the folio in or
+ *   fills a streaming folio's gaps) and then netfs_page_mkwrite(): it waits
+ *   for writeback of any folio, SIGBUSes a folio that is not uptodate (a
+ *   WARN_ON: the fault made it uptodate, and in the model nothing undoes
+ *   that but dropping the folio, which netfs_page_mkwrite sees as
+ *   folio->mapping != mapping and answers VM_FAULT_NOPAGE: the fault is taken
+ *   again), writes back a folio of another group and retries (VM_FAULT_RETRY),
+ *   or attaches the group and lets the store in (model/netfs/mainline-steps.ts).
+ *   A fault takes no inode lock, so it runs beside writers and direct I/O.
  * - Groups are checked per folio (M2), and writeback requests carry a NULL
  *   group: netfs_write_folio() skips and redirties a folio of any other
  *   group. Group 1 is the NULL group every in-tree caller passes; a barrier
- *   is a filesystem passing a non-NULL netfs_group. As merged, such a writer
+ *   is a filesystem passing a non-NULL netfs_group. As read, such a writer
  *   flushes every folio with empty private data and finds it unchanged, so
- *   it never gets past FLUSH_CONTENT (netfs_how_to_modify has no "&& group"
- *   exception): in the model it waits forever, and group-2 data reaches the
- *   page cache only through a COPY_TO_CACHE folio (netfs_set_group attaches
- *   the writer's group), which no writeback request then uploads.
+ *   it never gets past FLUSH_CONTENT (no "&& group" exception yet): in the
+ *   model it waits forever, and group-2 data reaches the page cache only
+ *   through a COPY_TO_CACHE folio (netfs_set_group attaches the writer's
+ *   group), which no writeback request then uploads.
+ * - G defaults to 0. No mainline filesystem passes a netfs_group: afs, 9p and
+ *   cifs pass NULL to netfs_perform_write()/netfs_buffered_write_iter_locked()
+ *   and netfs_page_mkwrite(); ceph, the caller netfs.h names ("eg. ceph
+ *   snaps"), keeps its ceph_snap_context in folio->private and its own
+ *   write paths, and its conversion to netfs writes ("netfs_perform_write(
+ *   iocb, from, &snapc->group, &prealloc_cf)") is a posted series, not
+ *   merged. A default with a barrier modelled a caller no kernel has, and its
+ *   one finding (below) is about that caller; it is kept, at G=1, as a test.
  * - NETFS_FOLIO_COPY_TO_CACHE: a folio read from the server while caching is
  *   dirtied for the cache stream only; a local write turns it into an
  *   ordinary dirty folio (netfs_set_group).
- * - O_DSYNC: filemap_write_and_wait_range, then write-through under wb_lock:
- *   each folio goes into writeback as it is copied and the caller waits.
- * - One writeback issuer per inode (wb_lock); WB_SYNC_NONE skips when it is
- *   held.
+ * - O_DSYNC: filemap_write_and_wait_range, then write-through under wb_lock
+ *   (netfs_begin_writethrough): each folio goes into writeback as it is
+ *   copied; netfs_end_writethrough() drops wb_lock and only then waits.
+ * - wb_lock: netfs_writepages() takes it with mutex_lock() for WB_SYNC_ALL
+ *   (filemap_write_and_wait_range, filemap_fdatawrite_range: the DSYNC and
+ *   DIO pre-flush, NETFS_FLUSH_CONTENT, page_mkwrite's group flush), which
+ *   waits, and with mutex_trylock() for WB_SYNC_NONE (the VM's background
+ *   writeback), which returns 0 when it is held: a skipped attempt changes
+ *   nothing, so `writepages` has no step while a write-through holds it,
+ *   and the WB_SYNC_ALL callers wait (`waiting` names them). Not modelled:
+ *   fsync(2), the WB_SYNC_ALL caller with a promise of its own.
  * - Buffered writes hold the inode lock; DIO excludes buffered I/O NFS-style
  *   but DIO writes run in parallel with each other, first flushing and
  *   invalidating the page cache and the cache over their range.
@@ -42,14 +78,24 @@
  * Choices the source leaves to the model: a writeback request issues all the
  * dirty folios it finds in one step (the folio lock makes each folio's issue
  * atomic; the order among folios is the index order either way); a writer
- * stuck in FLUSH_CONTENT (a loop in the kernel) has no step in the model; a
- * writer's group is the inode's group when the write began.
+ * stuck in FLUSH_CONTENT (a loop in the kernel) has no step in the model, and
+ * `waiting` says so; a writer's group is the inode's group when the write
+ * began; an mmap store is one byte, and lands in the same step as its
+ * page_mkwrite (the pte is writable from then until writeback's
+ * folio_clear_dirty_for_io, and a store in between changes a dirty folio no
+ * write-out has snapshotted yet); rdwr=2 lets each write(2) pick its file's
+ * open mode, as two file descriptors on one inode would; by default (mixdio=0)
+ * an mmap store and a direct write are not in flight together, as open(2)
+ * asks of applications ("avoid mixing O_DIRECT and normal I/O to the same
+ * file"): with mixdio=1 the search finds, in 6 actions, the collision the
+ * kernel itself names, a fault reading the old bytes in under a direct write
+ * and the folio, dirtied by the store, left in place by netfs_write_collection()
+ * ("leave in place any modified locally") over the direct write's bytes
+ * (test/netfs-mainline-granularity.test.ts).
  *
  * Finding (by search, cache=1 G=1, test/netfs-mainline.test.ts): a latent
- * stuck writeback in the merged API, reachable only by a future caller. No
- * in-tree caller passes a non-NULL netfs_group: afs, 9p and cifs pass NULL to
- * netfs_perform_write()/netfs_buffered_write_iter_locked() and to
- * netfs_page_mkwrite(). With a group, a DSYNC write into a COPY_TO_CACHE folio
+ * stuck writeback in the merged API, reachable only by a future caller. With a
+ * group, a DSYNC write into a COPY_TO_CACHE folio
  * (read in after the write flushed its range, by a page fault or readahead:
  * read(2) takes i_rwsem shared and would wait for the writer) goes wrong:
  * netfs_advance_writethrough() calls folio_start_writeback(), then
@@ -67,55 +113,15 @@
  * reports the cause one step earlier (PG_writeback with no write-out in
  * flight, 5 actions).
  */
-import { defineDesign, type Config } from '../design.js';
+import { defineDesign } from '../design.js';
 import { netfsGoals, netfsProperties, redirtiedUnderWriteback } from '../../properties/netfs.js';
-import {
-  acknowledge,
-  beginWrite,
-  emptyFolio,
-  encode,
-  fillFromStorage,
-  geometry,
-  initialWorld,
-  landPayload,
-  newRegion,
-  size,
-  snapshot,
-  tidy,
-  writeRanges,
-  type Geometry,
-  type NetfsState,
-  type WriteKind,
-  type Writer,
-} from '../netfs/world.js';
-import {
-  chunk,
-  dirtyOn,
-  flushingOn,
-  howToModify,
-  rangeClean,
-  rangeToIssue,
-  rangeWrittenAndWaited,
-  waitsForWriteback,
-  writeFolioAs,
-} from '../netfs/mainline.js';
+import { acknowledge, beginWrite, fillFromStorage, geometry, initialWorld, landPayload, newRegion, size, tidy, type NetfsState, type Writer } from '../netfs/world.js';
+import { chunk, flushingOn, rangeToIssue } from '../netfs/mainline.js';
+import { mainlineActions, type MainlineAction } from '../netfs/mainline-actions.js';
+import { copyChunk, fault, issueFolio, mainlineWaiting, mkwriteAs, releaseFolio, store, type MainlineState } from '../netfs/mainline-steps.js';
 
-export interface MainlineState extends NetfsState {
-  /** ictx->wb_lock: the value of the write-through holding it, 0 when free (a writepages step takes and drops it). */
-  wbLock: number;
-}
-
-export type MainlineAction =
-  | { readonly kind: 'write'; readonly start: number; readonly end: number; readonly how: WriteKind }
-  | { readonly kind: 'lock'; readonly w: number }
-  | { readonly kind: 'copy'; readonly w: number }
-  | { readonly kind: 'flushRange'; readonly w: number }
-  | { readonly kind: 'complete'; readonly w: number }
-  | { readonly kind: 'writepages' }
-  | { readonly kind: 'wbDone'; readonly r: number }
-  | { readonly kind: 'read'; readonly f: number }
-  | { readonly kind: 'reclaim'; readonly f: number }
-  | { readonly kind: 'barrier' };
+export type { MainlineState } from '../netfs/mainline-steps.js';
+export type { MainlineAction } from '../netfs/mainline-actions.js';
 
 function writerOf(s: NetfsState, value: number): Writer {
   const w = s.writers.find((x) => x.value === value);
@@ -123,52 +129,31 @@ function writerOf(s: NetfsState, value: number): Writer {
   return w;
 }
 
-/**
- * Put folio f into writeback: its dirty record becomes the in-flight one
- * (netfs_write_folio). A folio of another group is skipped and stays dirty
- * (folio_redirty_for_writepage); under write-through, netfs_advance_writethrough()
- * has already called folio_start_writeback() on it, and nothing ends that.
- */
-function issueFolio(d: NetfsState, f: number, g: Geometry, cfg: Config, writethrough: boolean): void {
-  const r = dirtyOn(d, f, g.B);
-  const folio = d.folio[f];
-  if (!r || !folio) return;
-  const how = writeFolioAs(d, f, g.B);
-  if (how === 'skip') {
-    if (writethrough) folio.writeback = true;
-    return;
-  }
-  r.state = 'flushing';
-  r.toServer = how === 'upload' || cfg.bugs.has('upload-cache-only');
-  // Streaming folios are never written to the cache: "the cache requires DIO alignment" (M4).
-  r.toCache = g.cache && r.type !== 'stream';
-  r.box = [f * g.B, (f + 1) * g.B];
-  r.payload = snapshot(d, r.box[0], r.box[1], g);
-  folio.dirty = false;
-  folio.writeback = true;
-}
-
-function holdsInodeLock(w: Writer): boolean {
-  return w.kind !== 'dio' && w.phase !== 'pending';
-}
-
 export default defineDesign<MainlineState, MainlineAction>({
   name: 'netfs-mainline',
-  summary: 'netfs as merged in 6.8-6.10: one dirty span per folio, FLUSH_CONTENT, per-folio groups, COPY_TO_CACHE, write-through, wb_lock',
-  seed: 'KERNEL.md 1.3/2.4: fs/netfs/buffered_write.c, write_issue.c, write_collect.c (~v6.10), after seed 004 (RFC PATCH 00/12 netfs: Experimental write helpers, fscrypt and compression)',
+  summary: 'netfs as merged: one dirty span per folio, FLUSH_CONTENT, FMODE_READ, zero_point, page_mkwrite, per-folio groups, COPY_TO_CACHE, write-through, wb_lock',
+  seed: 'KERNEL.md 1.3/2.4: fs/netfs/buffered_write.c, write_issue.c, write_collect.c, misc.c, direct_write.c (torvalds/linux, see the design file), after seed 004 (RFC PATCH 00/12 netfs: Experimental write helpers, fscrypt and compression)',
   params: {
     P: { default: 2, min: 1, max: 4, description: 'folios in the inode' },
     B: { default: 2, min: 1, max: 4, description: 'bytes per folio' },
-    W: { default: 2, min: 0, max: 4, description: 'writes (each buffered, DSYNC or direct)' },
+    W: { default: 2, min: 0, max: 4, description: 'writes (each buffered, DSYNC, direct, or an mmap store)' },
     L: { default: 2, min: 1, max: 4, description: 'longest write, in bytes' },
     cache: { default: 0, min: 0, max: 1, description: 'a local cache (fscache): 1 on (no write-streaming), 0 off' },
     dsync: { default: 1, min: 0, max: 1, description: 'O_DSYNC writes allowed' },
     dio: { default: 1, min: 0, max: 1, description: 'direct writes allowed' },
-    G: { default: 1, min: 0, max: 3, description: 'flush-group barriers (ceph snaps) allowed' },
+    mmap: { default: 1, min: 0, max: 1, description: 'one-byte stores through a shared writable mapping (filemap_fault, netfs_page_mkwrite)' },
+    mixdio: { default: 0, min: 0, max: 1, description: 'an mmap store may fault while a direct write is in flight (open(2): "avoid mixing O_DIRECT and normal I/O")' },
+    rdwr: { default: 2, min: 0, max: 2, description: 'the writers\' files: 0 O_WRONLY, 1 O_RDWR (FMODE_READ: no write-streaming), 2 each write either' },
+    zp: { default: 1, min: 0, max: 4, description: 'ctx->zero_point at the start, in folios: the server has the first zp folios, the file was extended locally past them (P: none past it)' },
+    G: { default: 0, min: 0, max: 3, description: 'flush-group barriers: a filesystem passing a non-NULL netfs_group (no in-tree caller; ceph snaps as posted)' },
   },
+  validate: ({ P, zp }) => (zp > P ? `zp (${zp}) must be at most P (${P}): zero_point is a folio boundary inside the file` : undefined),
   bugs: {
     'upload-cache-only': 'writeback ignores NETFS_FOLIO_COPY_TO_CACHE and uploads the folio to the server',
     'no-flush-content': 'a write that leaves a gap in a streaming folio replaces the span instead of flushing (no NETFS_FLUSH_CONTENT)',
+    'whole-folio-keeps-finfo': 'before 7b4dcf1b9455: a write over a whole streaming folio marks it uptodate and leaves its netfs_folio (the old span) attached',
+    'release-keeps-zero-point': 'netfs_release_folio does not raise zero_point, so a released folio whose data reached the server reads back as zeros',
+    'dsync-no-preflush': 'an O_DSYNC write takes wb_lock (netfs_begin_writethrough) without filemap_write_and_wait_range over its range first',
   },
   bounds: { depth: 10 },
   notApplicable: {
@@ -182,66 +167,16 @@ export default defineDesign<MainlineState, MainlineAction>({
   init: (cfg) => ({
     ...initialWorld(geometry(cfg.params), { writes: cfg.params.W, barriers: cfg.params.G, remote: 0, disconnects: 0, crashes: 0 }),
     wbLock: 0,
+    zeroPoint: Math.min(cfg.params.zp ?? cfg.params.P, cfg.params.P) * cfg.params.B,
   }),
 
-  actions: (s, cfg) => {
-    const g = geometry(cfg.params);
-    const out: MainlineAction[] = [];
-    if (s.left.writes > 0) {
-      const kinds: WriteKind[] = ['buffered'];
-      if (cfg.params.dsync) kinds.push('dsync');
-      if (cfg.params.dio) kinds.push('dio');
-      for (const [start, end] of writeRanges(size(g), cfg.params.L)) for (const how of kinds) out.push({ kind: 'write', start, end, how });
-    }
-    const buffered = s.writers.some(holdsInodeLock);
-    const dioActive = s.writers.some((w) => w.kind === 'dio' && w.phase !== 'pending');
-    for (const w of s.writers) {
-      if (w.phase === 'pending') {
-        // Flush first (filemap_write_and_wait_range) for DSYNC and DIO; then lock. DSYNC goes on once
-        // nothing is left to issue or in flight; DIO waits for a clean range, as its lock drops the
-        // range's folios (kiocb_invalidate_pages).
-        const clean = w.kind === 'buffered' || (w.kind === 'dsync' ? rangeWrittenAndWaited : rangeClean)(s, w.start, w.end, g.B);
-        if (!clean && rangeToIssue(s, w.start, w.end, g.B).length > 0 && s.wbLock === 0) out.push({ kind: 'flushRange', w: w.value });
-        const lockable = w.kind === 'dio' ? !buffered : !buffered && !dioActive && (w.kind !== 'dsync' || s.wbLock === 0);
-        if (clean && lockable) out.push({ kind: 'lock', w: w.value });
-        continue;
-      }
-      if (w.kind === 'dio') {
-        out.push(w.copied < w.end ? { kind: 'copy', w: w.value } : { kind: 'complete', w: w.value });
-        continue;
-      }
-      if (w.copied < w.end) {
-        const { f } = chunk(w, g.B);
-        if (waitsForWriteback(s, f, g.B)) continue;
-        const how = howToModify(s, w, g, !cfg.bugs.has('no-flush-content'));
-        if (how !== 'flush') out.push({ kind: 'copy', w: w.value });
-        // NETFS_FLUSH_CONTENT: write the folio back (WB_SYNC_ALL waits for wb_lock), wait, decide again.
-        // Waiting is the next decision: the folio keeps its private data until written back.
-        else if (s.wbLock === 0 && rangeToIssue(s, f * g.B, (f + 1) * g.B, g.B).length > 0) out.push({ kind: 'flushRange', w: w.value });
-        continue;
-      }
-      // netfs_end_writethrough(): the caller waits for its request's folios.
-      const waiting = w.kind === 'dsync' && s.regions.some((r) => r.state === 'flushing' && r.writer === w.value);
-      if (!waiting) out.push({ kind: 'complete', w: w.value });
-    }
-    if (s.wbLock === 0 && rangeToIssue(s, 0, size(g), g.B).length > 0) out.push({ kind: 'writepages' });
-    s.regions.forEach((r, i) => {
-      if (r.state === 'flushing') out.push({ kind: 'wbDone', r: i });
-    });
-    for (let f = 0; f < g.P; f++) {
-      const folio = s.folio[f];
-      // Buffered reads wait for direct I/O to drain (netfs_start_io_read, NFS-style).
-      if (!folio) {
-        if (!dioActive) out.push({ kind: 'read', f });
-      }
-      else if (!folio.dirty && !folio.writeback) out.push({ kind: 'reclaim', f });
-    }
-    if (s.left.barriers > 0) out.push({ kind: 'barrier' });
-    return out;
-  },
+  actions: mainlineActions,
 
   next: {
-    write: ({ start, end, how }) => (d) => beginWrite(d, how, start, end),
+    write: ({ start, end, how, rdwr }) => (d) => {
+      beginWrite(d, how, start, end);
+      if (rdwr) d.writers[d.writers.length - 1].rdwr = true;
+    },
 
     lock: ({ w }, _s, cfg) => (d) => {
       const g = geometry(cfg.params);
@@ -249,8 +184,10 @@ export default defineDesign<MainlineState, MainlineAction>({
       writer.phase = 'active';
       if (writer.kind === 'dsync') d.wbLock = w;
       if (writer.kind === 'dio') {
-        // kiocb_invalidate_pages() and fscache_invalidate(FSCACHE_INVAL_DIO_WRITE).
-        for (let f = Math.floor(writer.start / g.B); f * g.B < writer.end; f++) d.folio[f] = null;
+        // filemap_invalidate_inode() -> netfs_release_folio() per folio, then "if (end >
+        // ictx->zero_point) ictx->zero_point = end", and fscache_invalidate(FSCACHE_INVAL_DIO_WRITE).
+        for (let f = Math.floor(writer.start / g.B); f * g.B < writer.end; f++) if (d.folio[f]) releaseFolio(d, f, g.B, cfg);
+        d.zeroPoint = Math.max(d.zeroPoint, writer.end);
         d.cache.fill(null);
       }
     },
@@ -263,57 +200,15 @@ export default defineDesign<MainlineState, MainlineAction>({
       tidy(d);
     },
 
-    copy: ({ w }, s, cfg) => (d) => {
-      const g = geometry(cfg.params);
-      const writer = writerOf(d, w);
-      if (writer.kind === 'dio') {
-        for (let i = writer.start; i < writer.end; i++) d.server[i] = encode(writer.value, g);
-        writer.copied = writer.end;
-        return;
-      }
-      const how = howToModify(s, writerOf(s, w), g, !cfg.bugs.has('no-flush-content'));
-      const { f, start, end } = chunk(writer, g.B);
-      if (how === 'prefetch') fillFromStorage(d, f, g.B, true);
-      const folio = d.folio[f] ?? emptyFolio(g.B);
-      d.folio[f] = folio;
-      for (let i = start; i < end; i++) folio.data[i - f * g.B] = writer.value;
-      writer.copied = end;
-      const type = writer.kind === 'dsync' ? 'dsync' : 'ordinary';
-      const old = dirtyOn(d, f, g.B);
-      const [f0, f1] = [f * g.B, (f + 1) * g.B];
-      if (how === 'stream' || how === 'stream-cont') {
-        if (how === 'stream-cont' && old) old.end = end;
-        else {
-          if (old) d.regions.splice(d.regions.indexOf(old), 1);
-          d.regions.push(newRegion(start, end, 'dirty', 'stream', writer.group, [f0, f1]));
-        }
-        const span = dirtyOn(d, f, g.B)!;
-        if (span.start === f0 && span.end === f1) {
-          // The span reached the whole folio: uptodate, netfs_folio freed.
-          folio.uptodate = true;
-          span.type = type;
-          span.kinds = [type];
-        }
-      } else {
-        folio.uptodate = true;
-        if (old) d.regions.splice(d.regions.indexOf(old), 1);
-        // netfs_set_group(): a local write replaces the COPY_TO_CACHE marker (M3).
-        d.regions.push(newRegion(f0, f1, 'dirty', type, writer.group, [f0, f1]));
-      }
-      folio.dirty = true;
-      if (writer.kind === 'dsync') {
-        issueFolio(d, f, g, cfg, true);
-        for (const r of d.regions) if (r.state === 'flushing' && r.start >= f0 && r.end <= f1) r.writer = writer.value;
-      }
-      tidy(d);
-    },
+    copy: ({ w }, s, cfg) => (d) => copyChunk(d, s, w, cfg),
 
     complete: ({ w }, _s, cfg) => (d) => {
       const writer = writerOf(d, w);
       if (writer.kind === 'dio') {
-        // kiocb_invalidate_post_direct_write(): drop what was cached over the range meanwhile.
+        // netfs_write_collection(): "mmap may have got underfoot ... Attempt to discard the folios, but
+        // leave in place any modified locally" (invalidate_inode_pages2_range).
         const B = cfg.params.B;
-        for (let f = Math.floor(writer.start / B); f * B < writer.end; f++) if (!d.folio[f]?.dirty && !d.folio[f]?.writeback) d.folio[f] = null;
+        for (let f = Math.floor(writer.start / B); f * B < writer.end; f++) if (d.folio[f] && !d.folio[f]!.dirty && !d.folio[f]!.writeback) releaseFolio(d, f, B, cfg);
       }
       if (d.wbLock === w) d.wbLock = 0;
       acknowledge(d, writer);
@@ -330,6 +225,9 @@ export default defineDesign<MainlineState, MainlineAction>({
       const region = d.regions[r];
       const serverSpan = region.type === 'stream' ? [region.start, region.end] : region.box;
       landPayload(d, region, g, serverSpan);
+      // netfs_folio_written_back(): a streaming span's end raises zero_point. It matters once zero_point
+      // sits inside a folio (a direct write's end puts it there): the folio streams, its span ends past it.
+      if (region.type === 'stream') d.zeroPoint = Math.max(d.zeroPoint, region.end);
       d.regions.splice(r, 1);
       const f = Math.floor(region.start / g.B);
       const folio = d.folio[f];
@@ -348,8 +246,34 @@ export default defineDesign<MainlineState, MainlineAction>({
       }
     },
 
-    reclaim: ({ f }) => (d) => {
-      d.folio[f] = null;
+    reclaim: ({ f }, _s, cfg) => (d) => releaseFolio(d, f, cfg.params.B, cfg),
+
+    mmap: ({ b }, _s, cfg) => (d) => {
+      const g = geometry(cfg.params);
+      beginWrite(d, 'mmap', b, b + 1);
+      fault(d, Math.floor(b / g.B), g);
+    },
+
+    mkwrite: ({ w }, s, cfg) => (d) => {
+      const g = geometry(cfg.params);
+      const writer = writerOf(d, w);
+      const f = Math.floor(writer.start / g.B);
+      switch (mkwriteAs(s, writerOf(s, w), g.B)) {
+        case 'refault':
+          fault(d, f, g);
+          return;
+        case 'sigbus':
+          // The store never happens: the process gets SIGBUS, and no byte changed.
+          d.writers.splice(d.writers.indexOf(writer), 1);
+          return;
+        case 'fdatawrite':
+          issueFolio(d, f, g, cfg, false);
+          tidy(d);
+          return;
+        case 'store':
+          store(d, writer, g);
+          acknowledge(d, writer);
+      }
     },
 
     barrier: () => (d) => {
@@ -363,36 +287,40 @@ export default defineDesign<MainlineState, MainlineAction>({
    * it: region-resident (a dirty or writeback folio is not reclaimed),
    * dirty-mark (PG_dirty/PG_writeback match the folio's own record), dsync (M5),
    * cache-only (M3), merge-compatible (M1: only an exact append continues a
-   * span), no-lost-writes (M1: FLUSH_CONTENT rather than disjoint spans).
+   * span), no-lost-writes (M1: FLUSH_CONTENT rather than disjoint spans; a
+   * whole-folio write frees the span; zero_point rises on release).
    * M2, M4, M6 are kept by construction and shown by search in the tests; M7
-   * (page_mkwrite) is not modelled. Not claimed, RFC rules mainline never made:
+   * (page_mkwrite) is the mmap/mkwrite steps. Not claimed, RFC rules mainline never made:
    * - region-exclusion (R2): mainline has no region lock; direct writes
    *   overlap each other, buffered writes are serialised by the inode lock;
    * - flush-exclusion (R3): no stable pages; a folio with no private data is
    *   changed under writeback and redirtied (see waitsForWriteback);
    * - group-order (R5): mainline does not keep R5: folios are ordered per
-   *   folio only (netfs_how_to_modify, netfs_write_folio), and writeback
+   *   folio only (netfs_perform_write, netfs_write_folio), and writeback
    *   requests carry no group.
+   * deadlock (built in, from `waiting`) is claimed as every design claims it.
    */
   claims: ['region-resident', 'dirty-mark', 'dsync', 'cache-only', 'merge-compatible', 'no-lost-writes'],
 
   notes: {
-    write: 'netfs_file_write_iter: a write(2) enters; IOCB_DIRECT -> netfs_unbuffered_write_iter',
+    write: 'netfs_file_write_iter: a write(2) enters (O_RDWR: FMODE_READ); DIO: netfs_unbuffered_write_iter',
     lock: 'netfs_start_io_write (inode lock) / netfs_start_io_direct; DSYNC: netfs_begin_writethrough (wb_lock)',
-    copy: 'netfs_perform_write on a folio: wait if private, netfs_how_to_modify, copy, dirty or write through',
-    flushRange: 'filemap_write_and_wait_range: before a DSYNC or direct write, or NETFS_FLUSH_CONTENT',
+    copy: 'netfs_perform_write on a folio: wait if private, group/uptodate/zero_point/whole/streaming, copy',
+    flushRange: 'filemap_write_and_wait_range (WB_SYNC_ALL): before a DSYNC or direct write, or NETFS_FLUSH_CONTENT',
     complete: 'DSYNC: netfs_end_writethrough (generic_write_sync left out); DIO: kiocb_invalidate_post_direct_write',
-    writepages: 'netfs_writepages, wreq->group NULL: netfs_write_folio per dirty folio, other groups redirtied',
+    writepages: 'netfs_writepages, WB_SYNC_NONE (trylock wb_lock), wreq->group NULL: other groups redirtied',
     wbDone: 'write collection: netfs_folio_written_back detaches finfo/group, folio_end_writeback',
     read: 'a fault or readahead -> netfs_read_folio (read(2) takes i_rwsem); with fscache: COPY_TO_CACHE',
-    reclaim: 'the VM drops a clean folio not under writeback (netfs_release_folio)',
+    reclaim: 'the VM drops a clean folio: netfs_release_folio (AS_RELEASE_ALWAYS) raises zero_point',
+    mmap: 'a store to a shared mapping faults: filemap_fault, netfs_read_folio (fills a streaming folio\'s gaps)',
+    mkwrite: 'netfs_page_mkwrite: wait writeback; !uptodate: SIGBUS; other group: fdatawrite, RETRY; store',
     barrier: 'the filesystem passes a new netfs_group to netfs_perform_write (ceph snap; no in-tree caller)',
   },
 
   label: (a) => {
     switch (a.kind) {
       case 'write':
-        return `write(${a.how}, [${a.start},${a.end}))`;
+        return `write(${a.how}, [${a.start},${a.end})${a.rdwr ? ', O_RDWR' : ''})`;
       case 'writepages':
       case 'barrier':
         return `${a.kind}()`;
@@ -401,15 +329,24 @@ export default defineDesign<MainlineState, MainlineAction>({
       case 'read':
       case 'reclaim':
         return `${a.kind}(folio ${a.f})`;
+      case 'mmap':
+        return `mmap(store to byte ${a.b})`;
       default:
         return `${a.kind}(write ${a.w})`;
     }
   },
+
+  // Who waits: every write(2) and mmap store with no step of its own enabled, and what for (a state
+  // with one of them and no enabled action at all is a deadlock).
+  waiting: (s, cfg) => (s.writers.length === 0 ? undefined : mainlineWaiting(s, cfg, geometry(cfg.params), mainlineActions(s, cfg))),
 
   always: netfsProperties.filter((p) => !['bounding-box', 'split-point', 'ciphertext-at-rest', 'invalidation-mode', 'disconnected-no-loss'].includes(p.id)),
   // M1 makes two dirty spans on one folio impossible, and mainline never splits a write in
   // progress (split-point does not apply): those goals cannot be reached by construction, so
   // dirty-mark is guarded instead by a folio dirtied again under writeback. Remote invalidation
   // and disconnected operation were not implemented: their goals go with their properties.
-  sometimes: [...netfsGoals.filter((g) => !['invalidation-with-local-changes', 'two-regions-on-a-page', 'split-region', 'owed-after-disconnection'].includes(g.id)), redirtiedUnderWriteback],
+  sometimes: [
+    ...netfsGoals.filter((g) => !['invalidation-with-local-changes', 'two-regions-on-a-page', 'split-region', 'owed-after-disconnection'].includes(g.id)),
+    redirtiedUnderWriteback,
+  ],
 });

@@ -115,6 +115,7 @@ import {
   hasData,
   lockRange,
   handOver,
+  regionsWaiting,
   resolveSuperseded,
   startFlush,
   supersede,
@@ -193,6 +194,7 @@ export default defineDesign<NetfsState, RegionsAction>({
     'dsync-flush-ignores-busy-box': 'a completed DSYNC write is put in flight at once even while an overlapping box is in flight',
     'forget-modified-list': 'reconnection drops the list of ranges modified while disconnected instead of syncing them',
     'trust-cache-after-crash': 'after a client crash the cache object is read though it was open for local modification (no CACHEFILES_CONTENT_DIRTY check)',
+    'dsync-wait-holding-lock': 'a DSYNC writer waits for its flush while its region is still active (the region lock held), so the flusher, which defers a box an active write holds, never takes it',
   },
   // The defaults turn every feature on but flush groups, at a bound the search completes (about 20 s on
   // one core): crypto with a block of one folio (a block of two folios spans the whole two-folio file,
@@ -374,6 +376,10 @@ export default defineDesign<NetfsState, RegionsAction>({
         return;
       }
       const mine = activeRegion(d, w)!;
+      if (writer.kind === 'dsync' && cfg.bugs.has('dsync-wait-holding-lock')) {
+        writer.phase = 'syncing';
+        return;
+      }
       mine.state = 'dirty';
       // netfs_commit_write -> netfs_merge_dirty_region. The RFC commits a DSYNC write after its flush;
       // the model's DSYNC write commits here, as its region goes from active to dirty and is put in
@@ -490,6 +496,9 @@ export default defineDesign<NetfsState, RegionsAction>({
         return `${a.kind}(write ${a.w})`;
     }
   },
+
+  // Who waits: region locks, flushes in the way, DSYNC writers (a state with one and no enabled action is a deadlock).
+  waiting: (s, cfg) => regionsWaiting(s, geometry(cfg.params), cfg),
 
   always: netfsProperties,
   // The RFC promises every rule the family states (KERNEL.md 2.4, R1-R10). Two readings are

@@ -1,24 +1,43 @@
 /**
- * netfs-mainline's per-folio decisions, read from torvalds/linux at v6.10-rc5
- * (011b1134b82c: fs/netfs/buffered_write.c, include/linux/netfs.h) and
- * fs/netfs/write_issue.c, write_collect.c of the same series (the group and
- * COPY_TO_CACHE rules are unchanged in the later write_issue.c versions
- * read, up to the rolling-buffer rewrite):
+ * netfs-mainline's per-folio decisions, read from torvalds/linux: fs/netfs/
+ * buffered_write.c at blob commit 6d4a0f4ea723 (netfs_how_to_modify folded
+ * into netfs_perform_write; the FMODE_READ test still there; page_mkwrite
+ * with the folio->mapping check and filemap_fdatawrite_range), write_issue.c
+ * at bfaaf21a5d32, write_collect.c at e65d9626f9bb (netfs_folio_written_back,
+ * netfs_write_collection), misc.c at 83ab4b461eb7, direct_write.c at 6867849aac96,
+ * include/linux/netfs.h at 011b1134b82c (v6.10-rc5; netfs_inode_init and
+ * netfs_resize_file read the same later), and the fix 7b4dcf1b9455 "netfs:
+ * Fix streaming write being overwritten" (upstream 2026-05, Fixes
+ * 8f52de0077ba; in 6.18-stable), which the model follows (the behaviour
+ * before it is the bug toggle whole-folio-keeps-finfo):
  *
  * - what folio->private holds (netfs_folio_info, netfs_folio_group);
  * - whether netfs_perform_write() waits for writeback before touching a
  *   folio ("Wait for writeback to complete.  The writeback engine owns the
  *   info in folio->private": only when folio_get_private() is set);
- * - netfs_how_to_modify();
+ * - the decision that was netfs_how_to_modify(), in its order: group,
+ *   uptodate, zero_point (NETFS_MODIFY_AND_CLEAR), whole folio, FMODE_READ or
+ *   the cache (prefetch), streaming;
  * - what netfs_write_folio() does with a folio (upload, cache only, or skip
  *   and redirty a folio of another group).
  *
- * Groups. Every in-tree caller passes a NULL netfs_group
- * (netfs_file_write_iter, cifs), and no writeback request ever has
- * wreq->group set (netfs_writepages, netfs_begin_writethrough). The model's
- * first flush group (1) is that NULL group; a barrier stands for a
- * filesystem passing a new, non-NULL netfs_group (a ceph snap context, as
- * netfs.h intends; ceph is not converted in the version read).
+ * A later copy of buffered_write.c (seen in the search corpus; its commit
+ * not identified; it calls netfs_read_zero_point() and
+ * netfs_is_cache_maybe_enabled()) drops the FMODE_READ test ("If the file is
+ * open readably, then we let ->read_folio() fill in the gaps"), adds the
+ * "&& group" exception to the group test in netfs_perform_write and
+ * netfs_page_mkwrite, and frees a netfs_folio on MODIFY_AND_CLEAR too. The
+ * model follows 6d4a0f4ea723; with rdwr=0 it behaves as that later copy does
+ * on FMODE_READ.
+ *
+ * Groups. Every in-tree caller passes a NULL netfs_group (afs, 9p, cifs:
+ * netfs_file_write_iter, netfs_page_mkwrite(vmf, NULL)), and no writeback
+ * request ever has wreq->group set (netfs_writepages, netfs_begin_writethrough).
+ * The model's first flush group (1) is that NULL group; a barrier stands for
+ * a filesystem passing a new, non-NULL netfs_group (ceph's snap context, as
+ * netfs.h intends: only a posted conversion, "netfs_perform_write(iocb, from,
+ * &snapc->group, &prealloc_cf)", does; mainline ceph keeps its
+ * ceph_snap_context in folio->private with its own write paths).
  */
 import { overlaps, type Geometry, type NetfsState, type Region, type Writer } from './world.js';
 
@@ -27,7 +46,7 @@ export const NULL_GROUP = 1;
 /** netfs_folio_group() of a folio marked NETFS_FOLIO_COPY_TO_CACHE ((struct netfs_group *)0x356UL). */
 export const COPY_TO_CACHE = -1;
 
-export type Modify = 'uptodate' | 'whole' | 'stream' | 'stream-cont' | 'prefetch' | 'flush';
+export type Modify = 'uptodate' | 'clear' | 'whole' | 'stream' | 'stream-cont' | 'prefetch' | 'flush';
 
 /** The records on folio f in a state: unwritten (dirty) or in flight (flushing). */
 function on(s: NetfsState, f: number, B: number, state: Region['state']): Region | undefined {
@@ -82,29 +101,39 @@ export function chunk(w: Writer, B: number): { f: number; start: number; end: nu
   return { f, start: w.copied, end: Math.min(w.end, (f + 1) * B) };
 }
 
+/** A writer's file was opened with FMODE_READ (O_RDWR): no write-streaming for it. */
+export function openedForRead(w: Writer): boolean {
+  return w.rdwr === true;
+}
+
 /**
- * netfs_how_to_modify(), in its order. The group test comes first and has no
- * exception for a folio with no group: "if (group != netfs_group && group !=
- * NETFS_FOLIO_COPY_TO_CACHE) return NETFS_FLUSH_CONTENT", so a writer under
- * a non-NULL group flushes every folio whose private data is empty, and
- * flushing does not change that (a later, unmerged patch adds "&& group").
- * Not modelled: zero_point (NETFS_MODIFY_AND_CLEAR; the server file has its
- * full size from the start) and FMODE_READ (the file is taken as opened
- * write-only, so streaming is off only with the cache on).
+ * The decision netfs_perform_write() makes for the folio of w's next chunk,
+ * in its order. The group test comes first and has no exception for a folio
+ * with no group: "if (unlikely(group != netfs_group) && group !=
+ * NETFS_FOLIO_COPY_TO_CACHE) goto flush_content", so a writer under a
+ * non-NULL group flushes every folio whose private data is empty, and
+ * flushing does not change that (a later version adds "&& group"). Then: an
+ * uptodate folio is written in place; a folio at or past ctx->zero_point is
+ * cleared around the write (NETFS_MODIFY_AND_CLEAR: "the server would just
+ * return a block of zeros"); a whole-folio write needs no read; "if
+ * ((file->f_mode & FMODE_READ) || netfs_is_cache_enabled(ctx))" there is no
+ * write-streaming (a streaming record already there is flushed, else the
+ * folio is read first); else a streaming write starts, or continues an exact
+ * append, or ("If it overlaps, we must flush lest we suffer a partial copy
+ * and disjoint dirty regions") flushes.
  */
 export function howToModify(s: NetfsState, w: Writer, g: Geometry, flushContent: boolean): Modify {
   const { f, start, end } = chunk(w, g.B);
   const group = folioGroup(s, f, g.B);
   if (group !== w.group && group !== COPY_TO_CACHE) return 'flush';
   if (s.folio[f]?.uptodate) return 'uptodate';
+  if (s.zeroPoint !== undefined && f * g.B >= s.zeroPoint) return 'clear';
   if (start === f * g.B && end === (f + 1) * g.B) return 'whole';
   const dirty = dirtyOn(s, f, g.B);
   const stream = dirty?.type === 'stream' ? dirty : undefined;
-  // netfs_is_cache_enabled(): no write-streaming; a streaming record already there is flushed.
-  if (g.cache) return stream ? 'flush' : 'prefetch';
+  if (openedForRead(w) || g.cache) return stream ? 'flush' : 'prefetch';
   if (!stream) return 'stream';
   if (start === stream.end) return 'stream-cont';
-  // "If it overlaps, we must flush lest we suffer a partial copy and disjoint dirty regions."
   return flushContent ? 'flush' : 'stream';
 }
 

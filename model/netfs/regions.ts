@@ -207,3 +207,20 @@ export function startFlush(d: NetfsState, r: Region, cut: number, g: Geometry, c
   r.payload = snapshot(d, r.box[0], r.box[1], clear);
   finish(d, g, cfg, NONE, foliosIn(r.start, r.end, g.B));
 }
+
+/**
+ * Who waits in the RFC design (engine/model.ts DEADLOCK): a pending write that
+ * may not take its region lock yet (6)/(8), a DSYNC writer whose region has
+ * not finished flushing (4); undefined when nobody is blocked (an active
+ * write can always copy or commit), so the engine lists the actions again
+ * only where someone is.
+ */
+export function regionsWaiting(s: NetfsState, g: Geometry, cfg: Config): string | undefined {
+  const out: string[] = [];
+  for (const w of s.writers) {
+    const name = `${w.kind} write ${w.value} [${w.start},${w.end})`;
+    if (w.phase === 'pending' && !canActivate(s, w, g, cfg)) out.push(`${name} waits for its region lock`);
+    if (w.phase === 'syncing' && s.regions.some((r) => r.writer === w.value)) out.push(`${name} waits for its DSYNC region to finish flushing`);
+  }
+  return out.length > 0 ? out.join('; ') : undefined;
+}

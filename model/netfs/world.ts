@@ -52,7 +52,8 @@ export interface Region {
   supersededBy?: number[];
 }
 
-export type WriteKind = 'buffered' | 'dsync' | 'dio';
+/** mmap: a store through a shared writable mapping (mainline: filemap_fault, then netfs_page_mkwrite). */
+export type WriteKind = 'buffered' | 'dsync' | 'dio' | 'mmap';
 
 export interface Writer {
   kind: WriteKind;
@@ -67,6 +68,8 @@ export interface Writer {
   group: number;
   /** Overlapping writes that were in flight at the same time: either may be the last. */
   conc: number[][];
+  /** Mainline: the write's file was opened O_RDWR (FMODE_READ); absent when write-only. */
+  rdwr?: boolean;
 }
 
 export interface Folio {
@@ -136,6 +139,12 @@ export interface NetfsState {
   stash: number[] | null;
   /** The last write or remote-change number handed out. */
   seq: number;
+  /**
+   * Mainline only: ictx->zero_point, in bytes ("Size after which we assume there's no data on the
+   * server"): a read at or past it fills zeros without asking the server (NETFS_FILL_WITH_ZEROES),
+   * and a write there clears the folio (NETFS_MODIFY_AND_CLEAR). Absent: no zero_point (the RFC).
+   */
+  zeroPoint?: number;
   /** Budgets: how many more of each event the bound allows. */
   left: { writes: number; barriers: number; remote: number; disconnects: number; crashes: number };
   ghost: Ghost;
@@ -206,6 +215,7 @@ export function view(s: NetfsState, i: number, B: number): number {
   if (folio && folio.data[i % B] !== -1) return folio.data[i % B];
   const cached = s.cache[f];
   if (cached) return decode(cached[i % B]);
+  if (s.zeroPoint !== undefined && f * B >= s.zeroPoint) return 0;
   return decode(s.server[i]);
 }
 
@@ -287,9 +297,11 @@ export function fillFromStorage(d: NetfsState, f: number, B: number, onlyInvalid
   const cached = d.cache[f];
   if (!cached && !d.connected) return false;
   const folio = d.folio[f] ?? emptyFolio(B);
+  // Past zero_point the read is not sent: "that part can just be cleared locally" (mainline).
+  const zeros = !cached && d.zeroPoint !== undefined && f * B >= d.zeroPoint;
   for (let b = 0; b < B; b++) {
     if (onlyInvalid && folio.data[b] !== -1) continue;
-    folio.data[b] = decode(cached ? cached[b] : d.server[f * B + b]);
+    folio.data[b] = zeros ? 0 : decode(cached ? cached[b] : d.server[f * B + b]);
   }
   folio.uptodate = true;
   d.folio[f] = folio;

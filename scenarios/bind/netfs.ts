@@ -33,11 +33,16 @@ export const netfsBinder: Binder = {
     const st = s.setup;
     const mainline = design.name === 'netfs-mainline';
     const size = (st.folios ?? 1) * (st.bytesPerFolio ?? 1);
-    // What the world cannot start from.
-    if ((st.zeroPoint ?? size) < size || (st.server && st.server.length < size)) {
-      throw new Inexpressible(`the file is ${st.server?.length ?? 0} bytes on the server with zero_point ${st.zeroPoint}: the world's file always has its ${size} bytes on the server (no zero_point, no NETFS_MODIFY_AND_CLEAR)`);
+    const B = st.bytesPerFolio ?? 1;
+    const zeroPoint = st.zeroPoint ?? size;
+    // What the world cannot start from. Mainline has ctx->zero_point (parameter zp, in folios): the
+    // server holds the file up to it; the RFC's file always has all its bytes on the server.
+    if (!mainline && (zeroPoint < size || (st.server && st.server.length < size))) {
+      throw new Inexpressible(`the file is ${st.server?.length ?? 0} bytes on the server with zero_point ${st.zeroPoint}: the RFC world's file always has its ${size} bytes on the server (no zero_point, no NETFS_MODIFY_AND_CLEAR)`);
     }
-    if (mainline && st.open === 'rdwr') throw new Inexpressible('the file is opened O_RDWR (FMODE_READ): netfs-mainline takes every file as opened write-only (streaming unless the cache is on)');
+    if (mainline && (zeroPoint % B !== 0 || (st.server && st.server.length < Math.min(zeroPoint, size)))) {
+      throw new Inexpressible(`zero_point ${zeroPoint} with ${st.server?.length ?? 0} bytes on the server: netfs-mainline's zero_point is a folio boundary with the server holding the file up to it`);
+    }
     if (mainline && st.cryptoBlock) throw new Inexpressible('content crypto: netfs-mainline has none (write_issue.c: "TODO: Prepare content encryption")');
     const writes = s.ops.filter(isWrite);
     const groups = Math.max(1, st.groups ?? 1, ...s.ops.map((o) => o.group ?? 1));
@@ -50,6 +55,11 @@ export const netfsBinder: Binder = {
       dsync: 1,
       dio: 1,
       G: groups - 1,
+      // Mainline: the file's open mode (FMODE_READ), its zero_point in folios, and no mmap stores.
+      rdwr: st.open === 'rdwr' ? 1 : 0,
+      zp: Math.min(zeroPoint, size) / B,
+      mmap: 0,
+      mixdio: 0,
       C: st.cryptoBlock ?? 0,
       Z: 0,
       remote: s.ops.filter((o) => o.op === 'server-invalidate').length,
