@@ -236,7 +236,7 @@ function traceTo<S, A, V>(model: Model<S, A, V>, store: VisitedStore, id: number
 }
 
 /** The n-th successor of a state, counting every successor of every enabled action in order. */
-function nthSuccessor<S, A, V>(model: Model<S, A, V>, state: S, n: number): Step<S, A> | undefined {
+export function nthSuccessor<S, A, V>(model: Model<S, A, V>, state: S, n: number): Step<S, A> | undefined {
   for (const action of model.actions(state)) {
     const successors = model.successors(state, action);
     if (n < successors.length) {
