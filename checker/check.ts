@@ -17,6 +17,8 @@ import { claimsOf, propertyList, type Action, type Config, type Design } from '.
 import { InputError } from '../model/errors.js';
 import { instantiate } from '../model/instantiate.js';
 import { toItf, type ItfTrace } from '../trace/counterexample.js';
+import { asLasso } from '../trace/lasso.js';
+import { checkLiveness, type LivenessResult } from '../engine/liveness.js';
 import { reproduceCommand } from './reproduce.js';
 
 export type Mode = 'exhaustive' | 'random' | 'both';
@@ -77,6 +79,10 @@ export interface PropertyResult {
   /** Where `--save` wrote it. */
   file?: string;
   readonly reason?: string;
+  /** For a liveness property: the fairness its verdict rests on. */
+  readonly fairness?: { readonly weak: string[]; readonly strong: string[] };
+  /** For a liveness violation: the step after which the history returns to this step's state, for ever. */
+  readonly loop?: number;
 }
 
 export interface GoalResult {
@@ -178,12 +184,66 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
     ? { depth: ex.depth, states: ex.states, transitions: ex.transitions, complete: ex.complete }
     : null;
   const model = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
+  // Liveness is judged on the whole state graph, so only once the search has
+  // seen every reachable state; the graph is explored again to keep its edges.
+  const wantedLive = (model.liveness ?? []).filter((l) => ids.includes(l.id));
+  let live: LivenessResult<S, A> | undefined;
+  if (wantedLive.length > 0 && ex?.exhausted && !ex.crash?.capped) {
+    const copy = instantiate(design, cfg, 'copy', { crashCap: options.crashCap });
+    live = checkLiveness(copy, (copy.liveness ?? []).filter((l) => ids.includes(l.id)), { maxStates: 2 * ex.states + 16 });
+  }
   const base = { design: design.name, params: { ...cfg.params }, bugs: [...cfg.bugs] };
   const counterexamples: Record<string, ItfTrace> = {};
   const claims = claimsOf(design);
   const unreachedFor = (id: string): string[] =>
     design.sometimes.filter((g) => (!g.guards || g.guards.includes(id)) && !ex?.goals.has(g.id) && !rnd?.goals.has(g.id)).map((g) => g.id);
+  const liveResult = (p: { id: string; description: string }): PropertyResult => {
+    const l = wantedLive.find((w) => w.id === p.id)!;
+    const fairness = { weak: [...(l.fairness?.weak ?? [])], strong: [...(l.fairness?.strong ?? [])] };
+    const common = { id: p.id, description: p.description, claimed: claims.includes(p.id), fairness };
+    const v = live?.results.get(p.id);
+    if (!ex || !live || !v) {
+      const reason = !ex
+        ? 'a liveness property is judged on the whole state space: run an exhaustive search'
+        : ex.crash?.capped
+          ? `the crash cap (${options.crashCap}) left out unflushed pieces at ${ex.crash.capped} crash point(s)`
+          : `the search stopped (${ex.stoppedBy}) before the whole state space: only a whole state space proves a liveness property`;
+      return { ...common, verdict: 'inconclusive', mode: ex ? 'exhaustive' : 'random', bound, reason };
+    }
+    if (v.verdict === 'inconclusive') return { ...common, verdict: 'inconclusive', mode: 'exhaustive', bound, reason: v.reason };
+    if (v.verdict === 'holds') {
+      const unreached = unreachedFor(p.id);
+      if (unreached.length) return { ...common, verdict: 'vacuous', mode: 'exhaustive', bound, unreached };
+      return { ...common, verdict: 'holds', mode: 'exhaustive', bound };
+    }
+    const { trace, loop, message } = v.lasso;
+    const reproduce = reproduceCommand(design.name, cfg, p.id, 'exhaustive', { depth, runs, steps, crashCap: options.crashCap });
+    const full = toItf(trace, model.label, {
+      source: 'pagecheck',
+      description: `${design.name} violates ${p.id}: ${message}`,
+      ...base,
+      property: p.id,
+      message,
+      mode: 'exhaustive',
+      bound: { states: live.states, transitions: live.transitions, complete: live.complete },
+      reproduce,
+      fairness,
+      ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}),
+    }, model.describeChoice, (kind) => (design.notes as Record<string, string | undefined> | undefined)?.[kind]);
+    counterexamples[p.id] = asLasso(full, loop);
+    return {
+      ...common,
+      verdict: 'violated',
+      mode: 'exhaustive',
+      bound,
+      message,
+      traceLength: trace.length - 1,
+      actions: trace.slice(1).map((s) => model.label(s.action!)),
+      loop,
+    };
+  };
   const properties: PropertyResult[] = selected.map((p) => {
+    if (p.liveness) return liveResult(p);
     const common = { id: p.id, description: p.description, claimed: claims.includes(p.id) };
     const exV = ex?.violations.get(p.id);
     const rV = rnd?.violations.get(p.id);

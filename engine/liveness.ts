@@ -197,7 +197,8 @@ function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness<S, V>,
   const entry = lead.length > 0 ? graph.target[lead[lead.length - 1]] : from;
   const toLoop = [...prefix, ...lead];
   const describe = (names: number): string => kinds.filter((_, k) => names & (1 << k)).join(', ');
-  const noQ = l.p ? 'p held and q never holds after it' : 'q never holds';
+  const at = prefix.length === 0 ? 'the initial state' : `the state after step ${prefix.length}`;
+  const noQ = l.p ? `${at} has p, and q never holds from there` : 'q never holds';
   if (stutter(entry)) {
     const why = enabled[entry] === 0 ? 'no action is enabled' : `no fair action is enabled (enabled: ${describe(enabled[entry])})`;
     return { prefix: toLoop, cycle: [], message: `${noQ}: after step ${toLoop.length} ${why}, so the history may stop there` };
@@ -218,7 +219,8 @@ function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness<S, V>,
     cycle,
     message:
       `${noQ}: steps ${toLoop.length + 1}-${toLoop.length + cycle.length} repeat for ever` +
-      (neglected ? `; enabled on the cycle but never taken: ${describe(neglected)}${neglected & fair ? '' : ' (not under fairness)'}` : ''),
+      (neglected & ~fair ? `; enabled on the cycle but never taken: ${describe(neglected & ~fair)} (not under fairness)` : '') +
+      (neglected & weak & ~strong ? `; ${describe(neglected & weak & ~strong)} weakly fair but not enabled throughout the cycle, so never owed a turn` : ''),
   };
 }
 
@@ -291,4 +293,46 @@ function fairCycle(graph: StateGraph, entry: number, c: ReadonlySet<number>, ena
 
 function* edgesFrom(graph: StateGraph, s: number): Generator<number> {
   for (let e = graph.start[s]; e < graph.start[s + 1]; e++) yield e;
+}
+
+/**
+ * Judges a lasso independently of the search that found it (for replay):
+ * `states[0..n]` a history, `kinds[i]` the kind of the action into
+ * `states[i]`, and the history going on from `states[n]` back to
+ * `states[loop]` by an action of kind `closing`, or stuttering in
+ * `states[n]` when `closing` is absent. The message when the lasso is a fair
+ * history that violates the property, else why it is not.
+ */
+export function judgeLasso<S, A, V>(
+  model: Model<S, A, V>,
+  l: Liveness<S, V>,
+  states: readonly S[],
+  kinds: readonly (string | undefined)[],
+  loop: number,
+  closing?: string,
+): { readonly violated: boolean; readonly message: string } {
+  const view = (s: S): V => (model.view ? model.view(s) : undefined) as V;
+  const q = states.map((s) => l.q(s, view(s)));
+  const p = states.map((s) => (l.p ? l.p(s, view(s)) : false));
+  const enabled = states.map((s) => new Set(model.actions(s).map((a) => model.kind(a))));
+  const weak = l.fairness?.weak ?? [];
+  const strong = l.fairness?.strong ?? [];
+  let from = states.length - 1;
+  while (from > 0 && !q[from - 1]) from--;
+  if (q[states.length - 1] || from > loop) return { violated: false, message: 'q holds on the loop' };
+  if (l.p ? !p.slice(from).some(Boolean) : from !== 0) return { violated: false, message: 'no state of p is followed by a loop without q' };
+  const cycle = enabled.slice(loop);
+  if (closing === undefined) {
+    const fair = [...weak, ...strong].filter((k) => cycle[cycle.length - 1].has(k));
+    return fair.length > 0
+      ? { violated: false, message: `the history stops where ${fair.join(', ')} is enabled and fair` }
+      : { violated: true, message: 'q never holds, and the history stops where no fair action is enabled' };
+  }
+  const taken = new Set([...kinds.slice(loop + 1), closing]);
+  const unfairWeak = weak.filter((k) => !taken.has(k) && cycle.every((e) => e.has(k)));
+  const unfairStrong = strong.filter((k) => !taken.has(k) && cycle.some((e) => e.has(k)));
+  const unfair = [...unfairWeak, ...unfairStrong];
+  return unfair.length > 0
+    ? { violated: false, message: `the cycle is not fair to ${unfair.join(', ')}` }
+    : { violated: true, message: 'q never holds on a fair cycle' };
 }
