@@ -3,6 +3,7 @@ import { check, exitCode } from '../../checker/check.js';
 import { replay } from '../../checker/replay.js';
 import { defineDesign } from '../../model/design.js';
 import { renderText } from '../../trace/render.js';
+import { explorerHtml } from '../../report/explorer.js';
 
 // A waiter and a competitor share a lock. The waiter requests and is granted
 // the lock when it is free; the competitor grabs it whenever it is free, and drops it.
@@ -93,5 +94,15 @@ describe('liveness through check and replay', () => {
     expect(exitCode([bounded])).toBe(3);
     const rnd = check(design, { mode: 'random', runs: 5, steps: 5, seed: 1 });
     expect(rnd.properties.find((x) => x.id === 'served-strong')!.verdict).toBe('inconclusive');
+  });
+});
+
+describe('the explorer shows the lasso', () => {
+  it('marks where the cycle starts and which action closes it', async () => {
+    const result = check(design, { mode: 'exhaustive', seed: 1, properties: ['served-weak'] });
+    const trace = result.counterexamples['served-weak'];
+    const html = await explorerHtml(trace);
+    expect(html).toMatch(/the cycle starts in this state/);
+    expect(html).toContain(`<code>${trace['#meta'].closing!.action}</code> leads back to the state after step ${trace.loop}`);
   });
 });
