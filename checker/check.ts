@@ -19,6 +19,7 @@ import { instantiate } from '../model/instantiate.js';
 import { toItf, type ItfTrace } from '../trace/counterexample.js';
 import { asLasso } from '../trace/lasso.js';
 import { checkLiveness, type LivenessResult } from '../engine/liveness.js';
+import { swarmMember, type Shard } from '../engine/shard.js';
 import { reproduceCommand } from './reproduce.js';
 
 export type Mode = 'exhaustive' | 'random' | 'both';
@@ -46,6 +47,10 @@ export interface CheckOptions {
   /** Consider at most this many unflushed pieces at a crash point; a search the cap cut short proves nothing. */
   readonly crashCap?: number;
   readonly onProgress?: (progress: Progress) => void;
+  /** One shard of a search split over processes (engine/shard.ts); `pagecheck merge` folds the shards' results. */
+  readonly shard?: Shard;
+  /** Random search: action kinds to leave out where another is enabled (what a swarm shard does). */
+  readonly omit?: readonly string[];
 }
 
 export const DEFAULTS = { maxStates: 2_000_000, timeSeconds: 60, runs: 500, steps: 50 } as const;
@@ -114,6 +119,8 @@ export interface RandomSummary {
   readonly interrupted: boolean;
   readonly seconds: number;
   readonly crash: CrashSummary | null;
+  /** The action kinds left out (a swarm shard's, or --omit). */
+  readonly omit?: string[];
 }
 
 export interface CheckResult {
@@ -131,6 +138,8 @@ export interface CheckResult {
   readonly coverage: Record<string, { count: number; firstDepth: number | null }>;
   /** The counterexample of each violated property, as an ITF trace. */
   readonly counterexamples: Record<string, ItfTrace>;
+  /** Which shard this is, and the level its exhaustive search split at (checker/merge.ts folds shards). */
+  readonly shard?: { readonly index: number; readonly count: number; readonly split: number | null };
 }
 
 export function check<S, A extends Action>(design: Design<S, A>, options: CheckOptions = {}): CheckResult {
@@ -150,11 +159,19 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   const maxStates = options.maxStates ?? design.bounds?.maxStates ?? DEFAULTS.maxStates;
   const timeLimitMs = (options.timeSeconds ?? DEFAULTS.timeSeconds) * 1000;
   const runs = options.runs ?? DEFAULTS.runs;
-  const steps = options.steps ?? DEFAULTS.steps;
+  const kinds = Object.keys(design.next);
+  for (const k of options.omit ?? []) {
+    if (!kinds.includes(k)) throw new InputError(`design ${design.name} has no action kind '${k}' to omit (it has ${kinds.join(', ')})`);
+  }
   if (options.path !== undefined && (mode !== 'random' || options.seed === undefined)) {
     throw new InputError('a replay path needs mode random and the seed it was found with');
   }
-  const seed = options.seed ?? (Math.random() * 0x7fffffff) | 0;
+  const given = options.seed ?? (Math.random() * 0x7fffffff) | 0;
+  // A random shard is a member of a swarm: its own seed, history length and kinds left out.
+  const member = options.shard ? swarmMember(options.shard, given, options.steps ?? DEFAULTS.steps, kinds) : undefined;
+  const seed = member?.seed ?? given;
+  const steps = member?.steps ?? options.steps ?? DEFAULTS.steps;
+  const omit = [...new Set([...(member?.omit ?? []), ...(options.omit ?? [])])];
 
   const coverage = new Coverage();
   let ex: ReturnType<typeof exhaustive<S, A, unknown>> | undefined;
@@ -165,6 +182,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
       timeLimitMs,
       properties: ids,
       onProgress: options.onProgress,
+      ...(options.shard ? { shard: options.shard } : {}),
     });
     coverage.merge(ex.coverage);
   }
@@ -173,7 +191,15 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0)) {
     const rndModel = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
     try {
-      rnd = random(rndModel, { runs, steps, seed, path: options.path, properties: unviolated, timeLimitMs });
+      rnd = random(rndModel, {
+        runs,
+        steps,
+        seed,
+        path: options.path,
+        properties: unviolated,
+        timeLimitMs,
+        ...(omit.length ? { omit: (kind: string) => omit.includes(kind) } : {}),
+      });
     } catch (e) {
       throw e instanceof ReplayPathError ? new InputError(e.message) : e;
     }
@@ -188,7 +214,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   // seen every reachable state; the graph is explored again to keep its edges.
   const wantedLive = (model.liveness ?? []).filter((l) => ids.includes(l.id));
   let live: LivenessResult<S, A> | undefined;
-  if (wantedLive.length > 0 && ex?.exhausted && !ex.crash?.capped) {
+  if (wantedLive.length > 0 && ex?.exhausted && !ex.crash?.capped && !options.shard) {
     const copy = instantiate(design, cfg, 'copy', { crashCap: options.crashCap });
     live = checkLiveness(copy, (copy.liveness ?? []).filter((l) => ids.includes(l.id)), { maxStates: 2 * ex.states + 16 });
   }
@@ -205,7 +231,9 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
     if (!ex || !live || !v) {
       const reason = !ex
         ? 'a liveness property is judged on the whole state space: run an exhaustive search'
-        : ex.crash?.capped
+        : options.shard
+          ? 'a shard sees part of the state graph: a liveness property is judged on the whole of it, unsharded'
+          : ex.crash?.capped
           ? `the crash cap (${options.crashCap}) left out unflushed pieces at ${ex.crash.capped} crash point(s)`
           : `the search stopped (${ex.stoppedBy}) before the whole state space: only a whole state space proves a liveness property`;
       return { ...common, verdict: 'inconclusive', mode: ex ? 'exhaustive' : 'random', bound, reason };
@@ -257,6 +285,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
         runs,
         steps,
         crashCap: options.crashCap,
+        omit,
       });
       counterexamples[p.id] = toItf(trace, model.label, {
         source: 'pagecheck',
@@ -335,12 +364,14 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
           interrupted: rnd.interrupted,
           seconds: round(rnd.elapsedMs / 1000),
           crash: rnd.crash ?? null,
+          ...(omit.length ? { omit } : {}),
         }
       : null,
     properties,
     goals,
     coverage: coverage.report(Object.keys(design.next)),
     counterexamples,
+    ...(options.shard ? { shard: { ...options.shard, split: ex?.split ?? null } } : {}),
   };
 }
 

@@ -41,6 +41,12 @@ export interface ExhaustiveOptions extends Bounds {
    * Off, every state takes the generic path: the tests hold the two against each other.
    */
   readonly flat?: boolean;
+  /**
+   * Explore one shard of `count` (engine/shard.ts): every shard searches the
+   * same shallow levels, then keeps only the subtrees whose root hashes to
+   * `index`, with a visited set of its own.
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 export interface Found<S, A> {
@@ -76,7 +82,12 @@ export interface ExhaustiveResult<S, A> {
   readonly coverage: Coverage;
   /** The crash points expanded by the search, when the model has any. */
   readonly crash?: CrashSummary;
+  /** For a shard: the level at which the histories were split among the shards (none when the search ended first). */
+  readonly split?: number | null;
 }
+
+/** A shard's search splits below the first level with this many states per shard, so that each gets a share of many subtrees. */
+const SPLIT_WIDTH = 64;
 
 export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOptions = {}): ExhaustiveResult<S, A> {
   const maxDepth = options.maxDepth ?? Infinity;
@@ -123,6 +134,8 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
   let levelStart = root;
   if (inspect(states.enqueue(frontier, 0), root, 0)) stoppedBy = 'all-violated';
 
+  const shard = options.shard;
+  let split: number | undefined;
   let depth = 0;
   search: while (stoppedBy === undefined) {
     if (frontier.length === 0) {
@@ -135,6 +148,10 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
     }
     const next = new ByteQueue();
     const size = frontier.length;
+    // The first level with a state for every shard is split below it: the
+    // same level in every shard, since every shard searches the same prefix.
+    if (shard && split === undefined && size >= SPLIT_WIDTH * shard.count) split = depth + 1;
+    const sharding = shard !== undefined && split === depth + 1;
     for (let i = 0; i < size; i++) {
       const { chunk, offset } = frontier.shift();
       const state = states.loadParent(chunk, offset);
@@ -152,6 +169,7 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
       const parent = levelStart + i;
       // k is also which successor of the parent this is, for rebuilding traces.
       for (let k = 0; k < count; k++) {
+        if (sharding && los[k] % shard.count !== shard.index) continue;
         const id = store.add(his[k], los[k], parent, k);
         if (id < 0) continue;
         if (inspect(states.enqueue(next, k), id, depth + 1)) {
@@ -212,6 +230,7 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
     goals,
     coverage,
     ...(crash ? { crash } : {}),
+    ...(shard ? { split: split ?? null } : {}),
   };
 }
 

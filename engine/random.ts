@@ -28,6 +28,12 @@ export interface RandomOptions {
   readonly path?: string;
   readonly properties?: readonly string[];
   readonly timeLimitMs?: number;
+  /**
+   * Action kinds this search leaves out where another is enabled (a swarm
+   * shard's configuration, engine/shard.ts): every history is still one the
+   * model can run.
+   */
+  readonly omit?: (kind: string) => boolean;
 }
 
 export interface RandomViolation<S, A> {
@@ -73,13 +79,16 @@ function run<S, A, V>(
   choices: readonly number[],
   isViolated: (state: S) => boolean,
   onState?: (state: S, depth: number) => void,
+  omit?: (kind: string) => boolean,
 ): { trace: Step<S, A>[]; violated: boolean } {
   let state = model.initial;
   const trace: Step<S, A>[] = [{ state }];
   onState?.(state, 0);
   if (isViolated(state)) return { trace, violated: true };
   for (const c of choices) {
-    const actions = model.actions(state);
+    const enabled = model.actions(state);
+    const kept = omit ? enabled.filter((a) => !omit(model.kind(a))) : enabled;
+    const actions = kept.length > 0 ? kept : enabled;
     if (actions.length === 0) break;
     const action = actions[c % actions.length];
     const successors = model.successors(state, action);
@@ -245,7 +254,7 @@ export function random<S, A, V>(model: Model<S, A, V>, options: RandomOptions): 
     const property = fc.property(choices, (cs) => {
       cases++;
       const hadTarget = target !== undefined;
-      const outcome = run(model, cs, firstFailure, hadTarget ? undefined : onState);
+      const outcome = run(model, cs, firstFailure, hadTarget ? undefined : onState, options.omit);
       if (!hadTarget) {
         roundRuns++;
         for (const step of outcome.trace) if (step.action !== undefined) coverage.fired(model.kind(step.action), 1);
@@ -276,7 +285,7 @@ export function random<S, A, V>(model: Model<S, A, V>, options: RandomOptions): 
     if (!details.failed || details.counterexample === null || target === undefined) break;
     const found = target;
     const failing = (s: S): boolean => found.check(s, viewOf(model, s)) !== undefined;
-    const shrunk = run(model, details.counterexample[0], failing).trace;
+    const shrunk = run(model, details.counterexample[0], failing, undefined, options.omit).trace;
     const trace = minimise(model, shrunk, failing);
     const last = trace[trace.length - 1].state;
     violations.set(found.id, {
