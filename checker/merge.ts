@@ -104,7 +104,7 @@ function mergeExhaustive(results: readonly CheckResult[], allPresent: boolean): 
   const seconds = Math.max(...all.map((e) => e.seconds));
   const stops = [...new Set(all.map((e) => e.stoppedBy))];
   return {
-    depth: Math.max(...all.map((e) => e.depth)),
+    depth: Math.max(...all.map((e) => e.depth ?? 0)),
     states,
     transitions: sum(all.map((e) => e.transitions)),
     complete: allPresent && all.every((e) => e.complete),
