@@ -20,6 +20,7 @@ import { toItf, type ItfTrace } from '../trace/counterexample.js';
 import { asLasso } from '../trace/lasso.js';
 import { checkLiveness, type LivenessResult } from '../engine/liveness.js';
 import { swarmMember, type Shard } from '../engine/shard.js';
+import { DEFAULT_MEMORY } from '../engine/memory.js';
 import { reproduceCommand } from './reproduce.js';
 
 export type Mode = 'exhaustive' | 'random' | 'both';
@@ -51,6 +52,10 @@ export interface CheckOptions {
   readonly shard?: Shard;
   /** Random search: action kinds to leave out where another is enabled (what a swarm shard does). */
   readonly omit?: readonly string[];
+  /** Stops the searches at the next state (Ctrl-C, a test runner's timeout): verdicts inconclusive, what was found kept. */
+  readonly signal?: AbortSignal;
+  /** Stop before the process's resident memory passes this many MB; the heap is always kept below its own limit. */
+  readonly maxMemoryMb?: number;
 }
 
 export const DEFAULTS = { maxStates: 2_000_000, timeSeconds: 60, runs: 500, steps: 50 } as const;
@@ -183,12 +188,14 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
       properties: ids,
       onProgress: options.onProgress,
       ...(options.shard ? { shard: options.shard } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      memory: { ...DEFAULT_MEMORY, ...(options.maxMemoryMb !== undefined ? { rssBytes: options.maxMemoryMb * 2 ** 20 } : {}) },
     });
     coverage.merge(ex.coverage);
   }
   let rnd: ReturnType<typeof random<S, A, unknown>> | undefined;
   const unviolated = ids.filter((id) => !ex?.violations.has(id));
-  if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0)) {
+  if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0) && ex?.stoppedBy !== 'interrupted') {
     const rndModel = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
     try {
       rnd = random(rndModel, {
@@ -199,6 +206,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
         properties: unviolated,
         timeLimitMs,
         ...(omit.length ? { omit: (kind: string) => omit.includes(kind) } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (e) {
       throw e instanceof ReplayPathError ? new InputError(e.message) : e;

@@ -13,6 +13,7 @@ import { Coverage } from './coverage.js';
 import type { CrashSummary } from './crash.js';
 import { VisitedStore } from './visited.js';
 import { StateStore } from './states.js';
+import { overLimit, type MemoryLimit } from './memory.js';
 
 export interface Bounds {
   /** Explore histories of at most this many actions. */
@@ -21,6 +22,10 @@ export interface Bounds {
   readonly maxStates?: number;
   /** Stop (incomplete) after this many milliseconds. */
   readonly timeLimitMs?: number;
+  /** Stop (incomplete) at the next state once this is aborted (Ctrl-C, a test runner's timeout). */
+  readonly signal?: AbortSignal;
+  /** Stop (incomplete) before memory runs out: see engine/memory.ts. */
+  readonly memory?: MemoryLimit;
 }
 
 export interface Progress {
@@ -59,7 +64,7 @@ export interface Violation<S, A> extends Found<S, A> {
   readonly message: string;
 }
 
-export type StopReason = 'exhausted' | 'depth' | 'states' | 'time' | 'all-violated';
+export type StopReason = 'exhausted' | 'depth' | 'states' | 'time' | 'all-violated' | 'interrupted' | 'memory';
 
 export interface ExhaustiveResult<S, A> {
   readonly states: number;
@@ -182,11 +187,19 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
         }
       }
 
+      if (options.signal?.aborted) {
+        stoppedBy = 'interrupted';
+        break search;
+      }
       // Counted across levels, so a deep and narrow search still sees the clock.
       if ((++expanded & 255) === 0) {
         const now = performance.now();
         if (now - start >= timeLimitMs) {
           stoppedBy = 'time';
+          break search;
+        }
+        if (options.memory && (expanded & 4095) === 0 && overLimit(options.memory)) {
+          stoppedBy = 'memory';
           break search;
         }
         if (options.onProgress && now - lastProgress >= progressEvery) {

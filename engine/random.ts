@@ -34,6 +34,8 @@ export interface RandomOptions {
    * model can run.
    */
   readonly omit?: (kind: string) => boolean;
+  /** Stop at the next history once this is aborted; the result says it was interrupted. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RandomViolation<S, A> {
@@ -247,11 +249,16 @@ export function random<S, A, V>(model: Model<S, A, V>, options: RandomOptions): 
     let cases = 0;
     const elapsed = performance.now() - start;
     const timeLeft = (options.timeLimitMs ?? Infinity) - elapsed;
-    if (timeLeft <= 0) {
+    if (timeLeft <= 0 || options.signal?.aborted) {
       interrupted = true;
       break;
     }
     const property = fc.property(choices, (cs) => {
+      // fast-check cannot be stopped from outside: the cases left pass at once.
+      if (options.signal?.aborted) {
+        interrupted = true;
+        return true;
+      }
       cases++;
       const hadTarget = target !== undefined;
       const outcome = run(model, cs, firstFailure, hadTarget ? undefined : onState, options.omit);
