@@ -126,6 +126,10 @@ export interface RandomSummary {
   readonly crash: CrashSummary | null;
   /** The action kinds left out (a swarm shard's, or --omit). */
   readonly omit?: string[];
+  /** Steps walked in all, and the walks' lengths (min, mean, max), as Quint's simulator reports them. */
+  readonly walked: { readonly steps: number; readonly min: number; readonly mean: number; readonly max: number };
+  readonly stepsPerSecond: number;
+  readonly walksPerSecond: number;
 }
 
 export interface CheckResult {
@@ -207,7 +211,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
         timeLimitMs,
         ...(omit.length ? { omit: (kind: string) => omit.includes(kind) } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
-      });
+      }, instantiate(design, cfg, 'copy', { crashCap: options.crashCap }));
     } catch (e) {
       throw e instanceof ReplayPathError ? new InputError(e.message) : e;
     }
@@ -373,6 +377,9 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
           seconds: round(rnd.elapsedMs / 1000),
           crash: rnd.crash ?? null,
           ...(omit.length ? { omit } : {}),
+          walked: { ...rnd.walked, mean: round(rnd.walked.mean) },
+          stepsPerSecond: Math.round(rnd.walked.steps / Math.max(rnd.elapsedMs / 1000, 1e-6)),
+          walksPerSecond: Math.round(rnd.runs / Math.max(rnd.elapsedMs / 1000, 1e-6)),
         }
       : null,
     properties,

@@ -136,13 +136,24 @@ function mergeCrash(all: readonly (CrashSummary | null)[]): CrashSummary | null 
 function mergeRandom(results: readonly CheckResult[]): RandomSummary | null {
   const all = results.map((r) => r.random).filter((x): x is RandomSummary => x !== null);
   if (all.length === 0) return null;
+  const steps = sum(all.map((x) => x.walked.steps));
+  const runs = sum(all.map((x) => x.runs));
+  const seconds = Math.max(...all.map((x) => x.seconds));
   return {
-    runs: sum(all.map((x) => x.runs)),
+    runs,
     steps: Math.max(...all.map((x) => x.steps)),
     seed: all[0].seed,
     interrupted: all.some((x) => x.interrupted),
-    seconds: Math.max(...all.map((x) => x.seconds)),
+    seconds,
     crash: mergeCrash(all.map((x) => x.crash)),
+    walked: {
+      steps,
+      min: Math.min(...all.map((x) => x.walked.min)),
+      mean: Math.round((steps / Math.max(runs, 1)) * 1000) / 1000,
+      max: Math.max(...all.map((x) => x.walked.max)),
+    },
+    stepsPerSecond: Math.round(steps / Math.max(seconds, 1e-6)),
+    walksPerSecond: Math.round(runs / Math.max(seconds, 1e-6)),
   };
 }
 

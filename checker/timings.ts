@@ -10,6 +10,6 @@ export function withoutTimings(result: CheckResult): CheckResult {
   return {
     ...result,
     exhaustive: exhaustive ? (({ seconds: _s, statesPerSecond: _r, ...rest }) => rest)(exhaustive) as CheckResult['exhaustive'] : null,
-    random: random ? (({ seconds: _s, ...rest }) => rest)(random) as CheckResult['random'] : null,
+    random: random ? (({ seconds: _s, stepsPerSecond: _r, walksPerSecond: _w, ...rest }) => rest)(random) as CheckResult['random'] : null,
   };
 }
