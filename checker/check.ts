@@ -17,6 +17,10 @@ import { claimsOf, propertyList, type Action, type Config, type Design } from '.
 import { InputError } from '../model/errors.js';
 import { instantiate } from '../model/instantiate.js';
 import { toItf, type ItfTrace } from '../trace/counterexample.js';
+import { lassoSteps } from '../trace/lasso.js';
+import { checkLiveness, type LivenessResult } from '../engine/liveness.js';
+import { swarmMember, type Shard } from '../engine/shard.js';
+import { DEFAULT_MEMORY } from '../engine/memory.js';
 import { reproduceCommand } from './reproduce.js';
 
 export type Mode = 'exhaustive' | 'random' | 'both';
@@ -46,6 +50,14 @@ export interface CheckOptions {
   /** Consider at most this many unflushed pieces at a crash point; a search the cap cut short proves nothing. */
   readonly crashCap?: number;
   readonly onProgress?: (progress: Progress) => void;
+  /** One shard of a search split over processes (engine/shard.ts); `pagecheck merge` folds the shards' results. */
+  readonly shard?: Shard;
+  /** Random search: action kinds to leave out where another is enabled (what a swarm shard does). */
+  readonly omit?: readonly string[];
+  /** Stops the searches at the next state (Ctrl-C, a test runner's timeout): verdicts inconclusive, what was found kept. */
+  readonly signal?: AbortSignal;
+  /** Stop before the process's resident memory passes this many MB; the heap is always kept below its own limit. */
+  readonly maxMemoryMb?: number;
 }
 
 export const DEFAULTS = { maxStates: 2_000_000, timeSeconds: 60, runs: 500, steps: 50 } as const;
@@ -79,6 +91,10 @@ export interface PropertyResult {
   /** Where `--save` wrote it. */
   file?: string;
   readonly reason?: string;
+  /** For a liveness property: the fairness its verdict rests on. */
+  readonly fairness?: { readonly weak: string[]; readonly strong: string[] };
+  /** For a liveness violation: the step after which the history returns to this step's state, for ever. */
+  readonly loop?: number;
 }
 
 export interface GoalResult {
@@ -110,6 +126,12 @@ export interface RandomSummary {
   readonly interrupted: boolean;
   readonly seconds: number;
   readonly crash: CrashSummary | null;
+  /** The action kinds left out (a swarm shard's, or --omit). */
+  readonly omit?: string[];
+  /** Steps walked in all, and the walks' lengths (min, mean, max), as Quint's simulator reports them. */
+  readonly walked: { readonly steps: number; readonly min: number; readonly mean: number; readonly max: number };
+  readonly stepsPerSecond: number;
+  readonly walksPerSecond: number;
 }
 
 export interface CheckResult {
@@ -129,6 +151,8 @@ export interface CheckResult {
   readonly coverage: Record<string, { count: number; firstDepth: number | null }>;
   /** The counterexample of each violated property, as an ITF trace. */
   readonly counterexamples: Record<string, ItfTrace>;
+  /** Which shard this is, and the level its exhaustive search split at (checker/merge.ts folds shards). */
+  readonly shard?: { readonly index: number; readonly count: number; readonly split: number | null };
 }
 
 export function check<S, A extends Action>(design: Design<S, A>, options: CheckOptions = {}): CheckResult {
@@ -148,11 +172,19 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   const maxStates = options.maxStates ?? design.bounds?.maxStates ?? DEFAULTS.maxStates;
   const timeLimitMs = (options.timeSeconds ?? DEFAULTS.timeSeconds) * 1000;
   const runs = options.runs ?? DEFAULTS.runs;
-  const steps = options.steps ?? DEFAULTS.steps;
+  const kinds = Object.keys(design.next);
+  for (const k of options.omit ?? []) {
+    if (!kinds.includes(k)) throw new InputError(`design ${design.name} has no action kind '${k}' to omit (it has ${kinds.join(', ')})`);
+  }
   if (options.path !== undefined && (mode !== 'random' || options.seed === undefined)) {
     throw new InputError('a replay path needs mode random and the seed it was found with');
   }
-  const seed = options.seed ?? (Math.random() * 0x7fffffff) | 0;
+  const given = options.seed ?? (Math.random() * 0x7fffffff) | 0;
+  // A random shard is a member of a swarm: its own seed, history length and kinds left out.
+  const member = options.shard ? swarmMember(options.shard, given, options.steps ?? DEFAULTS.steps, kinds) : undefined;
+  const seed = member?.seed ?? given;
+  const steps = member?.steps ?? options.steps ?? DEFAULTS.steps;
+  const omit = [...new Set([...(member?.omit ?? []), ...(options.omit ?? [])])];
 
   const coverage = new Coverage();
   let ex: ReturnType<typeof exhaustive<S, A, unknown>> | undefined;
@@ -163,15 +195,27 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
       timeLimitMs,
       properties: ids,
       onProgress: options.onProgress,
+      ...(options.shard ? { shard: options.shard } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      memory: { ...DEFAULT_MEMORY, ...(options.maxMemoryMb !== undefined ? { rssBytes: options.maxMemoryMb * 2 ** 20 } : {}) },
     });
     coverage.merge(ex.coverage);
   }
   let rnd: ReturnType<typeof random<S, A, unknown>> | undefined;
   const unviolated = ids.filter((id) => !ex?.violations.has(id));
-  if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0)) {
+  if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0) && ex?.stoppedBy !== 'interrupted') {
     const rndModel = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
     try {
-      rnd = random(rndModel, { runs, steps, seed, path: options.path, properties: unviolated, timeLimitMs });
+      rnd = random(rndModel, {
+        runs,
+        steps,
+        seed,
+        path: options.path,
+        properties: unviolated,
+        timeLimitMs,
+        ...(omit.length ? { omit: (kind: string) => omit.includes(kind) } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      }, instantiate(design, cfg, 'copy', { crashCap: options.crashCap }));
     } catch (e) {
       throw e instanceof ReplayPathError ? new InputError(e.message) : e;
     }
@@ -183,12 +227,71 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
     : null;
   const model = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
   const amends = [...(cfg.amends ?? [])];
+  // Liveness is judged on the whole state graph, so only once the search has
+  // seen every reachable state; the graph is explored again to keep its edges.
+  const wantedLive = (model.liveness ?? []).filter((l) => ids.includes(l.id));
+  let live: LivenessResult<S, A> | undefined;
+  if (wantedLive.length > 0 && ex?.exhausted && !ex.crash?.capped && !options.shard) {
+    const copy = instantiate(design, cfg, 'copy', { crashCap: options.crashCap });
+    live = checkLiveness(copy, (copy.liveness ?? []).filter((l) => ids.includes(l.id)), { maxStates: 2 * ex.states + 16 });
+  }
   const base = { design: design.name, params: { ...cfg.params }, bugs: [...cfg.bugs] };
   const counterexamples: Record<string, ItfTrace> = {};
   const claims = claimsOf(design);
   const unreachedFor = (id: string): string[] =>
     design.sometimes.filter((g) => (!g.guards || g.guards.includes(id)) && !ex?.goals.has(g.id) && !rnd?.goals.has(g.id)).map((g) => g.id);
+  const liveResult = (p: { id: string; description: string }): PropertyResult => {
+    const l = wantedLive.find((w) => w.id === p.id)!;
+    const fairness = { weak: [...(l.fairness?.weak ?? [])], strong: [...(l.fairness?.strong ?? [])] };
+    const common = { id: p.id, description: p.description, claimed: claims.includes(p.id), fairness };
+    const v = live?.results.get(p.id);
+    if (!ex || !live || !v) {
+      const reason = !ex
+        ? 'a liveness property is judged on the whole state space: run an exhaustive search'
+        : options.shard
+          ? 'a shard sees part of the state graph: a liveness property is judged on the whole of it, unsharded'
+          : ex.crash?.capped
+          ? `the crash cap (${options.crashCap}) left out unflushed pieces at ${ex.crash.capped} crash point(s)`
+          : `the search stopped (${ex.stoppedBy}) before the whole state space: only a whole state space proves a liveness property`;
+      return { ...common, verdict: 'inconclusive', mode: ex ? 'exhaustive' : 'random', bound, reason };
+    }
+    if (v.verdict === 'inconclusive') return { ...common, verdict: 'inconclusive', mode: 'exhaustive', bound, reason: v.reason };
+    if (v.verdict === 'holds') {
+      const unreached = unreachedFor(p.id);
+      if (unreached.length) return { ...common, verdict: 'vacuous', mode: 'exhaustive', bound, unreached };
+      return { ...common, verdict: 'holds', mode: 'exhaustive', bound };
+    }
+    const { trace, loop, message } = v.lasso;
+    const reproduce = reproduceCommand(design.name, cfg, p.id, 'exhaustive', { depth, runs, steps, crashCap: options.crashCap });
+    const lasso = lassoSteps(trace, loop, model.label);
+    const written = toItf(lasso.steps, model.label, {
+      source: 'pagecheck',
+      description: `${design.name} violates ${p.id}: ${message}`,
+      ...base,
+      ...(amends.length ? { amends } : {}),
+      property: p.id,
+      message,
+      mode: 'exhaustive',
+      bound: { states: live.states, transitions: live.transitions, complete: live.complete },
+      reproduce,
+      fairness,
+      ...(lasso.closing ? { closing: lasso.closing } : {}),
+      ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}),
+    }, model.describeChoice, (kind) => (design.notes as Record<string, string | undefined> | undefined)?.[kind]);
+    counterexamples[p.id] = { ...written, loop };
+    return {
+      ...common,
+      verdict: 'violated',
+      mode: 'exhaustive',
+      bound,
+      message,
+      traceLength: trace.length - 1,
+      actions: trace.slice(1).map((s) => model.label(s.action!)),
+      loop,
+    };
+  };
   const properties: PropertyResult[] = selected.map((p) => {
+    if (p.liveness) return liveResult(p);
     const common = { id: p.id, description: p.description, claimed: claims.includes(p.id) };
     const exV = ex?.violations.get(p.id);
     const rV = rnd?.violations.get(p.id);
@@ -202,6 +305,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
         runs,
         steps,
         crashCap: options.crashCap,
+        omit,
       });
       counterexamples[p.id] = toItf(trace, model.label, {
         source: 'pagecheck',
@@ -283,12 +387,17 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
           interrupted: rnd.interrupted,
           seconds: round(rnd.elapsedMs / 1000),
           crash: rnd.crash ?? null,
+          ...(omit.length ? { omit } : {}),
+          walked: { ...rnd.walked, mean: round(rnd.walked.mean) },
+          stepsPerSecond: Math.round(rnd.walked.steps / Math.max(rnd.elapsedMs / 1000, 1e-6)),
+          walksPerSecond: Math.round(rnd.runs / Math.max(rnd.elapsedMs / 1000, 1e-6)),
         }
       : null,
     properties,
     goals,
     coverage: coverage.report(Object.keys(design.next)),
     counterexamples,
+    ...(options.shard ? { shard: { ...options.shard, split: ex?.split ?? null } } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { fingerprint } from '../engine/fingerprint.js';
 import { propertiesOf, viewOf } from '../engine/model.js';
+import { judgeLasso } from '../engine/liveness.js';
 import { resolveConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { InputError } from '../model/errors.js';
@@ -37,7 +38,8 @@ export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
   }
   if (!propertyList(design).some((p) => p.id === meta.property)) throw new InputError(`design ${design.name} has no property '${meta.property}' (named by the trace)`);
   const model = instantiate(design, cfg, 'immer', { crashCap: meta.crashCap });
-  const property = propertiesOf(model).find((p) => p.id === meta.property)!;
+  const live = model.liveness?.find((l) => l.id === meta.property);
+  const property = propertiesOf(model).find((p) => p.id === meta.property);
 
   const decoded = (i: number): unknown => {
     try {
@@ -50,22 +52,47 @@ export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
     throw new InputError(`state 0 is not the initial state of ${design.name} with ${describe(cfg.params)}`);
   }
   let state = model.initial;
-  for (let i = 1; i < trace.states.length; i++) {
-    const m = stepMeta(trace, i);
-    const label = m.action!;
+  const states = [state];
+  const kinds: (string | undefined)[] = [undefined];
+  const step = (i: number, label: string, choice: number | undefined, want: string): void => {
     const action = model.actions(state).find((a) => model.label(a) === label);
     if (action === undefined) throw new InputError(`step ${i}: ${label} is not enabled in ${design.name} at that point`);
     const successors = model.successors(state, action as Action);
-    const want = fingerprint(decoded(i));
-    const candidates = m.choice !== undefined ? [successors[m.choice]].filter(Boolean) : successors;
+    const candidates = choice !== undefined ? [successors[choice]].filter(Boolean) : successors;
     const next = candidates.find((s) => fingerprint(s) === want);
     if (next === undefined) throw new InputError(`step ${i}: ${label} does not lead to the state the trace records`);
     state = next;
+    states.push(state);
+    kinds.push(model.kind(action as Action));
+  };
+  for (let i = 1; i < trace.states.length; i++) {
+    const m = stepMeta(trace, i);
+    step(i, m.action!, m.choice, fingerprint(decoded(i)));
   }
-  const message = property.check(state, viewOf(model, state));
+  if (live) {
+    const loop = trace.loop;
+    if (loop === undefined || !Number.isInteger(loop) || loop < 0 || loop >= trace.states.length) {
+      throw new InputError(`the trace of liveness property ${live.id} has no valid 'loop' index`);
+    }
+    const closing = meta.closing;
+    if (closing) {
+      step(trace.states.length, closing.action, closing.choice, fingerprint(decoded(loop)));
+      states.pop();
+    }
+    const judged = judgeLasso(model, live, states, kinds.slice(0, states.length), loop, closing ? kinds[kinds.length - 1] : undefined);
+    return {
+      design: design.name,
+      property: live.id,
+      steps: trace.states.length - 1 + (closing ? 1 : 0),
+      reproduces: judged.violated,
+      ...(judged.violated ? { message: judged.message } : {}),
+      recordedMessage: meta.message,
+    };
+  }
+  const message = property!.check(state, viewOf(model, state));
   return {
     design: design.name,
-    property: property.id,
+    property: property!.id,
     steps: trace.states.length - 1,
     reproduces: message !== undefined,
     ...(message !== undefined ? { message } : {}),

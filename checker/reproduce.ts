@@ -6,7 +6,7 @@ export function reproduceCommand(
   cfg: Config,
   property: string,
   mode: 'exhaustive' | 'random',
-  search: { depth?: number; seed?: number; path?: string; runs: number; steps: number; crashCap?: number },
+  search: { depth?: number; seed?: number; path?: string; runs: number; steps: number; crashCap?: number; omit?: readonly string[] },
 ): string {
   const words = ['pagecheck', 'check', design, '--property', property, '--mode', mode];
   for (const [k, v] of Object.entries(cfg.params)) words.push('--param', `${k}=${v}`);
@@ -16,6 +16,7 @@ export function reproduceCommand(
   if (mode === 'random') words.push('--seed', String(search.seed), '--runs', String(search.runs), '--steps', String(search.steps));
   // The path takes the replay straight to the shrunk counterexample instead of searching again.
   if (mode === 'random' && search.path) words.push('--path', search.path);
+  if (mode === 'random' && search.omit?.length) words.push('--omit', search.omit.join(','));
   if (search.crashCap !== undefined) words.push('--crash-cap', String(search.crashCap));
   return words.join(' ');
 }

@@ -13,6 +13,7 @@ import { Coverage } from './coverage.js';
 import type { CrashSummary } from './crash.js';
 import { VisitedStore } from './visited.js';
 import { StateStore } from './states.js';
+import { overLimit, type MemoryLimit } from './memory.js';
 
 export interface Bounds {
   /** Explore histories of at most this many actions. */
@@ -21,6 +22,10 @@ export interface Bounds {
   readonly maxStates?: number;
   /** Stop (incomplete) after this many milliseconds. */
   readonly timeLimitMs?: number;
+  /** Stop (incomplete) at the next state once this is aborted (Ctrl-C, a test runner's timeout). */
+  readonly signal?: AbortSignal;
+  /** Stop (incomplete) before memory runs out: see engine/memory.ts. */
+  readonly memory?: MemoryLimit;
 }
 
 export interface Progress {
@@ -41,6 +46,12 @@ export interface ExhaustiveOptions extends Bounds {
    * Off, every state takes the generic path: the tests hold the two against each other.
    */
   readonly flat?: boolean;
+  /**
+   * Explore one shard of `count` (engine/shard.ts): every shard searches the
+   * same shallow levels, then keeps only the subtrees whose root hashes to
+   * `index`, with a visited set of its own.
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 export interface Found<S, A> {
@@ -53,7 +64,7 @@ export interface Violation<S, A> extends Found<S, A> {
   readonly message: string;
 }
 
-export type StopReason = 'exhausted' | 'depth' | 'states' | 'time' | 'all-violated';
+export type StopReason = 'exhausted' | 'depth' | 'states' | 'time' | 'all-violated' | 'interrupted' | 'memory';
 
 export interface ExhaustiveResult<S, A> {
   readonly states: number;
@@ -76,7 +87,12 @@ export interface ExhaustiveResult<S, A> {
   readonly coverage: Coverage;
   /** The crash points expanded by the search, when the model has any. */
   readonly crash?: CrashSummary;
+  /** For a shard: the level at which the histories were split among the shards (none when the search ended first). */
+  readonly split?: number | null;
 }
+
+/** A shard's search splits below the first level with this many states per shard, so that each gets a share of many subtrees. */
+const SPLIT_WIDTH = 64;
 
 export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOptions = {}): ExhaustiveResult<S, A> {
   const maxDepth = options.maxDepth ?? Infinity;
@@ -123,6 +139,8 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
   let levelStart = root;
   if (inspect(states.enqueue(frontier, 0), root, 0)) stoppedBy = 'all-violated';
 
+  const shard = options.shard;
+  let split: number | undefined;
   let depth = 0;
   search: while (stoppedBy === undefined) {
     if (frontier.length === 0) {
@@ -135,6 +153,10 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
     }
     const next = new ByteQueue();
     const size = frontier.length;
+    // The first level with a state for every shard is split below it: the
+    // same level in every shard, since every shard searches the same prefix.
+    if (shard && split === undefined && size >= SPLIT_WIDTH * shard.count) split = depth + 1;
+    const sharding = shard !== undefined && split === depth + 1;
     for (let i = 0; i < size; i++) {
       const { chunk, offset } = frontier.shift();
       const state = states.loadParent(chunk, offset);
@@ -152,6 +174,7 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
       const parent = levelStart + i;
       // k is also which successor of the parent this is, for rebuilding traces.
       for (let k = 0; k < count; k++) {
+        if (sharding && los[k] % shard.count !== shard.index) continue;
         const id = store.add(his[k], los[k], parent, k);
         if (id < 0) continue;
         if (inspect(states.enqueue(next, k), id, depth + 1)) {
@@ -164,11 +187,19 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
         }
       }
 
+      if (options.signal?.aborted) {
+        stoppedBy = 'interrupted';
+        break search;
+      }
       // Counted across levels, so a deep and narrow search still sees the clock.
       if ((++expanded & 255) === 0) {
         const now = performance.now();
         if (now - start >= timeLimitMs) {
           stoppedBy = 'time';
+          break search;
+        }
+        if (options.memory && (expanded & 4095) === 0 && overLimit(options.memory)) {
+          stoppedBy = 'memory';
           break search;
         }
         if (options.onProgress && now - lastProgress >= progressEvery) {
@@ -212,6 +243,7 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
     goals,
     coverage,
     ...(crash ? { crash } : {}),
+    ...(shard ? { split: split ?? null } : {}),
   };
 }
 
@@ -236,7 +268,7 @@ function traceTo<S, A, V>(model: Model<S, A, V>, store: VisitedStore, id: number
 }
 
 /** The n-th successor of a state, counting every successor of every enabled action in order. */
-function nthSuccessor<S, A, V>(model: Model<S, A, V>, state: S, n: number): Step<S, A> | undefined {
+export function nthSuccessor<S, A, V>(model: Model<S, A, V>, state: S, n: number): Step<S, A> | undefined {
   for (const action of model.actions(state)) {
     const successors = model.successors(state, action);
     if (n < successors.length) {

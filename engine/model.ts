@@ -12,6 +12,7 @@
  * engine computes once per state and passes to each of them.
  */
 import type { CrashStats } from './crash.js';
+import type { Liveness } from './liveness.js';
 
 /** An invariant: a pure function of a state that names what is wrong, if anything. */
 export interface Property<S, V = unknown> {
@@ -64,6 +65,8 @@ export interface Model<S, A, V = unknown> {
   describeChoice?(state: S, action: A, choice: number): string | undefined;
   readonly always: readonly Property<S, V>[];
   readonly sometimes: readonly Goal<S, V>[];
+  /** Judged on the whole state graph (engine/liveness.ts), not by the breadth-first search. */
+  readonly liveness?: readonly Liveness<S, V>[];
   /**
    * Who is waiting in a state, in words (`a fault holds its entry and waits
    * for the AGF`); undefined when nobody is (the state is quiescent). With

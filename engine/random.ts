@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import { propertiesOf, viewOf, type Model, type Step } from './model.js';
 import { Coverage } from './coverage.js';
+import { compileClone } from './clone.js';
 import type { CrashSummary } from './crash.js';
 
 export interface RandomOptions {
@@ -28,6 +29,14 @@ export interface RandomOptions {
   readonly path?: string;
   readonly properties?: readonly string[];
   readonly timeLimitMs?: number;
+  /**
+   * Action kinds this search leaves out where another is enabled (a swarm
+   * shard's configuration, engine/shard.ts): every history is still one the
+   * model can run.
+   */
+  readonly omit?: (kind: string) => boolean;
+  /** Stop at the next history once this is aborted; the result says it was interrupted. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RandomViolation<S, A> {
@@ -55,6 +64,8 @@ export interface RandomResult<S, A> {
   readonly coverage: Coverage;
   /** The crash points expanded, shrinking included, when the model has any. */
   readonly crash?: CrashSummary;
+  /** Steps walked in all, and the walks' lengths. */
+  readonly walked: { readonly steps: number; readonly min: number; readonly mean: number; readonly max: number };
 }
 
 /** A replay path that is malformed or leads to no case of its seed's search. */
@@ -73,13 +84,16 @@ function run<S, A, V>(
   choices: readonly number[],
   isViolated: (state: S) => boolean,
   onState?: (state: S, depth: number) => void,
+  omit?: (kind: string) => boolean,
 ): { trace: Step<S, A>[]; violated: boolean } {
   let state = model.initial;
   const trace: Step<S, A>[] = [{ state }];
   onState?.(state, 0);
   if (isViolated(state)) return { trace, violated: true };
   for (const c of choices) {
-    const actions = model.actions(state);
+    const enabled = model.actions(state);
+    const kept = omit ? enabled.filter((a) => !omit(model.kind(a))) : enabled;
+    const actions = kept.length > 0 ? kept : enabled;
     if (actions.length === 0) break;
     const action = actions[c % actions.length];
     const successors = model.successors(state, action);
@@ -175,6 +189,18 @@ export function minimise<S, A, V>(model: Model<S, A, V>, trace: readonly Step<S,
       if (candidate && candidate.length < best.length) best = candidate;
       else i++;
     }
+    // Two steps that only go together (a fault and its fault-done): dropped as a pair.
+    pairs: for (let i = 1; i < best.length; i++) {
+      for (let j = i + 1; j < best.length; j++) {
+        const rest = [...best.slice(1, i), ...best.slice(i + 1, j), ...best.slice(j + 1)];
+        const candidate = attempt(model, rest, isViolated, crashFrom(rest, i - 1));
+        if (candidate && candidate.length < best.length) {
+          best = candidate;
+          changed = true;
+          break pairs;
+        }
+      }
+    }
     const steps = best.slice(1);
     let previousCrash = -1;
     move: for (let j = 0; j < steps.length; j++) {
@@ -194,114 +220,191 @@ export function minimise<S, A, V>(model: Model<S, A, V>, trace: readonly Step<S,
   return best;
 }
 
-export function random<S, A, V>(model: Model<S, A, V>, options: RandomOptions): RandomResult<S, A> {
+/**
+ * Random search. Walks run on the model's fast path: each step applies the
+ * chosen update to a plain copy of the state (the model's `updates`, where it
+ * gives them; immer's `produce` costs 7-11 us a call), so a step costs an
+ * action listing, a copy, an update and the property checks, and nothing is
+ * kept but the walk's choices. Walk w draws its choices from its own generator, seeded by the
+ * seed and w, so any one walk can be drawn again alone. A walk that violates
+ * a property is handed to fast-check as an example of the same choice
+ * sequence, which shrinks it, and then to `minimise`; the counterexample's
+ * path is the walk's index followed by fast-check's path into its shrinks.
+ */
+export function random<S, A, V>(model: Model<S, A, V>, options: RandomOptions, fast: Model<S, A, V> = model): RandomResult<S, A> {
   const start = performance.now();
-  const baseSeed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
+  const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   const remaining = propertiesOf(model).filter((p) => !options.properties || options.properties.includes(p.id));
+  const fastProps = propertiesOf(fast).filter((p) => remaining.some((r) => r.id === p.id));
   const violations = new Map<string, RandomViolation<S, A>>();
   const goals = new Map<string, { depth: number }>();
   const coverage = new Coverage();
-  let interrupted = false;
-  let runs = 0;
-
-  const onState = (state: S, depth: number): void => {
-    const view = viewOf(model, state);
-    for (const g of model.sometimes) {
-      const seen = goals.get(g.id);
-      if ((seen === undefined || depth < seen.depth) && g.reached(state, view)) goals.set(g.id, { depth });
-    }
-  };
-  const choices = fc.array(fc.nat(), { maxLength: options.steps, size: 'max' });
+  const lengths = { min: Infinity, max: 0, total: 0 };
   const path = options.path;
-  // The first number of a path is the index of the failing run, so it lies within the search's runs.
-  const pathRun = path === undefined ? 0 : Number(path.split(':')[0]);
-  if (path !== undefined) {
-    if (!isReplayPath(path)) throw new ReplayPathError(`path '${path}' is not a fast-check path (whole numbers joined by colons, like 12:3:0:1)`);
-    if (pathRun >= options.runs) throw new ReplayPathError(`path '${path}' starts at run ${pathRun}, but the search makes only ${options.runs} runs (0..${options.runs - 1})`);
-  }
-  const noCase = (seed: number) => new ReplayPathError(`path '${path}' leads to no case of the search with seed ${seed}, ${options.runs} runs of up to ${options.steps} steps`);
+  let interrupted = false;
+  let walks = 0;
 
-  // Each round searches for any property still unviolated; the first one to
-  // fail becomes the target, and shrinking keeps to it so that the trace
-  // stays a counterexample of that property.
-  for (let round = 0; remaining.length > 0; round++) {
-    const seed = (baseSeed + round * 0x9e3779b1) | 0;
-    let target: (typeof remaining)[number] | undefined;
-    const firstFailure = (state: S): boolean => {
-      const view = viewOf(model, state);
-      if (target) return target.check(state, view) !== undefined;
-      target = remaining.find((p) => p.check(state, view) !== undefined);
-      return target !== undefined;
-    };
-    let originalLength = 0;
-    let roundRuns = 0;
-    let cases = 0;
-    const elapsed = performance.now() - start;
-    const timeLeft = (options.timeLimitMs ?? Infinity) - elapsed;
-    if (timeLeft <= 0) {
-      interrupted = true;
-      break;
-    }
-    const property = fc.property(choices, (cs) => {
-      cases++;
-      const hadTarget = target !== undefined;
-      const outcome = run(model, cs, firstFailure, hadTarget ? undefined : onState);
-      if (!hadTarget) {
-        roundRuns++;
-        for (const step of outcome.trace) if (step.action !== undefined) coverage.fired(model.kind(step.action), 1);
-        if (outcome.violated) originalLength = outcome.trace.length - 1;
+  const [first, ...shrinkPath] = path === undefined ? [] : path.split(':');
+  if (path !== undefined) {
+    if (!isReplayPath(path)) throw new ReplayPathError(`path '${path}' is not a walk and a fast-check path (whole numbers joined by colons, like 12:0:3:1)`);
+    if (Number(first) >= options.runs) throw new ReplayPathError(`path '${path}' starts at walk ${first}, but the search makes only ${options.runs} walks (0..${options.runs - 1})`);
+  }
+  const clone = compileClone(fast.initial);
+  const deadline = start + (options.timeLimitMs ?? Infinity);
+
+  // Draws walk w; returns its choices up to and including the first violation of a property still open, and which.
+  const draw = (w: number, watch: typeof fastProps): { choices: number[]; violated?: string; steps: number } => {
+    const next = generator(seed, w);
+    const biased = (next() & 1) === 1;
+    let state = fast.initial;
+    const choices: number[] = [];
+    const inspect = (depth: number): string | undefined => {
+      const view = viewOf(fast, state);
+      // A goal is asked again only where it could be reached sooner.
+      for (const g of fast.sometimes) {
+        const seen = goals.get(g.id);
+        if ((seen === undefined || depth < seen.depth) && g.reached(state, view)) goals.set(g.id, { depth });
       }
-      return !outcome.violated;
-    });
-    // A path replays within the same search: from its run to the search's last
-    // one (fast-check would otherwise take `runs` more from there); a path into
-    // the shrinks goes on through that parent's later shrinks, whatever numRuns.
-    const replay = round === 0 ? path : undefined;
+      for (const p of watch) if (p.check(state, view) !== undefined) return p.id;
+      return undefined;
+    };
+    let violated = inspect(0);
+    // Walks grow to full length over the first quarter of the search, as
+    // fast-check's cases do, so that a violation is first met on a short walk.
+    const length = Math.min(options.steps, Math.ceil((options.steps * 4 * (w + 1)) / Math.max(options.runs, 1)));
+    for (let depth = 1; depth <= length && violated === undefined; depth++) {
+      const enabled = fast.actions(state);
+      const kept = options.omit ? enabled.filter((a) => !options.omit!(fast.kind(a))) : enabled;
+      const actions = kept.length > 0 ? kept : enabled;
+      if (actions.length === 0) break;
+      const n = actions.length;
+      const r = next();
+      // A biased walk favours the actions listed first, as fast-check's small
+      // naturals did; the recorded choice is the smallest number that makes
+      // the same step, so that fast-check's shrinking towards 0 means
+      // "an earlier action, the first outcome".
+      const i = biased ? Math.floor(n * (r / 2 ** 31) ** 3) : r % n;
+      const action = actions[i];
+      const { next: after, count: m } = advance(fast, state, action, Math.floor(r / n), clone);
+      state = after;
+      coverage.fired(fast.kind(action), depth);
+      choices.push(i + n * (Math.floor(r / n) % m));
+      violated = inspect(depth);
+    }
+    return { choices, steps: choices.length, ...(violated !== undefined ? { violated } : {}) };
+  };
+
+  // fast-check shrinks the walk's choices as it would a case of its own, through the slow, immutable model.
+  const shrink = (id: string, w: number, choices: number[], replay?: string): RandomViolation<S, A> | undefined => {
+    const target = remaining.find((p) => p.id === id)!;
+    const failing = (s: S): boolean => target.check(s, viewOf(model, s)) !== undefined;
+    const property = fc.property(fc.array(fc.nat(), { maxLength: options.steps }), (cs) => !run(model, cs, failing, undefined, options.omit).violated);
     let details: fc.RunDetails<[number[]]>;
     try {
-      details = fc.check(property, {
-        seed,
-        numRuns: options.runs - (replay === undefined ? 0 : pathRun),
-        ...(replay !== undefined ? { path: replay } : {}),
-        ...(Number.isFinite(timeLeft) ? { interruptAfterTimeLimit: Math.max(1, Math.floor(timeLeft)) } : {}),
-      });
+      details = fc.check(property, { seed: walkSeed(seed, w), numRuns: 1, examples: [[choices]], ...(replay !== undefined ? { path: replay } : {}) });
     } catch (e) {
-      // fast-check's own words for a shrink the path names but that does not exist.
-      if (replay !== undefined && e instanceof Error && /^Unable to replay/.test(e.message)) throw noCase(seed);
+      if (replay !== undefined && e instanceof Error && /^Unable to replay/.test(e.message)) throw noCase();
       throw e;
     }
-    if (replay !== undefined && cases === 0 && !details.interrupted) throw noCase(seed);
-    runs += roundRuns;
-    if (details.interrupted) interrupted = true;
-    if (!details.failed || details.counterexample === null || target === undefined) break;
-    const found = target;
-    const failing = (s: S): boolean => found.check(s, viewOf(model, s)) !== undefined;
-    const shrunk = run(model, details.counterexample[0], failing).trace;
-    const trace = minimise(model, shrunk, failing);
+    if (!details.failed || details.counterexample === null) return undefined;
+    const trace = minimise(model, run(model, details.counterexample[0], failing, undefined, options.omit).trace, failing);
     const last = trace[trace.length - 1].state;
-    violations.set(found.id, {
-      message: found.check(last, viewOf(model, last))!,
+    return {
+      message: target.check(last, viewOf(model, last))!,
       depth: trace.length - 1,
       trace,
       seed,
-      path: details.counterexamplePath ?? '',
-      originalLength,
+      path: `${w}:${details.counterexamplePath ?? '0'}`,
+      originalLength: choices.length,
       shrinks: details.numShrinks,
-    });
-    remaining.splice(remaining.indexOf(found), 1);
-    if (interrupted || replay !== undefined) break;
+    };
+  };
+  const noCase = () => new ReplayPathError(`path '${path}' leads to no case of the search with seed ${seed}, ${options.runs} walks of up to ${options.steps} steps`);
+  const record = (n: number) => {
+    walks++;
+    lengths.total += n;
+    if (n < lengths.min) lengths.min = n;
+    if (n > lengths.max) lengths.max = n;
+  };
+
+  if (path !== undefined) {
+    // One walk, and fast-check's shrinks of it along the path.
+    const w = Number(first);
+    const drawn = draw(w, fastProps);
+    record(drawn.steps);
+    if (drawn.violated === undefined) throw noCase();
+    // The walk alone is shrunk again as the search did; with fast-check's path, along it.
+    const found = shrink(drawn.violated, w, drawn.choices, shrinkPath.length ? shrinkPath.join(':') : undefined);
+    if (found) violations.set(drawn.violated, { ...found, path });
+  } else {
+    let watch = fastProps;
+    for (let w = 0; w < options.runs && watch.length > 0; w++) {
+      if (options.signal?.aborted || ((w & 63) === 0 && performance.now() >= deadline)) {
+        interrupted = true;
+        break;
+      }
+      const drawn = draw(w, watch);
+      record(drawn.steps);
+      if (drawn.violated === undefined) continue;
+      const found = shrink(drawn.violated, w, drawn.choices);
+      if (found) violations.set(drawn.violated, found);
+      watch = watch.filter((p) => p.id !== drawn.violated);
+    }
   }
 
+  const elapsedMs = performance.now() - start;
   return {
-    runs,
+    runs: walks,
     steps: options.steps,
-    seed: baseSeed,
+    seed,
     ...(path !== undefined ? { path } : {}),
     interrupted,
-    elapsedMs: performance.now() - start,
+    elapsedMs,
     violations,
     goals,
     coverage,
-    ...(model.crash ? { crash: model.crash.stats.summary() } : {}),
+    walked: { steps: lengths.total, min: walks ? lengths.min : 0, mean: walks ? lengths.total / walks : 0, max: lengths.max },
+    // The walks expand far more crash points than the shrinking does.
+    ...(fast.crash ? { crash: fast.crash.stats.summary() } : {}),
+  };
+}
+
+/**
+ * The successor `choice` (mod their number) of `action`: by the model's
+ * updates where it gives them, applied to a copy (a handler may read the
+ * state its recipe changes), else the successor itself; with how many
+ * successors the action had.
+ */
+function advance<S, A, V>(model: Model<S, A, V>, state: S, action: A, choice: number, clone: (s: S) => S): { next: S; count: number } {
+  if (model.updates) {
+    const u = model.updates(state, action);
+    const next = clone(state);
+    if (typeof u === 'function') {
+      u(next);
+      return { next, count: 1 };
+    }
+    u[choice % u.length](next);
+    return { next, count: u.length };
+  }
+  const successors = model.successors(state, action);
+  return { next: successors[choice % successors.length], count: successors.length };
+}
+
+/** The seed of walk w: its own stream, so that one walk can be drawn again without the others. */
+function walkSeed(seed: number, w: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(w + 1, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  return (h ^ (h >>> 15)) | 0;
+}
+
+/** Choices of walk w, 31-bit naturals as fast-check's `nat()` draws them (mulberry32). */
+function generator(seed: number, w: number): () => number {
+  let a = walkSeed(seed, w);
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) >>> 1;
   };
 }

@@ -8,6 +8,7 @@ import type { Draft } from 'immer';
 import type { Piece } from '../engine/crash.js';
 import type { PictureHints } from './picture.js';
 import { DEADLOCK } from '../engine/model.js';
+import type { Fairness } from '../engine/liveness.js';
 
 export type { Piece } from '../engine/crash.js';
 
@@ -30,6 +31,20 @@ export interface Goal<S, V = unknown> {
   readonly reached: (state: S, cfg: Config, view: V) => boolean;
   /** The properties whose "holds" says nothing until this goal is reached; all when absent. */
   readonly guards?: readonly string[];
+}
+
+/**
+ * A liveness property, checked on the whole reachable state graph under the
+ * fairness it names (engine/liveness.ts): `leadsTo(p, q)`, whenever p holds, q
+ * holds then or later; without p, `eventually(q)` from the initial state.
+ * Fairness names action kinds; nothing is promised to happen without it.
+ */
+export interface LiveProperty<S, V = unknown> {
+  readonly id: string;
+  readonly description: string;
+  readonly p?: (state: S, cfg: Config, view: V) => boolean;
+  readonly q: (state: S, cfg: Config, view: V) => boolean;
+  readonly fairness?: Fairness;
 }
 
 /** Every action is a plain record with a `kind` and its arguments. */
@@ -172,6 +187,8 @@ export interface Design<S, A extends Action, V = unknown> {
   view?(state: S, cfg: Config): V;
   readonly always: readonly Property<S, V>[];
   readonly sometimes: readonly Goal<S, V>[];
+  /** Liveness properties: judged only on a whole state space, else inconclusive. */
+  readonly liveness?: readonly LiveProperty<S, V>[];
   /**
    * Ghost fields that record what one step did (`event: 'cow-mapped'`), each
    * with the value it is cleared to before every step, so that no handler
@@ -226,14 +243,18 @@ export function labelOf<A extends Action>(design: Design<unknown, A>, action: A)
   return design.label ? design.label(action) : defaultLabel(action);
 }
 
-/** A design's properties by id and description, the built-in `deadlock` included where it says who waits. */
-export function propertyList(design: AnyDesign): { readonly id: string; readonly description: string }[] {
+/**
+ * A design's properties by id and description: its invariants, the built-in
+ * `deadlock` where it says who waits, then its liveness properties.
+ */
+export function propertyList(design: AnyDesign): { readonly id: string; readonly description: string; readonly liveness?: true }[] {
   const own = design.always.map((p: { id: string; description: string }) => ({ id: p.id, description: p.description }));
-  return design.waiting ? [...own, { ...DEADLOCK }] : own;
+  const live = ((design.liveness ?? []) as readonly { id: string; description: string }[]).map((l) => ({ id: l.id, description: l.description, liveness: true as const }));
+  return [...own, ...(design.waiting ? [{ ...DEADLOCK }] : []), ...live];
 }
 
-/** What the design claims: its `claims` (all of `always` when absent), and `deadlock`, which no design gives up. */
+/** What the design claims: its `claims` (every property when absent), and `deadlock`, which no design gives up. */
 export function claimsOf(design: AnyDesign): readonly string[] {
-  const own = design.claims ?? design.always.map((p: { id: string }) => p.id);
+  const own = design.claims ?? [...design.always, ...(design.liveness ?? [])].map((p: { id: string }) => p.id);
   return design.waiting ? [...own, DEADLOCK.id] : own;
 }

@@ -94,6 +94,15 @@ export function instantiate<S, A extends Action, V>(
     // The engine's properties see (state, view); a design's also see its configuration.
     always: design.always.map((p) => ({ id: p.id, description: p.description, check: (s: S, v: V) => p.check(s, cfg, v) })),
     sometimes: design.sometimes.map((g) => ({ ...g, reached: (s: S, v: V) => g.reached(s, cfg, v) })),
+    ...(design.liveness
+      ? {
+          liveness: design.liveness.map(({ p, q, ...l }) => ({
+            ...l,
+            ...(p ? { p: (s: S, v: V) => p(s, cfg, v) } : {}),
+            q: (s: S, v: V) => q(s, cfg, v),
+          })),
+        }
+      : {}),
     ...(crashKinds.size > 0 ? { crash: { isCrash: (action: A) => crashKinds.has(action.kind), stats } } : {}),
   };
 }

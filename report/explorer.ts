@@ -29,6 +29,7 @@ export const EXPLORER_CSS = `
 .pc-changes { font-family: ui-monospace, monospace; font-size: 0.9em; margin: 0.3em 0; }
 .pc-changes li.pc-none { color: #777; list-style: none; }
 .pc-violation { color: #c62828; font-weight: bold; margin: 0.4em 0; }
+.pc-loop { color: #6a1b9a; font-style: italic; margin: 0.4em 0; }
 .pc-picture svg { max-width: 100%; height: auto; }
 .pc-state { font-size: 0.85em; }
 .pc-state pre { margin: 0.2em 0; }
@@ -91,7 +92,7 @@ function stateLines(state: Record<string, unknown>): string {
 export async function explorerHtml(trace: ItfTrace, hints?: PictureHints, id = 'trace'): Promise<string> {
   const steps = traceSteps(trace);
   const svgs = await traceSvgs(trace, hints);
-  const meta = trace['#meta'];
+  const meta = traceMeta(trace);
   const last = steps.length - 1;
   const out: string[] = [];
   out.push(`<div class="pc-explorer" id="${escapeHtml(id)}" tabindex="0" data-violation="${last}" data-current="0">`);
@@ -112,6 +113,14 @@ export async function explorerHtml(trace: ItfTrace, hints?: PictureHints, id = '
       if (step.changes.length === 0) out.push('<li class="pc-none">(no change)</li>');
       for (const c of step.changes) out.push(`<li>${escapeHtml(showChange(c))}</li>`);
       out.push('</ul>');
+    }
+    if (trace.loop !== undefined && meta.closing && i === trace.loop) out.push('<p class="pc-loop">the cycle starts in this state</p>');
+    if (i === last && trace.loop !== undefined) {
+      out.push(
+        meta.closing
+          ? `<p class="pc-loop">then <code>${escapeHtml(meta.closing.action)}</code> leads back to ${trace.loop === 0 ? 'the initial state' : `the state after step ${trace.loop}`}, and the cycle repeats for ever</p>`
+          : '<p class="pc-loop">no step follows: the history stays in this state for ever</p>',
+      );
     }
     if (i === last) out.push(`<p class="pc-violation">violated: ${escapeHtml(meta.property)}: ${escapeHtml(meta.message)}</p>`);
     out.push(`<div class="pc-picture">${svgs[i]}</div>`);

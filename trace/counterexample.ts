@@ -58,6 +58,14 @@ export interface TraceMeta {
   /** The crash cap the search ran with: a crash step's choice indexes the capped outcomes. */
   readonly crashCap?: number;
   readonly shrink?: { readonly from: number; readonly to: number; readonly steps: number };
+  /**
+   * For a lasso whose loop is a cycle: the action that leads from the last
+   * state back to `states[loop]` (ITF's lasso returns there without a state
+   * of its own). Absent when the history stutters in its last state.
+   */
+  readonly closing?: { readonly action: string; readonly choice?: number };
+  /** The fairness a liveness verdict rests on: the action kinds under weak and strong fairness. */
+  readonly fairness?: { readonly weak: string[]; readonly strong: string[] };
 }
 
 /** The fields of TraceMeta written as strings in `#meta`; every other one (a field added later too) goes into `#meta.pagecheck`. */
@@ -104,6 +112,8 @@ export interface ItfTrace {
   readonly '#meta': ItfTraceMeta;
   readonly vars: string[];
   readonly states: ItfState[];
+  /** A lasso: the history goes on from the last state back to `states[loop]`, for ever (a stutter when loop is the last index). */
+  readonly loop?: number;
 }
 
 /** A step as the writer takes it: a state, and the action that led to it. */

@@ -84,18 +84,23 @@ export function renderText(trace: ItfTrace): string {
   lines.push(`${meta.design} violates ${meta.property}`);
   lines.push(`  ${meta.message}`);
   lines.push(`  params: ${params || '(none)'}${meta.bugs.length ? `; bugs: ${meta.bugs.join(', ')}` : ''}${meta.amends?.length ? `; amended: ${meta.amends.join(', ')}` : ''}`);
-  const steps = trace.states.length - 1;
-  lines.push(`  found by ${meta.mode} search; ${steps} action${steps === 1 ? '' : 's'}`);
+  const steps = trace.states.length - 1 + (meta.closing ? 1 : 0);
+  lines.push(`  found by ${meta.mode} search; ${steps} action${steps === 1 ? '' : 's'}${trace.loop !== undefined ? ', the last ones repeating for ever' : ''}`);
+  if (meta.fairness) lines.push(`  fairness: weak ${meta.fairness.weak.join(', ') || '(none)'}; strong ${meta.fairness.strong.join(', ') || '(none)'}`);
   lines.push(`  reproduce: ${meta.reproduce}`);
   lines.push('');
   lines.push('state 0 (initial)');
   const first = stateAt(trace, 0) as Record<string, unknown>;
   for (const v of designVars(trace)) lines.push(`  ${v} = ${show(first[v])}`);
   let prev: unknown = first;
+  // The cycle starts in the state after step `loop`; a stutter has no cycle to mark.
+  const loop = trace.loop;
+  const cycleFrom = loop !== undefined && meta.closing ? loop + 1 : undefined;
   for (let i = 1; i < trace.states.length; i++) {
     const m = stepMeta(trace, i);
     const cur = stateAt(trace, i);
     lines.push('');
+    if (i === cycleFrom) lines.push('-- the cycle starts here --', '');
     lines.push(`step ${i}: ${m.action}${outcomeNote(m)}`);
     if (m.note !== undefined) lines.push(`  kernel: ${m.note}`);
     const changes = diffStates(prev, cur);
@@ -103,7 +108,19 @@ export function renderText(trace: ItfTrace): string {
     for (const c of changes) lines.push(`  ${showChange(c)}`);
     prev = cur;
   }
+  if (loop !== undefined) {
+    lines.push('');
+    const back = loop === 0 ? 'the initial state' : `the state after step ${loop}`;
+    if (meta.closing) {
+      lines.push(`step ${trace.states.length}: ${meta.closing.action}${outcomeNote(meta.closing)}`);
+      for (const c of diffStates(prev, stateAt(trace, loop))) lines.push(`  ${showChange(c)}`);
+      lines.push(`  back to ${back}; from there the cycle repeats for ever`);
+    } else {
+      lines.push(`(no step follows: the history stays in this state for ever)`);
+    }
+  }
   lines.push('');
   lines.push(`violated: ${meta.property}: ${meta.message}`);
   return lines.join('\n') + '\n';
 }
+

@@ -47,7 +47,7 @@ describe('check --path', () => {
     ['a path with --mode both', ['check', 'bench-reflink-cow', '--seed', '1', '--path', '0:1'], /--path replays a random search; give --mode random/],
     ['a path with --mode exhaustive', ['check', 'bench-reflink-cow', '--mode', 'exhaustive', '--seed', '1', '--path', '0:1'], /give --mode random/],
     ['a path for two designs', ['check', 'bench-reflink-cow', 'fsdax-1to1', '--mode', 'random', '--seed', '1', '--path', '0'], /name one design/],
-    ['a path past the runs', [...search, '--seed', '1', '--path', '300'], /path '300' starts at run 300, but the search makes only 300 runs/],
+    ['a path past the runs', [...search, '--seed', '1', '--path', '300'], /path '300' starts at walk 300, but the search makes only 300 walks/],
     ['a path to no case', [...search, '--seed', '1', '--path', '0:99999:0'], /path '0:99999:0' leads to no case of the search with seed 1/],
   ];
   it.each(bad)('%s: one line, exit 2', async (_what, argv, message) => {

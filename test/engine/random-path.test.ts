@@ -1,5 +1,5 @@
-// A random counterexample replays from its seed and fast-check path: the one
-// case at the path, shrunk no further, gives the same trace as the search.
+// A random counterexample replays from its seed and path: the walk it came
+// from, drawn alone, then fast-check's shrinks of it along the rest of the path.
 import { describe, expect, it } from 'vitest';
 import { random, ReplayPathError, type RandomResult } from '../../engine/random.js';
 import { counter, lockModel } from './toys.js';
@@ -10,7 +10,7 @@ const labels = <S, A>(r: RandomResult<S, A>, id: string, label: (a: A) => string
 describe('random search replayed from a path', () => {
   it('gives the lock bug the search found, from one case and no further shrink', () => {
     const model = lockModel(['check-then-set'], 'immer');
-    const found = random(model, { runs: 50, steps: 30, seed: 7 });
+    const found = random(model, { runs: 50, steps: 30, seed: 1 });
     const v = found.violations.get('mutual-exclusion')!;
     expect(v.shrinks).toBeGreaterThan(0);
     const again = random(model, { runs: 50, steps: 30, seed: v.seed, path: v.path, properties: ['mutual-exclusion'] });
@@ -31,17 +31,19 @@ describe('random search replayed from a path', () => {
     expect(labels(again, 'below', model.label)).toEqual(labels(found, 'below', model.label));
   });
 
-  it('a run index before the failing run goes on with the search from there', () => {
+  it('a walk index alone draws that walk again and shrinks it as the search did', () => {
     const model = counter(20, 6);
     const found = random(model, { runs: 100, steps: 12, seed: 1 });
     const v = found.violations.get('below')!;
-    const run = Number(v.path.split(':')[0]);
-    expect(found.runs).toBe(run + 1);
-    expect(run).toBeGreaterThan(2);
-    const again = random(model, { runs: 100, steps: 12, seed: v.seed, path: String(run - 2) });
-    expect(again.violations.get('below')?.path).toBe(v.path);
-    expect(again.runs).toBe(3);
+    const walk = Number(v.path.split(':')[0]);
+    expect(found.runs).toBe(walk + 1);
+    const again = random(model, { runs: 100, steps: 12, seed: v.seed, path: String(walk) });
+    expect(again.violations.get('below')?.path).toBe(String(walk));
+    expect(again.runs).toBe(1);
     expect(labels(again, 'below', model.label)).toEqual(labels(found, 'below', model.label));
+    // A walk that violates nothing is no case of the search.
+    expect(walk).toBeGreaterThan(0);
+    expect(() => random(model, { runs: 100, steps: 12, seed: v.seed, path: String(walk - 1) })).toThrow(/leads to no case/);
   });
 
   it('a path into shrinks that pass finds nothing, and says so', () => {
@@ -57,8 +59,8 @@ describe('random search replayed from a path', () => {
     const model = lockModel(['check-then-set'], 'immer');
     const go = (path: string) => () => random(model, { runs: 50, steps: 30, seed: 7, path });
     expect(go('1::2')).toThrow(ReplayPathError);
-    expect(go('0x1')).toThrow(/not a fast-check path/);
-    expect(go('50')).toThrow(/starts at run 50, but the search makes only 50 runs/);
+    expect(go('0x1')).toThrow(/not a walk and a fast-check path/);
+    expect(go('50')).toThrow(/starts at walk 50, but the search makes only 50 walks/);
     expect(go('0:99999')).toThrow(/leads to no case/);
     expect(go('0:99999:0')).toThrow(/leads to no case/);
   });

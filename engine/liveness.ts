@@ -1,0 +1,338 @@
+/**
+ * Liveness under fairness, on the whole reachable state graph
+ * (engine/graph.ts): `eventually(q)` and `leadsTo(p, q)` ("whenever p,
+ * eventually q"), each under weak or strong fairness of named action kinds.
+ *
+ * The semantics are TLA+'s. A history may stop taking steps in any state
+ * (stutter for ever) unless a fair action is enabled there; weak fairness of
+ * a kind forbids a history in which the kind stays enabled for ever and is
+ * never taken; strong fairness forbids one in which it is enabled infinitely
+ * often and never taken. So nothing is promised to happen unless a fairness
+ * assumption says so, and the assumptions a verdict rests on are the ones
+ * the property names.
+ *
+ * A violation is a lasso: a path from the initial state to a state where p
+ * holds without q, then either a stutter (no fair action enabled) or a cycle
+ * that is fair and never passes q. Fair cycles are found in the strongly
+ * connected components of the states without q (engine/scc.ts): a component
+ * is fair for a weak kind when the kind is taken inside it or disabled
+ * somewhere in it; for a strong kind, when it is taken inside it or disabled
+ * everywhere in it, and otherwise the states enabling the kind are removed
+ * and what is left is searched again (the Emerson-Lei refinement).
+ */
+import { edgeSource, exploreGraph, pathTo, replayEdges, type StateGraph } from './graph.js';
+import { components } from './scc.js';
+import type { Model, Step } from './model.js';
+
+export interface Fairness {
+  readonly weak?: readonly string[];
+  readonly strong?: readonly string[];
+}
+
+export interface Liveness<S, V = unknown> {
+  readonly id: string;
+  readonly description: string;
+  /** `leadsTo(p, q)`: whenever p, q then or later. Absent: `eventually(q)` from the initial state. */
+  readonly p?: (state: S, view: V) => boolean;
+  readonly q: (state: S, view: V) => boolean;
+  readonly fairness?: Fairness;
+}
+
+export function eventually<S, V = unknown>(id: string, description: string, q: Liveness<S, V>['q'], fairness?: Fairness): Liveness<S, V> {
+  return { id, description, q, ...(fairness ? { fairness } : {}) };
+}
+
+export function leadsTo<S, V = unknown>(
+  id: string,
+  description: string,
+  p: NonNullable<Liveness<S, V>['p']>,
+  q: Liveness<S, V>['q'],
+  fairness?: Fairness,
+): Liveness<S, V> {
+  return { id, description, p, q, ...(fairness ? { fairness } : {}) };
+}
+
+export interface Lasso<S, A> {
+  /** From the initial state; the last state is the same state as `trace[loop]`. */
+  readonly trace: readonly Step<S, A>[];
+  /** Where the cycle starts; the last index when the history stutters there for ever. */
+  readonly loop: number;
+  readonly message: string;
+}
+
+export type LivenessVerdict<S, A> =
+  | { readonly verdict: 'holds' }
+  | { readonly verdict: 'violated'; readonly lasso: Lasso<S, A> }
+  | { readonly verdict: 'inconclusive'; readonly reason: string };
+
+export interface LivenessResult<S, A> {
+  readonly states: number;
+  readonly transitions: number;
+  /** The whole reachable state space was explored. */
+  readonly complete: boolean;
+  readonly results: ReadonlyMap<string, LivenessVerdict<S, A>>;
+}
+
+export interface LivenessOptions {
+  readonly maxStates?: number;
+}
+
+export function checkLiveness<S, A, V>(
+  model: Model<S, A, V>,
+  properties: readonly Liveness<S, V>[],
+  options: LivenessOptions = {},
+): LivenessResult<S, A> {
+  const predicates = properties.flatMap((l) => [l.p ?? (() => false), l.q]);
+  const graph = exploreGraph(model, predicates, options);
+  const reverse = reverseEdges(graph);
+  const results = new Map<string, LivenessVerdict<S, A>>();
+  properties.forEach((l, i) => {
+    const found = findLasso(graph, reverse, l, graph.marks[2 * i], graph.marks[2 * i + 1]);
+    if (found) {
+      const steps = replayEdges(model, graph, [...found.prefix, ...found.cycle]);
+      results.set(l.id, { verdict: 'violated', lasso: { trace: steps, loop: found.prefix.length, message: found.message } });
+    } else if (graph.complete) {
+      results.set(l.id, { verdict: 'holds' });
+    } else {
+      results.set(l.id, {
+        verdict: 'inconclusive',
+        reason: `the state space was not explored to the end (${graph.size} states known): only a whole state space proves a liveness property`,
+      });
+    }
+  });
+  return { states: graph.size, transitions: graph.target.length, complete: graph.complete, results };
+}
+
+interface Reverse {
+  readonly start: Int32Array;
+  readonly edge: Int32Array;
+}
+
+function reverseEdges(graph: StateGraph): Reverse {
+  const start = new Int32Array(graph.size + 1);
+  for (let e = 0; e < graph.target.length; e++) start[graph.target[e] + 1]++;
+  for (let s = 0; s < graph.size; s++) start[s + 1] += start[s];
+  const fill = start.slice(0, graph.size);
+  const edge = new Int32Array(graph.target.length);
+  for (let e = 0; e < graph.target.length; e++) edge[fill[graph.target[e]]++] = e;
+  return { start, edge };
+}
+
+interface Found {
+  readonly prefix: number[];
+  readonly cycle: number[];
+  readonly message: string;
+}
+
+function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness<S, V>, pMark: Uint8Array, qMark: Uint8Array): Found | undefined {
+  const { kinds, expanded } = graph;
+  if (kinds.length > 31) throw new Error('liveness: more than 31 action kinds');
+  const bit = (names: readonly string[] | undefined): number =>
+    (names ?? []).reduce((m, k) => (kinds.includes(k) ? m | (1 << kinds.indexOf(k)) : m), 0);
+  const weak = bit(l.fairness?.weak);
+  const strong = bit(l.fairness?.strong);
+  const fair = weak | strong;
+  const enabled = new Int32Array(expanded);
+  for (let s = 0; s < expanded; s++) for (let e = graph.start[s]; e < graph.start[s + 1]; e++) enabled[s] |= 1 << graph.kind[e];
+
+  // States whose successors are known and where q does not hold.
+  const open = (s: number): boolean => s < expanded && qMark[s] === 0;
+  // Where a history can stay for ever without q: a stutter, or a fair component.
+  const stutter = (s: number): boolean => open(s) && (enabled[s] & fair) === 0;
+  const cycleOf = new Map<number, number[]>();
+  const refine = (inside: (s: number) => boolean): void => {
+    for (const c of components(graph, inside)) {
+      const member = new Set(c);
+      let taken = 0;
+      let internal = false;
+      let everywhere = -1;
+      let somewhere = 0;
+      for (const s of c) {
+        everywhere &= enabled[s];
+        somewhere |= enabled[s];
+        for (let e = graph.start[s]; e < graph.start[s + 1]; e++) {
+          if (!member.has(graph.target[e])) continue;
+          internal = true;
+          taken |= 1 << graph.kind[e];
+        }
+      }
+      if (!internal || (weak & everywhere & ~taken) !== 0) continue;
+      const starved = strong & somewhere & ~taken;
+      if (starved === 0) {
+        for (const s of c) cycleOf.set(s, c);
+        continue;
+      }
+      refine((s) => member.has(s) && (enabled[s] & starved) === 0);
+    }
+  };
+  refine(open);
+
+  // Backwards from where a history can stay without q, through states without q.
+  const doomed = new Uint8Array(graph.size);
+  const queue: number[] = [];
+  for (let s = 0; s < expanded; s++) {
+    if (stutter(s) || cycleOf.has(s)) {
+      doomed[s] = 1;
+      queue.push(s);
+    }
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const t = queue[i];
+    for (let r = reverse.start[t]; r < reverse.start[t + 1]; r++) {
+      const e = reverse.edge[r];
+      const s = edgeSource(graph, e);
+      if (doomed[s] === 0 && open(s)) {
+        doomed[s] = 1;
+        queue.push(s);
+      }
+    }
+  }
+
+  // The first such state in breadth-first order is one with a shortest prefix.
+  let from = -1;
+  for (let s = 0; s < expanded && from < 0; s++) if (doomed[s] && (l.p ? pMark[s] === 1 : s === 0)) from = s;
+  if (from < 0) return undefined;
+  const prefix = pathTo(graph, from);
+  const lead = walk(graph, from, (s) => stutter(s) || cycleOf.has(s), (s) => doomed[s] === 1);
+  const entry = lead.length > 0 ? graph.target[lead[lead.length - 1]] : from;
+  const toLoop = [...prefix, ...lead];
+  const describe = (names: number): string => kinds.filter((_, k) => names & (1 << k)).join(', ');
+  const at = prefix.length === 0 ? 'the initial state' : `the state after step ${prefix.length}`;
+  const noQ = l.p ? `${at} has p, and q never holds from there` : 'q never holds';
+  if (stutter(entry)) {
+    const why = enabled[entry] === 0 ? 'no action is enabled' : `no fair action is enabled (enabled: ${describe(enabled[entry])})`;
+    return { prefix: toLoop, cycle: [], message: `${noQ}: after step ${toLoop.length} ${why}, so the history may stop there` };
+  }
+  const c = new Set(cycleOf.get(entry)!);
+  const cycle = fairCycle(graph, entry, c, enabled, weak, strong);
+  let on = 0;
+  let taken = 0;
+  let state = entry;
+  for (const e of cycle) {
+    on |= enabled[state];
+    taken |= 1 << graph.kind[e];
+    state = graph.target[e];
+  }
+  const neglected = on & ~taken;
+  return {
+    prefix: toLoop,
+    cycle,
+    message:
+      `${noQ}: steps ${toLoop.length + 1}-${toLoop.length + cycle.length} repeat for ever` +
+      (neglected & ~fair ? `; enabled on the cycle but never taken: ${describe(neglected & ~fair)} (not under fairness)` : '') +
+      (neglected & weak & ~strong ? `; ${describe(neglected & weak & ~strong)} weakly fair but not enabled throughout the cycle, so never owed a turn` : ''),
+  };
+}
+
+/** A shortest path (as edges) from `from` to a state that is `goal`, through states that are `inside`; [] when `from` is one. */
+function walk(graph: StateGraph, from: number, goal: (s: number) => boolean, inside: (s: number) => boolean): number[] {
+  if (goal(from)) return [];
+  const via = new Map<number, number>([[from, -1]]);
+  const queue = [from];
+  for (let i = 0; i < queue.length; i++) {
+    const s = queue[i];
+    for (let e = graph.start[s]; e < graph.start[s + 1]; e++) {
+      const t = graph.target[e];
+      if (via.has(t) || !inside(t)) continue;
+      via.set(t, e);
+      if (goal(t)) {
+        const path: number[] = [];
+        for (let at = t; via.get(at)! >= 0; at = edgeSource(graph, via.get(at)!)) path.push(via.get(at)!);
+        return path.reverse();
+      }
+      queue.push(t);
+    }
+  }
+  throw new Error('liveness: no path inside a component that should hold one');
+}
+
+/**
+ * A cycle from `entry` back to it inside the fair component `c`, passing a
+ * witness of each fairness condition: an edge of each weak kind taken in the
+ * component (or a state where the kind is disabled), and an edge of each
+ * strong kind enabled in it.
+ */
+function fairCycle(graph: StateGraph, entry: number, c: ReadonlySet<number>, enabled: Int32Array, weak: number, strong: number): number[] {
+  const inside = (s: number): boolean => c.has(s);
+  const edgesOf = (kind: number): number[] => {
+    const out: number[] = [];
+    for (const s of c) for (let e = graph.start[s]; e < graph.start[s + 1]; e++) if (graph.kind[e] === kind && c.has(graph.target[e])) out.push(e);
+    return out;
+  };
+  const cycle: number[] = [];
+  let at = entry;
+  const visit = (goal: number): void => {
+    cycle.push(...walk(graph, at, (s) => s === goal, inside));
+    at = goal;
+  };
+  const take = (e: number): void => {
+    visit(edgeSource(graph, e));
+    cycle.push(e);
+    at = graph.target[e];
+  };
+  for (let k = 0; k < graph.kinds.length; k++) {
+    const kb = 1 << k;
+    const off = [...c].find((s) => (enabled[s] & kb) === 0);
+    if (strong & kb) {
+      if ([...c].some((s) => enabled[s] & kb)) take(edgesOf(k)[0]);
+    } else if (weak & kb) {
+      if (off !== undefined) visit(off);
+      else take(edgesOf(k)[0]);
+    }
+  }
+  if (cycle.length === 0 || at !== entry) {
+    if (cycle.length === 0) {
+      const first = [...edgesFrom(graph, at)].find((e) => c.has(graph.target[e]))!;
+      cycle.push(first);
+      at = graph.target[first];
+    }
+    cycle.push(...walk(graph, at, (s) => s === entry, inside));
+  }
+  return cycle;
+}
+
+function* edgesFrom(graph: StateGraph, s: number): Generator<number> {
+  for (let e = graph.start[s]; e < graph.start[s + 1]; e++) yield e;
+}
+
+/**
+ * Judges a lasso independently of the search that found it (for replay):
+ * `states[0..n]` a history, `kinds[i]` the kind of the action into
+ * `states[i]`, and the history going on from `states[n]` back to
+ * `states[loop]` by an action of kind `closing`, or stuttering in
+ * `states[n]` when `closing` is absent. The message when the lasso is a fair
+ * history that violates the property, else why it is not.
+ */
+export function judgeLasso<S, A, V>(
+  model: Model<S, A, V>,
+  l: Liveness<S, V>,
+  states: readonly S[],
+  kinds: readonly (string | undefined)[],
+  loop: number,
+  closing?: string,
+): { readonly violated: boolean; readonly message: string } {
+  const view = (s: S): V => (model.view ? model.view(s) : undefined) as V;
+  const q = states.map((s) => l.q(s, view(s)));
+  const p = states.map((s) => (l.p ? l.p(s, view(s)) : false));
+  const enabled = states.map((s) => new Set(model.actions(s).map((a) => model.kind(a))));
+  const weak = l.fairness?.weak ?? [];
+  const strong = l.fairness?.strong ?? [];
+  let from = states.length - 1;
+  while (from > 0 && !q[from - 1]) from--;
+  if (q[states.length - 1] || from > loop) return { violated: false, message: 'q holds on the loop' };
+  if (l.p ? !p.slice(from).some(Boolean) : from !== 0) return { violated: false, message: 'no state of p is followed by a loop without q' };
+  const cycle = enabled.slice(loop);
+  if (closing === undefined) {
+    const fair = [...weak, ...strong].filter((k) => cycle[cycle.length - 1].has(k));
+    return fair.length > 0
+      ? { violated: false, message: `the history stops where ${fair.join(', ')} is enabled and fair` }
+      : { violated: true, message: 'q never holds, and the history stops where no fair action is enabled' };
+  }
+  const taken = new Set([...kinds.slice(loop + 1), closing]);
+  const unfairWeak = weak.filter((k) => !taken.has(k) && cycle.every((e) => e.has(k)));
+  const unfairStrong = strong.filter((k) => !taken.has(k) && cycle.some((e) => e.has(k)));
+  const unfair = [...unfairWeak, ...unfairStrong];
+  return unfair.length > 0
+    ? { violated: false, message: `the cycle is not fair to ${unfair.join(', ')}` }
+    : { violated: true, message: 'q never holds on a fair cycle' };
+}
