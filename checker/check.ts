@@ -44,6 +44,25 @@ export interface CheckOptions {
   /** Consider at most this many unflushed pieces at a crash point; a search the cap cut short proves nothing. */
   readonly crashCap?: number;
   readonly onProgress?: (progress: Progress) => void;
+  /**
+   * Stop by then (milliseconds since the epoch, as Date.now()): each search
+   * gets the time left, and one the deadline cut is inconclusive, never a
+   * proof. A test runner's timeout can stop a check this way.
+   */
+  readonly deadline?: number;
+  /**
+   * Read before each search: once aborted, a search not yet begun stops at
+   * its first look at the clock, inconclusive. The searches are synchronous,
+   * so an abort fired while one runs is seen only when it ends: give a
+   * `deadline` to bound a search already under way.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * The module the design was loaded from (`pagecheck check ./d.ts`): its
+   * traces record it (`#meta.module`) and their reproduce commands name it
+   * instead of the design's name, which only a built-in design answers to.
+   */
+  readonly module?: string;
 }
 
 export const DEFAULTS = { maxStates: 2_000_000, timeSeconds: 60, runs: 500, steps: 50 } as const;
@@ -134,7 +153,8 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   const known = all.map((p) => p.id);
   const notApplicable = design.notApplicable ?? {};
   for (const id of options.properties ?? []) {
-    if (!known.includes(id) && !(id in notApplicable)) {
+    // Own keys only: `toString` is in every record, and is nobody's property.
+    if (!known.includes(id) && !Object.hasOwn(notApplicable, id)) {
       throw new InputError(`design ${design.name} has no property '${id}' (it has ${[...known, ...Object.keys(notApplicable)].join(', ')})`);
     }
   }
@@ -142,7 +162,10 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   const ids = selected.map((p) => p.id);
   const depth = options.depth ?? design.bounds?.depth;
   const maxStates = options.maxStates ?? design.bounds?.maxStates ?? DEFAULTS.maxStates;
-  const timeLimitMs = (options.timeSeconds ?? DEFAULTS.timeSeconds) * 1000;
+  const timeSecondsMs = (options.timeSeconds ?? DEFAULTS.timeSeconds) * 1000;
+  // What each search may take: its own limit, cut to the deadline, nothing once aborted.
+  const timeLimit = (): number =>
+    options.signal?.aborted ? 0 : Math.max(0, Math.min(timeSecondsMs, options.deadline === undefined ? Infinity : options.deadline - Date.now()));
   const runs = options.runs ?? DEFAULTS.runs;
   const steps = options.steps ?? DEFAULTS.steps;
   if (options.path !== undefined && (mode !== 'random' || options.seed === undefined)) {
@@ -156,7 +179,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
     ex = exhaustive(instantiate(design, cfg, 'copy', { crashCap: options.crashCap }), {
       maxDepth: depth,
       maxStates,
-      timeLimitMs,
+      timeLimitMs: timeLimit(),
       properties: ids,
       onProgress: options.onProgress,
     });
@@ -167,7 +190,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0)) {
     const rndModel = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
     try {
-      rnd = random(rndModel, { runs, steps, seed, path: options.path, properties: unviolated, timeLimitMs });
+      rnd = random(rndModel, { runs, steps, seed, path: options.path, properties: unviolated, timeLimitMs: timeLimit() });
     } catch (e) {
       throw e instanceof ReplayPathError ? new InputError(e.message) : e;
     }
@@ -190,7 +213,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
     const found = exV ? { ...exV, mode: 'exhaustive' as const } : rV ? { ...rV, mode: 'random' as const } : undefined;
     if (found) {
       const trace = found.trace as readonly Step<S, A>[];
-      const reproduce = reproduceCommand(design.name, cfg, p.id, found.mode, {
+      const reproduce = reproduceCommand(options.module ?? design.name, cfg, p.id, found.mode, {
         depth,
         seed: rV && !exV ? rV.seed : undefined,
         path: rV && !exV ? rV.path : undefined,
@@ -202,6 +225,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
         source: 'pagecheck',
         description: `${design.name} violates ${p.id}: ${found.message}`,
         ...base,
+        ...(options.module !== undefined ? { module: options.module } : {}),
         property: p.id,
         message: found.message,
         mode: found.mode,

@@ -16,5 +16,10 @@ export function reproduceCommand(
   // The path takes the replay straight to the shrunk counterexample instead of searching again.
   if (mode === 'random' && search.path) words.push('--path', search.path);
   if (search.crashCap !== undefined) words.push('--crash-cap', String(search.crashCap));
-  return words.join(' ');
+  return words.map(shellWord).join(' ');
+}
+
+/** A word as a POSIX shell reads it back: as it is when it is plain, else in single quotes (a module path with a space). */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./#-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -16,6 +16,8 @@ export interface TraceMeta {
   readonly source: string;
   readonly description: string;
   readonly design: string;
+  /** For a design loaded from a user's module: its absolute path (`#name` for a named export), to replay it from. */
+  readonly module?: string;
   readonly params: Record<string, number>;
   readonly bugs: string[];
   /** The violated property (or the goal, for a witness trace) and its message. */
@@ -101,6 +103,7 @@ export function parseItf(json: unknown): ItfTrace {
   const meta = doc['#meta'] as Record<string, unknown> | undefined;
   if (typeof meta !== 'object' || meta === null) throw new ItfError("not a pagecheck trace: no '#meta'");
   if (typeof meta.design !== 'string') throw new ItfError("not a pagecheck trace: '#meta.design' is missing");
+  if (meta.module !== undefined && typeof meta.module !== 'string') throw new ItfError("not a pagecheck trace: '#meta.module' is not a path");
   if (typeof meta.property !== 'string') throw new ItfError("not a pagecheck trace: '#meta.property' is missing");
   if (typeof meta.params !== 'object' || meta.params === null) throw new ItfError("not a pagecheck trace: '#meta.params' is missing");
   if (meta.crashCap !== undefined && !(Number.isInteger(meta.crashCap) && (meta.crashCap as number) >= 0)) {
