@@ -27,7 +27,7 @@ export function integer(name: string, raw: string | undefined, min: number, max 
   forgotten(name, text);
   const n = Number(text);
   if (text === '' || !/^[-+]?\d+$/.test(text) || !Number.isSafeInteger(n)) throw new InputError(`${name} must be a whole number, not '${raw}'`);
-  if (n < min || n > max) throw new InputError(`${name} must be within ${min}..${max}, not ${n}`);
+  if (n < min || n > max) throw new InputError(max === Number.MAX_SAFE_INTEGER ? `${name} must be at least ${min}, not ${n}` : `${name} must be within ${min}..${max}, not ${n}`);
   return n;
 }
 

@@ -27,7 +27,9 @@ export function closest(word: string, known: readonly string[]): string | undefi
     const dist = distance(w, k.toLowerCase());
     if (dist < bestDistance) [best, bestDistance] = [k, dist];
   }
-  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))) return best;
+  // A one- or two-letter name is one edit from every other: only a difference of case is worth a guess there.
+  if (best !== undefined && best.toLowerCase() === w) return best;
+  if (best !== undefined && word.length >= 3 && bestDistance <= Math.max(1, Math.floor(word.length / 3))) return best;
   const prefixed = known.filter((k) => w.length >= 3 && k.toLowerCase().startsWith(w));
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }
