@@ -146,7 +146,7 @@ export interface CheckResult {
   readonly counterexamples: Record<string, ItfTrace>;
 }
 
-export function check<S, A extends Action>(design: Design<S, A>, options: CheckOptions = {}): CheckResult {
+export function check<S, A extends Action, V = unknown>(design: Design<S, A, V>, options: CheckOptions = {}): CheckResult {
   const mode = options.mode ?? 'both';
   const cfg = resolveConfig(design, options.params ?? {}, options.bugs ?? []);
   const all = propertyList(design);
