@@ -63,6 +63,19 @@ function gist(e: unknown): string {
 // pagecheck in it: built (dist/index.js), or its source when run from a checkout's tests.
 const SELF = ['../index.js', '../index.ts'].map((f) => fileURLToPath(new URL(f, import.meta.url))).find((f) => existsSync(f));
 
+// One loader for the process: a module (and pagecheck's own source, when the
+// tests run from a checkout) is compiled once however many designs import it.
+let loader: ReturnType<typeof createJiti> | undefined;
+function jiti(): ReturnType<typeof createJiti> {
+  loader ??= createJiti(import.meta.url, {
+    // `import ... from 'pagecheck'` is this package, wherever the design lives (SELF).
+    ...(SELF !== undefined ? { alias: { pagecheck: SELF } } : {}),
+    moduleCache: true,
+    fsCache: false,
+  });
+  return loader;
+}
+
 export interface LoadedDesign {
   readonly design: AnyDesign;
   /** The absolute path of the module, with `#name` when the design is a named export: what a trace records. */
@@ -73,15 +86,9 @@ export async function loadDesign(spec: string, cwd = process.cwd()): Promise<Loa
   const { file, exportName } = splitSpec(spec, cwd);
   if (!existsSync(file)) throw new InputError(`${spec}: no such file`);
   if (!statSync(file).isFile()) throw new InputError(`${spec}: not a file`);
-  const jiti = createJiti(import.meta.url, {
-    // `import ... from 'pagecheck'` is this package, wherever the design lives (SELF).
-    ...(SELF !== undefined ? { alias: { pagecheck: SELF } } : {}),
-    moduleCache: true,
-    fsCache: false,
-  });
   let mod: Record<string, unknown>;
   try {
-    mod = (await jiti.import(file)) as Record<string, unknown>;
+    mod = (await jiti().import(file)) as Record<string, unknown>;
   } catch (e) {
     throw new InputError(`${spec}: cannot load it: ${gist(e)}`);
   }
