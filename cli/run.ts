@@ -8,6 +8,7 @@ import { InputError } from '../model/errors.js';
 import { commands } from './commands/index.js';
 import type { Io } from './io.js';
 import { isRaw, program, type Ran } from './program.js';
+import { knownNames } from './suggest.js';
 
 export const EXIT = { holds: 0, violated: 1, badInput: 2, inconclusive: 3, internal: 70 } as const;
 
@@ -29,6 +30,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const who = command ? `pagecheck ${command.name}` : 'pagecheck';
   if (name === undefined) {
     io.stderr(`pagecheck: name a command (${commands.map((c) => c.name).join(', ')}); pagecheck --help says more\n`);
+    return EXIT.badInput;
+  }
+  if (name === 'help' && args.length && !commands.some((c) => c.name === args[0])) {
+    // Commander would print the whole help on stderr here; say what is wrong instead.
+    io.stderr(`pagecheck: no command '${args[0]}' to help with ${knownNames(args[0], commands.map((c) => c.name), 'commands:')}\n`);
     return EXIT.badInput;
   }
   try {

@@ -38,6 +38,7 @@ describe('help', () => {
 
 describe('suggestions, in the one line of a refusal', () => {
   const cases: [string, string[], RegExp][] = [
+    ['a command to help with', ['help', 'chekc'], /^pagecheck: no command 'chekc' to help with \(did you mean check\? commands: check, replay, /],
     ['a command', ['chek', 'bench-reflink-cow'], /^pagecheck: unknown command 'chek' \(did you mean check\?\)$/],
     ['an option', ['check', 'bench-reflink-cow', '--dept', '3'], /^pagecheck check: unknown option '--dept' \(did you mean --depth\?\)$/],
     ['a design', ['check', 'fsdax-shraed'], /^pagecheck check: unknown design 'fsdax-shraed' \(did you mean fsdax-shared\? known: bench-reflink-cow, /],
