@@ -38,6 +38,13 @@ describe('72 columns, commands whole', () => {
     expectMailText(r.stdout, reproduce);
   });
 
+  it('in check\'s own output, the reproduce command of each violation, whole', async () => {
+    const r = await cli('check', 'bench-reflink-cow', '--bug', 'no-zero-on-free', '--mode', 'exhaustive', '--json');
+    const reproduce = JSON.parse(r.stdout).results[0].counterexamples['free-zeroed']['#meta'].reproduce;
+    const text = await cli('check', 'bench-reflink-cow', '--bug', 'no-zero-on-free', '--mode', 'exhaustive');
+    expect(text.stdout.split('\n').map((l) => l.trimStart())).toContain(`reproduce: ${reproduce}`);
+  });
+
   it('knows a command line from prose', () => {
     expect(isCommandLine('  reproduce: pagecheck check x --bug y')).toBe(true);
     expect(isCommandLine('$ npx pagecheck check ./d.ts')).toBe(true);
