@@ -24,6 +24,12 @@ describe('the pagecheck executable', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('stops quietly when its reader goes away (pagecheck designs | head)', () => {
+    // `true` exits before the checker has started, so every write meets a closed pipe.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" designs --json | true`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+  });
+
   it('prints its version', () => {
     expect(pagecheck('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
