@@ -1,18 +1,38 @@
 /**
  * pagecheck as a library: write a design with the same API the built-in
  * designs use, and check it with `check(design, options)`, which returns
- * exactly what `pagecheck check --json` prints for one design.
+ * exactly what `pagecheck check --json` prints for one design. Test helpers
+ * for vitest are in `pagecheck/vitest`.
  */
 export { check, exitCode, DEFAULTS } from './checker/check.js';
-export type { CheckOptions, CheckResult, PropertyResult, GoalResult, Verdict, Mode } from './checker/check.js';
-export { defineDesign, defaultLabel } from './model/design.js';
-export type { Action, AnyDesign, Config, Design, Goal, ParamSpec, Property, Recipe, Transitions } from './model/design.js';
-export { resolveConfig, defaultConfig } from './model/config.js';
+export type { CheckOptions, CheckResult, PropertyResult, GoalResult, Verdict, Mode, Bound } from './checker/check.js';
+export { replay } from './checker/replay.js';
+export type { ReplayOutcome } from './checker/replay.js';
+export { defineDesign, defaultLabel, crashPoint, propertyList, claimsOf } from './model/design.js';
+export type {
+  Action,
+  AnyDesign,
+  Config,
+  CrashStep,
+  DefaultBounds,
+  Design,
+  Goal,
+  ParamSpec,
+  Piece,
+  Property,
+  Recipe,
+  Transitions,
+} from './model/design.js';
+export type { PictureHints, PictureRef, PathPattern } from './model/picture.js';
+export { resolveConfig, defaultConfig, describeConfig } from './model/config.js';
 export { instantiate } from './model/instantiate.js';
 export { InputError } from './model/errors.js';
 export { designs, findDesign } from './model/designs/index.js';
 export { exhaustive } from './engine/exhaustive.js';
 export { random } from './engine/random.js';
 export type { Model, Step, Update } from './engine/model.js';
-export { toItf, parseItf, stateAt, traceMeta, stepMeta, designVars, writeTrace } from './trace/counterexample.js';
-export type { ItfTrace, TraceMeta, StepMeta } from './trace/counterexample.js';
+export { toItf, parseItf, stateAt, traceMeta, stepMeta, designVars, writeTrace, ITF_FORMAT_DESCRIPTION } from './trace/counterexample.js';
+export type { ItfTrace, ItfState, TraceMeta, StepMeta } from './trace/counterexample.js';
+export { encodeValue, decodeValue, ItfError } from './trace/itf.js';
+export type { ItfValue } from './trace/itf.js';
+export { renderText, diffStates } from './trace/render.js';

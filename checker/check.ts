@@ -58,6 +58,18 @@ export interface CheckOptions {
   readonly signal?: AbortSignal;
   /** Stop before the process's resident memory passes this many MB; the heap is always kept below its own limit. */
   readonly maxMemoryMb?: number;
+  /**
+   * Stop by then (milliseconds since the epoch, as Date.now()): each search
+   * gets the time left, and one the deadline cut is inconclusive, never a
+   * proof. A test runner's timeout can stop a check this way.
+   */
+  readonly deadline?: number;
+  /**
+   * The module the design was loaded from (`pagecheck check ./d.ts`): its
+   * traces record it (`#meta.module`) and their reproduce commands name it
+   * instead of the design's name, which only a built-in design answers to.
+   */
+  readonly module?: string;
 }
 
 export const DEFAULTS = { maxStates: 2_000_000, timeSeconds: 60, runs: 500, steps: 50 } as const;
@@ -155,14 +167,15 @@ export interface CheckResult {
   readonly shard?: { readonly index: number; readonly count: number; readonly split: number | null };
 }
 
-export function check<S, A extends Action>(design: Design<S, A>, options: CheckOptions = {}): CheckResult {
+export function check<S, A extends Action, V = unknown>(design: Design<S, A, V>, options: CheckOptions = {}): CheckResult {
   const mode = options.mode ?? 'both';
   const cfg = resolveConfig(design, options.params ?? {}, options.bugs ?? [], options.amends ?? []);
   const all = propertyList(design);
   const known = all.map((p) => p.id);
   const notApplicable = design.notApplicable ?? {};
   for (const id of options.properties ?? []) {
-    if (!known.includes(id) && !(id in notApplicable)) {
+    // Own keys only: `toString` is in every record, and is nobody's property.
+    if (!known.includes(id) && !Object.hasOwn(notApplicable, id)) {
       throw new InputError(`design ${design.name} has no property '${id}' (it has ${[...known, ...Object.keys(notApplicable)].join(', ')})`);
     }
   }
@@ -170,7 +183,10 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
   const ids = selected.map((p) => p.id);
   const depth = options.depth ?? design.bounds?.depth;
   const maxStates = options.maxStates ?? design.bounds?.maxStates ?? DEFAULTS.maxStates;
-  const timeLimitMs = (options.timeSeconds ?? DEFAULTS.timeSeconds) * 1000;
+  const timeSecondsMs = (options.timeSeconds ?? DEFAULTS.timeSeconds) * 1000;
+  // What each search may take: its own limit, cut to the deadline, nothing once aborted.
+  const timeLimit = (): number =>
+    options.signal?.aborted ? 0 : Math.max(0, Math.min(timeSecondsMs, options.deadline === undefined ? Infinity : options.deadline - Date.now()));
   const runs = options.runs ?? DEFAULTS.runs;
   const kinds = Object.keys(design.next);
   for (const k of options.omit ?? []) {
@@ -192,7 +208,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
     ex = exhaustive(instantiate(design, cfg, 'copy', { crashCap: options.crashCap }), {
       maxDepth: depth,
       maxStates,
-      timeLimitMs,
+      timeLimitMs: timeLimit(),
       properties: ids,
       onProgress: options.onProgress,
       ...(options.shard ? { shard: options.shard } : {}),
@@ -212,7 +228,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
         seed,
         path: options.path,
         properties: unviolated,
-        timeLimitMs,
+        timeLimitMs: timeLimit(),
         ...(omit.length ? { omit: (kind: string) => omit.includes(kind) } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       }, instantiate(design, cfg, 'copy', { crashCap: options.crashCap }));
@@ -269,6 +285,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
       description: `${design.name} violates ${p.id}: ${message}`,
       ...base,
       ...(amends.length ? { amends } : {}),
+      ...(options.module !== undefined ? { module: options.module } : {}),
       property: p.id,
       message,
       mode: 'exhaustive',
@@ -298,7 +315,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
     const found = exV ? { ...exV, mode: 'exhaustive' as const } : rV ? { ...rV, mode: 'random' as const } : undefined;
     if (found) {
       const trace = found.trace as readonly Step<S, A>[];
-      const reproduce = reproduceCommand(design.name, cfg, p.id, found.mode, {
+      const reproduce = reproduceCommand(options.module ?? design.name, cfg, p.id, found.mode, {
         depth,
         seed: rV && !exV ? rV.seed : undefined,
         path: rV && !exV ? rV.path : undefined,
@@ -313,6 +330,7 @@ export function check<S, A extends Action>(design: Design<S, A>, options: CheckO
         ...base,
         // Only where there are some, so a trace of the design as proposed reads as before amendments existed.
         ...(amends.length ? { amends } : {}),
+        ...(options.module !== undefined ? { module: options.module } : {}),
         property: p.id,
         message: found.message,
         mode: found.mode,

@@ -18,5 +18,10 @@ export function reproduceCommand(
   if (mode === 'random' && search.path) words.push('--path', search.path);
   if (mode === 'random' && search.omit?.length) words.push('--omit', search.omit.join(','));
   if (search.crashCap !== undefined) words.push('--crash-cap', String(search.crashCap));
-  return words.join(' ');
+  return words.map(shellWord).join(' ');
+}
+
+/** A word as a POSIX shell reads it back: as it is when it is plain, else in single quotes (a module path with a space). */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./#-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

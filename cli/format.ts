@@ -24,6 +24,9 @@ function verdictLine(r: CheckResult, p: PropertyResult): string[] {
     case 'violated': {
       const lines = [`${p.claimed ? 'VIOLATED  ' : 'not kept (not claimed: a contrast)'} after ${p.traceLength} action${p.traceLength === 1 ? '' : 's'} (${p.mode} search): ${p.message}`];
       lines.push(`             ${p.actions!.join('; ') || '(in the initial state)'}`);
+      // On one line however long: it is to be pasted into a shell.
+      const reproduce = r.counterexamples[p.id]?.['#meta'].reproduce;
+      if (reproduce) lines.push(`             reproduce: ${reproduce}`);
       if (p.file) lines.push(`             saved: ${p.file}`);
       return lines;
     }

@@ -7,8 +7,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CheckResult } from '../checker/check.js';
+import type { ItfTrace } from '../trace/counterexample.js';
 import { InputError } from '../model/errors.js';
 import { renderText } from '../trace/render.js';
+import { wrapText } from '../report/wrap.js';
 
 export function tracePath(dir: string, design: string, property: string): string {
   return join(dir, design, `${property}.itf.json`);
@@ -42,6 +44,11 @@ export function checkSaveTargets(dir: string, targets: readonly { design: string
   }
 }
 
+/** The `.txt` beside a saved trace: wrapped at 72 columns like the proofs, for a mail; the reproduce line whole, to paste into a shell. */
+export function traceText(trace: ItfTrace): string {
+  return wrapText(renderText(trace));
+}
+
 function writeAtomically(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
@@ -56,7 +63,7 @@ export function saveCounterexamples(dir: string, result: CheckResult): void {
     if (!trace) continue;
     const itf = tracePath(dir, result.design, p.id);
     writeAtomically(itf, JSON.stringify(trace, null, 2) + '\n');
-    writeAtomically(textPath(itf), renderText(trace));
+    writeAtomically(textPath(itf), traceText(trace));
     p.file = itf;
   }
 }

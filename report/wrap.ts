@@ -1,14 +1,22 @@
 /**
- * Plain text that survives a mail: at most 72 columns, no tabs, no colour
- * codes. A long line is broken at spaces and carried on under its own
+ * Plain text that survives a mail: at most 72 columns (a command line
+ * excepted), no tabs, no colour codes. A long line is broken at spaces and carried on under its own
  * indentation plus four, so that a wrapped change (`ext: [[...], ...]`) still
  * reads as one item; a word longer than the line is cut.
  */
 export const MAIL_WIDTH = 72;
 
+/**
+ * A command to paste into a shell (`reproduce: pagecheck check ...`, `$ npm
+ * run proofs`): kept whole however long, since a broken one does not run.
+ */
+export function isCommandLine(line: string): boolean {
+  return /^\s*(?:reproduce: |\$ )?(?:npx )?(?:pagecheck|npm run) /.test(line);
+}
+
 export function wrapLine(line: string, width = MAIL_WIDTH): string[] {
   const clean = line.replace(/\t/g, '    ').replace(/\x1b\[[0-9;]*m/g, '').trimEnd();
-  if (clean.length <= width) return [clean];
+  if (clean.length <= width || isCommandLine(clean)) return [clean];
   const indent = clean.match(/^ */)![0].length;
   const hang = ' '.repeat(Math.min(indent + 4, width / 2));
   const out: string[] = [];

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
-import { exploreCommand } from '../cli/commands/explore.js';
-import { reportCommand } from '../cli/commands/report.js';
+import { run } from '../cli/run.js';
 import type { Io } from '../cli/io.js';
 import bench from '../model/designs/bench-reflink-cow.js';
 
@@ -20,18 +19,18 @@ describe('pagecheck report', () => {
   it('writes the documents and an index for a configuration, and lists them', async () => {
     const dir = join(tmp(), 'proofs');
     const io = capture();
-    const code = await reportCommand.run(['bench-reflink-cow', '--bug', 'no-zero-on-free', '--out', dir], io);
+    const code = await run(['report', 'bench-reflink-cow', '--bug', 'no-zero-on-free', '--out', dir], io);
     expect(code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['bench-reflink-cow.html', 'bench-reflink-cow.md', 'bench-reflink-cow.txt', 'index.html', 'index.md', 'index.txt']);
     expect(io.out.trim().split('\n')).toHaveLength(6);
     expect(readFileSync(join(dir, 'bench-reflink-cow.txt'), 'utf8')).toContain('free-zeroed: VIOLATED (2 actions)');
     // Its own files it may replace.
-    expect(await reportCommand.run(['bench-reflink-cow', '--bug', 'no-zero-on-free', '--format', 'txt', '--out', dir], capture())).toBe(0);
+    expect(await run(['report', 'bench-reflink-cow', '--bug', 'no-zero-on-free', '--format', 'txt', '--out', dir], capture())).toBe(0);
   });
 
   it('prints one format to stdout with --out -', async () => {
     const io = capture();
-    expect(await reportCommand.run(['bench-reflink-cow', '--bug', 'no-zero-on-free', '--format', 'md', '--out', '-'], io)).toBe(0);
+    expect(await run(['report', 'bench-reflink-cow', '--bug', 'no-zero-on-free', '--format', 'md', '--out', '-'], io)).toBe(0);
     expect(io.out).toMatch(/^# Design proof: bench-reflink-cow/);
     expect(io.out).toContain('```mermaid');
   });
@@ -49,7 +48,7 @@ describe('pagecheck report', () => {
     it(`exits 2 with one line, writing nothing, on ${what}`, async () => {
       const dir = join(tmp(), 'out');
       const io = capture();
-      expect(await reportCommand.run([...args, ...(args.includes('--out') ? [] : ['--out', dir])], io)).toBe(2);
+      expect(await run(['report', ...args, ...(args.includes('--out') ? [] : ['--out', dir])], io)).toBe(2);
       expect(io.err).toMatch(message);
       expect(io.err.trim().split('\n')).toHaveLength(1);
       expect(existsSync(dir)).toBe(false);
@@ -60,7 +59,7 @@ describe('pagecheck report', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'bench-reflink-cow.md'), 'my notes\n');
     const io = capture();
-    expect(await reportCommand.run(['bench-reflink-cow', '--bug', 'no-zero-on-free', '--out', dir], io)).toBe(2);
+    expect(await run(['report', 'bench-reflink-cow', '--bug', 'no-zero-on-free', '--out', dir], io)).toBe(2);
     expect(io.err).toMatch(/bench-reflink-cow\.md exists and was not written by pagecheck report/);
     expect(readFileSync(join(dir, 'bench-reflink-cow.md'), 'utf8')).toBe('my notes\n');
     expect(readdirSync(dir)).toEqual(['bench-reflink-cow.md']);
@@ -75,12 +74,12 @@ describe('pagecheck explore', () => {
     const file = join(dir, 'free-zeroed.itf.json');
     writeFileSync(file, JSON.stringify(trace));
     const io = capture();
-    expect(await exploreCommand.run([file], io)).toBe(0);
+    expect(await run(['explore', file], io)).toBe(0);
     expect(io.out).toBe(`${join(dir, 'free-zeroed.html')}\n`);
     const page = readFileSync(join(dir, 'free-zeroed.html'), 'utf8');
     expect(page).toContain('<title>bench-reflink-cow violates free-zeroed</title>');
     expect(page.match(/<svg/g)).toHaveLength(3);
-    expect(await exploreCommand.run([file], capture())).toBe(0);
+    expect(await run(['explore', file], capture())).toBe(0);
   });
 
   it('exits 2 with one line on a bad trace, and keeps a page it did not write', async () => {
@@ -95,7 +94,7 @@ describe('pagecheck explore', () => {
       const file = join(dir, name);
       if (text) writeFileSync(file, text);
       const io = capture();
-      expect(await exploreCommand.run([file], io), name).toBe(2);
+      expect(await run(['explore', file], io), name).toBe(2);
       expect(io.err, name).toMatch(message);
       expect(io.err.trim().split('\n'), name).toHaveLength(1);
     }
@@ -103,10 +102,10 @@ describe('pagecheck explore', () => {
     writeFileSync(file, JSON.stringify(trace));
     writeFileSync(join(dir, 'mine.html'), '<p>my page</p>');
     const io = capture();
-    expect(await exploreCommand.run([file], io)).toBe(2);
+    expect(await run(['explore', file], io)).toBe(2);
     expect(io.err).toMatch(/mine\.html exists and was not written by pagecheck explore/);
     expect(readFileSync(join(dir, 'mine.html'), 'utf8')).toBe('<p>my page</p>');
     mkdirSync(join(dir, 'sub'));
-    expect(await exploreCommand.run([file, '--out', join(dir, 'sub', 'page.html')], capture())).toBe(0);
+    expect(await run(['explore', file, '--out', join(dir, 'sub', 'page.html')], capture())).toBe(0);
   });
 });

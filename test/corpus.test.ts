@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../checker/replay.js';
 import { parseItf } from '../trace/counterexample.js';
-import { renderText } from '../trace/render.js';
+import { traceText } from '../cli/save.js';
 
 const root = new URL('../counterexamples/', import.meta.url).pathname;
 
@@ -31,7 +31,7 @@ describe('counterexample corpus', () => {
     const outcome = replay(trace);
     expect(outcome.reproduces).toBe(true);
     expect(outcome.message).toBe(trace['#meta'].message);
-    expect(readFileSync(file.replace(/\.itf\.json$/, '.txt'), 'utf8')).toBe(renderText(trace));
+    expect(readFileSync(file.replace(/\.itf\.json$/, '.txt'), 'utf8')).toBe(traceText(trace));
   });
   // The traces counterexamples/README.md lists as awaiting review, by path under counterexamples/.
   const awaiting = new Set(

@@ -42,6 +42,8 @@ export interface TraceMeta {
   readonly source: string;
   readonly description: string;
   readonly design: string;
+  /** For a design loaded from a user's module: its absolute path (`#name` for a named export), to replay it from. */
+  readonly module?: string;
   readonly params: Record<string, number>;
   readonly bugs: string[];
   /** The amendments the design ran with (Design.amendments); absent in traces older than them, read as none. */
@@ -279,6 +281,7 @@ export function checkStructured(o: Record<string, unknown>): void {
   }
   if (o.bugs !== undefined && !names(o.bugs)) throw new ItfError('not a pagecheck trace: its bugs are not a list of names');
   if (o.amends !== undefined && !names(o.amends)) throw new ItfError('not a pagecheck trace: its amendments are not a list of names');
+  if (o.module !== undefined && typeof o.module !== 'string') throw new ItfError('not a pagecheck trace: its design module is not a path');
 }
 
 /** What pagecheck records about a trace (from `#meta` and the JSON in `#meta.pagecheck`). */

@@ -1,94 +1,108 @@
 /** `pagecheck check DESIGN... | --all`: search, print verdicts, optionally save counterexamples. */
+import type { Command as Commander } from 'commander';
 import { check, exitCode, type CheckResult, type Mode } from '../../checker/check.js';
-import { propertyList, type AnyDesign } from '../../model/design.js';
+import { resolveConfig } from '../../model/config.js';
+import { propertyList } from '../../model/design.js';
 import { InputError } from '../../model/errors.js';
-import { chooseDesigns, integer, parse, replayPath, searchOptions, searchValues } from '../args.js';
+import { addSearchOptions, collect, integer, replayPath, searchValues, type Options } from '../args.js';
+import { checkNames, chooseDesigns, hasProperty, propertyIds, type Chosen } from '../choose.js';
 import { closingLine, formatResult, verdictTable } from '../format.js';
 import type { Command, Io } from '../io.js';
 import { progressLine } from '../progress.js';
 import { checkSaveTargets, saveCounterexamples } from '../save.js';
+import { knownNames } from '../suggest.js';
 import { version } from '../version.js';
 
-const usage =
-  'pagecheck check DESIGN... | --all [--property ID] [--mode exhaustive|random|both] [--depth N] [--max-states N] ' +
-  '[--time S] [--runs N] [--steps N] [--seed N [--path P]] [--crash-cap N] [--param k=v] [--bug NAME] [--json] [--save DIR]';
-
-const options = {
-  ...searchOptions,
-  property: { type: 'string', multiple: true },
-  mode: { type: 'string' },
-  path: { type: 'string' },
-  'crash-cap': { type: 'string' },
-  json: { type: 'boolean' },
-  save: { type: 'string' },
-} as const;
+const USAGE = 'pagecheck check DESIGN... | --all [options]';
 
 /** With --property, only the designs that have one of the properties, each checked for those it has. */
-function selectProperties(chosen: AnyDesign[], wanted: readonly string[] | undefined): [AnyDesign, string[] | undefined][] {
-  if (!wanted) return chosen.map((d) => [d, undefined]);
-  const has = (d: AnyDesign, id: string) => propertyList(d).some((p) => p.id === id) || Object.hasOwn(d.notApplicable ?? {}, id);
+function selectProperties(chosen: readonly Chosen[], wanted: readonly string[] | undefined): [Chosen, string[] | undefined][] {
+  if (!wanted) return chosen.map((c) => [c, undefined]);
   for (const id of wanted) {
-    if (!chosen.some((d) => has(d, id))) {
-      const known = [...new Set(chosen.flatMap((d) => [...propertyList(d).map((p) => p.id), ...Object.keys(d.notApplicable ?? {})]))];
-      throw new InputError(`no chosen design has property '${id}' (known: ${known.join(', ')})`);
+    if (!chosen.some((c) => hasProperty(c.design, id))) {
+      const known = [...new Set(chosen.flatMap((c) => propertyIds(c.design)))];
+      throw new InputError(`no chosen design has property '${id}' ${knownNames(id, known)}`);
     }
   }
-  return chosen.flatMap((d) => {
-    const ids = wanted.filter((id) => has(d, id));
-    return ids.length ? [[d, ids] as [AnyDesign, string[]]] : [];
+  return chosen.flatMap((c) => {
+    const ids = wanted.filter((id) => hasProperty(c.design, id));
+    return ids.length ? [[c, ids] as [Chosen, string[]]] : [];
   });
+}
+
+async function run(operands: readonly string[], o: Options, io: Io): Promise<number> {
+  const mode = (o.mode as string | undefined) ?? 'both';
+  if (!['exhaustive', 'random', 'both'].includes(mode)) throw new InputError(`--mode must be exhaustive, random or both, not '${mode}'`);
+  const path = replayPath('--path', o.path as string | undefined);
+  const search = searchValues(o);
+  const crashCap = integer('--crash-cap', o.crashCap as string | undefined, 0, 20);
+  const bugs = (o.bug as string[] | undefined) ?? [];
+  const chosen = await chooseDesigns(Boolean(o.all), operands, USAGE);
+  if (path !== undefined) {
+    // A path is a place in one random search: one design's, from one seed.
+    if (mode !== 'random') throw new InputError('--path replays a random search; give --mode random');
+    if (o.seed === undefined) throw new InputError('--path needs --seed, the seed its counterexample reports');
+    if (chosen.length !== 1) throw new InputError("--path replays one design's search; name one design");
+  }
+  const jobs = selectProperties(chosen, o.property as string[] | undefined);
+  // Every design's configuration is checked before the first (long) search.
+  for (const [{ design }] of jobs) {
+    checkNames(design, search.params, bugs);
+    resolveConfig(design, search.params, bugs, search.amends);
+  }
+  const common = { mode: mode as Mode, ...search, ...(path !== undefined ? { path } : {}), bugs, crashCap };
+  const saveDir = o.save as string | undefined;
+  if (saveDir !== undefined) {
+    checkSaveTargets(
+      saveDir,
+      jobs.flatMap(([{ design }, ids]) => (ids ?? propertyList(design).map((p) => p.id)).map((property) => ({ design: design.name, property }))),
+    );
+  }
+  const results: CheckResult[] = [];
+  for (const [{ design, module }, properties] of jobs) {
+    const progress = progressLine(io, design.name);
+    let result: CheckResult;
+    try {
+      result = check(design, { ...common, properties, onProgress: progress.update, ...(module !== undefined ? { module } : {}) });
+    } finally {
+      progress.done();
+    }
+    if (saveDir !== undefined) saveCounterexamples(saveDir, result);
+    results.push(result);
+    if (!o.json) io.stdout(formatResult(result) + '\n\n');
+  }
+  const code = exitCode(results);
+  if (o.json) io.stdout(JSON.stringify({ pagecheck: version(), exitCode: code, results }, null, 2) + '\n');
+  else {
+    if (results.length > 1) io.stdout(verdictTable(results) + '\n');
+    io.stdout(closingLine(results, code) + '\n');
+  }
+  return code;
 }
 
 export const checkCommand: Command = {
   name: 'check',
-  usage,
   summary: 'search designs for violations; print verdicts with their bounds',
-  run(args, io: Io) {
-    const { values: v, positionals } = parse(args, options, usage);
-    const mode = (v.mode as string | undefined) ?? 'both';
-    if (!['exhaustive', 'random', 'both'].includes(mode)) throw new InputError(`--mode must be exhaustive, random or both, not '${mode}'`);
-    const path = replayPath('--path', v.path as string | undefined);
-    const chosen = chooseDesigns(Boolean(v.all), positionals, usage);
-    if (path !== undefined) {
-      // A path is a place in one random search: one design's, from one seed.
-      if (mode !== 'random') throw new InputError('--path replays a random search; give --mode random');
-      if (v.seed === undefined) throw new InputError('--path needs --seed, the seed its counterexample reports');
-      if (chosen.length !== 1) throw new InputError('--path replays one design\'s search; name one design');
-    }
-    const jobs = selectProperties(chosen, v.property as string[] | undefined);
-    const common = {
-      mode: mode as Mode,
-      ...searchValues(v),
-      ...(path !== undefined ? { path } : {}),
-      bugs: (v.bug as string[] | undefined) ?? [],
-      crashCap: integer('--crash-cap', v['crash-cap'] as string | undefined, 0, 20),
-    };
-    const saveDir = v.save as string | undefined;
-    if (saveDir !== undefined) {
-      checkSaveTargets(
-        saveDir,
-        jobs.flatMap(([d, ids]) => (ids ?? propertyList(d).map((p) => p.id)).map((property) => ({ design: d.name, property }))),
-      );
-    }
-    const results: CheckResult[] = [];
-    for (const [design, properties] of jobs) {
-      const progress = progressLine(io, design.name);
-      let result: CheckResult;
-      try {
-        result = check(design, { ...common, properties, onProgress: progress.update });
-      } finally {
-        progress.done();
-      }
-      if (saveDir !== undefined) saveCounterexamples(saveDir, result);
-      results.push(result);
-      if (!v.json) io.stdout(formatResult(result) + '\n\n');
-    }
-    const code = exitCode(results);
-    if (v.json) io.stdout(JSON.stringify({ pagecheck: version(), exitCode: code, results }, null, 2) + '\n');
-    else {
-      if (results.length > 1) io.stdout(verdictTable(results) + '\n');
-      io.stdout(closingLine(results, code) + '\n');
-    }
-    return code;
-  },
+  define: (c: Commander) =>
+    addSearchOptions(
+      c
+        .usage('DESIGN... | --all [options]')
+        .argument('[design...]', 'built-in design names, or your own design modules: ./d.ts (its default export) or ./d.ts#name'),
+    )
+      .option('--property <id>', 'only this property (repeatable)', collect)
+      .option('--mode <mode>', 'exhaustive, random or both', 'both')
+      .option('--path <path>', 'with --mode random and --seed: replay the fast-check path a random counterexample reports (12:3:0:1)')
+      .option('--crash-cap <n>', 'consider at most N unflushed pieces at a crash point (a search the cap cut proves nothing)')
+      .option('--json', 'print one JSON document on stdout')
+      .option('--save <dir>', 'write counterexamples to DIR/<design>/<property>.itf.json, with a .txt rendering beside each')
+      .addHelpText(
+        'after',
+        `
+A "holds" is always given with its bound; a search that stopped early, or a
+"holds" whose guarding goal was never reached, is never called a proof.
+Every check ends with one line for scripts: [ok], [violation] or [inconclusive].
+Exit 0: every claimed property holds to a completed bound; 1: one is
+violated; 2: bad input; 3: nothing violated, nothing proven.`,
+      ),
+  run,
 };

@@ -1,30 +1,32 @@
-/** `pagecheck designs`: what can be checked, with parameters, properties, goals and bug toggles. */
+/** `pagecheck designs [DESIGN...]`: what can be checked, with parameters, properties, goals and bug toggles. */
+import type { Command as Commander } from 'commander';
 import { designs } from '../../model/designs/index.js';
 import { propertyList, sourceText, type AnyDesign } from '../../model/design.js';
-import { parse } from '../args.js';
-import type { Command } from '../io.js';
+import type { Options } from '../args.js';
+import { chooseOne, type Chosen } from '../choose.js';
+import type { Command, Io } from '../io.js';
 
-const usage = 'pagecheck designs [--json]';
-
-function describe(d: AnyDesign) {
+function describe({ design: d, module }: Chosen) {
   return {
     name: d.name,
+    ...(module !== undefined ? { module } : {}),
     summary: d.summary,
     seed: d.seed,
     params: d.params,
     bounds: d.bounds ?? {},
     properties: propertyList(d),
     notApplicable: d.notApplicable ?? {},
-    goals: d.sometimes.map((g) => ({ id: g.id, description: g.description })),
+    goals: d.sometimes.map((g: { id: string; description: string }) => ({ id: g.id, description: g.description })),
     bugs: d.bugs,
     amendments: d.amendments ?? {},
     actions: Object.keys(d.next),
   };
 }
 
-function text(d: AnyDesign): string {
+function text({ design: d, module }: Chosen): string {
   const lines = [`${d.name}: ${d.summary}`, `  models: ${d.seed}`];
-  const params = Object.entries(d.params);
+  if (module !== undefined) lines.push(`  module: ${module}`);
+  const params = Object.entries(d.params as AnyDesign['params']);
   if (params.length) {
     lines.push('  parameters:');
     for (const [k, p] of params) lines.push(`    ${k}=${p.default}  (${p.min}..${p.max}) ${p.description}`);
@@ -34,9 +36,9 @@ function text(d: AnyDesign): string {
   for (const [id, why] of Object.entries(d.notApplicable ?? {})) lines.push(`    ${id}: not applicable: ${why}`);
   if (d.sometimes.length) {
     lines.push('  goals (sometimes):');
-    for (const g of d.sometimes) lines.push(`    ${g.id}: ${g.description}`);
+    for (const g of d.sometimes as readonly { id: string; description: string }[]) lines.push(`    ${g.id}: ${g.description}`);
   }
-  const bugs = Object.entries(d.bugs);
+  const bugs = Object.entries(d.bugs as AnyDesign['bugs']);
   if (bugs.length) {
     lines.push('  bug toggles:');
     for (const [k, why] of bugs) lines.push(`    ${k}: ${why}`);
@@ -49,15 +51,21 @@ function text(d: AnyDesign): string {
   return lines.join('\n');
 }
 
+async function run(operands: readonly string[], o: Options, io: Io): Promise<number> {
+  const chosen: Chosen[] = [];
+  for (const spec of operands) chosen.push(await chooseOne(spec));
+  const shown = operands.length ? chosen : designs.map((design) => ({ design }));
+  if (o.json) io.stdout(JSON.stringify(shown.map(describe), null, 2) + '\n');
+  else io.stdout(shown.map(text).join('\n\n') + '\n');
+  return 0;
+}
+
 export const designsCommand: Command = {
   name: 'designs',
-  usage,
-  summary: 'list the designs, their parameters, properties, goals and bug toggles',
-  run(args, io) {
-    const { values, positionals } = parse(args, { json: { type: 'boolean' } }, usage);
-    const chosen = positionals.length ? designs.filter((d) => positionals.includes(d.name)) : designs;
-    if (values.json) io.stdout(JSON.stringify(chosen.map(describe), null, 2) + '\n');
-    else io.stdout(chosen.map(text).join('\n\n') + '\n');
-    return 0;
-  },
+  summary: 'list the designs (or show the ones named), with parameters, properties, goals and bug toggles',
+  define: (c: Commander) =>
+    c
+      .argument('[design...]', 'built-in design names or design modules (./d.ts, ./d.ts#name); all built-in designs when none')
+      .option('--json', 'print them as JSON'),
+  run,
 };

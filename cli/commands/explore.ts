@@ -7,19 +7,16 @@
  * not replaced without --force. Exit 0 when written, 2 on bad input.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { Command as Commander } from 'commander';
 import { designs } from '../../model/designs/index.js';
 import { InputError } from '../../model/errors.js';
 import { ItfError } from '../../trace/itf.js';
+import { traceMeta } from '../../trace/counterexample.js';
 import { explorerPage } from '../../report/explorer.js';
+import type { Options } from '../args.js';
 import type { Command, Io } from '../io.js';
-import { parse } from '../args.js';
+import { loadDesign } from '../load.js';
 import { readTrace } from '../trace-file.js';
-
-const usage = `pagecheck explore FILE.itf.json [--out PAGE.html] [--force]
-
-Writes a page to step through the trace (default: FILE.html beside it) and
-prints its path. Keys: right/n next, left/p previous, Home first, End or v
-the violation. Exit 0 when written, 2 on bad input.`;
 
 const GENERATOR = '<meta name="generator" content="pagecheck explore">';
 
@@ -27,53 +24,47 @@ export function pagePath(trace: string): string {
   return `${trace.replace(/(\.itf)?\.json$/, '')}.html`;
 }
 
-async function run(args: readonly string[], io: Io): Promise<number> {
+async function run(operands: readonly string[], o: Options, io: Io): Promise<number> {
+  const [file] = operands;
+  const trace = readTrace(file);
+  const out = (o.out as string | undefined) ?? pagePath(file);
+  if (out === file) throw new InputError(`--out ${out} is the trace itself`);
+  if (existsSync(out)) {
+    if (!statSync(out).isFile()) throw new InputError(`${out} exists and is not a file`);
+    if (!o.force && !readFileSync(out, 'utf8').includes(GENERATOR)) {
+      throw new InputError(`${out} exists and was not written by pagecheck explore; give --out elsewhere or --force`);
+    }
+  }
+  // The design's picture hints: from --design or the module the trace records, or the built-in design it names; the generic picture otherwise.
+  const spec = (o.design as string | undefined) ?? traceMeta(trace).module;
+  const hints = spec !== undefined && (o.design !== undefined || existsSync(spec.replace(/#[^#/]*$/, '')))
+    ? (await loadDesign(spec)).design.picture
+    : designs.find((d) => d.name === traceMeta(trace).design)?.picture;
+  let page: string;
   try {
-    const { values: v, positionals } = parse(
-      args,
-      { out: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } },
-      usage.split('\n')[0],
-    );
-    if (v.help) {
-      io.stdout(`${usage}\n`);
-      return 0;
-    }
-    if (positionals.length !== 1) throw new InputError('give one trace file: pagecheck explore FILE.itf.json');
-    const file = positionals[0];
-    const trace = readTrace(file);
-    const out = (v.out as string | undefined) ?? pagePath(file);
-    if (out === file) throw new InputError(`--out ${out} is the trace itself`);
-    if (existsSync(out)) {
-      if (!statSync(out).isFile()) throw new InputError(`${out} exists and is not a file`);
-      if (!v.force && !readFileSync(out, 'utf8').includes(GENERATOR)) {
-        throw new InputError(`${out} exists and was not written by pagecheck explore; give --out elsewhere or --force`);
-      }
-    }
-    // The design's picture hints, when the trace is of a design this build knows; the generic picture otherwise.
-    const hints = designs.find((d) => d.name === trace['#meta'].design)?.picture;
-    let page: string;
-    try {
-      page = await explorerPage(trace, hints);
-    } catch (e) {
-      if (e instanceof ItfError) throw new InputError(`${file}: ${e.message}`);
-      throw e;
-    }
-    writeFileSync(out, page.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n${GENERATOR}`));
-    io.stdout(`${out}\n`);
-    return 0;
+    page = await explorerPage(trace, hints);
   } catch (e) {
-    if (e instanceof InputError) {
-      io.stderr(`pagecheck explore: ${e.message}\n`);
-      return 2;
-    }
+    if (e instanceof ItfError) throw new InputError(`${file}: ${e.message}`);
     throw e;
   }
+  writeFileSync(out, page.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n${GENERATOR}`));
+  io.stdout(`${out}\n`);
+  return 0;
 }
 
 export const exploreCommand: Command = {
   name: 'explore',
-  usage,
   summary: 'write a page to step through a trace with the keyboard, with a picture of each state',
+  define: (c: Commander) =>
+    c
+      .argument('<file>', 'a trace pagecheck wrote (FILE.itf.json)')
+      .option('--out <page>', 'where to write the page (default: FILE.html beside the trace)')
+      .option('--force', 'replace a file pagecheck did not write')
+      .option('--design <module>', "the design module whose picture hints to use, when the trace's recorded module has moved")
+      .addHelpText(
+        'after',
+        '\nPrints the page\'s path. Keys: right/n next, left/p previous, Home first,\nEnd or v the violation. Exit 0 when written, 2 on bad input.',
+      ),
   run,
 };
 

@@ -1,9 +1,10 @@
-/** The subcommands, by name. */
-import type { Command } from '../io.js';
+/** The subcommands, in the order the help lists them. A new one is a file beside this and a line here. */
+import type { Command, RawCommand } from '../io.js';
 import { checkCommand } from './check.js';
 import { designsCommand } from './designs.js';
 import { exploreCommand } from './explore.js';
+import { newCommand } from './new.js';
 import { replayCommand } from './replay.js';
 import { reportCommand } from './report.js';
 
-export const commands: readonly Command[] = [checkCommand, replayCommand, designsCommand, reportCommand, exploreCommand];
+export const commands: readonly (Command | RawCommand)[] = [checkCommand, replayCommand, designsCommand, reportCommand, exploreCommand, newCommand];
