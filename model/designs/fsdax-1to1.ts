@@ -24,7 +24,17 @@
  *   (mapping, index), sets PageHWPoison, collect_procs -> collect_procs_file
  *   walks that one file's i_mmap (early-kill processes and `current`), unmaps
  *   and kills them, and tells the filesystem nothing (the notify path came in
- *   2022). One owner, so one step.
+ *   2022). One owner, so one step;
+ * - page counts: insert_pfn makes a pte_devmap without get_page, so only GUP
+ *   pins hold a page reference (an idle ZONE_DEVICE page sits at refcount 1,
+ *   dax_layout_busy_page tests `page_ref_count(page) > 1`): DaxPolicy
+ *   pteHoldsRef false. The count-not-dropped toggle is therefore a put_page
+ *   missing after get_user_pages (unpin), not a zap forgetting a reference
+ *   that v6.15 introduced.
+ * Granularity (issue 10 section 2) is the DAX world's (model/world/dax.ts):
+ * the RFC's dedupe is the VFS one (its "dax compare for dedupe" is
+ * dax_dedupe_file_range_compare inside the remap prep, under both files'
+ * locks), so its promise that dedupe works is content-by-own-writes.
  */
 import { DAX_BUGS, daxDesign, GRANULARITY_BUGS } from '../world/dax.js';
 import { NULL } from '../world/state.js';

@@ -109,7 +109,16 @@ export const DAX_BUGS = {
 
 /** The toggle that drops dedupe's locks between the compare and the remap (generic/630's race). */
 export const DEDUPE_UNLOCKED = 'dedupe-unlocked';
-/** The toggle that grants FOLL_LONGTERM pins of fsdax pages, as kernels before v4.15 did. */
+/**
+ * The toggle that grants FOLL_LONGTERM pins of fsdax pages, as kernels before
+ * v4.15 did. mm/gup refuses them (-EOPNOTSUPP): get_user_pages_longterm's
+ * vma_is_fsdax in v4.15, then check_vma_flags, and since v6.15's "mm/gup:
+ * don't allow FOLL_LONGTERM pinning of FS DAX pages" folio_is_longterm_pinnable
+ * too ("Filesystems can only tolerate transient delays to truncate and
+ * hole-punch operations"). Kernels before v4.15 had no layout break either
+ * (dax_layout_busy_page came in v4.17), so under the toggle the world's layout
+ * break does not wait for a long-term pin: a punch frees the block under it.
+ */
 export const LONGTERM_GRANTED = 'longterm-pin-granted';
 
 /**

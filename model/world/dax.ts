@@ -19,11 +19,29 @@
  *   ptes over the range (dax_iomap_iter: IOMAP_F_NEW || cow);
  * - punch, truncate, reflink and dedupe break layouts first: unmap and wait
  *   for pins (xfs_break_layouts, seed 001). Until v6.14 the DAX entries stay
- *   (dax_layout_busy_page); which files XFS breaks on reflink is [R] in
- *   KERNEL.md, so both source and destination ranges are broken, since a
- *   writable pte or write pin left on the source would write into a block
- *   that has just become shared. A design may take v6.15's instead
- *   (DaxPolicy.layoutBreak: dax_break_layout_inode deletes the entries);
+ *   (dax_layout_busy_page). A remap breaks both files whole
+ *   (xfs_ilock2_io_mmap -> xfs_mmaplock_two_inodes_and_break_dax_layout:
+ *   xfs_break_dax_layouts on the lower inode, dax_layout_busy_page on the
+ *   other, and dax_layout_busy_page unmaps the whole mapping), and waits for
+ *   the pins of both. KERNEL.md leaves open which files the 2019 RFC broke
+ *   ([R]); the designs on that code take the merged rule. A design may take
+ *   v6.15's (DaxPolicy.layoutBreak: dax_break_layout_inode deletes the
+ *   lower inode's entries too);
+ * - the remap prep writes both ranges back (__generic_remap_file_range_prep:
+ *   filemap_write_and_wait_range), layouts broken or not: a writable pte's
+ *   entry is dirty, and dax_writeback_one -> dax_entry_mkclean write-protects
+ *   it (tmpfs: no writeback);
+ * - FIDEDUPERANGE is two steps: `dedupe` is xfs_reflink_remap_prep (the
+ *   locks, the layout breaks, the writeback, dax_dedupe_file_range_compare,
+ *   xfs_reflink_set_inode_flag), offered only where the compare matches
+ *   (else -EBADE, no change); `dedupe-remap` is xfs_reflink_remap_blocks and
+ *   the unlock. Between them IOLOCK_EXCL and MMAPLOCK_EXCL of both files are
+ *   held: write(2), faults, punch, truncate and remaps of those files wait
+ *   (the dedupe-unlocked toggle drops them: generic/630's race). One dedupe
+ *   is in flight at a time;
+ * - FICLONERANGE of any range, and pins with and without FOLL_WRITE, where
+ *   the design asks (DaxDesignSpec.ranges, readOnlyPins); FOLL_LONGTERM is
+ *   refused on fsdax but under a toggle (dax-policy.ts, LONGTERM_GRANTED);
  * - a fault is one step while nothing it needs is held: grab_mapping_entry,
  *   iomap_begin, dax_iomap_direct_access; where a memory-failure walk holds
  *   the AGF and iomap_begin must read it, the fault stops after the grab and
@@ -43,10 +61,11 @@ import type { Draft } from 'immer';
 import type { Config, Design, Recipe } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from './actions.js';
-import { blockCounts, disturb, dropRef, ghost, inFlight, installPte, mappers, pinPte, pinsOf, ptesOf, settle, unpinAt, zapPte } from './common.js';
+import { disturb, dropRef, ghost, inFlight, installPte, mappers, pinPte, settle, unpinAt, zapPte } from './common.js';
+import { daxView } from './dax-view.js';
 import { agfHeld, badPfn, daxWaiting, iomapNeedsAgf, nextAllowed, report, reportAllowed, next as memfailNext } from './memfail.js';
 import { grid, HOLE, initWorld, lowestFree, NULL, worldParams, type World } from './state.js';
-import type { CacheEntry, View } from './view.js';
+import type { View } from './view.js';
 import { DEDUPE_UNLOCKED, LONGTERM_GRANTED, type DaxAction, type DaxDesignSpec, type DaxPolicy } from './dax-policy.js';
 
 /** `iomap`: the second part of a fault's first half, split off where a walk holds the AGF (memfail.ts, agfHeld). */
@@ -54,6 +73,7 @@ export type { DaxAction, DaxDesignSpec, DaxPolicy } from './dax-policy.js';
 export { DAX_BUGS, DEDUPE_UNLOCKED, GRANULARITY_BUGS, LONGTERM_GRANTED } from './dax-policy.js';
 export type { MemFailPlan } from './memfail.js';
 export { daxWaiting } from './memfail.js';
+export { daxView } from './dax-view.js';
 
 // The pins a layout break waits for (dax_layout_busy_page: any page reference beyond the idle one), but a
 // FOLL_LONGTERM one, which only the pre-v4.15 toggle grants and no filesystem can wait for.
@@ -63,48 +83,6 @@ const faultOn = (s: World, f: number): boolean => s.fault !== null && s.fault.f 
 // get_user_pages_longterm; folio_is_longterm_pinnable since v6.15): only the toggle grants it.
 const longtermGranted = (cfg: Config): boolean => cfg.bugs.has(LONGTERM_GRANTED);
 const blocksOf = (s: World, f: number, from = 0, to = s.ext[f].length): number[] => s.ext[f].slice(from, to).filter((b) => b !== HOLE);
-
-export function daxView(s: World, policy: DaxPolicy): View {
-  const F = s.ext.length, B = s.ext[0].length;
-  const ptes = ptesOf(s), pins = pinsOf(s);
-  const entries: CacheEntry[] = [];
-  const refersTo: { what: string; pfn: number }[] = [];
-  for (let f = 0; f < F; f++) {
-    for (let i = 0; i < B; i++) {
-      const pfn = s.entry[f][i];
-      if (pfn === NULL) continue;
-      if (policy.entries) entries.push(...policy.entries(s, f, i, pfn));
-      else entries.push({ m: f, i, pfn, form: policy.form(s, pfn) });
-      refersTo.push({ what: `entry (file ${f}, index ${i})`, pfn });
-    }
-  }
-  const holders = new Array<number>(s.frame.length).fill(0);
-  if (policy.pteHoldsRef !== false) for (const p of ptes) holders[p.pfn]++;
-  for (const p of pins) holders[p.pfn]++;
-  if (policy.refers) refersTo.push(...policy.refers(s));
-  return {
-    F,
-    B,
-    ghost: s.ghost,
-    read: s.ext.map((row) => row.map((b) => (b === HOLE ? 0 : s.disk[b]))),
-    resolve: s.ext,
-    data: (pfn) => s.disk[pfn],
-    shared: (pfn) => s.ref[pfn] > 1,
-    frames: s.frame,
-    ptes,
-    pins,
-    entries,
-    counted: [
-      ...blockCounts(s),
-      ...s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn] + (policy.extraRefs?.(s, pfn) ?? 0), free: fr.free, leakable: policy.leakable?.(s, pfn) ?? false })),
-    ],
-    refersTo,
-    fault: s.fault,
-    mf: s.mf,
-    event: s.event,
-    ...(s.deduped !== undefined && s.deduped !== NULL && { deduped: { f: Math.floor(s.deduped / B), i: s.deduped % B } }),
-  };
-}
 
 export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   const { policy } = spec;
