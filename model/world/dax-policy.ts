@@ -100,7 +100,7 @@ export interface DaxDesignSpec {
 
 // Bug toggles every DAX design may carry; a design lists those its thread warns about.
 export const DAX_BUGS = {
-  'no-break-layouts': 'punch, truncate, reflink and dedupe do not wait for pins nor unmap the source (no xfs_break_layouts)',
+  'no-break-layouts': 'punch, truncate, reflink and dedupe neither unmap nor wait for pins (no xfs_break_layouts); a remap\'s writeback still write-protects its ranges',
   'write-in-place-shared': 'a write fault or write(2) on a shared extent writes the shared pfn in place instead of CoW',
   'count-not-dropped': 'unmap zaps the pte but does not drop the page reference',
   'no-entry-lock': 'the memory-failure handler does not wait for a fault holding the entry it visits (no dax_lock_mapping_entry)',
