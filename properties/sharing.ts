@@ -156,11 +156,16 @@ const entryLock: P = (v) =>
  * layout-pin (INV-L; xfs_break_layouts in seed 001): no block is freed,
  * reallocated or remapped while a pte or a pin still refers to its pfn; a
  * pinned pfn stays the one its file maps, and unshared (a DMA write into a
- * shared block would bypass CoW).
+ * shared block would bypass CoW). A read-only pin (no FOLL_WRITE) is held to
+ * the first rule only: its device reads, so only a freed and reused block
+ * hands it someone else's data.
  */
 const layoutPin: P = (v) => {
   for (const p of v.pins) {
     if (v.frames[p.pfn].free) return `pfn ${p.pfn} was freed while pinned through (file ${p.f}, index ${p.i})`;
+    // A pin without FOLL_WRITE only lets a device read the page: a CoW away from it or a share of it
+    // leaves the DMA reading data still allocated, what a load before the store would have seen.
+    if (p.write === false) continue;
     if (v.resolve[p.f][p.i] !== p.pfn) return `(file ${p.f}, index ${p.i}) was remapped to pfn ${v.resolve[p.f][p.i]} while pfn ${p.pfn} is pinned through it`;
     if (v.shared(p.pfn)) return `pinned pfn ${p.pfn} became shared while DMA may write it`;
   }
@@ -169,6 +174,23 @@ const layoutPin: P = (v) => {
     if (v.resolve[p.f][p.i] !== p.pfn) return `(file ${p.f}, index ${p.i}) was remapped to pfn ${v.resolve[p.f][p.i]} while process ${p.f} still maps pfn ${p.pfn}`;
   }
   return undefined;
+};
+
+/**
+ * content-by-own-writes (generic/630: "mmap and file writers racing with
+ * FIDEDUPERANGE cannot write to the file after the dedupe prep function has
+ * decided that the file contents are identical"): a file's content changes
+ * only through writes to that file. FIDEDUPERANGE writes nothing, so the
+ * place it remapped reads what the file's own writes left there (its ghost
+ * contents): vfs_dedupe_file_range_compare's verdict must still hold when
+ * xfs_reflink_remap_blocks runs, which the IOLOCK and MMAPLOCK that
+ * xfs_reflink_remap_prep keeps across both ensure.
+ */
+const contentByOwnWrites: P = (v) => {
+  const at = v.deduped;
+  if (!at) return undefined;
+  const got = v.read[at.f][at.i], own = v.ghost[at.f][at.i];
+  return got !== own ? `FIDEDUPERANGE remapped (file ${at.f}, index ${at.i}), which now reads ${got}, but the file's own writes left ${own} there` : undefined;
 };
 
 /** reflink-walks-no-pages (fragment-owner; Willy in seed 002): reflinking B to C raises no per-page count. */
@@ -186,6 +208,10 @@ export const SHARING_PROPERTIES = {
   'entry-lock': { description: 'what changes a shared pfn excludes faults through every mapping of it (seed 000, Dave: dax_lock_entry; INV-E)', check: entryLock },
   'layout-pin': { description: 'no block freed, reallocated or remapped while a pte or pin refers to its pfn (seed 001, xfs_break_layouts; INV-L)', check: layoutPin },
   'reflink-walks-no-pages': { description: 'reflinking touches no per-page count (seed 002, Willy; INV-G)', check: reflinkWalksNoPages },
+  'content-by-own-writes': {
+    description: 'a file\'s content changes only through writes to it: a dedupe remap leaves what its own writes put there (generic/630)',
+    check: contentByOwnWrites,
+  },
 } as const;
 
 export type SharingPropertyId = keyof typeof SHARING_PROPERTIES;
@@ -203,8 +229,8 @@ export function sharingProperties<S>(ids: readonly SharingPropertyId[]): Propert
  * isolation and the entry lock; a failure on a shared pfn for memory-failure
  * reach).
  */
-export function sharingGoals<S>(): Goal<S, View>[] {
-  return [
+export function sharingGoals<S>(ids: readonly SharingPropertyId[] = []): Goal<S, View>[] {
+  const goals: Goal<S, View>[] = [
     {
       id: 'pfn-mapped-by-two-files',
       guards: ['single-ownership', 'refcount', 'memfail-reach', 'layout-pin'],
@@ -221,4 +247,9 @@ export function sharingGoals<S>(): Goal<S, View>[] {
     },
     { id: 'reflink-at-offset', guards: ['single-ownership', 'cow-isolation'], description: 'a reflink of a range to a different offset', reached: (_s, _cfg, v) => v.event === 'reflink-range' },
   ];
+  // Only a design that splits dedupe into compare and remap (and so checks the property) has it to reach.
+  if (ids.includes('content-by-own-writes')) {
+    goals.push({ id: 'dedupe-remapped', guards: ['content-by-own-writes'], description: 'a FIDEDUPERANGE remapped a block after its compare', reached: (_s, _cfg, v) => v.event === 'dedupe-remap' });
+  }
+  return goals;
 }

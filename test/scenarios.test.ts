@@ -78,6 +78,19 @@ describe('a replay sees a design built with a known mistake', () => {
     expect(r.agrees).toBe(false);
     expect(r.result.first['layout-pin']).toBe(4);
   });
+  it('fsdax-shared dropping the dedupe locks after the compare lets deduperace -w change what it remaps (content-by-own-writes)', () => {
+    const s = byId('generic-630-dedupe-pwrite-race');
+    expect(replayPair(s, 'fsdax-shared').agrees).toBe(true);
+    const r = replayPair(s, 'fsdax-shared', ['dedupe-unlocked']);
+    expect(r.agrees).toBe(false);
+    expect(r.result.first['content-by-own-writes']).toBe(10);
+  });
+  it('fsdax-shared granting FOLL_LONGTERM (before v4.15) lets the punch free the pinned block (layout-pin)', () => {
+    const s = byId('gup-longterm-fsdax-refused');
+    const r = replayPair(s, 'fsdax-shared', ['longterm-pin-granted']);
+    expect(r.agrees).toBe(false);
+    expect(r.result.first['layout-pin']).toBe(4);
+  });
   it('pmem-map-sync skipping the sync on a write after a read fault (mkwrite-no-sync) breaks the MAP_SYNC promise', () => {
     const s = byId('map-sync-read-fault-then-write');
     expect(replayPair(s, 'pmem-map-sync').agrees).toBe(true);

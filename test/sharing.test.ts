@@ -34,16 +34,18 @@ interface Case {
 }
 
 export const CASES: readonly Case[] = [
-  { property: 'single-ownership', design: 'fsdax-shared', depth: 5, bug: 'share-not-dropped', bugDepth: 6, random: { runs: 1000, steps: 12, seed: 2 }, bugParams: { B: 1, V: 1 } },
+  { property: 'single-ownership', design: 'fsdax-shared', depth: 5, bug: 'share-not-dropped', bugDepth: 6, random: { runs: 1000, steps: 12, seed: 4 }, bugParams: { B: 1, V: 1 } },
   { property: 'refcount', design: 'fsdax-shared', depth: 5, bug: 'count-not-dropped' },
   { property: 'cow-isolation', design: 'fsdax-shared', depth: 4, bug: 'write-in-place-shared' },
   // Holds (a fault on a reflinked extent waits for the AGF the walk holds; a pte through an owner already visited is a later fault).
   { property: 'memfail-reach', design: 'fsdax-shared', depth: 5, bug: 'missing-rmap-entry', random: { runs: 1000, steps: 20, seed: 1 } },
   { property: 'memfail-notify', design: 'fsdax-shared', depth: 4, bug: 'generic-fallback' },
   // Holds to 4: mainline does not claim it; at 5 a fault through one mapping holds the pfn poisoned through another.
-  { property: 'entry-lock', design: 'fsdax-shared', depth: 4, bug: 'no-entry-lock', own: 5 },
+  { property: 'entry-lock', design: 'fsdax-shared', depth: 4, bug: 'no-entry-lock', own: 5, random: { runs: 1000, steps: 12, seed: 1 } },
   { property: 'layout-pin', design: 'fsdax-shared', depth: 5, bug: 'no-break-layouts' },
   { property: 'reflink-walks-no-pages', design: 'fragment-owner', depth: 4, bug: 'count-per-page' },
+  // generic/630: a dedupe that drops its locks after the compare lets a write change what it remaps.
+  { property: 'content-by-own-writes', design: 'fsdax-shared', depth: 5, bug: 'dedupe-unlocked', bugDepth: 4, random: { runs: 1000, steps: 12, seed: 1 } },
 ];
 
 const RANDOM = { mode: 'random', runs: 1000, steps: 12, seed: 20240611 } as const;

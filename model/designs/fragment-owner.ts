@@ -154,11 +154,11 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
     d.frame[pfn].poison = true;
     disturb(d, pfn);
     if (fr.mapping !== NULL && fr.mapping < F) {
-      if (early || by === fr.mapping) kill(d, [fr.mapping]);
+      if (early || by === fr.mapping) kill(d, [fr.mapping], putFrame);
       else zapPte(d, fr.mapping, fr.index);
       tell(d, fr.mapping, fr.index, B);
     }
-    closeMemFail(d, mappers(d as World, pfn).length > 0);
+    closeMemFail(d, mappers(d as World, pfn).length > 0, putFrame);
     reapOrphans(d);
   };
 }

@@ -24,9 +24,19 @@
  *   (mapping, index), sets PageHWPoison, collect_procs -> collect_procs_file
  *   walks that one file's i_mmap (early-kill processes and `current`), unmaps
  *   and kills them, and tells the filesystem nothing (the notify path came in
- *   2022). One owner, so one step.
+ *   2022). One owner, so one step;
+ * - page counts: insert_pfn makes a pte_devmap without get_page, so only GUP
+ *   pins hold a page reference (an idle ZONE_DEVICE page sits at refcount 1,
+ *   dax_layout_busy_page tests `page_ref_count(page) > 1`): DaxPolicy
+ *   pteHoldsRef false. The count-not-dropped toggle is therefore a put_page
+ *   missing after get_user_pages (unpin), not a zap forgetting a reference
+ *   that v6.15 introduced.
+ * Granularity (issue 10 section 2) is the DAX world's (model/world/dax.ts):
+ * the RFC's dedupe is the VFS one (its "dax compare for dedupe" is
+ * dax_dedupe_file_range_compare inside the remap prep, under both files'
+ * locks), so its promise that dedupe works is content-by-own-writes.
  */
-import { DAX_BUGS, daxDesign } from '../world/dax.js';
+import { DAX_BUGS, daxDesign, GRANULARITY_BUGS } from '../world/dax.js';
 import { NULL } from '../world/state.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 
@@ -34,9 +44,17 @@ export default daxDesign({
   name: 'fsdax-1to1',
   summary: 'fsdax reflink/dedupe (2019 RFC) with one mapping/index per page',
   seed: 'seed 001: Shiyang Ruan, [RFC PATCH 0/7] xfs: add reflink & dedupe support for fsdax, 2019-07-31; seed 000: hch 2019-10-08, Dave Chinner 2019-10-10',
-  bugs: DAX_BUGS,
+  bugs: {
+    ...DAX_BUGS,
+    ...GRANULARITY_BUGS,
+    // The kernel of 2019 took no page reference for a DAX pte (pteHoldsRef below): the reference a
+    // count-not-dropped forgets is a GUP pin's (a put_page missing after get_user_pages).
+    'count-not-dropped': 'unpin does not drop the page reference get_user_pages took (ptes hold none before v6.15)',
+  },
   bounds: { depth: 6 },
-  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin'],
+  readOnlyPins: true,
+  ranges: true,
+  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin', 'content-by-own-writes'],
   // The RFC's promise is that reflink and dedupe "work correctly" on DAX (seed
   // 001), on the DAX code it left as it was: that code asserts one owner per
   // page (dax_associate_entry's WARN_ON_ONCE(page->mapping)), signals every
@@ -49,7 +67,7 @@ export default daxDesign({
   // repair"), which no kernel of 2019 met even for an unshared file; the RFC
   // neither provided nor promised it (the notify path is the 2022 series,
   // KERNEL 1.1). It is reported as the contrast Dave drew.
-  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin'],
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin', 'content-by-own-writes'],
   notes: {
     ...DAX_NOTES,
     memfail: 'memory_failure_dev_pagemap: dax_lock_page by page->mapping (NULL: -EBUSY, no poison), collect_procs',
@@ -58,6 +76,8 @@ export default daxDesign({
   },
   notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
   policy: {
+    // Before "fs/dax: properly refcount fs dax pages" (v6.15) insert_pfn took no page reference.
+    pteHoldsRef: false,
     associate: (d, f, i, pfn) => {
       const fr = d.frame[pfn];
       fr.mapping = f;

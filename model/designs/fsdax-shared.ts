@@ -44,7 +44,7 @@
  * shared folio gets -EBUSY), an rmap that misses the reflinked owners, a
  * share count not dropped, plus the common DAX ones.
  */
-import { DAX_BUGS, daxDesign } from '../world/dax.js';
+import { DAX_BUGS, daxDesign, GRANULARITY_BUGS } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { NULL } from '../world/state.js';
 
@@ -56,12 +56,15 @@ export default daxDesign({
   seed: 'KERNEL.md 2.1; ea6c49b784f0 xfs: support CoW in fsdax mode; fs/dax: remove PAGE_MAPPING_DAX_SHARED mapping flag (v6.15); answers seed 000 (Dave Chinner, 2019-10-10)',
   bugs: {
     ...DAX_BUGS,
+    ...GRANULARITY_BUGS,
     'generic-fallback': 'memory failure takes mf_generic_kill_procs (no notify_failure holder, e.g. a partition): dax_lock_folio needs folio->mapping',
     'missing-rmap-entry': 'the rmap query returns only the first owner of the block (a reverse-map record missing for the reflinked ones)',
     'share-not-dropped': 'dax_folio_put does not decrement folio->share',
   },
   bounds: { depth: 6 },
-  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin'],
+  readOnlyPins: true,
+  ranges: true,
+  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin', 'content-by-own-writes'],
   // What mainline keeps (KERNEL 2.1): INV-A2 ("DAX maintains the invariant
   // that folio->share != 0 only when folio->mapping == NULL"), the counts,
   // CoW isolation, INV-B and the filesystem's notification through the rmap
@@ -71,13 +74,13 @@ export default daxDesign({
   // it sidesteps it: shared pfns are never written in place, and poison is
   // handled one (mapping, index) at a time. The search shows where a fault
   // through one mapping runs beside poisoning through another.
-  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'layout-pin'],
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'layout-pin', 'content-by-own-writes'],
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter: CoW copy, dax_insert_entry (dax_associate_entry: make shared, share++), insert pfn',
     fault: 'dax_iomap_pte_fault: grab_mapping_entry, iomap_begin; only the grab while a walk holds the AGF',
     reflink: 'xfs_reflink_remap_range after dax_break_layout_inode on the lower inode (entries deleted)',
-    'reflink-range': 'xfs_reflink_remap_range of one block to another offset, after the layout breaks',
+    'reflink-range': 'FICLONERANGE: xfs_reflink_remap_blocks of the range, after both layout breaks',
     punch: 'xfs_free_file_space after dax_break_layout_inode (the file\'s entries deleted), xfs_bunmapi',
     truncate: 'xfs_setattr_size after dax_break_layout_inode, truncate_setsize, xfs_itruncate_extents',
   },

@@ -193,13 +193,13 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
     d.frame[pfn].poison = true;
     disturb(d, pfn);
     for (const f of found) {
-      if (early || f === by) kill(d, [f]);
+      if (early || f === by) kill(d, [f], putPage);
       else for (let i = 0; i < B; i++) if (d.pte[f][i] === pfn) zapPte(d, f, i);
     }
     // A page left mapped: hwpoison_user_mappings fails, MF_MSG_UNMAP_FAILED, `goto out` before identify_page_state.
     const unmapped = mappers(d as World, pfn).length === 0;
     if (unmapped) for (const f of told) tell(d, f, fr.index, B);
-    closeMemFail(d, !unmapped);
+    closeMemFail(d, !unmapped, putPage);
   };
 }
 

@@ -38,7 +38,7 @@
  * between its entry lookup and dax_insert_entry, since it is not listed yet
  * (Dave's dax_lock_entry point); the search finds that without a toggle.
  */
-import { DAX_BUGS, daxDesign } from '../world/dax.js';
+import { DAX_BUGS, daxDesign, GRANULARITY_BUGS } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 
 export default daxDesign({
@@ -47,11 +47,14 @@ export default daxDesign({
   seed: 'seed 000: Dave Chinner, Re: [RFC PATCH 0/7] xfs: add reflink & dedupe support for fsdax, 2019-10-10 (LSFMM 2018 owner list)',
   bugs: {
     ...DAX_BUGS,
+    ...GRANULARITY_BUGS,
     'owner-not-added': 'a second mapping is not added to a page that already has an owner (missing reverse-map entry: the 1:1 habit)',
     'owner-not-removed': 'dax_disassociate_entry leaves the (mapping, index) on the page\'s list',
   },
   bounds: { depth: 6 },
-  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin'],
+  readOnlyPins: true,
+  ranges: true,
+  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin', 'content-by-own-writes'],
   // The LSFMM idea, as Dave recalls it, promises that a page names every
   // (mapping, index) using it (single-ownership) and that "operations would
   // then have to walk all mappings that reference the page": memory failure
@@ -63,7 +66,7 @@ export default daxDesign({
   // mappings that do not know each other (the second, dax_lock_entry) are
   // separate, and he doubts the list is "particularly useful by itself"
   // without the filesystem tracking the pages too: contrasts.
-  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'layout-pin'],
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'layout-pin', 'content-by-own-writes'],
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter: dax_insert_entry adds (mapping, index) to the page\'s owner list',

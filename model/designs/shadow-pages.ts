@@ -50,7 +50,7 @@
  */
 import type { Draft } from 'immer';
 import type { Config } from '../design.js';
-import { DAX_BUGS, daxDesign } from '../world/dax.js';
+import { DAX_BUGS, daxDesign, GRANULARITY_BUGS } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, NULL, type World } from '../world/state.js';
 import type { CacheEntry } from '../world/view.js';
@@ -73,12 +73,15 @@ export default daxDesign({
   seed: 'seed 000: Dave Chinner, Re: [RFC PATCH 0/7] xfs: add reflink & dedupe support for fsdax, 2019-10-10 (shadow pages)',
   bugs: {
     ...DAX_BUGS,
+    ...GRANULARITY_BUGS,
     'shadow-not-tossed': 'CoW takes the entry out of the mapping but neither frees the shadow page nor drops its reference on the master',
     'memfail-via-mapping': 'memory failure goes through page->mapping (dax_lock_page) instead of being reported to the filesystem',
   },
   bounds: { depth: 6 },
+  readOnlyPins: true,
+  ranges: true,
   frames: (cfg: Config) => cfg.params.P + cfg.params.F * cfg.params.B,
-  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin'],
+  properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin', 'content-by-own-writes'],
   // Dave's mail promises a page "treated as a unique page" per (mapping,
   // index) (single-ownership), the master reclaimed when its count drops
   // (refcount), read-only shadows tossed on CoW (cow-isolation), and, from
@@ -90,7 +93,7 @@ export default daxDesign({
   // serialise a page across mappings that do not know each other, but the
   // shadow-page proposal names no lock on the master that would: a
   // requirement of his that the design leaves open, reported as a contrast.
-  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'layout-pin'],
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'layout-pin', 'content-by-own-writes'],
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter; on a shared extent: master into the buffer cache by LBA, a read-only shadow',

@@ -17,8 +17,17 @@ export type WorldAction =
   | { readonly kind: 'store'; readonly f: number; readonly i: number; readonly v: number }
   | { readonly kind: 'unmap'; readonly f: number; readonly i: number }
   | { readonly kind: 'reflink'; readonly s: number; readonly d: number }
-  /** Reflink one block of s at si to d at di != si (generic/578's offset-shifted sharing). */
-  | { readonly kind: 'reflink-range'; readonly s: number; readonly si: number; readonly d: number; readonly di: number }
+  /**
+   * FICLONERANGE of n blocks (1 when absent) of s from si onto d from di:
+   * generic/578's offset-shifted copies (di != si), xfs/552's partial
+   * same-offset ones (Enabling.ranges; else one block to di != si only).
+   */
+  | { readonly kind: 'reflink-range'; readonly s: number; readonly si: number; readonly d: number; readonly di: number; readonly n?: number }
+  /**
+   * FIDEDUPERANGE of one block. Where the world splits it (the DAX world),
+   * this is xfs_reflink_remap_prep: locks, layouts broken, writeback, the
+   * compare; the DAX world's `dedupe-remap` is the remap and the unlock.
+   */
   | { readonly kind: 'dedupe'; readonly s: number; readonly si: number; readonly d: number; readonly di: number }
   | { readonly kind: 'punch'; readonly f: number; readonly i: number }
   | { readonly kind: 'truncate'; readonly f: number; readonly n: number }
@@ -29,7 +38,8 @@ export type WorldAction =
   | { readonly kind: 'mce'; readonly f: number; readonly i: number }
   /** The memory-failure handler's next owner, under that entry's lock (mf_dax_kill_procs per (mapping, index)). */
   | { readonly kind: 'memfail-next' }
-  | { readonly kind: 'pin'; readonly f: number; readonly i: number }
+  /** pin_user_pages through pte (f, i): FOLL_WRITE unless `ro`; FOLL_LONGTERM if `longterm` (Enabling.pins). */
+  | { readonly kind: 'pin'; readonly f: number; readonly i: number; readonly ro?: true; readonly longterm?: true }
   | { readonly kind: 'unpin'; readonly f: number; readonly i: number };
 
 export type Kind = WorldAction['kind'];
@@ -44,6 +54,15 @@ export interface Enabling<S extends World> {
   readonly reclaimPfns?: (s: S) => readonly number[];
   /** Further refusals: waits on locks and pins, missing free space. */
   readonly allow: (s: S, a: WorldAction, cfg: Config) => boolean;
+  /**
+   * Pins besides FOLL_WRITE ones through a writable pte: `readOnly`, pins
+   * without FOLL_WRITE through any pte; `longterm`, FOLL_LONGTERM variants
+   * of both (granted: fsdax refuses them, so a DAX design offers them only
+   * under the bug toggle that restores the pre-v4.15 behaviour).
+   */
+  readonly pins?: { readonly readOnly: boolean; readonly longterm: boolean };
+  /** reflink-range of any length that fits, at the same offset as well (the whole file at 0 is `reflink`). */
+  readonly ranges?: boolean;
 }
 
 export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): WorldAction[] {
@@ -76,7 +95,13 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
       }
       if (has('unmap') && s.pte[f][i] !== NULL) push({ kind: 'unmap', f, i });
       if (has('mce') && late && !walking && s.pte[f][i] !== NULL) push({ kind: 'mce', f, i });
-      if (has('pin') && s.ptew[f][i] && s.pin[f][i] === NULL) push({ kind: 'pin', f, i });
+      if (has('pin') && s.pin[f][i] === NULL && s.pte[f][i] !== NULL) {
+        const ro = e.pins?.readOnly === true, long = e.pins?.longterm === true;
+        if (s.ptew[f][i]) push({ kind: 'pin', f, i });
+        if (ro) push({ kind: 'pin', f, i, ro: true });
+        if (long && s.ptew[f][i]) push({ kind: 'pin', f, i, longterm: true });
+        if (long && ro) push({ kind: 'pin', f, i, ro: true, longterm: true });
+      }
       if (has('unpin') && s.pin[f][i] !== NULL) push({ kind: 'unpin', f, i });
       if (has('punch') && s.ext[f][i] !== HOLE) push({ kind: 'punch', f, i });
     }
@@ -92,11 +117,12 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
       if (has('reflink') && s.ext[src].some((b) => b !== HOLE) && !sameRow(s.ext[src], s.ext[dst])) {
         push({ kind: 'reflink', s: src, d: dst });
       }
+      if (has('reflink-range') && e.ranges) pushRanges(s, src, dst, B, push);
       for (let si = 0; si < B; si++) {
         const b = s.ext[src][si];
         if (b === HOLE) continue;
         for (let di = 0; di < B; di++) {
-          if (has('reflink-range') && di !== si && s.ext[dst][di] !== b) push({ kind: 'reflink-range', s: src, si, d: dst, di });
+          if (has('reflink-range') && !e.ranges && di !== si && s.ext[dst][di] !== b) push({ kind: 'reflink-range', s: src, si, d: dst, di });
           // Dedupe compares first (FIDEDUPERANGE); a mismatch is a no-op, so only a match is an action.
           const db = s.ext[dst][di];
           if (has('dedupe') && src < dst && db !== HOLE && db !== b && e.read(s, src, si) === e.read(s, dst, di)) {
@@ -109,6 +135,26 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
   if (has('reclaim') && e.reclaimPfns) for (const pfn of e.reclaimPfns(s)) push({ kind: 'reclaim', pfn });
   if (has('memfail') && !walking) for (const pfn of e.memfailPfns(s)) push({ kind: 'memfail', pfn });
   return out;
+}
+
+/**
+ * Every FICLONERANGE of n blocks of src from si onto dst from di that fits
+ * in the files, but the whole file at offset 0 (that is `reflink`): one whose
+ * source range holds data and whose destination range differs from it
+ * somewhere (else the remap changes nothing).
+ */
+function pushRanges(s: World, src: number, dst: number, B: number, push: (a: WorldAction) => void): void {
+  for (let n = 1; n <= B; n++) {
+    for (let si = 0; si + n <= B; si++) {
+      const from = s.ext[src].slice(si, si + n);
+      if (from.every((b) => b === HOLE)) continue;
+      for (let di = 0; di + n <= B; di++) {
+        if (si === di && n === B) continue;
+        if (from.every((b, k) => s.ext[dst][di + k] === b)) continue;
+        push(n === 1 ? { kind: 'reflink-range', s: src, si, d: dst, di } : { kind: 'reflink-range', s: src, si, d: dst, di, n });
+      }
+    }
+  }
 }
 
 function sameRow(a: readonly number[], b: readonly number[]): boolean {

@@ -10,10 +10,13 @@ export function ptesOf(s: World): { f: number; i: number; pfn: number; writable:
   return out;
 }
 
-export function pinsOf(s: World): { f: number; i: number; pfn: number }[] {
-  const out: { f: number; i: number; pfn: number }[] = [];
+/** The pins, each with whether its DMA may write the page (FOLL_WRITE) and whether it is FOLL_LONGTERM. */
+export function pinsOf(s: World): { f: number; i: number; pfn: number; write: boolean; longterm: boolean }[] {
+  const out: { f: number; i: number; pfn: number; write: boolean; longterm: boolean }[] = [];
   for (let f = 0; f < s.pin.length; f++) {
-    for (let i = 0; i < s.pin[f].length; i++) if (s.pin[f][i] !== NULL) out.push({ f, i, pfn: s.pin[f][i] });
+    for (let i = 0; i < s.pin[f].length; i++) {
+      if (s.pin[f][i] !== NULL) out.push({ f, i, pfn: s.pin[f][i], write: s.pinro?.[f][i] !== true, longterm: s.pinlong?.[f][i] === true });
+    }
   }
   return out;
 }
@@ -52,10 +55,37 @@ export function memfailReach(
   return { owners, due, related: [...related].sort() };
 }
 
-/** A get_user_pages pin of the page under pte (f, i): the pin holds a page reference. */
-export function pinPte(d: Draft<World>, f: number, i: number): void {
+/**
+ * A pin_user_pages pin of the page under pte (f, i): the pin holds a page
+ * reference (a ZONE_DEVICE page too: GUP's get_page is what
+ * dax_layout_busy_page sees). `ro`: no FOLL_WRITE; `longterm`: FOLL_LONGTERM.
+ */
+export function pinPte(d: Draft<World>, f: number, i: number, how: { ro?: boolean; longterm?: boolean } = {}): void {
   d.pin[f][i] = d.pte[f][i];
   d.frame[d.pin[f][i]].count += 1;
+  if (how.ro) d.pinro![f][i] = true;
+  if (how.longterm) d.pinlong![f][i] = true;
+}
+
+/** Drops the pin at (f, i) through `put`, which releases the page reference (and frees the page where that was the last). */
+export function unpinAt<W extends World>(d: Draft<W>, f: number, i: number, put: Put<W> = dropRef): void {
+  const pfn = d.pin[f][i];
+  if (pfn === NULL) return;
+  d.pin[f][i] = NULL;
+  if (d.pinro) d.pinro[f][i] = false;
+  if (d.pinlong) d.pinlong[f][i] = false;
+  put(d, pfn);
+}
+
+/**
+ * Releases one page reference (put_page, unpin_user_page). A design whose
+ * pages are freed at the last reference (page cache) passes its own; a DAX
+ * frame is the pmem block and lives as long as the block does, so this
+ * default only lowers the count.
+ */
+export type Put<W extends World = World> = (d: Draft<W>, pfn: number) => void;
+export function dropRef<W extends World>(d: Draft<W>, pfn: number): void {
+  (d as Draft<World>).frame[pfn].count -= 1;
 }
 
 /** Processes with a pte to pfn. */
@@ -65,18 +95,23 @@ export function mappers(s: World, pfn: number): number[] {
   return out;
 }
 
-export function zapPte(d: Draft<World>, f: number, i: number): void {
+/**
+ * Zaps pte (f, i). `ref`: the pte holds a page reference, which goes with
+ * it (v6.15's fs/dax.c, and the page cache); before "fs/dax: properly
+ * refcount fs dax pages" a DAX pte held none (insert_pfn, pte_devmap).
+ */
+export function zapPte(d: Draft<World>, f: number, i: number, ref = true): void {
   const pfn = d.pte[f][i];
   if (pfn === NULL) return;
-  d.frame[pfn].count -= 1;
+  if (ref) d.frame[pfn].count -= 1;
   d.pte[f][i] = NULL;
   d.ptew[f][i] = false;
 }
 
-export function installPte(d: Draft<World>, f: number, i: number, pfn: number, writable: boolean): void {
+export function installPte(d: Draft<World>, f: number, i: number, pfn: number, writable: boolean, ref = true): void {
   if (d.pte[f][i] !== pfn) {
-    zapPte(d, f, i);
-    d.frame[pfn].count += 1;
+    zapPte(d, f, i, ref);
+    if (ref) d.frame[pfn].count += 1;
     d.pte[f][i] = pfn;
     owedSignal(d, f, i, pfn);
   }
@@ -146,9 +181,9 @@ export function relate(d: Draft<World>, related: readonly number[]): void {
  * (kill_me_maybe: memory_failure() == 0 -> return; an error -> kill_me_now,
  * force_sig(SIGBUS)).
  */
-export function closeMemFail(d: Draft<World>, failed: boolean): void {
+export function closeMemFail<W extends World>(d: Draft<W>, failed: boolean, put: Put<W> = dropRef, pteRef = true): void {
   const mf = d.mf!;
-  if (failed && mf.by !== NULL) kill(d, [mf.by]);
+  if (failed && mf.by !== NULL) kill(d, [mf.by], put, pteRef);
   mf.walk = [];
   mf.done = true;
 }
@@ -156,19 +191,25 @@ export function closeMemFail(d: Draft<World>, failed: boolean): void {
 /** A finished failure's record is judged in the state its last step made, and goes at the next step. */
 export function settle(d: Draft<World>): void {
   d.event = '';
+  if (d.deduped !== undefined) d.deduped = NULL;
   if (d.mf && d.mf.done) d.mf = null;
 }
 
-/** Signals every process in `procs` (SIGBUS, MF_MUST_KILL): it dies, and its ptes and pins go with it. */
-export function kill(d: Draft<World>, procs: readonly number[]): void {
+/**
+ * Signals every process in `procs` (SIGBUS, MF_MUST_KILL): it dies, and its
+ * ptes and pins go with it (exit_mmap, and the pinning driver's release),
+ * each reference through `put` (the design's put_page: a page-cache page
+ * whose last reference that was is freed); `pteRef` as for zapPte.
+ */
+export function kill<W extends World>(d: Draft<W>, procs: readonly number[], put: Put<W> = dropRef, pteRef = true): void {
   for (const f of procs) {
     if (!d.mf!.killed.includes(f)) d.mf!.killed.push(f);
     for (let i = 0; i < d.pte[f].length; i++) {
-      if (d.pin[f][i] !== NULL) {
-        d.frame[d.pin[f][i]].count -= 1;
-        d.pin[f][i] = NULL;
-      }
-      zapPte(d, f, i);
+      unpinAt(d, f, i, put);
+      const pfn = d.pte[f][i];
+      if (pfn === NULL) continue;
+      zapPte(d, f, i, false);
+      if (pteRef) put(d, pfn);
     }
   }
   d.mf!.killed.sort();
@@ -186,5 +227,6 @@ export function tell(d: Draft<World>, f: number, i: number, B: number): void {
 export function inFlight(s: World): string | undefined {
   if (s.fault) return `a fault through (file ${s.fault.f}, index ${s.fault.i}) is in flight`;
   if (s.mf && !s.mf.done) return `the memory failure on pfn ${s.mf.pfn} is being handled`;
+  if (s.dedupe) return `a dedupe of (file ${s.dedupe.s}, index ${s.dedupe.si}) onto (file ${s.dedupe.d}, index ${s.dedupe.di}) holds both files' locks`;
   return undefined;
 }

@@ -11,7 +11,13 @@ import type { MemFailPlan } from './memfail.js';
 import type { World } from './state.js';
 import type { CacheEntry } from './view.js';
 
-export type DaxAction = Exclude<WorldAction, { kind: 'read' }> | { readonly kind: 'iomap' };
+/**
+ * The world's actions, and two the DAX world splits off: `iomap` (a fault's
+ * iomap_begin after a walk released the AGF) and `dedupe-remap`
+ * (xfs_reflink_remap_blocks of the dedupe whose compare matched, then
+ * xfs_iunlock2_io_mmap).
+ */
+export type DaxAction = Exclude<WorldAction, { kind: 'read' }> | { readonly kind: 'iomap' } | { readonly kind: 'dedupe-remap' };
 
 export interface DaxPolicy {
   /**
@@ -46,6 +52,15 @@ export interface DaxPolicy {
    * File numbers are inode numbers.
    */
   readonly layoutBreak?: 'inode';
+  /**
+   * A DAX pte holds a page reference (true when absent): v6.15's "fs/dax:
+   * properly refcount fs dax pages" (vmf_insert_folio_pmd/pte take one, the
+   * zap drops it). Before it, insert_pfn made a pte_devmap with no get_page:
+   * an idle ZONE_DEVICE page sat at refcount 1 and dax_layout_busy_page
+   * (`page_ref_count(page) > 1`) saw only GUP pins. False for a design on an
+   * older kernel.
+   */
+  readonly pteHoldsRef?: boolean;
   /** What an entry holding `held` claims, where it is more than `form` (a shadow and its master). */
   entries?(s: World, f: number, i: number, held: number): CacheEntry[];
   /** The pfn an entry holding `held` maps (a shadow's master); the held pfn itself by default. */
@@ -77,13 +92,42 @@ export interface DaxDesignSpec {
   readonly cacheIsStorage?: boolean;
   /** Frames, when the design has struct pages besides the pmem ones (shadow pages); P by default. */
   readonly frames?: (cfg: Config) => number;
+  /** Pins without FOLL_WRITE beside FOLL_WRITE ones (actions.ts, Enabling.pins). */
+  readonly readOnlyPins?: boolean;
+  /** FICLONERANGE of any range that fits, at the same offset too (actions.ts, Enabling.ranges). */
+  readonly ranges?: boolean;
 }
 
 // Bug toggles every DAX design may carry; a design lists those its thread warns about.
 export const DAX_BUGS = {
-  'no-break-layouts': 'punch, truncate, reflink and dedupe do not wait for pins nor unmap the source (no xfs_break_layouts)',
+  'no-break-layouts': 'punch, truncate, reflink and dedupe neither unmap nor wait for pins (no xfs_break_layouts); a remap\'s writeback still write-protects its ranges',
   'write-in-place-shared': 'a write fault or write(2) on a shared extent writes the shared pfn in place instead of CoW',
   'count-not-dropped': 'unmap zaps the pte but does not drop the page reference',
   'no-entry-lock': 'the memory-failure handler does not wait for a fault holding the entry it visits (no dax_lock_mapping_entry)',
 } as const;
 
+
+/** The toggle that drops dedupe's locks between the compare and the remap (generic/630's race). */
+export const DEDUPE_UNLOCKED = 'dedupe-unlocked';
+/**
+ * The toggle that grants FOLL_LONGTERM pins of fsdax pages, as kernels before
+ * v4.15 did. mm/gup refuses them (-EOPNOTSUPP): get_user_pages_longterm's
+ * vma_is_fsdax in v4.15, then check_vma_flags, and since v6.15's "mm/gup:
+ * don't allow FOLL_LONGTERM pinning of FS DAX pages" folio_is_longterm_pinnable
+ * too ("Filesystems can only tolerate transient delays to truncate and
+ * hole-punch operations"). Kernels before v4.15 had no layout break either
+ * (dax_layout_busy_page came in v4.17), so under the toggle the world's layout
+ * break does not wait for a long-term pin: a punch frees the block under it.
+ */
+export const LONGTERM_GRANTED = 'longterm-pin-granted';
+
+/**
+ * Toggles of the finer operations (issue 10, section 2) a DAX design of an
+ * XFS with reflink carries; tmpfs-cowflag takes DAX_BUGS only.
+ */
+export const GRANULARITY_BUGS = {
+  [DEDUPE_UNLOCKED]:
+    'FIDEDUPERANGE drops IOLOCK and MMAPLOCK after vfs_dedupe_file_range_compare: write(2), faults and remaps run before the remap',
+  [LONGTERM_GRANTED]:
+    'FOLL_LONGTERM pins of fsdax pages are granted (before v4.15 get_user_pages_longterm); a layout break cannot wait for them and does not',
+} as const;

@@ -19,11 +19,29 @@
  *   ptes over the range (dax_iomap_iter: IOMAP_F_NEW || cow);
  * - punch, truncate, reflink and dedupe break layouts first: unmap and wait
  *   for pins (xfs_break_layouts, seed 001). Until v6.14 the DAX entries stay
- *   (dax_layout_busy_page); which files XFS breaks on reflink is [R] in
- *   KERNEL.md, so both source and destination ranges are broken, since a
- *   writable pte or write pin left on the source would write into a block
- *   that has just become shared. A design may take v6.15's instead
- *   (DaxPolicy.layoutBreak: dax_break_layout_inode deletes the entries);
+ *   (dax_layout_busy_page). A remap breaks both files whole
+ *   (xfs_ilock2_io_mmap -> xfs_mmaplock_two_inodes_and_break_dax_layout:
+ *   xfs_break_dax_layouts on the lower inode, dax_layout_busy_page on the
+ *   other, and dax_layout_busy_page unmaps the whole mapping), and waits for
+ *   the pins of both. KERNEL.md leaves open which files the 2019 RFC broke
+ *   ([R]); the designs on that code take the merged rule. A design may take
+ *   v6.15's (DaxPolicy.layoutBreak: dax_break_layout_inode deletes the
+ *   lower inode's entries too);
+ * - the remap prep writes both ranges back (__generic_remap_file_range_prep:
+ *   filemap_write_and_wait_range), layouts broken or not: a writable pte's
+ *   entry is dirty, and dax_writeback_one -> dax_entry_mkclean write-protects
+ *   it (tmpfs: no writeback);
+ * - FIDEDUPERANGE is two steps: `dedupe` is xfs_reflink_remap_prep (the
+ *   locks, the layout breaks, the writeback, dax_dedupe_file_range_compare,
+ *   xfs_reflink_set_inode_flag), offered only where the compare matches
+ *   (else -EBADE, no change); `dedupe-remap` is xfs_reflink_remap_blocks and
+ *   the unlock. Between them IOLOCK_EXCL and MMAPLOCK_EXCL of both files are
+ *   held: write(2), faults, punch, truncate and remaps of those files wait
+ *   (the dedupe-unlocked toggle drops them: generic/630's race). One dedupe
+ *   is in flight at a time;
+ * - FICLONERANGE of any range, and pins with and without FOLL_WRITE, where
+ *   the design asks (DaxDesignSpec.ranges, readOnlyPins); FOLL_LONGTERM is
+ *   refused on fsdax but under a toggle (dax-policy.ts, LONGTERM_GRANTED);
  * - a fault is one step while nothing it needs is held: grab_mapping_entry,
  *   iomap_begin, dax_iomap_direct_access; where a memory-failure walk holds
  *   the AGF and iomap_begin must read it, the fault stops after the grab and
@@ -43,65 +61,33 @@ import type { Draft } from 'immer';
 import type { Config, Design, Recipe } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from './actions.js';
-import { blockCounts, disturb, ghost, inFlight, installPte, mappers, pinPte, pinsOf, ptesOf, settle, zapPte } from './common.js';
+import { disturb, dropRef, ghost, inFlight, installPte, mappers, pinPte, settle, unpinAt, zapPte } from './common.js';
+import { daxView } from './dax-view.js';
 import { agfHeld, badPfn, daxWaiting, iomapNeedsAgf, nextAllowed, report, reportAllowed, next as memfailNext } from './memfail.js';
-import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from './state.js';
-import type { CacheEntry, View } from './view.js';
-import type { DaxAction, DaxDesignSpec, DaxPolicy } from './dax-policy.js';
+import { grid, HOLE, initWorld, lowestFree, NULL, worldParams, type World } from './state.js';
+import type { View } from './view.js';
+import { DEDUPE_UNLOCKED, LONGTERM_GRANTED, type DaxAction, type DaxDesignSpec, type DaxPolicy } from './dax-policy.js';
 
 /** `iomap`: the second part of a fault's first half, split off where a walk holds the AGF (memfail.ts, agfHeld). */
 export type { DaxAction, DaxDesignSpec, DaxPolicy } from './dax-policy.js';
-export { DAX_BUGS } from './dax-policy.js';
+export { DAX_BUGS, DEDUPE_UNLOCKED, GRANULARITY_BUGS, LONGTERM_GRANTED } from './dax-policy.js';
 export type { MemFailPlan } from './memfail.js';
 export { daxWaiting } from './memfail.js';
+export { daxView } from './dax-view.js';
 
-const pinned = (s: World, pfns: readonly number[]): boolean => s.pin.some((row) => row.some((p) => p !== NULL && pfns.includes(p)));
+// The pins a layout break waits for (dax_layout_busy_page: any page reference beyond the idle one), but a
+// FOLL_LONGTERM one, which only the pre-v4.15 toggle grants and no filesystem can wait for.
+const pinned = (s: World, pfns: readonly number[]): boolean => s.pin.some((row, f) => row.some((p, i) => p !== NULL && pfns.includes(p) && s.pinlong?.[f][i] !== true));
 const faultOn = (s: World, f: number): boolean => s.fault !== null && s.fault.f === f;
+// mm/gup refuses FOLL_LONGTERM on fsdax (check_vma_flags' vma_is_fsdax since v4.15's
+// get_user_pages_longterm; folio_is_longterm_pinnable since v6.15): only the toggle grants it.
+const longtermGranted = (cfg: Config): boolean => cfg.bugs.has(LONGTERM_GRANTED);
 const blocksOf = (s: World, f: number, from = 0, to = s.ext[f].length): number[] => s.ext[f].slice(from, to).filter((b) => b !== HOLE);
-
-export function daxView(s: World, policy: DaxPolicy): View {
-  const F = s.ext.length, B = s.ext[0].length;
-  const ptes = ptesOf(s), pins = pinsOf(s);
-  const entries: CacheEntry[] = [];
-  const refersTo: { what: string; pfn: number }[] = [];
-  for (let f = 0; f < F; f++) {
-    for (let i = 0; i < B; i++) {
-      const pfn = s.entry[f][i];
-      if (pfn === NULL) continue;
-      if (policy.entries) entries.push(...policy.entries(s, f, i, pfn));
-      else entries.push({ m: f, i, pfn, form: policy.form(s, pfn) });
-      refersTo.push({ what: `entry (file ${f}, index ${i})`, pfn });
-    }
-  }
-  const holders = new Array<number>(s.frame.length).fill(0);
-  for (const p of ptes) holders[p.pfn]++;
-  for (const p of pins) holders[p.pfn]++;
-  if (policy.refers) refersTo.push(...policy.refers(s));
-  return {
-    F,
-    B,
-    ghost: s.ghost,
-    read: s.ext.map((row) => row.map((b) => (b === HOLE ? 0 : s.disk[b]))),
-    resolve: s.ext,
-    data: (pfn) => s.disk[pfn],
-    shared: (pfn) => s.ref[pfn] > 1,
-    frames: s.frame,
-    ptes,
-    pins,
-    entries,
-    counted: [
-      ...blockCounts(s),
-      ...s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn] + (policy.extraRefs?.(s, pfn) ?? 0), free: fr.free, leakable: policy.leakable?.(s, pfn) ?? false })),
-    ],
-    refersTo,
-    fault: s.fault,
-    mf: s.mf,
-    event: s.event,
-  };
-}
 
 export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   const { policy } = spec;
+  const pteRef = policy.pteHoldsRef !== false;
+  const zap = (d: Draft<World>, f: number, i: number): void => zapPte(d, f, i, pteRef);
 
   // tmpfs (cacheIsStorage): the page is the block, and it lives while its count does. A page
   // that leaves the cache with a GUP pin on it stays allocated until unpin_user_page drops the
@@ -120,6 +106,11 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     d.frame[b].free = false;
     return b;
   };
+  // unpin_user_page -> put_page: the last reference of a page already out of the cache frees it.
+  const putPage = (d: Draft<World>, pfn: number): void => {
+    dropRef(d, pfn);
+    if (pageCache && d.frame[pfn].count === 0 && d.ref[pfn] === 0 && !d.frame[pfn].free) freeFrame(d, pfn);
+  };
   const release = (d: Draft<World>, b: number): void => {
     d.ref[b] -= 1;
     if (d.ref[b] === 0 && !(pageCache && d.frame[b].count > 0)) freeFrame(d, b);
@@ -132,7 +123,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   };
   // truncate_pagecache_range / invalidate_inode_pages2_range: ptes, then entries.
   const invalidate = (d: Draft<World>, f: number, i: number, cfg: Config): void => {
-    zapPte(d, f, i);
+    zap(d, f, i);
     dropEntry(d, f, i, cfg);
   };
   const otherMapper = (s: World, f: number, pfn: number): boolean => mappers(s, pfn).some((g) => g !== f);
@@ -151,18 +142,33 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     }
   };
   const breakSource = (d: Draft<World>, f: number, idx: readonly number[], cfg: Config): void => {
-    if (!cfg.bugs.has('no-break-layouts')) for (const i of idx) zapPte(d, f, i);
+    if (!cfg.bugs.has('no-break-layouts')) for (const i of idx) zap(d, f, i);
   };
+  // __generic_remap_file_range_prep: filemap_write_and_wait_range of both ranges, layouts broken or not.
+  // A writable pte means a write fault dirtied its entry (dax_insert_entry), so DAX writeback
+  // (dax_writeback_one -> dax_entry_mkclean) write-protects it; shmem has no writeback (tmpfs).
+  const writeback = (d: Draft<World>, f: number, idx: readonly number[]): void => {
+    if (!pageCache) for (const i of idx) d.ptew[f][i] = false;
+  };
+  const range = (from: number, n = 1): number[] => Array.from({ length: n }, (_x, k) => from + k);
   const allIdx = (s: World): number[] => [...s.ext[0].keys()];
   // v6.15 dax_break_layout_inode: the whole file unmapped, then its entries deleted (dax_delete_mapping_range).
   const breakInode = (d: Draft<World>, f: number, cfg: Config): void => {
     if (cfg.bugs.has('no-break-layouts')) return;
-    for (let i = 0; i < d.ext[f].length; i++) zapPte(d, f, i);
+    for (let i = 0; i < d.ext[f].length; i++) zap(d, f, i);
     for (let i = 0; i < d.ext[f].length; i++) dropEntry(d, f, i, cfg);
   };
-  // xfs_ilock2_io_mmap before a remap of src onto dst; `idx` is the source range (v6.14 and before).
-  const breakRemap = (d: Draft<World>, src: number, dst: number, idx: readonly number[], cfg: Config): void => {
-    if (policy.layoutBreak !== 'inode') return breakSource(d, src, idx, cfg);
+  // xfs_ilock2_io_mmap before a remap of src onto dst breaks both files' layouts, whole: until
+  // v6.14 xfs_mmaplock_two_inodes_and_break_dax_layout calls xfs_break_dax_layouts on the lower inode
+  // and dax_layout_busy_page on the other, and dax_layout_busy_page unmaps the whole mapping
+  // (dax_layout_busy_page_range(mapping, 0, LLONG_MAX)); entries stay. v6.15: the lower inode's
+  // entries go too (dax_break_layout_inode).
+  const breakRemap = (d: Draft<World>, src: number, dst: number, cfg: Config): void => {
+    if (policy.layoutBreak !== 'inode') {
+      breakSource(d, src, allIdx(d as World), cfg);
+      breakSource(d, dst, allIdx(d as World), cfg);
+      return;
+    }
     breakInode(d, Math.min(src, dst), cfg);
     breakSource(d, Math.max(src, dst), allIdx(d as World), cfg);
   };
@@ -174,33 +180,44 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   };
   const free = (s: World): boolean => freeBlock(s) >= 0;
 
-  const hooks = { plan: policy.memfail, target: (s: World, held: number) => (policy.target ? policy.target(s, held) : held) };
+  const hooks = { plan: policy.memfail, target: (s: World, held: number) => (policy.target ? policy.target(s, held) : held), pteRef };
   // The blocks whose pins a layout break waits for: the ranges, or (v6.15) the whole files.
   const wholeFiles = (s: World, ...fs: number[]): number[] => fs.flatMap((f) => blocksOf(s, f));
   // write(2) or a write fault at (f, i) allocates a block (a hole) or breaks a share.
   const allocates = (s: World, cfg: Config) => (f: number, i: number): boolean => s.ext[f][i] === HOLE || cowShared(s, s.ext[f][i], cfg);
   const byInode = policy.layoutBreak === 'inode';
+  // A dedupe between its compare and its remap holds IOLOCK_EXCL and MMAPLOCK_EXCL of both files
+  // (xfs_ilock2_io_mmap): write(2) (xfs_file_dax_write: IOLOCK_EXCL), faults (MMAPLOCK_SHARED),
+  // punch, truncate and remaps of those files wait; the toggle drops the locks before the remap.
+  const involved = (s: World, ...fs: number[]): boolean => s.dedupe != null && fs.some((f) => f === s.dedupe!.s || f === s.dedupe!.d);
+  const locked = (s: World, cfg: Config, ...fs: number[]): boolean => involved(s, ...fs) && !cfg.bugs.has(DEDUPE_UNLOCKED);
   const allow = (s: World, a: DaxAction, cfg: Config): boolean => {
     const waitPins = !cfg.bugs.has('no-break-layouts');
     if (policy.walkHoldsAgf && agfHeld(s, a, allocates(s, cfg))) return false;
     switch (a.kind) {
       case 'write': {
+        if (locked(s, cfg, a.f)) return false;
         const b = s.ext[a.f][a.i];
         if ((b === HOLE || cowShared(s, b, cfg)) && !free(s)) return false;
         if (b !== HOLE && !cowShared(s, b, cfg) && badPfn(s, b, pageCache)) return false; // -EIO: dax_direct_access on a bad block
         return !(s.fault && s.fault.f === a.f && s.fault.i === a.i);
       }
+      case 'fault':
+        return !locked(s, cfg, a.f);
       case 'finish':
         return !s.fault?.grabbed;
       case 'punch':
-        return !faultOn(s, a.f) && !(waitPins && pinned(s, byInode ? wholeFiles(s, a.f) : [s.ext[a.f][a.i]]));
+        return !locked(s, cfg, a.f) && !faultOn(s, a.f) && !(waitPins && pinned(s, byInode ? wholeFiles(s, a.f) : [s.ext[a.f][a.i]]));
       case 'truncate':
-        return !faultOn(s, a.f) && !(waitPins && pinned(s, byInode ? wholeFiles(s, a.f) : blocksOf(s, a.f, a.n)));
+        return !locked(s, cfg, a.f) && !faultOn(s, a.f) && !(waitPins && pinned(s, byInode ? wholeFiles(s, a.f) : blocksOf(s, a.f, a.n)));
       case 'reflink':
-        return !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, wholeFiles(s, a.s, a.d)));
+        return !locked(s, cfg, a.s, a.d) && !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, wholeFiles(s, a.s, a.d)));
+      // The layout breaks of a remap wait for the pins of both whole files (dax_layout_busy_page finds a busy page anywhere).
       case 'reflink-range':
+        return !locked(s, cfg, a.s, a.d) && !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, wholeFiles(s, a.s, a.d)));
+      // One FIDEDUPERANGE at a time: the world keeps one between compare and remap (with F=2, the locks say as much).
       case 'dedupe':
-        return !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, byInode ? wholeFiles(s, a.s, a.d) : [s.ext[a.s][a.si], s.ext[a.d][a.di]]));
+        return !s.dedupe && !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, wholeFiles(s, a.s, a.d)));
       case 'memfail':
         return cfg.bugs.has('no-entry-lock') || reportAllowed(s, a.pfn, cfg, hooks);
       case 'mce':
@@ -230,6 +247,10 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       const w = initWorld(cfg, spec.frames?.(cfg) ?? cfg.params.P, cfg.params.F);
       // The flag only matters where a walk holds the AGF; elsewhere it would split states that behave alike.
       if (policy.walkHoldsAgf) w.reflinkFlag = new Array<boolean>(cfg.params.F).fill(false);
+      w.dedupe = null;
+      w.deduped = NULL;
+      if (spec.readOnlyPins) w.pinro = grid(cfg.params.F, cfg.params.B, false);
+      if (longtermGranted(cfg)) w.pinlong = grid(cfg.params.F, cfg.params.B, false);
       // A DAX frame is its block: allocated exactly when the block is.
       w.ref.forEach((r, b) => (w.frame[b].free = r === 0));
       if (spec.cacheIsStorage) {
@@ -249,12 +270,16 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
         memfailPfns: (st) => st.ref.flatMap((r, pfn) => (r > 0 && !st.frame[pfn].poison ? [pfn] : [])),
         reclaimPfns: policy.reclaim?.pfns,
         allow: (st, a, c) => allow(st, a as DaxAction, c),
+        pins: { readOnly: spec.readOnlyPins === true, longterm: longtermGranted(cfg) },
+        ranges: spec.ranges === true,
       }) as DaxAction[];
       const iomap: DaxAction = { kind: 'iomap' };
       if (s.fault?.grabbed && allow(s, iomap, cfg)) out.unshift(iomap);
+      const remapNow: DaxAction = { kind: 'dedupe-remap' };
+      if (s.dedupe && allow(s, remapNow, cfg)) out.unshift(remapNow);
       return out;
     },
-    label: (a) => (a.kind === 'iomap' ? 'iomap-begin' : label(a)),
+    label: (a) => (a.kind === 'iomap' ? 'iomap-begin' : a.kind === 'dedupe-remap' ? 'dedupe-remap' : label(a)),
     next: {
       write: ({ f, i, v }, s, cfg) =>
         step((d) => {
@@ -301,7 +326,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
             if (b !== HOLE) release(d, b);
             d.ext[f][i] = q;
             d.entry[f][i] = policy.associate(d, f, i, q, false, cfg) ?? q;
-            installPte(d, f, i, q, true);
+            installPte(d, f, i, q, true, pteRef);
             return;
           }
           const held = s.entry[f][i];
@@ -309,28 +334,23 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
             dropEntry(d, f, i, cfg);
             d.entry[f][i] = policy.associate(d, f, i, b, s.ref[b] > 1, cfg) ?? b;
           }
-          installPte(d, f, i, b, write);
+          installPte(d, f, i, b, write, pteRef);
         }),
       store: ({ f, i, v }) =>
         step((d) => {
           d.disk[d.pte[f][i]] = v;
           ghost.write(d, f, i, v);
         }),
+      // count-not-dropped: where a pte holds a page reference (v6.15), the zap forgets it; before, a
+      // DAX pte held none, and the reference forgotten is a GUP pin's (unpin below).
       unmap: ({ f, i }, _s, cfg) =>
         step((d) => {
           const pfn = d.pte[f][i];
-          zapPte(d, f, i);
-          if (cfg.bugs.has('count-not-dropped')) d.frame[pfn].count += 1;
+          zap(d, f, i);
+          if (pteRef && cfg.bugs.has('count-not-dropped')) d.frame[pfn].count += 1;
         }),
-      pin: ({ f, i }) => step((d) => pinPte(d, f, i)),
-      unpin: ({ f, i }) =>
-        step((d) => {
-          const pfn = d.pin[f][i];
-          d.frame[pfn].count -= 1;
-          d.pin[f][i] = NULL;
-          // unpin_user_page -> put_page: the last reference of a page already out of the cache frees it.
-          if (pageCache && d.frame[pfn].count === 0 && d.ref[pfn] === 0 && !d.frame[pfn].free) freeFrame(d, pfn);
-        }),
+      pin: ({ f, i, ro, longterm }) => step((d) => pinPte(d, f, i, { ro, longterm })),
+      unpin: ({ f, i }, _s, cfg) => step((d) => unpinAt(d, f, i, !pteRef && cfg.bugs.has('count-not-dropped') ? () => undefined : putPage)),
       punch: ({ f, i }, _s, cfg) =>
         step((d) => {
           if (byInode) breakInode(d, f, cfg);
@@ -350,24 +370,45 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       reflink: ({ s: src, d: dst }, s, cfg) =>
         step((d) => {
           const B = s.ext[src].length;
-          breakRemap(d, src, dst, [...Array(B).keys()], cfg);
+          breakRemap(d, src, dst, cfg);
+          writeback(d, src, range(0, B));
+          writeback(d, dst, range(0, B));
           setReflinkFlag(d, src, dst);
           for (let i = 0; i < B; i++) remap(d, dst, i, s.ext[src][i], cfg);
           ghost.reflink(d, src, dst);
         }),
-      'reflink-range': ({ s: src, si, d: dst, di }, s, cfg) =>
+      'reflink-range': ({ s: src, si, d: dst, di, n = 1 }, s, cfg) =>
         step((d) => {
-          breakRemap(d, src, dst, [si], cfg);
+          breakRemap(d, src, dst, cfg);
+          writeback(d, src, range(si, n));
+          writeback(d, dst, range(di, n));
           setReflinkFlag(d, src, dst);
-          remap(d, dst, di, s.ext[src][si], cfg);
-          ghost.reflinkRange(d, src, si, dst, di);
-          d.event = 'reflink-range';
+          for (let k = 0; k < n; k++) {
+            remap(d, dst, di + k, s.ext[src][si + k], cfg);
+            ghost.reflinkRange(d, src, si + k, dst, di + k);
+          }
+          if (di !== si) d.event = 'reflink-range';
         }),
-      dedupe: ({ s: src, si, d: dst, di }, s, cfg) =>
+      // xfs_reflink_remap_prep: xfs_ilock2_io_mmap (IOLOCK_EXCL, layouts broken, MMAPLOCK_EXCL, both
+      // files), dax_remap_file_range_prep (writeback of both ranges, dax_dedupe_file_range_compare),
+      // xfs_reflink_set_inode_flag; it returns holding the locks. A mismatch is -EBADE and no action.
+      dedupe: ({ s: src, si, d: dst, di }, _s, cfg) =>
         step((d) => {
-          breakRemap(d, src, dst, [si], cfg);
+          breakRemap(d, src, dst, cfg);
+          writeback(d, src, [si]);
+          writeback(d, dst, [di]);
           setReflinkFlag(d, src, dst);
+          d.dedupe = { s: src, si, d: dst, di };
+        }),
+      // xfs_file_remap_range: xfs_reflink_remap_blocks maps the source's extent as it is now, then
+      // xfs_iunlock2_io_mmap. The contents stay the file's: dedupe writes nothing (content-by-own-writes).
+      'dedupe-remap': (_a, s, cfg) =>
+        step((d) => {
+          const { s: src, si, d: dst, di } = s.dedupe!;
           remap(d, dst, di, s.ext[src][si], cfg);
+          d.dedupe = null;
+          d.deduped = dst * s.ext[0].length + di;
+          d.event = 'dedupe-remap';
         }),
       reclaim: ({ pfn }, _s, cfg) => step((d) => policy.reclaim!.apply(d, pfn, cfg)),
       memfail: ({ pfn }, s, cfg) => step(report(s, pfn, NULL, cfg, hooks)),
@@ -379,7 +420,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     // flight (a state with one of those and nothing enabled is a deadlock).
     waiting: (s, cfg) => daxWaiting(s, cfg) ?? inFlight(s),
     always: sharingProperties(spec.properties),
-    sometimes: sharingGoals(),
+    sometimes: sharingGoals(spec.properties),
     notApplicable: spec.notApplicable,
     ...(spec.claims && { claims: spec.claims }),
     ...(spec.notes && { notes: spec.notes }),

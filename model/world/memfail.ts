@@ -14,7 +14,10 @@
  * Per entry, as mf_dax_kill_procs does it: lock the entry (wait for a fault
  * holding it); if it holds the failing page, SetPageHWPoison, collect the
  * processes whose vma covers (mapping, index) that are early-kill or
- * `current` (collect_procs_fsdax: task_early_kill(tsk, true)), unmap the
+ * `current` (collect_procs_fsdax: task_early_kill(tsk, true)) and map the
+ * address (__add_to_kill: for a ZONE_DEVICE page dev_pagemap_mapping_shift
+ * is 0 without a pte there, "effectively checks no mapping", and the task is
+ * not added; a page-cache page is added whatever its pte), unmap the
  * range and signal them (unmap_and_kill: nothing is unmapped when nobody was
  * collected); the filesystem learns (file, index) where its rmap found it.
  */
@@ -62,6 +65,8 @@ export interface MemFailHooks {
   plan(s: World, pfn: number, cfg: Config): MemFailPlan;
   /** The pfn an entry holding `held` maps (a shadow's master). */
   target(s: World, held: number): number;
+  /** A pte holds a page reference (v6.15's fs/dax.c); before it only GUP pins did (common.ts, zapPte). */
+  readonly pteRef?: boolean;
 }
 
 const encode = (walk: MemFailPlan['walk'], B: number): number[] => walk.map(([m, i]) => m * B + i);
@@ -104,15 +109,16 @@ function visit(d: Draft<World>, s: World, hooks: MemFailHooks, plan: MemFailPlan
       d.frame[mf.pfn].poison = true;
       disturb(d, mf.pfn);
     }
-    if (mf.early || mf.by === m) kill(d, [m]);
+    const collected = (mf.early || mf.by === m) && (plan.pageCache === true || s.pte[m][i] !== NULL);
+    if (collected) kill(d, [m], undefined, hooks.pteRef !== false);
     else if (plan.pageCache) zapPte(d, m, i);
   }
   if (plan.tells && m < F) tell(d, m, i, B);
-  if (mf.walk.length === 0) close(d, plan);
+  if (mf.walk.length === 0) close(d, plan, hooks);
 }
 
-function close(d: Draft<World>, plan: MemFailPlan): void {
-  closeMemFail(d, plan.pageCache === true && mappers(d as World, d.mf!.pfn).length > 0);
+function close(d: Draft<World>, plan: MemFailPlan, hooks: MemFailHooks): void {
+  closeMemFail(d, plan.pageCache === true && mappers(d as World, d.mf!.pfn).length > 0, undefined, hooks.pteRef !== false);
 }
 
 /** `memfail(pfn)` (by NULL) or `mce(f, i)` (by f): the report and the handler's first entry. */
@@ -127,14 +133,14 @@ export function report(s: World, pfn: number, by: number, cfg: Config, hooks: Me
     if (plan.walk.length > 1) d.mf!.visited = [];
     if (plan.busy) {
       d.mf!.busy = true;
-      closeMemFail(d, true);
+      closeMemFail(d, true, undefined, hooks.pteRef !== false);
       return;
     }
     if (plan.poison === 'report' && !d.frame[pfn].poison) {
       d.frame[pfn].poison = true;
       disturb(d, pfn);
     }
-    if (plan.walk.length === 0) close(d, plan);
+    if (plan.walk.length === 0) close(d, plan, hooks);
     else if (cfg.bugs.has('no-entry-lock') || entryFree(s, plan.walk[0][0], plan.walk[0][1])) visit(d, s, hooks, plan);
   };
 }
@@ -155,8 +161,9 @@ export function next(s: World, cfg: Config, hooks: MemFailHooks): (d: Draft<Worl
  * rmap: xfs_dax_notify_ddev_failure holds the AGF buffer (xfs_alloc_read_agf
  * with its transaction) across xfs_rmap_query_range, and the world has one
  * AG, so everything that reads or changes it waits until the walk ends:
- * - reflink and dedupe (xfs_reflink_remap_extent), punch and truncate
- *   (xfs_bunmapi);
+ * - reflink and dedupe's remap (xfs_reflink_remap_extent), punch and
+ *   truncate (xfs_bunmapi); dedupe's compare where iomap_begin of either
+ *   range would read it (below);
  * - iomap_begin of a fault or of write(2) on a written extent of a file with
  *   XFS_DIFLAG2_REFLINK, read or write: xfs_read_iomap_begin calls
  *   xfs_reflink_trim_around_shared for IS_DAX, and xfs_direct_write_iomap_begin
@@ -184,15 +191,18 @@ export function iomapNeedsAgf(s: World, f: number, i: number, write: boolean, al
   return (s.reflinkFlag?.[f] === true && s.ext[f][i] !== HOLE) || (write && allocates(f, i));
 }
 
-export function agfHeld(s: World, a: { kind: string; f?: number; i?: number; write?: boolean }, allocates: (f: number, i: number) => boolean): boolean {
+export function agfHeld(s: World, a: { kind: string; f?: number; i?: number; write?: boolean; s?: number; si?: number; d?: number; di?: number }, allocates: (f: number, i: number) => boolean): boolean {
   if (!s.mf || s.mf.done || !s.mf.agf) return false;
   switch (a.kind) {
     case 'reflink':
     case 'reflink-range':
-    case 'dedupe':
+    case 'dedupe-remap':
     case 'punch':
     case 'truncate':
       return true;
+    // dax_dedupe_file_range_compare maps both ranges through xfs_read_iomap_ops.
+    case 'dedupe':
+      return iomapNeedsAgf(s, a.s!, a.si!, false, allocates) || iomapNeedsAgf(s, a.d!, a.di!, false, allocates);
     case 'write':
       return iomapNeedsAgf(s, a.f!, a.i!, true, allocates);
     case 'iomap':

@@ -116,8 +116,20 @@ export interface World {
   /** pte[f][i]: the pfn process f maps at file f's index i, or NULL; ptew: writable. */
   pte: number[][];
   ptew: boolean[][];
-  /** pin[f][i]: a get_user_pages(FOLL_WRITE) pin taken through pte (f, i), or NULL. */
+  /** pin[f][i]: a pin_user_pages pin taken through pte (f, i), or NULL: FOLL_WRITE unless pinro says otherwise. */
   pin: number[][];
+  /**
+   * pinro[f][i]: the pin at (f, i) was taken without FOLL_WRITE (the DMA only
+   * reads the page: O_DIRECT write(2) from the buffer). Kept only where the
+   * design offers read-only pins (Enabling.pins).
+   */
+  pinro?: boolean[][];
+  /**
+   * pinlong[f][i]: the pin at (f, i) is FOLL_LONGTERM (RDMA, vfio): userspace
+   * drops it "at some undefined point in the future". Kept only where the
+   * design grants such pins (fsdax refuses them: Enabling.pins).
+   */
+  pinlong?: boolean[][];
   fault: Fault | null;
   mf: MemFail | null;
   /**
@@ -126,8 +138,29 @@ export interface World {
    * inodes, and it makes every iomap_begin on a written extent read the AGF.
    */
   reflinkFlag?: boolean[];
+  /**
+   * A FIDEDUPERANGE between its compare and its remap: xfs_reflink_remap_prep
+   * returned with IOLOCK_EXCL and MMAPLOCK_EXCL of both files held, the
+   * layouts broken and vfs_dedupe_file_range_compare (dax_dedupe_file_range_compare)
+   * satisfied; xfs_reflink_remap_blocks and xfs_iunlock2_io_mmap are to come.
+   * Kept only where dedupe is split so (the DAX world).
+   */
+  dedupe?: Dedupe | null;
+  /**
+   * The place the last step remapped by dedupe (f*B+i), or NULL; reset every
+   * step: what content-by-own-writes judges (properties/sharing.ts).
+   */
+  deduped?: number;
   /** What the last step did that a goal looks for ('' mostly); reset every step. */
   event: string;
+}
+
+/** The ranges of a FIDEDUPERANGE whose compare has matched: n blocks of s from si onto d from di. */
+export interface Dedupe {
+  s: number;
+  si: number;
+  d: number;
+  di: number;
 }
 
 export const worldParams: Record<string, ParamSpec> = {

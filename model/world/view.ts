@@ -49,7 +49,8 @@ export interface View {
   readonly shared: (pfn: number) => boolean;
   readonly frames: readonly Frame[];
   readonly ptes: readonly { readonly f: number; readonly i: number; readonly pfn: number; readonly writable: boolean }[];
-  readonly pins: readonly { readonly f: number; readonly i: number; readonly pfn: number }[];
+  /** `write`: the DMA may write the page (FOLL_WRITE; true when absent); `longterm`: FOLL_LONGTERM. */
+  readonly pins: readonly { readonly f: number; readonly i: number; readonly pfn: number; readonly write?: boolean; readonly longterm?: boolean }[];
   readonly entries: readonly CacheEntry[];
   readonly counted: readonly Counted[];
   /** Every pfn referred to by an entry or by a design structure, with who refers (for use-after-free). */
@@ -57,6 +58,8 @@ export interface View {
   readonly fault: Fault | null;
   readonly mf: MemFail | null;
   readonly event: string;
+  /** The place the last step remapped by FIDEDUPERANGE, where the design splits dedupe (content-by-own-writes). */
+  readonly deduped?: { readonly f: number; readonly i: number };
   /** fragment-owner: a reflink changed a per-page count; undefined where the design makes no such claim. */
   readonly reflinkTouchedPages?: boolean;
 }

@@ -10,6 +10,7 @@
 import type { AnyDesign } from '../../model/design.js';
 import { Inexpressible, dynamic, want, type Binder, type Step } from './replay.js';
 import type { Op, Scenario } from './scenario.js';
+import { LONGTERM_GRANTED } from '../../model/world/dax-policy.js';
 
 const HOLE = -1;
 const NULL = -1;
@@ -123,9 +124,12 @@ export const reflinkBinder: Binder = {
 
   expand(s, k, design) {
     const op = s.ops[k];
-    // The world's dedupe is one step (compare and remap under the locks): a mayBlock op between
-    // fideduperange-begin and -end waits for those locks, so it runs after -end.
-    if (op.mayBlock && inDedupeWindow(s, k)) return [];
+    // Where dedupe is one step (compare and remap under the locks), a mayBlock op between
+    // fideduperange-begin and -end waits for those locks, so it runs after -end. Where the world
+    // splits it (the DAX world: dedupe, then dedupe-remap), the locks themselves decide: a blocked
+    // op is deferred by the replay until -end releases them.
+    const split = 'dedupe-remap' in design.next;
+    if (op.mayBlock && inDedupeWindow(s, k) && !split) return [];
     const vm = valueMap(s);
     const v = (x: number): number => vm.get(x) ?? 0;
     if (design.name === 'bench-reflink-cow') return benchOp(s, k, v);
@@ -138,6 +142,16 @@ export const reflinkBinder: Binder = {
     // A fault on a page-cache miss reads its page in itself (fragment-owner: filemap_fault -> ->read_folio).
     const writeFault = (f: number, i: number): Step[] => [
       dynamic(`fault(f=${f}, i=${i}, write)`, (st) => (st.ptew[f][i] ? undefined : want('fault', { f, i, write: true }))),
+      dynamic('finish-fault', (st) => (st.fault ? want('finish') : undefined)),
+    ];
+    const readFault = (f: number, i: number): Step[] => [
+      dynamic(`fault(f=${f}, i=${i}, read)`, (st, en) => {
+        if (st.pte[f][i] !== NULL) return undefined;
+        if (st.fault) return 'another fault holds its entry';
+        // A read fault on a hole maps the zero page (dax_load_hole), which the DAX world does not model;
+        // tmpfs-cowflag's adds a zeroed page (shmem_fault, SGP_CACHE).
+        return en.some((a) => a.kind === 'fault' && a.f === f && a.i === i && !a.write) ? want('fault', { f, i, write: false }) : undefined;
+      }),
       dynamic('finish-fault', (st) => (st.fault ? want('finish') : undefined)),
     ];
     const store = (f: number, i: number, value: number, why: string): Step =>
@@ -171,16 +185,7 @@ export const reflinkBinder: Binder = {
       case 'mmap-load':
         for (const i of range(op)) {
           if (imapping && firstAccess(s, k, op.file)) steps.push(mmap(op.file));
-          steps.push(
-            dynamic(`fault(f=${op.file}, i=${i}, read)`, (st, en) => {
-              if (st.pte[op.file][i] !== NULL) return undefined;
-              if (st.fault) return 'another fault holds its entry';
-              // A read fault on a hole maps the zero page (dax_load_hole), which the DAX world does not model;
-              // tmpfs-cowflag's adds a zeroed page (shmem_fault, SGP_CACHE).
-              return en.some((a) => a.kind === 'fault' && a.f === op.file && a.i === i && !a.write) ? want('fault', { f: op.file, i, write: false }) : undefined;
-            }),
-            dynamic('finish-fault', (st) => (st.fault ? want('finish') : undefined)),
-          );
+          steps.push(...readFault(op.file, i));
         }
         return steps;
       case 'mmap-store':
@@ -209,25 +214,37 @@ export const reflinkBinder: Binder = {
         return [want('reflink', { s: op.src, d: op.dst })];
       case 'ficlonerange': {
         const B = s.setup.blocksPerFile ?? 1;
+        if (op.srcIndex === op.dstIndex && op.srcIndex === 0 && op.count >= B) {
+          needKind(design, 'reflink', op);
+          return [want('reflink', { s: op.src, d: op.dst })];
+        }
+        // The DAX designs of the granular world remap any range that fits, in one FICLONERANGE (actions.ts, Enabling.ranges).
+        if (LONGTERM_GRANTED in design.bugs) {
+          const a = { s: op.src, si: op.srcIndex, d: op.dst, di: op.dstIndex, ...(op.count > 1 && { n: op.count }) };
+          return [dynamic(`reflink-range(${JSON.stringify(a)})`, (_st, en) => en.find((x) => x.kind === 'reflink-range' && Object.entries(a).every(([k, v]) => x[k] === v) && (op.count > 1 || x.n === undefined)) ?? 'that reflink-range is not enabled')];
+        }
         if (op.srcIndex === op.dstIndex) {
-          if (op.srcIndex === 0 && op.count >= B) {
-            needKind(design, 'reflink', op);
-            return [want('reflink', { s: op.src, d: op.dst })];
-          }
           throw new Inexpressible(`op ${op.step}: a reflink of ${op.count} of ${B} blocks at the same offset: the world has whole-file reflink and single-block reflink-range to a different offset only (model/world/actions.ts: di !== si)`);
         }
         needKind(design, 'reflink-range', op, 'the i_mapping hack shares whole files only');
         for (let j = 0; j < op.count; j++) steps.push(want('reflink-range', { s: op.src, si: op.srcIndex + j, d: op.dst, di: op.dstIndex + j }));
         return steps;
       }
-      case 'fideduperange-begin':
-        // The world's dedupe is one step (compare and remap under the locks): it runs at -end.
+      case 'fideduperange-begin': {
         needKind(design, 'dedupe', op);
-        return [];
+        // One-step dedupe (compare and remap under the locks): it runs at -end.
+        if (!split) return [];
+        if (op.count !== 1) throw new Inexpressible(`op ${op.step}: a dedupe of ${op.count} blocks: the world's dedupe compares and remaps one block`);
+        // xfs_reflink_remap_prep: the locks, the layout breaks and the compare; a mismatch is -EBADE and no action.
+        const a = { s: op.src, si: op.srcIndex, d: op.dst, di: op.dstIndex };
+        return [dynamic(`dedupe(${JSON.stringify(a)})`, (_st, en) => (en.some((x) => x.kind === 'dedupe' && x.s === a.s && x.si === a.si && x.d === a.d && x.di === a.di) ? want('dedupe', a) : undefined))];
+      }
       case 'fideduperange-end': {
         const begin = [...s.ops.slice(0, k)].reverse().find((o) => o.op === 'fideduperange-begin');
         if (!begin) throw new Inexpressible(`op ${op.step}: no fideduperange-begin before it`);
         needKind(design, 'dedupe', op);
+        // The remap and the unlock, where the compare matched; ops that waited run after it (replay.ts).
+        if (split) return [dynamic('dedupe-remap', (st) => (st.dedupe ? want('dedupe-remap') : undefined))];
         for (let j = 0; j < begin.count; j++) {
           const a = { s: begin.src, si: begin.srcIndex + j, d: begin.dst, di: begin.dstIndex + j };
           // A dedupe whose compare fails is a no-op (FILE_DEDUPE_RANGE_DIFFERS): the world offers no action then.
@@ -241,14 +258,23 @@ export const reflinkBinder: Binder = {
         needKind(design, 'punch', op);
         for (const i of range(op)) steps.push(dynamic(`punch(f=${op.file}, i=${i})`, (st) => (st.ext[op.file][i] === HOLE ? undefined : want('punch', { f: op.file, i }))));
         return steps;
-      case 'pin':
+      case 'pin': {
         needKind(design, 'pin', op);
-        if (op.longterm) throw new Inexpressible(`op ${op.step}: a FOLL_LONGTERM pin: the world's pins are short-term only`);
-        if (op.write === false) throw new Inexpressible(`op ${op.step}: a read-only pin: the world's pins are FOLL_WRITE (pin needs a writable pte)`);
+        // The DAX designs of the granular world (model/world/dax.ts: read-only pins, and FOLL_LONGTERM
+        // refused unless the pre-v4.15 toggle grants it) declare that toggle; the others have FOLL_WRITE pins only.
+        const granular = LONGTERM_GRANTED in design.bugs;
+        if (op.longterm && !granular) throw new Inexpressible(`op ${op.step}: a FOLL_LONGTERM pin: the world's pins are short-term only`);
+        if (op.write === false && !granular) throw new Inexpressible(`op ${op.step}: a read-only pin: the world's pins are FOLL_WRITE (pin needs a writable pte)`);
         if (imapping && firstAccess(s, k, op.file)) steps.push(mmap(op.file));
-        // get_user_pages(FOLL_WRITE) takes a write fault where the pte is not writable.
-        steps.push(...writeFault(op.file, op.index), want('pin', { f: op.file, i: op.index }));
+        const how: { ro?: true; longterm?: true } = { ...(op.write === false && { ro: true as const }), ...(op.longterm && { longterm: true as const }) };
+        // GUP faults the page in: a write fault for FOLL_WRITE where the pte is not writable, a read fault where there is none.
+        const gup = [...(op.write === false ? readFault(op.file, op.index) : writeFault(op.file, op.index)), dynamic(`pin(${JSON.stringify({ f: op.file, i: op.index, ...how })})`, (_st, en) => en.find((a) => a.kind === 'pin' && a.f === op.file && a.i === op.index && a.ro === how.ro && a.longterm === how.longterm) ?? 'that pin is not enabled')];
+        // mm/gup refuses FOLL_LONGTERM on fsdax with -EOPNOTSUPP (check_vma_flags, before any fault): no step,
+        // unless the toggle grants it (the world then keeps FOLL_LONGTERM pins: pinlong).
+        const refused = (st: { pinlong?: unknown }): boolean => op.longterm === true && st.pinlong === undefined;
+        steps.push(...gup.map((g): Step => ({ ...g, pick: (st, en) => (refused(st) ? undefined : g.pick(st, en)) })));
         return steps;
+      }
       case 'unpin':
         // The DMA lands in the pinned frame (bound as a store through the pte it was pinned by), then unpin_user_page.
         if (op.dmaValue !== undefined) steps.push(store(op.file, op.index, v(op.dmaValue), `DMA of ${op.dmaValue}: store(f=${op.file}, i=${op.index})`));
