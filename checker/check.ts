@@ -55,7 +55,7 @@ export interface CheckOptions {
   /** Random search: action kinds to leave out where another is enabled (what a swarm shard does). */
   readonly omit?: readonly string[];
   /** Stops the searches at the next state (Ctrl-C, a test runner's timeout): verdicts inconclusive, what was found kept. */
-  readonly signal?: AbortSignal;
+  readonly signal?: { readonly aborted: boolean };
   /** Stop before the process's resident memory passes this many MB; the heap is always kept below its own limit. */
   readonly maxMemoryMb?: number;
   /**

@@ -23,7 +23,7 @@ export interface Bounds {
   /** Stop (incomplete) after this many milliseconds. */
   readonly timeLimitMs?: number;
   /** Stop (incomplete) at the next state once this is aborted (Ctrl-C, a test runner's timeout). */
-  readonly signal?: AbortSignal;
+  readonly signal?: { readonly aborted: boolean };
   /** Stop (incomplete) before memory runs out: see engine/memory.ts. */
   readonly memory?: MemoryLimit;
 }

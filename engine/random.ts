@@ -36,7 +36,7 @@ export interface RandomOptions {
    */
   readonly omit?: (kind: string) => boolean;
   /** Stop at the next history once this is aborted; the result says it was interrupted. */
-  readonly signal?: AbortSignal;
+  readonly signal?: { readonly aborted: boolean };
 }
 
 export interface RandomViolation<S, A> {

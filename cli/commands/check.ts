@@ -12,6 +12,10 @@ import { progressLine } from '../progress.js';
 import { checkSaveTargets, saveCounterexamples } from '../save.js';
 import { knownNames } from '../suggest.js';
 import { version } from '../version.js';
+import { parseShard } from '../../engine/shard.js';
+import { withoutTimings } from '../../checker/timings.js';
+import { onInterrupt } from '../interrupt.js';
+import { runInWorker } from '../run-check.js';
 
 const USAGE = 'pagecheck check DESIGN... | --all [options]';
 
@@ -50,7 +54,21 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
     checkNames(design, search.params, bugs);
     resolveConfig(design, search.params, bugs, search.amends);
   }
-  const common = { mode: mode as Mode, ...search, ...(path !== undefined ? { path } : {}), bugs, crashCap };
+  const shardText = o.shard as string | undefined;
+  const shard = shardText === undefined ? undefined : parseShard(shardText);
+  if (shardText !== undefined && shard === undefined) throw new InputError(`--shard takes K/N with 0 <= K < N, not '${shardText}'`);
+  const omit = o.omit === undefined ? undefined : (o.omit as string).split(',').map((k) => k.trim()).filter(Boolean);
+  const maxMemoryMb = integer('--max-memory', o.maxMemory as string | undefined, 16);
+  const common = {
+    mode: mode as Mode,
+    ...search,
+    ...(path !== undefined ? { path } : {}),
+    bugs,
+    crashCap,
+    ...(shard ? { shard } : {}),
+    ...(omit ? { omit } : {}),
+    ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
+  };
   const saveDir = o.save as string | undefined;
   if (saveDir !== undefined) {
     checkSaveTargets(
@@ -59,20 +77,30 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
     );
   }
   const results: CheckResult[] = [];
-  for (const [{ design, module }, properties] of jobs) {
-    const progress = progressLine(io, design.name);
-    let result: CheckResult;
-    try {
-      result = check(design, { ...common, properties, onProgress: progress.update, ...(module !== undefined ? { module } : {}) });
-    } finally {
-      progress.done();
+  // The first Ctrl-C stops the search at its next state; what it had is printed and saved.
+  const interrupt = onInterrupt(() => io.stderr('\npagecheck: stopping at the next state (Ctrl-C again to quit at once)\n'));
+  try {
+    for (const [{ design, module }, properties] of jobs) {
+      if (interrupt.requested()) break;
+      const progress = progressLine(io, design.name);
+      let result: CheckResult;
+      try {
+        const options = { ...common, properties, ...(module !== undefined ? { module } : {}) };
+        result = await runInWorker(module ?? design.name, options, interrupt.stop, progress.update)
+          ?? check(design, { ...options, onProgress: progress.update });
+      } finally {
+        progress.done();
+      }
+      if (saveDir !== undefined) saveCounterexamples(saveDir, result);
+      results.push(result);
+      if (!o.json) io.stdout(formatResult(result) + '\n\n');
     }
-    if (saveDir !== undefined) saveCounterexamples(saveDir, result);
-    results.push(result);
-    if (!o.json) io.stdout(formatResult(result) + '\n\n');
+  } finally {
+    interrupt.dispose();
   }
   const code = exitCode(results);
-  if (o.json) io.stdout(JSON.stringify({ pagecheck: version(), exitCode: code, results }, null, 2) + '\n');
+  const shown = o.timings === false ? results.map(withoutTimings) : results;
+  if (o.json) io.stdout(JSON.stringify({ pagecheck: version(), exitCode: code, results: shown }, null, 2) + '\n');
   else {
     if (results.length > 1) io.stdout(verdictTable(results) + '\n');
     io.stdout(closingLine(results, code) + '\n');
@@ -95,6 +123,10 @@ export const checkCommand: Command = {
       .option('--crash-cap <n>', 'consider at most N unflushed pieces at a crash point (a search the cap cut proves nothing)')
       .option('--json', 'print one JSON document on stdout')
       .option('--save <dir>', 'write counterexamples to DIR/<design>/<property>.itf.json, with a .txt rendering beside each')
+      .option('--shard <K/N>', 'search shard K of N (docs/scale-out.md); fold the shards with pagecheck merge')
+      .option('--omit <kinds>', 'random search: leave out these action kinds (comma-separated) where another is enabled')
+      .option('--max-memory <MB>', 'stop (inconclusive) before the process passes MB of resident memory')
+      .option('--no-timings', 'leave the timing fields out of --json, so two runs of one seed compare byte for byte')
       .addHelpText(
         'after',
         `

@@ -6,5 +6,6 @@ import { exploreCommand } from './explore.js';
 import { newCommand } from './new.js';
 import { replayCommand } from './replay.js';
 import { reportCommand } from './report.js';
+import { mergeCommand } from './merge.js';
 
-export const commands: readonly (Command | RawCommand)[] = [checkCommand, replayCommand, designsCommand, reportCommand, exploreCommand, newCommand];
+export const commands: readonly (Command | RawCommand)[] = [checkCommand, replayCommand, designsCommand, reportCommand, exploreCommand, mergeCommand, newCommand];

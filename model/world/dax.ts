@@ -317,6 +317,9 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
           const b = d.ext[f][i];
           // VM_FAULT_SIGBUS: the pfn to map, or to copy from, is bad (dax_iomap_direct_access fails: badPfn).
           if (b !== HOLE && badPfn(s, b, pageCache)) return;
+          // A read fault whose block went while it waited (only under dedupe-unlocked, whose remap no
+          // MMAPLOCK holds off) finds a hole: dax_load_hole maps the zero page, which the world leaves out.
+          if (!write && b === HOLE) return;
           if (write && (b === HOLE || cowShared(s, b, cfg))) {
             if (!free(s)) return; // VM_FAULT_SIGBUS: no space for the CoW/allocation
             if (b !== HOLE && otherMapper(s, f, b)) d.event = 'cow-mapped';
