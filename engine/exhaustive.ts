@@ -12,7 +12,7 @@ import { ByteQueue } from './codec.js';
 import { Coverage } from './coverage.js';
 import type { CrashSummary } from './crash.js';
 import { VisitedStore } from './visited.js';
-import { StateStore } from './states.js';
+import { StateStore, type Representation } from './states.js';
 
 export interface Bounds {
   /** Explore histories of at most this many actions. */
@@ -76,6 +76,8 @@ export interface ExhaustiveResult<S, A> {
   readonly coverage: Coverage;
   /** The crash points expanded by the search, when the model has any. */
   readonly crash?: CrashSummary;
+  /** How the states were kept: as words (engine/layout.ts, engine/learned-layout.ts) or as objects. */
+  readonly representation: Representation;
 }
 
 export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOptions = {}): ExhaustiveResult<S, A> {
@@ -212,6 +214,7 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
     goals,
     coverage,
     ...(crash ? { crash } : {}),
+    representation: states.representation,
   };
 }
 
