@@ -3,13 +3,15 @@
  * shared/bench/reflink-cow.md; a table, then the same figures as JSON.
  * `npm run bench -- tiny small` runs only those. Large needs several GiB and
  * a few minutes; it is skipped when the machine has less free memory than
- * medium's peak times the ratio of their state spaces.
+ * medium's peak times the ratio of their state spaces. `npm run bench --
+ * --vs-spin medium`: that configuration beside Spin (bench/spin.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { freemem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { designs } from '../model/designs/index.js';
 import { configs } from './configs.js';
+import { defaultPml, vsSpin } from './spin.js';
 
 interface Row {
   config: string;
@@ -28,6 +30,15 @@ interface Row {
 }
 
 const args = process.argv.slice(2);
+const spinAt = args.indexOf('--vs-spin');
+if (spinAt >= 0) {
+  const name = args[spinAt + 1];
+  if (name === undefined || args.length !== 2) {
+    process.stderr.write('bench: --vs-spin takes one configuration (tiny, small, medium, large) and nothing else\n');
+    process.exit(2);
+  }
+  process.exit(vsSpin(name, defaultPml()));
+}
 // `designs`: every built-in design's default search instead of the benchmark's configurations.
 const designMode = args.includes('designs');
 const wanted = args.filter((a) => a !== 'designs');

@@ -5,7 +5,6 @@
  * tabulates.
  */
 import { exhaustive } from '../engine/exhaustive.js';
-import { compileLayout } from '../engine/layout.js';
 import { defaultConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { instantiate } from '../model/instantiate.js';
@@ -30,8 +29,9 @@ process.stdout.write(
     peakRssBytes: peakRss,
     storeBytesPerState: r.bytesPerState,
     rssBytesPerState: peakRss / r.states,
-    // Whether the initial state has a flat layout (engine/layout.ts): the fast path.
-    wordPath: compileLayout(model.initial) !== undefined,
+    // Every state kept as words (engine/layout.ts, engine/learned-layout.ts), none as an object.
+    wordPath: r.representation.objects === 0,
+    representation: r.representation,
     expectedStates: null,
     expectedTransitions: null,
   }) + '\n',
