@@ -241,9 +241,16 @@ function compile(root: Slot, version: number, strings: string[], ids: Map<string
         case ARR: {
           const f = v(), n = v(), out = v(), i = v();
           const itemWords = wordsOf(s.item!);
-          // Pushed, not assigned into new Array(n): that would make a holey array, slower for the design's code.
-          functions.push(`function ${f}(words, at) { const ${n} = words[at + ${off + arr}]; const ${out} = [];
-            for (let ${i} = 0; ${i} < ${n}; ${i}++) ${out}.push(${freshExpr(s.item!, `at + ${off + arr + 1} + ${i} * ${itemWords}`, 0)});
+          // A literal of each length up to a small capacity: allocated once at
+          // its size, and packed (new Array(n) would be holey, slower for the
+          // design's code; pushing grows it step by step).
+          const item = (k: string) => freshExpr(s.item!, `at + ${off + arr + 1} + ${k} * ${itemWords}`, 0);
+          const literals =
+            s.cap <= 8
+              ? `switch (${n}) { ${Array.from({ length: s.cap + 1 }, (_, len) => `case ${len}: return [${Array.from({ length: len }, (_, k) => item(String(k))).join(', ')}];`).join(' ')} }`
+              : '';
+          functions.push(`function ${f}(words, at) { const ${n} = words[at + ${off + arr}]; ${literals} const ${out} = [];
+            for (let ${i} = 0; ${i} < ${n}; ${i}++) ${out}.push(${item(i)});
             return ${out}; }`);
           return `${f}(words, ${base})`;
         }
