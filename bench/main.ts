@@ -39,9 +39,12 @@ if (spinAt >= 0) {
   }
   process.exit(vsSpin(name, defaultPml()));
 }
-// `designs`: every built-in design's default search instead of the benchmark's configurations.
+// `designs`: every built-in design's default search instead of the benchmark's
+// configurations, on the generic path (before) and on the word path (after),
+// one after the other; `--words` the word path alone.
 const designMode = args.includes('designs');
-const wanted = args.filter((a) => a !== 'designs');
+const wordsOnly = args.includes('--words');
+const wanted = args.filter((a) => a !== 'designs' && a !== '--words');
 for (const w of wanted) {
   if (designMode ? !designs.some((d) => d.name === w) : !configs.some((c) => c.name === w)) {
     const known = designMode ? designs.map((d) => d.name) : configs.map((c) => c.name);
@@ -56,8 +59,10 @@ const skipped: { config: string; reason: string }[] = [];
 if (designMode) {
   for (const d of designs) {
     if (wanted.length && !wanted.includes(d.name)) continue;
-    process.stderr.write(`bench: ${d.name} at its default bound...\n`);
-    rows.push(JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=20000', runDesign, d.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })));
+    for (const path of wordsOnly ? ['words'] : ['generic', 'words']) {
+      process.stderr.write(`bench: ${d.name} at its default bound, ${path} path...\n`);
+      rows.push(JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=20000', runDesign, d.name, path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })));
+    }
   }
 }
 for (const c of designMode ? [] : configs) {
@@ -82,9 +87,9 @@ const check = (r: Row) =>
 const table = [
   [designMode ? 'design' : 'config', 'states', 'transitions', 'seconds', 'states/s', 'CPU s', 'states/CPU s', 'peak RSS MiB', 'store B/state', 'RSS B/state', designMode ? 'bound' : 'count'],
   ...rows.map((r) => [
-    r.config, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond), r.cpuSeconds.toFixed(2), fmt(r.statesPerCpuSecond),
+    designMode ? `${r.config} (${r.path})` : r.config, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond), r.cpuSeconds.toFixed(2), fmt(r.statesPerCpuSecond),
     fmt(r.peakRssBytes / 2 ** 20), r.storeBytesPerState.toFixed(1), r.rssBytesPerState.toFixed(1),
-    designMode ? `${r.exhausted ? 'whole space' : `depth ${r.depth}`}${r.complete ? '' : ' INCOMPLETE'}${r.wordPath ? ', words' : ''}` : check(r),
+    designMode ? `${r.exhausted ? 'whole space' : `depth ${r.depth}`}${r.complete ? '' : ' INCOMPLETE'}${r.path === 'words' && !r.wordPath ? ', SOME STATES AS OBJECTS' : ''}` : check(r),
   ]),
 ];
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
