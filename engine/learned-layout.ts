@@ -46,6 +46,8 @@ const T_STR = 0xa4093822 | 0, T_ARR = 0x299f31d0 | 0, T_REC = 0x082efa98 | 0, T_
 /** The most words a learned layout may have: past it the schema freezes. */
 export const MAX_WORDS = 4096;
 const MAX_DEPTH = 24;
+// Composites of at most this many words are packed inline (see compile).
+const INLINE_WORDS = 12;
 
 interface Slot {
   kinds: number;
@@ -175,45 +177,56 @@ function compile(root: Slot, version: number, strings: string[], ids: Map<string
     // A composite gets a function of its own: one function for the whole
     // state took TurboFan a second to compile, each time the schema widened.
     // The lanes pass between them in A and B, and live in locals within each.
-    const call = (f: string) => `A = a; B = b; if (!${f}(${x}, words, ${base})) return false; a = A; b = B;`;
-    const own = multi ? `words[at + ${off}] = ${0};` : '';
+    // A small one (a row of ints, a few fields) is packed inline, a call
+    // costing more than its words.
+    const composite = (body: (at: string) => string): string => {
+      if (wordsOf(s) <= INLINE_WORDS) {
+        const at = v();
+        return `{ const ${at} = ${base}; ${body(at)} }`;
+      }
+      const f = v();
+      functions.push(`function ${f}(${x}, words, at) { let a = A, b = B; ${body('at')} A = a; B = b; return true; }`);
+      return `A = a; B = b; if (!${f}(${x}, words, ${base})) return false; a = A; b = B;`;
+    };
+    const own = (at: string, k: number) => (multi ? `words[${at} + ${off}] = ${k};` : '');
     if (has(ARR)) {
-      const f = v(), i = v(), e = v(), n = v();
+      const i = v(), e = v(), n = v();
       const itemWords = wordsOf(s.item!);
-      functions.push(`function ${f}(${x}, words, at) { let a = A, b = B; const ${n} = ${x}.length; if (${n} > ${s.cap}) return false; ${own.replace('= 0;', `= ${ARR};`)} words[at + ${off + arr}] = ${n};
+      const body = (at: string) => `const ${n} = ${x}.length; if (${n} > ${s.cap}) return false; ${own(at, ARR)} words[${at} + ${off + arr}] = ${n};
         ${hashStep(String(T_ARR))} ${hashStep(n)}
         for (let ${i} = 0; ${i} < ${n}; ${i}++) { const ${e} = ${x}[${i}];
-          ${packCode(s.item!, e, `at + ${off + arr + 1} + ${i} * ${itemWords}`, 0)} }
-        A = a; B = b; return true; }`);
-      branches.push(`if (Array.isArray(${x})) { ${call(f)} }`);
+          ${packCode(s.item!, e, `${at} + ${off + arr + 1} + ${i} * ${itemWords}`, 0)} }`;
+      branches.push(`if (Array.isArray(${x})) { ${composite(body)} }`);
     }
     if (has(REC)) {
-      const f = v(), present = v(), gap = v(), all = v();
+      const present = v(), gap = v(), all = v();
       const optional = s.fields!.some((field) => (field.kinds & bit(ABSENT)) !== 0);
       const required = s.fields!.filter((field) => (field.kinds & bit(ABSENT)) === 0).length;
-      let o = rec;
-      const fields = s.keys!.map((key, j) => {
-        const field = s.fields![j];
-        const e = v();
-        const k = JSON.stringify(key);
-        const pack = packCode(field, e, 'at', off + o);
-        o += wordsOf(field);
-        if ((field.kinds & bit(ABSENT)) !== 0) {
-          return `{ const ${e} = ${x}[${k}];
-            if (${e} === undefined && !(${k} in ${x})) ${gap}++;
-            else { ${present}++; if (${gap} !== 0) { ${hashStep(String(T_GAP))} ${hashStep(gap)} ${gap} = 0; } ${pack} } }`;
-        }
-        // A required field: absent only where it may also be undefined, and then the record does not fit.
-        const absent = (field.kinds & bit(UNDEF)) !== 0 ? `if (${e} === undefined && !(${k} in ${x})) return false;` : '';
-        if (!optional) return `{ const ${e} = ${x}[${k}]; ${absent} ${pack} }`;
-        return `{ const ${e} = ${x}[${k}]; ${absent} if (${gap} !== 0) { ${hashStep(String(T_GAP))} ${hashStep(gap)} ${gap} = 0; } ${pack} }`;
-      });
-      functions.push(`function ${f}(${x}, words, at) { let a = A, b = B; ${own.replace('= 0;', `= ${REC};`)}
-        ${hashStep(String(T_REC))} ${optional ? `let ${present} = ${required}, ${gap} = 0;` : ''}
-        ${fields.join('\n')}
-        let ${all} = 0; for (const _ in ${x}) ${all}++; if (${all} !== ${optional ? present : required}) return false;
-        ${hashStep(String(T_END))} A = a; B = b; return true; }`);
-      branches.push(`if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x}) && isPlain(${x})) { ${call(f)} }`);
+      const body = (at: string) => {
+        let o = rec;
+        const fields = s.keys!.map((key, j) => {
+          const field = s.fields![j];
+          const e = v();
+          const k = JSON.stringify(key);
+          const pack = packCode(field, e, at, off + o);
+          o += wordsOf(field);
+          if ((field.kinds & bit(ABSENT)) !== 0) {
+            return `{ const ${e} = ${x}[${k}];
+              if (${e} === undefined && !(${k} in ${x})) ${gap}++;
+              else { ${present}++; if (${gap} !== 0) { ${hashStep(String(T_GAP))} ${hashStep(gap)} ${gap} = 0; } ${pack} } }`;
+          }
+          // A required field: absent only where it may also be undefined, and then the record does not fit.
+          const absent = (field.kinds & bit(UNDEF)) !== 0 ? `if (${e} === undefined && !(${k} in ${x})) return false;` : '';
+          if (!optional) return `{ const ${e} = ${x}[${k}]; ${absent} ${pack} }`;
+          return `{ const ${e} = ${x}[${k}]; ${absent} if (${gap} !== 0) { ${hashStep(String(T_GAP))} ${hashStep(gap)} ${gap} = 0; } ${pack} }`;
+        });
+        return `${own(at, REC)}
+          ${hashStep(String(T_REC))} ${optional ? `let ${present} = ${required}, ${gap} = 0;` : ''}
+          ${fields.join('\n')}
+          let ${all} = 0; for (const _ in ${x}) ${all}++; if (${all} !== ${optional ? present : required}) return false;
+          ${hashStep(String(T_END))}`;
+      };
+      branches.push(`if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x}) && isPlain(${x})) { ${composite(body)} }`);
     }
     return branches.length === 0 ? 'return false;' : `${branches.join(' else ')} else return false;`;
   };
