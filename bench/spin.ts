@@ -14,7 +14,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configs } from './configs.js';
 
@@ -98,6 +98,8 @@ export function vsSpin(name: string, pml: string): number {
 
 /** shared/bench/reflink-cow.pml: beside the repository, as the issue names it, unless PAGECHECK_SPIN_MODEL says where. */
 export function defaultPml(): string {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
+  // The package root: the nearest folder above with a package.json (dist/bench/ when built, bench/ under tsx).
+  let root = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
   return process.env.PAGECHECK_SPIN_MODEL ?? resolve(root, '../shared/bench/reflink-cow.pml');
 }
