@@ -37,7 +37,7 @@ export interface ExhaustiveOptions extends Bounds {
   readonly onProgress?: (progress: Progress) => void;
   readonly progressIntervalMs?: number;
   /**
-   * Keep states of a flat layout as words (engine/layout.ts); on by default.
+   * Keep states as words (engine/layout.ts, engine/learned-layout.ts); on by default.
    * Off, every state takes the generic path: the tests hold the two against each other.
    */
   readonly flat?: boolean;
