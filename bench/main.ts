@@ -3,13 +3,15 @@
  * shared/bench/reflink-cow.md; a table, then the same figures as JSON.
  * `npm run bench -- tiny small` runs only those. Large needs several GiB and
  * a few minutes; it is skipped when the machine has less free memory than
- * medium's peak times the ratio of their state spaces.
+ * medium's peak times the ratio of their state spaces. `npm run bench --
+ * --vs-spin medium`: that configuration beside Spin (bench/spin.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { freemem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { designs } from '../model/designs/index.js';
 import { configs } from './configs.js';
+import { defaultPml, vsSpin } from './spin.js';
 
 interface Row {
   config: string;
@@ -28,9 +30,21 @@ interface Row {
 }
 
 const args = process.argv.slice(2);
-// `designs`: every built-in design's default search instead of the benchmark's configurations.
+const spinAt = args.indexOf('--vs-spin');
+if (spinAt >= 0) {
+  const name = args[spinAt + 1];
+  if (name === undefined || args.length !== 2) {
+    process.stderr.write('bench: --vs-spin takes one configuration (tiny, small, medium, large) and nothing else\n');
+    process.exit(2);
+  }
+  process.exit(vsSpin(name, defaultPml()));
+}
+// `designs`: every built-in design's default search instead of the benchmark's
+// configurations, on the generic path (before) and on the word path (after),
+// one after the other; `--words` the word path alone.
 const designMode = args.includes('designs');
-const wanted = args.filter((a) => a !== 'designs');
+const wordsOnly = args.includes('--words');
+const wanted = args.filter((a) => a !== 'designs' && a !== '--words');
 for (const w of wanted) {
   if (designMode ? !designs.some((d) => d.name === w) : !configs.some((c) => c.name === w)) {
     const known = designMode ? designs.map((d) => d.name) : configs.map((c) => c.name);
@@ -45,8 +59,10 @@ const skipped: { config: string; reason: string }[] = [];
 if (designMode) {
   for (const d of designs) {
     if (wanted.length && !wanted.includes(d.name)) continue;
-    process.stderr.write(`bench: ${d.name} at its default bound...\n`);
-    rows.push(JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=20000', runDesign, d.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })));
+    for (const path of wordsOnly ? ['words'] : ['generic', 'words']) {
+      process.stderr.write(`bench: ${d.name} at its default bound, ${path} path...\n`);
+      rows.push(JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=20000', runDesign, d.name, path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })));
+    }
   }
 }
 for (const c of designMode ? [] : configs) {
@@ -71,9 +87,9 @@ const check = (r: Row) =>
 const table = [
   [designMode ? 'design' : 'config', 'states', 'transitions', 'seconds', 'states/s', 'CPU s', 'states/CPU s', 'peak RSS MiB', 'store B/state', 'RSS B/state', designMode ? 'bound' : 'count'],
   ...rows.map((r) => [
-    r.config, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond), r.cpuSeconds.toFixed(2), fmt(r.statesPerCpuSecond),
+    designMode ? `${r.config} (${r.path})` : r.config, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond), r.cpuSeconds.toFixed(2), fmt(r.statesPerCpuSecond),
     fmt(r.peakRssBytes / 2 ** 20), r.storeBytesPerState.toFixed(1), r.rssBytesPerState.toFixed(1),
-    designMode ? `${r.exhausted ? 'whole space' : `depth ${r.depth}`}${r.complete ? '' : ' INCOMPLETE'}${r.wordPath ? ', words' : ''}` : check(r),
+    designMode ? `${r.exhausted ? 'whole space' : `depth ${r.depth}`}${r.complete ? '' : ' INCOMPLETE'}${r.path === 'words' && !r.wordPath ? ', SOME STATES AS OBJECTS' : ''}` : check(r),
   ]),
 ];
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));

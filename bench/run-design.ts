@@ -2,21 +2,24 @@
  * One built-in design's default exhaustive search (its default bound, every
  * property, no time limit) in a process of its own, so that its peak RSS is
  * its own. Prints one JSON line: the figures `npm run bench -- designs`
- * tabulates.
+ * tabulates. `run-design.js DESIGN generic` keeps every state as an object
+ * (the path every kernel design took before the learned layouts), so that
+ * before and after are measured in the same run.
  */
 import { exhaustive } from '../engine/exhaustive.js';
-import { compileLayout } from '../engine/layout.js';
 import { defaultConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { instantiate } from '../model/instantiate.js';
 import { measured } from './measure.js';
 
 const design = findDesign(process.argv[2]);
+const flat = process.argv[3] !== 'generic';
 const model = instantiate(design, defaultConfig(design), 'copy');
-const { r, cpuSeconds, peakRss } = measured(() => exhaustive(model, { maxDepth: design.bounds?.depth, maxStates: design.bounds?.maxStates }));
+const { r, cpuSeconds, peakRss } = measured(() => exhaustive(model, { flat, maxDepth: design.bounds?.depth, maxStates: design.bounds?.maxStates }));
 process.stdout.write(
   JSON.stringify({
     config: design.name,
+    path: flat ? 'words' : 'generic',
     depth: design.bounds?.depth ?? null,
     states: r.states,
     transitions: r.transitions,
@@ -30,8 +33,9 @@ process.stdout.write(
     peakRssBytes: peakRss,
     storeBytesPerState: r.bytesPerState,
     rssBytesPerState: peakRss / r.states,
-    // Whether the initial state has a flat layout (engine/layout.ts): the fast path.
-    wordPath: compileLayout(model.initial) !== undefined,
+    // Every state kept as words (engine/layout.ts, engine/learned-layout.ts), none as an object.
+    wordPath: r.representation.objects === 0,
+    representation: r.representation,
     expectedStates: null,
     expectedTransitions: null,
   }) + '\n',

@@ -13,6 +13,8 @@ const NULL = 0, UNDEF = 1, FALSE = 2, TRUE = 3, INT = 4, FLOAT = 5, STRING = 6, 
 const ARRAY = 8, RECORD = 9, MAP = 10, SET = 11, NEG_INT = 12;
 // Starts a state kept as its words (engine/layout.ts); no value starts so.
 const WORDS = 13;
+// Starts a state kept as the words of a learned layout (engine/learned-layout.ts), then its version.
+const LEARNED = 14;
 // Bytes SMALL_BASE..255 are the integers SMALL_MIN..SMALL_MAX themselves.
 const SMALL_BASE = 32;
 const SMALL_MIN = -16;
@@ -35,13 +37,23 @@ export class Codec {
 
   /**
    * A state of a flat layout, as its `n` words at `words[at..]`: each a
-   * zigzag varint, so that small integers take a byte. Valid until the next call.
+   * zigzag varint, so that small integers take a byte. With a `version`,
+   * the words of that version of a learned layout. Valid until the next call.
    */
-  encodeWords(words: Int32Array, at: number, n: number): Uint8Array {
-    if (this.buf.length < 1 + 5 * n) this.buf = new Uint8Array(2 * (1 + 5 * n));
+  encodeWords(words: Int32Array, at: number, n: number, version = -1): Uint8Array {
+    if (this.buf.length < 6 + 5 * n) this.buf = new Uint8Array(2 * (6 + 5 * n));
     const buf = this.buf;
     let pos = 0;
-    buf[pos++] = WORDS;
+    if (version < 0) buf[pos++] = WORDS;
+    else {
+      buf[pos++] = LEARNED;
+      let z = version;
+      while (z >= 0x80) {
+        buf[pos++] = (z & 0x7f) | 0x80;
+        z >>>= 7;
+      }
+      buf[pos++] = z;
+    }
     for (let i = at; i < at + n; i++) {
       let z = ((words[i] << 1) ^ (words[i] >> 31)) >>> 0;
       while (z >= 0x80) {
@@ -53,14 +65,29 @@ export class Codec {
     return buf.subarray(0, pos);
   }
 
-  /** Whether the state at `offset` was encoded by `encodeWords`. */
+  /** Whether the state at `offset` was encoded by `encodeWords` without a version. */
   isWords(bytes: Uint8Array, offset: number): boolean {
     return bytes[offset] === WORDS;
+  }
+
+  /** The learned layout's version of the state at `offset`, or -1 when it is not one. */
+  learnedVersion(bytes: Uint8Array, offset: number): number {
+    if (bytes[offset] !== LEARNED) return -1;
+    let pos = offset + 1;
+    let z = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[pos++];
+      z |= (b & 0x7f) << shift;
+      if (b < 0x80) return z;
+      shift += 7;
+    }
   }
 
   /** Reads the `n` words of a state encoded by `encodeWords` into `words`. */
   decodeWords(bytes: Uint8Array, offset: number, words: Int32Array, n: number): void {
     let pos = offset + 1;
+    if (bytes[offset] === LEARNED) while (bytes[pos++] >= 0x80);
     for (let i = 0; i < n; i++) {
       let z = 0;
       let shift = 0;

@@ -12,7 +12,7 @@ import { ByteQueue } from './codec.js';
 import { Coverage } from './coverage.js';
 import type { CrashSummary } from './crash.js';
 import { VisitedStore } from './visited.js';
-import { StateStore } from './states.js';
+import { StateStore, type Representation } from './states.js';
 import { overLimit, type MemoryLimit } from './memory.js';
 
 export interface Bounds {
@@ -42,7 +42,7 @@ export interface ExhaustiveOptions extends Bounds {
   readonly onProgress?: (progress: Progress) => void;
   readonly progressIntervalMs?: number;
   /**
-   * Keep states of a flat layout as words (engine/layout.ts); on by default.
+   * Keep states as words (engine/layout.ts, engine/learned-layout.ts); on by default.
    * Off, every state takes the generic path: the tests hold the two against each other.
    */
   readonly flat?: boolean;
@@ -89,6 +89,8 @@ export interface ExhaustiveResult<S, A> {
   readonly crash?: CrashSummary;
   /** For a shard: the level at which the histories were split among the shards (none when the search ended first). */
   readonly split?: number | null;
+  /** How the states were kept: as words (engine/layout.ts, engine/learned-layout.ts) or as objects. */
+  readonly representation: Representation;
 }
 
 /** A shard's search splits below the first level with this many states per shard, so that each gets a share of many subtrees. */
@@ -244,6 +246,7 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
     coverage,
     ...(crash ? { crash } : {}),
     ...(shard ? { split: split ?? null } : {}),
+    representation: states.representation,
   };
 }
 

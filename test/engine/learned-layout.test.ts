@@ -1,0 +1,166 @@
+// Learned layouts (engine/learned-layout.ts): which values have one, that
+// words and values convert both ways, that the hash is of the value (its
+// key order and the schema's version do not count, its data does), and that
+// a search whose states grow lists, gain keys and change kinds finds what
+// the generic path and an independent search find.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { exhaustive } from '../../engine/exhaustive.js';
+import { LearnedSchema, MAX_WORDS } from '../../engine/learned-layout.js';
+import type { Model } from '../../engine/model.js';
+import { referenceBfs } from './toys.js';
+
+const packed = (schema: LearnedSchema, v: unknown) => {
+  const layout = schema.layout;
+  const words = new Int32Array(layout.words);
+  const out = new Uint32Array(2);
+  return layout.pack(v, words, 0, out) ? { words, hash: [...out].join(':') } : undefined;
+};
+
+/** The same data with every record's keys in the opposite order. */
+const reversed = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(reversed) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+
+// Plain data of the kinds a learned layout keeps.
+const { value } = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+    fc.constantFrom('dirty', 'active', 'E3', '', 'x'),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.constantFrom('mapping', 'index', 'fault', 'owners', 'kind'), tie('value'), { maxKeys: 4, noNullPrototype: true }),
+  ),
+}));
+
+describe('which values have a learned layout', () => {
+  it('plain data of records, arrays, int32s, strings, booleans, null and undefined does', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(LearnedSchema.of(v)).toBeDefined();
+      }),
+    );
+  });
+
+  it('nothing else does: floats, Maps, Sets, class instances, sparse arrays, functions', () => {
+    for (const v of [{ n: 1.5 }, { n: 2 ** 31 }, { n: new Map() }, { n: new Set([1]) }, new (class Folio { index = 0 })(), { n: [1, , 3] }, { f: () => 0 }, JSON.parse('{"__proto__": 1}'), { n: 1n }]) {
+      expect(LearnedSchema.of(v), String(v)).toBeUndefined();
+    }
+  });
+
+  it('freezes past its bound, so that whether a state fits is then its data alone', () => {
+    const schema = LearnedSchema.of({ xs: [1] })!;
+    expect(schema.learn({ xs: new Array(MAX_WORDS + 1).fill(0) })).toBe(false);
+    expect(schema.frozen).toBe(true);
+    expect(schema.learn({ xs: [1, 2] })).toBe(false);
+    expect(packed(schema, { xs: [7] })).toBeDefined();
+  });
+});
+
+describe('a learned layout', () => {
+  it('packs a value into words and makes the same value back from them', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const schema = LearnedSchema.of(v)!;
+        const p = packed(schema, v)!;
+        expect(p).toBeDefined();
+        const back = schema.layout.fresh(p.words, 0);
+        expect(back).toStrictEqual(v);
+        expect(packed(schema, back)).toEqual(p);
+      }),
+    );
+  });
+
+  it('does not take what it has not learned: a longer list, a new key, a new kind', () => {
+    const schema = LearnedSchema.of({ xs: [1, 2], fault: null, event: '' })!;
+    expect(packed(schema, { xs: [1, 2, 3, 4, 5], fault: null, event: '' })).toBeUndefined();
+    expect(packed(schema, { xs: [], fault: null, event: '', extra: 1 })).toBeUndefined();
+    expect(packed(schema, { xs: [], fault: { pfn: 1 }, event: '' })).toBeUndefined();
+    expect(packed(schema, { xs: [], fault: null })).toBeUndefined();
+    expect(packed(schema, { xs: [], fault: null, event: 3 })).toBeUndefined();
+    expect(packed(schema, { xs: [1.5], fault: null, event: '' })).toBeUndefined();
+  });
+
+  it('hashes the value: not its key order, not the version of the schema that packed it', () => {
+    fc.assert(
+      fc.property(value, fc.array(value, { maxLength: 4 }), (v, others) => {
+        const schema = LearnedSchema.of(v)!;
+        const before = packed(schema, v)!.hash;
+        for (const o of others) schema.learn(o);
+        expect(packed(schema, v)!.hash).toBe(before);
+        expect(packed(schema, reversed(v))!.hash).toBe(before);
+      }),
+    );
+    const schema = LearnedSchema.of({ a: 1, b: 'x', c: [true] })!;
+    expect(packed(schema, { c: [true], b: 'x', a: 1 })!.hash).toBe(packed(schema, { a: 1, b: 'x', c: [true] })!.hash);
+  });
+
+  it('tells apart values that differ only in kind, presence, nesting or length', () => {
+    const pairs: [unknown, unknown][] = [
+      [{ a: undefined }, {}],
+      [{ x: { a: 1 }, y: 2 }, { x: { a: 1, y: 2 } }],
+      [{ xs: [1] }, { xs: [1, 0] }],
+      [{ v: null }, { v: 0 }],
+      [{ v: '1' }, { v: 1 }],
+      [{ v: true }, { v: 1 }],
+      [{ v: false }, { v: 0 }],
+      [{ a: 1 }, { b: 1 }],
+      [{ a: 1, c: 2 }, { b: 1, c: 2 }],
+      [[[1], []], [[], [1]]],
+    ];
+    for (const [x, y] of pairs) {
+      const schema = LearnedSchema.of(x)!;
+      expect(schema.learn(y)).toBe(true);
+      expect(packed(schema, x)!.hash, JSON.stringify([x, y])).not.toBe(packed(schema, y)!.hash);
+    }
+  });
+});
+
+// A state that keeps widening: a list that grows, a key that comes and
+// goes, a field that is null, a string or a record.
+interface Grow {
+  xs: number[];
+  tag: string | null | { n: number };
+  opt?: { k: boolean };
+}
+type GrowAction = 'push' | 'pop' | 'tag' | 'opt' | 'drop';
+const grow: Model<Grow, GrowAction> = {
+  initial: { xs: [], tag: null },
+  actions: (s) => [
+    ...(s.xs.length < 5 ? (['push'] as const) : []),
+    ...(s.xs.length > 0 ? (['pop'] as const) : []),
+    'tag' as const,
+    ...(s.opt === undefined ? (['opt'] as const) : (['drop'] as const)),
+  ],
+  successors: (s, a) => {
+    const t: Grow = JSON.parse(JSON.stringify(s));
+    if (a === 'push') t.xs.push(t.xs.length % 2);
+    if (a === 'pop') t.xs.pop();
+    if (a === 'tag') t.tag = t.tag === null ? 'dirty' : typeof t.tag === 'string' ? { n: t.xs.length } : null;
+    if (a === 'opt') t.opt = { k: t.xs.length > 2 };
+    if (a === 'drop') delete t.opt;
+    return [t];
+  },
+  label: (a) => a,
+  kind: (a) => a,
+  always: [{ id: 'short', description: 'xs has fewer than 5 items while tagged', check: (s) => (s.xs.length === 5 && s.tag !== null ? 'long and tagged' : undefined) }],
+  sometimes: [{ id: 'opt-true', description: 'opt.k set', reached: (s) => s.opt?.k === true }],
+};
+
+describe('a search on a learned layout', () => {
+  it('finds what the generic path and an independent search find, every state kept as words', () => {
+    const summary = (flat: boolean, properties?: string[]) => {
+      const r = exhaustive(grow, { flat, properties });
+      return { states: r.states, transitions: r.transitions, violations: [...r.violations].map(([id, v]) => [id, v.depth, v.trace.length]), goals: [...r.goals].map(([id, g]) => [id, g.depth]) };
+    };
+    const words = exhaustive(grow, {});
+    expect(words.representation).toEqual({ words: words.transitions + 1, objects: 0 });
+    expect(summary(true)).toEqual(summary(false));
+    expect(words.violations.get('short')?.depth).toBe(6);
+    // With nothing to find, the whole space.
+    expect(summary(true, [])).toEqual(summary(false, []));
+    expect(summary(true, []).states).toBe(referenceBfs(grow).size);
+  });
+});
