@@ -1,0 +1,127 @@
+/**
+ * The rules of the page-cache world, each named after the kernel function it
+ * stands for (XFS, ~v6.15: fs/xfs/xfs_reflink.c, xfs_iomap.c, xfs_file.c,
+ * fs/remap_range.c, mm/filemap.c). They mutate a draft; designs compose them
+ * in their `next` table and decide, through their bug toggles, where a rule
+ * goes wrong.
+ */
+import type { Config } from '../design.js';
+import { allocatable, bit, content, HOLE, NONE, type PagecacheState } from './state.js';
+
+/** Dropping one reference to block p (xfs_refcount_decrease_extent; at zero, xfs_free_extent). */
+export function release(d: PagecacheState, p: number): void {
+  if (p !== HOLE) d.ref[p] -= 1;
+}
+
+/**
+ * Writeback of one dirty folio (iomap_writepages -> xfs_map_blocks). A hole
+ * takes a new block (delalloc converted, xfs_bmapi_convert_delalloc). A block
+ * still shared takes a new block in the CoW fork (reserved at write time by
+ * xfs_reflink_reserve_cow, allocated by xfs_bmapi_convert_delalloc on the
+ * CoW fork), the data goes there, and I/O completion remaps the file to it
+ * and drops a reference to the old block (xfs_reflink_end_cow). A block the
+ * file alone maps is overwritten in place.
+ */
+export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Config): void {
+  if (!d.dirty[f][b]) return;
+  const v = d.folio[f][b];
+  const p = d.ext[f][b];
+  if (p !== HOLE && (d.ref[p] === 1 || cfg.bugs.has('write-in-place-shared'))) {
+    if (d.ref[p] > 1) d.cow = 1;
+    d.data[p] = v;
+  } else {
+    const q = allocatable(d);
+    if (q === HOLE) throw new Error(`writeback of file ${f} block ${b}: no block to allocate (the action should not have been enabled)`);
+    if (p !== HOLE) {
+      release(d, p);
+      d.cow = 1;
+    }
+    d.ext[f][b] = q;
+    d.ref[q] = 1;
+    d.data[q] = v;
+  }
+  d.dirty[f][b] = 0;
+}
+
+export function writebackFile(d: PagecacheState, f: number, cfg: Config): void {
+  for (let b = 0; b < d.ext[f].length; b++) writebackFolio(d, f, b, cfg);
+}
+
+/** A store into the folio through write(2) or an mmap'd page (iomap_write_iter / iomap_page_mkwrite): dirty, not yet anywhere else. */
+export function dirtyFolio(d: PagecacheState, f: number, b: number, v: number): void {
+  d.folio[f][b] = v;
+  d.dirty[f][b] = 1;
+  d.ghost[f][b] = v;
+  d.hist[f][b] |= bit(v);
+}
+
+export function setSize(d: PagecacheState, f: number, n: number): void {
+  d.size[f] = n;
+  d.hsize[f] |= bit(n);
+}
+
+/** Unmapping (f, b) and dropping its folio: a punched or truncated block, or a remap's destination. */
+export function unmapBlock(d: PagecacheState, f: number, b: number): void {
+  d.folio[f][b] = NONE;
+  d.dirty[f][b] = 0;
+  release(d, d.ext[f][b]);
+  d.ext[f][b] = HOLE;
+}
+
+/**
+ * One block of a remap (xfs_reflink_remap_extent): the destination's old
+ * block unmapped and released, the source's block mapped with one more
+ * reference (a hole in the source leaves a hole). The caller wrote back both
+ * ranges and dropped the destination's page cache first, as
+ * xfs_reflink_remap_prep does (generic_remap_file_range_prep, then
+ * truncate_inode_pages_range on the destination).
+ */
+export function remapBlock(d: PagecacheState, s: number, sb: number, t: number, tb: number): void {
+  const p = d.ext[s][sb];
+  const value = d.ghost[s][sb];
+  unmapBlock(d, t, tb);
+  d.ext[t][tb] = p;
+  if (p !== HOLE) d.ref[p] += 1;
+  d.ghost[t][tb] = value;
+  d.hist[t][tb] |= bit(value);
+}
+
+/**
+ * fsync (xfs_file_fsync): write back and wait for the file's dirty folios
+ * (file_write_and_wait_range), then force the log up to the inode's last
+ * change (xfs_fsync_flush_log -> xfs_log_force_seq), which makes the file's
+ * mapping and size durable. What the log force also commits of other files
+ * is not counted on: they may or may not survive, which the crash allows.
+ */
+export function fsyncFile(d: PagecacheState, f: number, cfg: Config): void {
+  writebackFile(d, f, cfg);
+  if (!cfg.bugs.has('fsync-no-log-force')) {
+    d.dext[f] = [...d.ext[f]];
+    d.dsize[f] = d.size[f];
+  }
+  for (let b = 0; b < d.ghost[f].length; b++) d.hist[f][b] = bit(d.ghost[f][b]);
+  d.hsize[f] = bit(d.size[f]);
+}
+
+/** The physical blocks the in-core metadata references, counted (what xfs_repair would check the refcount btree against). */
+export function recount(d: PagecacheState): void {
+  d.ref.fill(0);
+  for (const row of d.ext) for (const p of row) if (p !== HOLE) d.ref[p] += 1;
+}
+
+/** Mount after a crash: the log replayed, page cache empty, the ghosts follow what survived (their `hist` keeps what was promised). */
+export function mountAfterCrash(d: PagecacheState): void {
+  for (let f = 0; f < d.ext.length; f++) {
+    // Blocks past the recovered EOF: xfs_free_eofblocks trims them, and a later extension zeroes (xfs_zero_range), so they read as holes.
+    for (let b = d.size[f]; b < d.ext[f].length; b++) d.ext[f][b] = HOLE;
+    d.dext[f] = [...d.ext[f]];
+    d.dsize[f] = d.size[f];
+    for (let b = 0; b < d.ext[f].length; b++) {
+      d.folio[f][b] = NONE;
+      d.dirty[f][b] = 0;
+    }
+  }
+  recount(d);
+  for (let f = 0; f < d.ext.length; f++) for (let b = 0; b < d.ext[f].length; b++) d.ghost[f][b] = content(d, f, b);
+  d.crashed = 1;
+}
