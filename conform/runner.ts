@@ -1,0 +1,158 @@
+/**
+ * The conformance run: fast-check model-based testing with the design as the
+ * model and the running kernel as the system under test. A sequence is a
+ * list of choices, each read as "the (c mod n)-th enabled action" (as the
+ * random search reads them, engine/random.ts), so it stays valid while
+ * fast-check shrinks it. After every action the kernel's files are observed
+ * and held against the model's successors: a nondeterministic action (a
+ * crash) agrees when some successor agrees, and the run goes on from that
+ * one; none agreeing is a mismatch, which fast-check shrinks.
+ */
+import fc from 'fast-check';
+import { rmSync } from 'node:fs';
+import type { Step } from '../engine/model.js';
+import type { AnyDesign, Config } from '../model/design.js';
+import { instantiate } from '../model/instantiate.js';
+import type { AnyAdapter } from './adapters.js';
+import type { Filesystem } from './fs.js';
+import type { Helper } from './helper.js';
+import { difference, parseObserve, type ModelObservation, type RealObservation } from './observe.js';
+
+export interface ConformOptions {
+  readonly runs: number;
+  readonly steps: number;
+  readonly seed: number;
+  readonly onProgress?: (sequences: number) => void;
+}
+
+export interface StepRecord {
+  readonly label: string;
+  readonly kind: string;
+  readonly lines: readonly string[];
+}
+
+export interface Mismatch {
+  readonly message: string;
+  /** The model's states, the initial one first; the last is the first successor of the step that disagreed. */
+  readonly trace: readonly Step<unknown, unknown>[];
+  readonly steps: readonly StepRecord[];
+  readonly expected: string;
+  readonly got: string;
+  readonly path: string;
+  readonly shrinks: number;
+  readonly originalLength: number;
+}
+
+export interface ConformResult {
+  readonly sequences: number;
+  /** Actions run on the kernel, shrinking included. */
+  readonly operations: number;
+  readonly elapsedMs: number;
+  readonly mismatch?: Mismatch;
+}
+
+interface RunState {
+  state: unknown;
+  trace: Step<unknown, unknown>[];
+  records: StepRecord[];
+}
+
+class MismatchError extends Error {}
+
+export const describeObservation = (o: ModelObservation | RealObservation): string =>
+  o.files.map((f, i) => `f${i}: ${'values' in f ? f.values.join(',') : ''} [${f.map.join(',')}]`).join('; ') + (o.result !== undefined ? `; result ${o.result}` : '');
+
+export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapter, fs: Filesystem, helper: Helper, options: ConformOptions): Promise<ConformResult> {
+  const model = instantiate(design, cfg, 'immer');
+  const { count, bytes } = adapter.files(cfg);
+  const fill = (line: string) => line.replace(/\$MNT/g, fs.mnt).replace(/\$DEV/g, fs.dev).replace(/\$FSTYPE/g, fs.type);
+  const started = Date.now();
+  let sequences = 0;
+  let operations = 0;
+  let firstLength: number | undefined;
+  let last: { message: string; trace: Step<unknown, unknown>[]; records: StepRecord[]; expected: string; got: string } | undefined;
+
+  class Choice implements fc.AsyncCommand<RunState, Helper> {
+    private label = '(not run)';
+    constructor(readonly choice: number) {}
+    check = () => true;
+    async run(m: RunState): Promise<void> {
+      const enabled = model.actions(m.state).filter((a) => adapter.supports(a, fs.type));
+      if (enabled.length === 0) return;
+      const action = enabled[this.choice % enabled.length];
+      this.label = model.label(action);
+      const lines = adapter.lines(action, cfg);
+      const record: StepRecord = { label: this.label, kind: model.kind(action), lines };
+      m.records.push(record);
+      operations++;
+      const successors = model.successors(m.state, action);
+      let answer = 'ok';
+      for (const line of lines) {
+        answer = await helper.send(fill(line));
+        if (!answer.startsWith('ok')) {
+          m.trace.push({ state: successors[0], action });
+          throw new MismatchError(`${line.split(' ')[0]} failed with ${answer.slice(4)}, where the model enables ${this.label}`);
+        }
+      }
+      const real: RealObservation = { files: parseObserve(await helper.send(`observe ${count}`), count), result: adapter.result(action, answer) };
+      let first: { diff: string; expected: ModelObservation } | undefined;
+      for (let i = 0; i < successors.length; i++) {
+        const expected = adapter.observe(successors[i], cfg, action) as ModelObservation;
+        const diff = difference(expected, real, fs.type);
+        if (diff === undefined) {
+          m.state = successors[i];
+          m.trace.push({ state: successors[i], action, ...(successors.length > 1 ? { choice: i } : {}) });
+          return;
+        }
+        first ??= { diff, expected };
+      }
+      m.trace.push({ state: successors[0], action, ...(successors.length > 1 ? { choice: 0 } : {}) });
+      const prefix = successors.length > 1 ? `no outcome of ${this.label} the model allows matches: first ` : '';
+      throw new MismatchError(`after ${this.label}: ${prefix}${first!.diff}`, { cause: { expected: describeObservation(first!.expected), got: describeObservation(real) } });
+    }
+    toString(): string {
+      return this.label;
+    }
+  }
+
+  const property = fc.asyncProperty(
+    fc.commands([fc.nat().map((c) => new Choice(c))], { maxCommands: options.steps }),
+    async (commands) => {
+      // A fresh directory of fresh files per sequence; the last one's is removed first.
+      rmSync(`${fs.mnt}/s${sequences - 1}`, { recursive: true, force: true });
+      const dir = `${fs.mnt}/s${sequences}`;
+      sequences++;
+      options.onProgress?.(sequences);
+      await helper.must(`dir ${dir}`);
+      await helper.must(`setup ${count} ${bytes}`);
+      const run: RunState = { state: model.initial, trace: [{ state: model.initial }], records: [] };
+      try {
+        await fc.asyncModelRun(() => ({ model: run, real: helper }), commands);
+      } catch (e) {
+        if (e instanceof MismatchError) {
+          const cause = e.cause as { expected?: string; got?: string } | undefined;
+          firstLength ??= run.records.length;
+          last = { message: e.message, trace: run.trace, records: run.records, expected: cause?.expected ?? '', got: cause?.got ?? '' };
+        }
+        throw e;
+      }
+    },
+  );
+  const out = await fc.check(property, { numRuns: options.runs, seed: options.seed, endOnFailure: false });
+  rmSync(`${fs.mnt}/s${sequences - 1}`, { recursive: true, force: true });
+  const elapsedMs = Date.now() - started;
+  if (!out.failed) return { sequences, operations, elapsedMs };
+  if (last === undefined) throw out.errorInstance ?? new Error('conform: the run failed without a mismatch');
+  return {
+    sequences,
+    operations,
+    elapsedMs,
+    mismatch: {
+      ...last,
+      steps: last.records,
+      path: out.counterexamplePath ?? '',
+      shrinks: out.numShrinks,
+      originalLength: firstLength ?? last.records.length,
+    },
+  };
+}
