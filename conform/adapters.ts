@@ -19,7 +19,13 @@ export interface Adapter<S, A> {
   /** Whether the action can run on this filesystem (a crash needs FS_IOC_SHUTDOWN). */
   supports(action: A, fs: FsType): boolean;
   /** The helper lines of the action; `$MNT` and `$DEV` are filled in by the runner. The last line's answer is the action's result. */
-  lines(action: A, cfg: Config): string[];
+  lines(action: A, cfg: Config, state: S, fs: FsType): string[];
+  /**
+   * Model actions the kernel does inside this one on `fs` where the model
+   * (which follows XFS) does not: applied to the model first, with no system
+   * call of their own.
+   */
+  inside?(action: A, state: S, fs: FsType): A[];
   /** What the model says an observer sees in `state`, reached by `action`. */
   observe(state: S, cfg: Config, action: A | undefined): ModelObservation;
   /** The answer of the action's last line, as the model's `result` reads it (undefined: nothing to compare). */
@@ -70,7 +76,10 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
   files: (cfg) => ({ count: cfg.params.F, bytes: cfg.params.B * BLOCK }),
   // btrfs has no FS_IOC_SHUTDOWN on this kernel (ENOTTY, 6.18): a crash there would be a clean unmount.
   supports: (a, fs) => a.kind !== 'crash' || fs === 'xfs',
-  lines: (a) => {
+  lines: (a, _cfg, s, fs) => {
+    // btrfs: write the whole source back and wait for its ordered extents first (an O_DIRECT read of it does both:
+    // kiocb_write_and_wait, then the DIO extent lock), so that the remap's own filemap_flush finds nothing left in flight.
+    const settle = (src: number) => (fs === 'btrfs' && s.size[src] > 0 ? [`dread ${src} 0 ${off(s.size[src])}`] : []);
     switch (a.kind) {
       case 'write': return [`pwrite ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`];
       case 'mstore': return [`mstore ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`];
@@ -78,13 +87,19 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
       case 'mload': return [`mload ${a.f} ${off(a.b)} ${BLOCK}`];
       case 'writeback': return [`syncrange ${a.f} ${off(a.b)} ${BLOCK}`, `dread ${a.f} ${off(a.b)} ${BLOCK}`];
       case 'fsync': return [`fsync ${a.f}`];
-      case 'clone': return [`clone ${a.s} ${a.d}`];
-      case 'reflink': return [`clonerange ${a.s} ${off(a.sb)} ${a.d} ${off(a.db)} ${BLOCK}`];
-      case 'dedupe': return [`dedupe ${a.s} ${off(a.sb)} ${a.d} ${off(a.db)} ${BLOCK}`];
+      case 'clone': return [...settle(a.s), `clone ${a.s} ${a.d}`];
+      case 'reflink': return [...settle(a.s), `clonerange ${a.s} ${off(a.sb)} ${a.d} ${off(a.db)} ${BLOCK}`];
+            case 'dedupe': return [...settle(a.s), `dedupe ${a.s} ${off(a.sb)} ${a.d} ${off(a.db)} ${BLOCK}`];
       case 'punch': return [`punch ${a.f} ${off(a.b)} ${BLOCK}`];
       case 'truncate': return [`truncate ${a.f} ${off(a.n)}`];
       case 'crash': return ['shutdown $MNT', 'remount $DEV $MNT $FSTYPE'];
     }
+  },
+  // btrfs writes back the whole source file before any remap (btrfs_remap_file_range_prep: filemap_flush of
+  // the source's mapping, for NOCOW extents), XFS only the two ranges (generic_remap_file_range_prep).
+  inside: (a, s, fs) => {
+    if (fs !== 'btrfs' || (a.kind !== 'clone' && a.kind !== 'reflink' && a.kind !== 'dedupe')) return [];
+    return s.dirty[a.s].flatMap((dirty, b) => (dirty ? [{ kind: 'writeback' as const, f: a.s, b }] : []));
   },
   observe: (s, _cfg, a) => ({
     files: s.ext.map((row, f): ModelFile => {

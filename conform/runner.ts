@@ -1,9 +1,10 @@
 /**
  * The conformance run: fast-check model-based testing with the design as the
  * model and the running kernel as the system under test. A sequence is a
- * list of choices, each read as "the (c mod n)-th enabled action" (as the
- * random search reads them, engine/random.ts), so it stays valid while
- * fast-check shrinks it. After every action the kernel's files are observed
+ * list of choices, each read as "the (c mod k)-th kind of enabled action,
+ * and the (c div k mod n)-th action of that kind", so it stays valid while
+ * fast-check shrinks it, and a crash or an fsync (one action each) is drawn
+ * as often as a write (a dozen). After every action the kernel's files are observed
  * and held against the model's successors: a nondeterministic action (a
  * crash) agrees when some successor agrees, and the run goes on from that
  * one; none agreeing is a mismatch, which fast-check shrinks.
@@ -79,9 +80,18 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
     async run(m: RunState): Promise<void> {
       const enabled = model.actions(m.state).filter((a) => adapter.supports(a, fs.type));
       if (enabled.length === 0) return;
-      const action = enabled[this.choice % enabled.length];
+      const kinds = [...new Set(enabled.map((a) => model.kind(a)))];
+      const kind = kinds[this.choice % kinds.length];
+      const ofKind = enabled.filter((a) => model.kind(a) === kind);
+      const action = ofKind[Math.floor(this.choice / kinds.length) % ofKind.length];
       this.label = model.label(action);
-      const lines = adapter.lines(action, cfg);
+      const lines = adapter.lines(action, cfg, m.state, fs.type);
+      // What the kernel does inside this action and the model (after XFS) does not, applied to the model first.
+      for (const inner of adapter.inside?.(action, m.state, fs.type) ?? []) {
+        m.state = model.successors(m.state, inner)[0];
+        m.trace.push({ state: m.state, action: inner });
+        m.records.push({ label: `${model.label(inner)} (${fs.type} does it inside ${this.label})`, kind: model.kind(inner), lines: [] });
+      }
       const record: StepRecord = { label: this.label, kind: model.kind(action), lines };
       m.records.push(record);
       operations++;
@@ -116,7 +126,7 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
   }
 
   const property = fc.asyncProperty(
-    fc.commands([fc.nat().map((c) => new Choice(c))], { maxCommands: options.steps }),
+    fc.commands([fc.nat().map((c) => new Choice(c))], { maxCommands: options.steps, size: 'max' }),
     async (commands) => {
       // A fresh directory of fresh files per sequence; the last one's is removed first.
       rmSync(`${fs.mnt}/s${sequences - 1}`, { recursive: true, force: true });
