@@ -26,6 +26,8 @@ export interface Adapter<S, A> {
    * call of their own.
    */
   inside?(action: A, state: S, fs: FsType): A[];
+  /** Model actions the kernel does on `fs` right after this one (`state` is the action's successor). */
+  after?(action: A, state: S, fs: FsType): A[];
   /** What the model says an observer sees in `state`, reached by `action`. */
   observe(state: S, cfg: Config, action: A | undefined): ModelObservation;
   /** The answer of the action's last line, as the model's `result` reads it (undefined: nothing to compare). */
@@ -91,7 +93,8 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
       case 'reflink': return [...settle(a.s), `clonerange ${a.s} ${off(a.sb)} ${a.d} ${off(a.db)} ${BLOCK}`];
             case 'dedupe': return [...settle(a.s), `dedupe ${a.s} ${off(a.sb)} ${a.d} ${off(a.db)} ${BLOCK}`];
       case 'punch': return [`punch ${a.f} ${off(a.b)} ${BLOCK}`];
-      case 'truncate': return [`truncate ${a.f} ${off(a.n)}`];
+      // XFS: wait for the flush the close after a truncate down starts (see after).
+      case 'truncate': return [`truncate ${a.f} ${off(a.n)}`, ...(fs === 'xfs' && a.n < s.size[a.f] && a.n > 0 ? [`syncrange ${a.f} 0 ${off(a.n)}`] : [])];
       case 'crash': return ['shutdown $MNT', 'remount $DEV $MNT $FSTYPE'];
     }
   },
@@ -100,6 +103,15 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
   inside: (a, s, fs) => {
     if (fs !== 'btrfs' || (a.kind !== 'clone' && a.kind !== 'reflink' && a.kind !== 'dedupe')) return [];
     return s.dirty[a.s].flatMap((dirty, b) => (dirty ? [{ kind: 'writeback' as const, f: a.s, b }] : []));
+  },
+  // XFS: a truncate down sets XFS_ITRUNCATED (xfs_setattr_size), and the close that follows writes the file's
+  // dirty folios back ("early writeout on the last close" against the NULL files problem: xfs_release ->
+  // filemap_flush, when it has delalloc blocks). The model's truncate is ftruncate alone; the helper closes
+  // the file after every call. btrfs flushes on close only after a truncate to zero (BTRFS_INODE_FLUSH_ON_CLOSE),
+  // when no folio is left.
+  after: (a, s, fs) => {
+    if (fs !== 'xfs' || a.kind !== 'truncate') return [];
+    return s.dirty[a.f].flatMap((dirty, b) => (dirty ? [{ kind: 'writeback' as const, f: a.f, b }] : []));
   },
   observe: (s, _cfg, a) => ({
     files: s.ext.map((row, f): ModelFile => {

@@ -24,6 +24,8 @@ export interface ConformOptions {
   readonly steps: number;
   readonly seed: number;
   readonly onProgress?: (sequences: number) => void;
+  /** Run this one sequence of actions instead (a regression: each must be enabled where it comes). */
+  readonly fixed?: readonly unknown[];
 }
 
 export interface StepRecord {
@@ -75,15 +77,21 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
 
   class Choice implements fc.AsyncCommand<RunState, Helper> {
     private label = '(not run)';
-    constructor(readonly choice: number) {}
+    constructor(readonly choice: number, readonly fixed?: unknown) {}
     check = () => true;
     async run(m: RunState): Promise<void> {
       const enabled = model.actions(m.state).filter((a) => adapter.supports(a, fs.type));
-      if (enabled.length === 0) return;
-      const kinds = [...new Set(enabled.map((a) => model.kind(a)))];
-      const kind = kinds[this.choice % kinds.length];
-      const ofKind = enabled.filter((a) => model.kind(a) === kind);
-      const action = ofKind[Math.floor(this.choice / kinds.length) % ofKind.length];
+      let action;
+      if (this.fixed !== undefined) {
+        action = enabled.find((a) => model.label(a) === model.label(this.fixed));
+        if (action === undefined) throw new MismatchError(`${model.label(this.fixed)} is not enabled in the model there`);
+      } else {
+        if (enabled.length === 0) return;
+        const kinds = [...new Set(enabled.map((a) => model.kind(a)))];
+        const kind = kinds[this.choice % kinds.length];
+        const ofKind = enabled.filter((a) => model.kind(a) === kind);
+        action = ofKind[Math.floor(this.choice / kinds.length) % ofKind.length];
+      }
       this.label = model.label(action);
       const lines = adapter.lines(action, cfg, m.state, fs.type);
       // What the kernel does inside this action and the model (after XFS) does not, applied to the model first.
@@ -95,6 +103,15 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
       const record: StepRecord = { label: this.label, kind: model.kind(action), lines };
       m.records.push(record);
       operations++;
+      // What the kernel does right after it (on this filesystem), applied to each successor: each a step of its own in the trace.
+      const withAfter = (state: unknown): Step<unknown, unknown>[] => {
+        const out: Step<unknown, unknown>[] = [];
+        for (const later of adapter.after?.(action, state, fs.type) ?? []) {
+          state = model.successors(state, later)[0];
+          out.push({ state, action: later });
+        }
+        return out;
+      };
       const successors = model.successors(m.state, action);
       let answer = 'ok';
       for (const line of lines) {
@@ -106,17 +123,21 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
       }
       const real: RealObservation = { files: parseObserve(await helper.send(`observe ${count}`), count), result: adapter.result(action, answer) };
       let first: { diff: string; expected: ModelObservation } | undefined;
+      const choice = (i: number) => (successors.length > 1 ? { choice: i } : {});
       for (let i = 0; i < successors.length; i++) {
-        const expected = adapter.observe(successors[i], cfg, action) as ModelObservation;
+        const later = withAfter(successors[i]);
+        const final = later.length ? later[later.length - 1].state : successors[i];
+        const expected = adapter.observe(final, cfg, action) as ModelObservation;
         const diff = difference(expected, real, fs.type);
         if (diff === undefined) {
-          m.state = successors[i];
-          m.trace.push({ state: successors[i], action, ...(successors.length > 1 ? { choice: i } : {}) });
+          m.trace.push({ state: successors[i], action, ...choice(i) }, ...later);
+          for (const step of later) m.records.push({ label: `${model.label(step.action)} (${fs.type} does it after ${this.label})`, kind: model.kind(step.action), lines: [] });
+          m.state = final;
           return;
         }
         first ??= { diff, expected };
       }
-      m.trace.push({ state: successors[0], action, ...(successors.length > 1 ? { choice: 0 } : {}) });
+      m.trace.push({ state: successors[0], action, ...choice(0) });
       const prefix = successors.length > 1 ? `no outcome of ${this.label} the model allows matches: first ` : '';
       throw new MismatchError(`after ${this.label}: ${prefix}${first!.diff}`, { cause: { expected: describeObservation(first!.expected), got: describeObservation(real) } });
     }
@@ -125,8 +146,11 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
     }
   }
 
+  const sequencesOf = options.fixed
+    ? fc.constant(options.fixed.map((a) => new Choice(0, a)))
+    : fc.commands([fc.nat().map((c) => new Choice(c))], { maxCommands: options.steps, size: 'max' });
   const property = fc.asyncProperty(
-    fc.commands([fc.nat().map((c) => new Choice(c))], { maxCommands: options.steps, size: 'max' }),
+    sequencesOf,
     async (commands) => {
       // A fresh directory of fresh files per sequence; the last one's is removed first.
       rmSync(`${fs.mnt}/s${sequences - 1}`, { recursive: true, force: true });
@@ -148,7 +172,7 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
       }
     },
   );
-  const out = await fc.check(property, { numRuns: options.runs, seed: options.seed, endOnFailure: false });
+  const out = await fc.check(property, { numRuns: options.fixed ? 1 : options.runs, seed: options.seed, endOnFailure: options.fixed !== undefined });
   rmSync(`${fs.mnt}/s${sequences - 1}`, { recursive: true, force: true });
   const elapsedMs = Date.now() - started;
   if (!out.failed) return { sequences, operations, elapsedMs };

@@ -61,7 +61,7 @@ export function writeScript(input: ScriptInput): string {
     '#!/bin/sh',
     `# ${input.title}`,
     `# Reproduces a difference between pagecheck's model and the running kernel on ${input.fs}.`,
-    '# Needs root, a loop device and xfs_io (xfsprogs). Makes and removes its own filesystem.',
+    '# Needs root, a loop device, xfs_io (xfsprogs) and filefrag (e2fsprogs). Makes and removes its own filesystem.',
     `# The difference: ${input.mismatch}`,
     'set -e',
     'W=$(mktemp -d)',
@@ -82,8 +82,9 @@ export function writeScript(input: ScriptInput): string {
     for (const line of step.lines) out.push(xfsIo(line));
   });
   out.push(
-    'echo "# what a user sees now (FIEMAP FLAGS: 0x2000 shared, 0x800 unwritten, 0x4 delalloc, 0x1 last):"',
-    `for f in $(seq 0 ${input.files - 1}); do echo "f$f: $(stat -c %s "$D/f$f") bytes"; s=$(stat -c %s "$D/f$f"); [ "$s" -gt 0 ] && blocks $f 0 $s; xfs_io -r -c "fiemap -v" "$D/f$f" | sed 1d; done`,
+    // filefrag, not xfs_io's fiemap: xfs_io asks FIEMAP_FLAG_SYNC, which writes the file back first and so changes what it shows.
+    'echo "# what a user sees now (FIEMAP through filefrag, without FIEMAP_FLAG_SYNC):"',
+    `for f in $(seq 0 ${input.files - 1}); do echo "f$f: $(stat -c %s "$D/f$f") bytes"; s=$(stat -c %s "$D/f$f"); [ "$s" -gt 0 ] && blocks $f 0 $s; filefrag -v -b${BLOCK} "$D/f$f" | sed -n '/^ *[0-9]*:/p'; done`,
     `# the model expected: ${input.expected}`,
     `# pagecheck saw:      ${input.got}`,
   );

@@ -51,4 +51,23 @@ describe('pagecache-reflink', () => {
     go({ kind: 'writeback', f: 1, b: 0 });
     expect([s.ghost[0][0], s.ghost[1][0], s.ext[0][0] !== s.ext[1][0]]).toEqual([1, 2, true]);
   });
+
+  // The first conform finding (XFS, seed 1): f0's mapping of block p was made durable by fsync(f1)'s log force
+  // (it preceded f1's clone of it), and the remap that later punched f0's block was not: the kernel showed f0
+  // reading 1 after the crash, an outcome the model, which offered only f0's last-fsynced and current mappings, lacked.
+  it('a crash may show any mapping a block held since its file\'s last fsync (another file\'s log force commits it)', () => {
+    const cfg = resolveConfig(design, {}, []);
+    const model = instantiate(design, cfg);
+    let s = model.initial as PagecacheState;
+    for (const a of [
+      { kind: 'write', f: 0, b: 0, v: 1 },
+      { kind: 'reflink', s: 0, sb: 0, d: 1, db: 0 },
+      { kind: 'fsync', f: 1 },
+      { kind: 'reflink', s: 1, sb: 1, d: 0, db: 0 },
+    ] as PagecacheAction[]) s = model.successors(s, a)[0] as PagecacheState;
+    const outcomes = model.successors(s, { kind: 'crash' }) as PagecacheState[];
+    const seen = outcomes.map((o) => `${o.ghost[0][0]},${o.ghost[1][0]} ${o.ext[0][0] === o.ext[1][0] ? 'shared' : 'apart'}`);
+    expect(seen).toContain('1,1 shared');
+    expect(seen).toContain('0,1 apart');
+  });
 });

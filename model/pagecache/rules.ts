@@ -6,7 +6,13 @@
  * goes wrong.
  */
 import type { Config } from '../design.js';
-import { allocatable, bit, content, HOLE, NONE, type PagecacheState } from './state.js';
+import { allocatable, bit, content, HOLE, mapBit, mappings, NONE, type PagecacheState } from './state.js';
+
+/** A change of (f, b)'s mapping in core: a transaction in the log, durable or not until a log force. */
+export function setMapping(d: PagecacheState, f: number, b: number, p: number): void {
+  d.ext[f][b] = p;
+  d.dmap[f][b] |= mapBit(p);
+}
 
 /** Dropping one reference to block p (xfs_refcount_decrease_extent; at zero, xfs_free_extent). */
 export function release(d: PagecacheState, p: number): void {
@@ -36,7 +42,7 @@ export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Con
       release(d, p);
       d.cow = 1;
     }
-    d.ext[f][b] = q;
+    setMapping(d, f, b, q);
     d.ref[q] = 1;
     d.data[q] = v;
   }
@@ -58,6 +64,7 @@ export function dirtyFolio(d: PagecacheState, f: number, b: number, v: number): 
 export function setSize(d: PagecacheState, f: number, n: number): void {
   d.size[f] = n;
   d.hsize[f] |= bit(n);
+  d.dsizes[f] |= bit(n);
 }
 
 /** Unmapping (f, b) and dropping its folio: a punched or truncated block, or a remap's destination. */
@@ -65,7 +72,7 @@ export function unmapBlock(d: PagecacheState, f: number, b: number): void {
   d.folio[f][b] = NONE;
   d.dirty[f][b] = 0;
   release(d, d.ext[f][b]);
-  d.ext[f][b] = HOLE;
+  setMapping(d, f, b, HOLE);
 }
 
 /**
@@ -79,8 +86,12 @@ export function unmapBlock(d: PagecacheState, f: number, b: number): void {
 export function remapBlock(d: PagecacheState, s: number, sb: number, t: number, tb: number): void {
   const p = d.ext[s][sb];
   const value = d.ghost[s][sb];
-  unmapBlock(d, t, tb);
-  d.ext[t][tb] = p;
+  // Unmap and map in one transaction chain (xfs_reflink_remap_extent: the bmap intents are logged together and
+  // log recovery finishes them), so no mount finds the destination a hole in between.
+  d.folio[t][tb] = NONE;
+  d.dirty[t][tb] = 0;
+  release(d, d.ext[t][tb]);
+  setMapping(d, t, tb, p);
   if (p !== HOLE) d.ref[p] += 1;
   d.ghost[t][tb] = value;
   d.hist[t][tb] |= bit(value);
@@ -96,8 +107,8 @@ export function remapBlock(d: PagecacheState, s: number, sb: number, t: number, 
 export function fsyncFile(d: PagecacheState, f: number, cfg: Config): void {
   writebackFile(d, f, cfg);
   if (!cfg.bugs.has('fsync-no-log-force')) {
-    d.dext[f] = [...d.ext[f]];
-    d.dsize[f] = d.size[f];
+    for (let b = 0; b < d.ext[f].length; b++) d.dmap[f][b] = mapBit(d.ext[f][b]);
+    d.dsizes[f] = bit(d.size[f]);
   }
   for (let b = 0; b < d.ghost[f].length; b++) d.hist[f][b] = bit(d.ghost[f][b]);
   d.hsize[f] = bit(d.size[f]);
@@ -114,9 +125,9 @@ export function mountAfterCrash(d: PagecacheState): void {
   for (let f = 0; f < d.ext.length; f++) {
     // Blocks past the recovered EOF: xfs_free_eofblocks trims them, and a later extension zeroes (xfs_zero_range), so they read as holes.
     for (let b = d.size[f]; b < d.ext[f].length; b++) d.ext[f][b] = HOLE;
-    d.dext[f] = [...d.ext[f]];
-    d.dsize[f] = d.size[f];
+    d.dsizes[f] = bit(d.size[f]);
     for (let b = 0; b < d.ext[f].length; b++) {
+      d.dmap[f][b] = mapBit(d.ext[f][b]);
       d.folio[f][b] = NONE;
       d.dirty[f][b] = 0;
     }
@@ -124,4 +135,29 @@ export function mountAfterCrash(d: PagecacheState): void {
   recount(d);
   for (let f = 0; f < d.ext.length; f++) for (let b = 0; b < d.ext[f].length; b++) d.ghost[f][b] = content(d, f, b);
   d.crashed = 1;
+}
+
+/** What a mount may find: one mapping per block and one size per file, each from its possible set. */
+export interface CrashOutcome {
+  readonly ext: readonly (readonly number[])[];
+  readonly size: readonly number[];
+}
+
+/**
+ * Every combination of a mapping per block and a size per file that a mount
+ * may find. Each is chosen independently: XFS replays a prefix of its log,
+ * so the real outcomes are a subset of these.
+ */
+export function crashOutcomes(s: PagecacheState): CrashOutcome[] {
+  const slots: { f: number; b: number; options: number[] }[] = [];
+  s.dmap.forEach((row, f) => row.forEach((m, b) => slots.push({ f, b, options: mappings(m) })));
+  const sizes = s.dsizes.map((m) => [...Array(s.ext[0].length + 1).keys()].filter((n) => m & bit(n)));
+  let out: CrashOutcome[] = [{ ext: s.ext.map((row) => row.map(() => HOLE)), size: s.size.map(() => 0) }];
+  for (const { f, b, options } of slots) {
+    out = out.flatMap((o) => options.map((p) => ({ ...o, ext: o.ext.map((row, i) => (i === f ? row.map((q, j) => (j === b ? p : q)) : row)) })));
+  }
+  sizes.forEach((options, f) => {
+    out = out.flatMap((o) => options.map((n) => ({ ...o, size: o.size.map((m, i) => (i === f ? n : m)) })));
+  });
+  return out;
 }

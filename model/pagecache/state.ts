@@ -8,9 +8,12 @@
  * - volatile: the folios (`folio`, `dirty`), lost at a crash;
  * - in-core metadata (`ext`, `ref`, `size`): what the running filesystem
  *   believes, committed to the log only by a log force;
- * - durable: `dext` and `dsize`, the mapping and size the log has, and
- *   `data`, the media's blocks (a block written by writeback is on the media:
- *   the loop device's backing file keeps it across a shutdown).
+ * - durable: `dmap` and `dsizes`, the mappings and sizes a mount may find
+ *   (the one the file's last fsync committed and every one held since: the
+ *   log force of another file's fsync commits every older transaction too,
+ *   so any of them may be durable), and `data`, the media's blocks (a block
+ *   written by writeback is on the media: the loop device's backing file
+ *   keeps it across a shutdown).
  * And the ghosts a correct filesystem is judged by: `ghost` (what a read
  * must return), `hist` (bitmask of the values a block may show after a
  * crash: the one an fsync made durable and every one written since) and
@@ -29,9 +32,9 @@ export interface PagecacheState {
   ref: number[];
   /** The media: the value each physical block holds (0 is zeroes). */
   data: number[];
-  /** The log's view: the mapping and size a mount would replay to. */
-  dext: number[][];
-  dsize: number[];
+  /** What a mount may find: bitmask of mappings (bit 0 a hole, bit p+1 block p) per block, of sizes per file. */
+  dmap: number[][];
+  dsizes: number[];
   /** The page cache: the folio's value at (mapping f, index b), or NONE; dirty 0/1. */
   folio: number[][];
   dirty: number[][];
@@ -50,6 +53,20 @@ export interface PagecacheState {
 }
 
 export const bit = (v: number): number => 1 << v;
+/** A mapping's bit in `dmap`: a hole is bit 0, block p bit p+1. */
+export const mapBit = (p: number): number => 1 << (p + 1);
+
+/** Every mapping in a `dmap` mask. */
+export function mappings(mask: number): number[] {
+  const out: number[] = [];
+  for (let p = -1; mask >> (p + 1); p++) if (mask & mapBit(p)) out.push(p);
+  return out;
+}
+
+/** Whether any mount could find block p mapped by someone. */
+function mayBeMapped(s: PagecacheState, p: number): boolean {
+  return s.dmap.some((row) => row.some((m) => (m & mapBit(p)) !== 0));
+}
 
 /** What a read of (f, b) returns: the folio if cached, else the media behind the mapping (a hole reads zeroes). */
 export function content(s: PagecacheState, f: number, b: number): number {
@@ -65,14 +82,14 @@ export function onMedia(s: PagecacheState, f: number, b: number): number {
 
 /**
  * The block an allocation takes: the lowest with no in-core reference that
- * the log does not still map either. A block freed by a transaction not yet
+ * no mount could find mapped either. A block freed by a transaction not yet
  * in the log is busy (xfs_extent_busy_insert at free, xfs_extent_busy_clear
  * after the checkpoint commits) and xfs_alloc_ag_vextent skips it, so a crash
  * can never show a block's old owner with a new owner's data.
  */
 export function allocatable(s: PagecacheState): number {
   for (let p = 0; p < s.ref.length; p++) {
-    if (s.ref[p] === 0 && !s.dext.some((row) => row.includes(p))) return p;
+    if (s.ref[p] === 0 && !mayBeMapped(s, p)) return p;
   }
   return HOLE;
 }
@@ -90,6 +107,6 @@ export function blocksNeeded(s: PagecacheState, files: readonly { f: number; b: 
 
 export function freeBlocks(s: PagecacheState): number {
   let n = 0;
-  for (let p = 0; p < s.ref.length; p++) if (s.ref[p] === 0 && !s.dext.some((row) => row.includes(p))) n++;
+  for (let p = 0; p < s.ref.length; p++) if (s.ref[p] === 0 && !mayBeMapped(s, p)) n++;
   return n;
 }
