@@ -16,3 +16,5 @@ export { random } from './engine/random.js';
 export type { Model, Step, Update } from './engine/model.js';
 export { toItf, parseItf, stateAt } from './trace/counterexample.js';
 export type { ItfTrace } from './trace/counterexample.js';
+export { designCommands, designSetup } from './conform/commands.js';
+export type { DesignRun, ImplementationAdapter } from './conform/commands.js';

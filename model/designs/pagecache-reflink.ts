@@ -31,7 +31,23 @@
  * - Files start at B blocks, all holes (what conform creates: ftruncate).
  * - Punch and truncate drop the range's folios without writing them back
  *   first (xfs_flush_unmap_range writes them back, then unmaps: the block
- *   ends a hole either way, and only the busy block differs).
+ *   ends a hole either way, and only the busy block differs). The model's
+ *   truncate is ftruncate alone: XFS writes the file back at the close
+ *   after a truncate down (XFS_ITRUNCATED, xfs_release), which conform adds
+ *   where its helper closes the file (conform/adapters.ts).
+ *
+ * What `pagecheck conform` compares (conform/observe.ts) and where btrfs
+ * differs from this model, each handled there rather than here:
+ * - contents, sizes, ioctl results, and through FIEMAP holes, sharing and
+ *   which blocks share one, for blocks with no dirty folio, on both;
+ * - btrfs's FIEMAP SHARED is per extent item (btrfs_is_data_extent_shared),
+ *   so after a partial CoW a block alone may read SHARED (a bookend extent);
+ * - btrfs keeps a written-back block delalloc until its whole delalloc
+ *   range's ordered extent completes (btrfs_finish_ordered_io);
+ * - btrfs writes back a remap's whole source first
+ *   (btrfs_remap_file_range_prep: filemap_flush), XFS the two ranges;
+ * - btrfs has no FS_IOC_SHUTDOWN on the 6.18 kernel here (ENOTTY), so the
+ *   crash is compared on XFS only.
  */
 import { defineDesign } from '../design.js';
 import { bit, blocksNeeded, content, freeBlocks, HOLE, mapBit, NONE, onMedia, type PagecacheState } from '../pagecache/state.js';
