@@ -47,11 +47,15 @@ export interface Mismatch {
 }
 
 export interface ConformResult {
+  /** Sequences run, shrinking included; `shrinking` of them after the first mismatch. */
   readonly sequences: number;
+  readonly shrinking: number;
   /** Actions run on the kernel, shrinking included. */
   readonly operations: number;
   readonly elapsedMs: number;
   readonly mismatch?: Mismatch;
+  /** With `fixed`, the model's states along the sequence, each the outcome the kernel agreed with. */
+  readonly trace?: readonly Step<unknown, unknown>[];
 }
 
 interface RunState {
@@ -73,6 +77,8 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
   let sequences = 0;
   let operations = 0;
   let firstLength: number | undefined;
+  let firstAt: number | undefined;
+  let lastTrace: Step<unknown, unknown>[] | undefined;
   let last: { message: string; trace: Step<unknown, unknown>[]; records: StepRecord[]; expected: string; got: string } | undefined;
 
   class Choice implements fc.AsyncCommand<RunState, Helper> {
@@ -162,10 +168,12 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
       const run: RunState = { state: model.initial, trace: [{ state: model.initial }], records: [] };
       try {
         await fc.asyncModelRun(() => ({ model: run, real: helper }), commands);
+        lastTrace = run.trace;
       } catch (e) {
         if (e instanceof MismatchError) {
           const cause = e.cause as { expected?: string; got?: string } | undefined;
           firstLength ??= run.records.length;
+          firstAt ??= sequences;
           last = { message: e.message, trace: run.trace, records: run.records, expected: cause?.expected ?? '', got: cause?.got ?? '' };
         }
         throw e;
@@ -175,10 +183,11 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
   const out = await fc.check(property, { numRuns: options.fixed ? 1 : options.runs, seed: options.seed, endOnFailure: options.fixed !== undefined });
   rmSync(`${fs.mnt}/s${sequences - 1}`, { recursive: true, force: true });
   const elapsedMs = Date.now() - started;
-  if (!out.failed) return { sequences, operations, elapsedMs };
+  if (!out.failed) return { sequences, shrinking: 0, operations, elapsedMs, ...(options.fixed ? { trace: lastTrace } : {}) };
   if (last === undefined) throw out.errorInstance ?? new Error('conform: the run failed without a mismatch');
   return {
     sequences,
+    shrinking: sequences - (firstAt ?? sequences),
     operations,
     elapsedMs,
     mismatch: {

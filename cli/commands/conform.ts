@@ -141,13 +141,14 @@ export const conformCommand: Command = {
     if (v.json) {
       io.stdout(JSON.stringify({
         pagecheck: version(), exitCode: code, design: design.name, fs, params: cfg.params, bugs: [...cfg.bugs], runs, steps, seed,
-        sequences: result.sequences, operations: result.operations, elapsedMs: result.elapsedMs, operationsPerSecond: rate,
+        sequences: result.sequences, shrinking: result.shrinking, operations: result.operations, elapsedMs: result.elapsedMs, operationsPerSecond: rate,
         ...(result.mismatch ? { mismatch: { message: result.mismatch.message, steps: result.mismatch.steps.map((s) => s.label), expected: result.mismatch.expected, got: result.mismatch.got, shrinks: result.mismatch.shrinks, path: result.mismatch.path }, files } : {}),
         reproduce,
       }, null, 2) + '\n');
     } else {
       io.stdout(`${design.name}  (${describeConfig(cfg)})  on ${fs}, seed ${seed}\n`);
-      io.stdout(`  ${result.sequences} sequences of up to ${steps} steps, ${result.operations} operations on the kernel, ${(result.elapsedMs / 1000).toFixed(1)} s (${rate} operations/s)\n`);
+      const runsText = result.shrinking ? `${result.sequences - result.shrinking} sequences (then ${result.shrinking} while shrinking)` : `${result.sequences} sequences`;
+      io.stdout(`  ${runsText} of up to ${steps} steps, ${result.operations} operations on the kernel, ${(result.elapsedMs / 1000).toFixed(1)} s (${rate} operations/s)\n`);
       if (result.mismatch) {
         const m = result.mismatch;
         io.stdout(`  MISMATCH after ${m.steps.length} steps (shrunk from ${m.originalLength} in ${m.shrinks} shrinks): ${m.message}\n`);
