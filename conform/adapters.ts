@@ -26,8 +26,8 @@ export interface Adapter<S, A> {
    * call of their own.
    */
   inside?(action: A, state: S, fs: FsType): A[];
-  /** Model actions the kernel does on `fs` right after this one (`state` is the action's successor). */
-  after?(action: A, state: S, fs: FsType): A[];
+  /** Model actions the kernel does on `fs` right after this one (`state` is the action's successor, `before` its predecessor). */
+  after?(action: A, state: S, fs: FsType, before: S): A[];
   /** What the model says an observer sees in `state`, reached by `action`. */
   observe(state: S, cfg: Config, action: A | undefined): ModelObservation;
   /** The answer of the action's last line, as the model's `result` reads it (undefined: nothing to compare). */
@@ -109,8 +109,8 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
   // filemap_flush, when it has delalloc blocks). The model's truncate is ftruncate alone; the helper closes
   // the file after every call. btrfs flushes on close only after a truncate to zero (BTRFS_INODE_FLUSH_ON_CLOSE),
   // when no folio is left.
-  after: (a, s, fs) => {
-    if (fs !== 'xfs' || a.kind !== 'truncate') return [];
+  after: (a, s, fs, before) => {
+    if (fs !== 'xfs' || a.kind !== 'truncate' || a.n >= before.size[a.f]) return [];
     return s.dirty[a.f].flatMap((dirty, b) => (dirty ? [{ kind: 'writeback' as const, f: a.f, b }] : []));
   },
   observe: (s, _cfg, a) => ({

@@ -110,9 +110,10 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
       m.records.push(record);
       operations++;
       // What the kernel does right after it (on this filesystem), applied to each successor: each a step of its own in the trace.
+      const before = m.state;
       const withAfter = (state: unknown): Step<unknown, unknown>[] => {
         const out: Step<unknown, unknown>[] = [];
-        for (const later of adapter.after?.(action, state, fs.type) ?? []) {
+        for (const later of adapter.after?.(action, state, fs.type, before) ?? []) {
           state = model.successors(state, later)[0];
           out.push({ state, action: later });
         }

@@ -70,6 +70,16 @@ describe('the pagecache adapter', () => {
     expect(adapter.lines(reflink, cfg, s, 'btrfs')[0]).toBe('dread 0 0 8192');
   });
 
+  it('writes the file back after a truncate down on XFS only (the close: xfs_release), not after a truncate up', () => {
+    const down: PagecacheAction = { kind: 'truncate', f: 0, n: 1 };
+    const after = m.successors(s, down)[0] as PagecacheState;
+    expect(adapter.after!(down, after, 'xfs', s)).toEqual([{ kind: 'writeback', f: 0, b: 0 }]);
+    expect(adapter.after!(down, after, 'btrfs', s)).toEqual([]);
+    const shorter = after;
+    const up: PagecacheAction = { kind: 'truncate', f: 0, n: 2 };
+    expect(adapter.after!(up, m.successors(shorter, up)[0] as PagecacheState, 'xfs', shorter)).toEqual([]);
+  });
+
   it('runs a crash only where FS_IOC_SHUTDOWN exists', () => {
     expect(adapter.supports({ kind: 'crash' }, 'xfs')).toBe(true);
     expect(adapter.supports({ kind: 'crash' }, 'btrfs')).toBe(false);

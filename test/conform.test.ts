@@ -82,6 +82,11 @@ const FINDINGS: { fs: FsType; what: string; actions: object[] }[] = [
     ],
   },
   {
+    fs: 'xfs',
+    what: 'a truncate up is not followed by that writeback (XFS_ITRUNCATED is set going down only)',
+    actions: [{ kind: 'truncate', f: 1, n: 1 }, { kind: 'write', f: 1, b: 0, v: 2 }, { kind: 'truncate', f: 1, n: 2 }],
+  },
+  {
     fs: 'btrfs',
     what: 'a remap writes its whole source back first (btrfs_remap_file_range_prep: filemap_flush)',
     actions: [
