@@ -70,4 +70,23 @@ describe('pagecache-reflink', () => {
     expect(seen).toContain('1,1 shared');
     expect(seen).toContain('0,1 apart');
   });
+
+  // Found by conform on XFS (seed 11): the CoW decision is the write's, not the writeback's.
+  it('a write over a shared block reserves the CoW fork: its writeback takes a new block even once the block is unshared', () => {
+    const cfg = resolveConfig(design, {}, []);
+    const model = instantiate(design, cfg);
+    let s = model.initial as PagecacheState;
+    for (const a of [
+      { kind: 'write', f: 1, b: 1, v: 2 }, { kind: 'fsync', f: 1 }, { kind: 'clone', s: 1, d: 0 },
+      { kind: 'write', f: 0, b: 1, v: 1 }, { kind: 'punch', f: 1, b: 1 },
+    ] as PagecacheAction[]) s = model.successors(s, a)[0] as PagecacheState;
+    const old = s.ext[0][1];
+    expect(s.ref[old]).toBe(1);
+    s = model.successors(s, { kind: 'writeback', f: 0, b: 1 })[0] as PagecacheState;
+    expect(s.ext[0][1]).not.toBe(old);
+    expect(s.data[old]).toBe(2);
+    // So a crash that loses the punch shows f1 its fsynced 2 again.
+    const seen = (model.successors(s, { kind: 'crash' }) as PagecacheState[]).map((o) => o.ghost[1][1]);
+    expect(seen).toContain(2);
+  });
 });

@@ -83,6 +83,14 @@ const FINDINGS: { fs: FsType; what: string; actions: object[] }[] = [
   },
   {
     fs: 'xfs',
+    what: 'a write over a shared block reserves the CoW fork, and its writeback CoWs even once the block is unshared',
+    actions: [
+      { kind: 'write', f: 1, b: 1, v: 2 }, { kind: 'fsync', f: 1 }, { kind: 'clone', s: 1, d: 0 }, { kind: 'write', f: 0, b: 1, v: 1 },
+      { kind: 'punch', f: 1, b: 1 }, { kind: 'writeback', f: 0, b: 1 }, { kind: 'crash' },
+    ],
+  },
+  {
+    fs: 'xfs',
     what: 'a truncate up is not followed by that writeback (XFS_ITRUNCATED is set going down only)',
     actions: [{ kind: 'truncate', f: 1, n: 1 }, { kind: 'write', f: 1, b: 0, v: 2 }, { kind: 'truncate', f: 1, n: 2 }],
   },

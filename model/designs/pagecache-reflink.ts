@@ -113,6 +113,7 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
     data: new Array<number>(P).fill(0),
     dmap: grid(F, B, mapBit(HOLE)),
     dsizes: new Array<number>(F).fill(bit(B)),
+    cowres: grid(F, B, 0),
     folio: grid(F, B, NONE),
     dirty: grid(F, B, 0),
     ghost: grid(F, B, 0),

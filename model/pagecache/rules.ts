@@ -20,22 +20,23 @@ export function release(d: PagecacheState, p: number): void {
 }
 
 /**
- * Writeback of one dirty folio (iomap_writepages -> xfs_map_blocks). A hole
- * takes a new block (delalloc converted, xfs_bmapi_convert_delalloc). A block
- * still shared takes a new block in the CoW fork (reserved at write time by
- * xfs_reflink_reserve_cow, allocated by xfs_bmapi_convert_delalloc on the
- * CoW fork), the data goes there, and I/O completion remaps the file to it
- * and drops a reference to the old block (xfs_reflink_end_cow). A block the
- * file alone maps is overwritten in place.
+ * Writeback of one dirty folio (iomap_writepages -> xfs_map_blocks). Where
+ * the CoW fork has a reservation for the block (xfs_map_blocks looks there
+ * first), the data goes to a new block (xfs_bmapi_convert_delalloc on the
+ * CoW fork) and I/O completion remaps the file to it, dropping a reference
+ * to the old block (xfs_reflink_end_cow), shared or not by now. A hole takes
+ * a new block (delalloc converted). A block the file alone maps, with no
+ * reservation, is overwritten in place.
  */
 export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Config): void {
   if (!d.dirty[f][b]) return;
   const v = d.folio[f][b];
   const p = d.ext[f][b];
-  if (p !== HOLE && (d.ref[p] === 1 || cfg.bugs.has('write-in-place-shared'))) {
-    if (d.ref[p] > 1) d.cow = 1;
+  const shared = p !== HOLE && d.ref[p] > 1;
+  if (shared && cfg.bugs.has('write-in-place-shared')) {
     d.data[p] = v;
-  } else {
+    d.cow = 1;
+  } else if (p === HOLE || shared || d.cowres[f][b]) {
     const q = allocatable(d);
     if (q === HOLE) throw new Error(`writeback of file ${f} block ${b}: no block to allocate (the action should not have been enabled)`);
     if (p !== HOLE) {
@@ -45,7 +46,10 @@ export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Con
     setMapping(d, f, b, q);
     d.ref[q] = 1;
     d.data[q] = v;
+  } else {
+    d.data[p] = v;
   }
+  d.cowres[f][b] = 0;
   d.dirty[f][b] = 0;
 }
 
@@ -53,8 +57,17 @@ export function writebackFile(d: PagecacheState, f: number, cfg: Config): void {
   for (let b = 0; b < d.ext[f].length; b++) writebackFolio(d, f, b, cfg);
 }
 
-/** A store into the folio through write(2) or an mmap'd page (iomap_write_iter / iomap_page_mkwrite): dirty, not yet anywhere else. */
+/**
+ * A store into the folio through write(2) or an mmap'd page (iomap_write_iter
+ * / iomap_page_mkwrite): dirty, not yet anywhere else. Over a shared block,
+ * xfs_buffered_write_iomap_begin reserves the CoW fork for it and, by the
+ * cowextsize hint (32 blocks, aligned), for every block around it, which
+ * covers these small files whole; later stores anywhere in that range find
+ * the reservation ("so that we also unshare block adjacent to shared blocks").
+ */
 export function dirtyFolio(d: PagecacheState, f: number, b: number, v: number): void {
+  const p = d.ext[f][b];
+  if (!d.cowres[f][b] && p !== HOLE && d.ref[p] > 1) d.cowres[f].fill(1);
   d.folio[f][b] = v;
   d.dirty[f][b] = 1;
   d.ghost[f][b] = v;
@@ -69,6 +82,9 @@ export function setSize(d: PagecacheState, f: number, n: number): void {
 
 /** Unmapping (f, b) and dropping its folio: a punched or truncated block, or a remap's destination. */
 export function unmapBlock(d: PagecacheState, f: number, b: number): void {
+  // xfs_itruncate_extents cancels CoW reservations past the new EOF; for a punch it makes no difference a
+  // user can see (a hole takes a new block either way).
+  d.cowres[f][b] = 0;
   d.folio[f][b] = NONE;
   d.dirty[f][b] = 0;
   release(d, d.ext[f][b]);
@@ -126,6 +142,8 @@ export function mountAfterCrash(d: PagecacheState): void {
     // Blocks past the recovered EOF: xfs_free_eofblocks trims them, and a later extension zeroes (xfs_zero_range), so they read as holes.
     for (let b = d.size[f]; b < d.ext[f].length; b++) d.ext[f][b] = HOLE;
     d.dsizes[f] = bit(d.size[f]);
+    // The CoW fork lives in memory: mount frees its staging blocks (xfs_reflink_recover_cow).
+    d.cowres[f].fill(0);
     for (let b = 0; b < d.ext[f].length; b++) {
       d.dmap[f][b] = mapBit(d.ext[f][b]);
       d.folio[f][b] = NONE;

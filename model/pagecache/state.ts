@@ -35,6 +35,11 @@ export interface PagecacheState {
   /** What a mount may find: bitmask of mappings (bit 0 a hole, bit p+1 block p) per block, of sizes per file. */
   dmap: number[][];
   dsizes: number[];
+  /**
+   * The CoW fork: 1 where (f, b) has a CoW reservation, which sends its next
+   * writeback to a new block whether the block is still shared or not.
+   */
+  cowres: number[][];
   /** The page cache: the folio's value at (mapping f, index b), or NONE; dirty 0/1. */
   folio: number[][];
   dirty: number[][];
@@ -100,7 +105,7 @@ export function blocksNeeded(s: PagecacheState, files: readonly { f: number; b: 
   for (const { f, b } of files) {
     if (!s.dirty[f][b]) continue;
     const p = s.ext[f][b];
-    if (p === HOLE || s.ref[p] > 1) n++;
+    if (p === HOLE || s.ref[p] > 1 || s.cowres[f][b]) n++;
   }
   return n;
 }
