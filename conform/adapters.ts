@@ -36,6 +36,13 @@ export interface Adapter<S, A> {
 
 const off = (b: number) => b * BLOCK;
 
+/** How many dirty blocks run on from (f, b), b included: btrfs's delalloc range from that folio. */
+function delallocRun(s: PagecacheState, f: number, b: number): number {
+  let n = 0;
+  while (b + n < s.dirty[f].length && s.dirty[f][b + n]) n++;
+  return Math.max(n, 1);
+}
+
 /**
  * bench-reflink-cow: the spec's write is a write that reaches its block (it
  * has no page cache), so it is pwrite then fsync, and every block is settled
@@ -87,7 +94,10 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
       case 'mstore': return [`mstore ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`];
       case 'read': return [`pread ${a.f} ${off(a.b)} ${BLOCK}`];
       case 'mload': return [`mload ${a.f} ${off(a.b)} ${BLOCK}`];
-      case 'writeback': return [`syncrange ${a.f} ${off(a.b)} ${BLOCK}`, `dread ${a.f} ${off(a.b)} ${BLOCK}`];
+      case 'writeback': {
+        const n = fs === 'btrfs' ? delallocRun(s, a.f, a.b) : 1;
+        return [`syncrange ${a.f} ${off(a.b)} ${n * BLOCK}`, `dread ${a.f} ${off(a.b)} ${n * BLOCK}`];
+      }
       case 'fsync': return [`fsync ${a.f}`];
       case 'clone': return [...settle(a.s), `clone ${a.s} ${a.d}`];
       case 'reflink': return [...settle(a.s), `clonerange ${a.s} ${off(a.sb)} ${a.d} ${off(a.db)} ${BLOCK}`];
@@ -100,8 +110,15 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
   },
   // btrfs writes back the whole source file before any remap (btrfs_remap_file_range_prep: filemap_flush of
   // the source's mapping, for NOCOW extents), XFS only the two ranges (generic_remap_file_range_prep).
+  //
+  // btrfs also writes a folio back as part of its delalloc range: writepage_delalloc -> btrfs_run_delalloc_range
+  // allocates one extent from the folio to the end of the contiguous dirty run, and the file extent item appears
+  // when that ordered extent completes (btrfs_finish_ordered_io), once every folio of it is written; so there a
+  // writeback writes the run from the block on (and the helper syncs that run).
   inside: (a, s, fs) => {
-    if (fs !== 'btrfs' || (a.kind !== 'clone' && a.kind !== 'reflink' && a.kind !== 'dedupe')) return [];
+    if (fs !== 'btrfs') return [];
+    if (a.kind === 'writeback') return Array.from({ length: delallocRun(s, a.f, a.b) - 1 }, (_, i) => ({ kind: 'writeback' as const, f: a.f, b: a.b + 1 + i }));
+    if (a.kind !== 'clone' && a.kind !== 'reflink' && a.kind !== 'dedupe') return [];
     return s.dirty[a.s].flatMap((dirty, b) => (dirty ? [{ kind: 'writeback' as const, f: a.s, b }] : []));
   },
   // XFS: a truncate down sets XFS_ITRUNCATED (xfs_setattr_size), and the close that follows writes the file's

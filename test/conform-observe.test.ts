@@ -80,6 +80,14 @@ describe('the pagecache adapter', () => {
     expect(adapter.after!(up, m.successors(shorter, up)[0] as PagecacheState, 'xfs', shorter)).toEqual([]);
   });
 
+  it('on btrfs writes back the rest of a block\'s dirty run with it (one delalloc range, one ordered extent)', () => {
+    const wb: PagecacheAction = { kind: 'writeback', f: 0, b: 0 };
+    expect(adapter.inside!(wb, s, 'btrfs')).toEqual([{ kind: 'writeback', f: 0, b: 1 }]);
+    expect(adapter.lines(wb, cfg, s, 'btrfs')).toEqual(['syncrange 0 0 8192', 'dread 0 0 8192']);
+    expect(adapter.inside!(wb, s, 'xfs')).toEqual([]);
+    expect(adapter.lines(wb, cfg, s, 'xfs')).toEqual(['syncrange 0 0 4096', 'dread 0 0 4096']);
+  });
+
   it('runs a crash only where FS_IOC_SHUTDOWN exists', () => {
     expect(adapter.supports({ kind: 'crash' }, 'xfs')).toBe(true);
     expect(adapter.supports({ kind: 'crash' }, 'btrfs')).toBe(false);

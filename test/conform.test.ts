@@ -104,6 +104,14 @@ const FINDINGS: { fs: FsType; what: string; actions: object[] }[] = [
   },
   {
     fs: 'btrfs',
+    what: 'a writeback writes the rest of its dirty run too (btrfs_run_delalloc_range)',
+    actions: [
+      { kind: 'write', f: 0, b: 0, v: 1 }, { kind: 'reflink', s: 0, sb: 0, d: 1, db: 0 }, { kind: 'write', f: 1, b: 0, v: 1 },
+      { kind: 'write', f: 1, b: 1, v: 1 }, { kind: 'writeback', f: 1, b: 0 },
+    ],
+  },
+  {
+    fs: 'btrfs',
     what: 'a block written back stays delalloc until its whole range is (btrfs_finish_ordered_io)',
     actions: [{ kind: 'write', f: 1, b: 1, v: 1 }, { kind: 'write', f: 1, b: 0, v: 1 }, { kind: 'truncate', f: 0, n: 1 }, { kind: 'writeback', f: 1, b: 0 }],
   },
