@@ -226,13 +226,13 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
   // a read sees the file's own stores, and fsync's contract across a shutdown (xfstests' godown).
   claims: ['isolation', 'read-your-writes', 'fsync-durability'],
   notes: {
-    write: 'pwrite -> iomap_write_iter: the folio dirtied (delalloc; over a shared block xfs_reflink_reserve_cow)',
+    write: 'pwrite -> iomap_write_iter: the folio dirtied (delalloc; shared: CoW fork reserved)',
     mstore: 'a store through MAP_SHARED: xfs_write_fault -> iomap_page_mkwrite, the folio dirtied',
     read: 'pread -> filemap_read: a missing folio read in from the media',
     mload: 'a load through MAP_SHARED: filemap_fault reads the folio in',
-    writeback: 'sync_file_range(WRITE|WAIT) -> iomap_writepages -> xfs_map_blocks; shared: CoW, then xfs_reflink_end_cow',
+    writeback: 'sync_file_range -> iomap_writepages -> xfs_map_blocks; CoW fork: xfs_reflink_end_cow',
     fsync: 'xfs_file_fsync: file_write_and_wait_range, then xfs_log_force_seq',
-    clone: 'FICLONE -> xfs_file_remap_range: both ranges written back, destination cache dropped, blocks remapped',
+    clone: 'FICLONE -> xfs_file_remap_range: both ranges written back, dest cache dropped, remapped',
     reflink: 'FICLONERANGE of one block -> xfs_reflink_remap_blocks',
     dedupe: 'FIDEDUPERANGE of one block: generic_remap_file_range_prep compares, then the remap',
     punch: 'fallocate(PUNCH_HOLE) -> xfs_free_file_space',
