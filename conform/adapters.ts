@@ -89,6 +89,13 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
     // btrfs: write the whole source back and wait for its ordered extents first (an O_DIRECT read of it does both:
     // kiocb_write_and_wait, then the DIO extent lock), so that the remap's own filemap_flush finds nothing left in flight.
     const settle = (src: number) => (fs === 'btrfs' && s.size[src] > 0 ? [`dread ${src} 0 ${off(s.size[src])}`] : []);
+    // btrfs: the destination's (or the punched file's) dirty run from the block, written and waited for likewise.
+    const settleRun = (f: number, b: number) => {
+      if (fs !== 'btrfs' || b >= s.size[f]) return [];
+      let end = b;
+      while (end < s.size[f] && s.dirty[f][end]) end++;
+      return end > b ? [`dread ${f} ${off(b)} ${off(end - b)}`] : [];
+    };
     switch (a.kind) {
       case 'write': return [`pwrite ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`];
       case 'mstore': return [`mstore ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`];
@@ -117,9 +124,22 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
   // writeback writes the run from the block on (and the helper syncs that run).
   inside: (a, s, fs) => {
     if (fs !== 'btrfs') return [];
-    if (a.kind === 'writeback') return Array.from({ length: delallocRun(s, a.f, a.b) - 1 }, (_, i) => ({ kind: 'writeback' as const, f: a.f, b: a.b + 1 + i }));
-    if (a.kind !== 'clone' && a.kind !== 'reflink' && a.kind !== 'dedupe') return [];
-    return s.dirty[a.s].flatMap((dirty, b) => (dirty ? [{ kind: 'writeback' as const, f: a.s, b }] : []));
+    const wb = (f: number, blocks: number[]) => blocks.map((b) => ({ kind: 'writeback' as const, f, b }));
+    const run = (f: number, b: number) => (s.dirty[f][b] ? Array.from({ length: delallocRun(s, f, b) }, (_, i) => b + i) : []);
+    switch (a.kind) {
+      case 'writeback': return wb(a.f, run(a.f, a.b).slice(1));
+      // btrfs_punch_hole waits for the range's ordered extents first (btrfs_wait_ordered_range), writing the run.
+      case 'punch': return wb(a.f, run(a.f, a.b));
+      case 'clone':
+      case 'reflink':
+      case 'dedupe': {
+        const source = s.dirty[a.s].flatMap((dirty, b) => (dirty ? [b] : []));
+        const from = a.kind === 'clone' ? [...Array(Math.min(s.size[a.s], s.size[a.d])).keys()] : [a.db];
+        const dest = [...new Set(from.flatMap((b) => run(a.d, b)))].filter((b) => a.d !== a.s || !source.includes(b));
+        return [...wb(a.s, source), ...wb(a.d, dest)];
+      }
+      default: return [];
+    }
   },
   // XFS: a truncate down sets XFS_ITRUNCATED (xfs_setattr_size), and the close that follows writes the file's
   // dirty folios back ("early writeout on the last close" against the NULL files problem: xfs_release ->

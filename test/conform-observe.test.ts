@@ -49,6 +49,13 @@ describe('observation', () => {
     const bookend = real('ok 4096 1 S:40960 4096 2 D:45056');
     expect(difference(alone, bookend, 'btrfs')).toBeUndefined();
     expect(difference(alone, bookend, 'xfs')).toMatch(/SHARED in FIEMAP/);
+    const lagging = model([
+      { size: 1, values: [1], map: ['D'], block: [0] },
+      { size: 1, values: [1], map: ['D'], block: [1] },
+    ]);
+    const oldExtent = real('ok 4096 1 S:40960 4096 1 S:40960');
+    expect(difference(lagging, oldExtent, 'btrfs')).toBeUndefined();
+    expect(difference(lagging, oldExtent, 'xfs')).toMatch(/SHARED in FIEMAP/);
     const pending = real('ok 4096 1 L 4096 2 D:45056');
     expect(difference(alone, pending, 'btrfs')).toBeUndefined();
     expect(difference(alone, pending, 'xfs')).toMatch(/delalloc/);

@@ -112,6 +112,14 @@ const FINDINGS: { fs: FsType; what: string; actions: object[] }[] = [
   },
   {
     fs: 'btrfs',
+    what: 'a punch writes the dirty run from the block back first (btrfs_punch_hole: btrfs_wait_ordered_range)',
+    actions: [
+      { kind: 'write', f: 1, b: 1, v: 1 }, { kind: 'clone', s: 1, d: 0 }, { kind: 'write', f: 0, b: 0, v: 1 },
+      { kind: 'write', f: 0, b: 1, v: 1 }, { kind: 'punch', f: 0, b: 0 },
+    ],
+  },
+  {
+    fs: 'btrfs',
     what: 'a block written back stays delalloc until its whole range is (btrfs_finish_ordered_io)',
     actions: [{ kind: 'write', f: 1, b: 1, v: 1 }, { kind: 'write', f: 1, b: 0, v: 1 }, { kind: 'truncate', f: 0, n: 1 }, { kind: 'writeback', f: 1, b: 0 }],
   },
