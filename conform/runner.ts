@@ -86,7 +86,21 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
     constructor(readonly choice: number, readonly fixed?: unknown) {}
     check = () => true;
     async run(m: RunState): Promise<void> {
-      const enabled = model.actions(m.state).filter((a) => adapter.supports(a, fs.type));
+      // An action is drawn only if the model can also do what the kernel does around it (adapter.inside and
+      // after) within its P blocks: the model has no ENOSPC, the kernel has room.
+      const feasible = (a: unknown): boolean => {
+        try {
+          let st = m.state;
+          for (const inner of adapter.inside?.(a, st, fs.type) ?? []) st = model.successors(st, inner)[0];
+          for (let succ of model.successors(st, a)) {
+            for (const later of adapter.after?.(a, succ, fs.type, st) ?? []) succ = model.successors(succ, later)[0];
+          }
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const enabled = model.actions(m.state).filter((a) => adapter.supports(a, fs.type) && feasible(a));
       let action;
       if (this.fixed !== undefined) {
         action = enabled.find((a) => model.label(a) === model.label(this.fixed));
