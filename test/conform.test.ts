@@ -5,6 +5,7 @@
  * with its xfs_io script. Skipped, saying why, where this machine cannot
  * make the filesystems (not root, no loop device, no mkfs).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,16 @@ describe('the planted bug', () => {
     expect(trace['#meta']).toMatchObject({ design: 'pagecache-reflink', bugs: ['write-in-place-shared'], property: 'conform-xfs' });
     expect(readFileSync(doc.files.script, 'utf8')).toMatch(/^#!\/bin\/sh/);
   }, 240_000);
+});
+
+describe('where the filesystem cannot be made', () => {
+  const runuser = spawnSync('sh', ['-c', 'command -v runuser'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(process.getuid?.() !== 0 || !runuser)('exit 3 with one line when not root', () => {
+    const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
+    const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, bin, 'conform', 'bench-reflink-cow'], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toBe('pagecheck conform: conform needs root (losetup and mount)\n');
+  });
 });
 
 describe('bad input and unavailable designs', () => {
