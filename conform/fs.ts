@@ -40,6 +40,13 @@ function run(cmd: string, args: string[]): string {
 }
 
 const live = new Set<Filesystem>();
+const beforeCleanup = new Set<() => void>();
+
+/** Something that holds files on the filesystems (the helper) and must go before they are unmounted. */
+export function onCleanup(hook: () => void): () => void {
+  beforeCleanup.add(hook);
+  return () => beforeCleanup.delete(hook);
+}
 let handlersInstalled = false;
 
 function installHandlers(): void {
@@ -73,10 +80,23 @@ export function makeFilesystem(type: FsType): Filesystem {
       if (done) return;
       done = true;
       live.delete(fs);
-      // Each step may fail (a shut-down fs, a busy mount): try every one regardless.
-      if (mounted) spawnSync('umount', [mnt]);
+      // Each step may fail (a shut-down fs, a mount still busy): try every one regardless, never throw.
+      for (const hook of beforeCleanup) hook();
+      if (mounted) {
+        // The helper may take a moment to die and close its files: retry, then detach lazily.
+        let ok = false;
+        for (let i = 0; i < 20 && !ok; i++) {
+          ok = spawnSync('umount', [mnt]).status === 0;
+          if (!ok) spawnSync('sleep', ['0.1']);
+        }
+        if (!ok) spawnSync('umount', ['-l', mnt]);
+      }
       if (dev) spawnSync('losetup', ['-d', dev]);
-      rmSync(work, { recursive: true, force: true });
+      try {
+        rmSync(work, { recursive: true, force: true });
+      } catch {
+        // A lazily detached mount point: left for the system's tmp cleaning.
+      }
     },
   };
   live.add(fs);

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { onCleanup } from './fs.js';
 
 /** Where helper.c is: beside this file when run from source, in ../../conform when from dist/. */
 function helperSource(): string {
@@ -51,9 +52,12 @@ export class Helper {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly waiting: ((line: string) => void)[] = [];
   private exited = false;
+  private readonly unhook: () => void;
 
   constructor(path: string) {
     this.child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // On SIGINT the filesystem's cleanup kills it first, so that nothing holds the mount.
+    this.unhook = onCleanup(() => this.child.kill('SIGKILL'));
     createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.(line));
     this.child.on('exit', () => {
       this.exited = true;
@@ -77,6 +81,7 @@ export class Helper {
   }
 
   close(): void {
+    this.unhook();
     if (!this.exited) {
       this.child.stdin.end('quit\n');
       this.child.kill();
