@@ -6,7 +6,7 @@
  * make the filesystems (not root, no loop device, no mkfs).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,24 @@ describe('where the filesystem cannot be made', () => {
     expect(r.status).toBe(3);
     expect(r.stderr).toBe('pagecheck conform: conform needs root (losetup and mount)\n');
   });
+});
+
+describe('SIGINT', () => {
+  it.skipIf(why.xfs !== undefined)('unmounts, detaches the loop device and removes the image, then exits 130', async () => {
+    const ours = () => new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('pagecheck-conform-xfs-')));
+    const before = ours();
+    const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [bin, 'conform', 'bench-reflink-cow', '--runs', '100000', '--seed', '5', '--save', out]);
+    await new Promise((r) => setTimeout(r, 3000));
+    const during = [...ours()].filter((n) => !before.has(n));
+    expect(during).toHaveLength(1);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(ours().has(during[0])).toBe(false);
+    expect(spawnSync('losetup', ['-a'], { encoding: 'utf8' }).stdout).not.toContain(during[0]);
+  }, 30_000);
 });
 
 describe('bad input and unavailable designs', () => {
