@@ -36,3 +36,5 @@ export type { ItfTrace, ItfState, TraceMeta, StepMeta } from './trace/counterexa
 export { encodeValue, decodeValue, ItfError } from './trace/itf.js';
 export type { ItfValue } from './trace/itf.js';
 export { renderText, diffStates } from './trace/render.js';
+export { designCommands, designSetup } from './conform/commands.js';
+export type { DesignRun, ImplementationAdapter } from './conform/commands.js';

@@ -7,6 +7,7 @@ import fsdax1to1 from './fsdax-1to1.js';
 import fsdaxShared from './fsdax-shared.js';
 import imappingRedirect from './imapping-redirect.js';
 import ownerList from './owner-list.js';
+import pagecacheReflink from './pagecache-reflink.js';
 import shadowPages from './shadow-pages.js';
 import netfsMainline from './netfs-mainline.js';
 import netfsRegions from './netfs-regions.js';
@@ -26,6 +27,7 @@ export const designs: readonly AnyDesign[] = [
   shadowPages,
   imappingRedirect,
   ownerList,
+  pagecacheReflink,
   pmemNofsyncNaive,
   pmemNofsyncInvalidate,
   pmemMapSync,

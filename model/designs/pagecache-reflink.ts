@@ -1,0 +1,244 @@
+/**
+ * pagecache-reflink: mainline's non-DAX page cache over reflinked files, as
+ * XFS does it (~v6.15) and btrfs does it to the same file-level effect. Every
+ * file has its own folios, keyed by (mapping, index), so two reflinked files
+ * cached take twice the memory and single ownership holds trivially: the
+ * baseline every sharing design is measured against (issue 12), and the
+ * design `pagecheck conform` checks against the running kernel (issue 11).
+ *
+ * Choices where the kernel leaves one open, and where btrfs differs:
+ * - A write only dirties the folio (iomap_write_iter; delalloc, or a CoW-fork
+ *   reservation over a shared block: xfs_reflink_reserve_cow); blocks are
+ *   allocated and the CoW remapped at writeback (xfs_reflink_end_cow). btrfs
+ *   CoWs every writeback, shared or not (cow_file_range); the file-level
+ *   effect is the same, and physical placement is never compared.
+ * - The allocator takes the lowest block that is neither referenced in core
+ *   nor still mapped by the log (busy extents); P is large enough at the
+ *   defaults that no enabled history runs out (ENOSPC is not modelled).
+ * - A crash (xfs_fs_goingdown with XFS_FSOP_GOING_FLAGS_NOLOGFLUSH, then
+ *   mount) may show, for each block independently, any mapping it held since
+ *   its file's last fsync, and for each file any size it had since: another
+ *   file's fsync forces the whole log up to its own last change, older
+ *   transactions of every file included (found by conform: the kernel showed
+ *   a mapping held between two fsyncs). XFS replays a prefix of its log, so
+ *   the real outcomes are a subset of these, and a violation found here needs
+ *   a review that its outcome is one. Media writes (writeback) are
+ *   never lost: the loop device's backing file has them. btrfs's fsync goes
+ *   through its log tree (btrfs_sync_file), a full transaction commit
+ *   otherwise; the same outcomes bound it.
+ * - fsync counts on the file's own mapping and size only, though the log
+ *   force also commits older transactions of other files.
+ * - Files start at B blocks, all holes (what conform creates: ftruncate).
+ * - Punch and truncate drop the range's folios without writing them back
+ *   first (xfs_flush_unmap_range writes them back, then unmaps: the block
+ *   ends a hole either way, and only the busy block differs). The model's
+ *   truncate is ftruncate alone: XFS writes the file back at the close
+ *   after a truncate down (XFS_ITRUNCATED, xfs_release), which conform adds
+ *   where its helper closes the file (conform/adapters.ts).
+ *
+ * What `pagecheck conform` compares (conform/observe.ts) and where btrfs
+ * differs from this model, each handled there rather than here:
+ * - contents, sizes, ioctl results, and through FIEMAP holes, sharing and
+ *   which blocks share one, for blocks with no dirty folio, on both;
+ * - btrfs's FIEMAP SHARED is per extent item (btrfs_is_data_extent_shared),
+ *   so after a partial CoW a block alone may read SHARED (a bookend extent);
+ * - btrfs keeps a written-back block delalloc until its whole delalloc
+ *   range's ordered extent completes (btrfs_finish_ordered_io);
+ * - btrfs writes back a remap's whole source first
+ *   (btrfs_remap_file_range_prep: filemap_flush), XFS the two ranges;
+ * - btrfs has no FS_IOC_SHUTDOWN on the 6.18 kernel here (ENOTTY), so the
+ *   crash is compared on XFS only.
+ */
+import { defineDesign } from '../design.js';
+import { bit, blocksNeeded, content, freeBlocks, HOLE, mapBit, NONE, onMedia, type PagecacheState } from '../pagecache/state.js';
+import { crashOutcomes, dirtyFolio, fsyncFile, mountAfterCrash, remapBlock, setSize, unmapBlock, writebackFile, writebackFolio } from '../pagecache/rules.js';
+import { footprint, pagecacheGoals, pagecacheProperties, type PagecacheView } from '../pagecache/properties.js';
+
+export type PagecacheAction =
+  | { readonly kind: 'write'; readonly f: number; readonly b: number; readonly v: number }
+  | { readonly kind: 'mstore'; readonly f: number; readonly b: number; readonly v: number }
+  | { readonly kind: 'read'; readonly f: number; readonly b: number }
+  | { readonly kind: 'mload'; readonly f: number; readonly b: number }
+  | { readonly kind: 'writeback'; readonly f: number; readonly b: number }
+  | { readonly kind: 'fsync'; readonly f: number }
+  | { readonly kind: 'clone'; readonly s: number; readonly d: number }
+  | { readonly kind: 'reflink'; readonly s: number; readonly sb: number; readonly d: number; readonly db: number }
+  | { readonly kind: 'dedupe'; readonly s: number; readonly sb: number; readonly d: number; readonly db: number }
+  | { readonly kind: 'punch'; readonly f: number; readonly b: number }
+  | { readonly kind: 'truncate'; readonly f: number; readonly n: number }
+  | { readonly kind: 'crash' };
+
+const grid = (F: number, B: number, v: number) => Array.from({ length: F }, () => new Array<number>(B).fill(v));
+const range = (f: number, from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => ({ f, b: from + i }));
+
+/** Whether writing back these blocks finds the blocks it allocates. */
+const room = (s: PagecacheState, blocks: { f: number; b: number }[]) => blocksNeeded(s, blocks) <= freeBlocks(s);
+
+/** A read (filemap_read, or filemap_fault for a load): a missing folio is read in from the media. */
+function readBlock(f: number, b: number, bypass: boolean) {
+  return (d: PagecacheState) => {
+    if (d.folio[f][b] === NONE) d.folio[f][b] = onMedia(d, f, b);
+    d.read = { f, b, v: bypass ? onMedia(d, f, b) : d.folio[f][b] };
+  };
+}
+
+/** Write back both ranges of a remap, as generic_remap_file_range_prep does (filemap_write_and_wait_range on each). */
+function prepRemap(d: PagecacheState, s: number, sb: number, t: number, tb: number, n: number, cfg: Parameters<typeof writebackFolio>[3]) {
+  for (let i = 0; i < n; i++) {
+    writebackFolio(d, s, sb + i, cfg);
+    writebackFolio(d, t, tb + i, cfg);
+  }
+}
+
+export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
+  name: 'pagecache-reflink',
+  summary: 'Mainline\'s non-DAX page cache over reflinked files (XFS, btrfs): every file its own folios, CoW at writeback, fsync and crash',
+  seed: 'mainline XFS (fs/xfs/xfs_reflink.c, xfs_iomap.c, xfs_file.c; fs/remap_range.c) as of ~v6.15: shared page cache folios never landed for a writable filesystem (KERNEL.md 1.4)',
+  params: {
+    F: { default: 2, min: 1, max: 3, description: 'files' },
+    B: { default: 2, min: 1, max: 3, description: 'blocks (4 KiB folios) per file, and each file\'s initial size' },
+    V: { default: 3, min: 2, max: 5, description: 'data values (0 is zeroes; writes store 1..V-1)' },
+    P: { default: 6, min: 1, max: 12, description: 'physical blocks' },
+  },
+  bugs: {
+    'write-in-place-shared': 'writeback of a folio over a shared block writes the block in place instead of to a new one (no xfs_reflink_allocate_cow / end_cow)',
+    'read-bypasses-cache': 'a read returns the media\'s block even where the page cache holds a dirty folio',
+    'fsync-no-log-force': 'fsync writes the file\'s folios back but does not force the log (no xfs_log_force_seq), so a new mapping is not durable',
+  },
+  bounds: { depth: 5 },
+  init: ({ params: { F, B, P } }) => ({
+    size: new Array<number>(F).fill(B),
+    ext: grid(F, B, HOLE),
+    ref: new Array<number>(P).fill(0),
+    data: new Array<number>(P).fill(0),
+    dmap: grid(F, B, mapBit(HOLE)),
+    dsizes: new Array<number>(F).fill(bit(B)),
+    cowres: grid(F, B, 0),
+    folio: grid(F, B, NONE),
+    dirty: grid(F, B, 0),
+    ghost: grid(F, B, 0),
+    hist: grid(F, B, bit(0)),
+    hsize: new Array<number>(F).fill(bit(B)),
+    read: { f: -1, b: -1, v: -1 },
+    dedupe: -1,
+    crashed: 0,
+    cow: 0,
+  }),
+  events: { read: { f: -1, b: -1, v: -1 }, dedupe: -1, crashed: 0, cow: 0 },
+
+  actions: (s, { params: { F, B, V } }) => {
+    const out: PagecacheAction[] = [];
+    for (let f = 0; f < F; f++) {
+      for (let b = 0; b < B; b++) {
+        for (let v = 1; v < V; v++) out.push({ kind: 'write', f, b, v });
+        if (b < s.size[f]) {
+          for (let v = 1; v < V; v++) out.push({ kind: 'mstore', f, b, v });
+          out.push({ kind: 'read', f, b }, { kind: 'mload', f, b });
+        }
+        if (s.dirty[f][b] && room(s, [{ f, b }])) out.push({ kind: 'writeback', f, b });
+      }
+      if (room(s, range(f, 0, B))) out.push({ kind: 'fsync', f });
+    }
+    for (let src = 0; src < F; src++) {
+      for (let dst = 0; dst < F; dst++) {
+        if (src !== dst && s.size[src] > 0 && room(s, [...range(src, 0, s.size[src]), ...range(dst, 0, Math.min(s.size[src], s.size[dst]))])) {
+          out.push({ kind: 'clone', s: src, d: dst });
+        }
+        for (let sb = 0; sb < s.size[src]; sb++) {
+          for (let db = 0; db < s.size[dst]; db++) {
+            if (src === dst && sb === db) continue;
+            if (!room(s, [{ f: src, b: sb }, { f: dst, b: db }])) continue;
+            out.push({ kind: 'reflink', s: src, sb, d: dst, db }, { kind: 'dedupe', s: src, sb, d: dst, db });
+          }
+        }
+      }
+    }
+    for (let f = 0; f < F; f++) {
+      for (let b = 0; b < s.size[f]; b++) out.push({ kind: 'punch', f, b });
+      for (let n = 0; n <= B; n++) if (n !== s.size[f]) out.push({ kind: 'truncate', f, n });
+    }
+    out.push({ kind: 'crash' });
+    return out;
+  },
+
+  next: {
+    // A write past EOF extends i_size (iomap_write_end -> i_size_write); the gap reads zeroes.
+    write: ({ f, b, v }) => (d) => {
+      dirtyFolio(d, f, b, v);
+      if (b >= d.size[f]) setSize(d, f, b + 1);
+    },
+    // page_mkwrite (xfs_write_fault -> iomap_page_mkwrite): the folio dirtied, the CoW reserved, nothing written yet (generic/578).
+    mstore: ({ f, b, v }) => (d) => dirtyFolio(d, f, b, v),
+    read: ({ f, b }, _s, cfg) => readBlock(f, b, cfg.bugs.has('read-bypasses-cache')),
+    mload: ({ f, b }, _s, cfg) => readBlock(f, b, cfg.bugs.has('read-bypasses-cache')),
+    writeback: ({ f, b }, _s, cfg) => (d) => writebackFolio(d, f, b, cfg),
+    fsync: ({ f }, _s, cfg) => (d) => fsyncFile(d, f, cfg),
+    // FICLONE: the whole source remapped onto the destination's same offsets; the destination grows to the source's size, never shrinks (xfs_reflink_update_dest).
+    clone: ({ s, d: t }, state, cfg) => (d) => {
+      const n = state.size[s];
+      writebackFile(d, s, cfg);
+      prepRemap(d, s, 0, t, 0, Math.min(n, d.size[t]), cfg);
+      for (let b = 0; b < n; b++) remapBlock(d, s, b, t, b);
+      if (n > d.size[t]) setSize(d, t, n);
+    },
+    // FICLONERANGE of one block, both within EOF (xfs_file_remap_range -> xfs_reflink_remap_blocks).
+    reflink: ({ s, sb, d: t, db }, _s, cfg) => (d) => {
+      prepRemap(d, s, sb, t, db, 1, cfg);
+      remapBlock(d, s, sb, t, db);
+    },
+    // FIDEDUPERANGE of one block: both written back, compared (vfs_dedupe_file_range_compare), remapped only if the same.
+    dedupe: ({ s, sb, d: t, db }, _s, cfg) => (d) => {
+      prepRemap(d, s, sb, t, db, 1, cfg);
+      if (content(d, s, sb) !== content(d, t, db)) {
+        d.dedupe = 1;
+        return;
+      }
+      d.dedupe = 0;
+      remapBlock(d, s, sb, t, db);
+    },
+    // fallocate(PUNCH_HOLE) of one block (xfs_free_file_space): folio dropped, block unmapped and released.
+    punch: ({ f, b }) => (d) => {
+      unmapBlock(d, f, b);
+      d.ghost[f][b] = 0;
+      d.hist[f][b] |= bit(0);
+    },
+    // ftruncate (xfs_setattr_size): down drops the folios and blocks past the new EOF (truncate_setsize, xfs_itruncate_extents); up adds holes.
+    truncate: ({ f, n }) => (d) => {
+      for (let b = n; b < d.size[f]; b++) {
+        unmapBlock(d, f, b);
+        d.ghost[f][b] = 0;
+        d.hist[f][b] |= bit(0);
+      }
+      setSize(d, f, n);
+    },
+    // One successor per combination a mount may find (crashOutcomes): the in-core metadata replaced by it, then log recovery.
+    crash: (_a, s) => crashOutcomes(s).map((o) => (d: PagecacheState) => {
+      o.ext.forEach((row, f) => row.forEach((p, b) => { d.ext[f][b] = p; }));
+      o.size.forEach((n, f) => { d.size[f] = n; });
+      mountAfterCrash(d);
+    }),
+  },
+
+  view: (s) => ({ footprint: footprint(s) }),
+  always: pagecacheProperties,
+  sometimes: pagecacheGoals,
+  // What mainline keeps: CoW isolation (generic/578 for mmap stores, generic/140 for writes),
+  // a read sees the file's own stores, and fsync's contract across a shutdown (xfstests' godown).
+  claims: ['isolation', 'read-your-writes', 'fsync-durability'],
+  notes: {
+    write: 'pwrite -> iomap_write_iter: the folio dirtied (delalloc; shared: CoW fork reserved)',
+    mstore: 'a store through MAP_SHARED: xfs_write_fault -> iomap_page_mkwrite, the folio dirtied',
+    read: 'pread -> filemap_read: a missing folio read in from the media',
+    mload: 'a load through MAP_SHARED: filemap_fault reads the folio in',
+    writeback: 'sync_file_range -> iomap_writepages -> xfs_map_blocks; CoW fork: xfs_reflink_end_cow',
+    fsync: 'xfs_file_fsync: file_write_and_wait_range, then xfs_log_force_seq',
+    clone: 'FICLONE -> xfs_file_remap_range: both ranges written back, dest cache dropped, remapped',
+    reflink: 'FICLONERANGE of one block -> xfs_reflink_remap_blocks',
+    dedupe: 'FIDEDUPERANGE of one block: generic_remap_file_range_prep compares, then the remap',
+    punch: 'fallocate(PUNCH_HOLE) -> xfs_free_file_space',
+    truncate: 'ftruncate -> xfs_setattr_size',
+    crash: 'shutdown without a log flush (XFS_IOC_GOINGDOWN, NOLOGFLUSH), unmount, mount: log recovery',
+  },
+});
+
+
