@@ -20,7 +20,15 @@ function describe({ design: d, module }: Chosen) {
     bugs: d.bugs,
     amendments: d.amendments ?? {},
     actions: Object.keys(d.next),
+    deadlock: deadlockText(d),
   };
+}
+
+/** Whether the built-in `deadlock` is checked: only where the design says who waits (Design.waiting). */
+function deadlockText(d: AnyDesign): string {
+  return d.waiting
+    ? 'checked: the design says who waits, and a state where someone waits with no action enabled is a violation'
+    : 'not checked: the design does not say who waits, so every state counts as quiescent';
 }
 
 function text({ design: d, module }: Chosen): string {
@@ -34,6 +42,7 @@ function text({ design: d, module }: Chosen): string {
   lines.push('  properties:');
   for (const p of propertyList(d)) lines.push(`    ${p.id}: ${p.description}`);
   for (const [id, why] of Object.entries(d.notApplicable ?? {})) lines.push(`    ${id}: not applicable: ${why}`);
+  lines.push(`  deadlock: ${deadlockText(d)}`);
   if (d.sometimes.length) {
     lines.push('  goals (sometimes):');
     for (const g of d.sometimes as readonly { id: string; description: string }[]) lines.push(`    ${g.id}: ${g.description}`);

@@ -78,4 +78,14 @@ describe('pagecheck check', () => {
     expect(r.stdout).toMatch(/bench-reflink-cow: .*\n  models: .*\n  parameters:\n    F=2  \(2\.\.6\) files/);
     expect(r.stdout).toMatch(/bug toggles:\n    leak-on-punch: /);
   });
+
+  it('says for each design whether deadlock is checked: only where it says who waits', async () => {
+    const doc = JSON.parse((await cli('designs', '--json')).stdout) as { name: string; deadlock: string; properties: { id: string }[] }[];
+    const by = new Map(doc.map((d) => [d.name, d]));
+    expect(by.get('bench-reflink-cow')!.deadlock).toMatch(/^not checked: .* every state counts as quiescent/);
+    expect(by.get('bench-reflink-cow')!.properties.map((p) => p.id)).not.toContain('deadlock');
+    expect(by.get('fsdax-shared')!.deadlock).toMatch(/^checked: /);
+    expect(by.get('fsdax-shared')!.properties.map((p) => p.id)).toContain('deadlock');
+    expect((await cli('designs', 'netfs-regions')).stdout).toMatch(/\n  deadlock: checked: /);
+  });
 });
