@@ -15,7 +15,7 @@ import { measured } from './measure.js';
 const design = findDesign(process.argv[2]);
 const flat = process.argv[3] !== 'generic';
 const model = instantiate(design, defaultConfig(design), 'copy');
-const { r, cpuSeconds, peakRss } = measured(() => exhaustive(model, { flat, maxDepth: design.bounds?.depth, maxStates: design.bounds?.maxStates }));
+const { r, cpuSeconds, peakRss } = measured(() => exhaustive(model, { flat, learned: flat, maxDepth: design.bounds?.depth, maxStates: design.bounds?.maxStates }));
 process.stdout.write(
   JSON.stringify({
     config: design.name,

@@ -76,10 +76,11 @@ export class StateStore<S, A> {
   constructor(
     private readonly model: Model<S, A, unknown>,
     flat: boolean,
+    learn = false,
   ) {
     this.fp = compileFingerprint(inferShape(model.initial));
     this.layout = flat ? compileLayout(model.initial) : undefined;
-    this.learned = flat && this.layout === undefined ? LearnedSchema.of(model.initial) : undefined;
+    this.learned = flat && learn && this.layout === undefined ? LearnedSchema.of(model.initial) : undefined;
     this.N = this.layout?.words ?? this.learned?.layout.words ?? 0;
     this.parentWords = new Int32Array(this.N);
     this.inPlace = this.layout !== undefined && model.updates !== undefined;

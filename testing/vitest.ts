@@ -51,7 +51,8 @@ function counterexamples(result: CheckResult, ids: readonly string[], save: stri
   if (save !== false) {
     const dir = save ?? DEFAULT_SAVE;
     try {
-      checkSaveTargets(dir, traces.map(([property]) => ({ design: result.design, property })));
+      // A scratch folder of failures: each run replaces what the last one left.
+      checkSaveTargets(dir, [], true);
       saveCounterexamples(dir, result);
       where = traces.map(([id]) => result.properties.find((p) => p.id === id)?.file).filter(Boolean).map((f) => `saved: ${f}`).join('\n');
     } catch (e) {

@@ -9,7 +9,7 @@ import { checkNames, chooseDesigns, hasProperty, propertyIds, type Chosen } from
 import { closingLine, formatResult, verdictTable } from '../format.js';
 import type { Command, Io } from '../io.js';
 import { progressLine } from '../progress.js';
-import { checkSaveTargets, saveCounterexamples } from '../save.js';
+import { checkSaveTargets, configKey, planSave, saveCounterexamples } from '../save.js';
 import { knownNames } from '../suggest.js';
 import { version } from '../version.js';
 import { parseShard } from '../../engine/shard.js';
@@ -18,6 +18,12 @@ import { onInterrupt } from '../interrupt.js';
 import { runInWorker } from '../run-check.js';
 
 const USAGE = 'pagecheck check DESIGN... | --all [options]';
+
+/** The configuration a run will record in its traces: parameters with their defaults, toggles, amendments. */
+function resolveConfigShown(design: Chosen['design'], params: Readonly<Record<string, string>>, bugs: readonly string[], amends: readonly string[]) {
+  const cfg = resolveConfig(design, params, bugs, amends);
+  return { params: cfg.params, bugs: [...cfg.bugs], amends: [...(cfg.amends ?? [])] };
+}
 
 /** With --property, only the designs that have one of the properties, each checked for those it has. */
 function selectProperties(chosen: readonly Chosen[], wanted: readonly string[] | undefined): [Chosen, string[] | undefined][] {
@@ -73,7 +79,11 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
   if (saveDir !== undefined) {
     checkSaveTargets(
       saveDir,
-      jobs.flatMap(([{ design }, ids]) => (ids ?? propertyList(design).map((p) => p.id)).map((property) => ({ design: design.name, property }))),
+      jobs.flatMap(([{ design }, ids]) => {
+        const config = configKey(resolveConfigShown(design, search.params, bugs, search.amends));
+        return (ids ?? propertyList(design).map((p) => p.id)).map((property) => ({ design: design.name, property, config }));
+      }),
+      Boolean(o.force),
     );
   }
   const results: CheckResult[] = [];
@@ -91,7 +101,8 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
       } finally {
         progress.done();
       }
-      if (saveDir !== undefined) saveCounterexamples(saveDir, result);
+      // The result is printed before any file is written, so a file that cannot be written loses nothing.
+      if (saveDir !== undefined) planSave(saveDir, result);
       results.push(result);
       if (!o.json) io.stdout(formatResult(result) + '\n\n');
     }
@@ -101,6 +112,7 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
   const code = exitCode(results);
   const shown = o.timings === false ? results.map(withoutTimings) : results;
   if (o.json) io.stdout(JSON.stringify({ pagecheck: version(), exitCode: code, results: shown }, null, 2) + '\n');
+  if (saveDir !== undefined) for (const r of results) saveCounterexamples(saveDir, r);
   else {
     if (results.length > 1) io.stdout(verdictTable(results) + '\n');
     io.stdout(closingLine(results, code) + '\n');
@@ -123,6 +135,7 @@ export const checkCommand: Command = {
       .option('--crash-cap <n>', 'consider at most N unflushed pieces at a crash point (a search the cap cut proves nothing)')
       .option('--json', 'print one JSON document on stdout')
       .option('--save <dir>', 'write counterexamples to DIR/<design>/<property>.itf.json, with a .txt rendering beside each')
+      .option('--force', 'with --save: replace files there that pagecheck did not write as they are (edited, or of another configuration)')
       .option('--shard <K/N>', 'search shard K of N (docs/scale-out.md); fold the shards with pagecheck merge')
       .option('--omit <kinds>', 'random search: leave out these action kinds (comma-separated) where another is enabled')
       .option('--max-memory <MB>', 'stop (inconclusive) before the process passes MB of resident memory')
