@@ -41,7 +41,8 @@ export function xfsIo(line: string): string {
     case 'mstore': return `xfs_io -c "mmap -rw ${a[1]} ${a[2]}" -c "mwrite -S ${hex(a[3])} ${a[1]} ${a[2]}" -c "munmap" ${file(a[0])}`;
     case 'pread': return `xfs_io -r -c "pread -q ${a[1]} ${a[2]}" ${file(a[0])}; blocks ${a[0]} ${a[1]} ${a[2]}`;
     case 'mload': return `xfs_io -r -c "mmap -r ${a[1]} ${a[2]}" -c "mread -q ${a[1]} ${a[2]}" -c "munmap" ${file(a[0])}; blocks ${a[0]} ${a[1]} ${a[2]}`;
-    case 'syncrange': return `xfs_io -c "sync_range -b -w -a ${a[1]} ${a[2]}" ${file(a[0])}`;
+    // xfs_io 6.1 keeps only the last of -b/-w/-a, so `sync_range -b -w -a` only waits: start the writeback, then wait for it.
+    case 'syncrange': return `xfs_io -c "sync_range -w ${a[1]} ${a[2]}" -c "sync_range -a ${a[1]} ${a[2]}" ${file(a[0])}`;
     case 'dread': return `xfs_io -d -r -c "pread -q ${a[1]} ${a[2]}" ${file(a[0])}`;
     case 'fsync': return `xfs_io -c "fsync" ${file(a[0])}`;
     case 'clone': return `xfs_io -c "reflink ${inner(a[0])}" ${file(a[1])}`;

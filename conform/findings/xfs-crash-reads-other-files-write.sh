@@ -25,12 +25,12 @@ xfs_io -c "fsync" "$D/f1"
 echo '# step 4: write(f=1, b=0, v=2)'
 xfs_io -c "pwrite -q -S 0x02 0 4096" "$D/f1"
 echo '# step 5: writeback(f=1, b=0)'
-xfs_io -c "sync_range -b -w -a 0 4096" "$D/f1"
+xfs_io -c "sync_range -w 0 4096" -c "sync_range -a 0 4096" "$D/f1"
 xfs_io -d -r -c "pread -q 0 4096" "$D/f1"
 echo '# step 6: write(f=0, b=0, v=3)'
 xfs_io -c "pwrite -q -S 0x03 0 4096" "$D/f0"
 echo '# step 7: writeback(f=0, b=0)'
-xfs_io -c "sync_range -b -w -a 0 4096" "$D/f0"
+xfs_io -c "sync_range -w 0 4096" -c "sync_range -a 0 4096" "$D/f0"
 xfs_io -d -r -c "pread -q 0 4096" "$D/f0"
 echo '# step 8: crash()'
 xfs_io -x -c "shutdown" "$MNT"   # no -f: the log is not flushed

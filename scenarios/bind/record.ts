@@ -15,7 +15,8 @@ for (const file of scenarioFiles()) {
   for (const d of Object.keys(s.expect)) {
     const r = replayPair(s, d);
     const old = s.replay?.[d];
-    if (r.result.failure?.reason.startsWith('wrong world')) replay[d] = { status: 'inexpressible', note: 'wrong world' };
+    if (r.result.failure?.reason.startsWith('no binding')) replay[d] = { status: 'unbound', note: r.result.failure.reason };
+    else if (r.result.failure?.reason.startsWith('wrong world')) replay[d] = { status: 'inexpressible', note: 'wrong world' };
     // A scenario fixed against its source (scenario-wrong, no `replayed`) agrees now and keeps its note.
     else if (r.agrees) replay[d] = old?.status === 'scenario-wrong' ? { status: 'scenario-wrong', note: old.note } : { status: 'agrees', note: old?.status === 'agrees' ? old.note : '' };
     else replay[d] = { status: old && old.status !== 'agrees' ? old.status : 'model-differs', note: old && old.status !== 'agrees' ? old.note : 'UNREVIEWED', replayed: r.outcome };

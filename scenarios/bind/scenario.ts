@@ -42,7 +42,7 @@ export type Expectation =
  * change to the model shows as a failing test.
  */
 export interface ReplayRecord {
-  readonly status: 'agrees' | 'model-differs' | 'scenario-wrong' | 'inexpressible';
+  readonly status: 'agrees' | 'model-differs' | 'scenario-wrong' | 'inexpressible' | 'unbound';
   readonly note: string;
   readonly replayed?: string;
 }
