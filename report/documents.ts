@@ -49,8 +49,9 @@ export async function renderAll(proofs: readonly Proof[], formats: readonly Form
   return out;
 }
 
+/** Written by pagecheck report: its own mark only (an explorer page, marked `pagecheck explore`, is the user's to keep). */
 export function writtenByUs(text: string): boolean {
-  return text.includes(GENERATOR) || text.includes(GENERATOR_META) || text.includes('<meta name="generator" content="pagecheck');
+  return text.includes(GENERATOR) || text.includes(GENERATOR_META);
 }
 
 /** Refuses, before writing anything, when `dir` is not a directory or would lose a file pagecheck did not write. */

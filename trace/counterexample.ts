@@ -230,6 +230,7 @@ export function parseItf(json: unknown): ItfTrace {
   if (typeof meta !== 'object' || meta === null) throw new ItfError("not a pagecheck trace: no '#meta'");
   if (typeof meta.design !== 'string') throw new ItfError("not a pagecheck trace: '#meta.design' is missing");
   if (typeof meta.property !== 'string') throw new ItfError("not a pagecheck trace: '#meta.property' is missing");
+  for (const k of ['message', 'mode', 'reproduce']) if (typeof meta[k] !== 'string') throw new ItfError(`not a pagecheck trace: '#meta.${k}' is missing`);
   checkVars(doc.vars as string[], doc.states);
   if (isLegacyTrace(meta)) {
     checkStructured(meta);

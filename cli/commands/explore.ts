@@ -6,7 +6,8 @@
  * FILE.html unless --out says where; a file pagecheck did not write is
  * not replaced without --force. Exit 0 when written, 2 on bad input.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command as Commander } from 'commander';
 import { designs } from '../../model/designs/index.js';
 import { InputError } from '../../model/errors.js';
@@ -20,6 +21,17 @@ import { readTrace } from '../trace-file.js';
 
 const GENERATOR = '<meta name="generator" content="pagecheck explore">';
 
+function samePath(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
+
 export function pagePath(trace: string): string {
   return `${trace.replace(/(\.itf)?\.json$/, '')}.html`;
 }
@@ -28,7 +40,8 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
   const [file] = operands;
   const trace = readTrace(file);
   const out = (o.out as string | undefined) ?? pagePath(file);
-  if (out === file) throw new InputError(`--out ${out} is the trace itself`);
+  // The same file however it is spelt (./a/../t.itf.json, a symlink): never written over, --force or not.
+  if (samePath(out, file)) throw new InputError(`--out ${out} is the trace itself`);
   if (existsSync(out)) {
     if (!statSync(out).isFile()) throw new InputError(`${out} exists and is not a file`);
     if (!o.force && !readFileSync(out, 'utf8').includes(GENERATOR)) {

@@ -13,6 +13,7 @@ import { prove, type ProveOptions } from '../../report/generate.js';
 import type { Command, Io } from '../io.js';
 import { addSearchOptions, collect, searchValues, type Options } from '../args.js';
 import { checkNames, chooseDesigns } from '../choose.js';
+import { checkOutputDir } from '../output.js';
 
 export const DEFAULT_OUT = 'out/proofs';
 
@@ -46,6 +47,7 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
   if (out === '-') {
     if (formats.length !== 1) throw new InputError('--out - prints one format: give --format txt, md or html');
   } else {
+    checkOutputDir('--out', out);
     checkWritable(out, [...chosen.map((d) => `${d.name}.x`), 'index.x'].flatMap((n) => formats.map((f) => n.replace(/x$/, f))));
   }
 
