@@ -44,7 +44,7 @@ export function program(io: Io, ran: Ran): Commander {
   for (const c of commands) {
     if (isRaw(c)) {
       // Listed in the help; cli/run.ts hands it its words before commander parses them.
-      p.command(c.name).description(c.summary).helpOption(false).allowUnknownOption().allowExcessArguments();
+      p.command(c.name).argument('[args...]').description(c.summary).helpOption(false).allowUnknownOption().allowExcessArguments();
       continue;
     }
     const sub = c.define(p.command(c.name).description(c.summary).allowExcessArguments(false));

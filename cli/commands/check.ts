@@ -112,11 +112,12 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
   const code = exitCode(results);
   const shown = o.timings === false ? results.map(withoutTimings) : results;
   if (o.json) io.stdout(JSON.stringify({ pagecheck: version(), exitCode: code, results: shown }, null, 2) + '\n');
-  if (saveDir !== undefined) for (const r of results) saveCounterexamples(saveDir, r);
   else {
     if (results.length > 1) io.stdout(verdictTable(results) + '\n');
     io.stdout(closingLine(results, code) + '\n');
   }
+  // Only now, once the result is printed: a file that cannot be written loses nothing of it.
+  if (saveDir !== undefined) for (const r of results) saveCounterexamples(saveDir, r);
   return code;
 }
 

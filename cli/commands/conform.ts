@@ -25,6 +25,7 @@ import type { RawCommand } from '../io.js';
 import { EXIT } from '../run.js';
 import { version } from '../version.js';
 
+const CONFORM_SUMMARY = "Runs random sequences of a design's actions on a real XFS or btrfs and compares every step with the model.";
 const usage = 'pagecheck conform DESIGN [--fs xfs|btrfs] [--runs N] [--steps N] [--seed N] [--param k=v] [--bug NAME] [--save DIR] [--json]';
 
 const options = {
@@ -49,6 +50,10 @@ export const conformCommand: RawCommand = {
   usage,
   summary: 'run random sequences of a design\'s actions on a real XFS or btrfs and compare every step with the model',
   async run(args, io) {
+    if (args.includes('--help') || args.includes('-h')) {
+      io.stdout(`Usage: ${usage}\n\n${CONFORM_SUMMARY}\n\nOptions:\n  --fs <xfs|btrfs>  the filesystem to make on a loop device (default xfs)\n  --runs <n>        sequences (default 200)\n  --steps <n>       actions per sequence (default 20)\n  --seed <n>        fast-check seed\n  --param <k=v>     set a parameter (repeatable)\n  --bug <name>      turn a bug toggle on (repeatable)\n  --save <dir>      where mismatches go (default conform-mismatches/)\n  --json            print the result as JSON\n  -h, --help        show help\n\nExit 0: no mismatch; 1: a mismatch; 2: bad input; 3: the filesystem cannot be made here (not root, no loop device).\n`);
+      return 0;
+    }
     const { values: v, positionals } = parse(args, options, usage);
     if (positionals.length !== 1) throw new InputError(`conform takes one design (usage: ${usage})`);
     const design: AnyDesign = findDesign(positionals[0]);

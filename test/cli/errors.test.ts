@@ -21,7 +21,7 @@ const trace = async () => {
 };
 
 const cases: [string, () => Promise<string[]>, RegExp][] = [
-  ['no command', async () => [], /^pagecheck: name a command \(check, replay, designs, report, explore, new\); pagecheck --help says more\n$/],
+  ['no command', async () => [], /^pagecheck: name a command \(check, replay, designs, report, explore, merge, conform, new\); pagecheck --help says more\n$/],
   ['an unknown command', async () => ['frobnicate'], /unknown command 'frobnicate'/],
   ['an unknown design', async () => ['check', 'fsdax-nope'], /unknown design 'fsdax-nope' \(known: .*bench-reflink-cow/],
   ['no design at all', async () => ['check'], /name a design or give --all/],
@@ -85,7 +85,7 @@ describe('bad input', () => {
     writeFileSync(precious, 'my notes');
     const r = await cli('check', 'bench-reflink-cow', '--bug', 'no-zero-on-free', '--save', out);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/free-zeroed\.itf\.json exists and is not pagecheck's trace of bench-reflink-cow\/free-zeroed; not overwriting it/);
+    expect(r.stderr).toMatch(/free-zeroed\.itf\.json exists and is not a pagecheck trace; not overwriting it/);
     expect(r.stdout).toBe('');
     expect(readFileSync(precious, 'utf8')).toBe('my notes');
   });
@@ -93,7 +93,7 @@ describe('bad input', () => {
   it('refuses a --save path that is a file', async () => {
     const r = await cli('check', 'bench-reflink-cow', '--save', file('plain', 'x'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/exists and is not a directory/);
+    expect(r.stderr).toMatch(/is not a directory/);
     expect(readFileSync(join(dir, 'plain'), 'utf8')).toBe('x');
   });
 });
