@@ -237,3 +237,23 @@ describe('fragment-owner: a fault holds its page locked; a referenced fragment k
     expect(u.states[5].frame[0].free).toBe(true);
   });
 });
+
+describe('imapping-redirect: a pte that goes takes its page reference with it', () => {
+  // Found by the review of the random search's refcount trace: mmap's munmap
+  // of the old vma lowered the page's count but never freed it at 0.
+  it('the page an old vma mapped is freed by the munmap that drops its last reference', async () => {
+    const { instantiate } = await import('../model/instantiate.js');
+    const { defaultConfig } = await import('../model/config.js');
+    const { findDesign } = await import('../model/designs/index.js');
+    const d = findDesign('imapping-redirect');
+    const m = instantiate(d, defaultConfig(d), 'immer');
+    let s = m.initial;
+    for (const label of ['open(f=0)', 'mmap(f=0)', 'fault(f=0, i=0, read)', 'finish-fault', 'reflink(s=0, d=1)', 'write(f=0, i=1, v=1)', 'reflink(s=0, d=1)', 'mmap(f=0)']) {
+      const a = m.actions(s).find((x) => m.label(x) === label);
+      expect(a, label).toBeDefined();
+      s = m.successors(s, a!)[0];
+    }
+    const refcount = m.always.find((p) => p.id === 'refcount')!;
+    expect(refcount.check(s, m.view ? m.view(s) : undefined)).toBeUndefined();
+  });
+});

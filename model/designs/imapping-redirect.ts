@@ -79,7 +79,7 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { label as worldLabel, type WorldAction } from '../world/actions.js';
-import { closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
+import { closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell } from '../world/common.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
@@ -129,6 +129,14 @@ function putPage(d: Draft<State>, p: number): void {
     Object.assign(d.frame[p], blankFrame());
     disturb(d, p);
   }
+}
+/** A pte goes (zap_pte_range): its page reference with it, and the page when that was the last (folios_put_refs). */
+function zap(d: Draft<State>, f: number, i: number): void {
+  const p = d.pte[f][i];
+  if (p === NULL) return;
+  d.pte[f][i] = NULL;
+  d.ptew[f][i] = false;
+  putPage(d, p);
 }
 function addPage(d: Draft<State>, m: number, i: number, data: number): number {
   const p = d.frame.findIndex((fr) => fr.free);
@@ -194,7 +202,7 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
     disturb(d, pfn);
     for (const f of found) {
       if (early || f === by) kill(d, [f], putPage);
-      else for (let i = 0; i < B; i++) if (d.pte[f][i] === pfn) zapPte(d, f, i);
+      else for (let i = 0; i < B; i++) if (d.pte[f][i] === pfn) zap(d, f, i);
     }
     // A page left mapped: hwpoison_user_mappings fails, MF_MSG_UNMAP_FAILED, `goto out` before identify_page_state.
     const unmapped = mappers(d as World, pfn).length === 0;
@@ -277,7 +285,7 @@ export default defineDesign<State, Act, View>({
     // munmap of the old vma (if any), then mmap of a fresh open of the inode.
     mmap: ({ f }, s) => (d) => {
       settle(d);
-      for (let i = 0; i < d.pte[f].length; i++) zapPte(d, f, i);
+      for (let i = 0; i < d.pte[f].length; i++) zap(d, f, i);
       d.vmap[f] = d.imap[f];
       releaseSpace(d, s.vmap[f]);
     },
@@ -354,7 +362,7 @@ export default defineDesign<State, Act, View>({
         d.imap[src] = m;
       }
       const old = s.imap[dst];
-      for (let i = 0; i < B; i++) zapPte(d, dst, i);
+      for (let i = 0; i < B; i++) zap(d, dst, i);
       if (old === dst) for (let i = 0; i < B; i++) dropPage(d, dst, i);
       d.imap[dst] = m;
       releaseSpace(d, old);
