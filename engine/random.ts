@@ -273,6 +273,11 @@ export function random<S, A, V>(model: Model<S, A, V>, options: RandomOptions, f
     // fast-check's cases do, so that a violation is first met on a short walk.
     const length = Math.min(options.steps, Math.ceil((options.steps * 4 * (w + 1)) / Math.max(options.runs, 1)));
     for (let depth = 1; depth <= length && violated === undefined; depth++) {
+      // The clock inside a walk too: one walk of millions of steps must not outlast the limit.
+      if ((depth & 4095) === 0 && (options.signal?.aborted || performance.now() >= deadline)) {
+        interrupted = true;
+        break;
+      }
       const enabled = fast.actions(state);
       const kept = options.omit ? enabled.filter((a) => !options.omit!(fast.kind(a))) : enabled;
       const actions = kept.length > 0 ? kept : enabled;
@@ -345,6 +350,7 @@ export function random<S, A, V>(model: Model<S, A, V>, options: RandomOptions, f
       }
       const drawn = draw(w, watch);
       record(drawn.steps);
+      if (interrupted) break;
       if (drawn.violated === undefined) continue;
       const found = shrink(drawn.violated, w, drawn.choices);
       if (found) violations.set(drawn.violated, found);

@@ -54,3 +54,14 @@ describe('a search stops when asked, and says what it had', () => {
     expect(free.exhaustive!.stoppedBy).toBe('states');
   });
 });
+
+describe('the time limit inside one random walk', () => {
+  it('a walk of ten million steps stops at the limit, not at its end', async () => {
+    const { findDesign } = await import('../../model/designs/index.js');
+    const start = Date.now();
+    const r = check(findDesign('bench-reflink-cow'), { mode: 'random', runs: 5, steps: 10_000_000, seed: 1, timeSeconds: 1 });
+    expect(Date.now() - start).toBeLessThan(4_000);
+    expect(r.random!.interrupted).toBe(true);
+    expect(r.properties.every((p) => p.verdict === 'inconclusive')).toBe(true);
+  });
+});
