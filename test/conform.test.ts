@@ -5,6 +5,7 @@
  * with its xfs_io script. Skipped, saying why, where this machine cannot
  * make the filesystems (not root, no loop device, no mkfs).
  */
+import { traceMeta } from '../trace/counterexample.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,7 +45,7 @@ describe('the planted bug', () => {
     expect(doc.mismatch.message).toMatch(/SHARED|reads/);
     expect(doc.mismatch.steps.length).toBeLessThanOrEqual(6);
     const trace = JSON.parse(readFileSync(doc.files.trace, 'utf8'));
-    expect(trace['#meta']).toMatchObject({ design: 'pagecache-reflink', bugs: ['write-in-place-shared'], property: 'conform-xfs' });
+    expect(traceMeta(trace)).toMatchObject({ design: 'pagecache-reflink', bugs: ['write-in-place-shared'], property: 'conform-xfs' });
     expect(readFileSync(doc.files.script, 'utf8')).toMatch(/^#!\/bin\/sh/);
   }, 240_000);
 });

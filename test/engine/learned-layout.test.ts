@@ -152,10 +152,10 @@ const grow: Model<Grow, GrowAction> = {
 describe('a search on a learned layout', () => {
   it('finds what the generic path and an independent search find, every state kept as words', () => {
     const summary = (flat: boolean, properties?: string[]) => {
-      const r = exhaustive(grow, { flat, properties });
+      const r = exhaustive(grow, { flat, learned: flat, properties });
       return { states: r.states, transitions: r.transitions, violations: [...r.violations].map(([id, v]) => [id, v.depth, v.trace.length]), goals: [...r.goals].map(([id, g]) => [id, g.depth]) };
     };
-    const words = exhaustive(grow, {});
+    const words = exhaustive(grow, { learned: true });
     expect(words.representation).toEqual({ words: words.transitions + 1, objects: 0 });
     expect(summary(true)).toEqual(summary(false));
     expect(words.violations.get('short')?.depth).toBe(6);

@@ -92,10 +92,11 @@ describe('ITF traces', () => {
     expect(() => parseItf([])).toThrow(/top level/);
     expect(() => parseItf({ vars: ['x'], states: [] })).toThrow(/'states'/);
     expect(() => parseItf({ vars: ['x'], states: [{ x: 1 }] })).toThrow(/#meta/);
-    expect(() => parseItf({ '#meta': { design: 'd', property: 'p', params: {} }, vars: ['x'], states: [{ y: 1 }] })).toThrow(/lacks variable 'x'/);
-    expect(() => parseItf({ '#meta': { design: 'd', property: 'p', params: {} }, vars: ['x'], states: [{ x: 1, y: 1 }] })).toThrow(/state 0 has 'y', which 'vars' does not name/);
+    expect(() => parseItf({ '#meta': { design: 'd', property: 'p', params: {} }, vars: ['x'], states: [{ x: 1 }] })).toThrow(/'#meta\.message' is missing/);
+    expect(() => parseItf({ '#meta': { design: 'd', property: 'p', message: 'm', mode: 'exhaustive', reproduce: '', params: {} }, vars: ['x'], states: [{ y: 1 }] })).toThrow(/lacks variable 'x'/);
+    expect(() => parseItf({ '#meta': { design: 'd', property: 'p', message: 'm', mode: 'exhaustive', reproduce: '', params: {} }, vars: ['x'], states: [{ x: 1, y: 1 }] })).toThrow(/state 0 has 'y', which 'vars' does not name/);
     expect(() =>
-      parseItf({ '#meta': { design: 'd', property: 'p', params: {} }, vars: ['x'], states: [{ x: 1 }, { x: 2, '#meta': {} }] }),
+      parseItf({ '#meta': { design: 'd', property: 'p', message: 'm', mode: 'exhaustive', reproduce: '', params: {} }, vars: ['x'], states: [{ x: 1 }, { x: 2, '#meta': {} }] }),
     ).toThrow(/state 1 does not name the action/);
   });
 });
