@@ -38,8 +38,9 @@ export function parsePan(output: string): PanRun {
   if (times.length < 2) throw new Error('pan: no CPU times after its output');
   const t = times[times.length - 1];
   return {
-    states: num(/^\s*(\d+) states, stored/m),
-    transitions: num(/^\s*(\d+) transitions/m),
+    // pan writes a count past its integer width in e-notation (`1.1915291e+08 transitions`).
+    states: num(/^\s*([\d.]+(?:e[+-]?\d+)?) states, stored/m),
+    transitions: num(/^\s*([\d.]+(?:e[+-]?\d+)?) transitions/m),
     cpuSeconds: Number(t[1]) * 60 + Number(t[2]) + Number(t[3]) * 60 + Number(t[4]),
     wallStatesPerSecond: num(/pan: rate\s+([\d.e+]+) states\/second/),
   };

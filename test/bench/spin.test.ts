@@ -24,6 +24,11 @@ describe('bench --vs-spin', () => {
     expect(parsePan(report)).toEqual({ states: 38_753, transitions: 640_189, cpuSeconds: 62.53, wallStatesPerSecond: 50_328.571 });
   });
 
+  it('reads counts pan writes in e-notation, as it does on medium', () => {
+    const medium = report.replace('   640189 transitions', '1.1915291e+08 transitions').replace('    38753 states, stored', '  5887651 states, stored');
+    expect(parsePan(medium)).toMatchObject({ states: 5_887_651, transitions: 119_152_910 });
+  });
+
   it('says what is missing when pan did not report', () => {
     expect(() => parsePan('pan: out of memory\n')).toThrow(/no CPU times|states, stored/);
   });
