@@ -48,7 +48,7 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
     if (formats.length !== 1) throw new InputError('--out - prints one format: give --format txt, md or html');
   } else {
     checkOutputDir('--out', out);
-    checkWritable(out, [...chosen.map((d) => `${d.name}.x`), 'index.x'].flatMap((n) => formats.map((f) => n.replace(/x$/, f))));
+    checkWritable(out, [...chosen.map((d) => `${d.name}.x`), 'index.x'].flatMap((n) => formats.map((f) => n.replace(/x$/, f))), Boolean(o.force));
   }
 
   const proofs = chosen.map((d) => prove(d, { ...options, onRun: (title) => io.stderr(`report: ${d.name}: ${title.toLowerCase()}\n`) }));
@@ -56,7 +56,7 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
     for (const proof of proofs) io.stdout(await renderProof(proof, formats[0]));
     return 0;
   }
-  const written = writeAll(out, await renderAll(proofs, formats));
+  const written = writeAll(out, await renderAll(proofs, formats), Boolean(o.force));
   for (const f of written) io.stdout(`${f}\n`);
   return 0;
 }
@@ -68,6 +68,7 @@ export const reportCommand: Command = {
     addSearchOptions(c.usage('[DESIGN... | --all] [options]').argument('[design...]', 'built-in design names or design modules (./d.ts, ./d.ts#name)'))
       .option('--format <format>', 'txt, md, html or all (repeatable, or comma separated; default all)', collect)
       .option('--out <dir>', `where to write (default ${DEFAULT_OUT}); - prints one format to stdout, without an index`)
+      .option('--force', 'replace documents pagecheck wrote there even if they were changed since (annotated)')
       .addHelpText(
         'after',
         `

@@ -119,3 +119,23 @@ describe('a bad trace is one line and exit 2', () => {
     expect(existsSync(file)).toBe(true);
   });
 });
+
+describe('report --out keeps a document the user annotated', () => {
+  it('replaces its own documents as written, refuses one changed since unless --force', async () => {
+    const out = join(dir, 'proofs');
+    const report = (...extra: string[]) => cli('report', 'bench-reflink-cow', '--format', 'txt', '--format', 'html', '--out', out, ...extra);
+    expect((await report()).code).toBe(0);
+    expect((await report()).code).toBe(0);
+    for (const file of ['bench-reflink-cow.txt', 'bench-reflink-cow.html']) {
+      const path = join(out, file);
+      const before = readFileSync(path, 'utf8');
+      writeFileSync(path, before.replace('bench-reflink-cow', 'bench-reflink-cow (my note: see the thread)'));
+      const r = await report();
+      expect(r.code, file).toBe(2);
+      expect(r.stderr, file).toMatch(/was changed since pagecheck report wrote it; not overwriting it \(--force replaces it\)/);
+      expect(readFileSync(path, 'utf8'), file).toMatch(/my note/);
+      expect((await report('--force')).code, file).toBe(0);
+      expect(readFileSync(path, 'utf8'), file).not.toMatch(/my note/);
+    }
+  });
+});
