@@ -256,6 +256,32 @@ export function check<S, A extends Action, V = unknown>(design: Design<S, A, V>,
   const claims = claimsOf(design);
   const unreachedFor = (id: string): string[] =>
     design.sometimes.filter((g) => (!g.guards || g.guards.includes(id)) && !ex?.goals.has(g.id) && !rnd?.goals.has(g.id)).map((g) => g.id);
+  const noteOf = (kind: string) => (design.notes as Record<string, string | undefined> | undefined)?.[kind];
+  // What every counterexample of this check records; each search adds its own fields (`extra`).
+  const traceOf = (
+    steps: readonly Step<S, A>[],
+    property: string,
+    message: string,
+    mode: 'exhaustive' | 'random',
+    traceBound: Record<string, number | boolean | null>,
+    reproduce: string,
+    extra: Record<string, unknown> = {},
+  ): ItfTrace =>
+    toItf(steps, model.label, {
+      source: 'pagecheck',
+      description: `${design.name} violates ${property}: ${message}`,
+      ...base,
+      // Only where there are some, so a trace of the design as proposed reads as before amendments existed.
+      ...(amends.length ? { amends } : {}),
+      ...(options.module !== undefined ? { module: options.module } : {}),
+      property,
+      message,
+      mode,
+      bound: traceBound,
+      reproduce,
+      ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}),
+      ...extra,
+    }, model.describeChoice, noteOf);
   const liveResult = (p: { id: string; description: string }): PropertyResult => {
     const l = wantedLive.find((w) => w.id === p.id)!;
     const fairness = { weak: [...(l.fairness?.weak ?? [])], strong: [...(l.fairness?.strong ?? [])] };
@@ -278,23 +304,12 @@ export function check<S, A extends Action, V = unknown>(design: Design<S, A, V>,
       return { ...common, verdict: 'holds', mode: 'exhaustive', bound };
     }
     const { trace, loop, message } = v.lasso;
-    const reproduce = reproduceCommand(design.name, cfg, p.id, 'exhaustive', { depth, runs, steps, crashCap: options.crashCap });
+    const reproduce = reproduceCommand(options.module ?? design.name, cfg, p.id, 'exhaustive', { depth, runs, steps, crashCap: options.crashCap });
     const lasso = lassoSteps(trace, loop, model.label);
-    const written = toItf(lasso.steps, model.label, {
-      source: 'pagecheck',
-      description: `${design.name} violates ${p.id}: ${message}`,
-      ...base,
-      ...(amends.length ? { amends } : {}),
-      ...(options.module !== undefined ? { module: options.module } : {}),
-      property: p.id,
-      message,
-      mode: 'exhaustive',
-      bound: { states: live.states, transitions: live.transitions, complete: live.complete },
-      reproduce,
+    const written = traceOf(lasso.steps, p.id, message, 'exhaustive', { states: live.states, transitions: live.transitions, complete: live.complete }, reproduce, {
       fairness,
       ...(lasso.closing ? { closing: lasso.closing } : {}),
-      ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}),
-    }, model.describeChoice, (kind) => (design.notes as Record<string, string | undefined> | undefined)?.[kind]);
+    });
     counterexamples[p.id] = { ...written, loop };
     return {
       ...common,
@@ -324,23 +339,17 @@ export function check<S, A extends Action, V = unknown>(design: Design<S, A, V>,
         crashCap: options.crashCap,
         omit,
       });
-      counterexamples[p.id] = toItf(trace, model.label, {
-        source: 'pagecheck',
-        description: `${design.name} violates ${p.id}: ${found.message}`,
-        ...base,
-        // Only where there are some, so a trace of the design as proposed reads as before amendments existed.
-        ...(amends.length ? { amends } : {}),
-        ...(options.module !== undefined ? { module: options.module } : {}),
-        property: p.id,
-        message: found.message,
-        mode: found.mode,
-        bound: found.mode === 'exhaustive'
+      counterexamples[p.id] = traceOf(
+        trace,
+        p.id,
+        found.message,
+        found.mode,
+        found.mode === 'exhaustive'
           ? { depth: ex!.depth, states: ex!.states, transitions: ex!.transitions, complete: ex!.complete }
           : { runs: rnd!.runs, steps },
         reproduce,
-        ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}),
-        ...(rV && !exV ? { seed: rV.seed, path: rV.path, shrink: { from: rV.originalLength, to: rV.depth, steps: rV.shrinks } } : {}),
-      }, model.describeChoice, (kind) => (design.notes as Record<string, string | undefined> | undefined)?.[kind]);
+        rV && !exV ? { seed: rV.seed, path: rV.path, shrink: { from: rV.originalLength, to: rV.depth, steps: rV.shrinks } } : {},
+      );
       return {
         ...common,
         verdict: 'violated',
