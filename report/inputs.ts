@@ -6,13 +6,45 @@
  * the packages those import (fast-check drives the random search, Graphviz
  * draws the pictures), and the search settings. docs/proofs/ records it, and
  * a test recomputes it in milliseconds: a stale document is caught without
- * re-running searches that take up to a minute a design.
+ * re-running searches that take up to a minute a design. Sources are hashed
+ * as code, comments and layout aside (printed again by TypeScript's printer),
+ * so that a comment or a reformatting does not make every document stale.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { reviewFiles } from './reviews.js';
+
+type Printer = { code(path: string, text: string): string };
+
+// TypeScript is a development dependency: a checkout has it, an installed
+// package (which hashes its dist/ only for ad hoc reports) may not, and there
+// the text is hashed as it is.
+function loadPrinter(): Printer | undefined {
+  try {
+    const ts = createRequire(import.meta.url)('typescript') as typeof import('typescript');
+    const printer = ts.createPrinter({ removeComments: true });
+    return {
+      code: (path, text) => printer.printFile(ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, path.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS)),
+    };
+  } catch {
+    return undefined;
+  }
+}
+let printer: Printer | undefined | null = null;
+const printed = new Map<string, string>();
+
+/** A source as code: comments and layout aside, so they do not count as inputs. */
+export function codeOf(path: string, text: string): string {
+  if (printer === null) printer = loadPrinter();
+  if (!printer) return text;
+  const key = `${path}\0${text}`;
+  let code = printed.get(key);
+  if (code === undefined) printed.set(key, (code = printer.code(path, text)));
+  return code;
+}
 
 /** The checkout (or installed package) this module belongs to: the nearest directory up with a package.json. */
 export function packageRoot(): string {
@@ -71,7 +103,7 @@ export function designEntry(root: string, design: string): string {
 export function inputsHash(design: string, settings: unknown, root = packageRoot()): string {
   const { files, packages } = importClosure(root, [designEntry(root, design), 'report/documents.ts', 'report/generate.ts']);
   const h = createHash('sha256');
-  for (const path of [...files.keys()].sort()) h.update(`file ${path}\0${files.get(path)}\0`);
+  for (const path of [...files.keys()].sort()) h.update(`file ${path}\0${codeOf(path, files.get(path)!)}\0`);
   for (const name of [...packages].sort()) h.update(`package ${name}@${packageVersion(root, name)}\0`);
   // The reviews of its counterexamples are shown in the documents too.
   for (const r of reviewFiles(design, root)) h.update(`review ${r.path}\0${r.text}\0`);
