@@ -9,10 +9,11 @@ import { designVars, type ItfTrace } from '../trace/counterexample.js';
 import { showChange } from '../trace/render.js';
 import { traceSteps } from './trace-pictures.js';
 
-/** Mermaid reads `;` and `#` in a message as syntax: write them as its entity codes. */
-function text(s: string): string {
-  return s.replace(/#/g, '#35;').replace(/;/g, '#59;').replace(/\n/g, ' ');
+/** Mermaid reads `;` and `#` in a message as syntax: write them as its entity codes, in one pass so the `;` of `#35;` stays. */
+export function mermaidText(s: string): string {
+  return s.replace(/[#;]/g, (c) => (c === '#' ? '#35;' : '#59;')).replace(/\n/g, ' ');
 }
+const text = mermaidText;
 
 function id(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, '_');
