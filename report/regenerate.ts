@@ -4,14 +4,16 @@
  * each design (its default, each bug toggle) is proved in a process of its
  * own (and each amended configuration), as many at once as the machine has cores, since the searches are
  * independent and netfs-regions alone has sixteen of half a minute each; the
- * documents and the index are then written together. `npm run proofs -- NAME...`
+ * documents, their data (docs/proofs/NAME.json) and the index, made from
+ * every design's data, are then written together. `npm run proofs -- NAME...`
  * proves only those designs and keeps the others' documents.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { designs, findDesign } from '../model/designs/index.js';
-import { fileName, FORMATS, PROOFS_DIR, renderAll, writeAll } from './documents.js';
+import { FORMATS, PROOFS_DIR, renderAll, writeAll } from './documents.js';
+import { dataFile, indexFromData, writeProofData } from './proof-data.js';
 import { defaultInputs, designInfo, proofConfigs, prove } from './generate.js';
 import type { Proof, ProofRun } from './proof.js';
 import { inWorkers } from './workers.js';
@@ -42,11 +44,12 @@ if (process.argv[2] === '--one') {
     const inputs = defaultInputs(design);
     return { design: designInfo(design), runs: ordered, ...(inputs ? { inputs } : {}) };
   });
-  const files = await renderAll(proofs, FORMATS, wanted.length === 0);
-  if (wanted.length) {
-    const missing = designs.filter((d) => !chosen.includes(d.name) && !existsSync(join(PROOFS_DIR, fileName(d.name, 'txt'))));
-    if (missing.length) process.stderr.write(`proofs: no documents yet for ${missing.map((d) => d.name).join(', ')}; run without names to make the index\n`);
-    else process.stderr.write('proofs: the index was left as it was; run without names to remake it\n');
-  }
+  // The data first: every index below is made from it, so proving some designs keeps the others' rows.
+  for (const proof of proofs) process.stdout.write(`${writeProofData(PROOFS_DIR, proof)}\n`);
+  const files = await renderAll(proofs, FORMATS, false);
+  const all = designs.map((d) => d.name);
+  const missing = all.filter((n) => !existsSync(dataFile(PROOFS_DIR, n)));
+  if (missing.length) process.stderr.write(`proofs: no data yet for ${missing.join(', ')}; the index lists the others\n`);
+  for (const format of FORMATS) files.set(`index.${format}`, indexFromData(PROOFS_DIR, all, format));
   for (const f of writeAll(PROOFS_DIR, files)) process.stdout.write(`${f}\n`);
 }

@@ -1,8 +1,9 @@
 /**
- * docs/proofs/ must match the code: each document records the hash of its
- * inputs (the design's source and everything it imports, the checker and
- * report code, package versions, search settings), recomputed here in
- * milliseconds. Where a design's default configuration checks fast, it is
+ * docs/proofs/ must match the code: each design's data (NAME.json) records
+ * the hash of its inputs (the design's code and everything it imports, the
+ * checker and report code, package versions, search settings), recomputed
+ * here in a second, and the committed documents must be what that data
+ * renders to. Where a design's default configuration checks fast, it is
  * also checked again and its section compared, timings aside, so that a
  * hash that missed an input, or a document that is not deterministic, shows.
  */
@@ -10,9 +11,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { designs } from '../model/designs/index.js';
-import { FORMATS, PROOFS_DIR } from '../report/documents.js';
+import { PROOFS_DIR, renderProof } from '../report/documents.js';
 import { proofSettings, prove } from '../report/generate.js';
 import { inputsHash, packageRoot } from '../report/inputs.js';
+import { indexFromData, readProofData } from '../report/proof-data.js';
 import { proofText } from '../report/txt.js';
 
 const dir = join(packageRoot(), PROOFS_DIR);
@@ -31,22 +33,27 @@ function defaultSection(text: string): string {
 }
 
 describe('docs/proofs', () => {
-  it('holds exactly one document per built-in design and format, and an index', () => {
-    const expected = designs.flatMap((d) => FORMATS.map((f) => `${d.name}.${f}`)).concat(FORMATS.map((f) => `index.${f}`));
+  // HTML is rendered from the data (npm run proofs:html), not committed.
+  const COMMITTED = ['txt', 'md'] as const;
+
+  it('holds the data and the text documents of every built-in design, and an index made from the data', () => {
+    const expected = designs.flatMap((d) => [...COMMITTED, 'json'].map((f) => `${d.name}.${f}`)).concat(COMMITTED.map((f) => `index.${f}`));
     expect(existsSync(dir), stale).toBe(true);
-    expect(readdirSync(dir).sort(), stale).toEqual(expected.sort());
-    for (const f of FORMATS) {
+    expect(readdirSync(dir).filter((f) => !f.endsWith('.html')).sort(), stale).toEqual(expected.sort());
+    for (const f of COMMITTED) {
       const index = readFileSync(join(dir, `index.${f}`), 'utf8');
-      for (const d of designs) expect(index.includes(d.name), `${stale} (index.${f} lacks ${d.name})`).toBe(true);
+      expect(index, `${stale} (index.${f} is not what the data renders to)`).toBe(indexFromData(dir, designs.map((d) => d.name), f));
     }
   });
 
   for (const design of designs) {
-    it(`${design.name}: every document records the hash of its current inputs`, () => {
+    it(`${design.name}: the data records the hash of its current inputs, and the documents are what it renders to`, async () => {
       const hash = inputsHash(design.name, proofSettings(design));
-      for (const f of FORMATS) {
+      const data = readProofData(dir, design.name);
+      expect(data?.inputs, `${stale} (${design.name}.json was made from other inputs than ${hash})`).toBe(hash);
+      for (const f of COMMITTED) {
         const doc = readFileSync(join(dir, `${design.name}.${f}`), 'utf8');
-        expect(doc.includes(hash), `${stale} (${design.name}.${f} was made from other inputs than ${hash})`).toBe(true);
+        expect(doc === (await renderProof(data!, f)), `${stale} (${design.name}.${f} is not what ${design.name}.json renders to)`).toBe(true);
       }
     });
   }
