@@ -5,15 +5,16 @@
  * own (and each amended configuration), as many at once as the machine has cores, since the searches are
  * independent and netfs-regions alone has sixteen of half a minute each; the
  * documents, their data (docs/proofs/NAME.json) and the index, made from
- * every design's data, are then written together. `npm run proofs -- NAME...`
- * proves only those designs and keeps the others' documents.
+ * every design's data, are then written together. Only the designs whose
+ * inputs hash changed are proved again (`--all` proves every one);
+ * `npm run proofs -- NAME...` proves those designs.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { designs, findDesign } from '../model/designs/index.js';
 import { FORMATS, PROOFS_DIR, renderAll, writeAll } from './documents.js';
-import { dataFile, indexFromData, writeProofData } from './proof-data.js';
+import { dataFile, indexFromData, readProofData, writeProofData } from './proof-data.js';
 import { defaultInputs, designInfo, proofConfigs, prove } from './generate.js';
 import type { Proof, ProofRun } from './proof.js';
 import { inWorkers } from './workers.js';
@@ -29,9 +30,13 @@ if (process.argv[2] === '--one') {
   const run = { ...proof.runs[0], title: config.title };
   process.send!(run, () => process.exit(0));
 } else {
-  const wanted = process.argv.slice(2);
+  const all = process.argv.includes('--all');
+  const wanted = process.argv.slice(2).filter((a) => a !== '--all');
   for (const name of wanted) findDesign(name);
-  const chosen = wanted.length ? wanted : designs.map((d) => d.name);
+  // Without names, only the designs whose inputs changed since their data was made (all of them with --all).
+  const fresh = (name: string): boolean => readProofData(PROOFS_DIR, name)?.inputs === defaultInputs(findDesign(name));
+  const chosen = wanted.length ? wanted : designs.map((d) => d.name).filter((name) => all || !fresh(name));
+  process.stderr.write(`proofs: proving ${chosen.length ? chosen.join(', ') : 'nothing: the data of every design is up to date'}\n`);
   // Every configuration is a job of its own, so that one design's many toggles share the cores.
   const jobs = chosen.flatMap((name) => proofConfigs(findDesign(name)).map((_c, at) => ({ name, at })));
   const runs = new Map<string, ProofRun>();
@@ -47,9 +52,9 @@ if (process.argv[2] === '--one') {
   // The data first: every index below is made from it, so proving some designs keeps the others' rows.
   for (const proof of proofs) process.stdout.write(`${writeProofData(PROOFS_DIR, proof)}\n`);
   const files = await renderAll(proofs, FORMATS, false);
-  const all = designs.map((d) => d.name);
-  const missing = all.filter((n) => !existsSync(dataFile(PROOFS_DIR, n)));
+  const names = designs.map((d) => d.name);
+  const missing = names.filter((n) => !existsSync(dataFile(PROOFS_DIR, n)));
   if (missing.length) process.stderr.write(`proofs: no data yet for ${missing.join(', ')}; the index lists the others\n`);
-  for (const format of FORMATS) files.set(`index.${format}`, indexFromData(PROOFS_DIR, all, format));
+  for (const format of FORMATS) files.set(`index.${format}`, indexFromData(PROOFS_DIR, names, format));
   for (const f of writeAll(PROOFS_DIR, files)) process.stdout.write(`${f}\n`);
 }
