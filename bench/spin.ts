@@ -97,10 +97,10 @@ export function vsSpin(name: string, pml: string): number {
   }
 }
 
-/** shared/bench/reflink-cow.pml: beside the repository, as the issue names it, unless PAGECHECK_SPIN_MODEL says where. */
+/** The benchmark's Promela model: the repository's copy (docs/bench/), unless PAGECHECK_SPIN_MODEL says where. */
 export function defaultPml(): string {
   // The package root: the nearest folder above with a package.json (dist/bench/ when built, bench/ under tsx).
   let root = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
-  return process.env.PAGECHECK_SPIN_MODEL ?? resolve(root, '../shared/bench/reflink-cow.pml');
+  return process.env.PAGECHECK_SPIN_MODEL ?? resolve(root, 'docs/bench/reflink-cow.pml');
 }
