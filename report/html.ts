@@ -4,7 +4,7 @@
  * content, with each counterexample as an explorer to step through.
  */
 import { renderText } from '../trace/render.js';
-import { alsoWithoutToggle, reviewOf, reviewText, traceActions } from './reviews.js';
+import { besideTheDesigns, reviewOf, reviewText, traceActions } from './reviews.js';
 import { EXPLORER_CSS, EXPLORER_JS, escapeHtml as e, explorerHtml } from './explorer.js';
 import {
   amendmentText,
@@ -119,9 +119,13 @@ export async function proofHtml(proof: Proof): Promise<string> {
       const trace = r.counterexamples[p.id];
       if (!trace) continue;
       out.push(`<h3>Counterexample to <code>${e(p.id)}</code></h3>`);
+      const beside = besideTheDesigns(proof.runs, run, p.id);
+      if (beside && !beside.shown) {
+        out.push(`<p class="review">${e(beside.note)}</p>`);
+        continue;
+      }
       out.push(`<p class="review">${e(reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace), undefined, r.amends)))}</p>`);
-      const both = alsoWithoutToggle(proof.runs, r.bugs, p.id);
-      if (both) out.push(`<p class="review">${e(both)}</p>`);
+      if (beside) out.push(`<p class="review">${e(beside.note)}</p>`);
       out.push(await explorerHtml(trace, d.picture, `run-${i + 1}-${p.id}`));
       out.push(`<details><summary>as text</summary><pre class="trace">${e(renderText(trace))}</pre></details>`);
     }

@@ -4,7 +4,7 @@
  * only what changed) and as a Mermaid sequence diagram.
  */
 import { renderText } from '../trace/render.js';
-import { alsoWithoutToggle, reviewOf, reviewText, traceActions } from './reviews.js';
+import { besideTheDesigns, reviewOf, reviewText, traceActions } from './reviews.js';
 import {
   amendmentText,
   boundText,
@@ -96,8 +96,13 @@ export function proofMarkdown(proof: Proof): string {
     for (const p of r.properties) {
       const trace = r.counterexamples[p.id];
       if (!trace) continue;
-      const both = alsoWithoutToggle(proof.runs, r.bugs, p.id);
-      out.push('', `### Counterexample to \`${p.id}\``, '', reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace), undefined, r.amends)), ...(both ? ['', both] : []), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
+      const beside = besideTheDesigns(proof.runs, run, p.id);
+      out.push('', `### Counterexample to \`${p.id}\``, '');
+      if (beside && !beside.shown) {
+        out.push(beside.note);
+        continue;
+      }
+      out.push(reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace), undefined, r.amends)), ...(beside ? ['', beside.note] : []), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
       out.push('```text', renderText(trace).trimEnd(), '```');
     }
   }

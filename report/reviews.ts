@@ -49,17 +49,29 @@ export function traceActions(trace: { states: readonly { '#meta': { action?: str
   return trace.states.slice(1).map((s) => s['#meta'].action ?? '');
 }
 
+type RunLike = { result: { bugs: readonly string[]; amends?: readonly string[]; properties: readonly { id: string; verdict: string }[]; counterexamples: Readonly<Record<string, { states: readonly unknown[] } | undefined>> } };
+
+const steps = (trace: { states: readonly unknown[] }): number => trace.states.length - 1;
+
 /**
- * For a bug toggle's counterexample: the design breaks the same property
- * without the toggle, so the trace need not show the toggle's mistake (a
- * review found such traces failing for the design's own reasons).
+ * What a bug toggle's counterexample to `property` shows, beside the design's
+ * own. Where the design breaks the property without the toggle as soon, the
+ * toggle's trace need not show the toggle's mistake (reviews found such
+ * traces failing for the design's own reasons), so the document does not
+ * repeat it (`shown: false`); where the toggle breaks it sooner, the trace is
+ * shown with a note. Undefined when the design keeps the property without
+ * the toggle, or for a run without toggles.
  */
-export function alsoWithoutToggle(runs: readonly { result: { bugs: readonly string[]; properties: readonly { id: string; verdict: string }[] } }[], bugs: readonly string[], property: string): string | undefined {
-  if (bugs.length === 0) return undefined;
-  const plain = runs.find((r) => r.result.bugs.length === 0);
-  return plain?.result.properties.some((p) => p.id === property && p.verdict === 'violated')
-    ? 'The design breaks this property without the toggle too, so this trace need not show the toggle\'s mistake.'
-    : undefined;
+export function besideTheDesigns(runs: readonly RunLike[], run: RunLike, property: string): { shown: boolean; note: string } | undefined {
+  if (run.result.bugs.length === 0) return undefined;
+  const amends = (run.result.amends ?? []).join('+');
+  const plain = runs.find((r) => r.result.bugs.length === 0 && (r.result.amends ?? []).join('+') === amends);
+  const own = plain?.result.properties.some((p) => p.id === property && p.verdict === 'violated') ? plain.result.counterexamples[property] : undefined;
+  const mine = run.result.counterexamples[property];
+  if (!own || !mine) return undefined;
+  return steps(mine) < steps(own)
+    ? { shown: true, note: `The design breaks this property without the toggle too, in ${steps(own)} steps; the toggle breaks it in ${steps(mine)}.` }
+    : { shown: false, note: `Not shown: the design breaks this property without the toggle too, in ${steps(own)} steps (its own counterexample, above), so a trace of ${steps(mine)} need not show the toggle's mistake.` };
 }
 
 /** What a document says of a counterexample's review, in one sentence. */

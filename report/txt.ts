@@ -4,7 +4,7 @@
  * renderText, the same text `check --save` writes beside a trace.
  */
 import { renderText } from '../trace/render.js';
-import { alsoWithoutToggle, reviewOf, reviewText, traceActions } from './reviews.js';
+import { besideTheDesigns, reviewOf, reviewText, traceActions } from './reviews.js';
 import {
   amendmentText,
   boundText,
@@ -89,9 +89,13 @@ export function proofText(proof: Proof): string {
       if (!trace) continue;
       out.push('');
       out.push(`Counterexample to ${p.id}:`);
+      const beside = besideTheDesigns(proof.runs, run, p.id);
+      if (beside && !beside.shown) {
+        out.push(`  ${beside.note}`);
+        continue;
+      }
       out.push(`  ${reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace), undefined, r.amends))}`);
-      const both = alsoWithoutToggle(proof.runs, r.bugs, p.id);
-      if (both) out.push(`  ${both}`);
+      if (beside) out.push(`  ${beside.note}`);
       out.push(...indent(renderText(trace), '  '));
     }
   });

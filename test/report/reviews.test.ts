@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alsoWithoutToggle, reviewOf, reviewText } from '../../report/reviews.js';
+import { besideTheDesigns, reviewOf, reviewText } from '../../report/reviews.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pagecheck-reviews-'));
 mkdirSync(join(root, 'counterexamples/d/bugs'), { recursive: true });
@@ -21,13 +21,14 @@ describe('reviews', () => {
     expect(reviewText(reviewOf('d', [], 'p', ['a()'], root))).toMatch(/^Not yet reviewed: .* judged an earlier history\.$/);
     expect(reviewText(reviewOf('d', [], 'q', ['a()'], root))).toMatch(/^Not yet reviewed against/);
   });
-  it("marks a toggle's counterexample to a property the design breaks without the toggle", () => {
-    const runs = [
-      { result: { bugs: [], properties: [{ id: 'p', verdict: 'violated' }, { id: 'q', verdict: 'holds' }] } },
-      { result: { bugs: ['t'], properties: [{ id: 'p', verdict: 'violated' }, { id: 'q', verdict: 'violated' }] } },
-    ];
-    expect(alsoWithoutToggle(runs, ['t'], 'p')).toMatch(/without the toggle too/);
-    expect(alsoWithoutToggle(runs, ['t'], 'q')).toBeUndefined();
-    expect(alsoWithoutToggle(runs, [], 'p')).toBeUndefined();
+  it("leaves out a toggle's counterexample where the design breaks the property as soon without it, and notes one that breaks it sooner", () => {
+    const trace = (n: number) => ({ states: Array.from({ length: n + 1 }, () => ({})) });
+    const plain = { result: { bugs: [], properties: [{ id: 'p', verdict: 'violated' }, { id: 'q', verdict: 'holds' }, { id: 'r', verdict: 'violated' }], counterexamples: { p: trace(3), r: trace(5) } } };
+    const toggled = { result: { bugs: ['t'], properties: [{ id: 'p', verdict: 'violated' }, { id: 'q', verdict: 'violated' }, { id: 'r', verdict: 'violated' }], counterexamples: { p: trace(3), q: trace(2), r: trace(4) } } };
+    const runs = [plain, toggled];
+    expect(besideTheDesigns(runs, toggled, 'p')).toEqual({ shown: false, note: expect.stringMatching(/^Not shown: .* in 3 steps/) });
+    expect(besideTheDesigns(runs, toggled, 'r')).toEqual({ shown: true, note: expect.stringMatching(/in 5 steps; the toggle breaks it in 4\.$/) });
+    expect(besideTheDesigns(runs, toggled, 'q')).toBeUndefined();
+    expect(besideTheDesigns(runs, plain, 'p')).toBeUndefined();
   });
 });
