@@ -20,7 +20,12 @@ export interface PictureRef {
   readonly none?: readonly (number | string)[];
 }
 
+/** The worlds whose pictures the report draws in their own terms (report/scenes/), rather than as generic tables. */
+export type PictureWorld = 'dax' | 'pagecache' | 'netfs' | 'pmem';
+
 export interface PictureHints {
+  /** The world the design lives in: its states are drawn as that world's picture. */
+  readonly world?: PictureWorld;
   /** Parallel lists or maps indexed by one key, drawn as one box per key: `{ block: ['ref', 'data'] }`. */
   readonly groups?: Readonly<Record<string, readonly string[]>>;
   readonly refs?: readonly PictureRef[];

@@ -35,6 +35,11 @@ export const EXPLORER_CSS = `
 .pc-state pre { margin: 0.2em 0; }
 .pc-live .pc-step { display: none; }
 .pc-live .pc-step.pc-current { display: block; }
+@media print {
+  .pc-bar { display: none !important; }
+  .pc-live .pc-step { display: block; break-inside: avoid; }
+  .pc-explorer { border: none; }
+}
 `;
 
 /** Runs in the page: turns every `.pc-explorer` into a one-step-at-a-time view. */
@@ -80,7 +85,8 @@ export const EXPLORER_JS = `
     e.preventDefault();
     root.pcGo(what);
   });
-  if (all.length === 1) all[0].focus();
+  // Focused for the keys, but the page stays at its title.
+  if (all.length === 1) all[0].focus({ preventScroll: true });
 })();
 `;
 

@@ -2,11 +2,13 @@
  * The pictures of a trace, one per state: each with the paths its step
  * changed highlighted, and the violated property marked on the last one.
  */
-import type { PictureHints } from '../model/picture.js';
+import type { PictureHints, PictureWorld } from '../model/picture.js';
 import type { ItfTrace } from '../trace/counterexample.js';
 import { stateAt, stepMeta } from '../trace/counterexample.js';
-import { diffStates, type Change } from '../trace/render.js';
+import { diffStates, outcomeNote, type Change } from '../trace/render.js';
 import { stateDot } from './picture.js';
+import { sceneFrame, sceneSvg } from './scene.js';
+import { worldScene } from './scenes/index.js';
 import { dotToSvg } from './svg.js';
 
 export interface TraceStep {
@@ -62,7 +64,24 @@ export function traceDots(trace: ItfTrace, hints?: PictureHints): string[] {
 }
 
 export async function traceSvgs(trace: ItfTrace, hints?: PictureHints): Promise<string[]> {
+  if (hints?.world) return traceScenes(trace, hints.world);
   const out: string[] = [];
   for (const dot of traceDots(trace, hints)) out.push(await dotToSvg(dot));
   return out;
+}
+
+/** A world's own picture of every state: the same boxes in the same places at every step, what changed highlighted. */
+export function traceScenes(trace: ItfTrace, world: PictureWorld): string[] {
+  const steps = traceSteps(trace);
+  const meta = trace['#meta'];
+  const scenes = steps.map((step) => worldScene(world, step.state));
+  const frame = sceneFrame(scenes);
+  return steps.map((step, i) =>
+    sceneSvg(scenes[i], {
+      frame,
+      caption: stepCaption(step) + outcomeNote(step),
+      ...(i > 0 ? { previous: scenes[i - 1] } : {}),
+      ...(i === steps.length - 1 && meta.message !== undefined ? { violation: { property: meta.property, message: meta.message } } : {}),
+    }),
+  );
 }

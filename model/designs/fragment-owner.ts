@@ -176,6 +176,7 @@ const FRAGMENT_GOALS: Goal<State, View>[] = [
 
 export default defineDesign<State, Act, View>({
   name: 'fragment-owner',
+  picture: { world: 'dax' },
   summary: 'PFN entries in file caches; shared pages owned by a per-fragment address space, the count on the fragment',
   seed: 'seed 002: Matthew Wilcox, Re: tmpfs reflink, 2020-07-25 (third address space per shared fragment)',
   params: { ...worldParams, M: { default: 3, min: 1, max: 8, description: 'page frames' } },

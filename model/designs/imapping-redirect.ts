@@ -213,6 +213,7 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
 
 export default defineDesign<State, Act, View>({
   name: 'imapping-redirect',
+  picture: { world: 'dax' },
   summary: 'tmpfs reflink by pointing i_mapping at a shared address space; the first write unshares the whole file (seed 002 quick hack)',
   seed: 'seed 002: Matthew Wilcox, Re: tmpfs reflink, 2020-07-25 (inode->i_mapping quick hack); Vito Caputo\'s reply, 2020-07-25 (file-granular CoW); KERNEL.md 2.2',
   params: {

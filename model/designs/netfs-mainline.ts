@@ -131,6 +131,7 @@ function writerOf(s: NetfsState, value: number): Writer {
 
 export default defineDesign<MainlineState, MainlineAction>({
   name: 'netfs-mainline',
+  picture: { world: 'netfs' },
   summary: 'netfs as merged: one dirty span per folio, FLUSH_CONTENT, FMODE_READ, zero_point, page_mkwrite, per-folio groups, COPY_TO_CACHE, write-through, wb_lock',
   seed: 'KERNEL.md 1.3/2.4: fs/netfs/buffered_write.c, write_issue.c, write_collect.c, misc.c, direct_write.c (torvalds/linux, see the design file), after seed 004 (RFC PATCH 00/12 netfs: Experimental write helpers, fscrypt and compression)',
   params: {

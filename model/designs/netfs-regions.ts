@@ -160,6 +160,7 @@ export type RegionsAction =
 
 export default defineDesign<NetfsState, RegionsAction>({
   name: 'netfs-regions',
+  picture: { world: 'netfs' },
   summary: 'The netfs dirty-region RFC: pending/active/dirty/flushing regions, merge and supersede, groups, DSYNC, bounding boxes, semi-dirty, invalidation modes, disconnected operation',
   seed: 'seed 004: [RFC PATCH 00/12] netfs: Experimental write helpers, fscrypt and compression (David Howells, linux-cachefs, 2021-07)',
   params: {

@@ -92,6 +92,7 @@ function prepRemap(d: PagecacheState, s: number, sb: number, t: number, tb: numb
 
 export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
   name: 'pagecache-reflink',
+  picture: { world: 'pagecache' },
   summary: 'Mainline\'s non-DAX page cache over reflinked files (XFS, btrfs): every file its own folios, CoW at writeback, fsync and crash',
   seed: 'mainline XFS (fs/xfs/xfs_reflink.c, xfs_iomap.c, xfs_file.c; fs/remap_range.c) as of ~v6.15: shared page cache folios never landed for a writable filesystem (KERNEL.md 1.4)',
   params: {

@@ -65,6 +65,7 @@ function selfLocked(s: PmemState, cfg: Config): boolean {
 
 export default defineDesign<PmemState, PmemAction>({
   name: 'pmem-map-sync',
+  picture: { world: 'pmem' },
   summary: 'MAP_SYNC (v4.15): a write fault that dirtied metadata forces the log before it returns; read faults promise nothing',
   seed: 'MAP_SYNC, merged in v4.15 (libnvdimm-for-4.15 pull, merge a3841f94c7ec, 2017-11-17; Jan Kara, "mm: Define MAP_SYNC and VM_SYNC flags" and "dax: Implement dax_finish_sync_fault()"), the outcome of seeds/003',
   params,

@@ -41,6 +41,7 @@ import { beginFault, crash, endFault, forceLog, initState, inPlaceMetadata, NONE
 
 export default defineDesign<PmemState, PmemAction>({
   name: 'pmem-nofsync-invalidate',
+  picture: { world: 'pmem' },
   summary: 'per-block "no fsync needed" promise; mappings whose metadata moves are invalidated and re-fault with a sync',
   seed: 'Nick Piggin, "Re: DAX mapping detection", lkml 2016-09-12 21:53 (seeds/003): "the filesystem can invalidate existing mappings and do the right thing when they are faulted in again"',
   params,

@@ -65,6 +65,7 @@ import { beginFault, crash, endFault, forceLog, initState, inPlaceMetadata, para
 
 export default defineDesign<PmemState, PmemAction>({
   name: 'pmem-nofsync-naive',
+  picture: { world: 'pmem' },
   summary: 'per-block "no fsync needed" promise over in-place, non-atomic extent-tree updates',
   seed: 'Nick Piggin, "Re: DAX mapping detection (was: Re: [PATCH] Fix region lost in /proc/self/smaps)", lkml 2016-09-12 21:53 (seeds/003), answering Dave Chinner',
   params,

@@ -27,6 +27,7 @@ function chunkTable(L: number, C: number): Tree {
 
 export default defineDesign<PmemState, PmemAction>({
   name: 'pmem-static-chunks',
+  picture: { world: 'pmem' },
   summary: 'static, preallocated pmem chunks from a dm-like layer: faults never change metadata',
   seed: 'Dave Chinner, lkml 2016-09-13, quoted in seeds/003: "do what Christoph suggested and just use a wrapper around something like device mapper to hand out chunks of unchanging, static pmem to applications"',
   params,

@@ -243,6 +243,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     params: spec.params ?? worldParams,
     bugs: spec.bugs,
     bounds: spec.bounds,
+    picture: { world: 'dax' },
     init: (cfg) => {
       const w = initWorld(cfg, spec.frames?.(cfg) ?? cfg.params.P, cfg.params.F);
       // The flag only matters where a walk holds the AGF; elsewhere it would split states that behave alike.
