@@ -7,14 +7,16 @@
  * documents, their data (docs/proofs/NAME.json) and the index, made from
  * every design's data, are then written together. Only the designs whose
  * inputs hash changed are proved again (`--all` proves every one);
- * `npm run proofs -- NAME...` proves those designs.
+ * `npm run proofs -- NAME...` proves those designs. Every document is
+ * rendered again from the data each time, which takes seconds: that is all
+ * a new review needs.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { designs, findDesign } from '../model/designs/index.js';
-import { FORMATS, PROOFS_DIR, renderAll, writeAll } from './documents.js';
-import { dataFile, indexFromData, readProofData, writeProofData } from './proof-data.js';
+import { FORMATS, PROOFS_DIR, writeAll } from './documents.js';
+import { dataFile, readProofData, renderFromData, writeProofData } from './proof-data.js';
 import { defaultInputs, designInfo, proofConfigs, prove } from './generate.js';
 import type { Proof, ProofRun } from './proof.js';
 import { inWorkers } from './workers.js';
@@ -49,12 +51,13 @@ if (process.argv[2] === '--one') {
     const inputs = defaultInputs(design);
     return { design: designInfo(design), runs: ordered, ...(inputs ? { inputs } : {}) };
   });
-  // The data first: every index below is made from it, so proving some designs keeps the others' rows.
+  // The data first; then every design's documents and the index are rendered from the data, so that
+  // reviews written since (which the documents show, and no search depends on) reach every document.
   for (const proof of proofs) process.stdout.write(`${writeProofData(PROOFS_DIR, proof)}\n`);
-  const files = await renderAll(proofs, FORMATS, false);
   const names = designs.map((d) => d.name);
   const missing = names.filter((n) => !existsSync(dataFile(PROOFS_DIR, n)));
   if (missing.length) process.stderr.write(`proofs: no data yet for ${missing.join(', ')}; the index lists the others\n`);
-  for (const format of FORMATS) files.set(`index.${format}`, indexFromData(PROOFS_DIR, names, format));
+  const files = new Map<string, string>();
+  for (const format of FORMATS) for (const [name, text] of await renderFromData(PROOFS_DIR, names, format)) files.set(name, text);
   for (const f of writeAll(PROOFS_DIR, files)) process.stdout.write(`${f}\n`);
 }

@@ -81,19 +81,3 @@ export function reviewText(review: Review | undefined): string {
     ? `Reviewed against the sources: ${review.verdict} (${review.file}).`
     : 'Not yet reviewed against the kernel source or the mail by someone other than its author.';
 }
-
-/** Every review file of a design, for the documents' inputs hash. */
-export function reviewFiles(design: string, root = packageRoot()): { path: string; text: string }[] {
-  const dir = join(root, 'counterexamples', design);
-  if (!existsSync(dir)) return [];
-  const out: { path: string; text: string }[] = [];
-  const walk = (rel: string): void => {
-    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-      const sub = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(sub);
-      else if (e.name.endsWith('.review.md')) out.push({ path: `counterexamples/${design}/${sub}`, text: readFileSync(join(dir, sub), 'utf8') });
-    }
-  };
-  walk('');
-  return out.sort((a, b) => a.path.localeCompare(b.path));
-}

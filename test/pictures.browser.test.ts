@@ -26,34 +26,32 @@ const WORLDS: readonly PictureWorld[] = ['dax', 'pagecache', 'netfs', 'pmem'];
 
 /** The share of pixels that differ between two PNGs (1 where the sizes differ), computed in the page. */
 async function difference(page: Page, a: Buffer, b: Buffer): Promise<number> {
-  return page.evaluate(
-    async ([x, y]) => {
-      const load = (src: string) =>
-        new Promise<HTMLImageElement>((resolve, reject) => {
-          const img = new Image();
-          img.onload = () => resolve(img);
-          img.onerror = reject;
-          img.src = `data:image/png;base64,${src}`;
-        });
-      const [p, q] = await Promise.all([load(x), load(y)]);
-      if (p.width !== q.width || p.height !== q.height) return 1;
-      const pixels = (img: HTMLImageElement) => {
-        const c = document.createElement('canvas');
-        c.width = img.width;
-        c.height = img.height;
-        const ctx = c.getContext('2d')!;
-        ctx.drawImage(img, 0, 0);
-        return ctx.getImageData(0, 0, img.width, img.height).data;
-      };
-      const [d1, d2] = [pixels(p), pixels(q)];
-      let differ = 0;
-      for (let i = 0; i < d1.length; i += 4) {
-        if (Math.abs(d1[i] - d2[i]) > 24 || Math.abs(d1[i + 1] - d2[i + 1]) > 24 || Math.abs(d1[i + 2] - d2[i + 2]) > 24) differ++;
-      }
-      return differ / (d1.length / 4);
-    },
-    [a.toString('base64'), b.toString('base64')],
-  );
+  // Runs in the page (the DOM's types are not the test's), so written as the page's own script.
+  const script = `(async ([x, y]) => {
+    const load = (src) => new Promise((resolve, reject) => {
+      const img = new Image();
+      img.onload = () => resolve(img);
+      img.onerror = reject;
+      img.src = 'data:image/png;base64,' + src;
+    });
+    const [p, q] = await Promise.all([load(x), load(y)]);
+    if (p.width !== q.width || p.height !== q.height) return 1;
+    const pixels = (img) => {
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      return ctx.getImageData(0, 0, img.width, img.height).data;
+    };
+    const [d1, d2] = [pixels(p), pixels(q)];
+    let differ = 0;
+    for (let i = 0; i < d1.length; i += 4) {
+      if (Math.abs(d1[i] - d2[i]) > 24 || Math.abs(d1[i + 1] - d2[i + 1]) > 24 || Math.abs(d1[i + 2] - d2[i + 2]) > 24) differ++;
+    }
+    return differ / (d1.length / 4);
+  })(${JSON.stringify([a.toString('base64'), b.toString('base64')])})`;
+  return (await page.evaluate(script)) as number;
 }
 
 describe.runIf(present)('world pictures in chromium', () => {
@@ -82,7 +80,7 @@ describe.runIf(present)('world pictures in chromium', () => {
       const file = join(dir, `${world}.html`);
       writeFileSync(file, await explorerPage(trace, { world }));
       await page.goto(pathToFileURL(file).href);
-      expect(await page.evaluate(() => window.scrollY), 'the page opens at its title').toBe(0);
+      expect(await page.evaluate('window.scrollY'), 'the page opens at its title').toBe(0);
       await page.keyboard.press('End');
       const shot = await page.locator('.pc-step.pc-current .pc-picture svg').screenshot();
       const reference = join(pictures, `${world}.png`);
