@@ -14,7 +14,7 @@
  * the design's choice: ...` or `verdict: not realisable: ...`. The proofs show
  * it beside each counterexample, and say so where there is none yet.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from './inputs.js';
 
