@@ -12,6 +12,7 @@ import shadowPages from './shadow-pages.js';
 import netfsMainline from './netfs-mainline.js';
 import netfsRegions from './netfs-regions.js';
 import pmemMapSync from './pmem-map-sync.js';
+import pmemMapSyncFlags from './pmem-map-sync-flags.js';
 import pmemNofsyncInvalidate from './pmem-nofsync-invalidate.js';
 import pmemNofsyncNaive from './pmem-nofsync-naive.js';
 import pmemStaticChunks from './pmem-static-chunks.js';
@@ -31,6 +32,7 @@ export const designs: readonly AnyDesign[] = [
   pmemNofsyncNaive,
   pmemNofsyncInvalidate,
   pmemMapSync,
+  pmemMapSyncFlags,
   pmemStaticChunks,
   netfsRegions,
   netfsMainline,

@@ -60,9 +60,10 @@ describe('world pictures', () => {
 
   it('every built-in design of a world draws each of its corpus traces in that world', () => {
     let drawn = 0;
-    for (const d of designs) {
+    // The benchmark and the MAP_SYNC flag matrix are no world's: their states are drawn generically.
+    const own = designs.filter((d) => !['bench-reflink-cow', 'pmem-map-sync-flags'].includes(d.name));
+    for (const d of own) {
       const world = d.picture?.world;
-      if (d.name === 'bench-reflink-cow') continue;
       expect(world, `${d.name} names its world`).toBeDefined();
       const dir = join(root, 'counterexamples', d.name);
       if (!existsSync(dir)) continue;

@@ -1,0 +1,58 @@
+/*
+ * mmap(2) of one file with each mapping type, with and without MAP_SYNC:
+ * prints one line per call, "TYPE SYNC ok VMSYNC" or "TYPE SYNC ERRNO-NAME",
+ * VMSYNC being 1 when /proc/self/smaps shows "sf" (VM_SYNC) on the vma.
+ * Used by conform/mmap-flags.ts to hold pmem-map-sync-flags against the
+ * running kernel.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+
+static int vm_sync(void *addr) {
+  char want[32], line[512];
+  int in = 0, found = 0;
+  FILE *f = fopen("/proc/self/smaps", "r");
+  if (!f) return -1;
+  snprintf(want, sizeof want, "%lx-", (unsigned long)addr);
+  while (fgets(line, sizeof line, f)) {
+    if (!strncmp(line, want, strlen(want))) in = 1;
+    else if (in && !strncmp(line, "VmFlags:", 8)) {
+      found = strstr(line, " sf") != NULL;
+      break;
+    }
+  }
+  fclose(f);
+  return found;
+}
+
+int main(int argc, char **argv) {
+  static const struct { const char *name; int flags; } types[] = {
+    { "MAP_SHARED", MAP_SHARED }, { "MAP_SHARED_VALIDATE", MAP_SHARED_VALIDATE }, { "MAP_PRIVATE", MAP_PRIVATE },
+  };
+  if (argc != 2) return 2;
+  int fd = open(argv[1], O_RDWR | O_CREAT, 0644);
+  if (fd < 0 || ftruncate(fd, 4096) < 0) { perror(argv[1]); return 1; }
+  for (int t = 0; t < 3; t++) {
+    for (int sync = 0; sync <= 1; sync++) {
+      void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, types[t].flags | (sync ? MAP_SYNC : 0), fd, 0);
+      if (p == MAP_FAILED) {
+        printf("%s %d %s\n", types[t].name, sync, errno == EOPNOTSUPP ? "EOPNOTSUPP" : strerrorname_np(errno));
+        continue;
+      }
+      printf("%s %d ok %d\n", types[t].name, sync, vm_sync(p));
+      munmap(p, 4096);
+    }
+  }
+  return 0;
+}
