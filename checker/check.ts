@@ -30,14 +30,24 @@ export type Mode = 'exhaustive' | 'random' | 'both';
  */
 export type Verdict = 'holds' | 'vacuous' | 'violated' | 'inconclusive' | 'not-applicable';
 
-export interface CheckOptions {
+/**
+ * The names a design declares for its bug toggles, parameters and
+ * amendments, as literal types where the design's value keeps them (one
+ * written `{ ... } satisfies Design<State, Act>`), so that a misspelt toggle
+ * in a test is a compile error; plain strings otherwise.
+ */
+export type BugOf<D> = D extends { readonly bugs: infer R } ? Extract<keyof R, string> : string;
+export type ParamOf<D> = D extends { readonly params: infer R } ? Extract<keyof R, string> : string;
+export type AmendmentOf<D> = D extends { readonly amendments: infer R } ? Extract<keyof R, string> : string;
+
+export interface CheckOptions<B extends string = string, P extends string = string, M extends string = string> {
   readonly mode?: Mode;
   /** Only these `always` properties; all when absent. */
   readonly properties?: readonly string[];
-  readonly params?: Readonly<Record<string, string | number>>;
-  readonly bugs?: readonly string[];
+  readonly params?: Readonly<Partial<Record<P, string | number>>>;
+  readonly bugs?: readonly B[];
   /** Amendments switched on (Design.amendments): what it would take to make a failing rule hold. */
-  readonly amends?: readonly string[];
+  readonly amends?: readonly M[];
   readonly depth?: number;
   readonly maxStates?: number;
   /** Seconds, for each of the two searches. */
@@ -167,7 +177,10 @@ export interface CheckResult {
   readonly shard?: { readonly index: number; readonly count: number; readonly split: number | null };
 }
 
-export function check<S, A extends Action, V = unknown>(design: Design<S, A, V>, options: CheckOptions = {}): CheckResult {
+/** The options of a check of design D, its toggles, parameters and amendments named as D declares them. */
+export type OptionsFor<D> = CheckOptions<BugOf<D>, ParamOf<D>, AmendmentOf<D>>;
+
+export function check<S, A extends Action, V = unknown, D extends Design<S, A, V> = Design<S, A, V>>(design: D & Design<S, A, V>, options: OptionsFor<D> = {}): CheckResult {
   const mode = options.mode ?? 'both';
   const cfg = resolveConfig(design, options.params ?? {}, options.bugs ?? [], options.amends ?? []);
   const all = propertyList(design);

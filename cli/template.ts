@@ -16,7 +16,7 @@ export function designTemplate(name: string): string {
  *   npx pagecheck check ./${name}.ts              search every short history
  *   npx pagecheck check ./${name}.ts --bug put-unheld --save cx
  */
-import { defineDesign, type Goal, type Property } from 'pagecheck';
+import type { Design, Goal, Property } from 'pagecheck';
 
 /** A state is plain data; keep it one shape (fixed-length arrays, integers) and the search runs fastest. */
 export interface State {
@@ -46,7 +46,8 @@ const shared: Goal<State> = {
   reached: (s) => s.holds.filter(Boolean).length >= 2,
 };
 
-export default defineDesign<State, Act>({
+// \`satisfies\` keeps the names of the toggles and parameters as types: a misspelt one in a test does not compile.
+export default {
   name: '${name}',
   summary: 'a folio reference count under folio_get and folio_put',
   seed: 'the message or commit this design models, cited',
@@ -75,7 +76,7 @@ export default defineDesign<State, Act>({
   claims: ['refcount'],
   // The kernel function each action stands for, shown on every step of a trace.
   notes: { get: 'folio_get', put: 'folio_put' },
-});
+} satisfies Design<State, Act>;
 `;
 }
 

@@ -11,13 +11,15 @@ export function defaultConfig(design: AnyDesign): Config {
 
 export function resolveConfig(
   design: AnyDesign,
-  params: Readonly<Record<string, string | number>>,
+  params: Readonly<Record<string, string | number | undefined>>,
   bugs: readonly string[],
   amends: readonly string[] = [],
 ): Config {
   const values: Record<string, number> = {};
   for (const [name, spec] of Object.entries(design.params)) values[name] = spec.default;
   for (const [name, raw] of Object.entries(params)) {
+    // A parameter left undefined (`{ F: undefined }` in a typed options object) keeps its default.
+    if (raw === undefined) continue;
     const spec = Object.hasOwn(design.params, name) ? design.params[name] : undefined;
     if (spec === undefined) {
       const known = Object.keys(design.params);

@@ -8,13 +8,13 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check, exitCode, type CheckOptions, type CheckResult, type PropertyResult } from '../checker/check.js';
+import { check, exitCode, type AmendmentOf, type BugOf, type CheckOptions, type CheckResult, type ParamOf, type PropertyResult } from '../checker/check.js';
 import type { Action, Design } from '../model/design.js';
 import type { ItfTrace } from '../trace/counterexample.js';
 import { formatResult } from '../cli/format.js';
 import { checkSaveTargets, saveCounterexamples, traceText } from '../cli/save.js';
 
-export interface ExpectOptions extends Omit<CheckOptions, 'module'> {
+export interface ExpectOptions<B extends string = string, P extends string = string, M extends string = string> extends Omit<CheckOptions<B, P, M>, 'module'> {
   /** The design's module (`new URL('./d.ts', import.meta.url)`), so that the reproduce command a failure prints runs as it is. */
   readonly module?: string | URL;
   /** Where a failure's counterexamples are saved (default `.pagecheck/failures` under the working directory); `false`: nowhere. */
@@ -31,6 +31,9 @@ export class PagecheckAssertionError extends Error {
 }
 
 const DEFAULT_SAVE = join('.pagecheck', 'failures');
+
+/** The options for design D: its toggles, parameters and amendments named as D declares them (see BugOf). */
+export type ExpectOptionsFor<D> = ExpectOptions<BugOf<D>, ParamOf<D>, AmendmentOf<D>>;
 
 function run<S, A extends Action, V>(design: Design<S, A, V>, options: ExpectOptions, properties?: string[]): CheckResult {
   const { module, save: _save, timeoutMs, ...rest } = options;
@@ -67,8 +70,8 @@ function counterexamples(result: CheckResult, ids: readonly string[], save: stri
  * holds to a completed bound: not violated, not vacuous, not cut short.
  * The default search is exhaustive only: random search proves nothing.
  */
-export function expectHolds<S, A extends Action, V>(design: Design<S, A, V>, options: ExpectOptions = {}): CheckResult {
-  const result = run(design, options);
+export function expectHolds<S, A extends Action, V, D extends Design<S, A, V> = Design<S, A, V>>(design: D & Design<S, A, V>, options: ExpectOptionsFor<D> = {}): CheckResult {
+  const result = run(design, options as ExpectOptions);
   if (exitCode([result]) === 0) return result;
   const failed = result.properties.filter((p) => p.claimed || options.properties).filter((p) => p.verdict !== 'holds' && p.verdict !== 'not-applicable');
   const ids = failed.map((p) => p.id);
@@ -78,7 +81,7 @@ export function expectHolds<S, A extends Action, V>(design: Design<S, A, V>, opt
   );
 }
 
-export interface ViolationOptions extends ExpectOptions {
+export interface ViolationOptions<B extends string = string, P extends string = string, M extends string = string> extends ExpectOptions<B, P, M> {
   /** The counterexample must take at most this many actions (a breadth-first one is a shortest one). */
   readonly maxLength?: number;
 }
@@ -90,9 +93,13 @@ export interface Violation {
 }
 
 /** `property` is violated, within `maxLength` actions when given; returns the counterexample for further checks. */
-export function expectViolation<S, A extends Action, V>(design: Design<S, A, V>, property: string, options: ViolationOptions = {}): Violation {
+export function expectViolation<S, A extends Action, V, D extends Design<S, A, V> = Design<S, A, V>>(
+  design: D & Design<S, A, V>,
+  property: string,
+  options: ViolationOptions<BugOf<D>, ParamOf<D>, AmendmentOf<D>> = {},
+): Violation {
   const { maxLength, ...rest } = options;
-  const result = run(design, rest, [property]);
+  const result = run(design, rest as ExpectOptions, [property]);
   const p = result.properties.find((x) => x.id === property)!;
   if (p.verdict !== 'violated') {
     throw new PagecheckAssertionError(`${design.name}: expected ${property} to be violated, but it is ${p.verdict}\n\n${formatResult(result)}`, result);
