@@ -5,6 +5,7 @@ import benchReflinkCow from './bench-reflink-cow.js';
 import fragmentOwner from './fragment-owner.js';
 import fsdax1to1 from './fsdax-1to1.js';
 import fsdaxShared from './fsdax-shared.js';
+import fsdaxReflinkSync from './fsdax-reflink-sync.js';
 import imappingRedirect from './imapping-redirect.js';
 import ownerList from './owner-list.js';
 import pagecacheReflink from './pagecache-reflink.js';
@@ -23,6 +24,7 @@ export const designs: readonly AnyDesign[] = [
   benchReflinkCow,
   fsdax1to1,
   fsdaxShared,
+  fsdaxReflinkSync,
   fragmentOwner,
   tmpfsCowflag,
   shadowPages,
