@@ -1,17 +1,66 @@
 /**
  * The rules of the page-cache world, each named after the kernel function it
  * stands for (XFS, ~v6.15: fs/xfs/xfs_reflink.c, xfs_iomap.c, xfs_file.c,
- * fs/remap_range.c, mm/filemap.c). They mutate a draft; designs compose them
- * in their `next` table and decide, through their bug toggles, where a rule
- * goes wrong.
+ * xfs_iops.c, xfs_log_cil.c; fs/remap_range.c, mm/filemap.c). They mutate a
+ * draft; designs compose them in their `next` table and decide, through
+ * their bug toggles, where a rule goes wrong.
+ *
+ * Metadata goes through the log: every change of a mapping or of
+ * i_disk_size is a transaction, committed in core in program order
+ * (xfs_trans_commit -> xlog_cil_commit inserts it into the CIL) and written
+ * to the log in checkpoints that complete in sequence order (xlog_cil_push_work
+ * orders each checkpoint's commit record after the previous one's:
+ * xlog_cil_order_write). Log recovery replays up to the last complete commit
+ * record, so a crash keeps a prefix of the committed transactions; a log
+ * force up to a sequence (xlog_cil_force_seq) makes that one and every older
+ * one durable.
  */
 import type { Config } from '../design.js';
-import { allocatable, bit, content, HOLE, mapBit, mappings, NONE, type PagecacheState } from './state.js';
+import { allocatable, bit, content, HOLE, NONE, SIZE, TOUCH, type PagecacheState } from './state.js';
 
-/** A change of (f, b)'s mapping in core: a transaction in the log, durable or not until a log force. */
+/**
+ * Commits a transaction (xfs_trans_commit): its changes made in core, and
+ * the transaction put in the log after every older one. A change to what
+ * the block or size already is changes no outcome of a crash, so it is left
+ * out; a transaction left with none still logged its inode, which matters
+ * to a later log force of that inode only, so it is marked on the newest
+ * pending transaction (forcing up to either replays the same state), or
+ * dropped where nothing is pending. Histories that differ only by such
+ * no-ops (a punch of a hole, a remap of a hole over a hole) then reach one
+ * state, not one per order.
+ */
+export function commit(d: PagecacheState, tx: readonly number[]): void {
+  const changes: number[] = [];
+  for (let i = 0; i < tx.length; i += 3) {
+    const [f, b, v] = [tx[i], tx[i + 1], tx[i + 2]];
+    if (b === SIZE ? d.disk[f] === v : d.ext[f][b] === v) continue;
+    if (b === SIZE) d.disk[f] = v;
+    else d.ext[f][b] = v;
+    changes.push(f, b, v);
+  }
+  if (changes.length > 0) {
+    d.log.push(changes);
+    return;
+  }
+  const last = d.log[d.log.length - 1];
+  if (last === undefined || loggedInode(last, tx[0])) return;
+  last.push(tx[0], TOUCH, 0);
+}
+
+/** Whether the transaction logged inode f. */
+function loggedInode(t: readonly number[], f: number): boolean {
+  for (let i = 0; i < t.length; i += 3) if (t[i] === f) return true;
+  return false;
+}
+
+/** A change of (f, b)'s mapping in core, in a transaction of its own. */
 export function setMapping(d: PagecacheState, f: number, b: number, p: number): void {
-  d.ext[f][b] = p;
-  d.dmap[f][b] |= mapBit(p);
+  commit(d, [f, b, p]);
+}
+
+/** i_disk_size moved and the inode logged (xfs_setfilesize, xfs_setattr_size), in a transaction of its own. */
+export function logDiskSize(d: PagecacheState, f: number, n: number): void {
+  commit(d, [f, SIZE, n]);
 }
 
 /** Dropping one reference to block p (xfs_refcount_decrease_extent; at zero, xfs_free_extent). */
@@ -26,7 +75,14 @@ export function release(d: PagecacheState, p: number): void {
  * CoW fork) and I/O completion remaps the file to it, dropping a reference
  * to the old block (xfs_reflink_end_cow), shared or not by now. A hole takes
  * a new block (delalloc converted). A block the file alone maps, with no
- * reservation, is overwritten in place.
+ * reservation, is overwritten in place, which logs nothing. The data is on
+ * the media when this returns (the model's writeback waits for its I/O);
+ * the remap or allocation is a transaction after it, and so is, for a block
+ * past the on-disk EOF, the new i_disk_size (xfs_end_ioend ->
+ * xfs_setfilesize, up to the I/O's end and no further than i_size).
+ * (Whether the delalloc conversion maps the block unwritten first,
+ * XFS_BMAPI_PREALLOC, and converts it at I/O completion, or maps it written,
+ * a mount shows the same: an unwritten block reads zeroes, as the hole did.)
  */
 export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Config): void {
   if (!d.dirty[f][b]) return;
@@ -51,6 +107,7 @@ export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Con
   }
   d.cowres[f][b] = 0;
   d.dirty[f][b] = 0;
+  if (b + 1 > d.disk[f]) logDiskSize(d, f, Math.min(d.size[f], b + 1));
 }
 
 export function writebackFile(d: PagecacheState, f: number, cfg: Config): void {
@@ -74,10 +131,26 @@ export function dirtyFolio(d: PagecacheState, f: number, b: number, v: number): 
   d.hist[f][b] |= bit(v);
 }
 
+/** i_size in core (i_size_write): a write past EOF logs nothing until its writeback completes. */
 export function setSize(d: PagecacheState, f: number, n: number): void {
   d.size[f] = n;
   d.hsize[f] |= bit(n);
-  d.dsizes[f] |= bit(n);
+}
+
+/**
+ * A write past EOF (iomap_write_end -> i_size_write). The ghost of sizes
+ * takes every size from the old EOF to the new one: the on-disk EOF follows
+ * the data as it is written back (xfs_end_ioend -> xfs_setfilesize moves
+ * i_disk_size to the end of each completed I/O, never past i_size, so that
+ * a crash never shows a size covering data that was not written), so a
+ * crash may show any of them, not only the sizes the file had in core.
+ * Found by conform (XFS): truncate f0 to 0, write blocks 1 then 0, write
+ * block 0 back, and another file's fsync forces the log: f0 came back one
+ * block long, a size it never had.
+ */
+export function extendByWrite(d: PagecacheState, f: number, n: number): void {
+  for (let m = d.size[f] + 1; m < n; m++) d.hsize[f] |= bit(m);
+  setSize(d, f, n);
 }
 
 /** Unmapping (f, b) and dropping its folio: a punched or truncated block, or a remap's destination. */
@@ -97,7 +170,9 @@ export function unmapBlock(d: PagecacheState, f: number, b: number): void {
  * reference (a hole in the source leaves a hole). The caller wrote back both
  * ranges and dropped the destination's page cache first, as
  * xfs_reflink_remap_prep does (generic_remap_file_range_prep, then
- * truncate_inode_pages_range on the destination).
+ * truncate_inode_pages_range on the destination). A block past the
+ * destination's EOF extends it in the same transaction ("Update dest isize
+ * if needed": i_size and i_disk_size both).
  */
 export function remapBlock(d: PagecacheState, s: number, sb: number, t: number, tb: number): void {
   const p = d.ext[s][sb];
@@ -107,25 +182,48 @@ export function remapBlock(d: PagecacheState, s: number, sb: number, t: number, 
   d.folio[t][tb] = NONE;
   d.dirty[t][tb] = 0;
   release(d, d.ext[t][tb]);
-  setMapping(d, t, tb, p);
+  const tx = [t, tb, p];
+  if (tb + 1 > d.size[t]) {
+    setSize(d, t, tb + 1);
+    tx.push(t, SIZE, tb + 1);
+  }
+  commit(d, tx);
   if (p !== HOLE) d.ref[p] += 1;
   d.ghost[t][tb] = value;
   d.hist[t][tb] |= bit(value);
 }
 
+/** A transaction replayed onto a mapping and sizes (what log recovery does with it). */
+function replay(ext: number[][], size: number[], t: readonly number[]): void {
+  for (let i = 0; i < t.length; i += 3) {
+    if (t[i + 1] === SIZE) size[t[i]] = t[i + 2];
+    else if (t[i + 1] !== TOUCH) ext[t[i]][t[i + 1]] = t[i + 2];
+  }
+}
+
+/**
+ * A log force up to the last transaction that logged inode f
+ * (xfs_fsync_flush_log -> xfs_log_force_seq(ili_commit_seq)): it and every
+ * older one, of any file, are durable. The force pushes the whole CIL
+ * checkpoint that holds it, so later transactions may be durable too; that
+ * is not counted on, and the crash keeps the choice open.
+ */
+export function forceLog(d: PagecacheState, f: number): void {
+  let last = -1;
+  d.log.forEach((t, i) => {
+    if (loggedInode(t, f)) last = i;
+  });
+  for (const t of d.log.splice(0, last + 1)) replay(d.dext, d.dsize, t);
+}
+
 /**
  * fsync (xfs_file_fsync): write back and wait for the file's dirty folios
  * (file_write_and_wait_range), then force the log up to the inode's last
- * change (xfs_fsync_flush_log -> xfs_log_force_seq), which makes the file's
- * mapping and size durable. What the log force also commits of other files
- * is not counted on: they may or may not survive, which the crash allows.
+ * change, which makes the file's mapping and size durable.
  */
 export function fsyncFile(d: PagecacheState, f: number, cfg: Config): void {
   writebackFile(d, f, cfg);
-  if (!cfg.bugs.has('fsync-no-log-force')) {
-    for (let b = 0; b < d.ext[f].length; b++) d.dmap[f][b] = mapBit(d.ext[f][b]);
-    d.dsizes[f] = bit(d.size[f]);
-  }
+  if (!cfg.bugs.has('fsync-no-log-force')) forceLog(d, f);
   for (let b = 0; b < d.ghost[f].length; b++) d.hist[f][b] = bit(d.ghost[f][b]);
   d.hsize[f] = bit(d.size[f]);
 }
@@ -141,41 +239,53 @@ export function mountAfterCrash(d: PagecacheState): void {
   for (let f = 0; f < d.ext.length; f++) {
     // Blocks past the recovered EOF: xfs_free_eofblocks trims them, and a later extension zeroes (xfs_zero_range), so they read as holes.
     for (let b = d.size[f]; b < d.ext[f].length; b++) d.ext[f][b] = HOLE;
-    d.dsizes[f] = bit(d.size[f]);
+    d.dsize[f] = d.size[f];
+    d.disk[f] = d.size[f];
     // The CoW fork lives in memory: mount frees its staging blocks (xfs_reflink_recover_cow).
     d.cowres[f].fill(0);
     for (let b = 0; b < d.ext[f].length; b++) {
-      d.dmap[f][b] = mapBit(d.ext[f][b]);
+      d.dext[f][b] = d.ext[f][b];
       d.folio[f][b] = NONE;
       d.dirty[f][b] = 0;
     }
   }
+  d.log.splice(0);
   recount(d);
   for (let f = 0; f < d.ext.length; f++) for (let b = 0; b < d.ext[f].length; b++) d.ghost[f][b] = content(d, f, b);
   d.crashed = 1;
 }
 
-/** What a mount may find: one mapping per block and one size per file, each from its possible set. */
+/** What a mount may find: the mapping of every block and the size of every file, after replaying the first `kept` pending transactions. */
 export interface CrashOutcome {
   readonly ext: readonly (readonly number[])[];
   readonly size: readonly number[];
+  readonly kept: number;
 }
 
 /**
- * Every combination of a mapping per block and a size per file that a mount
- * may find. Each is chosen independently: XFS replays a prefix of its log,
- * so the real outcomes are a subset of these.
+ * Every metadata state a mount may find: the durable one with a prefix of
+ * the pending transactions replayed, from none to all (log.length + 1
+ * outcomes, shortest first). The real outcomes are the prefixes that end at
+ * a checkpoint's commit record, a subset of these: which transactions share
+ * a checkpoint depends on timing (the CIL's background push) the model does
+ * not follow.
+ *
+ * The data needs no outcomes of its own: every data write the model has
+ * made completed (writeback waits for its I/O) and the shutdown loses no
+ * completed write (the loop device's backing file has it), so each block
+ * holds on the media what was last written there, whichever prefix the
+ * metadata shows. A power cut with a volatile disk cache would add, per
+ * block, the loss of a write no cache flush (the log force's REQ_PREFLUSH)
+ * has covered yet; the machine conform runs on cannot produce that, and it
+ * is not modelled.
  */
 export function crashOutcomes(s: PagecacheState): CrashOutcome[] {
-  const slots: { f: number; b: number; options: number[] }[] = [];
-  s.dmap.forEach((row, f) => row.forEach((m, b) => slots.push({ f, b, options: mappings(m) })));
-  const sizes = s.dsizes.map((m) => [...Array(s.ext[0].length + 1).keys()].filter((n) => m & bit(n)));
-  let out: CrashOutcome[] = [{ ext: s.ext.map((row) => row.map(() => HOLE)), size: s.size.map(() => 0) }];
-  for (const { f, b, options } of slots) {
-    out = out.flatMap((o) => options.map((p) => ({ ...o, ext: o.ext.map((row, i) => (i === f ? row.map((q, j) => (j === b ? p : q)) : row)) })));
-  }
-  sizes.forEach((options, f) => {
-    out = out.flatMap((o) => options.map((n) => ({ ...o, size: o.size.map((m, i) => (i === f ? n : m)) })));
+  const ext = s.dext.map((row) => row.slice());
+  const size = s.dsize.slice();
+  const out: CrashOutcome[] = [{ ext: ext.map((row) => row.slice()), size: size.slice(), kept: 0 }];
+  s.log.forEach((t, k) => {
+    replay(ext, size, t);
+    out.push({ ext: ext.map((row) => row.slice()), size: size.slice(), kept: k + 1 });
   });
   return out;
 }
