@@ -114,7 +114,7 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
   seed: 'mainline XFS (fs/xfs/xfs_reflink.c, xfs_iomap.c, xfs_file.c; fs/remap_range.c) as of ~v6.15: shared page cache folios never landed for a writable filesystem (KERNEL.md 1.4)',
   params: {
     F: { default: 2, min: 1, max: 3, description: 'files' },
-    B: { default: 2, min: 1, max: 3, description: 'blocks (4 KiB folios) per file, and each file\'s initial size' },
+    B: { default: 2, min: 1, max: 4, description: 'blocks (4 KiB folios) per file, and each file\'s initial size' },
     V: { default: 3, min: 2, max: 5, description: 'data values (0 is zeroes; writes store 1..V-1)' },
     P: { default: 6, min: 1, max: 12, description: 'physical blocks' },
   },
