@@ -18,9 +18,10 @@
  * - A crash (xfs_fs_goingdown with XFS_FSOP_GOING_FLAGS_NOLOGFLUSH, then
  *   mount) keeps a prefix of the metadata log (model/pagecache/rules.ts):
  *   every remap, allocation, unmap and i_disk_size change is a transaction,
- *   committed in program order, and a mount finds the durable state with
- *   the first k pending transactions replayed, for every k (successor k of
- *   the crash keeps k). fsync forces the log up to the file's last
+ *   committed in program order, except that the I/O completions of one
+ *   writeback of several folios commit in any order (a batch), and a mount
+ *   finds the durable state with a prefix of the batches replayed and any
+ *   part of the next one. fsync forces the log up to the file's last
  *   transaction, every older one of any file included (found by conform:
  *   the kernel showed a mapping held between two fsyncs, made durable by
  *   another file's fsync); the later ones stay optional, though a force
@@ -62,9 +63,9 @@
  * - btrfs has no FS_IOC_SHUTDOWN on the 6.18 kernel here (ENOTTY), so the
  *   crash is compared on XFS only.
  */
-import { defineDesign } from '../design.js';
+import { defineDesign, type Config } from '../design.js';
 import { bit, blocksNeeded, content, freeBlocks, HOLE, NONE, onMedia, type PagecacheState } from '../pagecache/state.js';
-import { crashOutcomes, dirtyFolio, extendByWrite, fsyncFile, logDiskSize, mountAfterCrash, remapBlock, setSize, unmapBlock, writebackFile, writebackFolio } from '../pagecache/rules.js';
+import { crashOutcomes, dirtyFolio, extendByWrite, fsyncFile, logDiskSize, mountAfterCrash, remapBlock, setSize, unmapBlock, writebackFile, writebackFolio, writebackRange } from '../pagecache/rules.js';
 import { footprint, pagecacheGoals, pagecacheProperties, type PagecacheView } from '../pagecache/properties.js';
 
 export type PagecacheAction =
@@ -100,12 +101,10 @@ function truncateFlush(s: PagecacheState, f: number, n: number) {
   return n > s.disk[f] && s.size[f] !== s.disk[f] ? range(f, s.disk[f], Math.min(s.size[f], n)) : [];
 }
 
-/** Write back both ranges of a remap, as generic_remap_file_range_prep does (filemap_write_and_wait_range on each). */
-function prepRemap(d: PagecacheState, s: number, sb: number, t: number, tb: number, n: number, cfg: Parameters<typeof writebackFolio>[3]) {
-  for (let i = 0; i < n; i++) {
-    writebackFolio(d, s, sb + i, cfg);
-    writebackFolio(d, t, tb + i, cfg);
-  }
+/** Write back both ranges of a remap, as generic_remap_file_range_prep does (filemap_write_and_wait_range on each, one after the other). */
+function prepRemap(d: PagecacheState, s: number, sb: number, t: number, tb: number, n: number, cfg: Config) {
+  writebackRange(d, s, range(s, sb, sb + n).map(({ b }) => b), cfg);
+  writebackRange(d, t, range(t, tb, tb + n).map(({ b }) => b), cfg);
 }
 
 export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
@@ -233,7 +232,7 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
         d.folio[f][b] = NONE;
         d.dirty[f][b] = 0;
       }
-      for (const { b } of truncateFlush(s, f, n)) writebackFolio(d, f, b, cfg);
+      writebackRange(d, f, truncateFlush(s, f, n).map(({ b }) => b), cfg);
       setSize(d, f, n);
       logDiskSize(d, f, n);
       for (let b = n; b < old; b++) {
@@ -242,8 +241,8 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
         d.hist[f][b] |= bit(0);
       }
     },
-    // One successor per prefix of the pending log a mount may find (crashOutcomes; successor k keeps the first k
-    // transactions): the in-core metadata replaced by it, then log recovery.
+    // One successor per state of the pending log a mount may find (crashOutcomes: prefixes of it, shortest first):
+    // the in-core metadata replaced by it, then log recovery.
     crash: (_a, s) => crashOutcomes(s).map((o) => (d: PagecacheState) => {
       o.ext.forEach((row, f) => row.forEach((p, b) => { d.ext[f][b] = p; }));
       o.size.forEach((n, f) => { d.size[f] = n; });

@@ -16,40 +16,40 @@
  * one durable.
  */
 import type { Config } from '../design.js';
-import { allocatable, bit, content, HOLE, NONE, SIZE, TOUCH, type PagecacheState } from './state.js';
+import { allocatable, bit, content, GROW, HOLE, NONE, SIZE, type PagecacheState } from './state.js';
 
 /**
  * Commits a transaction (xfs_trans_commit): its changes made in core, and
- * the transaction put in the log after every older one. A change to what
- * the block or size already is changes no outcome of a crash, so it is left
- * out; a transaction left with none still logged its inode, which matters
- * to a later log force of that inode only, so it is marked on the newest
- * pending transaction (forcing up to either replays the same state), or
- * dropped where nothing is pending. Histories that differ only by such
- * no-ops (a punch of a hole, a remap of a hole over a hole) then reach one
- * state, not one per order.
+ * the transaction put in the log after every older one, or, with `joins`,
+ * in the batch of the one before it: the I/O completions of one writeback
+ * of several folios (filemap_write_and_wait_range submits them all, then
+ * waits) commit their transactions in whatever order the bios complete
+ * (xfs_end_io), so a crash may keep any of them without the others. A
+ * transaction is stored as its batch flag (1: joins the batch before it)
+ * and then (file, block, value) triples.
+ *
+ * A change to what the block or size already is changes no outcome, so it
+ * is left out, and a transaction left with none is not logged: XFS cancels
+ * a remap with nothing to do (xfs_reflink_remap_extent: out_cancel) and
+ * commits nothing for a bunmapi over a hole. What XFS does log for such an
+ * operation besides (timestamps: file_modified) only moves a later fsync's
+ * log force further, which the model does not count on.
  */
-export function commit(d: PagecacheState, tx: readonly number[]): void {
-  const changes: number[] = [];
+export function commit(d: PagecacheState, tx: readonly number[], joins = false): void {
+  const changes: number[] = [joins ? 1 : 0];
   for (let i = 0; i < tx.length; i += 3) {
     const [f, b, v] = [tx[i], tx[i + 1], tx[i + 2]];
-    if (b === SIZE ? d.disk[f] === v : d.ext[f][b] === v) continue;
-    if (b === SIZE) d.disk[f] = v;
+    if (b === SIZE ? d.disk[f] === v : b === GROW ? d.disk[f] >= v : d.ext[f][b] === v) continue;
+    if (b === SIZE || b === GROW) d.disk[f] = v;
     else d.ext[f][b] = v;
     changes.push(f, b, v);
   }
-  if (changes.length > 0) {
-    d.log.push(changes);
-    return;
-  }
-  const last = d.log[d.log.length - 1];
-  if (last === undefined || loggedInode(last, tx[0])) return;
-  last.push(tx[0], TOUCH, 0);
+  if (changes.length > 1) d.log.push(changes);
 }
 
 /** Whether the transaction logged inode f. */
 function loggedInode(t: readonly number[], f: number): boolean {
-  for (let i = 0; i < t.length; i += 3) if (t[i] === f) return true;
+  for (let i = 1; i < t.length; i += 3) if (t[i] === f) return true;
   return false;
 }
 
@@ -84,11 +84,12 @@ export function release(d: PagecacheState, p: number): void {
  * XFS_BMAPI_PREALLOC, and converts it at I/O completion, or maps it written,
  * a mount shows the same: an unwritten block reads zeroes, as the hole did.)
  */
-export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Config): void {
+export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Config, joins = false): void {
   if (!d.dirty[f][b]) return;
   const v = d.folio[f][b];
   const p = d.ext[f][b];
   const shared = p !== HOLE && d.ref[p] > 1;
+  const tx: number[] = [];
   if (shared && cfg.bugs.has('write-in-place-shared')) {
     d.data[p] = v;
     d.cow = 1;
@@ -99,7 +100,7 @@ export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Con
       release(d, p);
       d.cow = 1;
     }
-    setMapping(d, f, b, q);
+    tx.push(f, b, q);
     d.ref[q] = 1;
     d.data[q] = v;
   } else {
@@ -107,11 +108,20 @@ export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Con
   }
   d.cowres[f][b] = 0;
   d.dirty[f][b] = 0;
-  if (b + 1 > d.disk[f]) logDiskSize(d, f, Math.min(d.size[f], b + 1));
+  // The remap and the size in one transaction: apart, a mount that kept the remap and lost the size would
+  // find the block past its EOF, which it trims (mountAfterCrash): what it finds when it loses both.
+  if (b + 1 > d.disk[f]) tx.push(f, GROW, Math.min(d.size[f], b + 1));
+  commit(d, tx, joins);
+}
+
+/** Writeback of some folios of one file, submitted together and waited for (filemap_write_and_wait_range): one batch. */
+export function writebackRange(d: PagecacheState, f: number, blocks: readonly number[], cfg: Config): void {
+  const start = d.log.length;
+  for (const b of blocks) writebackFolio(d, f, b, cfg, d.log.length > start);
 }
 
 export function writebackFile(d: PagecacheState, f: number, cfg: Config): void {
-  for (let b = 0; b < d.ext[f].length; b++) writebackFolio(d, f, b, cfg);
+  writebackRange(d, f, [...d.ext[f].keys()], cfg);
 }
 
 /**
@@ -195,25 +205,37 @@ export function remapBlock(d: PagecacheState, s: number, sb: number, t: number, 
 
 /** A transaction replayed onto a mapping and sizes (what log recovery does with it). */
 function replay(ext: number[][], size: number[], t: readonly number[]): void {
-  for (let i = 0; i < t.length; i += 3) {
-    if (t[i + 1] === SIZE) size[t[i]] = t[i + 2];
-    else if (t[i + 1] !== TOUCH) ext[t[i]][t[i + 1]] = t[i + 2];
+  for (let i = 1; i < t.length; i += 3) {
+    const [f, b, v] = [t[i], t[i + 1], t[i + 2]];
+    if (b === SIZE) size[f] = v;
+    else if (b === GROW) size[f] = Math.max(size[f], v);
+    else ext[f][b] = v;
   }
+}
+
+/** The end (exclusive) of the batch that transaction i is in. */
+function batchEnd(log: readonly (readonly number[])[], i: number): number {
+  let e = i + 1;
+  while (e < log.length && log[e][0] === 1) e++;
+  return e;
 }
 
 /**
  * A log force up to the last transaction that logged inode f
  * (xfs_fsync_flush_log -> xfs_log_force_seq(ili_commit_seq)): it and every
- * older one, of any file, are durable. The force pushes the whole CIL
- * checkpoint that holds it, so later transactions may be durable too; that
- * is not counted on, and the crash keeps the choice open.
+ * older one, of any file, are durable; so is the rest of its batch, which is
+ * f's too (a batch is one file's writeback, and the force waited for all of
+ * it). The force pushes the whole CIL checkpoint that holds it, so later
+ * transactions may be durable too; that is not counted on, and the crash
+ * keeps the choice open.
  */
 export function forceLog(d: PagecacheState, f: number): void {
   let last = -1;
   d.log.forEach((t, i) => {
     if (loggedInode(t, f)) last = i;
   });
-  for (const t of d.log.splice(0, last + 1)) replay(d.dext, d.dsize, t);
+  if (last < 0) return;
+  for (const t of d.log.splice(0, batchEnd(d.log, last))) replay(d.dext, d.dsize, t);
 }
 
 /**
@@ -255,17 +277,18 @@ export function mountAfterCrash(d: PagecacheState): void {
   d.crashed = 1;
 }
 
-/** What a mount may find: the mapping of every block and the size of every file, after replaying the first `kept` pending transactions. */
+/** What a mount may find: the mapping of every block and the size of every file. */
 export interface CrashOutcome {
   readonly ext: readonly (readonly number[])[];
   readonly size: readonly number[];
-  readonly kept: number;
 }
 
 /**
  * Every metadata state a mount may find: the durable one with a prefix of
- * the pending transactions replayed, from none to all (log.length + 1
- * outcomes, shortest first). The real outcomes are the prefixes that end at
+ * the pending batches replayed and any part of the next batch (1 + the sum
+ * over batches of 2^members - 1 outcomes; one transaction a batch, one
+ * outcome a prefix). Within a batch the triples commute: each names another
+ * block, and a writeback's size only grows (GROW). The real outcomes end at
  * a checkpoint's commit record, a subset of these: which transactions share
  * a checkpoint depends on timing (the CIL's background push) the model does
  * not follow.
@@ -282,10 +305,19 @@ export interface CrashOutcome {
 export function crashOutcomes(s: PagecacheState): CrashOutcome[] {
   const ext = s.dext.map((row) => row.slice());
   const size = s.dsize.slice();
-  const out: CrashOutcome[] = [{ ext: ext.map((row) => row.slice()), size: size.slice(), kept: 0 }];
-  s.log.forEach((t, k) => {
-    replay(ext, size, t);
-    out.push({ ext: ext.map((row) => row.slice()), size: size.slice(), kept: k + 1 });
-  });
+  const snapshot = (e: number[][], z: number[]): CrashOutcome => ({ ext: e.map((row) => row.slice()), size: z.slice() });
+  const out: CrashOutcome[] = [snapshot(ext, size)];
+  for (let i = 0; i < s.log.length; ) {
+    const e = batchEnd(s.log, i);
+    const batch = s.log.slice(i, e);
+    for (let mask = 1; mask < (1 << batch.length) - 1; mask++) {
+      const [pe, pz] = [ext.map((row) => row.slice()), size.slice()];
+      batch.forEach((t, j) => { if (mask & (1 << j)) replay(pe, pz, t); });
+      out.push(snapshot(pe, pz));
+    }
+    for (const t of batch) replay(ext, size, t);
+    out.push(snapshot(ext, size));
+    i = e;
+  }
   return out;
 }

@@ -40,11 +40,12 @@ export interface PagecacheState {
   dext: number[][];
   dsize: number[];
   /**
-   * Transactions committed but not known to be on disk, oldest first: each a
-   * flat list of (file, block, physical block) triples, a block of SIZE
-   * meaning the file's i_disk_size becomes the third, one of TOUCH that the
-   * file's inode was logged with nothing changed. A mount replays a prefix
-   * of them.
+   * Transactions committed but not known to be on disk, oldest first: each
+   * its batch flag (1: committed in any order with the one before it, as
+   * the I/O completions of one writeback are) and then (file, block,
+   * physical block) triples, a block of SIZE meaning the file's i_disk_size
+   * becomes the third, GROW that it becomes at least the third. A mount
+   * replays a prefix of the batches and any part of the next one.
    */
   log: number[][];
   /**
@@ -71,8 +72,8 @@ export interface PagecacheState {
 
 /** In a transaction's triple, the block that stands for the file's i_disk_size. */
 export const SIZE = -1;
-/** In a transaction's triple, a block that stands for nothing changed: the inode was logged (a force of it reaches here). */
-export const TOUCH = -2;
+/** In a transaction's triple, the block that stands for i_disk_size growing to at least the third (a writeback's xfs_setfilesize). */
+export const GROW = -2;
 
 export const bit = (v: number): number => 1 << v;
 
@@ -80,7 +81,7 @@ export const bit = (v: number): number => 1 << v;
 function mayBeMapped(s: PagecacheState, p: number): boolean {
   if (s.dext.some((row) => row.includes(p))) return true;
   return s.log.some((t) => {
-    for (let i = 0; i < t.length; i += 3) if (t[i + 1] >= 0 && t[i + 2] === p) return true;
+    for (let i = 1; i < t.length; i += 3) if (t[i + 1] >= 0 && t[i + 2] === p) return true;
     return false;
   });
 }

@@ -39,6 +39,22 @@ describe('pagecache-reflink crash: a prefix of the log', () => {
     expect([...seen].sort()).toEqual(['0,0 | 0,0', '1,0 | 0,0', '1,2 | 0,0']);
   });
 
+  it('the folios of one writeback complete in any order (xfs_end_io): a mount may keep either allocation, but nothing logged after the writeback without both', () => {
+    const { crashed } = run([{ kind: 'write', f: 0, b: 0, v: 1 }, { kind: 'write', f: 0, b: 1, v: 2 }, { kind: 'clone', s: 0, d: 1 }]);
+    const seen = crashed.map(reads);
+    expect(seen).toEqual(['0,0 | 0,0', '1,0 | 0,0', '0,2 | 0,0', '1,2 | 0,0', '1,2 | 1,0', '1,2 | 1,2']);
+  });
+
+  // Found by conform (XFS, seed 1): the dedupe of a hole onto a hole logs nothing (xfs_reflink_remap_extent cancels
+  // a remap with nothing to do), so f1's fsync forced nothing and the kernel lost f0's truncate.
+  it('a remap with nothing to do logs nothing: a later fsync of its destination forces nothing', () => {
+    const { crashed } = run([
+      { kind: 'reflink', s: 0, sb: 1, d: 1, db: 1 }, { kind: 'fsync', f: 0 }, { kind: 'truncate', f: 0, n: 1 },
+      { kind: 'dedupe', s: 0, sb: 0, d: 1, db: 1 }, { kind: 'fsync', f: 1 },
+    ]);
+    expect(crashed.map((o) => o.size[0])).toEqual([2, 1]);
+  });
+
   it('one successor per prefix: as many as the pending transactions, plus one', () => {
     const { before, crashed } = run([
       { kind: 'write', f: 0, b: 0, v: 1 }, { kind: 'writeback', f: 0, b: 0 }, { kind: 'clone', s: 0, d: 1 },
