@@ -37,7 +37,17 @@
  *   writeback's completion (xfs_setfilesize), or at a truncate
  *   (xfs_setattr_size), or at a clone past EOF (xfs_reflink_remap_extent).
  * - fsync counts on the file's own mapping and size only, though the log
- *   force also commits older transactions of other files.
+ *   force also commits older transactions of other files. Its force reaches
+ *   the file's last mapping or size transaction; XFS also logs timestamps
+ *   (file_modified), which may carry a force further: the model forces
+ *   less, so its crash allows more. An operation with nothing to change
+ *   logs nothing (found by conform: a dedupe of a hole onto a hole is
+ *   cancelled, xfs_reflink_remap_extent's out_cancel, and its file's fsync
+ *   forced nothing).
+ * - fsync-durability allows, after a write past EOF, any EOF up to the
+ *   write's end (found by conform: the on-disk EOF follows the data written
+ *   back, xfs_setfilesize), not only the sizes the file had in core; that
+ *   is XFS's design against exposing unwritten data, not a lost fsync.
  * - Files start at B blocks, all holes (what conform creates: ftruncate).
  * - Punch writes the block's dirty folio back first, then unmaps it
  *   (xfs_free_file_space -> xfs_flush_unmap_range): with a log, the order
