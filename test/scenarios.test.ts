@@ -121,6 +121,9 @@ describe('a replay sees a design built with a known mistake', () => {
     const r = replayPair(byId('generic-140-mmap-cow-sub-block'), 'pagecache-reflink');
     expect(r.result.trace.filter((t) => t.includes('mstore'))).toEqual(['6 mmap-store: mstore(f=1, b=0, v=2)', '8 mmap-store: mstore(f=1, b=2, v=3)', '10 mmap-store: mstore(f=1, b=3, v=3)']);
     expect(r.agrees).toBe(true);
+    // Each cycle mount is a crash after every file's fsync: with the log forced, one outcome, no branch.
+    expect(r.result.trace.filter((t) => t.includes('remount'))).toEqual(['3 remount: fsync(f=0) ; fsync(f=1) ; crash()', '12 remount: fsync(f=0) ; fsync(f=1) ; crash()']);
+    expect(r.result.branches).toBe(1);
   });
   it('pmem-map-sync skipping the sync on a write after a read fault (mkwrite-no-sync) breaks the MAP_SYNC promise', () => {
     const s = byId('map-sync-read-fault-then-write');
