@@ -105,6 +105,23 @@ const FINDINGS: { fs: FsType; what: string; actions: object[] }[] = [
   },
   {
     fs: 'xfs',
+    what: 'a remap with nothing to do logs nothing, so its destination\'s fsync forces nothing (xfs_reflink_remap_extent: out_cancel)',
+    actions: [
+      { kind: 'reflink', s: 0, sb: 1, d: 1, db: 1 }, { kind: 'fsync', f: 0 }, { kind: 'truncate', f: 0, n: 1 },
+      { kind: 'dedupe', s: 0, sb: 0, d: 1, db: 1 }, { kind: 'fsync', f: 1 }, { kind: 'crash' },
+    ],
+  },
+  {
+    // The kernel showed f0 one block long: neither its size before the truncate, nor 0, nor the 2 the write made.
+    fs: 'xfs',
+    what: 'the on-disk EOF follows a partly written-back extension (xfs_setfilesize), and another file\'s fsync forces it',
+    actions: [
+      { kind: 'truncate', f: 0, n: 0 }, { kind: 'write', f: 0, b: 1, v: 1 }, { kind: 'write', f: 0, b: 0, v: 1 },
+      { kind: 'writeback', f: 0, b: 0 }, { kind: 'write', f: 1, b: 0, v: 1 }, { kind: 'fsync', f: 1 }, { kind: 'crash' },
+    ],
+  },
+  {
+    fs: 'xfs',
     what: 'the close after a truncate down writes the file back (XFS_ITRUNCATED, xfs_release)',
     actions: [
       { kind: 'write', f: 1, b: 0, v: 1 }, { kind: 'write', f: 1, b: 1, v: 1 }, { kind: 'reflink', s: 1, sb: 0, d: 0, db: 1 },

@@ -96,6 +96,35 @@ describe('a replay sees a design built with a known mistake', () => {
     expect(r.agrees).toBe(false);
     expect(r.result.first['layout-pin']).toBe(4);
   });
+  it('pagecache-reflink writing a shared block back in place breaks generic/578 with three copies (isolation, at the msync)', () => {
+    const s = byId('generic-578-three-copies');
+    expect(replayPair(s, 'pagecache-reflink').agrees).toBe(true);
+    const r = replayPair(s, 'pagecache-reflink', ['write-in-place-shared']);
+    expect(r.agrees).toBe(false);
+    expect(r.result.first.isolation).toBe(13);
+  });
+  it('pagecache-reflink reading the media under a dirty folio breaks seed 002\'s partial CoW (read-your-writes)', () => {
+    const s = byId('seed-002-partial-cow-retention');
+    expect(replayPair(s, 'pagecache-reflink').agrees).toBe(true);
+    const r = replayPair(s, 'pagecache-reflink', ['read-bypasses-cache']);
+    expect(r.agrees).toBe(false);
+    expect(r.result.first['read-your-writes']).toBe(8);
+  });
+  it('pagecache-reflink\'s fsync without a log force loses the written blocks at the cycle mount (fsync-durability)', () => {
+    const s = byId('seed-002-reflink-b-to-c');
+    expect(replayPair(s, 'pagecache-reflink').agrees).toBe(true);
+    const r = replayPair(s, 'pagecache-reflink', ['fsync-no-log-force']);
+    expect(r.agrees).toBe(false);
+    expect(r.result.first['fsync-durability']).toBe(3);
+  });
+  it('pagecache-reflink binds a store to one sector as the block\'s new content (generic/140: three contents, three values)', () => {
+    const r = replayPair(byId('generic-140-mmap-cow-sub-block'), 'pagecache-reflink');
+    expect(r.result.trace.filter((t) => t.includes('mstore'))).toEqual(['6 mmap-store: mstore(f=1, b=0, v=2)', '8 mmap-store: mstore(f=1, b=2, v=3)', '10 mmap-store: mstore(f=1, b=3, v=3)']);
+    expect(r.agrees).toBe(true);
+    // Each cycle mount is a crash after every file's fsync: with the log forced, one outcome, no branch.
+    expect(r.result.trace.filter((t) => t.includes('remount'))).toEqual(['3 remount: fsync(f=0) ; fsync(f=1) ; crash()', '12 remount: fsync(f=0) ; fsync(f=1) ; crash()']);
+    expect(r.result.branches).toBe(1);
+  });
   it('pmem-map-sync skipping the sync on a write after a read fault (mkwrite-no-sync) breaks the MAP_SYNC promise', () => {
     const s = byId('map-sync-read-fault-then-write');
     expect(replayPair(s, 'pmem-map-sync').agrees).toBe(true);

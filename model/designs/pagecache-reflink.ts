@@ -16,25 +16,49 @@
  *   nor still mapped by the log (busy extents); P is large enough at the
  *   defaults that no enabled history runs out (ENOSPC is not modelled).
  * - A crash (xfs_fs_goingdown with XFS_FSOP_GOING_FLAGS_NOLOGFLUSH, then
- *   mount) may show, for each block independently, any mapping it held since
- *   its file's last fsync, and for each file any size it had since: another
- *   file's fsync forces the whole log up to its own last change, older
- *   transactions of every file included (found by conform: the kernel showed
- *   a mapping held between two fsyncs). XFS replays a prefix of its log, so
- *   the real outcomes are a subset of these, and a violation found here needs
- *   a review that its outcome is one. Media writes (writeback) are
- *   never lost: the loop device's backing file has them. btrfs's fsync goes
- *   through its log tree (btrfs_sync_file), a full transaction commit
- *   otherwise; the same outcomes bound it.
+ *   mount) keeps a prefix of the metadata log (model/pagecache/rules.ts):
+ *   every remap, allocation, unmap and i_disk_size change is a transaction,
+ *   committed in program order, except that the I/O completions of one
+ *   writeback of several folios commit in any order (a batch), and a mount
+ *   finds the durable state with a prefix of the batches replayed and any
+ *   part of the next one. fsync forces the log up to the file's last
+ *   transaction, every older one of any file included (found by conform:
+ *   the kernel showed a mapping held between two fsyncs, made durable by
+ *   another file's fsync); the later ones stay optional, though a force
+ *   often commits them too (it pushes the whole CIL checkpoint). Real
+ *   outcomes end at checkpoint boundaries, a subset of these prefixes, so a
+ *   violation found here still needs a review that its prefix is one a
+ *   checkpoint can end at. Media writes (writeback) are never lost: the
+ *   loop device's backing file has them. btrfs's fsync goes through its log
+ *   tree (btrfs_sync_file), a full transaction commit otherwise; conform
+ *   cannot crash btrfs here (below), and this model does not claim its
+ *   outcomes.
+ * - A write past EOF moves i_size in core only; i_disk_size follows at the
+ *   writeback's completion (xfs_setfilesize), or at a truncate
+ *   (xfs_setattr_size), or at a clone past EOF (xfs_reflink_remap_extent).
  * - fsync counts on the file's own mapping and size only, though the log
- *   force also commits older transactions of other files.
+ *   force also commits older transactions of other files. Its force reaches
+ *   the file's last mapping or size transaction; XFS also logs timestamps
+ *   (file_modified), which may carry a force further: the model forces
+ *   less, so its crash allows more. An operation with nothing to change
+ *   logs nothing (found by conform: a dedupe of a hole onto a hole is
+ *   cancelled, xfs_reflink_remap_extent's out_cancel, and its file's fsync
+ *   forced nothing).
+ * - fsync-durability allows, after a write past EOF, any EOF up to the
+ *   write's end (found by conform: the on-disk EOF follows the data written
+ *   back, xfs_setfilesize), not only the sizes the file had in core; that
+ *   is XFS's design against exposing unwritten data, not a lost fsync.
  * - Files start at B blocks, all holes (what conform creates: ftruncate).
- * - Punch and truncate drop the range's folios without writing them back
- *   first (xfs_flush_unmap_range writes them back, then unmaps: the block
- *   ends a hole either way, and only the busy block differs). The model's
- *   truncate is ftruncate alone: XFS writes the file back at the close
- *   after a truncate down (XFS_ITRUNCATED, xfs_release), which conform adds
- *   where its helper closes the file (conform/adapters.ts).
+ * - Punch writes the block's dirty folio back first, then unmaps it
+ *   (xfs_free_file_space -> xfs_flush_unmap_range): with a log, the order
+ *   matters, since a crash may keep the writeback's allocation and lose the
+ *   unmap. Truncate drops the folios past the new EOF unwritten
+ *   (truncate_setsize) and writes back those between the on-disk EOF and
+ *   the new one when it moves i_disk_size up over them (xfs_setattr_size,
+ *   against the NULL files problem). The model's truncate is ftruncate
+ *   alone: XFS writes the file back at the close after a truncate down
+ *   (XFS_ITRUNCATED, xfs_release), which conform adds where its helper
+ *   closes the file (conform/adapters.ts).
  *
  * What `pagecheck conform` compares (conform/observe.ts) and where btrfs
  * differs from this model, each handled there rather than here:
@@ -49,9 +73,9 @@
  * - btrfs has no FS_IOC_SHUTDOWN on the 6.18 kernel here (ENOTTY), so the
  *   crash is compared on XFS only.
  */
-import { defineDesign } from '../design.js';
-import { bit, blocksNeeded, content, freeBlocks, HOLE, mapBit, NONE, onMedia, type PagecacheState } from '../pagecache/state.js';
-import { crashOutcomes, dirtyFolio, fsyncFile, mountAfterCrash, remapBlock, setSize, unmapBlock, writebackFile, writebackFolio } from '../pagecache/rules.js';
+import { defineDesign, type Config } from '../design.js';
+import { bit, blocksNeeded, content, freeBlocks, HOLE, NONE, onMedia, type PagecacheState } from '../pagecache/state.js';
+import { crashOutcomes, dirtyFolio, extendByWrite, fsyncFile, logDiskSize, mountAfterCrash, remapBlock, setSize, unmapBlock, writebackFile, writebackFolio, writebackRange } from '../pagecache/rules.js';
 import { footprint, pagecacheGoals, pagecacheProperties, type PagecacheView } from '../pagecache/properties.js';
 
 export type PagecacheAction =
@@ -82,12 +106,15 @@ function readBlock(f: number, b: number, bypass: boolean) {
   };
 }
 
-/** Write back both ranges of a remap, as generic_remap_file_range_prep does (filemap_write_and_wait_range on each). */
-function prepRemap(d: PagecacheState, s: number, sb: number, t: number, tb: number, n: number, cfg: Parameters<typeof writebackFolio>[3]) {
-  for (let i = 0; i < n; i++) {
-    writebackFolio(d, s, sb + i, cfg);
-    writebackFolio(d, t, tb + i, cfg);
-  }
+/** The blocks a truncate to n writes back first: those between the on-disk EOF and the new one, when it moves i_disk_size up over them (xfs_setattr_size). */
+function truncateFlush(s: PagecacheState, f: number, n: number) {
+  return n > s.disk[f] && s.size[f] !== s.disk[f] ? range(f, s.disk[f], Math.min(s.size[f], n)) : [];
+}
+
+/** Write back both ranges of a remap, as generic_remap_file_range_prep does (filemap_write_and_wait_range on each, one after the other). */
+function prepRemap(d: PagecacheState, s: number, sb: number, t: number, tb: number, n: number, cfg: Config) {
+  writebackRange(d, s, range(s, sb, sb + n).map(({ b }) => b), cfg);
+  writebackRange(d, t, range(t, tb, tb + n).map(({ b }) => b), cfg);
 }
 
 export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
@@ -97,7 +124,7 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
   seed: 'mainline XFS (fs/xfs/xfs_reflink.c, xfs_iomap.c, xfs_file.c; fs/remap_range.c) as of ~v6.15: shared page cache folios never landed for a writable filesystem (KERNEL.md 1.4)',
   params: {
     F: { default: 2, min: 1, max: 3, description: 'files' },
-    B: { default: 2, min: 1, max: 3, description: 'blocks (4 KiB folios) per file, and each file\'s initial size' },
+    B: { default: 2, min: 1, max: 4, description: 'blocks (4 KiB folios) per file, and each file\'s initial size' },
     V: { default: 3, min: 2, max: 5, description: 'data values (0 is zeroes; writes store 1..V-1)' },
     P: { default: 6, min: 1, max: 12, description: 'physical blocks' },
   },
@@ -112,8 +139,10 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
     ext: grid(F, B, HOLE),
     ref: new Array<number>(P).fill(0),
     data: new Array<number>(P).fill(0),
-    dmap: grid(F, B, mapBit(HOLE)),
-    dsizes: new Array<number>(F).fill(bit(B)),
+    disk: new Array<number>(F).fill(B),
+    dext: grid(F, B, HOLE),
+    dsize: new Array<number>(F).fill(B),
+    log: [],
     cowres: grid(F, B, 0),
     folio: grid(F, B, NONE),
     dirty: grid(F, B, 0),
@@ -155,8 +184,8 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
       }
     }
     for (let f = 0; f < F; f++) {
-      for (let b = 0; b < s.size[f]; b++) out.push({ kind: 'punch', f, b });
-      for (let n = 0; n <= B; n++) if (n !== s.size[f]) out.push({ kind: 'truncate', f, n });
+      for (let b = 0; b < s.size[f]; b++) if (room(s, [{ f, b }])) out.push({ kind: 'punch', f, b });
+      for (let n = 0; n <= B; n++) if (n !== s.size[f] && room(s, truncateFlush(s, f, n))) out.push({ kind: 'truncate', f, n });
     }
     out.push({ kind: 'crash' });
     return out;
@@ -166,7 +195,7 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
     // A write past EOF extends i_size (iomap_write_end -> i_size_write); the gap reads zeroes.
     write: ({ f, b, v }) => (d) => {
       dirtyFolio(d, f, b, v);
-      if (b >= d.size[f]) setSize(d, f, b + 1);
+      if (b >= d.size[f]) extendByWrite(d, f, b + 1);
     },
     // page_mkwrite (xfs_write_fault -> iomap_page_mkwrite): the folio dirtied, the CoW reserved, nothing written yet (generic/578).
     mstore: ({ f, b, v }) => (d) => dirtyFolio(d, f, b, v),
@@ -179,8 +208,8 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
       const n = state.size[s];
       writebackFile(d, s, cfg);
       prepRemap(d, s, 0, t, 0, Math.min(n, d.size[t]), cfg);
+      // Each block its own transaction, a block past the destination's EOF extending it in the same one.
       for (let b = 0; b < n; b++) remapBlock(d, s, b, t, b);
-      if (n > d.size[t]) setSize(d, t, n);
     },
     // FICLONERANGE of one block, both within EOF (xfs_file_remap_range -> xfs_reflink_remap_blocks).
     reflink: ({ s, sb, d: t, db }, _s, cfg) => (d) => {
@@ -197,22 +226,34 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
       d.dedupe = 0;
       remapBlock(d, s, sb, t, db);
     },
-    // fallocate(PUNCH_HOLE) of one block (xfs_free_file_space): folio dropped, block unmapped and released.
-    punch: ({ f, b }) => (d) => {
+    // fallocate(PUNCH_HOLE) of one block (xfs_free_file_space): the folio written back and dropped
+    // (xfs_flush_unmap_range), then the block unmapped and released.
+    punch: ({ f, b }, _s, cfg) => (d) => {
+      writebackFolio(d, f, b, cfg);
       unmapBlock(d, f, b);
       d.ghost[f][b] = 0;
       d.hist[f][b] |= bit(0);
     },
-    // ftruncate (xfs_setattr_size): down drops the folios and blocks past the new EOF (truncate_setsize, xfs_itruncate_extents); up adds holes.
-    truncate: ({ f, n }) => (d) => {
-      for (let b = n; b < d.size[f]; b++) {
+    // ftruncate (xfs_setattr_size): the folios past the new EOF dropped (truncate_setsize), the range i_disk_size
+    // moves up over written back, then one transaction logs the size and the next ones unmap the blocks past
+    // it (xfs_itruncate_extents); up adds holes.
+    truncate: ({ f, n }, s, cfg) => (d) => {
+      const old = d.size[f];
+      for (let b = n; b < old; b++) {
+        d.folio[f][b] = NONE;
+        d.dirty[f][b] = 0;
+      }
+      writebackRange(d, f, truncateFlush(s, f, n).map(({ b }) => b), cfg);
+      setSize(d, f, n);
+      logDiskSize(d, f, n);
+      for (let b = n; b < old; b++) {
         unmapBlock(d, f, b);
         d.ghost[f][b] = 0;
         d.hist[f][b] |= bit(0);
       }
-      setSize(d, f, n);
     },
-    // One successor per combination a mount may find (crashOutcomes): the in-core metadata replaced by it, then log recovery.
+    // One successor per state of the pending log a mount may find (crashOutcomes: prefixes of it, shortest first):
+    // the in-core metadata replaced by it, then log recovery.
     crash: (_a, s) => crashOutcomes(s).map((o) => (d: PagecacheState) => {
       o.ext.forEach((row, f) => row.forEach((p, b) => { d.ext[f][b] = p; }));
       o.size.forEach((n, f) => { d.size[f] = n; });

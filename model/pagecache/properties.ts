@@ -69,11 +69,11 @@ export const readYourWrites: Property<PagecacheState, PagecacheView> = {
 
 export const fsyncDurability: Property<PagecacheState, PagecacheView> = {
   id: 'fsync-durability',
-  description: 'after a crash and mount every block holds what the last fsync made durable or a value written since, and every size likewise',
+  description: 'after a crash and mount every block holds what the last fsync made durable or a value written since, and every file has the size of its last fsync or one it had since (a write past EOF: any EOF up to the write\'s end, as its data is written back)',
   check: (s) => {
     if (!s.crashed) return undefined;
     for (let f = 0; f < s.ext.length; f++) {
-      if ((s.hsize[f] & bit(s.size[f])) === 0) return `after the crash file ${f} has ${s.size[f]} blocks, a size it never had since its last fsync`;
+      if ((s.hsize[f] & bit(s.size[f])) === 0) return `after the crash file ${f} has ${s.size[f]} blocks, a size neither its last fsync nor anything since left it`;
       for (let b = 0; b < s.size[f]; b++) {
         if ((s.hist[f][b] & bit(s.ghost[f][b])) === 0) {
           const allowed = [...Array(31).keys()].filter((v) => s.hist[f][b] & bit(v));

@@ -6,14 +6,16 @@
  *
  * Three layers, each with its own lifetime:
  * - volatile: the folios (`folio`, `dirty`), lost at a crash;
- * - in-core metadata (`ext`, `ref`, `size`): what the running filesystem
- *   believes, committed to the log only by a log force;
- * - durable: `dmap` and `dsizes`, the mappings and sizes a mount may find
- *   (the one the file's last fsync committed and every one held since: the
- *   log force of another file's fsync commits every older transaction too,
- *   so any of them may be durable), and `data`, the media's blocks (a block
- *   written by writeback is on the media: the loop device's backing file
- *   keeps it across a shutdown).
+ * - in-core metadata (`ext`, `ref`, `size`, `disk`): what the running
+ *   filesystem believes; every change of a mapping or of the on-disk size
+ *   is a transaction, committed in core (xfs_trans_commit ->
+ *   xlog_cil_commit) and appended to `log` in commit order;
+ * - durable: `dext` and `dsize`, the mappings and sizes the on-disk log
+ *   holds for certain (what the last log forces made durable), `log`, the
+ *   committed transactions not known to be on disk yet, of which a mount
+ *   finds a prefix, and `data`, the media's blocks (a block written by
+ *   writeback is on the media: the loop device's backing file keeps it
+ *   across a shutdown).
  * And the ghosts a correct filesystem is judged by: `ghost` (what a read
  * must return), `hist` (bitmask of the values a block may show after a
  * crash: the one an fsync made durable and every one written since) and
@@ -32,9 +34,20 @@ export interface PagecacheState {
   ref: number[];
   /** The media: the value each physical block holds (0 is zeroes). */
   data: number[];
-  /** What a mount may find: bitmask of mappings (bit 0 a hole, bit p+1 block p) per block, of sizes per file. */
-  dmap: number[][];
-  dsizes: number[];
+  /** ip->i_disk_size in core, in blocks: the size the inode's transactions log (a write past EOF moves only `size`). */
+  disk: number[];
+  /** What the on-disk log holds for certain: each block's mapping and each file's size after the last log force. */
+  dext: number[][];
+  dsize: number[];
+  /**
+   * Transactions committed but not known to be on disk, oldest first: each
+   * its batch flag (1: committed in any order with the one before it, as
+   * the I/O completions of one writeback are) and then (file, block,
+   * physical block) triples, a block of SIZE meaning the file's i_disk_size
+   * becomes the third, GROW that it becomes at least the third. A mount
+   * replays a prefix of the batches and any part of the next one.
+   */
+  log: number[][];
   /**
    * The CoW fork: 1 where (f, b) has a CoW reservation, which sends its next
    * writeback to a new block whether the block is still shared or not.
@@ -57,20 +70,20 @@ export interface PagecacheState {
   cow: number;
 }
 
+/** In a transaction's triple, the block that stands for the file's i_disk_size. */
+export const SIZE = -1;
+/** In a transaction's triple, the block that stands for i_disk_size growing to at least the third (a writeback's xfs_setfilesize). */
+export const GROW = -2;
+
 export const bit = (v: number): number => 1 << v;
-/** A mapping's bit in `dmap`: a hole is bit 0, block p bit p+1. */
-export const mapBit = (p: number): number => 1 << (p + 1);
 
-/** Every mapping in a `dmap` mask. */
-export function mappings(mask: number): number[] {
-  const out: number[] = [];
-  for (let p = -1; mask >> (p + 1); p++) if (mask & mapBit(p)) out.push(p);
-  return out;
-}
-
-/** Whether any mount could find block p mapped by someone. */
+/** Whether any mount could find block p mapped by someone: the durable mappings, or one a pending transaction sets. */
 function mayBeMapped(s: PagecacheState, p: number): boolean {
-  return s.dmap.some((row) => row.some((m) => (m & mapBit(p)) !== 0));
+  if (s.dext.some((row) => row.includes(p))) return true;
+  return s.log.some((t) => {
+    for (let i = 1; i < t.length; i += 3) if (t[i + 1] >= 0 && t[i + 2] === p) return true;
+    return false;
+  });
 }
 
 /** What a read of (f, b) returns: the folio if cached, else the media behind the mapping (a hole reads zeroes). */

@@ -4,9 +4,13 @@ import { compare, Inexpressible, outcome, replay, type Binder, type ReplayResult
 import { reflinkBinder } from './reflink.js';
 import { pmemBinder } from './pmem.js';
 import { netfsBinder } from './netfs.js';
+import { pagecacheBinder } from './pagecache.js';
 import type { Scenario, World } from './scenario.js';
 
 export const binders: Record<World, Binder> = { reflink: reflinkBinder, pmem: pmemBinder, netfs: netfsBinder };
+
+/** Designs of a world whose state is not the world's shared one, with a binder of their own. */
+export const designBinders: Readonly<Record<string, Binder>> = { 'pagecache-reflink': pagecacheBinder };
 
 /** The world each design lives in. */
 export function worldOf(design: string): World {
@@ -23,11 +27,11 @@ export interface PairResult {
 }
 
 /**
- * Designs the binders cannot drive yet: pagecache-reflink's state (a page
- * cache per file) is not the DAX world's that reflink.ts binds. Their pairs
- * are recorded `unbound`, never counted as agreeing.
+ * Designs the binders cannot drive yet: their pairs are recorded `unbound`,
+ * never counted as agreeing. None today (pagecache-reflink, whose state is
+ * not the DAX world's, has its own binder: scenarios/bind/pagecache.ts).
  */
-export const UNBOUND: ReadonlySet<string> = new Set(['pagecache-reflink']);
+export const UNBOUND: ReadonlySet<string> = new Set<string>();
 
 export function replayPair(scenario: Scenario, design: string, bugs: readonly string[] = []): PairResult {
   const world = worldOf(design);
@@ -41,7 +45,7 @@ export function replayPair(scenario: Scenario, design: string, bugs: readonly st
     result = { first: {}, claims, trace: [], branches: 0, failure: { step: 0, reason } };
   } else {
     try {
-      result = replay(scenario, findDesign(design), binders[world], bugs);
+      result = replay(scenario, findDesign(design), designBinders[design] ?? binders[world], bugs);
     } catch (e) {
       if (!(e instanceof Inexpressible)) throw e;
       result = { first: {}, claims, trace: [], branches: 0, failure: { step: 0, reason: e.message } };

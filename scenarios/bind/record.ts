@@ -3,16 +3,24 @@
  * the replay gives the expectation (or a fixed scenario-wrong, kept as such); elsewhere the reviewed status and note
  * already in the file are kept and `replayed` is brought up to date (a pair
  * not yet reviewed is marked so, and test/scenarios.test.ts fails on it).
- * Run: npx tsx scenarios/bind/record.ts
+ * Run: npx tsx scenarios/bind/record.ts [--design NAME] (with --design, only
+ * that design's records are replayed; the others are kept as they are).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { replayPair } from './index.js';
 import { loadScenario, scenarioFiles, type ReplayRecord } from './scenario.js';
 
+const at = process.argv.indexOf('--design');
+const only = at >= 0 ? process.argv[at + 1] : undefined;
+
 for (const file of scenarioFiles()) {
   const s = loadScenario(file);
   const replay: Record<string, ReplayRecord> = {};
   for (const d of Object.keys(s.expect)) {
+    if (only !== undefined && d !== only && s.replay?.[d]) {
+      replay[d] = s.replay[d];
+      continue;
+    }
     const r = replayPair(s, d);
     const old = s.replay?.[d];
     if (r.result.failure?.reason.startsWith('no binding')) replay[d] = { status: 'unbound', note: r.result.failure.reason };

@@ -46,6 +46,7 @@ for (const s of scenarios) {
 out.push('', 'As the scenarios expect (the draft\'s reasons):', '');
 for (const [why, pairs] of expected) out.push(`- ${why}: ${pairs.join(', ')}`);
 section('Where the model differs', 'model-differs', 'The replay gives another outcome than the scenario, and the source sides with the scenario (or leaves the point open; the note says which): the model is to be looked at. The test asserts the recorded outcome, so a fix shows as a failing test.');
-section('Not replayed', 'unbound', 'Designs the binders cannot drive yet (scenarios/bind/index.ts, UNBOUND): their expectations are written, from the sources, and wait for a binder. pagecache-reflink, mainline\'s page cache over reflinked files, is checked against the running kernel instead (pagecheck conform).');
+const unbound = scenarios.some((s) => Object.values(s.replay ?? {}).some((r) => r.status === 'unbound'));
+section('Not replayed', 'unbound', `Designs the binders cannot drive yet (scenarios/bind/index.ts, UNBOUND): their expectations are written, from the sources, and wait for a binder.${unbound ? '' : ' None: every design has one (pagecache-reflink\'s is scenarios/bind/pagecache.ts).'}`);
 section('Where the scenario was wrong', 'scenario-wrong', 'The scenario misread its source; where the note cites the line, the expectation was fixed and the pair now agrees.');
 console.log(out.join('\n'));
