@@ -2,9 +2,10 @@
  * The page cache over reflinked files (model/pagecache/state.ts) as a scene:
  * each file's data fork on the left, its own folios in the middle (every file
  * caches its own copy, shared block or not), the blocks with their refcounts
- * on the right; what a mount after a crash may find, per file.
+ * on the right; the log's committed transactions, of which a crash keeps a
+ * prefix.
  */
-import { HOLE, mappings, NONE, type PagecacheState } from '../../model/pagecache/state.js';
+import { GROW, HOLE, NONE, SIZE, type PagecacheState } from '../../model/pagecache/state.js';
 import type { Arrow, Box, Row, Scene } from '../scene.js';
 
 export function pagecacheScene(s: PagecacheState): Scene {
@@ -14,11 +15,11 @@ export function pagecacheScene(s: PagecacheState): Scene {
   const files: Box[] = [];
   const folios: Box[] = [];
   for (let f = 0; f < F; f++) {
-    const rows: Row[] = [{ id: 'size', label: 'i_size', text: `${s.size[f]} blocks` }];
+    const rows: Row[] = [{ id: 'size', label: 'i_size', text: `${s.size[f]} blocks${s.dsize && s.dsize[f] !== s.size[f] ? ` (${s.dsize[f]} on disk)` : ''}` }];
     for (let b = 0; b < B; b++) {
       const p = s.ext[f][b];
-      const durable = s.dmap?.[f]?.[b];
-      const after = durable === undefined ? '' : `; after a crash: ${mappings(durable).map((m) => (m === HOLE ? 'hole' : `block ${m}`)).join(' or ')}`;
+      const durable = s.dext?.[f]?.[b];
+      const after = durable === undefined || durable === p ? '' : `; on disk: ${durable === HOLE ? 'hole' : `block ${durable}`}`;
       rows.push({ id: String(b), label: `[${b}]`, text: `${p === HOLE ? 'hole' : `block ${p}`}${s.cowres?.[f]?.[b] ? ' (CoW fork)' : ''} reads ${s.ghost[f][b]}${after}` });
       if (p !== HOLE) arrows.push({ from: `file ${f}#${b}`, to: `block ${p}`, kind: 'weak' });
       const v = s.folio[f][b];
@@ -44,6 +45,20 @@ export function pagecacheScene(s: PagecacheState): Scene {
       { id: 'data', label: 'data', text: String(s.data[p]) },
     ],
   }));
+  // The transactions committed but not known to be on disk: what a crash may keep a prefix of.
+  const txn = (t: readonly number[]): string => {
+    const parts: string[] = [];
+    for (let i = 1; i + 2 < t.length; i += 3) {
+      const [f, b, v] = [t[i], t[i + 1], t[i + 2]];
+      parts.push(b === SIZE ? `file ${f} size ${v}` : b === GROW ? `file ${f} size >= ${v}` : `file ${f} [${b}] -> ${v === HOLE ? 'hole' : `block ${v}`}`);
+    }
+    return `${t[0] ? '(same batch) ' : ''}${parts.join(', ')}`;
+  };
+  files.push({
+    id: 'log',
+    title: 'log: committed, not forced',
+    rows: (s.log ?? []).length ? s.log.map((t, i) => ({ id: String(i), label: `${i}`, text: txn(t) })) : [{ id: 'none', label: '', text: '(nothing)' }],
+  });
   return {
     columns: [
       { title: 'files (data fork)', boxes: files },
