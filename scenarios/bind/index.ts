@@ -27,11 +27,13 @@ export interface PairResult {
 }
 
 /**
- * Designs the binders cannot drive yet: their pairs are recorded `unbound`,
- * never counted as agreeing. None today (pagecache-reflink, whose state is
- * not the DAX world's, has its own binder: scenarios/bind/pagecache.ts).
+ * Designs the binders cannot drive: their pairs are recorded `unbound`,
+ * never counted as agreeing. pmem-map-sync-flags (the mmap flag matrix) and
+ * fsdax-reflink-sync (one page's CoW sync fault) each have a state of their
+ * own, which no world's binder builds; pagecache-reflink, whose state is not
+ * the DAX world's either, has its own binder (scenarios/bind/pagecache.ts).
  */
-export const UNBOUND: ReadonlySet<string> = new Set<string>();
+export const UNBOUND: ReadonlySet<string> = new Set<string>(['pmem-map-sync-flags', 'fsdax-reflink-sync']);
 
 export function replayPair(scenario: Scenario, design: string, bugs: readonly string[] = []): PairResult {
   const world = worldOf(design);
