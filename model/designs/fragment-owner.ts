@@ -62,7 +62,13 @@
  *   A lookup through a PFN entry left to a freed frame (only under
  *   `fragment-reclaimable`) never gets its reference (filemap_get_entry:
  *   folio_try_get fails on count 0, `goto repeat`): that fault spins and is
- *   not an action;
+ *   not an action. Nothing takes the fault's page out of a cache or frees
+ *   it meanwhile: every page_cache_delete runs under the page lock
+ *   (filemap_remove_folio), so a punch, a CoW or a reflink that would remove
+ *   it (a file's own page, or a fragment's at its last count) waits for
+ *   finish_fault, as truncate_inode_pages_range sleeps in folio_lock; an
+ *   unpin that would free it waits too, standing for the fault's reference
+ *   that keeps it allocated (removesFaultPage);
  * - a fault on a page-cache miss reads the page in, as filemap_fault does
  *   (__filemap_get_folio(FGP_CREAT) adds a locked folio, ->read_folio fills
  *   it), into the fragment's address space for a shared block, exactly as
@@ -76,7 +82,7 @@
  *   no rmap walk finds a process through it.
  */
 import type { Draft } from 'immer';
-import type { Config, Goal } from '../design.js';
+import type { Config, Design, Goal } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from '../world/actions.js';
@@ -163,6 +169,34 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
   };
 }
 
+/**
+ * The kinds whose step may take a page out of a cache or free it while a
+ * fault holds it: punch (truncate_inode_pages_range), a write's CoW or a
+ * reflink over the destination (the fragment's last count: "all its pages
+ * can be freed"), an unpin (put_page of an orphan).
+ */
+const REMOVING = new Set<Act['kind']>(['punch', 'write', 'reflink', 'reflink-range', 'dedupe', 'unpin']);
+
+/**
+ * Whether action a would take the page the in-flight fault holds out of its
+ * cache, or free it. Removing a page from a page cache needs its lock
+ * (filemap_remove_folio: BUG_ON(!folio_test_locked(folio))), so truncation
+ * sleeps in folio_lock (truncate_inode_pages_range's second pass) until the
+ * fault unlocks after finish_fault, and the fault's reference (not in the
+ * model's count) keeps the page allocated whatever else is put: such an
+ * action waits for finish-fault. Decided by taking the step on a copy, so
+ * that every path to page_cache_delete (a file's own page, a fragment's
+ * pages at its last count) is covered by the transitions themselves.
+ */
+function removesFaultPage(s: State, a: Act, cfg: Config): boolean {
+  if (s.fault === null || !REMOVING.has(a.kind)) return false;
+  const handler = fragmentOwner.next[a.kind] as (a: Act, s: State, cfg: Config) => (d: Draft<State>) => void;
+  const t = structuredClone(s);
+  handler(a, s, cfg)(t as Draft<State>);
+  const before = s.frame[s.fault.pfn], after = t.frame[s.fault.pfn];
+  return after.free || after.mapping !== before.mapping;
+}
+
 /** The seed-002 situations multi-block fragments open (KERNEL 2.2 INV-H and failure mode (b)). */
 const FRAGMENT_GOALS: Goal<State, View>[] = [
   {
@@ -174,7 +208,7 @@ const FRAGMENT_GOALS: Goal<State, View>[] = [
   { id: 'fragment-retains-page', guards: ['refcount'], description: 'a referenced fragment keeps a page of a block no file maps any more', reached: (s) => retained(s) },
 ];
 
-export default defineDesign<State, Act, View>({
+const fragmentOwner: Design<State, Act, View> = defineDesign<State, Act, View>({
   name: 'fragment-owner',
   summary: 'PFN entries in file caches; shared pages owned by a per-fragment address space, the count on the fragment',
   seed: 'seed 002: Matthew Wilcox, Re: tmpfs reflink, 2020-07-25 (third address space per shared fragment)',
@@ -199,6 +233,7 @@ export default defineDesign<State, Act, View>({
       memfailPfns: (st) => st.frame.flatMap((fr, p) => (!fr.free && !fr.poison ? [p] : [])),
       reclaimPfns: (st) => st.frame.flatMap((fr, p) => (reclaimable(st, fr, p, cfg) ? [p] : [])),
       allow: (st, a, c) => {
+        if (removesFaultPage(st, a as Act, c)) return false;
         const waitPins = !c.bugs.has('no-break-layouts');
         switch (a.kind) {
           case 'read':
@@ -377,3 +412,5 @@ export default defineDesign<State, Act, View>({
   },
   sometimes: [...sharingGoals<State>(), ...FRAGMENT_GOALS],
 });
+
+export default fragmentOwner;
