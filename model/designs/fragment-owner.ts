@@ -92,6 +92,8 @@ import type { View } from '../world/view.js';
 import { fragPage, fragsOf, readAt, retained, view, type State } from './fragment-owner-view.js';
 import { allocFrame, countsChanged, deleteFromCache, dropEntry, formFragment, freeFrame, putBlock, putFragment, putFrame, readIn, reapOrphans, remapFile, shareTo } from './fragment-owner-cache.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
+import { clone } from '../../engine/clone.js';
+import { FRAGMENT_AMENDMENTS, rmapOwners } from './fragment-owner-amendments.js';
 
 type Act = Exclude<WorldAction, { kind: 'truncate' | 'memfail-next' }>;
 
@@ -159,10 +161,14 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
     openMemFail(d, { pfn, by, early, shared: fr.block !== HOLE && d.ref[fr.block] > 1 }, reach, []);
     d.frame[pfn].poison = true;
     disturb(d, pfn);
-    if (fr.mapping !== NULL && fr.mapping < F) {
-      if (early || by === fr.mapping) kill(d, [fr.mapping], putFrame);
-      else zapPte(d, fr.mapping, fr.index);
-      tell(d, fr.mapping, fr.index, B);
+    // Through page->mapping alone, or (fragment-rmap) every owner the filesystem's reverse map gives.
+    const owners = rmapOwners(s, pfn, cfg) ?? (fr.mapping !== NULL && fr.mapping < F ? [[fr.mapping, fr.index] as [number, number]] : []);
+    for (const [g, j] of owners) {
+      if (d.pte[g][j] === pfn || (g === fr.mapping && j === fr.index)) {
+        if (early || by === g) kill(d, [g], putFrame);
+        else zapPte(d, g, j);
+      }
+      tell(d, g, j, B);
     }
     closeMemFail(d, mappers(d as World, pfn).length > 0, putFrame);
     reapOrphans(d);
@@ -178,6 +184,34 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
 const REMOVING = new Set<Act['kind']>(['punch', 'write', 'reflink', 'reflink-range', 'dedupe', 'unpin']);
 
 /**
+ * Whether a can touch page p at all, so that only those actions are tried
+ * on a copy: a file's own page leaves only through that file's punch, CoW
+ * or reflink (or, as a reflink's source, moves to a fragment); a fragment's
+ * pages only when a file that references the fragment drops a reference; a
+ * page out of every cache only at its last put (unpin).
+ */
+function mayRemove(s: State, a: Act, p: number): boolean {
+  const fr = s.frame[p], F = s.ext.length;
+  const touches = (f: number): boolean => (fr.mapping >= F ? fragsOf(s, f).includes(fr.mapping - F) : fr.mapping === f);
+  // A punch or CoW at (f, i) drops f's reference on a fragment only if the block there is the fragment's.
+  const touchesAt = (f: number, i: number): boolean =>
+    fr.mapping >= F ? s.ext[f][i] !== HOLE && s.fragOf[s.ext[f][i]] === fr.mapping - F : fr.mapping === f && fr.index === i;
+  switch (a.kind) {
+    case 'unpin':
+      return s.pin[a.f][a.i] === p;
+    case 'punch':
+    case 'write':
+      return fr.mapping !== NULL && touchesAt(a.f, a.i);
+    case 'reflink':
+    case 'reflink-range':
+    case 'dedupe':
+      return fr.mapping !== NULL && (touches(a.d) || touches(a.s));
+    default:
+      return false;
+  }
+}
+
+/**
  * Whether action a would take the page the in-flight fault holds out of its
  * cache, or free it. Removing a page from a page cache needs its lock
  * (filemap_remove_folio: BUG_ON(!folio_test_locked(folio))), so truncation
@@ -189,9 +223,9 @@ const REMOVING = new Set<Act['kind']>(['punch', 'write', 'reflink', 'reflink-ran
  * pages at its last count) is covered by the transitions themselves.
  */
 function removesFaultPage(s: State, a: Act, cfg: Config): boolean {
-  if (s.fault === null || !REMOVING.has(a.kind)) return false;
+  if (s.fault === null || !REMOVING.has(a.kind) || !mayRemove(s, a, s.fault.pfn)) return false;
   const handler = fragmentOwner.next[a.kind] as (a: Act, s: State, cfg: Config) => (d: Draft<State>) => void;
-  const t = structuredClone(s);
+  const t = clone(s);
   handler(a, s, cfg)(t as Draft<State>);
   const before = s.frame[s.fault.pfn], after = t.frame[s.fault.pfn];
   return after.free || after.mapping !== before.mapping;
@@ -220,6 +254,7 @@ const fragmentOwner: Design<State, Act, View> = defineDesign<State, Act, View>({
     'fragment-reclaimable': 'fragment pages are ordinary evictable page cache: reclaim frees them while the fragment is referenced',
     'fragment-put-per-block': 'a CoW of one block drops the writer\'s reference on the fragment though it still maps another of its blocks (a count per block, not per file)',
   },
+  amendments: FRAGMENT_AMENDMENTS,
   bounds: { depth: 6 },
   init: (cfg) => {
     const { F, P } = cfg.params;
