@@ -69,6 +69,9 @@
  *   finish_fault, as truncate_inode_pages_range sleeps in folio_lock; an
  *   unpin that would free it waits too, standing for the fault's reference
  *   that keeps it allocated (removesFaultPage);
+ * - what it takes (fragment-owner-amendments.ts): Willy's claims hold as
+ *   proposed; memory failure reaching the files behind a fragment page
+ *   (not claimed) takes the filesystem's reverse map, `fragment-rmap`;
  * - a fault on a page-cache miss reads the page in, as filemap_fault does
  *   (__filemap_get_folio(FGP_CREAT) adds a locked folio, ->read_folio fills
  *   it), into the fragment's address space for a shared block, exactly as
