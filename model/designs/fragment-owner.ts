@@ -62,7 +62,16 @@
  *   A lookup through a PFN entry left to a freed frame (only under
  *   `fragment-reclaimable`) never gets its reference (filemap_get_entry:
  *   folio_try_get fails on count 0, `goto repeat`): that fault spins and is
- *   not an action;
+ *   not an action. Nothing takes the fault's page out of a cache or frees
+ *   it meanwhile: every page_cache_delete runs under the page lock
+ *   (filemap_remove_folio), so a punch, a CoW or a reflink that would remove
+ *   it (a file's own page, or a fragment's at its last count) waits for
+ *   finish_fault, as truncate_inode_pages_range sleeps in folio_lock; an
+ *   unpin that would free it waits too, standing for the fault's reference
+ *   that keeps it allocated (removesFaultPage);
+ * - what it takes (fragment-owner-amendments.ts): Willy's claims hold as
+ *   proposed; memory failure reaching the files behind a fragment page
+ *   (not claimed) takes the filesystem's reverse map, `fragment-rmap`;
  * - a fault on a page-cache miss reads the page in, as filemap_fault does
  *   (__filemap_get_folio(FGP_CREAT) adds a locked folio, ->read_folio fills
  *   it), into the fragment's address space for a shared block, exactly as
@@ -76,7 +85,7 @@
  *   no rmap walk finds a process through it.
  */
 import type { Draft } from 'immer';
-import type { Config, Goal } from '../design.js';
+import type { Config, Design, Goal } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from '../world/actions.js';
@@ -86,6 +95,8 @@ import type { View } from '../world/view.js';
 import { fragPage, fragsOf, readAt, retained, view, type State } from './fragment-owner-view.js';
 import { allocFrame, countsChanged, deleteFromCache, dropEntry, formFragment, freeFrame, putBlock, putFragment, putFrame, readIn, reapOrphans, remapFile, shareTo } from './fragment-owner-cache.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
+import { clone } from '../../engine/clone.js';
+import { FRAGMENT_AMENDMENTS, rmapOwners } from './fragment-owner-amendments.js';
 
 type Act = Exclude<WorldAction, { kind: 'truncate' | 'memfail-next' }>;
 
@@ -153,14 +164,74 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
     openMemFail(d, { pfn, by, early, shared: fr.block !== HOLE && d.ref[fr.block] > 1 }, reach, []);
     d.frame[pfn].poison = true;
     disturb(d, pfn);
-    if (fr.mapping !== NULL && fr.mapping < F) {
-      if (early || by === fr.mapping) kill(d, [fr.mapping], putFrame);
-      else zapPte(d, fr.mapping, fr.index);
-      tell(d, fr.mapping, fr.index, B);
+    // Through page->mapping alone, or (fragment-rmap) every owner the filesystem's reverse map gives.
+    const owners = rmapOwners(s, pfn, cfg) ?? (fr.mapping !== NULL && fr.mapping < F ? [[fr.mapping, fr.index] as [number, number]] : []);
+    for (const [g, j] of owners) {
+      if (d.pte[g][j] === pfn || (g === fr.mapping && j === fr.index)) {
+        if (early || by === g) kill(d, [g], putFrame);
+        else zapPte(d, g, j);
+      }
+      tell(d, g, j, B);
     }
     closeMemFail(d, mappers(d as World, pfn).length > 0, putFrame);
     reapOrphans(d);
   };
+}
+
+/**
+ * The kinds whose step may take a page out of a cache or free it while a
+ * fault holds it: punch (truncate_inode_pages_range), a write's CoW or a
+ * reflink over the destination (the fragment's last count: "all its pages
+ * can be freed"), an unpin (put_page of an orphan).
+ */
+const REMOVING = new Set<Act['kind']>(['punch', 'write', 'reflink', 'reflink-range', 'dedupe', 'unpin']);
+
+/**
+ * Whether a can touch page p at all, so that only those actions are tried
+ * on a copy: a file's own page leaves only through that file's punch, CoW
+ * or reflink (or, as a reflink's source, moves to a fragment); a fragment's
+ * pages only when a file that references the fragment drops a reference; a
+ * page out of every cache only at its last put (unpin).
+ */
+function mayRemove(s: State, a: Act, p: number): boolean {
+  const fr = s.frame[p], F = s.ext.length;
+  const touches = (f: number): boolean => (fr.mapping >= F ? fragsOf(s, f).includes(fr.mapping - F) : fr.mapping === f);
+  // A punch or CoW at (f, i) drops f's reference on a fragment only if the block there is the fragment's.
+  const touchesAt = (f: number, i: number): boolean =>
+    fr.mapping >= F ? s.ext[f][i] !== HOLE && s.fragOf[s.ext[f][i]] === fr.mapping - F : fr.mapping === f && fr.index === i;
+  switch (a.kind) {
+    case 'unpin':
+      return s.pin[a.f][a.i] === p;
+    case 'punch':
+    case 'write':
+      return fr.mapping !== NULL && touchesAt(a.f, a.i);
+    case 'reflink':
+    case 'reflink-range':
+    case 'dedupe':
+      return fr.mapping !== NULL && (touches(a.d) || touches(a.s));
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether action a would take the page the in-flight fault holds out of its
+ * cache, or free it. Removing a page from a page cache needs its lock
+ * (filemap_remove_folio: BUG_ON(!folio_test_locked(folio))), so truncation
+ * sleeps in folio_lock (truncate_inode_pages_range's second pass) until the
+ * fault unlocks after finish_fault, and the fault's reference (not in the
+ * model's count) keeps the page allocated whatever else is put: such an
+ * action waits for finish-fault. Decided by taking the step on a copy, so
+ * that every path to page_cache_delete (a file's own page, a fragment's
+ * pages at its last count) is covered by the transitions themselves.
+ */
+function removesFaultPage(s: State, a: Act, cfg: Config): boolean {
+  if (s.fault === null || !REMOVING.has(a.kind) || !mayRemove(s, a, s.fault.pfn)) return false;
+  const handler = fragmentOwner.next[a.kind] as (a: Act, s: State, cfg: Config) => (d: Draft<State>) => void;
+  const t = clone(s);
+  handler(a, s, cfg)(t as Draft<State>);
+  const before = s.frame[s.fault.pfn], after = t.frame[s.fault.pfn];
+  return after.free || after.mapping !== before.mapping;
 }
 
 /** The seed-002 situations multi-block fragments open (KERNEL 2.2 INV-H and failure mode (b)). */
@@ -174,7 +245,7 @@ const FRAGMENT_GOALS: Goal<State, View>[] = [
   { id: 'fragment-retains-page', guards: ['refcount'], description: 'a referenced fragment keeps a page of a block no file maps any more', reached: (s) => retained(s) },
 ];
 
-export default defineDesign<State, Act, View>({
+const fragmentOwner: Design<State, Act, View> = defineDesign<State, Act, View>({
   name: 'fragment-owner',
   picture: { world: 'dax' },
   summary: 'PFN entries in file caches; shared pages owned by a per-fragment address space, the count on the fragment',
@@ -187,6 +258,7 @@ export default defineDesign<State, Act, View>({
     'fragment-reclaimable': 'fragment pages are ordinary evictable page cache: reclaim frees them while the fragment is referenced',
     'fragment-put-per-block': 'a CoW of one block drops the writer\'s reference on the fragment though it still maps another of its blocks (a count per block, not per file)',
   },
+  amendments: FRAGMENT_AMENDMENTS,
   bounds: { depth: 6 },
   init: (cfg) => {
     const { F, P } = cfg.params;
@@ -200,6 +272,7 @@ export default defineDesign<State, Act, View>({
       memfailPfns: (st) => st.frame.flatMap((fr, p) => (!fr.free && !fr.poison ? [p] : [])),
       reclaimPfns: (st) => st.frame.flatMap((fr, p) => (reclaimable(st, fr, p, cfg) ? [p] : [])),
       allow: (st, a, c) => {
+        if (removesFaultPage(st, a as Act, c)) return false;
         const waitPins = !c.bugs.has('no-break-layouts');
         switch (a.kind) {
           case 'read':
@@ -378,3 +451,5 @@ export default defineDesign<State, Act, View>({
   },
   sometimes: [...sharingGoals<State>(), ...FRAGMENT_GOALS],
 });
+
+export default fragmentOwner;

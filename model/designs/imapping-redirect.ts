@@ -68,6 +68,13 @@
  * reflink-at-offset goal cannot be reached), punch and truncate (the unshare
  * already remaps under ptes), reclaim (tmpfs pages go to swap, not away).
  *
+ * What it takes (imapping-redirect-amendments.ts): every counterexample is
+ * an fd or vma that kept the address space it captured; `follow-i_mapping`
+ * repoints them at each reflink and unshare, and under it nothing claimed is
+ * violated at the default bound. single-ownership and cow-isolation stay
+ * vacuous there as here: the goal reflink-at-offset guards them, and the
+ * file-granular hack has no range reflink to reach it.
+ *
  * Bug toggles, mistakes of the thread's kind: page->mapping left pointing at
  * the inode when its pages move to the shared space ("a struct page would
  * only belong to a single struct address_space at a time"), memory failure
@@ -83,6 +90,7 @@ import { closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memf
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
+import { followIMapping, IMAPPING_AMENDMENTS } from './imapping-redirect-amendments.js';
 import { F_, freeFrames, idleSpace, pageAt, pagesIn, pinned, sharedSpace, view, writeTarget, type State } from './imapping-redirect-view.js';
 
 type Act =
@@ -157,7 +165,7 @@ function releaseSpace(d: Draft<State>, m: number): void {
   for (let i = 0; i < d.entry[m].length; i++) dropPage(d, m, i);
 }
 /** Unshare inode f: copy every page of its shared i_mapping into &f->i_data and repoint. */
-function unshare(s: State, d: Draft<State>, f: number): void {
+function unshare(s: State, d: Draft<State>, f: number, cfg: Config): void {
   const m = s.imap[f];
   if (s.entry[m].some((p) => p !== NULL && mappers(s, p).some((g) => g !== f))) d.event = 'cow-mapped';
   for (let i = 0; i < s.entry[m].length; i++) {
@@ -165,7 +173,12 @@ function unshare(s: State, d: Draft<State>, f: number): void {
     if (s.entry[m][i] !== NULL) addPage(d, f, i, s.frame[s.entry[m][i]].data);
   }
   d.imap[f] = f;
+  follow(d, f, cfg);
   releaseSpace(d, m);
+}
+/** An amended hack's open file and vma follow the inode's i_mapping (imapping-redirect-amendments.ts). */
+function follow(d: Draft<State>, f: number, cfg: Config): void {
+  for (const m of followIMapping(d, f, cfg, zap)) releaseSpace(d, m);
 }
 /**
  * Free frames a write by f through mapping `via` asks for: the whole-file copy if f's
@@ -228,6 +241,7 @@ export default defineDesign<State, Act, View>({
     'memfail-host-only': 'memory failure tells the filesystem only page->mapping\'s host: nothing for a shared address space',
     'count-not-dropped': 'unmap zaps the pte but does not drop the page reference',
   },
+  amendments: IMAPPING_AMENDMENTS,
   bounds: { depth: 7 },
   init: (cfg) => {
     const { F, B } = cfg.params;
@@ -290,9 +304,9 @@ export default defineDesign<State, Act, View>({
       d.vmap[f] = d.imap[f];
       releaseSpace(d, s.vmap[f]);
     },
-    write: ({ f, i, v }, s) => (d) => {
+    write: ({ f, i, v }, s, cfg) => (d) => {
       settle(d);
-      if (sharedSpace(s, s.imap[f])) unshare(s, d, f);
+      if (sharedSpace(s, s.imap[f])) unshare(s, d, f, cfg);
       const m = writeTarget(d as State, d.fmap[f]);
       if (d.entry[m][i] === NULL) addPage(d, m, i, v);
       else d.frame[d.entry[m][i]].data = v;
@@ -309,7 +323,7 @@ export default defineDesign<State, Act, View>({
       }
       d.fault = { f, i, write, pfn: p, stale: false };
     },
-    finish: (_a, s) => (d) => {
+    finish: (_a, s, cfg) => (d) => {
       settle(d);
       const { f, i, write } = s.fault!;
       d.fault = null;
@@ -320,7 +334,7 @@ export default defineDesign<State, Act, View>({
       if (write && sharedSpace(d as State, m)) {
         // The hack's page_mkwrite: unshare the inode, then filemap_page_mkwrite's check against vm_file->f_mapping.
         if (freeFrames(d as World) < pagesIn(d as World, m)) return; // VM_FAULT_OOM
-        unshare(d as State, d, f);
+        unshare(d as State, d, f, cfg);
         if (d.frame[p].mapping !== d.vmap[f]) return; // VM_FAULT_NOPAGE: the fault is retried, through the new i_mapping
       }
       installPte(d, f, i, p, write);
@@ -358,14 +372,17 @@ export default defineDesign<State, Act, View>({
           d.entry[m][i] = p;
           d.entry[src][i] = NULL;
           if (!cfg.bugs.has('mapping-not-updated')) d.frame[p].mapping = m;
-          d.ptew[src][i] = false; // page_mkclean: the pages are shared from now on
         }
         d.imap[src] = m;
       }
+      // page_mkclean: the source's pages are shared from now on, moved or already in a space of their own.
+      for (let i = 0; i < B; i++) d.ptew[src][i] = false;
       const old = s.imap[dst];
       for (let i = 0; i < B; i++) zap(d, dst, i);
       if (old === dst) for (let i = 0; i < B; i++) dropPage(d, dst, i);
       d.imap[dst] = m;
+      follow(d, src, cfg);
+      follow(d, dst, cfg);
       releaseSpace(d, old);
       ghost.reflink(d, src, dst);
     },

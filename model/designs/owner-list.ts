@@ -31,6 +31,11 @@
  *   it maps through an offset the walk has yet to visit (on the list or
  *   not), its process is one the walk owes a signal (memfail-reach).
  *
+ * What it takes (owner-list-amendments.ts): its claims hold as proposed;
+ * the two contrasts are answered by `filesystem-rmap` (the filesystem told
+ * of every owner, what Dave asks) and `list-at-lookup` (a fault listed from
+ * its lookup, so the walk waits for it), under which every property holds.
+ *
  * Bug toggles, the mistakes the thread warns about: a missing reverse-map
  * entry (the 1:1 habit: a second mapping is not added), a tuple not removed,
  * and the common DAX ones. No toggle for "a lock per mapping instead of per
@@ -40,6 +45,7 @@
  */
 import { DAX_BUGS, daxDesign, GRANULARITY_BUGS } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
+import { OWNER_LIST_AMENDMENTS, rmapNotify, walkOwners } from './owner-list-amendments.js';
 
 export default daxDesign({
   name: 'owner-list',
@@ -51,6 +57,7 @@ export default daxDesign({
     'owner-not-added': 'a second mapping is not added to a page that already has an owner (missing reverse-map entry: the 1:1 habit)',
     'owner-not-removed': 'dax_disassociate_entry leaves the (mapping, index) on the page\'s list',
   },
+  amendments: OWNER_LIST_AMENDMENTS,
   bounds: { depth: 6 },
   readOnlyPins: true,
   ranges: true,
@@ -90,9 +97,6 @@ export default daxDesign({
       if (k >= 0) fr.owners.splice(k, 1);
     },
     form: () => 'listed',
-    memfail: (s, pfn, cfg) => {
-      const B = cfg.params.B;
-      return { walk: s.frame[pfn].owners.map((o) => [Math.floor(o / B), o % B] as const), tells: true, poison: 'entry' };
-    },
+    memfail: (s, pfn, cfg) => ({ walk: walkOwners(s, pfn, cfg), notify: rmapNotify(s, pfn, cfg), tells: true, poison: 'entry' }),
   },
 });

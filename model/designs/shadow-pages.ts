@@ -43,6 +43,11 @@
  * - layouts are broken as XFS did in 2019 (xfs_break_layouts ->
  *   dax_layout_busy_page): entries stay.
  *
+ * What it takes (amendments, shadow-pages-amendments.ts): the three
+ * choices above that the mail leaves open are where its counterexamples
+ * break; with `convert-on-share`, `revert-on-unshare` and `agf-before-entry`
+ * together every claimed property holds at the default bound.
+ *
  * Bug toggles, the mistakes the thread warns about: a shadow not tossed on
  * CoW (the master's count not dropped), memory failure through page->mapping
  * instead of the filesystem (Dave: dax_lock_page "needs to report to the
@@ -54,6 +59,7 @@ import { DAX_BUGS, daxDesign, GRANULARITY_BUGS } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, NULL, type World } from '../world/state.js';
 import type { CacheEntry } from '../world/view.js';
+import { convertOwner, revertOwner, SHADOW_AMENDMENTS, waitsForAgf } from './shadow-pages-amendments.js';
 
 /** The buffer cache's address space: after the files' (0..F-1). */
 const bufferCache = (s: { ext: readonly unknown[] }): number => s.ext.length;
@@ -67,7 +73,7 @@ function rmapOwners(s: World, pfn: number): [number, number][] {
   return owners;
 }
 
-export default daxDesign({
+const design = daxDesign({
   name: 'shadow-pages',
   summary: 'fsdax with a master page per LBA in the buffer cache and a read-only shadow page per file mapping of a shared extent (seed 000)',
   seed: 'seed 000: Dave Chinner, Re: [RFC PATCH 0/7] xfs: add reflink & dedupe support for fsdax, 2019-10-10 (shadow pages)',
@@ -77,6 +83,7 @@ export default daxDesign({
     'shadow-not-tossed': 'CoW takes the entry out of the mapping but neither frees the shadow page nor drops its reference on the master',
     'memfail-via-mapping': 'memory failure goes through page->mapping (dax_lock_page) instead of being reported to the filesystem',
   },
+  amendments: SHADOW_AMENDMENTS,
   bounds: { depth: 6 },
   readOnlyPins: true,
   ranges: true,
@@ -113,6 +120,7 @@ export default daxDesign({
         return pfn;
       }
       if (master.mapping !== bufferCache(d)) {
+        convertOwner(d, pfn, bufferCache(d), cfg);
         master.mapping = bufferCache(d);
         master.index = pfn;
       }
@@ -146,7 +154,8 @@ export default daxDesign({
     leakable: (s, pfn) => isShadow(s, pfn),
     reclaim: {
       pfns: (s) => s.frame.flatMap((fr, p) => (p < blocks(s) && fr.mapping === bufferCache(s) && (shadowsOf(s, p) === 0 || s.ref[p] <= 1) ? [p] : [])),
-      apply: (d: Draft<World>, pfn: number) => {
+      apply: (d: Draft<World>, pfn: number, cfg: Config) => {
+        if (revertOwner(d, pfn, cfg)) return;
         d.frame[pfn].mapping = NULL;
         d.frame[pfn].index = 0;
       },
@@ -162,3 +171,6 @@ export default daxDesign({
     },
   },
 });
+
+// The amendment that orders the AGF before the entry lock refuses what would wait for the AGF (shadow-pages-amendments.ts).
+export default { ...design, actions: (s, cfg) => design.actions(s, cfg).filter((a) => !waitsForAgf(s, a, cfg)) } satisfies typeof design;

@@ -69,6 +69,7 @@ import { DAX_NOTES } from '../world/dax-notes.js';
 import { closeMemFail, disturb, kill, mappers, memfailReach, openMemFail, pinsOf, settle, tell, zapPte } from '../world/common.js';
 import { HOLE, NULL, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
+import { COWFLAG_AMENDMENTS, flaggedLookup, handOver } from './tmpfs-cowflag-amendments.js';
 
 const base = daxDesign({
   name: 'tmpfs-cowflag',
@@ -79,6 +80,7 @@ const base = daxDesign({
     'count-not-dropped': DAX_BUGS['count-not-dropped'],
     'no-break-layouts': DAX_BUGS['no-break-layouts'],
   },
+  amendments: COWFLAG_AMENDMENTS,
   bounds: { depth: 5 },
   cacheIsStorage: true,
   properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin'],
@@ -94,7 +96,9 @@ const base = daxDesign({
   // guarding these claims cannot be reached, so they hold only vacuously. The
   // read-in path (a fault on a hole allocating its page) does not change that:
   // it adds pages to the faulting file's own cache, which no other file's
-  // lookup returns.
+  // lookup returns. Under the amendment `flagged-lookup` (the destination's
+  // lookups accept a CoW-flagged page: tmpfs-cowflag-amendments.ts) both
+  // goals are reached and both claims are checked for real.
   claims: ['refcount', 'cow-isolation'],
   notes: {
     ...DAX_NOTES,
@@ -118,11 +122,12 @@ const base = daxDesign({
       fr.mapping = f;
       fr.index = i;
     },
-    disassociate: (d, f, i, pfn) => {
+    disassociate: (d, f, i, pfn, cfg) => {
       const fr = d.frame[pfn];
       if (fr.mapping === f && fr.index === i) {
         fr.mapping = NULL;
         fr.index = 0;
+        handOver(d, f, i, pfn, cfg);
       }
     },
     form: () => 'owned',
@@ -131,8 +136,16 @@ const base = daxDesign({
   },
 });
 
-/** A lookup through file f at index i spins: the page there names another mapping (or none). */
-const spins = (s: World, f: number, i: number): boolean => s.entry[f][i] !== NULL && s.frame[s.entry[f][i]].mapping !== f;
+/**
+ * A lookup through file f at index i spins: the page there names another
+ * mapping (or none); under `flagged-lookup` a page with the CoW flag (a
+ * count from more than one file) is accepted (tmpfs-cowflag-amendments.ts).
+ */
+const spins = (s: World, f: number, i: number, cfg: Config): boolean => {
+  const p = s.entry[f][i];
+  if (p === NULL || s.frame[p].mapping === f) return false;
+  return !(flaggedLookup(cfg) && s.ref[p] > 1);
+};
 /** The fault between shmem_fault and finish_fault holds its page's lock. */
 const pageLocked = (s: World, pfn: number): boolean => s.fault !== null && s.fault.pfn === pfn;
 
@@ -155,14 +168,14 @@ function waitsForPageLock(s: World, a: DaxAction): boolean {
   }
 }
 
-function livelocked(s: World, a: DaxAction): boolean {
+function livelocked(s: World, a: DaxAction, cfg: Config): boolean {
   switch (a.kind) {
     case 'fault':
     case 'write':
     case 'punch':
-      return spins(s, a.f, a.i);
+      return spins(s, a.f, a.i, cfg);
     case 'truncate':
-      return s.entry[a.f].some((_, i) => i >= a.n && spins(s, a.f, i));
+      return s.entry[a.f].some((_, i) => i >= a.n && spins(s, a.f, i, cfg));
     default:
       return false;
   }
@@ -224,7 +237,7 @@ const design: Design<World, DaxAction, View> = {
   ...base,
   actions: (s, cfg) => {
     const out = base.actions(s, cfg).filter((a) => {
-      if (livelocked(s, a) || waitsForPageLock(s, a)) return false;
+      if (livelocked(s, a, cfg) || waitsForPageLock(s, a)) return false;
       if (a.kind === 'memfail') return !pageLocked(s, a.pfn);
       if (a.kind === 'mce') return !pageLocked(s, s.pte[a.f][a.i]);
       return true;
@@ -239,7 +252,7 @@ const design: Design<World, DaxAction, View> = {
   },
   view: (s, cfg) => {
     const v = base.view!(s, cfg);
-    return { ...v, read: v.read.map((row, f) => row.map((x, i) => (spins(s, f, i) ? s.ghost[f][i] : x))) };
+    return { ...v, read: v.read.map((row, f) => row.map((x, i) => (spins(s, f, i, cfg) ? s.ghost[f][i] : x))) };
   },
   next: {
     ...base.next,

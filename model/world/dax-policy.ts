@@ -4,7 +4,7 @@
  * are broken, and the bug toggles every DAX design may carry.
  */
 import type { Draft } from 'immer';
-import type { Config, ParamSpec } from '../design.js';
+import type { Amendment, Config, ParamSpec } from '../design.js';
 import type { SharingPropertyId } from '../../properties/sharing.js';
 import type { WorldAction } from './actions.js';
 import type { MemFailPlan } from './memfail.js';
@@ -79,6 +79,8 @@ export interface DaxDesignSpec {
   readonly summary: string;
   readonly seed: string;
   readonly bugs: Readonly<Record<string, string>>;
+  /** What it would take (Design.amendments). */
+  readonly amendments?: Readonly<Record<string, Amendment>>;
   readonly bounds: { depth?: number; maxStates?: number };
   readonly policy: DaxPolicy;
   readonly properties: readonly SharingPropertyId[];

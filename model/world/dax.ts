@@ -242,6 +242,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     seed: spec.seed,
     params: spec.params ?? worldParams,
     bugs: spec.bugs,
+    ...(spec.amendments && { amendments: spec.amendments }),
     bounds: spec.bounds,
     picture: { world: 'dax' },
     init: (cfg) => {
