@@ -71,9 +71,8 @@
  * What it takes (imapping-redirect-amendments.ts): every counterexample is
  * an fd or vma that kept the address space it captured; `follow-i_mapping`
  * repoints them at each reflink and unshare, and under it nothing claimed is
- * violated at the default bound. single-ownership and cow-isolation stay
- * vacuous there as here: the goal reflink-at-offset guards them, and the
- * file-granular hack has no range reflink to reach it.
+ * violated at the default bound. The goal reflink-at-offset is not this
+ * design's: the file-granular hack has no range reflink to reach it.
  *
  * Bug toggles, mistakes of the thread's kind: page->mapping left pointing at
  * the inode when its pages move to the shared space ("a struct page would
@@ -418,6 +417,10 @@ export default defineDesign<State, Act, View>({
     reflink: 'the hack: the source pages move to a shared address space, both i_mappings point at it',
     memfail: 'memory_failure: TestSetPageHWPoison, collect_procs_file/try_to_unmap via page->mapping',
   },
-  sometimes: sharingGoals(),
+  // The hack is file-granular: there is no range reflink, so the goal that
+  // guards single-ownership and cow-isolation with one (reflink-at-offset)
+  // names a history this design cannot have, and is left out rather than
+  // left to make every holds vacuous.
+  sometimes: sharingGoals().filter((g) => g.id !== 'reflink-at-offset'),
   notApplicable: { 'reflink-walks-no-pages': 'reflink here moves pages between address spaces by construction; the claim that it touches no per-page count is fragment-owner\'s' },
 });
