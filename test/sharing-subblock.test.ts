@@ -12,6 +12,7 @@ import type { AnyDesign } from '../model/design.js';
 import { resolveConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { instantiate } from '../model/instantiate.js';
+import { exhaustive } from '../engine/exhaustive.js';
 import { viewOf } from '../engine/model.js';
 import type { World } from '../model/world/state.js';
 import { statesOf } from './fixtures/run.js';
@@ -132,5 +133,56 @@ describe('S = 2: the search', () => {
     const s1 = check(findDesign('tmpfs-cowflag'), { mode: 'exhaustive', properties: ['cow-isolation'], depth: 3 });
     expect(r.properties[0].verdict).toBe(s1.properties[0].verdict);
     expect(r.properties[0].bound).toMatchObject({ complete: true });
+  });
+});
+
+describe('S = 2 on every path', () => {
+  // The sector contents are plain integers, so the words of the flat layout and plain copies must
+  // give exactly what immer and objects give.
+  const summary = (name: string, how: 'immer' | 'copy', flat: boolean, depth: number) => {
+    const d = findDesign(name);
+    const r = exhaustive(instantiate(d, resolveConfig(d, S2, []), how), { flat, learned: flat, maxDepth: depth });
+    return [r.states, r.transitions, [...r.violations].map(([id, v]) => [id, v.trace.length, v.message]).sort()];
+  };
+  for (const name of ['fsdax-shared', 'tmpfs-cowflag']) {
+    it(`${name}: words and objects, depth 3; immer and plain copies, depth 2`, () => {
+      expect(summary(name, 'copy', true, 3)).toEqual(summary(name, 'copy', false, 3));
+      expect(summary(name, 'copy', false, 2)).toEqual(summary(name, 'immer', false, 2));
+    });
+  }
+});
+
+describe("generic/140 at S = 2 (scenarios/generic-140-mmap-cow-sub-block.json, replayed by hand)", () => {
+  // The scenario's setup: 2 files of 4 blocks of 2 sectors, 8 physical blocks; 0x61 is 1, 0x62 is 2.
+  // Its binder (scenarios/bind/reflink.ts) still refuses sub-block stores; this is the same history.
+  const params = { F: 2, B: 4, P: 8, V: 2, S: 2 };
+  const history = [
+    'punch(f=0, i=0)',
+    'punch(f=1, i=0)',
+    ...[0, 1, 2, 3].map((i) => `write(f=0, i=${i}, v=1)`),
+    'reflink(s=0, d=1)',
+    // _mwrite_byte 0x62 at 0 (sector 0 of block 0), at blksz*16-34 and at blksz*48-20 (the last sector of blocks 2 and 3).
+    ...[
+      [0, 0],
+      [2, 1],
+      [3, 1],
+    ].flatMap(([i, sec]) => [`fault(f=1, i=${i}, write)`, 'finish-fault', `store(f=1, i=${i}, v=2, sec=${sec}, nsec=1)`, `unmap(f=1, i=${i})`]),
+  ];
+  for (const name of XFS) {
+    it(`${name}: file1 reads 21, 11, 12, 12; file0 is untouched; nothing is violated on the way`, () => {
+      const d = findDesign(name);
+      const states = run(d, history, params);
+      const s = states.at(-1)!;
+      expect(reads(s, 0)).toEqual([11, 11, 11, 11]);
+      expect(reads(s, 1)).toEqual([21, 11, 12, 12]);
+      expect(s.ghost[1]).toEqual([21, 11, 12, 12]);
+      for (const t of states) expect(violations(d, t, params)).toEqual([]);
+    });
+  }
+  it('tmpfs-cowflag: single-ownership is broken by the clone, as the scenario expects', () => {
+    const d = findDesign('tmpfs-cowflag');
+    const states = run(d, history.slice(0, 7), params);
+    expect(violations(d, states[6], params)).toEqual([]);
+    expect(violations(d, states[7], params)).toContain('single-ownership');
   });
 });

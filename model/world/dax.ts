@@ -53,6 +53,18 @@
  *   (memfail.ts, badPfn: fs/dax.c never tests PageHWPoison); DAX recovery
  *   writes are not modelled, and a freed block's poison is forgotten (what
  *   XFS does with a bad block it reallocates is not modelled).
+ * - write(2) and stores cover a sector range of a block where S > 1
+ *   (model/world/sectors.ts): a partial CoW copies the rest of the block
+ *   (dax_iomap_copy_around), a partial write into a hole leaves it zero;
+ *   faults, remaps, punch and truncate stay block-sized (dax_fault_iter maps
+ *   and copies whole pages). S = 1 by default: at S = 2 fsdax-shared's
+ *   default search (depth 6, 220,490 states at S = 1) does not complete in
+ *   its time bound (706,351 states when it stopped; depth 5 has 501,294
+ *   against 58,618, depth 4 77,937 against 13,087), so the default verdicts
+ *   would turn inconclusive; tests and `--param S=2` check sub-block writes
+ *   at smaller depths.
+ *   Partial punch and truncate (dax_zero_range / dax_truncate_page, which
+ *   CoW a shared block through dax_memzero's copy-around) are not modelled.
  * Not modelled: read faults on holes (the zero page), buffered reads (they
  * change no state: `read` in the view is what read(2) returns), reclaim
  * (pmem is not reclaimed).
