@@ -186,3 +186,22 @@ describe("generic/140 at S = 2 (scenarios/generic-140-mmap-cow-sub-block.json, r
     expect(violations(d, states[7], params)).toContain('single-ownership');
   });
 });
+
+describe('a CoW write(2) reads the shared block it copies from', () => {
+  // dax_iomap_iter -> dax_iomap_copy_around -> dax_iomap_direct_access(srcmap): a bad source block is
+  // -EIO (dax_mem2blk_err), for a whole-block write too (copy_all); only a hole's zeroed edges read nothing.
+  for (const params of [{}, S2]) {
+    it(`fsdax-shared (S = ${params === S2 ? 2 : 1}): once a memory failure on a shared pfn is handled, no write(2) to either owner is offered`, () => {
+      const d = findDesign('fsdax-shared');
+      const m = model(d, params);
+      // A mapped pfn, so that the handler poisons it (memory_failure_dev_pagemap); the kill takes the pte.
+      let s = statesOf(m, ['reflink(s=0, d=1)', 'fault(f=1, i=0, read)', 'finish-fault', 'memfail(pfn=0)']).at(-1) as World;
+      while (s.mf && !s.mf.done) s = m.successors(s, m.actions(s).find((a) => m.label(a) === 'memfail-next')!)[0] as World;
+      expect(s.frame[0].poison).toBe(true);
+      const writes = m.actions(s).map((a) => m.label(a)).filter((l) => l.startsWith('write('));
+      expect(writes.filter((l) => / i=0,/.test(l))).toEqual([]);
+      // The holes at index 1 are still written: nothing is read there.
+      expect(writes.some((l) => l.startsWith('write(f=1, i=1,'))).toBe(true);
+    });
+  }
+});

@@ -213,7 +213,11 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
         if (locked(s, cfg, a.f)) return false;
         const b = s.ext[a.f][a.i];
         if ((b === HOLE || cowShared(s, b, cfg)) && !free(s)) return false;
-        if (b !== HOLE && !cowShared(s, b, cfg) && badPfn(s, b, pageCache)) return false; // -EIO: dax_direct_access on a bad block
+        // -EIO: dax_direct_access on a bad block, the one written in place or the shared one a CoW copies
+        // from: dax_iomap_copy_around reads the srcmap through dax_iomap_direct_access for a whole block
+        // too (copy_all copies it, then the write overwrites it). A hole's zeroed edges read nothing. The
+        // tmpfs proposal's CoW copy is no kernel code, and is left as it was.
+        if (b !== HOLE && (!cowShared(s, b, cfg) || !pageCache) && badPfn(s, b, pageCache)) return false;
         return !(s.fault && s.fault.f === a.f && s.fault.i === a.i);
       }
       case 'fault':

@@ -27,6 +27,10 @@
  *   no old data remains".
  * A freed block keeps its old contents (the world never scrubs pmem), so a
  * write that left an edge alone would show the block's last owner's data.
+ * The copy reads the old block (dax_iomap_direct_access on the srcmap), so a
+ * CoW write(2) from a bad block is -EIO, whole block or not (dax.ts, allow).
+ * tmpfs-cowflag takes the same rules: shmem_write_end zeroes a new folio's
+ * edges (folio_zero_segments), and the proposal's CoW copies the whole page.
  */
 import type { Config, ParamSpec } from '../design.js';
 
