@@ -58,7 +58,7 @@
  *   (dax_iomap_copy_around), a partial write into a hole leaves it zero;
  *   faults, remaps, punch and truncate stay block-sized (dax_fault_iter maps
  *   and copies whole pages). S = 1 by default: at S = 2 fsdax-shared's
- *   default search (depth 6, 220,490 states at S = 1) does not complete in
+ *   default search (depth 6, 220,230 states at S = 1) does not complete in
  *   its time bound (706,351 states when it stopped; depth 5 has 501,294
  *   against 58,618, depth 4 77,937 against 13,087), so the default verdicts
  *   would turn inconclusive; tests and `--param S=2` check sub-block writes
