@@ -36,7 +36,7 @@
  * dax_dedupe_file_range_compare inside the remap prep, under both files'
  * locks), so its promise that dedupe works is content-by-own-writes.
  */
-import { DAX_BUGS, daxDesign, GRANULARITY_BUGS } from '../world/dax.js';
+import { DAX_BUGS, daxDesign, GRANULARITY_BUGS, SUBBLOCK_BUGS } from '../world/dax.js';
 import { NULL } from '../world/state.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 
@@ -47,6 +47,7 @@ export default daxDesign({
   bugs: {
     ...DAX_BUGS,
     ...GRANULARITY_BUGS,
+    ...SUBBLOCK_BUGS,
     // The kernel of 2019 took no page reference for a DAX pte (pteHoldsRef below): the reference a
     // count-not-dropped forgets is a GUP pin's (a put_page missing after get_user_pages).
     'count-not-dropped': 'unpin does not drop the page reference get_user_pages took (ptes hold none before v6.15)',

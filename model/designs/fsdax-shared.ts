@@ -44,7 +44,7 @@
  * shared folio gets -EBUSY), an rmap that misses the reflinked owners, a
  * share count not dropped, plus the common DAX ones.
  */
-import { DAX_BUGS, daxDesign, GRANULARITY_BUGS } from '../world/dax.js';
+import { DAX_BUGS, daxDesign, GRANULARITY_BUGS, SUBBLOCK_BUGS } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { NULL } from '../world/state.js';
 
@@ -57,6 +57,7 @@ export default daxDesign({
   bugs: {
     ...DAX_BUGS,
     ...GRANULARITY_BUGS,
+    ...SUBBLOCK_BUGS,
     'generic-fallback': 'memory failure takes mf_generic_kill_procs (no notify_failure holder, e.g. a partition): dax_lock_folio needs folio->mapping',
     'missing-rmap-entry': 'the rmap query returns only the first owner of the block (a reverse-map record missing for the reflinked ones)',
     'share-not-dropped': 'dax_folio_put does not decrement folio->share',

@@ -43,7 +43,7 @@
  * between its entry lookup and dax_insert_entry, since it is not listed yet
  * (Dave's dax_lock_entry point); the search finds that without a toggle.
  */
-import { DAX_BUGS, daxDesign, GRANULARITY_BUGS } from '../world/dax.js';
+import { DAX_BUGS, daxDesign, GRANULARITY_BUGS, SUBBLOCK_BUGS } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { OWNER_LIST_AMENDMENTS, rmapNotify, walkOwners } from './owner-list-amendments.js';
 
@@ -54,6 +54,7 @@ export default daxDesign({
   bugs: {
     ...DAX_BUGS,
     ...GRANULARITY_BUGS,
+    ...SUBBLOCK_BUGS,
     'owner-not-added': 'a second mapping is not added to a page that already has an owner (missing reverse-map entry: the 1:1 habit)',
     'owner-not-removed': 'dax_disassociate_entry leaves the (mapping, index) on the page\'s list',
   },

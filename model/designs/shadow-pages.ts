@@ -55,7 +55,7 @@
  */
 import type { Draft } from 'immer';
 import type { Config } from '../design.js';
-import { DAX_BUGS, daxDesign, GRANULARITY_BUGS } from '../world/dax.js';
+import { DAX_BUGS, daxDesign, GRANULARITY_BUGS, SUBBLOCK_BUGS } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, NULL, type World } from '../world/state.js';
 import type { CacheEntry } from '../world/view.js';
@@ -80,6 +80,7 @@ const design = daxDesign({
   bugs: {
     ...DAX_BUGS,
     ...GRANULARITY_BUGS,
+    ...SUBBLOCK_BUGS,
     'shadow-not-tossed': 'CoW takes the entry out of the mapping but neither frees the shadow page nor drops its reference on the master',
     'memfail-via-mapping': 'memory failure goes through page->mapping (dax_lock_page) instead of being reported to the filesystem',
   },

@@ -4,17 +4,19 @@
  * the waits its locks impose; the rest is common to every design.
  */
 import type { Config } from '../design.js';
+import { holds, spans } from './sectors.js';
 import { HOLE, NULL, type World } from './state.js';
 
 export type WorldAction =
   | { readonly kind: 'read'; readonly f: number; readonly i: number }
-  | { readonly kind: 'write'; readonly f: number; readonly i: number; readonly v: number }
+  /** write(2) of v over sectors [sec, sec + nsec) of block i; the whole block when they are absent (model/world/sectors.ts). */
+  | { readonly kind: 'write'; readonly f: number; readonly i: number; readonly v: number; readonly sec?: number; readonly nsec?: number }
   /** The first half of a fault: lock the entry, look up (or CoW/allocate) the pfn. */
   | { readonly kind: 'fault'; readonly f: number; readonly i: number; readonly write: boolean }
   /** The second half: install the pte, unlock the entry. */
   | { readonly kind: 'finish' }
-  /** A store through a writable pte. */
-  | { readonly kind: 'store'; readonly f: number; readonly i: number; readonly v: number }
+  /** A store through a writable pte, over sectors [sec, sec + nsec) as `write` (generic/140's _mwrite_byte of 17 bytes). */
+  | { readonly kind: 'store'; readonly f: number; readonly i: number; readonly v: number; readonly sec?: number; readonly nsec?: number }
   | { readonly kind: 'unmap'; readonly f: number; readonly i: number }
   | { readonly kind: 'reflink'; readonly s: number; readonly d: number }
   /**
@@ -67,6 +69,8 @@ export interface Enabling<S extends World> {
 
 export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): WorldAction[] {
   const { F, B, V } = cfg.params;
+  const perBlock = cfg.params.S ?? 1;
+  const sectorSpans = spans(perBlock);
   const out: WorldAction[] = [];
   const has = (k: Kind): boolean => e.kinds.has(k);
   const push = (a: WorldAction): void => {
@@ -85,9 +89,12 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
     for (let i = 0; i < B; i++) {
       if (has('read')) push({ kind: 'read', f, i });
       for (let v = 1; v <= V; v++) {
-        if (has('write') && s.ghost[f][i] !== v) push({ kind: 'write', f, i, v });
+        // Sector ranges where the design has S > 1 (model/world/sectors.ts); the whole block alone at S = 1.
+        for (const span of sectorSpans) if (has('write') && !holds(s.ghost[f][i], span, v, perBlock)) push({ kind: 'write', f, i, v, ...span });
         // A store to a poisoned pfn is a consuming access: `mce`.
-        if (has('store') && s.ptew[f][i] && s.ghost[f][i] !== v && !s.frame[s.pte[f][i]].poison) push({ kind: 'store', f, i, v });
+        if (has('store') && s.ptew[f][i] && !s.frame[s.pte[f][i]].poison) {
+          for (const span of sectorSpans) if (!holds(s.ghost[f][i], span, v, perBlock)) push({ kind: 'store', f, i, v, ...span });
+        }
       }
       if (has('fault') && !faulting) {
         if (s.pte[f][i] === NULL && s.ext[f][i] !== HOLE) push({ kind: 'fault', f, i, write: false });
