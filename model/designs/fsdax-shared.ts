@@ -74,7 +74,11 @@ export default daxDesign({
   // it sidesteps it: shared pfns are never written in place, and poison is
   // handled one (mapping, index) at a time. The search shows where a fault
   // through one mapping runs beside poisoning through another.
-  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'layout-pin', 'content-by-own-writes'],
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'layout-pin', 'content-by-own-writes', 'layout-break-proceeds', 'memfail-finishes'],
+  // The break's wait must end (mm/gup.c refuses FOLL_LONGTERM on fsdax for it: "Filesystems can only
+  // tolerate transient delays to truncate and hole-punch operations"), and so must a memory failure's
+  // handling (properties/liveness.ts).
+  liveness: ['layout-break-proceeds', 'memfail-finishes'],
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter: CoW copy, dax_insert_entry (dax_associate_entry: make shared, share++), insert pfn',
