@@ -506,12 +506,11 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   // Only a design with its own reclaim has the action (coverage lists every handler).
   if (!policy.reclaim) delete (design.next as Record<string, unknown>).reclaim;
   // Nor is iomap split off a fault where no walk holds the AGF, nor noted.
-  if (!policy.walkHoldsAgf) {
-    delete (design.next as Record<string, unknown>).iomap;
-    if (spec.notes && 'iomap' in spec.notes) {
-      const { iomap: _unused, ...notes } = spec.notes;
-      (design as { notes?: typeof notes }).notes = notes;
-    }
+  if (!policy.walkHoldsAgf) delete (design.next as Record<string, unknown>).iomap;
+  // A kind whose handler went is not noted either (iomap, and resume and unpin-longterm in tmpfs).
+  if (spec.notes) {
+    const notes = Object.fromEntries(Object.entries(spec.notes).filter(([k]) => k in design.next));
+    (design as { notes?: typeof notes }).notes = notes;
   }
   return design;
 }
