@@ -65,7 +65,7 @@ import { disturb, dropRef, ghost, inFlight, installPte, mappers, pinPte, settle,
 import { daxView } from './dax-view.js';
 import { agfHeld, badPfn, daxWaiting, iomapNeedsAgf, nextAllowed, report, reportAllowed, next as memfailNext } from './memfail.js';
 import { grid, HOLE, initWorld, lowestFree, NULL, worldParams, type LayoutOp, type World } from './state.js';
-import { breakWaiting, idle, opFiles } from './layout-break.js';
+import { breakWaiting, coveredPfns, idle, opFiles, sleepOnBusyPages } from './layout-break.js';
 import { daxLiveness } from '../../properties/liveness.js';
 import type { View } from './view.js';
 import { DEDUPE_UNLOCKED, LONGTERM_GRANTED, type DaxAction, type DaxDesignSpec, type DaxPolicy } from './dax-policy.js';
@@ -186,18 +186,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   const hooks = { plan: policy.memfail, target: (s: World, held: number) => (policy.target ? policy.target(s, held) : held), pteRef };
   // The blocks whose pins a layout break waits for: the ranges, or (v6.15) the whole files.
   const wholeFiles = (s: World, ...fs: number[]): number[] => fs.flatMap((f) => blocksOf(s, f));
-  // The blocks an operation's layout break covers: a remap waits for the pins of both whole files
-  // (dax_layout_busy_page finds a busy page anywhere), a punch or truncate for its range (v6.15: the file).
-  const breakPfns = (s: World, op: LayoutOp): number[] => {
-    switch (op.kind) {
-      case 'punch':
-        return byInode ? wholeFiles(s, op.f) : [s.ext[op.f][op.i]].filter((b) => b !== HOLE);
-      case 'truncate':
-        return byInode ? wholeFiles(s, op.f) : blocksOf(s, op.f, op.n);
-      default:
-        return wholeFiles(s, op.s, op.d);
-    }
-  };
+  const breakPfns = (s: World, op: LayoutOp): number[] => coveredPfns(s, op, byInode);
   // DAX breaks sleep while a page is busy (layout-break.ts); tmpfs has no layout break and keeps the rule
   // that the operation is enabled once nothing is pinned.
   const sleeps = !pageCache;
@@ -484,21 +473,9 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     ...(spec.claims && { claims: spec.claims }),
     ...(spec.notes && { notes: spec.notes }),
   };
-  // A DAX operation whose break finds a busy page unmaps the file(s) whole (dax_layout_busy_page_range:
-  // unmap_mapping_pages of the whole mapping; v6.15 deletes the entries only once nothing is busy) and
-  // sleeps (layout-break.ts); else it runs at once, as its handler says.
+  // A DAX operation whose break finds a busy page unmaps and sleeps (layout-break.ts).
   if (sleeps) {
-    const table = design.next as unknown as Record<string, (a: LayoutOp, st: World, c: Config) => Recipe<World>>;
-    for (const kind of ['punch', 'truncate', 'reflink', 'reflink-range', 'dedupe'] as const) {
-      const go = table[kind];
-      table[kind] = (a, st, c) =>
-        waitsFor(st, a, c)
-          ? step((d) => {
-              for (const f of opFiles(a)) for (let i = 0; i < d.ext[f].length; i++) zap(d, f, i);
-              d.breaking = { ...a };
-            })
-          : go(a, st, c);
-    }
+    sleepOnBusyPages(design.next as unknown as Record<string, (a: LayoutOp, st: World, c: Config) => Recipe<World>>, waitsFor, (r) => step(r), zap);
   } else {
     delete (design.next as Record<string, unknown>).resume;
     delete (design.next as Record<string, unknown>)['unpin-longterm'];

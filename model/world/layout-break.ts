@@ -44,8 +44,55 @@
  * - tmpfs (cacheIsStorage) has no layout break; its operations keep the
  *   world's old rule (enabled once nothing is pinned).
  */
+import type { Draft } from 'immer';
+import type { Config, Recipe } from '../design.js';
 import { label } from './actions.js';
-import { NULL, type LayoutOp, type World } from './state.js';
+import { HOLE, NULL, type LayoutOp, type World } from './state.js';
+
+const LAYOUT_KINDS = ['punch', 'truncate', 'reflink', 'reflink-range', 'dedupe'] as const;
+const blocksOf = (s: World, f: number, from = 0): number[] => s.ext[f].slice(from).filter((b) => b !== HOLE);
+
+/**
+ * The blocks an operation's layout break covers: a remap waits for the pins
+ * of both whole files (dax_layout_busy_page finds a busy page anywhere), a
+ * punch or truncate for its range, or its whole file where the break is by
+ * inode (v6.15 dax_break_layout_inode).
+ */
+export function coveredPfns(s: World, op: LayoutOp, byInode: boolean): number[] {
+  switch (op.kind) {
+    case 'punch':
+      return byInode ? blocksOf(s, op.f) : [s.ext[op.f][op.i]].filter((b) => b !== HOLE);
+    case 'truncate':
+      return blocksOf(s, op.f, byInode ? 0 : op.n);
+    default:
+      return [...blocksOf(s, op.s), ...blocksOf(s, op.d)];
+  }
+}
+
+/**
+ * Wraps each layout-breaking handler of a design's `next`: where `waitsFor`
+ * says a page is busy, the operation unmaps its file(s) whole
+ * (dax_layout_busy_page_range: unmap_mapping_pages of the whole mapping;
+ * v6.15 deletes the entries only once nothing is busy) and sleeps; else it
+ * runs at once, as its handler says.
+ */
+export function sleepOnBusyPages(
+  next: Record<string, (a: LayoutOp, s: World, cfg: Config) => Recipe<World>>,
+  waitsFor: (s: World, op: LayoutOp, cfg: Config) => boolean,
+  step: (r: Recipe<World>) => Recipe<World>,
+  zap: (d: Draft<World>, f: number, i: number) => void,
+): void {
+  for (const kind of LAYOUT_KINDS) {
+    const go = next[kind];
+    next[kind] = (a, s, cfg) =>
+      waitsFor(s, a, cfg)
+        ? step((d) => {
+            for (const f of opFiles(a)) for (let i = 0; i < d.ext[f].length; i++) zap(d, f, i);
+            d.breaking = { ...a };
+          })
+        : go(a, s, cfg);
+  }
+}
 
 /** The files whose IOLOCK_EXCL the sleeping operation holds. */
 export function opFiles(op: LayoutOp): number[] {
