@@ -70,7 +70,8 @@ export default daxDesign({
   claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin', 'content-by-own-writes', 'layout-break-proceeds', 'memfail-finishes'],
   // The break's wait must end (mm/gup.c refuses FOLL_LONGTERM on fsdax for it: "Filesystems can only
   // tolerate transient delays to truncate and hole-punch operations"), and so must a memory failure's
-  // handling (properties/liveness.ts).
+  // handling (properties/liveness.ts). Here (before v6.15) the sleeper wakes at a page count of 1: a
+  // DAX pte holds no reference, so only the pins count, and the short-term ones are released.
   liveness: ['layout-break-proceeds', 'memfail-finishes'],
   notes: {
     ...DAX_NOTES,
