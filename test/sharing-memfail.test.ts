@@ -149,7 +149,7 @@ describe('item 6: pre-2022 memory_failure_dev_pagemap bails out before SetPageHW
 describe.each(SEVEN)('%s: claims and notes', (name) => {
   const d = findDesign(name);
   it('claims a subset of its properties, at least one', () => {
-    const ids = d.always.map((p) => p.id);
+    const ids = [...d.always, ...(d.liveness ?? [])].map((p: { id: string }) => p.id);
     expect(d.claims).toBeDefined();
     expect(d.claims!.length).toBeGreaterThan(0);
     for (const c of d.claims!) expect(ids).toContain(c);

@@ -68,7 +68,12 @@ export default daxDesign({
   // repair"), which no kernel of 2019 met even for an unshared file; the RFC
   // neither provided nor promised it (the notify path is the 2022 series,
   // KERNEL 1.1). It is reported as the contrast Dave drew.
-  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin', 'content-by-own-writes'],
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'entry-lock', 'layout-pin', 'content-by-own-writes', 'layout-break-proceeds', 'memfail-finishes'],
+  // The break's wait must end (mm/gup.c refuses FOLL_LONGTERM on fsdax for it: "Filesystems can only
+  // tolerate transient delays to truncate and hole-punch operations"), and so must a memory failure's
+  // handling (properties/liveness.ts). Here (before v6.15) the sleeper wakes at a page count of 1: a
+  // DAX pte holds no reference, so only the pins count, and the short-term ones are released.
+  liveness: ['layout-break-proceeds', 'memfail-finishes'],
   notes: {
     ...DAX_NOTES,
     memfail: 'memory_failure_dev_pagemap: dax_lock_page by page->mapping (NULL: -EBUSY, no poison), collect_procs',

@@ -75,7 +75,15 @@ export default daxDesign({
   // it sidesteps it: shared pfns are never written in place, and poison is
   // handled one (mapping, index) at a time. The search shows where a fault
   // through one mapping runs beside poisoning through another.
-  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'layout-pin', 'content-by-own-writes'],
+  claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'layout-pin', 'content-by-own-writes', 'layout-break-proceeds', 'memfail-finishes'],
+  // The break's wait must end (mm/gup.c refuses FOLL_LONGTERM on fsdax for it: "Filesystems can only
+  // tolerate transient delays to truncate and hole-punch operations"), and so must a memory failure's
+  // handling (properties/liveness.ts). In v6.15 the sleeper wakes only at a page count of 0
+  // (dax_page_is_idle; free_zone_device_folio's wake_up_var) and a pte holds a reference, while
+  // xfs_wait_dax_page drops MMAPLOCK_EXCL around schedule(): a pte faulted in during the sleep keeps the
+  // break asleep until the process unmaps, which no fairness covers (munmap is the application's). The
+  // search finds that lasso; it is derived from the code, and we know of no report of it.
+  liveness: ['layout-break-proceeds', 'memfail-finishes'],
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter: CoW copy, dax_insert_entry (dax_associate_entry: make shared, share++), insert pfn',

@@ -75,6 +75,9 @@ export default daxDesign({
   // separate, and he doubts the list is "particularly useful by itself"
   // without the filesystem tracking the pages too: contrasts.
   claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'layout-pin', 'content-by-own-writes'],
+  // The world's liveness, as contrasts: the proposal says nothing of layout breaks or of how long a
+  // memory failure's handling takes (properties/liveness.ts).
+  liveness: ['layout-break-proceeds', 'memfail-finishes'],
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter: dax_insert_entry adds (mapping, index) to the page\'s owner list',

@@ -102,6 +102,9 @@ const design = daxDesign({
   // shadow-page proposal names no lock on the master that would: a
   // requirement of his that the design leaves open, reported as a contrast.
   claims: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'layout-pin', 'content-by-own-writes'],
+  // The world's liveness, as contrasts: the proposal says nothing of layout breaks or of how long a
+  // memory failure's handling takes (properties/liveness.ts).
+  liveness: ['layout-break-proceeds', 'memfail-finishes'],
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter; on a shared extent: master into the buffer cache by LBA, a read-only shadow',

@@ -23,4 +23,6 @@ export const DAX_NOTES: { readonly [K in DaxAction['kind']]?: string } = {
   'memfail-next': 'xfs_dax_failure_fn -> mf_dax_kill_procs: dax_lock_mapping_entry of the next owner',
   pin: 'pin_user_pages through the pte (FOLL_WRITE unless ro; FOLL_LONGTERM if longterm): a page reference',
   unpin: 'unpin_user_page: the reference goes',
+  'unpin-longterm': 'unpin_user_page of a FOLL_LONGTERM pin, when userspace deregisters the memory (RDMA MR, vfio)',
+  resume: 'the break wakes (wake_up_var) to idle pages: dax_break_layout rescans, nothing busy, the op goes on',
 };

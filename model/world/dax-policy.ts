@@ -6,6 +6,7 @@
 import type { Draft } from 'immer';
 import type { Amendment, Config, ParamSpec } from '../design.js';
 import type { SharingPropertyId } from '../../properties/sharing.js';
+import type { DaxLiveId } from '../../properties/liveness.js';
 import type { WorldAction } from './actions.js';
 import type { MemFailPlan } from './memfail.js';
 import type { World } from './state.js';
@@ -17,7 +18,19 @@ import type { CacheEntry } from './view.js';
  * (xfs_reflink_remap_blocks of the dedupe whose compare matched, then
  * xfs_iunlock2_io_mmap).
  */
-export type DaxAction = Exclude<WorldAction, { kind: 'read' }> | { readonly kind: 'iomap' } | { readonly kind: 'dedupe-remap' };
+export type DaxAction =
+  | Exclude<WorldAction, { kind: 'read' }>
+  | { readonly kind: 'iomap' }
+  | { readonly kind: 'dedupe-remap' }
+  /** The sleeping layout break wakes to idle pages and its operation goes on (model/world/layout-break.ts). */
+  | { readonly kind: 'resume' }
+  /**
+   * unpin_user_page of a FOLL_LONGTERM pin: the RDMA or vfio user deregisters
+   * the memory, "at some undefined point in the future" (Dan Williams,
+   * get_user_pages_longterm, 2017-11-14). Its own kind so that no fairness
+   * assumption covers it: nothing in the kernel makes it happen.
+   */
+  | { readonly kind: 'unpin-longterm'; readonly f: number; readonly i: number };
 
 export interface DaxPolicy {
   /**
@@ -85,7 +98,9 @@ export interface DaxDesignSpec {
   readonly policy: DaxPolicy;
   readonly properties: readonly SharingPropertyId[];
   /** The properties the design's authors promised (Design.claims), each exclusion commented where it is declared. */
-  readonly claims?: readonly SharingPropertyId[];
+  readonly claims?: readonly (SharingPropertyId | DaxLiveId)[];
+  /** Its liveness properties (properties/liveness.ts), for a design whose layout breaks sleep. */
+  readonly liveness?: readonly DaxLiveId[];
   /** The kernel function or seed rule each action kind stands for (Design.notes). */
   readonly notes?: { readonly [K in DaxAction['kind']]?: string };
   readonly notApplicable: Readonly<Record<string, string>>;
@@ -117,9 +132,15 @@ export const DEDUPE_UNLOCKED = 'dedupe-unlocked';
  * vma_is_fsdax in v4.15, then check_vma_flags, and since v6.15's "mm/gup:
  * don't allow FOLL_LONGTERM pinning of FS DAX pages" folio_is_longterm_pinnable
  * too ("Filesystems can only tolerate transient delays to truncate and
- * hole-punch operations"). Kernels before v4.15 had no layout break either
- * (dax_layout_busy_page came in v4.17), so under the toggle the world's layout
- * break does not wait for a long-term pin: a punch frees the block under it.
+ * hole-punch operations"). Under the toggle the world's layout break waits
+ * for a long-term pin as for any other (dax_layout_busy_page and
+ * dax_page_is_idle read the page count, which cannot tell the two apart): the
+ * kernel that commit guards against, v6.15's break with the pin granted, whose
+ * punch then sleeps for as long as userspace keeps the pin (`unpin-longterm`,
+ * which no fairness assumption covers: liveness `layout-break-proceeds`).
+ * Kernels before v4.15 had no layout break at all (dax_layout_busy_page came
+ * in v4.17): that is this toggle with `no-break-layouts`, where a punch frees
+ * the block under the pin (layout-pin).
  */
 export const LONGTERM_GRANTED = 'longterm-pin-granted';
 
@@ -131,5 +152,5 @@ export const GRANULARITY_BUGS = {
   [DEDUPE_UNLOCKED]:
     'FIDEDUPERANGE drops IOLOCK and MMAPLOCK after vfs_dedupe_file_range_compare: write(2), faults and remaps run before the remap',
   [LONGTERM_GRANTED]:
-    'FOLL_LONGTERM pins of fsdax pages are granted (before v4.15 get_user_pages_longterm); a layout break cannot wait for them and does not',
+    'FOLL_LONGTERM pins of fsdax pages are granted (no get_user_pages_longterm / folio_is_longterm_pinnable refusal); a layout break waits for them as for any pin, and only userspace releases them',
 } as const;

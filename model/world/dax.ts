@@ -77,7 +77,9 @@ import { enabled, label, type WorldAction } from './actions.js';
 import { disturb, dropRef, ghost, inFlight, installPte, mappers, pinPte, settle, unpinAt, zapPte } from './common.js';
 import { daxView } from './dax-view.js';
 import { agfHeld, badPfn, daxWaiting, iomapNeedsAgf, nextAllowed, report, reportAllowed, next as memfailNext } from './memfail.js';
-import { grid, HOLE, initWorld, lowestFree, NULL, worldParams, type World } from './state.js';
+import { grid, HOLE, initWorld, lowestFree, NULL, worldParams, type LayoutOp, type World } from './state.js';
+import { breakWaiting, coveredPfns, idle, opFiles, sleepOnBusyPages } from './layout-break.js';
+import { daxLiveness } from '../../properties/liveness.js';
 import type { View } from './view.js';
 import { DEDUPE_UNLOCKED, LONGTERM_GRANTED, type DaxAction, type DaxDesignSpec, type DaxPolicy } from './dax-policy.js';
 import { fill, newBlock, NO_COPY_AROUND, NO_ZERO_EDGES, put, sectorParam, sectorsOf, spanOf } from './sectors.js';
@@ -90,9 +92,9 @@ export type { MemFailPlan } from './memfail.js';
 export { daxWaiting } from './memfail.js';
 export { daxView } from './dax-view.js';
 
-// The pins a layout break waits for (dax_layout_busy_page: any page reference beyond the idle one), but a
-// FOLL_LONGTERM one, which only the pre-v4.15 toggle grants and no filesystem can wait for.
-const pinned = (s: World, pfns: readonly number[]): boolean => s.pin.some((row, f) => row.some((p, i) => p !== NULL && pfns.includes(p) && s.pinlong?.[f][i] !== true));
+// The pins a layout break waits for (dax_layout_busy_page: any page reference beyond the idle one), a
+// FOLL_LONGTERM one too (the count cannot tell it apart): layout-break.ts.
+const pinned = (s: World, pfns: readonly number[]): boolean => !idle(s, pfns, false);
 const faultOn = (s: World, f: number): boolean => s.fault !== null && s.fault.f === f;
 // mm/gup refuses FOLL_LONGTERM on fsdax (check_vma_flags' vma_is_fsdax since v4.15's
 // get_user_pages_longterm; folio_is_longterm_pinnable since v6.15): only the toggle grants it.
@@ -194,10 +196,18 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     d.reflinkFlag[dst] = true;
   };
   const free = (s: World): boolean => freeBlock(s) >= 0;
+  const readAt = (st: World, f: number, i: number): number => (st.ext[f][i] === HOLE ? 0 : st.disk[st.ext[f][i]]);
 
   const hooks = { plan: policy.memfail, target: (s: World, held: number) => (policy.target ? policy.target(s, held) : held), pteRef };
   // The blocks whose pins a layout break waits for: the ranges, or (v6.15) the whole files.
   const wholeFiles = (s: World, ...fs: number[]): number[] => fs.flatMap((f) => blocksOf(s, f));
+  const breakPfns = (s: World, op: LayoutOp): number[] => coveredPfns(s, op, byInode);
+  // DAX breaks sleep while a page is busy (layout-break.ts); tmpfs has no layout break and keeps the rule
+  // that the operation is enabled once nothing is pinned.
+  const sleeps = !pageCache;
+  const waitsFor = (s: World, op: LayoutOp, cfg: Config): boolean => !cfg.bugs.has('no-break-layouts') && pinned(s, breakPfns(s, op));
+  // IOLOCK_EXCL held by a sleeping break: write(2) to its files waits; one break sleeps at a time.
+  const ioLocked = (s: World, f: number): boolean => s.breaking != null && opFiles(s.breaking).includes(f);
   // write(2) or a write fault at (f, i) allocates a block (a hole) or breaks a share.
   const allocates = (s: World, cfg: Config) => (f: number, i: number): boolean => s.ext[f][i] === HOLE || cowShared(s, s.ext[f][i], cfg);
   const byInode = policy.layoutBreak === 'inode';
@@ -211,7 +221,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     if (policy.walkHoldsAgf && agfHeld(s, a, allocates(s, cfg))) return false;
     switch (a.kind) {
       case 'write': {
-        if (locked(s, cfg, a.f)) return false;
+        if (locked(s, cfg, a.f) || ioLocked(s, a.f)) return false;
         const b = s.ext[a.f][a.i];
         if ((b === HOLE || cowShared(s, b, cfg)) && !free(s)) return false;
         // -EIO: dax_direct_access on a bad block, the one written in place or the shared one a CoW copies
@@ -225,18 +235,30 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
         return !locked(s, cfg, a.f);
       case 'finish':
         return !s.fault?.grabbed;
+      // A DAX operation starts and, on a busy page, sleeps in its break (the handlers: sleepOr); tmpfs's waits.
       case 'punch':
-        return !locked(s, cfg, a.f) && !faultOn(s, a.f) && !(waitPins && pinned(s, byInode ? wholeFiles(s, a.f) : [s.ext[a.f][a.i]]));
+        return !s.breaking && !locked(s, cfg, a.f) && !faultOn(s, a.f) && !(!sleeps && waitPins && pinned(s, breakPfns(s, a)));
       case 'truncate':
-        return !locked(s, cfg, a.f) && !faultOn(s, a.f) && !(waitPins && pinned(s, byInode ? wholeFiles(s, a.f) : blocksOf(s, a.f, a.n)));
+        return !s.breaking && !locked(s, cfg, a.f) && !faultOn(s, a.f) && !(!sleeps && waitPins && pinned(s, breakPfns(s, a)));
       case 'reflink':
-        return !locked(s, cfg, a.s, a.d) && !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, wholeFiles(s, a.s, a.d)));
-      // The layout breaks of a remap wait for the pins of both whole files (dax_layout_busy_page finds a busy page anywhere).
       case 'reflink-range':
-        return !locked(s, cfg, a.s, a.d) && !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, wholeFiles(s, a.s, a.d)));
+        return !s.breaking && !locked(s, cfg, a.s, a.d) && !faultOn(s, a.s) && !faultOn(s, a.d) && !(!sleeps && waitPins && pinned(s, breakPfns(s, a)));
       // One FIDEDUPERANGE at a time: the world keeps one between compare and remap (with F=2, the locks say as much).
       case 'dedupe':
-        return !s.dedupe && !faultOn(s, a.s) && !faultOn(s, a.d) && !(waitPins && pinned(s, wholeFiles(s, a.s, a.d)));
+        return !s.breaking && !s.dedupe && !faultOn(s, a.s) && !faultOn(s, a.d) && !(!sleeps && waitPins && pinned(s, breakPfns(s, a)));
+      // The sleeper wakes once its pages are idle (dax_page_is_idle: v6.15 counts pte references too), retakes
+      // MMAPLOCK_EXCL (so waits for a fault in flight on its files) and goes on; a walk holding the AGF holds off
+      // what the operation itself would wait for.
+      case 'resume': {
+        const op = s.breaking;
+        if (!op) return false;
+        const fs = opFiles(op);
+        if (fs.some((f) => faultOn(s, f)) || (policy.walkHoldsAgf && agfHeld(s, op, allocates(s, cfg)))) return false;
+        return idle(s, breakPfns(s, op), pteRef);
+      }
+      // No new GUP pin while a break sleeps (layout-break.ts says why).
+      case 'pin':
+        return !s.breaking;
       case 'memfail':
         return cfg.bugs.has('no-entry-lock') || reportAllowed(s, a.pfn, cfg, hooks);
       case 'mce':
@@ -271,6 +293,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       if (policy.walkHoldsAgf) w.reflinkFlag = new Array<boolean>(cfg.params.F).fill(false);
       w.dedupe = null;
       w.deduped = NULL;
+      if (sleeps) w.breaking = null;
       if (spec.readOnlyPins) w.pinro = grid(cfg.params.F, cfg.params.B, false);
       if (longtermGranted(cfg)) w.pinlong = grid(cfg.params.F, cfg.params.B, false);
       // A DAX frame is its block: allocated exactly when the block is.
@@ -292,7 +315,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     actions: (s, cfg) => {
       const out = enabled(s, cfg, {
         kinds,
-        read: (st, f, i) => (st.ext[f][i] === HOLE ? 0 : st.disk[st.ext[f][i]]),
+        read: readAt,
         memfailPfns: (st) => st.ref.flatMap((r, pfn) => (r > 0 && !st.frame[pfn].poison ? [pfn] : [])),
         reclaimPfns: policy.reclaim?.pfns,
         allow: (st, a, c) => allow(st, a as DaxAction, c),
@@ -303,9 +326,13 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       if (s.fault?.grabbed && allow(s, iomap, cfg)) out.unshift(iomap);
       const remapNow: DaxAction = { kind: 'dedupe-remap' };
       if (s.dedupe && allow(s, remapNow, cfg)) out.unshift(remapNow);
-      return out;
+      const resume: DaxAction = { kind: 'resume' };
+      if (s.breaking && allow(s, resume, cfg)) out.unshift(resume);
+      // A FOLL_LONGTERM pin (only under the toggle) is released by its own kind: no fairness covers it.
+      return s.pinlong ? out.map((a) => (a.kind === 'unpin' && s.pinlong![a.f][a.i] ? { kind: 'unpin-longterm', f: a.f, i: a.i } : a)) : out;
     },
-    label: (a) => (a.kind === 'iomap' ? 'iomap-begin' : a.kind === 'dedupe-remap' ? 'dedupe-remap' : label(a)),
+    label: (a) =>
+      a.kind === 'iomap' ? 'iomap-begin' : a.kind === 'dedupe-remap' ? 'dedupe-remap' : a.kind === 'resume' ? 'resume' : a.kind === 'unpin-longterm' ? `unpin-longterm(f=${a.f}, i=${a.i})` : label(a),
     next: {
       // A write of sectors [sec, sec + nsec): in place on a block of the file's own, else to a new block
       // whose other sectors are copied from the shared one or zeroed on a hole (sectors.ts).
@@ -387,6 +414,23 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
         }),
       pin: ({ f, i, ro, longterm }) => step((d) => pinPte(d, f, i, { ro, longterm })),
       unpin: ({ f, i }, _s, cfg) => step((d) => unpinAt(d, f, i, !pteRef && cfg.bugs.has('count-not-dropped') ? () => undefined : putPage)),
+      'unpin-longterm': ({ f, i }, _s, cfg) => step((d) => unpinAt(d, f, i, !pteRef && cfg.bugs.has('count-not-dropped') ? () => undefined : putPage)),
+      // The sleeper's pages are idle: dax_break_layout loops, unmaps again, finds nothing busy, and the
+      // operation goes on as if it had not slept (its handler, on the state as it is now). A dedupe
+      // compares after its break (generic_remap_file_range_prep): contents changed during the sleep
+      // (a store through a pte faulted in meanwhile) are -EBADE, and it ends with nothing done.
+      resume: (_a, s, cfg) => {
+        const op = s.breaking!;
+        const end: Recipe<World> = (d) => {
+          d.breaking = null;
+        };
+        if (op.kind === 'dedupe' && readAt(s, op.s, op.si) !== readAt(s, op.d, op.di)) return step(end);
+        const go = (design.next[op.kind] as (a: LayoutOp, st: World, c: Config) => Recipe<World>)(op, s, cfg);
+        return (d) => {
+          go(d);
+          end(d);
+        };
+      },
       punch: ({ f, i }, _s, cfg) =>
         step((d) => {
           if (byInode) breakInode(d, f, cfg);
@@ -454,22 +498,29 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     view: (s) => daxView(s, policy),
     // Who waits: the AGF and entry waits of the memory-failure walk, else any fault or failure in
     // flight (a state with one of those and nothing enabled is a deadlock).
-    waiting: (s, cfg) => daxWaiting(s, cfg) ?? inFlight(s),
+    waiting: (s, cfg) => daxWaiting(s, cfg) ?? inFlight(s) ?? breakWaiting(s),
     always: sharingProperties(spec.properties),
     sometimes: sharingGoals(spec.properties),
+    ...(sleeps && { liveness: daxLiveness(spec.liveness ?? []) }),
     notApplicable: spec.notApplicable,
     ...(spec.claims && { claims: spec.claims }),
     ...(spec.notes && { notes: spec.notes }),
   };
+  // A DAX operation whose break finds a busy page unmaps and sleeps (layout-break.ts).
+  if (sleeps) {
+    sleepOnBusyPages(design.next as unknown as Record<string, (a: LayoutOp, st: World, c: Config) => Recipe<World>>, waitsFor, (r) => step(r), zap);
+  } else {
+    delete (design.next as Record<string, unknown>).resume;
+    delete (design.next as Record<string, unknown>)['unpin-longterm'];
+  }
   // Only a design with its own reclaim has the action (coverage lists every handler).
   if (!policy.reclaim) delete (design.next as Record<string, unknown>).reclaim;
   // Nor is iomap split off a fault where no walk holds the AGF, nor noted.
-  if (!policy.walkHoldsAgf) {
-    delete (design.next as Record<string, unknown>).iomap;
-    if (spec.notes && 'iomap' in spec.notes) {
-      const { iomap: _unused, ...notes } = spec.notes;
-      (design as { notes?: typeof notes }).notes = notes;
-    }
+  if (!policy.walkHoldsAgf) delete (design.next as Record<string, unknown>).iomap;
+  // A kind whose handler went is not noted either (iomap, and resume and unpin-longterm in tmpfs).
+  if (spec.notes) {
+    const notes = Object.fromEntries(Object.entries(spec.notes).filter(([k]) => k in design.next));
+    (design as { notes?: typeof notes }).notes = notes;
   }
   return design;
 }

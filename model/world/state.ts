@@ -147,6 +147,14 @@ export interface World {
    */
   dedupe?: Dedupe | null;
   /**
+   * A punch, truncate, reflink or dedupe asleep in its layout break: it found
+   * a busy page (dax_layout_busy_page), unmapped the file(s), and sleeps in
+   * ___wait_var_event until the page is idle, holding IOLOCK_EXCL with
+   * MMAPLOCK_EXCL dropped (xfs_wait_dax_page). The operation, as it was asked
+   * for. Kept only where breaks sleep so (the DAX world: model/world/layout-break.ts).
+   */
+  breaking?: LayoutOp | null;
+  /**
    * The place the last step remapped by dedupe (f*B+i), or NULL; reset every
    * step: what content-by-own-writes judges (properties/sharing.ts).
    */
@@ -154,6 +162,14 @@ export interface World {
   /** What the last step did that a goal looks for ('' mostly); reset every step. */
   event: string;
 }
+
+/** An operation that breaks layouts, with its arguments (model/world/actions.ts). */
+export type LayoutOp =
+  | { kind: 'punch'; f: number; i: number }
+  | { kind: 'truncate'; f: number; n: number }
+  | { kind: 'reflink'; s: number; d: number }
+  | { kind: 'reflink-range'; s: number; si: number; d: number; di: number; n?: number }
+  | { kind: 'dedupe'; s: number; si: number; d: number; di: number };
 
 /** The ranges of a FIDEDUPERANGE whose compare has matched: n blocks of s from si onto d from di. */
 export interface Dedupe {

@@ -277,8 +277,16 @@ export const reflinkBinder: Binder = {
       }
       case 'unpin':
         // The DMA lands in the pinned frame (bound as a store through the pte it was pinned by), then unpin_user_page.
-        if (op.dmaValue !== undefined) steps.push(store(op.file, op.index, v(op.dmaValue), `DMA of ${op.dmaValue}: store(f=${op.file}, i=${op.index})`));
-        steps.push(want('unpin', { f: op.file, i: op.index }));
+        // A layout break asleep on the pin has unmapped the page (model/world/layout-break.ts): the DMA still
+        // lands in the frame, which the world has no action for, and is left out.
+        if (op.dmaValue !== undefined) {
+          const dma = store(op.file, op.index, v(op.dmaValue), `DMA of ${op.dmaValue}: store(f=${op.file}, i=${op.index})`);
+          steps.push(dynamic(dma.what, (st, en) => ((st as { breaking?: unknown }).breaking ? undefined : dma.pick(st, en))));
+        }
+        // A FOLL_LONGTERM pin (granted only under the toggle) is released by its own kind, unpin-longterm.
+        steps.push(dynamic(`unpin(f=${op.file}, i=${op.index})`, (st, en) => want(en.some((a) => a.kind === 'unpin-longterm' && a.f === op.file && a.i === op.index) ? 'unpin-longterm' : 'unpin', { f: op.file, i: op.index })));
+        // The break that slept on the pin wakes and its operation goes on (a mayBlock op runs right after the unpin).
+        steps.push(dynamic('resume', (st, en) => ((st as { breaking?: unknown }).breaking && en.some((a) => a.kind === 'resume') ? want('resume') : undefined)));
         return steps;
       case 'memory-failure': {
         const f = op.file, i = op.index;

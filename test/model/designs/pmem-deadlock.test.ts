@@ -31,6 +31,8 @@ describe('deadlock in the pmem designs', () => {
       ['crash-ordering', 'vacuous'],
       ['no-lost-writes', 'vacuous'],
       ['deadlock', 'holds'],
+      // Liveness needs the whole state space, which depth 2 is not.
+      ['sync-fault-completes', 'inconclusive'],
     ]);
   });
 

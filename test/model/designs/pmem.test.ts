@@ -149,7 +149,7 @@ describe('each pmem design says what it claims and what each step stands for', (
   for (const name of ['pmem-nofsync-naive', 'pmem-nofsync-invalidate', 'pmem-map-sync', 'pmem-static-chunks']) {
     it(name, () => {
       const design = findDesign(name);
-      const ids = design.always.map((p) => p.id);
+      const ids = [...design.always, ...(design.liveness ?? [])].map((p: { id: string }) => p.id);
       expect(design.claims).toBeDefined();
       for (const id of design.claims!) expect(ids).toContain(id);
       for (const kind of Object.keys(design.next)) {
