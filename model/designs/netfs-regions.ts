@@ -107,6 +107,20 @@
  * filesystem. Whether the cache's copy plus the modified list should count
  * while disconnected is an open question for the RFC's author, and this
  * trace is that question, not a rule the RFC broke.
+ *
+ * What it takes (model/netfs/regions-amendments.ts). dsync is the only
+ * claimed property the defaults break, and only through that finding; the
+ * disconnected rules themselves (disconnected-no-loss) hold. One amendment,
+ * proposed by nobody and marked as the smallest change the trace points to:
+ * dsync-waits-for-server, a DSYNC region (or a part split off it) goes to
+ * the server only, so while disconnected it stays dirty and its writer waits
+ * (as on an NFS hard mount) for reconnection, the sync-back and the upload.
+ * Under it every claimed property holds to the complete default bound
+ * (test/netfs-regions-amend.test.ts) but group-order, which is vacuous at
+ * the defaults with or without it (G=0, above); with a barrier (G=1) at a
+ * smaller bound it holds there too. It keeps SERVICES (7) for every other
+ * write-out and (4)'s wait as written; only the destination that ends the
+ * wait changes.
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { netfsGoals, netfsProperties } from '../../properties/netfs.js';
@@ -127,6 +141,7 @@ import {
   writerOf,
 } from '../netfs/regions.js';
 import { clientCrash, remoteInvalidation, syncBack } from '../netfs/regions-services.js';
+import { dsyncHeldBack, regionsAmendments } from '../netfs/regions-amendments.js';
 import {
   acknowledge,
   beginWrite,
@@ -200,6 +215,8 @@ export default defineDesign<NetfsState, RegionsAction>({
     'trust-cache-after-crash': 'after a client crash the cache object is read though it was open for local modification (no CACHEFILES_CONTENT_DIRTY check)',
     'dsync-wait-holding-lock': 'a DSYNC writer waits for its flush while its region is still active (the region lock held), so the flusher, which takes an active region only up to round_down(dirtied point, block), never takes a write that ends inside a block',
   },
+  // What it takes (model/netfs/regions-amendments.ts): the header's dsync finding, amended.
+  amendments: regionsAmendments,
   // The defaults turn every feature on but flush groups, at a bound the search completes (about 20 s on
   // one core): crypto with a block of one folio (a block of two folios spans the whole two-folio file,
   // so that no two writes are ever active together and region-exclusion would hold vacuously), DSYNC,
@@ -248,6 +265,7 @@ export default defineDesign<NetfsState, RegionsAction>({
         return;
       }
       if (!s.connected && !g.cache) return;
+      if (dsyncHeldBack(s, r, cfg)) return;
       if (!cfg.bugs.has('flush-later-group-first') && r.type !== 'semi' && earlierGroupPending(s, r.group, r)) return;
       if (r.state === 'dirty' && hasData(r) && !boxBusy(s, boxOf(r.start, r.end, g), r) && boxLockable(s, boxOf(r.start, r.end, g), g, cfg)) out.push({ kind: 'flush', r: i, cut: r.end });
       if (r.state === 'active') {
@@ -407,7 +425,7 @@ export default defineDesign<NetfsState, RegionsAction>({
         // and the toggle that skipped the check (dsync-flush-ignores-busy-box) is gone with it.
         const box = boxOf(mine.start, mine.end, g);
         const free = !boxBusy(d, box, mine) && boxLockable(d, box, g, cfg);
-        if ((d.connected || g.cache) && !earlierGroupPending(d, mine.group, mine) && free) startFlush(d, mine, mine.end, g, cfg);
+        if ((d.connected || g.cache) && !dsyncHeldBack(d, mine, cfg) && !earlierGroupPending(d, mine.group, mine) && free) startFlush(d, mine, mine.end, g, cfg);
         finish(d, g, cfg);
         return;
       }
