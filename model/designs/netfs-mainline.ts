@@ -83,7 +83,17 @@
  *   change an uptodate folio with no private data under writeback (it is
  *   redirtied).
  *
- * Choices the source leaves to the model: a writeback request issues all the
+ * Choices the source leaves to the model: a DSYNC pre-flush that finds
+ * nothing to write or wait for returns in the `lock` step that took i_rwsem
+ * (what runs between the two needs no i_rwsem and can run before the lock
+ * as well), one that has work issues in `flushRange` steps, again while
+ * something in the range is dirty (filemap_write_and_wait_range issues the
+ * folios tagged when it starts, writeback_iter's tag_pages_for_writeback for
+ * WB_SYNC_ALL, and then only waits: the model's loop is the stronger of the
+ * two), and returns in `preflushed`; a direct write's
+ * pre-flush still runs before its lock step and the lock checks the range
+ * (netfs_unbuffered_write_iter does it after netfs_start_io_direct, in
+ * kiocb_invalidate_pages; not reviewed here); a writeback request issues all the
  * dirty folios it finds in one step (the folio lock makes each folio's issue
  * atomic; the order among folios is the index order either way); a writer
  * stuck in FLUSH_CONTENT (a loop in the kernel) has no step in the model, and
