@@ -83,6 +83,15 @@ describe('netfs-mainline O_DSYNC: filemap_write_and_wait_range, then netfs_begin
     const returned = run(cfg, RACE.slice(7, 9), copied);
     expect(returned.writers.map((w) => w.value)).toEqual([]);
     expect(returned.server.slice(0, 2)).toEqual(['1', '2']);
+    // __folio_end_writeback XORs PG_writeback: clear after the first end, with request A still holding
+    // the folio (so reclaim, whose folio_ref_freeze fails, does not take it) ...
+    expect(returned.folio[0]?.writeback).toBe(false);
+    expect(enabled(returned, cfg)).not.toContain('reclaim(folio 0)');
+    // ... and set again, for ever, by the second: the stale upload has landed and nothing is in flight.
+    const landed = run(cfg, RACE.slice(9), returned);
+    expect(landed.server.slice(0, 2)).toEqual(['0', '2']);
+    expect(landed.folio[0]?.writeback).toBe(true);
+    expect(landed.regions.filter((r) => r.state === 'flushing')).toEqual([]);
   });
 
   it('by search at the defaults: the stale background upload lands after the write-through, and the DSYNC write returned (10 actions)', () => {

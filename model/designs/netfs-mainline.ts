@@ -124,12 +124,14 @@
  * under writeback (a VM_BUG_ON_FOLIO in __folio_start_writeback on
  * CONFIG_DEBUG_VM kernels: there the history ends in an oops) and sends it
  * (request B); B lands, netfs_end_writethrough's wait on its own request
- * returns and the write returns; A lands over it. With PG_writeback a bit,
- * B's folio_end_writeback clears it, so generic_write_sync's fsync, which the
- * model leaves out, finds nothing to wait for and the write(2) returns too
- * (the model keeps PG_writeback set while A flies, which this trace does not
- * read). Nothing but the pre-flush stands between the store and the
- * write-through, and it looked too early. With mmap=0 dsync holds.
+ * returns and the write returns; A lands over it. PG_writeback is a bit
+ * that __folio_end_writeback XORs (the model follows it): B's end clears it,
+ * so generic_write_sync's fsync, which the model leaves out, finds nothing to
+ * wait for and the write(2) returns too; A's end sets it again, with nothing
+ * in flight, for ever. dirty-mark reports the first of those, PG_writeback
+ * clear while a request still holds the folio, in 8 actions. Nothing but the
+ * pre-flush stands between the store and the write-through, and it looked
+ * too early. With mmap=0 both hold.
  *
  * Finding (by search, cache=1 G=1, test/netfs-mainline.test.ts): a latent
  * stuck writeback in the merged API, reachable only by a future caller. With a
@@ -154,7 +156,7 @@
 import { defineDesign } from '../design.js';
 import { netfsGoals, netfsProperties, redirtiedUnderWriteback } from '../../properties/netfs.js';
 import { acknowledge, beginWrite, fillFromStorage, geometry, initialWorld, landPayload, newRegion, size, tidy, type NetfsState, type Writer } from '../netfs/world.js';
-import { chunk, flushingOn, rangeToIssue, rangeWrittenAndWaited } from '../netfs/mainline.js';
+import { chunk, rangeToIssue, rangeWrittenAndWaited } from '../netfs/mainline.js';
 import { beforeWritethrough, mainlineActions, type MainlineAction } from '../netfs/mainline-actions.js';
 import { copyChunk, fault, issueFolio, mainlineWaiting, mkwriteAs, releaseFolio, store, type MainlineState } from '../netfs/mainline-steps.js';
 
@@ -286,7 +288,11 @@ export default defineDesign<MainlineState, MainlineAction>({
       d.regions.splice(r, 1);
       const f = Math.floor(region.start / g.B);
       const folio = d.folio[f];
-      if (folio && !flushingOn(d, f, g.B)) folio.writeback = false;
+      // folio_end_writeback() -> __folio_end_writeback(): "folio_xor_flags_has_waiters(folio, 1 <<
+      // PG_writeback)". PG_writeback is a bit, not a count: a folio put into writeback twice (the
+      // write-through's folio_start_writeback on a folio already under writeback, which only a
+      // CONFIG_DEBUG_VM kernel refuses) is clear after the first end and set again, for ever, by the second.
+      if (folio) folio.writeback = !folio.writeback;
     },
 
     read: ({ f }, _s, cfg) => (d) => {
