@@ -129,9 +129,14 @@
  * so generic_write_sync's fsync, which the model leaves out, finds nothing to
  * wait for and the write(2) returns too; A's end sets it again, with nothing
  * in flight, for ever. dirty-mark reports the first of those, PG_writeback
- * clear while a request still holds the folio, in 8 actions. Nothing but the
- * pre-flush stands between the store and the write-through, and it looked
- * too early. With mmap=0 both hold.
+ * clear while a request is still in flight on the folio, in 8 actions, and
+ * region-resident what that allows in 9: the folio, clean, not under
+ * writeback, and held by no reference of the request's (netfs_write_folio
+ * appends it to the rolling buffer with no folio_get, relying on
+ * PG_writeback), is reclaimed under the RPC still sending it. That last step
+ * wants a reviewer (shrink_folio_list on a mapped, clean folio) before it is
+ * published. Nothing but the pre-flush stands between the store and the
+ * write-through, and it looked too early. With mmap=0 all three hold.
  *
  * Finding (by search, cache=1 G=1, test/netfs-mainline.test.ts): a latent
  * stuck writeback in the merged API, reachable only by a future caller. With a

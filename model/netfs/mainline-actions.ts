@@ -4,7 +4,7 @@
  * wb_lock, which flushes are due, when a writer or an mmap store waits.
  */
 import type { Config } from '../design.js';
-import { chunk, flushingOn, howToModify, rangeClean, rangeToIssue, rangeWrittenAndWaited, waitsForWriteback } from './mainline.js';
+import { chunk, howToModify, rangeClean, rangeToIssue, rangeWrittenAndWaited, waitsForWriteback } from './mainline.js';
 import { faultable, mkwriteAs, type MainlineState } from './mainline-steps.js';
 import { geometry, size, writeRanges, type WriteKind, type Writer } from './world.js';
 
@@ -134,10 +134,11 @@ export function mainlineActions(s: MainlineState, cfg: Config): MainlineAction[]
       if (!folio) {
         if (!dioActive) out.push({ kind: 'read', f });
       }
-      // A faulting store holds a reference on its folio, and so does a write request on each folio it sends
-      // (netfs_write_folio: folio_get, rolling_buffer_append): reclaim does not take a folio it cannot free
-      // (__remove_mapping's folio_ref_freeze fails), even one whose PG_writeback an earlier end cleared.
-      else if (!folio.dirty && !folio.writeback && !faulting.has(f) && !flushingOn(s, f, g.B)) out.push({ kind: 'reclaim', f });
+      // A faulting store holds a reference on its folio: reclaim does not take a folio it cannot free. A
+      // write request holds none (netfs_write_folio: "rolling_buffer_append(&wreq->buffer, folio, 0)",
+      // where netfs_write_folio_single takes folio_get first) and relies on PG_writeback, so a folio whose
+      // bit an earlier folio_end_writeback cleared (XOR, wbDone) may be reclaimed under an in-flight request.
+      else if (!folio.dirty && !folio.writeback && !faulting.has(f)) out.push({ kind: 'reclaim', f });
     }
     if (s.left.barriers > 0) out.push({ kind: 'barrier' });
     return out;
