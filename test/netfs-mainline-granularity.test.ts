@@ -201,7 +201,7 @@ describe('netfs_page_mkwrite', () => {
 describe('wb_lock: WB_SYNC_NONE skips, WB_SYNC_ALL waits, the write-through drops it before waiting', () => {
   const cfg = cfgOf({ mmap: 0, rdwr: 0, zp: 2, W: 3 });
   /** Folio 1 dirty; a DSYNC write of byte 0 in its write-through, holding wb_lock. */
-  const held = run(cfg, ['write(buffered, [2,4))', 'lock(write 1)', 'copy(write 1)', 'complete(write 1)', 'write(dsync, [0,2))', 'write(dio, [2,3))', 'lock(write 2)']);
+  const held = run(cfg, ['write(buffered, [2,4))', 'lock(write 1)', 'copy(write 1)', 'complete(write 1)', 'write(dsync, [0,2))', 'write(dio, [2,3))', 'lock(write 2)', 'writethrough(write 2)']);
   it('while a write-through holds it, VM writeback (mutex_trylock) has no step and a direct write\'s pre-flush waits', () => {
     expect(held.wbLock).toBe(2);
     expect(enabled(held, cfg)).not.toContain('writepages()');

@@ -96,15 +96,15 @@ describe('netfs-mainline: writeback requests carry a NULL group (netfs_write_fol
     // netfs_advance_writethrough() puts the folio under writeback, then netfs_write_folio() skips it
     // (fgroup != wreq->group, NULL): redirtied, left under writeback, not on the server. The in-tree
     // callers' generic_write_sync() would then wait on that writeback forever (the design's header).
-    const r = check(mainline, { mode: 'exhaustive', properties: ['dsync', 'dirty-mark'], params: { P: 1, dio: 0, G: 1, L: 1, cache: 1, ...OLD(1) }, depth: 6 });
+    const r = check(mainline, { mode: 'exhaustive', properties: ['dsync', 'dirty-mark'], params: { P: 1, dio: 0, G: 1, L: 1, cache: 1, ...OLD(1) }, depth: 7 });
     expect(verdict(r, 'dsync').verdict).toBe('violated');
-    expect(verdict(r, 'dsync').actions).toEqual(['barrier()', 'write(dsync, [0,1))', 'lock(write 1)', 'read(folio 0)', 'copy(write 1)', 'complete(write 1)']);
+    expect(verdict(r, 'dsync').actions).toEqual(['barrier()', 'write(dsync, [0,1))', 'lock(write 1)', 'writethrough(write 1)', 'read(folio 0)', 'copy(write 1)', 'complete(write 1)']);
     expect(verdict(r, 'dirty-mark').message).toBe('folio 0 is under writeback but no flushing region is on it');
     // Without groups the same writes keep the promise.
-    const c = check(mainline, { mode: 'exhaustive', properties: ['dsync', 'dirty-mark'], params: { P: 1, dio: 0, G: 0, L: 1, cache: 1, ...OLD(1) }, depth: 6 });
+    const c = check(mainline, { mode: 'exhaustive', properties: ['dsync', 'dirty-mark'], params: { P: 1, dio: 0, G: 0, L: 1, cache: 1, ...OLD(1) }, depth: 7 });
     expect(c.exhaustive?.complete).toBe(true);
     expect(verdict(c, 'dsync').verdict).toBe('holds');
-    // One folio, one byte, six actions: no folio is dirtied again under writeback, so dirty-mark is vacuous here.
+    // One folio, one byte, seven actions: no folio is dirtied again under writeback, so dirty-mark is vacuous here.
     expect(verdict(c, 'dirty-mark')).toMatchObject({ verdict: 'vacuous', unreached: ['redirtied-under-writeback'] });
   });
 });
@@ -128,10 +128,16 @@ describe('netfs-mainline: claims and notes', () => {
     expect(mainline.notes?.read).toMatch(/read\(2\).*i_rwsem/);
     expect(mainline.notes?.complete).toMatch(/generic_write_sync/);
   });
-  it('keeps every claimed property at its default bound; the RFC rules it never claimed are broken', () => {
+  it('keeps every claimed property at its default bound but dsync, dirty-mark and region-resident (the pre-flush window); the RFC rules it never claimed are broken', () => {
     const r = check(mainline, { mode: 'exhaustive' });
     expect(r.exhaustive?.complete).toBe(true);
-    for (const id of mainline.claims!) expect(verdict(r, id).verdict, id).toBe('holds');
+    const window = ['dsync', 'dirty-mark', 'region-resident'];
+    for (const id of mainline.claims!) if (!window.includes(id)) expect(verdict(r, id).verdict, id).toBe('holds');
+    expect(verdict(r, 'region-resident')).toMatchObject({ verdict: 'violated', claimed: true, traceLength: 9 });
+    // The finding in the design's header: a stale background upload lands after the write-through, and
+    // the folio's PG_writeback, set once for two requests, is clear while one of them is still in flight.
+    expect(verdict(r, 'dsync')).toMatchObject({ verdict: 'violated', claimed: true, traceLength: 10 });
+    expect(verdict(r, 'dirty-mark')).toMatchObject({ verdict: 'violated', claimed: true, traceLength: 8 });
     expect(verdict(r, 'region-exclusion').verdict).toBe('violated');
     expect(verdict(r, 'flush-exclusion').verdict).toBe('violated');
     // Nobody waits for ever (the built-in property, from the design's `waiting`).

@@ -56,9 +56,17 @@
  * - NETFS_FOLIO_COPY_TO_CACHE: a folio read from the server while caching is
  *   dirtied for the cache stream only; a local write turns it into an
  *   ordinary dirty folio (netfs_set_group).
- * - O_DSYNC: filemap_write_and_wait_range, then write-through under wb_lock
- *   (netfs_begin_writethrough): each folio goes into writeback as it is
- *   copied; netfs_end_writethrough() drops wb_lock and only then waits.
+ * - O_DSYNC: under i_rwsem, filemap_write_and_wait_range over the write's
+ *   range, then write-through under wb_lock (netfs_begin_writethrough): each
+ *   folio goes into writeback as it is copied; netfs_end_writethrough() drops
+ *   wb_lock and only then waits. The pre-flush's return and the mutex_lock
+ *   are separate steps (`preflushed`, `writethrough`): i_rwsem, the only lock
+ *   held between them, keeps out neither page faults and netfs_page_mkwrite
+ *   nor VM writeback, so a folio of the range can be dirtied by a store and
+ *   put under writeback by netfs_writepages (whose trylock of wb_lock then
+ *   succeeds) after the pre-flush looked; netfs_begin_writethrough does not
+ *   look again (a review of the dsync-no-preflush traces found that the
+ *   model had taken both in one `lock` step).
  * - wb_lock: netfs_writepages() takes it with mutex_lock() for WB_SYNC_ALL
  *   (filemap_write_and_wait_range, filemap_fdatawrite_range: the DSYNC and
  *   DIO pre-flush, NETFS_FLUSH_CONTENT, page_mkwrite's group flush), which
@@ -75,7 +83,17 @@
  *   change an uptodate folio with no private data under writeback (it is
  *   redirtied).
  *
- * Choices the source leaves to the model: a writeback request issues all the
+ * Choices the source leaves to the model: a DSYNC pre-flush that finds
+ * nothing to write or wait for returns in the `lock` step that took i_rwsem
+ * (what runs between the two needs no i_rwsem and can run before the lock
+ * as well), one that has work issues in `flushRange` steps, again while
+ * something in the range is dirty (filemap_write_and_wait_range issues the
+ * folios tagged when it starts, writeback_iter's tag_pages_for_writeback for
+ * WB_SYNC_ALL, and then only waits: the model's loop is the stronger of the
+ * two), and returns in `preflushed`; a direct write's
+ * pre-flush still runs before its lock step and the lock checks the range
+ * (netfs_unbuffered_write_iter does it after netfs_start_io_direct, in
+ * kiocb_invalidate_pages; not reviewed here); a writeback request issues all the
  * dirty folios it finds in one step (the folio lock makes each folio's issue
  * atomic; the order among folios is the index order either way); a writer
  * stuck in FLUSH_CONTENT (a loop in the kernel) has no step in the model, and
@@ -92,6 +110,33 @@
  * and the folio, dirtied by the store, left in place by netfs_write_collection()
  * ("leave in place any modified locally") over the direct write's bytes
  * (test/netfs-mainline-granularity.test.ts).
+ *
+ * Finding (by search, at the defaults, test/netfs-mainline-dsync-window.test.ts):
+ * a returned O_DSYNC write overwritten on the server by a stale upload, in 10
+ * actions. An mmap store faults folio 0 in; the DSYNC write takes i_rwsem and
+ * its pre-flush finds the range clean and returns; the store goes in
+ * (netfs_page_mkwrite takes no inode lock; the folio gets no private data);
+ * VM writeback (netfs_writepages, WB_SYNC_NONE: the trylock succeeds, nobody
+ * holds wb_lock yet) sends folio 0 with the old byte 0 (request A); only now
+ * netfs_begin_writethrough takes wb_lock; netfs_perform_write does not wait
+ * for writeback on a folio without private data, copies byte 0 and
+ * netfs_advance_writethrough calls folio_start_writeback on the folio already
+ * under writeback (a VM_BUG_ON_FOLIO in __folio_start_writeback on
+ * CONFIG_DEBUG_VM kernels: there the history ends in an oops) and sends it
+ * (request B); B lands, netfs_end_writethrough's wait on its own request
+ * returns and the write returns; A lands over it. PG_writeback is a bit
+ * that __folio_end_writeback XORs (the model follows it): B's end clears it,
+ * so generic_write_sync's fsync, which the model leaves out, finds nothing to
+ * wait for and the write(2) returns too; A's end sets it again, with nothing
+ * in flight, for ever. dirty-mark reports the first of those, PG_writeback
+ * clear while a request is still in flight on the folio, in 8 actions, and
+ * region-resident what that allows in 9: the folio, clean, not under
+ * writeback, and held by no reference of the request's (netfs_write_folio
+ * appends it to the rolling buffer with no folio_get, relying on
+ * PG_writeback), is reclaimed under the RPC still sending it. That last step
+ * wants a reviewer (shrink_folio_list on a mapped, clean folio) before it is
+ * published. Nothing but the pre-flush stands between the store and the
+ * write-through, and it looked too early. With mmap=0 all three hold.
  *
  * Finding (by search, cache=1 G=1, test/netfs-mainline.test.ts): a latent
  * stuck writeback in the merged API, reachable only by a future caller. With a
@@ -116,8 +161,8 @@
 import { defineDesign } from '../design.js';
 import { netfsGoals, netfsProperties, redirtiedUnderWriteback } from '../../properties/netfs.js';
 import { acknowledge, beginWrite, fillFromStorage, geometry, initialWorld, landPayload, newRegion, size, tidy, type NetfsState, type Writer } from '../netfs/world.js';
-import { chunk, flushingOn, rangeToIssue } from '../netfs/mainline.js';
-import { mainlineActions, type MainlineAction } from '../netfs/mainline-actions.js';
+import { chunk, rangeToIssue, rangeWrittenAndWaited } from '../netfs/mainline.js';
+import { beforeWritethrough, mainlineActions, type MainlineAction } from '../netfs/mainline-actions.js';
 import { copyChunk, fault, issueFolio, mainlineWaiting, mkwriteAs, releaseFolio, store, type MainlineState } from '../netfs/mainline-steps.js';
 
 export type { MainlineState } from '../netfs/mainline-steps.js';
@@ -168,6 +213,7 @@ export default defineDesign<MainlineState, MainlineAction>({
   init: (cfg) => ({
     ...initialWorld(geometry(cfg.params), { writes: cfg.params.W, barriers: cfg.params.G, remote: 0, disconnects: 0, crashes: 0 }),
     wbLock: 0,
+    preflushed: 0,
     zeroPoint: Math.min(cfg.params.zp ?? cfg.params.P, cfg.params.P) * cfg.params.B,
   }),
 
@@ -179,11 +225,14 @@ export default defineDesign<MainlineState, MainlineAction>({
       if (rdwr) d.writers[d.writers.length - 1].rdwr = true;
     },
 
-    lock: ({ w }, _s, cfg) => (d) => {
+    lock: ({ w }, s, cfg) => (d) => {
       const g = geometry(cfg.params);
       const writer = writerOf(d, w);
       writer.phase = 'active';
-      if (writer.kind === 'dsync') d.wbLock = w;
+      // DSYNC: a pre-flush that finds nothing to write or wait for returns at once. Taking that return
+      // in this step loses no history: what could run between i_rwsem and it (faults, page_mkwrite,
+      // VM writeback, reads, reclaim) does not need i_rwsem and can as well run before the lock.
+      if (writer.kind === 'dsync' && (cfg.bugs.has('dsync-no-preflush') || rangeWrittenAndWaited(s, writer.start, writer.end, g.B))) d.preflushed = w;
       if (writer.kind === 'dio') {
         // filemap_invalidate_inode() -> netfs_release_folio() per folio, then "if (end >
         // ictx->zero_point) ictx->zero_point = end", and fscache_invalidate(FSCACHE_INVAL_DIO_WRITE).
@@ -196,9 +245,22 @@ export default defineDesign<MainlineState, MainlineAction>({
     flushRange: ({ w }, s, cfg) => (d) => {
       const g = geometry(cfg.params);
       const writer = writerOf(s, w);
-      const folios = writer.phase === 'pending' ? rangeToIssue(s, writer.start, writer.end, g.B) : [chunk(writer, g.B).f];
+      const preflush = writer.phase === 'pending' || beforeWritethrough(s, writer);
+      const folios = preflush ? rangeToIssue(s, writer.start, writer.end, g.B) : [chunk(writer, g.B).f];
       for (const f of folios) issueFolio(d, f, g, cfg, false);
       tidy(d);
+    },
+
+    // filemap_write_and_wait_range() has returned to netfs_perform_write(): from here on a folio dirtied
+    // in the range is not waited for (filemap_fdatawait_range has looked).
+    preflushed: ({ w }) => (d) => {
+      d.preflushed = w;
+    },
+
+    // netfs_begin_writethrough(): mutex_lock(&ictx->wb_lock), with no second look at the range.
+    writethrough: ({ w }) => (d) => {
+      d.preflushed = 0;
+      d.wbLock = w;
     },
 
     copy: ({ w }, s, cfg) => (d) => copyChunk(d, s, w, cfg),
@@ -232,7 +294,11 @@ export default defineDesign<MainlineState, MainlineAction>({
       d.regions.splice(r, 1);
       const f = Math.floor(region.start / g.B);
       const folio = d.folio[f];
-      if (folio && !flushingOn(d, f, g.B)) folio.writeback = false;
+      // folio_end_writeback() -> __folio_end_writeback(): "folio_xor_flags_has_waiters(folio, 1 <<
+      // PG_writeback)". PG_writeback is a bit, not a count: a folio put into writeback twice (the
+      // write-through's folio_start_writeback on a folio already under writeback, which only a
+      // CONFIG_DEBUG_VM kernel refuses) is clear after the first end and set again, for ever, by the second.
+      if (folio) folio.writeback = !folio.writeback;
     },
 
     read: ({ f }, _s, cfg) => (d) => {
@@ -305,9 +371,11 @@ export default defineDesign<MainlineState, MainlineAction>({
 
   notes: {
     write: 'netfs_file_write_iter: a write(2) enters (O_RDWR: FMODE_READ); DIO: netfs_unbuffered_write_iter',
-    lock: 'netfs_start_io_write (inode lock) / netfs_start_io_direct; DSYNC: netfs_begin_writethrough (wb_lock)',
+    lock: 'netfs_start_io_write (inode lock) / netfs_start_io_direct (DIO, after its pre-flush)',
+    preflushed: 'DSYNC: netfs_perform_write\'s filemap_write_and_wait_range returns (nothing to issue or wait for)',
+    writethrough: 'DSYNC: netfs_begin_writethrough takes wb_lock (mutex_lock), after the pre-flush returned',
     copy: 'netfs_perform_write on a folio: wait if private, group/uptodate/zero_point/whole/streaming, copy',
-    flushRange: 'filemap_write_and_wait_range (WB_SYNC_ALL): before a DSYNC or direct write, or NETFS_FLUSH_CONTENT',
+    flushRange: 'filemap_write_and_wait_range (WB_SYNC_ALL): DIO/DSYNC pre-flush, or NETFS_FLUSH_CONTENT',
     complete: 'DSYNC: netfs_end_writethrough (generic_write_sync left out); DIO: kiocb_invalidate_post_direct_write',
     writepages: 'netfs_writepages, WB_SYNC_NONE (trylock wb_lock), wreq->group NULL: other groups redirtied',
     wbDone: 'write collection: netfs_folio_written_back detaches finfo/group, folio_end_writeback',

@@ -10,7 +10,12 @@
  *   page").
  * - (8) an active write does not proceed over a flushing region; it joins
  *   the dirty list and its region grows as it copies; the flusher may split
- *   it "at a page boundary that's at or less than the dirtied point".
+ *   it "at a page boundary that's at or less than the dirtied point", which
+ *   the RFC branch's netfs_flush_dirty() computes as round_down(dirty.end,
+ *   min_bsize): at a boundary of the block the box is rounded to, and up to
+ *   all of what the write has copied, before it commits. (The model once
+ *   cut at any page and only before the write's end: a review found the
+ *   dsync-wait-holding-lock deadlock rested on that.)
  * - (2)/(10) contiguous compatible regions merge, a local modification
  *   supersedes a download, a DSYNC write supersedes ordinary data (4).
  * - (4) DSYNC: never merged, flushed at once, the writer waits for it.
@@ -102,6 +107,20 @@
  * filesystem. Whether the cache's copy plus the modified list should count
  * while disconnected is an open question for the RFC's author, and this
  * trace is that question, not a rule the RFC broke.
+ *
+ * What it takes (model/netfs/regions-amendments.ts). dsync is the only
+ * claimed property the defaults break, and only through that finding; the
+ * disconnected rules themselves (disconnected-no-loss) hold. One amendment,
+ * proposed by nobody and marked as the smallest change the trace points to:
+ * dsync-waits-for-server, a DSYNC region (or a part split off it) goes to
+ * the server only, so while disconnected it stays dirty and its writer waits
+ * (as on an NFS hard mount) for reconnection, the sync-back and the upload.
+ * Under it every claimed property holds to the complete default bound
+ * (test/netfs-regions-amend.test.ts) but group-order, which is vacuous at
+ * the defaults with or without it (G=0, above); with a barrier (G=1) at a
+ * smaller bound it holds there too. It keeps SERVICES (7) for every other
+ * write-out and (4)'s wait as written; only the destination that ends the
+ * wait changes.
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { netfsGoals, netfsProperties } from '../../properties/netfs.js';
@@ -122,9 +141,11 @@ import {
   writerOf,
 } from '../netfs/regions.js';
 import { clientCrash, remoteInvalidation, syncBack } from '../netfs/regions-services.js';
+import { dsyncHeldBack, regionsAmendments } from '../netfs/regions-amendments.js';
 import {
   acknowledge,
   beginWrite,
+  boxBlock,
   boxOf,
   emptyFolio,
   encode,
@@ -191,12 +212,12 @@ export default defineDesign<NetfsState, RegionsAction>({
     'stale-cache-after-invalidation': 'a remote invalidation leaves the cache\'s copy in place',
     'releasepage-ignores-pins': '->releasepage() frees a clean folio that a region still pins (its box, or its data once the dirty mark is gone)',
     'read-splices-into-locked-box': 'a read checks only its own folio against active writes\' region locks, and splices the rest of its crypto block (with a semi-dirty region) into a box a DIO write holds',
-    'flush-box-with-missing-pages': 'the flusher writes a region out even when a page of its bounding box is not in the page cache',
-    'dsync-flush-ignores-busy-box': 'a completed DSYNC write is put in flight at once even while an overlapping box is in flight',
     'forget-modified-list': 'reconnection drops the list of ranges modified while disconnected instead of syncing them',
     'trust-cache-after-crash': 'after a client crash the cache object is read though it was open for local modification (no CACHEFILES_CONTENT_DIRTY check)',
-    'dsync-wait-holding-lock': 'a DSYNC writer waits for its flush while its region is still active (the region lock held), so the flusher, which defers a box an active write holds, never takes it',
+    'dsync-wait-holding-lock': 'a DSYNC writer waits for its flush while its region is still active (the region lock held), so the flusher, which takes an active region only up to round_down(dirtied point, block), never takes a write that ends inside a block',
   },
+  // What it takes (model/netfs/regions-amendments.ts): the header's dsync finding, amended.
+  amendments: regionsAmendments,
   // The defaults turn every feature on but flush groups, at a bound the search completes (about 20 s on
   // one core): crypto with a block of one folio (a block of two folios spans the whole two-folio file,
   // so that no two writes are ever active together and region-exclusion would hold vacuously), DSYNC,
@@ -245,14 +266,21 @@ export default defineDesign<NetfsState, RegionsAction>({
         return;
       }
       if (!s.connected && !g.cache) return;
+      if (dsyncHeldBack(s, r, cfg)) return;
       if (!cfg.bugs.has('flush-later-group-first') && r.type !== 'semi' && earlierGroupPending(s, r.group, r)) return;
       if (r.state === 'dirty' && hasData(r) && !boxBusy(s, boxOf(r.start, r.end, g), r) && boxLockable(s, boxOf(r.start, r.end, g), g, cfg)) out.push({ kind: 'flush', r: i, cut: r.end });
       if (r.state === 'active') {
+        // (8) the split "at a page boundary that's at or less than the dirtied point"; the RFC branch's
+        // netfs_flush_dirty() takes an active region up to "active_from = round_down(dirty_to, min_bsize)",
+        // dirty_to its dirty.end (the dirtied point: the RFC merges at commit, so an active record ends
+        // where its write has copied to; here w.copied, as the model merges at activation), min_bsize the
+        // block the box is rounded to. All of a region copied so far may go ("if (r->dirty.start < limit)
+        // ... tail = r"), even a write that has copied everything and not yet committed, which a DSYNC
+        // writer's own flush request (netfs_flush_region ... flush_dsync) relies on.
         const w = writerOf(s, r.writer);
-        const cut = cfg.bugs.has('split-beyond-dirtied')
-          ? Math.ceil((w.copied + 1) / g.B) * g.B
-          : Math.floor(w.copied / g.B) * g.B;
-        if (cut > r.start && cut < w.end && !boxBusy(s, boxOf(r.start, cut, g), r) && boxLockable(s, boxOf(r.start, cut, g), g, cfg)) out.push({ kind: 'flush', r: i, cut });
+        const split = cfg.bugs.has('split-beyond-dirtied') ? Math.ceil((w.copied + 1) / g.B) * g.B : Math.floor(w.copied / boxBlock(g)) * boxBlock(g);
+        const within = cfg.bugs.has('split-beyond-dirtied') ? split < w.end : split <= w.copied;
+        if (split > r.start && within && !boxBusy(s, boxOf(r.start, split, g), r) && boxLockable(s, boxOf(r.start, split, g), g, cfg)) out.push({ kind: 'flush', r: i, cut: split });
       }
     });
     for (let f = 0; f < g.P; f++) {
@@ -392,10 +420,13 @@ export default defineDesign<NetfsState, RegionsAction>({
         // "Immediately" is as soon as the flusher may: like any write-out it defers while another box in
         // flight overlaps its own (an older snapshot of the box would land over it) or a page of its box
         // is missing; the flush action takes it then. Going at once regardless put two overlapping
-        // boxes in flight and the older one overwrote the DSYNC bytes (search: 22 actions, C=4).
+        // boxes in flight and the older one overwrote the DSYNC bytes (search: 22 actions, C=4), when
+        // the flusher could still split a write inside a crypto block; with the split at
+        // round_down(dirtied point, block) no search of the tests reaches a busy box here any more,
+        // and the toggle that skipped the check (dsync-flush-ignores-busy-box) is gone with it.
         const box = boxOf(mine.start, mine.end, g);
-        const free = cfg.bugs.has('dsync-flush-ignores-busy-box') || (!boxBusy(d, box, mine) && boxLockable(d, box, g, cfg));
-        if ((d.connected || g.cache) && !earlierGroupPending(d, mine.group, mine) && free) startFlush(d, mine, mine.end, g, cfg);
+        const free = !boxBusy(d, box, mine) && boxLockable(d, box, g, cfg);
+        if ((d.connected || g.cache) && !dsyncHeldBack(d, mine, cfg) && !earlierGroupPending(d, mine.group, mine) && free) startFlush(d, mine, mine.end, g, cfg);
         finish(d, g, cfg);
         return;
       }

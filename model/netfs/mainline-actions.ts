@@ -13,6 +13,8 @@ export type MainlineAction =
   | { readonly kind: 'lock'; readonly w: number }
   | { readonly kind: 'copy'; readonly w: number }
   | { readonly kind: 'flushRange'; readonly w: number }
+  | { readonly kind: 'preflushed'; readonly w: number }
+  | { readonly kind: 'writethrough'; readonly w: number }
   | { readonly kind: 'complete'; readonly w: number }
   | { readonly kind: 'writepages' }
   | { readonly kind: 'wbDone'; readonly r: number }
@@ -24,6 +26,17 @@ export type MainlineAction =
 
 export function holdsInodeLock(w: Writer): boolean {
   return (w.kind === 'buffered' || w.kind === 'dsync') && w.phase !== 'pending';
+}
+
+/**
+ * A DSYNC write that holds i_rwsem and has not begun its write-through: its
+ * filemap_write_and_wait_range() runs, or has returned and
+ * netfs_begin_writethrough() waits for wb_lock (netfs_perform_write, before
+ * its copy loop). It copies nothing before it holds wb_lock, and drops
+ * wb_lock only once it has copied everything.
+ */
+export function beforeWritethrough(s: MainlineState, w: Writer): boolean {
+  return w.kind === 'dsync' && w.phase === 'active' && s.wbLock !== w.value && w.copied === w.start;
 }
 
 /** The open modes a write(2) may come through (parameter rdwr): write-only, read-write, or either. */
@@ -72,14 +85,23 @@ export function mainlineActions(s: MainlineState, cfg: Config): MainlineAction[]
         continue;
       }
       if (w.phase === 'pending') {
-        // Flush first (filemap_write_and_wait_range) for DSYNC and DIO; then lock. DSYNC goes on once
-        // nothing is left to issue or in flight; DIO waits for a clean range, as its lock drops the
-        // range's folios (kiocb_invalidate_pages).
-        const preflushed = w.kind === 'buffered' || (w.kind === 'dsync' && cfg.bugs.has('dsync-no-preflush'));
-        const clean = preflushed || (w.kind === 'dsync' ? rangeWrittenAndWaited : rangeClean)(s, w.start, w.end, g.B);
+        // DIO flushes first (filemap_write_and_wait_range) and locks once its range is clean, as its
+        // lock drops the range's folios (kiocb_invalidate_pages). A buffered or DSYNC write takes
+        // i_rwsem (netfs_start_io_write); DSYNC's pre-flush runs under it (below).
+        const clean = w.kind !== 'dio' || rangeClean(s, w.start, w.end, g.B);
         if (!clean && rangeToIssue(s, w.start, w.end, g.B).length > 0 && s.wbLock === 0) out.push({ kind: 'flushRange', w: w.value });
-        const lockable = w.kind === 'dio' ? !buffered && !(apart && storing) : !buffered && !dioActive && (w.kind !== 'dsync' || s.wbLock === 0);
+        const lockable = w.kind === 'dio' ? !buffered && !(apart && storing) : !buffered && !dioActive;
         if (clean && lockable) out.push({ kind: 'lock', w: w.value });
+        continue;
+      }
+      if (beforeWritethrough(s, w)) {
+        // netfs_perform_write(), DSYNC: filemap_write_and_wait_range() over the write's range (WB_SYNC_ALL:
+        // waits for wb_lock), which returns once nothing there is left to issue or under writeback; then,
+        // as a step of its own, netfs_begin_writethrough(): mutex_lock(&ictx->wb_lock).
+        if (s.preflushed !== w.value) {
+          if (rangeToIssue(s, w.start, w.end, g.B).length > 0 && s.wbLock === 0) out.push({ kind: 'flushRange', w: w.value });
+          if (rangeWrittenAndWaited(s, w.start, w.end, g.B)) out.push({ kind: 'preflushed', w: w.value });
+        } else if (s.wbLock === 0) out.push({ kind: 'writethrough', w: w.value });
         continue;
       }
       if (w.kind === 'dio') {
@@ -112,7 +134,10 @@ export function mainlineActions(s: MainlineState, cfg: Config): MainlineAction[]
       if (!folio) {
         if (!dioActive) out.push({ kind: 'read', f });
       }
-      // A faulting store holds a reference on its folio: reclaim does not take a folio it cannot free.
+      // A faulting store holds a reference on its folio: reclaim does not take a folio it cannot free. A
+      // write request holds none (netfs_write_folio: "rolling_buffer_append(&wreq->buffer, folio, 0)",
+      // where netfs_write_folio_single takes folio_get first) and relies on PG_writeback, so a folio whose
+      // bit an earlier folio_end_writeback cleared (XOR, wbDone) may be reclaimed under an in-flight request.
       else if (!folio.dirty && !folio.writeback && !faulting.has(f)) out.push({ kind: 'reclaim', f });
     }
     if (s.left.barriers > 0) out.push({ kind: 'barrier' });

@@ -19,6 +19,14 @@ function writerOf(s: NetfsState, value: number): Writer {
 export interface MainlineState extends NetfsState {
   /** ictx->wb_lock: the value of the write-through holding it, 0 when free (a writepages step takes and drops it). */
   wbLock: number;
+  /**
+   * The DSYNC write (its value) whose pre-flush has returned and that has not yet taken wb_lock, 0 when
+   * none: netfs_perform_write() calls filemap_write_and_wait_range() and only then
+   * netfs_begin_writethrough() -> mutex_lock(&ictx->wb_lock), holding nothing but i_rwsem in between,
+   * so page faults, netfs_page_mkwrite() and VM writeback run in that window. At most one: the write
+   * holds i_rwsem exclusively.
+   */
+  preflushed: number;
   zeroPoint: number;
 }
 
@@ -185,8 +193,11 @@ export function copyChunk(d: MainlineState, s: MainlineState, w: number, cfg: Co
   }
   folio.dirty = true;
   if (writer.kind === 'dsync') {
+    // The write-through request's own write-out: netfs_end_writethrough() waits for that request only
+    // (wait_on_bit(NETFS_RREQ_IN_PROGRESS)), not for another request already in flight on the folio.
+    const before = new Set(d.regions.filter((r) => r.state === 'flushing'));
     issueFolio(d, f, g, cfg, true);
-    for (const r of d.regions) if (r.state === 'flushing' && r.start >= f0 && r.end <= f1) r.writer = writer.value;
+    for (const r of d.regions) if (r.state === 'flushing' && !before.has(r) && r.start >= f0 && r.end <= f1) r.writer = writer.value;
     // netfs_end_writethrough(): mutex_unlock(&ictx->wb_lock), then wait_on_bit(NETFS_RREQ_IN_PROGRESS).
     if (writer.copied >= writer.end && d.wbLock === w) d.wbLock = 0;
   }
@@ -212,8 +223,14 @@ function waitOf(s: MainlineState, w: Writer, g: Geometry, cfg: Config): string {
     }
     return `${name} is in netfs_page_mkwrite`;
   }
-  if (w.phase === 'pending') return `${name} waits to start (inode lock, DIO exclusion, wb_lock ${holder(s)}, or its filemap_write_and_wait_range)`;
+  if (w.phase === 'pending') return `${name} waits to start (inode lock, DIO exclusion, or its filemap_write_and_wait_range: wb_lock ${holder(s)})`;
   if (w.kind === 'dio') return `${name} is in flight`;
+  if (w.kind === 'dsync' && s.wbLock !== w.value && w.copied === w.start) {
+    if (s.preflushed === w.value) return `${name}'s netfs_begin_writethrough waits for wb_lock (${holder(s)})`;
+    return rangeToIssue(s, w.start, w.end, g.B).length > 0
+      ? `${name}'s pre-flush (filemap_write_and_wait_range, WB_SYNC_ALL) waits for wb_lock (${holder(s)})`
+      : `${name}'s pre-flush waits for writeback in [${w.start},${w.end})`;
+  }
   if (w.copied >= w.end) return `${name} waits for its write-through (netfs_end_writethrough)`;
   const { f } = chunk(w, g.B);
   if (waitsForWriteback(s, f, g.B)) return `${name} waits for writeback of folio ${f} (folio->private is set)`;

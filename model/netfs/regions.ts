@@ -187,10 +187,15 @@ export function boxBusy(s: NetfsState, box: number[], except: Region): boolean {
  * dirtied point but the crypto block around it reaches pages the write
  * covers whole and has not copied yet (so they were never read in): the
  * flusher defers until the block is there. Writing the box out anyway sent
- * garbage for those pages (search: 4 actions, P=2 B=1 C=2).
+ * garbage for those pages (search: 4 actions, P=2 B=1 C=2). That was with a
+ * split at any page boundary; the RFC's flusher splits at round_down(dirtied
+ * point, min_bsize), a block boundary, so a write-out's box holds only copied
+ * blocks and blocks an activation read in and pins, and no search of the
+ * tests reaches a missing page here (the toggle that skipped the check,
+ * flush-box-with-missing-pages, is gone). The check stays: it is the RFC's
+ * rule, and releasepage-ignores-pins or a future path may need it.
  */
-export function boxLockable(s: NetfsState, box: number[], g: Geometry, cfg: Config): boolean {
-  if (cfg.bugs.has('flush-box-with-missing-pages')) return true;
+export function boxLockable(s: NetfsState, box: number[], g: Geometry, _cfg: Config): boolean {
   for (let f = Math.floor(box[0] / g.B); f * g.B < box[1]; f++) if (!s.folio[f]) return false;
   return true;
 }
