@@ -186,8 +186,8 @@ export default defineDesign<State, Act>({
   claims: ['map-sync-honoured'],
   notes: {
     open: 'open(2) of a file on the file system named (its ->mmap, its dax_device)',
-    mmap: 'do_mmap: calc_vm_flag_bits (MAP_SYNC -> VM_SYNC), the MAP_TYPE switch (LEGACY_MAP_MASK, flags_mask), then ->mmap: daxdev_mapping_supported in xfs_file_mmap / ext4_file_mmap',
-    fault: 'a write fault on the hole: dax_iomap_pte_fault allocates (IOMAP_F_DIRTY) and, if dax_fault_is_synchronous, dax_finish_sync_fault; do_cow_fault for MAP_PRIVATE; a folio for a page-cache file',
+    mmap: 'do_mmap: calc_vm_flag_bits, the MAP_TYPE switch (flags_mask); ->mmap: daxdev_mapping_supported',
+    fault: 'write fault on the hole: dax_iomap_pte_fault (IOMAP_F_DIRTY, dax_finish_sync_fault); do_cow_fault',
     'store-flush': 'a user store, clwb and sfence: durable on the media of a synchronous dax_device only',
   },
 });
