@@ -16,6 +16,7 @@ import { parseShard } from '../../engine/shard.js';
 import { withoutTimings } from '../../checker/timings.js';
 import { onInterrupt } from '../interrupt.js';
 import { runInWorker } from '../run-check.js';
+import { blamingModule } from '../load.js';
 
 const USAGE = 'pagecheck check DESIGN... | --all [options]';
 
@@ -96,8 +97,10 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
       let result: CheckResult;
       try {
         const options = { ...common, properties, ...(module !== undefined ? { module } : {}) };
-        result = await runInWorker(module ?? design.name, options, interrupt.stop, progress.update)
-          ?? check(design, { ...options, onProgress: progress.update });
+        result = await blamingModule(
+          module,
+          async () => (await runInWorker(module ?? design.name, options, interrupt.stop, progress.update)) ?? check(design, { ...options, onProgress: progress.update }),
+        );
       } finally {
         progress.done();
       }
