@@ -56,6 +56,21 @@ export function notADesign(value: unknown): string | undefined {
   }
   const handler = Object.entries(v.next as object).find(([, h]) => typeof h !== 'function');
   if (handler) return `its next.${handler[0]} is not a function`;
+  // The optional fields the checker reads before any search (Design in model/design.ts): absent, or of their type.
+  const optional: [string, 'function' | 'object' | 'array'][] = [
+    ['label', 'function'], ['view', 'function'], ['waiting', 'function'], ['validate', 'function'],
+    ['liveness', 'array'], ['claims', 'array'], ['amendments', 'object'], ['notApplicable', 'object'], ['bounds', 'object'], ['notes', 'object'], ['picture', 'object'],
+  ];
+  for (const [field, type] of optional) {
+    const x = v[field];
+    if (x === undefined) continue;
+    const ok = type === 'array' ? Array.isArray(x) : typeof x === type && x !== null;
+    if (!ok) return `its '${field}' is not ${type === 'array' ? 'a list' : `a ${type}`}`;
+  }
+  const live = ((v.liveness ?? []) as unknown[]).findIndex((p) => typeof p !== 'object' || p === null || typeof (p as Record<string, unknown>).id !== 'string');
+  if (live >= 0) return `its liveness[${live}] is not a property with an id`;
+  const param = Object.entries(v.params as object).find(([, p]) => typeof p !== 'object' || p === null || !['default', 'min', 'max'].every((k) => Number.isInteger((p as Record<string, unknown>)[k])));
+  if (param) return `its parameter '${param[0]}' is not { default, min, max } in whole numbers`;
   if (!/^[A-Za-z0-9][\w.-]*$/.test(v.name as string)) return `its name '${v.name}' is not a name for the command line (letters, digits, '-', '_', '.')`;
   return undefined;
 }

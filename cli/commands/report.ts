@@ -38,9 +38,9 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
   const bugs = o.bug as string[] | undefined;
   const { timeSeconds: _unused, ...search } = searchValues(o);
   // Check every design's configuration before the first (long) search.
-  for (const d of chosen) {
+  for (const { design: d, module } of picked) {
     checkNames(d, search.params, bugs ?? []);
-    resolveConfig(d, search.params, bugs ?? [], search.amends);
+    await blamingModule(module, () => resolveConfig(d, search.params, bugs ?? [], search.amends));
   }
   const options: ProveOptions = {
     ...(bugs ? { bugs } : Object.keys(search.params).length ? { bugs: [] } : {}),

@@ -62,8 +62,17 @@ describe('found by fuzzing the design loader', () => {
     await refused(['check', m], /trap\.ts: reading the default export failed: a trap$/m);
   });
 
-  it('a report of a design whose liveness is not a list', async () => {
+  it('a validate that is not a function, or returns what is not a message', async () => {
+    await refused(['report', lockWith('notfn.ts', `validate: 'a b'`), '--depth', '1', '--out', '-', '--format', 'txt'], /notfn\.ts: the default export: its 'validate' is not a function$/m);
+    await refused(['check', lockWith('obj.ts', `validate: (p) => p`), '--depth', '1'], /design example-lock: its validate\(\) returned a object, not a message or undefined$/m);
+  });
+
+  it('a liveness property whose id is not a string: refused when loaded', async () => {
+    await refused(['check', lockWith('liveid.ts', `liveness: [{ id: 5, check: () => 'x' }]`), '--depth', '2'], /liveid\.ts: the default export: its liveness\[0\] is not a property with an id$/m);
+  });
+
+  it('a report of a design whose liveness is not a list: refused when loaded', async () => {
     const m = lockWith('live.ts', `liveness: () => 5`);
-    await refused(['report', m, '--depth', '1', '--runs', '1', '--steps', '2', '--out', '-', '--format', 'txt'], /live\.ts: the design failed: /);
+    await refused(['report', m, '--depth', '1', '--runs', '1', '--steps', '2', '--out', '-', '--format', 'txt'], /live\.ts: the default export: its 'liveness' is not a list$/m);
   });
 });
