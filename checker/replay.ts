@@ -41,13 +41,15 @@ export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
   const live = model.liveness?.find((l) => l.id === meta.property);
   const property = propertiesOf(model).find((p) => p.id === meta.property);
 
-  const decoded = (i: number): unknown => {
+  // A value ITF cannot carry, in a state or in its step's picks, is the file's fault: one line, exit 2.
+  const readItf = <T>(i: number, read: () => T): T => {
     try {
-      return stateAt(trace, i);
+      return read();
     } catch (e) {
       throw e instanceof ItfError ? new InputError(`state ${i}: ${e.message}`) : e;
     }
   };
+  const decoded = (i: number): unknown => readItf(i, () => stateAt(trace, i));
   if (fingerprint(decoded(0)) !== fingerprint(model.initial)) {
     throw new InputError(`state 0 is not the initial state of ${design.name} with ${describe(cfg.params)}`);
   }
@@ -66,7 +68,7 @@ export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
     kinds.push(model.kind(action as Action));
   };
   for (let i = 1; i < trace.states.length; i++) {
-    const m = stepMeta(trace, i);
+    const m = readItf(i, () => stepMeta(trace, i));
     step(i, m.action!, m.choice, fingerprint(decoded(i)));
   }
   if (live) {

@@ -49,6 +49,28 @@ export function notADesign(value: unknown): string | undefined {
     const ok = type === 'array' ? Array.isArray(v[field]) : typeof v[field] === type && v[field] !== null;
     if (!ok) return `it has no '${field}' (${type === 'array' ? 'a list' : `a ${type}`}), so it is not a design made with defineDesign`;
   }
+  const listed: [string, string][] = [['always', 'check'], ['sometimes', 'reached']];
+  for (const [field, fn] of listed) {
+    const i = (v[field] as unknown[]).findIndex((p) => typeof p !== 'object' || p === null || typeof (p as Record<string, unknown>).id !== 'string' || typeof (p as Record<string, unknown>)[fn] !== 'function');
+    if (i >= 0) return `its ${field}[${i}] is not a property with an id and a ${fn} function`;
+  }
+  const handler = Object.entries(v.next as object).find(([, h]) => typeof h !== 'function');
+  if (handler) return `its next.${handler[0]} is not a function`;
+  // The optional fields the checker reads before any search (Design in model/design.ts): absent, or of their type.
+  const optional: [string, 'function' | 'object' | 'array'][] = [
+    ['label', 'function'], ['view', 'function'], ['waiting', 'function'], ['validate', 'function'],
+    ['liveness', 'array'], ['claims', 'array'], ['amendments', 'object'], ['notApplicable', 'object'], ['bounds', 'object'], ['notes', 'object'], ['picture', 'object'],
+  ];
+  for (const [field, type] of optional) {
+    const x = v[field];
+    if (x === undefined) continue;
+    const ok = type === 'array' ? Array.isArray(x) : typeof x === type && x !== null;
+    if (!ok) return `its '${field}' is not ${type === 'array' ? 'a list' : `a ${type}`}`;
+  }
+  const live = ((v.liveness ?? []) as unknown[]).findIndex((p) => typeof p !== 'object' || p === null || typeof (p as Record<string, unknown>).id !== 'string');
+  if (live >= 0) return `its liveness[${live}] is not a property with an id`;
+  const param = Object.entries(v.params as object).find(([, p]) => typeof p !== 'object' || p === null || !['default', 'min', 'max'].every((k) => Number.isInteger((p as Record<string, unknown>)[k])));
+  if (param) return `its parameter '${param[0]}' is not { default, min, max } in whole numbers`;
   if (!/^[A-Za-z0-9][\w.-]*$/.test(v.name as string)) return `its name '${v.name}' is not a name for the command line (letters, digits, '-', '_', '.')`;
   return undefined;
 }
@@ -104,7 +126,38 @@ export async function loadDesign(spec: string, cwd = process.cwd()): Promise<Loa
     throw new InputError(`${spec.replace(/#[^#]*$/, '')}: no export '${exportName}' (it exports ${names.join(', ') || 'nothing'})`);
   }
   const value = mod[exportName];
-  const wrong = notADesign(value);
+  let wrong: string | undefined;
+  try {
+    wrong = notADesign(value);
+  } catch (e) {
+    // A Proxy, or a getter that throws: the module's own code, run by reading the export.
+    throw new InputError(`${spec}: reading the ${exportName === 'default' ? 'default export' : `export '${exportName}'`} failed: ${gist(e)}`);
+  }
   if (wrong) throw new InputError(`${spec}: the ${exportName === 'default' ? 'default export' : `export '${exportName}'`}: ${wrong}`);
   return { design: value as AnyDesign, module: exportName === 'default' ? file : `${file}#${exportName}` };
+}
+
+/** What was thrown, when it is not an Error: `5`, `null`, or an object whose own toString may throw. */
+function thrown(e: unknown): string {
+  try {
+    return oneLineOf(String(e));
+  } catch {
+    return 'something that is not an Error';
+  }
+}
+const oneLineOf = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean).join('; ') || 'nothing';
+
+/**
+ * Runs a user's design (`module`, undefined for a built-in one): what its
+ * own code throws, or what the engine throws on what it returned, is the
+ * module's fault, and so bad input in one line naming it, not an internal
+ * error. A built-in design's failure stays internal: that is our bug.
+ */
+export async function blamingModule<T>(module: string | undefined, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (module === undefined || e instanceof InputError) throw e;
+    throw new InputError(`${module}: the design failed: ${e instanceof Error ? gist(e) : `it threw ${thrown(e)}`}`);
+  }
 }

@@ -38,7 +38,9 @@ export function resolveConfig(
     values[name] = value;
   }
   const invalid = design.validate?.(values);
-  if (invalid !== undefined) throw new InputError(`design ${design.name}: ${invalid}`);
+  // A design's validate() says what is wrong in a line, or nothing; anything else (a user's module) is its mistake, said as such.
+  if (invalid !== undefined && typeof invalid !== 'string') throw new InputError(`design ${design.name}: its validate() returned ${invalid === null ? 'null' : `a ${typeof invalid}`}, not a message or undefined`);
+  if (invalid !== undefined) throw new InputError(`design ${design.name}: ${invalid.split('\n')[0]}`);
   for (const bug of bugs) {
     if (!Object.hasOwn(design.bugs, bug)) {
       const known = Object.keys(design.bugs);

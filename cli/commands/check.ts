@@ -16,6 +16,7 @@ import { parseShard } from '../../engine/shard.js';
 import { withoutTimings } from '../../checker/timings.js';
 import { onInterrupt } from '../interrupt.js';
 import { runInWorker } from '../run-check.js';
+import { blamingModule } from '../load.js';
 
 const USAGE = 'pagecheck check DESIGN... | --all [options]';
 
@@ -55,10 +56,10 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
     if (chosen.length !== 1) throw new InputError("--path replays one design's search; name one design");
   }
   const jobs = selectProperties(chosen, o.property as string[] | undefined);
-  // Every design's configuration is checked before the first (long) search.
-  for (const [{ design }] of jobs) {
+  // Every design's configuration is checked before the first (long) search (a module's validate() is its own code).
+  for (const [{ design, module }] of jobs) {
     checkNames(design, search.params, bugs);
-    resolveConfig(design, search.params, bugs, search.amends);
+    await blamingModule(module, () => resolveConfig(design, search.params, bugs, search.amends));
   }
   const shardText = o.shard as string | undefined;
   const shard = shardText === undefined ? undefined : parseShard(shardText);
@@ -96,8 +97,10 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
       let result: CheckResult;
       try {
         const options = { ...common, properties, ...(module !== undefined ? { module } : {}) };
-        result = await runInWorker(module ?? design.name, options, interrupt.stop, progress.update)
-          ?? check(design, { ...options, onProgress: progress.update });
+        result = await blamingModule(
+          module,
+          async () => (await runInWorker(module ?? design.name, options, interrupt.stop, progress.update)) ?? check(design, { ...options, onProgress: progress.update }),
+        );
       } finally {
         progress.done();
       }

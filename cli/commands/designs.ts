@@ -4,6 +4,7 @@ import { designs } from '../../model/designs/index.js';
 import { propertyList, sourceText, type AnyDesign } from '../../model/design.js';
 import type { Options } from '../args.js';
 import { chooseOne, type Chosen } from '../choose.js';
+import { blamingModule } from '../load.js';
 import type { Command, Io } from '../io.js';
 
 function describe({ design: d, module }: Chosen) {
@@ -63,9 +64,11 @@ function text({ design: d, module }: Chosen): string {
 async function run(operands: readonly string[], o: Options, io: Io): Promise<number> {
   const chosen: Chosen[] = [];
   for (const spec of operands) chosen.push(await chooseOne(spec));
-  const shown = operands.length ? chosen : designs.map((design) => ({ design }));
-  if (o.json) io.stdout(JSON.stringify(shown.map(describe), null, 2) + '\n');
-  else io.stdout(shown.map(text).join('\n\n') + '\n');
+  const shown: Chosen[] = operands.length ? chosen : designs.map((design) => ({ design }));
+  // A module's fields are read here for the first time past their shape: what fails is the module's.
+  const each = <T>(f: (c: Chosen) => T) => Promise.all(shown.map((c) => blamingModule(c.module, () => f(c))));
+  if (o.json) io.stdout(JSON.stringify(await each(describe), null, 2) + '\n');
+  else io.stdout((await each(text)).join('\n\n') + '\n');
   return 0;
 }
 

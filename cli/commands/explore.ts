@@ -16,7 +16,7 @@ import { traceMeta } from '../../trace/counterexample.js';
 import { explorerPage } from '../../report/explorer.js';
 import type { Options } from '../args.js';
 import type { Command, Io } from '../io.js';
-import { loadDesign } from '../load.js';
+import { blamingModule, loadDesign } from '../load.js';
 import { readTrace } from '../trace-file.js';
 
 const GENERATOR = '<meta name="generator" content="pagecheck explore">';
@@ -55,7 +55,7 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
     : designs.find((d) => d.name === traceMeta(trace).design)?.picture;
   let page: string;
   try {
-    page = await explorerPage(trace, hints);
+    page = await blamingModule(spec, () => explorerPage(trace, hints));
   } catch (e) {
     if (e instanceof ItfError) throw new InputError(`${file}: ${e.message}`);
     throw e;

@@ -22,7 +22,8 @@ function resultsOf(file: string): CheckResult[] {
     const why = e instanceof SyntaxError ? 'is not JSON' : `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
     throw new InputError(`${file} ${why}`);
   }
-  const results = (doc as { results?: unknown }).results;
+  // `null` and a list are JSON too; neither has results.
+  const results = typeof doc === 'object' && doc !== null ? (doc as { results?: unknown }).results : undefined;
   if (!Array.isArray(results) || !results.every((r) => typeof r === 'object' && r !== null && typeof (r as CheckResult).design === 'string')) {
     throw new InputError(`${file} is not the output of pagecheck check --json`);
   }

@@ -14,14 +14,18 @@ import type { Options } from '../args.js';
 import { designOfTrace } from '../trace-design.js';
 import type { Command, Io } from '../io.js';
 import { readTrace } from '../trace-file.js';
+import { blamingModule } from '../load.js';
+import { traceMeta } from '../../trace/counterexample.js';
 
 async function run(operands: readonly string[], o: Options, io: Io): Promise<number> {
   const [file] = operands;
   const trace = readTrace(file);
   const design = await designOfTrace(trace, file, o.design as string | undefined);
+  // A user's design (--design, or the module the trace records) that fails while replayed is at fault, not pagecheck.
+  const module = (o.design as string | undefined) ?? traceMeta(trace).module;
   let outcome;
   try {
-    outcome = replay(trace, design);
+    outcome = await blamingModule(module, () => replay(trace, design));
   } catch (e) {
     if (e instanceof InputError) throw new InputError(`${file}: ${e.message}`);
     throw e;

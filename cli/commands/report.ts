@@ -13,6 +13,7 @@ import { prove, type ProveOptions } from '../../report/generate.js';
 import type { Command, Io } from '../io.js';
 import { addSearchOptions, collect, searchValues, type Options } from '../args.js';
 import { checkNames, chooseDesigns } from '../choose.js';
+import { blamingModule } from '../load.js';
 import { checkOutputDir } from '../output.js';
 
 export const DEFAULT_OUT = 'out/proofs';
@@ -30,15 +31,16 @@ function parseFormats(values: readonly string[] | undefined): Format[] {
 
 async function run(operands: readonly string[], o: Options, io: Io): Promise<number> {
   if (o.time !== undefined) throw new InputError("report takes no --time: a document is bounded by --depth and --max-states only, so that it does not depend on the machine's load");
-  const chosen = (await chooseDesigns(Boolean(o.all), operands, 'pagecheck report DESIGN... | --all')).map((c) => c.design);
+  const picked = await chooseDesigns(Boolean(o.all), operands, 'pagecheck report DESIGN... | --all');
+  const chosen = picked.map((c) => c.design);
   const formats = parseFormats(o.format as string[] | undefined);
   const out = (o.out as string | undefined) ?? DEFAULT_OUT;
   const bugs = o.bug as string[] | undefined;
   const { timeSeconds: _unused, ...search } = searchValues(o);
   // Check every design's configuration before the first (long) search.
-  for (const d of chosen) {
+  for (const { design: d, module } of picked) {
     checkNames(d, search.params, bugs ?? []);
-    resolveConfig(d, search.params, bugs ?? [], search.amends);
+    await blamingModule(module, () => resolveConfig(d, search.params, bugs ?? [], search.amends));
   }
   const options: ProveOptions = {
     ...(bugs ? { bugs } : Object.keys(search.params).length ? { bugs: [] } : {}),
@@ -51,12 +53,15 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
     checkWritable(out, [...chosen.map((d) => `${d.name}.x`), 'index.x'].flatMap((n) => formats.map((f) => n.replace(/x$/, f))), Boolean(o.force));
   }
 
-  const proofs = chosen.map((d) => prove(d, { ...options, onRun: (title) => io.stderr(`report: ${d.name}: ${title.toLowerCase()}\n`) }));
+  const proofs: ReturnType<typeof prove>[] = [];
+  for (const { design: d, module } of picked) {
+    proofs.push(await blamingModule(module, () => prove(d, { ...options, onRun: (title) => io.stderr(`report: ${d.name}: ${title.toLowerCase()}\n`) })));
+  }
   if (out === '-') {
-    for (const proof of proofs) io.stdout(await renderProof(proof, formats[0]));
+    for (const [i, proof] of proofs.entries()) io.stdout(await blamingModule(picked[i].module, () => renderProof(proof, formats[0])));
     return 0;
   }
-  const written = writeAll(out, await renderAll(proofs, formats), Boolean(o.force));
+  const written = writeAll(out, await blamingModule(picked.length === 1 ? picked[0].module : undefined, () => renderAll(proofs, formats)), Boolean(o.force));
   for (const f of written) io.stdout(`${f}\n`);
   return 0;
 }
