@@ -9,7 +9,7 @@
  *   (RFC netfs_perform_write, mainline netfs_perform_write), so copy and
  *   complete, and mainline's flushRange (filemap_write_and_wait_range called
  *   by the writer) and mkwrite (netfs_page_mkwrite in the faulting task), are
- *   weakly fair, each writer apart (Fairness.each);
+ *   weakly fair;
  * - the lock a pending write waits for is handed to it, not grabbed when the
  *   scheduler happens to run it at a moment it is free: in the RFC,
  *   netfs_commit_write() -> netfs_start_pending_writes() starts pending
@@ -17,15 +17,26 @@
  *   need to prevent starvation", and netfs_queue_write() makes a new write
  *   "wait for any overlapping pending writes"; in mainline the inode lock is
  *   an rwsem whose waiters get it by handoff (RWSEM_FLAG_HANDOFF). So the
- *   activation (RFC activate, mainline lock) is strongly fair, each writer
- *   apart: a lock free again and again is eventually taken by its waiter;
+ *   activation (RFC activate, mainline lock) is strongly fair: a lock free
+ *   again and again is eventually taken by its waiter;
  * - the flusher (RFC flush; mainline writepages, the VM's flusher threads
  *   calling netfs_writepages for every dirty inode past dirty_expire_centisecs)
  *   and I/O completion (wbDone: the server or the cache answers) are weakly
  *   fair, as one thread each;
  * - a read the writer needs (RFC: the model reads a partial folio before
  *   activation, where the RFC's writer reads it itself in
- *   netfs_prefetch_for_write) is weakly fair, each folio apart.
+ *   netfs_prefetch_for_write) is weakly fair.
+ * Fairness is owed to each action apart (Fairness.each) where an action of
+ * the kind can be taken over and over while another of it waits: read (folio
+ * 1 read and reclaimed for ever does not excuse never reading folio 0), and
+ * mainline's mkwrite and flushRange (a store refaulting, a writer flushing,
+ * again and again, does not excuse another writer's). A write activates (or
+ * locks) once, copies each of its folios once and completes once, and a
+ * flush or a write-out needs dirty data that only a budgeted event makes
+ * again (a write, a store, a remote change or direct write emptying the
+ * cache), so no cycle takes those kinds and a turn per kind is a turn per
+ * writer or region; kept per kind, they keep the count of what fairness is
+ * owed to under the engine's 31.
  * Not fair: new writes, mmap stores, barriers, remote changes, reclaim,
  * writepage (the VM need not call it), a disconnection and a crash (nothing
  * is owed by them), and reconnection: a server that stays away is no
@@ -54,7 +65,7 @@ function whileConnected(id: string, description: string, p: (s: NetfsState) => b
 export const REGIONS_FAIR: Fairness = {
   weak: ['copy', 'complete', 'flush', 'wbDone', 'read'],
   strong: ['activate'],
-  each: ['read', 'activate', 'copy', 'complete'],
+  each: ['read'],
 };
 
 export const regionsLiveness: readonly LiveProperty<NetfsState>[] = [
@@ -85,7 +96,7 @@ export const regionsLiveness: readonly LiveProperty<NetfsState>[] = [
 export const MAINLINE_FAIR: Fairness = {
   weak: ['copy', 'complete', 'flushRange', 'mkwrite', 'writepages', 'wbDone', 'read'],
   strong: ['lock'],
-  each: ['read', 'lock', 'copy', 'complete', 'flushRange', 'mkwrite'],
+  each: ['read', 'flushRange', 'mkwrite'],
 };
 
 /** Mainline has no disconnected mode: the server is always reachable, so "while connected" is always. */
