@@ -9,7 +9,7 @@ import { designs } from '../../../model/designs/index.js';
 describe.each(designs.map((d) => [d.name, d] as const))('%s', (_name, d) => {
   it('claims properties it has', () => {
     expect(d.claims, 'claims').toBeDefined();
-    const ids = d.always.map((p) => p.id);
+    const ids = [...d.always, ...(d.liveness ?? [])].map((p) => p.id);
     for (const id of d.claims!) expect(ids).toContain(id);
   });
   it('names the kernel function or rule of every action kind, in a line', () => {
