@@ -29,6 +29,8 @@ function expectLasso(r: Result, id: string, design: typeof regions | typeof main
   expect(out.reproduces).toBe(true);
   const text = renderText(trace);
   expect(text).toMatch(/the last ones repeating for ever/);
+  // The fairness the verdict rests on, with the kinds owed it action by action.
+  expect(text).toMatch(/fairness: weak .*; strong .*; owed to each action apart: read/);
   expect(text).toMatch(traceMeta(trace).closing ? /-- the cycle starts here --/ : /the history stays in this state for ever/);
   return trace;
 }
