@@ -114,7 +114,7 @@ export interface PropertyResult {
   file?: string;
   readonly reason?: string;
   /** For a liveness property: the fairness its verdict rests on. */
-  readonly fairness?: { readonly weak: string[]; readonly strong: string[] };
+  readonly fairness?: { readonly weak: string[]; readonly strong: string[]; readonly each?: string[] };
   /** For a liveness violation: the step after which the history returns to this step's state, for ever. */
   readonly loop?: number;
 }
@@ -297,7 +297,7 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
     }, model.describeChoice, noteOf);
   const liveResult = (p: { id: string; description: string }): PropertyResult => {
     const l = wantedLive.find((w) => w.id === p.id)!;
-    const fairness = { weak: [...(l.fairness?.weak ?? [])], strong: [...(l.fairness?.strong ?? [])] };
+    const fairness = { weak: [...(l.fairness?.weak ?? [])], strong: [...(l.fairness?.strong ?? [])], ...(l.fairness?.each?.length ? { each: [...l.fairness.each] } : {}) };
     const common = { id: p.id, description: p.description, claimed: claims.includes(p.id), fairness };
     const v = live?.results.get(p.id);
     if (!ex || !live || !v) {

@@ -55,7 +55,7 @@ export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
   }
   let state = model.initial;
   const states = [state];
-  const kinds: (string | undefined)[] = [undefined];
+  const taken: (Action | undefined)[] = [undefined];
   const step = (i: number, label: string, choice: number | undefined, want: string): void => {
     const action = model.actions(state).find((a) => model.label(a) === label);
     if (action === undefined) throw new InputError(`step ${i}: ${label} is not enabled in ${design.name} at that point`);
@@ -65,7 +65,7 @@ export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
     if (next === undefined) throw new InputError(`step ${i}: ${label} does not lead to the state the trace records`);
     state = next;
     states.push(state);
-    kinds.push(model.kind(action as Action));
+    taken.push(action as Action);
   };
   for (let i = 1; i < trace.states.length; i++) {
     const m = readItf(i, () => stepMeta(trace, i));
@@ -81,7 +81,7 @@ export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
       step(trace.states.length, closing.action, closing.choice, fingerprint(decoded(loop)));
       states.pop();
     }
-    const judged = judgeLasso(model, live, states, kinds.slice(0, states.length), loop, closing ? kinds[kinds.length - 1] : undefined);
+    const judged = judgeLasso(model, live, states, taken.slice(0, states.length), loop, closing ? taken[taken.length - 1] : undefined);
     return {
       design: design.name,
       property: live.id,

@@ -110,6 +110,9 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
   const timeLimitMs = options.timeLimitMs ?? Infinity;
   const wanted = options.properties;
   const always = propertiesOf(model).filter((p) => !wanted || wanted.includes(p.id));
+  // A liveness property is judged once the whole state space has been seen (engine/liveness.ts), so
+  // with one wanted, every invariant violated is no reason to stop.
+  const livenessWanted = (model.liveness ?? []).some((l) => !wanted || wanted.includes(l.id));
   const start = performance.now();
   const progressEvery = options.progressIntervalMs ?? 1000;
   let lastProgress = start;
@@ -139,7 +142,7 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
         openGoals.splice(g, 1);
       }
     }
-    return always.length > 0 && violated.size === always.length;
+    return always.length > 0 && violated.size === always.length && !livenessWanted;
   };
 
   const states = new StateStore<S, A>(model as Model<S, A, unknown>, options.flat !== false, options.learned === true);

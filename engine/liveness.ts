@@ -27,6 +27,20 @@ import type { Model, Step } from './model.js';
 export interface Fairness {
   readonly weak?: readonly string[];
   readonly strong?: readonly string[];
+  /**
+   * Kinds (named in weak or strong) whose fairness is owed to each action of
+   * the kind apart, told apart by its label, rather than to the kind as a
+   * whole: TLA+'s "for every f, WF(read(f))" rather than "WF(some read)". A
+   * reader of folio 1 taking its turn for ever then does not excuse a read of
+   * folio 0 that stays enabled and is never taken.
+   */
+  readonly each?: readonly string[];
+}
+
+/** What fairness is owed to, for an action under property l: its kind, or its label where l's fairness is owed to each action of the kind. */
+export function fairKey<S, A, V>(model: Model<S, A, V>, l: Liveness<S, V>, action: A): { readonly key: string; readonly kind: string } {
+  const kind = model.kind(action);
+  return { key: l.fairness?.each?.includes(kind) ? model.label(action) : kind, kind };
 }
 
 export interface Liveness<S, V = unknown> {
@@ -83,11 +97,25 @@ export function checkLiveness<S, A, V>(
   options: LivenessOptions = {},
 ): LivenessResult<S, A> {
   const predicates = properties.flatMap((l) => [l.p ?? (() => false), l.q]);
-  const graph = exploreGraph(model, predicates, options);
+  // A kind any property owes fairness to action by action is kept apart by label in the graph;
+  // each property then joins the labels of a kind it is fair to as a whole (unitsOf).
+  const split = new Set(properties.flatMap((l) => l.fairness?.each ?? []));
+  const kindOf = new Map<string, string>();
+  const keyed: Model<S, A, V> = split.size === 0 ? model : {
+    ...model,
+    kind: (a) => {
+      const kind = model.kind(a);
+      if (!split.has(kind)) return kind;
+      const key = model.label(a);
+      kindOf.set(key, kind);
+      return key;
+    },
+  };
+  const graph = exploreGraph(keyed, predicates, options);
   const reverse = reverseEdges(graph);
   const results = new Map<string, LivenessVerdict<S, A>>();
   properties.forEach((l, i) => {
-    const found = findLasso(graph, reverse, l, graph.marks[2 * i], graph.marks[2 * i + 1]);
+    const found = findLasso(graph, reverse, l, graph.marks[2 * i], graph.marks[2 * i + 1], unitsOf(graph, l, kindOf));
     if (found) {
       const steps = replayEdges(model, graph, [...found.prefix, ...found.cycle]);
       results.set(l.id, { verdict: 'violated', lasso: { trace: steps, loop: found.prefix.length, message: found.message } });
@@ -118,22 +146,55 @@ function reverseEdges(graph: StateGraph): Reverse {
   return { start, edge };
 }
 
+/**
+ * What property l's fairness is owed to: each kind, and each action apart of
+ * the kinds in its `each` (the graph keeps those apart by label); `of` maps a
+ * graph kind to its unit, `kind` gives each unit's action kind.
+ */
+interface Units {
+  readonly names: readonly string[];
+  readonly kind: readonly string[];
+  readonly of: Int32Array;
+}
+
+function unitsOf<S, V>(graph: StateGraph, l: Liveness<S, V>, kindOf: ReadonlyMap<string, string>): Units {
+  const each = l.fairness?.each ?? [];
+  const names: string[] = [];
+  const kind: string[] = [];
+  const of = new Int32Array(graph.kinds.length);
+  graph.kinds.forEach((key, g) => {
+    const k = kindOf.get(key) ?? key;
+    const name = each.includes(k) ? key : k;
+    let u = names.indexOf(name);
+    if (u < 0) {
+      u = names.length;
+      names.push(name);
+      kind.push(k);
+    }
+    of[g] = u;
+  });
+  return { names, kind, of };
+}
+
 interface Found {
   readonly prefix: number[];
   readonly cycle: number[];
   readonly message: string;
 }
 
-function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness<S, V>, pMark: Uint8Array, qMark: Uint8Array): Found | undefined {
-  const { kinds, expanded } = graph;
-  if (kinds.length > 31) throw new Error('liveness: more than 31 action kinds');
+function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness<S, V>, pMark: Uint8Array, qMark: Uint8Array, units: Units): Found | undefined {
+  const { expanded } = graph;
+  const kinds = units.names;
+  if (kinds.length > 31) throw new Error('liveness: more than 31 action kinds (counting each action apart of a kind fair to each)');
+  // The unit of an edge: its kind, or the action itself where fairness is owed to each.
+  const unit = (e: number): number => units.of[graph.kind[e]];
   const bit = (names: readonly string[] | undefined): number =>
-    (names ?? []).reduce((m, k) => (kinds.includes(k) ? m | (1 << kinds.indexOf(k)) : m), 0);
+    units.kind.reduce((m, k, u) => ((names ?? []).includes(k) ? m | (1 << u) : m), 0);
   const weak = bit(l.fairness?.weak);
   const strong = bit(l.fairness?.strong);
   const fair = weak | strong;
   const enabled = new Int32Array(expanded);
-  for (let s = 0; s < expanded; s++) for (let e = graph.start[s]; e < graph.start[s + 1]; e++) enabled[s] |= 1 << graph.kind[e];
+  for (let s = 0; s < expanded; s++) for (let e = graph.start[s]; e < graph.start[s + 1]; e++) enabled[s] |= 1 << unit(e);
 
   // States whose successors are known and where q does not hold.
   const open = (s: number): boolean => s < expanded && qMark[s] === 0;
@@ -153,7 +214,7 @@ function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness<S, V>,
         for (let e = graph.start[s]; e < graph.start[s + 1]; e++) {
           if (!member.has(graph.target[e])) continue;
           internal = true;
-          taken |= 1 << graph.kind[e];
+          taken |= 1 << unit(e);
         }
       }
       if (!internal || (weak & everywhere & ~taken) !== 0) continue;
@@ -204,13 +265,13 @@ function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness<S, V>,
     return { prefix: toLoop, cycle: [], message: `${noQ}: after step ${toLoop.length} ${why}, so the history may stop there` };
   }
   const c = new Set(cycleOf.get(entry)!);
-  const cycle = fairCycle(graph, entry, c, enabled, weak, strong);
+  const cycle = fairCycle(graph, entry, c, enabled, weak, strong, unit, kinds.length);
   let on = 0;
   let taken = 0;
   let state = entry;
   for (const e of cycle) {
     on |= enabled[state];
-    taken |= 1 << graph.kind[e];
+    taken |= 1 << unit(e);
     state = graph.target[e];
   }
   const neglected = on & ~taken;
@@ -252,11 +313,20 @@ function walk(graph: StateGraph, from: number, goal: (s: number) => boolean, ins
  * component (or a state where the kind is disabled), and an edge of each
  * strong kind enabled in it.
  */
-function fairCycle(graph: StateGraph, entry: number, c: ReadonlySet<number>, enabled: Int32Array, weak: number, strong: number): number[] {
+function fairCycle(
+  graph: StateGraph,
+  entry: number,
+  c: ReadonlySet<number>,
+  enabled: Int32Array,
+  weak: number,
+  strong: number,
+  unit: (e: number) => number,
+  nUnits: number,
+): number[] {
   const inside = (s: number): boolean => c.has(s);
   const edgesOf = (kind: number): number[] => {
     const out: number[] = [];
-    for (const s of c) for (let e = graph.start[s]; e < graph.start[s + 1]; e++) if (graph.kind[e] === kind && c.has(graph.target[e])) out.push(e);
+    for (const s of c) for (let e = graph.start[s]; e < graph.start[s + 1]; e++) if (unit(e) === kind && c.has(graph.target[e])) out.push(e);
     return out;
   };
   const cycle: number[] = [];
@@ -270,7 +340,7 @@ function fairCycle(graph: StateGraph, entry: number, c: ReadonlySet<number>, ena
     cycle.push(e);
     at = graph.target[e];
   };
-  for (let k = 0; k < graph.kinds.length; k++) {
+  for (let k = 0; k < nUnits; k++) {
     const kb = 1 << k;
     const off = [...c].find((s) => (enabled[s] & kb) === 0);
     if (strong & kb) {
@@ -297,41 +367,49 @@ function* edgesFrom(graph: StateGraph, s: number): Generator<number> {
 
 /**
  * Judges a lasso independently of the search that found it (for replay):
- * `states[0..n]` a history, `kinds[i]` the kind of the action into
- * `states[i]`, and the history going on from `states[n]` back to
- * `states[loop]` by an action of kind `closing`, or stuttering in
- * `states[n]` when `closing` is absent. The message when the lasso is a fair
- * history that violates the property, else why it is not.
+ * `states[0..n]` a history, `actions[i]` the action into `states[i]`, and the
+ * history going on from `states[n]` back to `states[loop]` by action
+ * `closing`, or stuttering in `states[n]` when `closing` is absent. The
+ * message when the lasso is a fair history that violates the property, else
+ * why it is not.
  */
 export function judgeLasso<S, A, V>(
   model: Model<S, A, V>,
   l: Liveness<S, V>,
   states: readonly S[],
-  kinds: readonly (string | undefined)[],
+  actions: readonly (A | undefined)[],
   loop: number,
-  closing?: string,
+  closing?: A,
 ): { readonly violated: boolean; readonly message: string } {
   const view = (s: S): V => (model.view ? model.view(s) : undefined) as V;
   const q = states.map((s) => l.q(s, view(s)));
   const p = states.map((s) => (l.p ? l.p(s, view(s)) : false));
-  const enabled = states.map((s) => new Set(model.actions(s).map((a) => model.kind(a))));
-  const weak = l.fairness?.weak ?? [];
-  const strong = l.fairness?.strong ?? [];
+  // What fairness is owed to (fairKey): a kind, or each action of a kind apart; and the kind of each.
+  const kindOf = new Map<string, string>();
+  const keyOf = (a: A): string => {
+    const { key, kind } = fairKey(model, l, a);
+    kindOf.set(key, kind);
+    return key;
+  };
+  const enabled = states.map((s) => new Set(model.actions(s).map(keyOf)));
+  const fairUnits = (names: readonly string[]): string[] => [...kindOf.keys()].filter((key) => names.includes(kindOf.get(key)!));
   let from = states.length - 1;
   while (from > 0 && !q[from - 1]) from--;
   if (q[states.length - 1] || from > loop) return { violated: false, message: 'q holds on the loop' };
   if (l.p ? !p.slice(from).some(Boolean) : from !== 0) return { violated: false, message: 'no state of p is followed by a loop without q' };
   const cycle = enabled.slice(loop);
   if (closing === undefined) {
-    const fair = [...weak, ...strong].filter((k) => cycle[cycle.length - 1].has(k));
+    const fair = fairUnits([...(l.fairness?.weak ?? []), ...(l.fairness?.strong ?? [])]).filter((k) => cycle[cycle.length - 1].has(k));
     return fair.length > 0
       ? { violated: false, message: `the history stops where ${fair.join(', ')} is enabled and fair` }
       : { violated: true, message: 'q never holds, and the history stops where no fair action is enabled' };
   }
-  const taken = new Set([...kinds.slice(loop + 1), closing]);
+  const taken = new Set([...actions.slice(loop + 1), closing].filter((a): a is A => a !== undefined).map(keyOf));
+  const weak = fairUnits(l.fairness?.weak ?? []);
+  const strong = fairUnits(l.fairness?.strong ?? []);
   const unfairWeak = weak.filter((k) => !taken.has(k) && cycle.every((e) => e.has(k)));
   const unfairStrong = strong.filter((k) => !taken.has(k) && cycle.some((e) => e.has(k)));
-  const unfair = [...unfairWeak, ...unfairStrong];
+  const unfair = [...new Set([...unfairWeak, ...unfairStrong])];
   return unfair.length > 0
     ? { violated: false, message: `the cycle is not fair to ${unfair.join(', ')}` }
     : { violated: true, message: 'q never holds on a fair cycle' };

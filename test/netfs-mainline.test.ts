@@ -111,7 +111,8 @@ describe('netfs-mainline: writeback requests carry a NULL group (netfs_write_fol
 
 describe('netfs-mainline: claims and notes', () => {
   it('claims what mainline keeps, and none of the RFC rules R2, R3, R5', () => {
-    const ids = mainline.always.map((p) => p.id);
+    // Its invariants, and its liveness properties (test/netfs-liveness.test.ts).
+    const ids = [...mainline.always, ...(mainline.liveness ?? [])].map((p) => p.id);
     expect(mainline.claims).toBeDefined();
     for (const id of mainline.claims!) expect(ids).toContain(id);
     for (const id of ['region-exclusion', 'flush-exclusion', 'group-order']) expect(mainline.claims).not.toContain(id);

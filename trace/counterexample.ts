@@ -66,8 +66,8 @@ export interface TraceMeta {
    * of its own). Absent when the history stutters in its last state.
    */
   readonly closing?: { readonly action: string; readonly choice?: number };
-  /** The fairness a liveness verdict rests on: the action kinds under weak and strong fairness. */
-  readonly fairness?: { readonly weak: string[]; readonly strong: string[] };
+  /** The fairness a liveness verdict rests on: the action kinds under weak and strong fairness, and those fair to each action apart. */
+  readonly fairness?: { readonly weak: string[]; readonly strong: string[]; readonly each?: string[] };
 }
 
 /** The fields of TraceMeta written as strings in `#meta`; every other one (a field added later too) goes into `#meta.pagecheck`. */

@@ -86,7 +86,7 @@ export function renderText(trace: ItfTrace): string {
   lines.push(`  params: ${params || '(none)'}${meta.bugs.length ? `; bugs: ${meta.bugs.join(', ')}` : ''}${meta.amends?.length ? `; amended: ${meta.amends.join(', ')}` : ''}`);
   const steps = trace.states.length - 1 + (meta.closing ? 1 : 0);
   lines.push(`  found by ${meta.mode} search; ${steps} action${steps === 1 ? '' : 's'}${trace.loop !== undefined ? ', the last ones repeating for ever' : ''}`);
-  if (meta.fairness) lines.push(`  fairness: weak ${meta.fairness.weak.join(', ') || '(none)'}; strong ${meta.fairness.strong.join(', ') || '(none)'}`);
+  if (meta.fairness) lines.push(`  fairness: weak ${meta.fairness.weak.join(', ') || '(none)'}; strong ${meta.fairness.strong.join(', ') || '(none)'}${meta.fairness.each?.length ? `; owed to each action apart: ${meta.fairness.each.join(', ')}` : ''}`);
   lines.push(`  reproduce: ${meta.reproduce}`);
   lines.push('');
   lines.push('state 0 (initial)');

@@ -121,6 +121,34 @@
  * smaller bound it holds there too. It keeps SERVICES (7) for every other
  * write-out and (4)'s wait as written; only the destination that ends the
  * wait changes.
+ *
+ * Liveness (model/netfs/liveness.ts, where each fair kind is argued): the
+ * region lock is fair, lock-fair, because the RFC hands it over in order:
+ * netfs_queue_write() makes a new write "wait for any overlapping pending
+ * writes", and netfs_commit_write() -> netfs_start_pending_writes() starts
+ * the waiters of the window it opens ("The queue is in submission order and
+ * we need to prevent starvation"), so activate is strongly fair, each write
+ * apart. A DSYNC writer returns (dsync-returns) and every dirty region is
+ * written back (written-back) while the server is connected, the flusher and
+ * I/O completion weakly fair; after a disconnection what a write returned with
+ * reaches the server (synced-after-reconnect) if reconnection is weakly fair,
+ * which is an assumption, not a promise: a server that stays away is no
+ * fairness violation. All four are claimed: (6), (4) and SERVICES (7) promise
+ * them. They are judged only on a whole state space, which the default bound
+ * (depth 8) is not; test/netfs-liveness.test.ts judges them at smaller
+ * instances. A choice made for liveness: the model reads a folio a pending
+ * write needs before its activation (canActivate), where the RFC's writer
+ * reads it after, itself, holding it (netfs_perform_write ->
+ * netfs_grab_folio_for_write -> netfs_prefetch_for_write); so the pending
+ * write holds what it had read in and reclaim does not take it
+ * (prefetchedFor). Without that, reclaim taking each folio of a two-folio
+ * write before the other was read starved the write for ever, a history the
+ * RFC's writer cannot suffer.
+ * Noted, not modelled: the RFC's posted netfs_perform_write() waits for a
+ * DSYNC region (wait_on_region(..., NETFS_REGION_IS_COMPLETE)) before
+ * netfs_commit_write(), with the region still active; the model commits first
+ * and the bug dsync-wait-holding-lock is the other order, which breaks all
+ * three connected properties (the flusher defers a box an active write holds).
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { netfsGoals, netfsProperties } from '../../properties/netfs.js';
@@ -142,6 +170,7 @@ import {
 } from '../netfs/regions.js';
 import { clientCrash, remoteInvalidation, syncBack } from '../netfs/regions-services.js';
 import { dsyncHeldBack, regionsAmendments } from '../netfs/regions-amendments.js';
+import { regionsLiveness } from '../netfs/liveness.js';
 import {
   acknowledge,
   beginWrite,
@@ -178,6 +207,25 @@ export type RegionsAction =
   | { readonly kind: 'disconnect' }
   | { readonly kind: 'reconnect' }
   | { readonly kind: 'crash' };
+
+/**
+ * A folio a pending write had read in for its activation (canActivate: the box's pages it does not
+ * cover whole). The RFC's writer reads each folio after activation, holding it:
+ * netfs_perform_write() -> netfs_grab_folio_for_write() (a reference and the folio lock) ->
+ * netfs_prefetch_for_write() -> copy -> folio_unlock(), folio_put(). The model reads before
+ * activation, so the writer's hold comes with the read: reclaim cannot take such a folio
+ * (folio_ref_freeze fails on the extra reference). Without it, reclaim taking each folio of a
+ * two-folio box before the other was read starved the pending write for ever (lock-fair, 22
+ * actions, P=2 B=2), a history the RFC's writer cannot suffer.
+ */
+function prefetchedFor(s: NetfsState, f: number, g: ReturnType<typeof geometry>): boolean {
+  return s.writers.some((w) => {
+    if (w.phase !== 'pending') return false;
+    const [b0, b1] = boxOf(w.start, w.end, g);
+    const whole = w.start <= f * g.B && w.end >= (f + 1) * g.B;
+    return f * g.B >= b0 && (f + 1) * g.B <= b1 && !whole;
+  });
+}
 
 export default defineDesign<NetfsState, RegionsAction>({
   name: 'netfs-regions',
@@ -302,7 +350,7 @@ export default defineDesign<NetfsState, RegionsAction>({
           return overlaps(l0, l1, r0, r1);
         });
         if ((s.connected || s.cache[f]) && !locked) out.push({ kind: 'read', f });
-      } else if (!folio.dirty && !folio.writeback && (folio.pin === 0 || cfg.bugs.has('releasepage-ignores-pins'))) {
+      } else if (!folio.dirty && !folio.writeback && (folio.pin === 0 || cfg.bugs.has('releasepage-ignores-pins')) && !prefetchedFor(s, f, g)) {
         // The VM only offers clean folios not under writeback; ->releasepage() refuses those a region pins.
         out.push({ kind: 'reclaim', f });
       }
@@ -533,6 +581,7 @@ export default defineDesign<NetfsState, RegionsAction>({
   waiting: (s, cfg) => regionsWaiting(s, geometry(cfg.params), cfg),
 
   always: netfsProperties,
+  liveness: regionsLiveness,
   // The RFC promises every rule the family states (KERNEL.md 2.4, R1-R10). Two readings are
   // ours. dsync reads O_DSYNC's promise as "on the server" literally, also while disconnected,
   // where SERVICES (7) saves data to the cache only; whether the cache's copy plus the modified
@@ -542,7 +591,7 @@ export default defineDesign<NetfsState, RegionsAction>({
   // crashes. Both stay claimed, so that a loss there is reported as a failure of the design
   // rather than hidden as a contrast. disconnected-no-loss judges only what disconnected
   // operation takes on (SERVICES (7)), so it needs no reading of ours.
-  claims: netfsProperties.map((p) => p.id),
+  claims: [...netfsProperties.map((p) => p.id), ...regionsLiveness.map((l) => l.id)],
   notes: {
     write: 'RFC (6): queued on the pending list; fscache_use_cookie(will_modify) marks the cache dirty',
     activate: 'RFC (6)/(7): pending -> active once its reserved region (box) is free of active writes',

@@ -100,6 +100,20 @@ describe('liveness through check and replay', () => {
   });
 });
 
+describe('liveness with every invariant violated', () => {
+  it('the search goes on to the whole state space: an invariant found broken is no reason to leave liveness unjudged', () => {
+    const broken = defineDesign<Lock, Act>({
+      ...design,
+      name: 'test-served-broken',
+      always: [{ id: 'never-waits', description: 'nobody waits', check: (s) => (s.waiter === 'waiting' ? 'a waiter' : undefined) }],
+    });
+    const r = check(broken, { mode: 'exhaustive', seed: 1 });
+    expect(r.properties.find((p) => p.id === 'never-waits')!.verdict).toBe('violated');
+    expect(r.properties.find((p) => p.id === 'served-strong')!.verdict).toBe('holds');
+    expect(r.properties.find((p) => p.id === 'served-weak')!.verdict).toBe('violated');
+  });
+});
+
 describe('the explorer shows the lasso', () => {
   it('marks where the cycle starts and which action closes it', async () => {
     const result = check(design, { mode: 'exhaustive', seed: 1, properties: ['served-weak'] });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Model } from '../../engine/model.js';
-import { checkLiveness, eventually, leadsTo, type Fairness, type Lasso } from '../../engine/liveness.js';
+import { checkLiveness, eventually, judgeLasso, leadsTo, type Fairness, type Lasso } from '../../engine/liveness.js';
 import { components } from '../../engine/scc.js';
 import { exploreGraph } from '../../engine/graph.js';
 import { fingerprint } from '../../engine/fingerprint.js';
@@ -98,6 +98,46 @@ describe('liveness on toys with known answers', () => {
     expect(loop.trace.length - 1 - loop.loop).toBe(3);
     expect(only(result, 'two').verdict).toBe('holds');
     expect(lassoOf(only(result, 'two-unfair')).trace).toHaveLength(1);
+  });
+
+  it('fairness owed to each action of a kind apart: reading folio 1 for ever does not excuse never reading folio 0', () => {
+    // A writer waits for folio 0 to be read in; folio 1 is read and reclaimed over and over.
+    type Pages = { present: readonly [boolean, boolean]; written: boolean };
+    type PageAct = { kind: 'read' | 'reclaim'; f: 0 | 1 } | { kind: 'write' };
+    const pages: Model<Pages, PageAct> = {
+      initial: { present: [false, false], written: false },
+      actions: (s) => [
+        ...([0, 1] as const).map((f): PageAct => ({ kind: s.present[f] ? 'reclaim' : 'read', f })),
+        ...(s.present[0] && !s.written ? [{ kind: 'write' } as const] : []),
+      ],
+      successors: (s, a) => {
+        if (a.kind === 'write') return [{ ...s, written: true }];
+        const present = [...s.present] as [boolean, boolean];
+        present[a.f] = a.kind === 'read';
+        return [{ ...s, present }];
+      },
+      label: (a) => (a.kind === 'write' ? 'write' : `${a.kind}(folio ${a.f})`),
+      kind: (a) => a.kind,
+      always: [],
+      sometimes: [],
+    };
+    const written = (fairness: Fairness) => eventually<Pages>('written', 'the write happens', (s) => s.written, fairness);
+    const asKind = lassoOf(only(checkLiveness(pages, [written({ weak: ['read'], strong: ['write'] })]), 'written'));
+    const cycle = asKind.trace.slice(asKind.loop + 1).map((s) => pages.label(s.action!));
+    expect(cycle).toContain('read(folio 1)');
+    expect(cycle).not.toContain('read(folio 0)');
+    const fairEach = { weak: ['read'], strong: ['write'], each: ['read'] };
+    const both = checkLiveness(pages, [written(fairEach), { ...written({ weak: ['read'], strong: ['write'] }), id: 'as-kind' }]);
+    expect(only(both, 'written').verdict).toBe('holds');
+    // The same graph still judges a property fair to the kind as a whole as before.
+    expect(only(both, 'as-kind').verdict).toBe('violated');
+    // judgeLasso, as replay uses it, tells the two apart on the lasso itself.
+    const states = asKind.trace.map((s) => s.state);
+    const acts = asKind.trace.map((s) => s.action);
+    const closing = acts[acts.length - 1];
+    expect(judgeLasso(pages, written({ weak: ['read'], strong: ['write'] }), states.slice(0, -1), acts.slice(0, -1), asKind.loop, closing).violated).toBe(true);
+    const fairJudged = judgeLasso(pages, written(fairEach), states.slice(0, -1), acts.slice(0, -1), asKind.loop, closing);
+    expect(fairJudged).toEqual({ violated: false, message: 'the cycle is not fair to read(folio 0)' });
   });
 
   it('an unexplored state space is inconclusive, never holds', () => {
