@@ -93,9 +93,14 @@ export const regionsLiveness: readonly LiveProperty<NetfsState>[] = [
   },
 ];
 
+// A DSYNC write's own two steps after its pre-flush (netfs_perform_write):
+// `preflushed` (filemap_write_and_wait_range returned) is weakly fair as the
+// writer's other steps; `writethrough` takes wb_lock with mutex_lock, a
+// sleeping lock that hands itself to a waiter (MUTEX_FLAG_HANDOFF), so it is
+// strongly fair, as `lock` is.
 export const MAINLINE_FAIR: Fairness = {
-  weak: ['copy', 'complete', 'flushRange', 'mkwrite', 'writepages', 'wbDone', 'read'],
-  strong: ['lock'],
+  weak: ['copy', 'complete', 'flushRange', 'mkwrite', 'writepages', 'wbDone', 'read', 'preflushed'],
+  strong: ['lock', 'writethrough'],
   each: ['read', 'flushRange', 'mkwrite'],
 };
 
