@@ -49,9 +49,8 @@ export interface ExhaustiveOptions extends Bounds {
   /**
    * Keep states of the designs without a fixed flat layout as words too, by
    * a layout learned from their states (engine/learned-layout.ts). Off by
-   * default: it decodes a wrong state on pmem-nofsync-naive --bug
-   * unordered-zeroing from depth 8 (test/engine/word-path.test.ts), and a
-   * checker whose states can be wrong proves nothing.
+   * default until it is measured; test/engine/word-path.test.ts holds it
+   * against the generic path on every built-in design and bug toggle.
    */
   readonly learned?: boolean;
   /**

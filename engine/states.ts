@@ -200,6 +200,11 @@ export class StateStore<S, A> {
   // Packs a state by the learned layout, widening it when the state does not
   // fit; keeps the state itself too, to hand to the properties.
   private admitLearned(t: S): void {
+    // Called by expand as well as by admit: a parent with more successors
+    // than the batch has room for must grow it here too, or the typed
+    // arrays drop the words written past their end (pmem-nofsync-naive
+    // --bug unordered-zeroing: 8,271 states at depth 8 where there are 8,207).
+    this.reserve();
     const learned = this.learned!;
     if (!this.learned!.layout.pack(t, this.words, this.count * this.N, this.out)) {
       if (!learned.learn(t)) {
