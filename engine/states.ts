@@ -156,6 +156,26 @@ export class StateStore<S, A> {
     return this.count - before;
   }
 
+  /**
+   * Replaces each successor's hash in the batch by its orbit's canonical one
+   * (engine/symmetry.ts), so that the visited set keeps one state a class;
+   * the successors themselves are kept as they are.
+   */
+  canonicalize(canonical: (state: S, out: Uint32Array) => void): void {
+    const out = this.out;
+    for (let k = 0; k < this.count; k++) {
+      let t: S;
+      if (this.onLayout[k] === 0 || this.learned !== undefined) t = this.objects[k] as S;
+      else {
+        this.probe!.load(this.words, k * this.N);
+        t = this.probe!.state;
+      }
+      canonical(t, out);
+      this.his[k] = out[0];
+      this.los[k] = out[1];
+    }
+  }
+
   /** Pushes successor k onto `queue` and returns it as a state (a reused object on the flat path). */
   enqueue(queue: ByteQueue, k: number): S {
     const { codec, N } = this;
