@@ -22,6 +22,7 @@ import { checkLiveness, type LivenessResult } from '../engine/liveness.js';
 import { swarmMember, type Shard } from '../engine/shard.js';
 import { DEFAULT_MEMORY } from '../engine/memory.js';
 import { reproduceCommand } from './reproduce.js';
+import { selfCheck } from '../engine/symmetry.js';
 
 export type Mode = 'exhaustive' | 'random' | 'both';
 /**
@@ -80,6 +81,19 @@ export interface CheckOptions<B extends string = string, P extends string = stri
    * instead of the design's name, which only a built-in design answers to.
    */
   readonly module?: string;
+  /**
+   * Reduce the exhaustive search by the design's symmetry (Design.symmetry),
+   * where it declares one: one state per class. Off by default: a bound is
+   * then about the design's own states, as a reader of the proof expects.
+   */
+  readonly symmetry?: boolean;
+  /**
+   * Also hold the design's symmetry declaration against the design
+   * (engine/symmetry.ts, selfCheck) at the check's depth: reduced and
+   * unreduced side by side, and every state met renamed. A failed one makes
+   * a reduced search's "holds" inconclusive.
+   */
+  readonly symmetryCheck?: boolean;
 }
 
 export const DEFAULTS = { maxStates: 2_000_000, timeSeconds: 60, runs: 500, steps: 50 } as const;
@@ -137,6 +151,18 @@ export interface ExhaustiveSummary extends Bound {
   readonly statesPerSecond: number;
   readonly bytesPerState: number;
   readonly collisionProbability: number;
+  /** What the states were reduced by (one state per class); null or absent for a search of every state. */
+  readonly symmetry?: string | null;
+}
+
+/** What the symmetry self-check found (check --symmetry-check). */
+export interface SymmetryCheckSummary {
+  readonly ok: boolean;
+  readonly symmetry: string;
+  readonly depth: number | null;
+  readonly differences: string[];
+  readonly states: { readonly reduced: number; readonly unreduced: number };
+  readonly statesChecked: number;
 }
 
 export interface RandomSummary {
@@ -175,6 +201,8 @@ export interface CheckResult {
   readonly counterexamples: Record<string, ItfTrace>;
   /** Which shard this is, and the level its exhaustive search split at (checker/merge.ts folds shards). */
   readonly shard?: { readonly index: number; readonly count: number; readonly split: number | null };
+  /** With --symmetry-check, on a design that declares a symmetry. */
+  readonly symmetryCheck?: SymmetryCheckSummary;
 }
 
 /** The options of a check of design D, its toggles, parameters and amendments named as D declares them. */
@@ -227,9 +255,21 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
       ...(options.shard ? { shard: options.shard } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       memory: { ...DEFAULT_MEMORY, ...(options.maxMemoryMb !== undefined ? { rssBytes: options.maxMemoryMb * 2 ** 20 } : {}) },
+      symmetry: options.symmetry === true,
     });
     coverage.merge(ex.coverage);
   }
+  let symmetryCheck: SymmetryCheckSummary | undefined;
+  if (options.symmetryCheck && design.symmetry !== undefined) {
+    const sc = instantiate(design, cfg, 'copy', { crashCap: options.crashCap });
+    if (sc.symmetry !== undefined) {
+      const r = selfCheck(sc, { maxDepth: depth, maxStates, timeLimitMs: timeLimit(), properties: ids, ...(options.signal ? { signal: options.signal } : {}) });
+      symmetryCheck = { ok: r.ok, symmetry: sc.symmetry.description, depth: depth ?? null, differences: [...r.differences], states: r.states, statesChecked: r.statesChecked };
+    }
+  }
+  // A reduced search proves nothing once its declaration is known not to be a symmetry;
+  // what it found is still found (its traces are real histories of the design).
+  const unsound = ex?.symmetry != null && symmetryCheck?.ok === false;
   let rnd: ReturnType<typeof random<S, A, unknown>> | undefined;
   const unviolated = ids.filter((id) => !ex?.violations.has(id));
   if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0) && ex?.stoppedBy !== 'interrupted') {
@@ -293,6 +333,8 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
       bound: traceBound,
       reproduce,
       ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}),
+      // Found by a search that kept one state per class: still a history of the design itself.
+      ...(mode === 'exhaustive' && ex?.symmetry ? { symmetry: ex.symmetry } : {}),
       ...extra,
     }, model.describeChoice, noteOf);
   const liveResult = (p: { id: string; description: string }): PropertyResult => {
@@ -351,6 +393,7 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
         steps,
         crashCap: options.crashCap,
         omit,
+        symmetry: exV !== undefined && ex?.symmetry != null,
       });
       counterexamples[p.id] = traceOf(
         trace,
@@ -376,6 +419,10 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
     const capped = ex?.crash?.capped ?? 0;
     if (ex?.complete && capped > 0) {
       const reason = `the crash cap (${options.crashCap}) left out unflushed pieces at ${capped} crash point(s)`;
+      return { ...common, verdict: 'inconclusive', mode: 'exhaustive', bound, reason };
+    }
+    if (ex?.complete && unsound) {
+      const reason = `the symmetry self-check failed (${symmetryCheck!.differences[0]}): a search reduced by it proves nothing`;
       return { ...common, verdict: 'inconclusive', mode: 'exhaustive', bound, reason };
     }
     if (ex?.complete) {
@@ -416,6 +463,7 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
           bytesPerState: round(ex.bytesPerState),
           collisionProbability: ex.collisionProbability,
           crash: ex.crash ?? null,
+          symmetry: ex.symmetry,
         }
       : null,
     random: rnd
@@ -438,6 +486,7 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
     coverage: coverage.report(Object.keys(design.next)),
     counterexamples,
     ...(options.shard ? { shard: { ...options.shard, split: ex?.split ?? null } } : {}),
+    ...(symmetryCheck ? { symmetryCheck } : {}),
   };
 }
 
@@ -460,6 +509,8 @@ export function exitCode(results: readonly CheckResult[]): 0 | 1 | 3 {
   const judged = claimed.length > 0 ? claimed : checked;
   if (judged.some((p) => p.verdict === 'inconclusive' || p.verdict === 'vacuous')) return 3;
   if (results.some((r) => r.exhaustive === null && r.properties.some((p) => p.verdict !== 'not-applicable'))) return 3;
+  // A symmetry declaration found unsound settles nothing about the design, but is not a proof's to pass over.
+  if (results.some((r) => r.symmetryCheck?.ok === false)) return 3;
   return 0;
 }
 

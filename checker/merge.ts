@@ -108,6 +108,7 @@ function mergeExhaustive(results: readonly CheckResult[], allPresent: boolean): 
     states,
     transitions: sum(all.map((e) => e.transitions)),
     complete: allPresent && all.every((e) => e.complete),
+    ...(all[0].symmetry ? { symmetry: all[0].symmetry } : {}),
     maxDepth: all[0].maxDepth,
     exhausted: allPresent && all.every((e) => e.exhausted),
     stoppedBy: stops.length === 1 ? stops[0] : stops.join('/'),

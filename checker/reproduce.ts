@@ -6,13 +6,15 @@ export function reproduceCommand(
   cfg: Config,
   property: string,
   mode: 'exhaustive' | 'random',
-  search: { depth?: number; seed?: number; path?: string; runs: number; steps: number; crashCap?: number; omit?: readonly string[] },
+  search: { depth?: number; seed?: number; path?: string; runs: number; steps: number; crashCap?: number; omit?: readonly string[]; symmetry?: boolean },
 ): string {
   const words = ['pagecheck', 'check', design, '--property', property, '--mode', mode];
   for (const [k, v] of Object.entries(cfg.params)) words.push('--param', `${k}=${v}`);
   for (const bug of cfg.bugs) words.push('--bug', bug);
   for (const name of cfg.amends ?? []) words.push('--amend', name);
   if (mode === 'exhaustive' && search.depth !== undefined) words.push('--depth', String(search.depth));
+  // The reduced search finds its own (real) shortest history; the same flag finds it again.
+  if (mode === 'exhaustive' && search.symmetry) words.push('--symmetry');
   if (mode === 'random') words.push('--seed', String(search.seed), '--runs', String(search.runs), '--steps', String(search.steps));
   // The path takes the replay straight to the shrunk counterexample instead of searching again.
   if (mode === 'random' && search.path) words.push('--path', search.path);

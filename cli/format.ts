@@ -48,6 +48,16 @@ export function formatResult(r: CheckResult): string {
   const amended = r.amends?.length ? `  amended: ${r.amends.join(', ')}` : '';
   const lines = [`${r.design}${params ? `  (${params})` : ''}${r.bugs.length ? `  bugs: ${r.bugs.join(', ')}` : ''}${amended}`];
   if (r.exhaustive) lines.push(`  exhaustive: ${describeBound(r)}, ${r.exhaustive.seconds} s`);
+  // A reduced bound counts classes, not states: said on every result that used one.
+  if (r.exhaustive?.symmetry) lines.push(`  symmetry:   reduced by ${r.exhaustive.symmetry}: one state counted per class`);
+  const sc = r.symmetryCheck;
+  if (sc) {
+    lines.push(
+      sc.ok
+        ? `  symmetry check: passed (${sc.symmetry}; depth ${sc.depth ?? 'unbounded'}: ${sc.states.reduced.toLocaleString('en-US')} states reduced, ${sc.states.unreduced.toLocaleString('en-US')} unreduced, ${sc.statesChecked.toLocaleString('en-US')} renamed and compared)`
+        : `  symmetry check: FAILED (${sc.symmetry}): ${sc.differences[0]}`,
+    );
+  }
   const crash = r.exhaustive?.crash;
   if (crash) {
     lines.push(
@@ -88,6 +98,8 @@ export function closingLine(results: readonly CheckResult[], code: 0 | 1 | 3): s
     const broken = claimed.filter((p) => p.verdict === 'violated');
     return `[violation] ${n(broken.length, 'claimed property', 'claimed properties')} violated: ${broken.map(name).join(', ')}`;
   }
+  const unsound = results.filter((r) => r.symmetryCheck?.ok === false);
+  if (code === 3 && unsound.length) return `[inconclusive] the symmetry declaration of ${unsound.map((r) => r.design).join(', ')} is not a symmetry: ${unsound[0].symmetryCheck!.differences[0]}`;
   if (code === 3) {
     const open = (claimed.length ? claimed : all).filter((p) => p.verdict === 'inconclusive' || p.verdict === 'vacuous');
     return `[inconclusive] nothing claimed was violated, but nothing is proven: ${open.length ? open.map((p) => `${name(p)} ${p.verdict}`).join(', ') : 'no exhaustive search ran'}`;

@@ -13,6 +13,7 @@
  */
 import type { CrashStats } from './crash.js';
 import type { Liveness } from './liveness.js';
+import type { Symmetry } from './symmetry.js';
 
 /** An invariant: a pure function of a state that names what is wrong, if anything. */
 export interface Property<S, V = unknown> {
@@ -80,6 +81,11 @@ export interface Model<S, A, V = unknown> {
    * them so far (the search reports it, and a capped one proves nothing).
    */
   readonly crash?: CrashPoints<A>;
+  /**
+   * What renamings of a state change nothing (engine/symmetry.ts), for a
+   * search that keeps one state per class; used only where asked for.
+   */
+  readonly symmetry?: Symmetry<S>;
 }
 
 export interface CrashPoints<A> {

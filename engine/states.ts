@@ -156,6 +156,26 @@ export class StateStore<S, A> {
     return this.count - before;
   }
 
+  /**
+   * Replaces each successor's hash in the batch by its orbit's canonical one
+   * (engine/symmetry.ts), so that the visited set keeps one state a class;
+   * the successors themselves are kept as they are.
+   */
+  canonicalize(canonical: (state: S, out: Uint32Array) => void): void {
+    const out = this.out;
+    for (let k = 0; k < this.count; k++) {
+      let t: S;
+      if (this.onLayout[k] === 0 || this.learned !== undefined) t = this.objects[k] as S;
+      else {
+        this.probe!.load(this.words, k * this.N);
+        t = this.probe!.state;
+      }
+      canonical(t, out);
+      this.his[k] = out[0];
+      this.los[k] = out[1];
+    }
+  }
+
   /** Pushes successor k onto `queue` and returns it as a state (a reused object on the flat path). */
   enqueue(queue: ByteQueue, k: number): S {
     const { codec, N } = this;
@@ -200,6 +220,11 @@ export class StateStore<S, A> {
   // Packs a state by the learned layout, widening it when the state does not
   // fit; keeps the state itself too, to hand to the properties.
   private admitLearned(t: S): void {
+    // Called by expand as well as by admit: a parent with more successors
+    // than the batch has room for must grow it here too, or the typed
+    // arrays drop the words written past their end (pmem-nofsync-naive
+    // --bug unordered-zeroing: 8,271 states at depth 8 where there are 8,207).
+    this.reserve();
     const learned = this.learned!;
     if (!this.learned!.layout.pack(t, this.words, this.count * this.N, this.out)) {
       if (!learned.learn(t)) {

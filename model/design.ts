@@ -156,6 +156,28 @@ export function isCrashHandler(handler: unknown): boolean {
   return typeof handler === 'function' && crashHandlers.has(handler);
 }
 
+/** A renaming of each interchangeable domain: `perm.file[f]` is the name file f takes. */
+export type Renaming = Readonly<Record<string, readonly number[]>>;
+
+/**
+ * What a design says is interchangeable (engine/symmetry.ts): named index
+ * domains (the files, each with the process that maps it), and how to rename
+ * a state by a permutation of each. The checker renames by every permutation
+ * of every domain, and keeps one state per class when asked (`--symmetry`).
+ * Sound only if every transition, property and goal treats the domain's
+ * members alike: a rule that orders them (an rmap walk in inode order, the
+ * lower-numbered inode locked first) or a property that names one ("file 0")
+ * breaks it, and the self-check (`--symmetry-check`) is there to say so.
+ */
+export interface SymmetryDeclaration<S> {
+  /** In words, for the result: `files (each with the process that maps it)`. */
+  readonly description: string;
+  /** Each domain's size in this instance, in the order they are given up when the group is too big: `{ file: F }`. */
+  domains(cfg: Config): Readonly<Record<string, number>>;
+  /** A new state: `state` with every index of each domain renamed by `perm`; the argument untouched. */
+  permute(state: S, perm: Renaming, cfg: Config): S;
+}
+
 export interface Design<S, A extends Action, V = unknown> {
   readonly name: string;
   /** One line: what the design is. */
@@ -220,6 +242,8 @@ export interface Design<S, A extends Action, V = unknown> {
   validate?(params: Readonly<Record<string, number>>): string | undefined;
   /** What the generic picture of a state cannot guess from its shape (report/picture.ts). */
   readonly picture?: PictureHints;
+  /** What is interchangeable, for symmetry reduction (`check --symmetry`); none when absent. */
+  readonly symmetry?: SymmetryDeclaration<S>;
 }
 
 // Designs of different state types live side by side in one registry.

@@ -15,6 +15,7 @@ import { CrashStats, crashOutcomes } from '../engine/crash.js';
 import type { Action, Config, CrashStep, Design, Recipe } from './design.js';
 import { isCrashHandler, labelOf } from './design.js';
 import { compileClone } from '../engine/clone.js';
+import { symmetryOf } from './symmetry.js';
 
 enableMapSet();
 
@@ -67,6 +68,7 @@ export function instantiate<S, A extends Action, V>(
       step.recover?.(draft);
     }));
   };
+  const symmetry = design.symmetry ? symmetryOf(design.symmetry, cfg) : undefined;
   return {
     initial,
     actions: (state) => design.actions(state, cfg),
@@ -104,6 +106,7 @@ export function instantiate<S, A extends Action, V>(
         }
       : {}),
     ...(crashKinds.size > 0 ? { crash: { isCrash: (action: A) => crashKinds.has(action.kind), stats } } : {}),
+    ...(symmetry ? { symmetry } : {}),
   };
 }
 

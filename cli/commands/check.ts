@@ -75,6 +75,8 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
     ...(shard ? { shard } : {}),
     ...(omit ? { omit } : {}),
     ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
+    ...(o.symmetry ? { symmetry: true } : {}),
+    ...(o.symmetryCheck ? { symmetryCheck: true } : {}),
   };
   const saveDir = o.save as string | undefined;
   if (saveDir !== undefined) {
@@ -143,6 +145,8 @@ export const checkCommand: Command = {
       .option('--shard <K/N>', 'search shard K of N (docs/scale-out.md); fold the shards with pagecheck merge')
       .option('--omit <kinds>', 'random search: leave out these action kinds (comma-separated) where another is enabled')
       .option('--max-memory <MB>', 'stop (inconclusive) before the process passes MB of resident memory')
+      .option('--symmetry', "keep one state per class of the design's declared symmetry (pagecheck designs lists it); off by default, so that a bound counts the design's own states")
+      .option('--symmetry-check', "also check the design's symmetry declaration at the check's depth: reduced and unreduced searches side by side, and every state met renamed")
       .option('--no-timings', 'leave the timing fields out of --json, so two runs of one seed compare byte for byte')
       .addHelpText(
         'after',

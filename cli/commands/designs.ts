@@ -44,6 +44,7 @@ function text({ design: d, module }: Chosen): string {
   for (const p of propertyList(d)) lines.push(`    ${p.id}: ${p.description}`);
   for (const [id, why] of Object.entries(d.notApplicable ?? {})) lines.push(`    ${id}: not applicable: ${why}`);
   lines.push(`  deadlock: ${deadlockText(d)}`);
+  lines.push(`  symmetry: ${d.symmetry ? `${d.symmetry.description} (check --symmetry to reduce by it; --symmetry-check to test it)` : 'none declared'}`);
   if (d.sometimes.length) {
     lines.push('  goals (sometimes):');
     for (const g of d.sometimes as readonly { id: string; description: string }[]) lines.push(`    ${g.id}: ${g.description}`);

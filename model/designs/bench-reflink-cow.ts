@@ -111,6 +111,21 @@ export default defineDesign<State, BenchAction>({
     },
   },
 
+  // The spec's rules treat every file alike, and every non-zero value alike
+  // (write takes any v in 1..V-1; only 0, zeroes, is special). Physical
+  // blocks are not interchangeable: write takes the lowest free one, so a
+  // renaming of blocks does not commute with it.
+  symmetry: {
+    description: 'files; non-zero values',
+    domains: ({ params: { F, V } }) => ({ file: F, value: V - 1 }),
+    permute: (s, { file, value }) => {
+      const ext = s.ext.map((row) => row.slice());
+      if (file) s.ext.forEach((row, f) => (ext[file[f]] = row.slice()));
+      const data = value ? s.data.map((v) => (v === 0 ? 0 : value[v - 1] + 1)) : s.data.slice();
+      return { ext, ref: s.ref.slice(), data };
+    },
+  },
+
   picture: {
     groups: { block: ['ref', 'data'] },
     refs: [{ at: 'ext[*][*]', to: 'block', none: [HOLE] }],

@@ -261,6 +261,37 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
     }),
   },
 
+  // Every rule treats the files alike (none is ordered by inode number, and
+  // a log force commits every file's older transactions alike), as do the
+  // properties and goals. Values are not renamed: `hist` keeps them as bits.
+  // Physical blocks are not: allocation takes the lowest allocatable one.
+  symmetry: {
+    description: 'files',
+    domains: ({ params: { F } }) => ({ file: F }),
+    permute: (s, { file }) => {
+      const rows = <T>(xs: readonly T[]): T[] => {
+        const out = xs.slice();
+        xs.forEach((x, f) => (out[file[f]] = (Array.isArray(x) ? x.slice() : x) as T));
+        return out;
+      };
+      return {
+        ...s,
+        size: rows(s.size),
+        ext: rows(s.ext),
+        ref: s.ref.slice(),
+        data: s.data.slice(),
+        dmap: rows(s.dmap),
+        dsizes: rows(s.dsizes),
+        cowres: rows(s.cowres),
+        folio: rows(s.folio),
+        dirty: rows(s.dirty),
+        ghost: rows(s.ghost),
+        hist: rows(s.hist),
+        hsize: rows(s.hsize),
+        read: s.read.f < 0 ? { ...s.read } : { ...s.read, f: file[s.read.f] },
+      };
+    },
+  },
   view: (s) => ({ footprint: footprint(s) }),
   always: pagecacheProperties,
   sometimes: pagecacheGoals,

@@ -164,3 +164,33 @@ describe('a search on a learned layout', () => {
     expect(summary(true, []).states).toBe(referenceBfs(grow).size);
   });
 });
+
+// A parent with more successors than one batch first has room for (64): the
+// batch must grow on the learned path too, or the words written past its end
+// are dropped and the successors come back from them as other states (the
+// bug behind pmem-nofsync-naive --bug unordered-zeroing's 8,271 states at
+// depth 8 where there are 8,207).
+const wide: Model<{ tag: string; picks: number[] }, number> = {
+  initial: { tag: 'start', picks: [] },
+  actions: (s) => (s.picks.length < 2 ? Array.from({ length: 100 }, (_, i) => i) : []),
+  successors: (s, a) => [{ tag: a % 2 === 0 ? 'even' : 'odd', picks: [...s.picks, a] }],
+  updates: (_s, a) => (t) => {
+    t.tag = a % 2 === 0 ? 'even' : 'odd';
+    t.picks.push(a);
+  },
+  label: String,
+  kind: () => 'pick',
+  always: [{ id: 'no-99-99', description: 'never 99 twice', check: (s) => (s.picks.length === 2 && s.picks[0] === 99 && s.picks[1] === 99 ? 'picked 99 twice' : undefined) }],
+  sometimes: [],
+};
+
+describe('a search on a learned layout, a parent of many successors', () => {
+  it('keeps every successor of a parent with more than 64 of them', () => {
+    const words = exhaustive(wide, { learned: true, maxDepth: 2 });
+    const generic = exhaustive(wide, { flat: false, maxDepth: 2 });
+    expect(words.representation.objects).toBe(0);
+    expect(words.states).toBe(1 + 100 + 100 * 100);
+    expect(words.states).toBe(generic.states);
+    expect(words.violations.get('no-99-99')?.trace.at(-1)?.state.picks).toEqual([99, 99]);
+  });
+});
