@@ -35,7 +35,7 @@ export interface Boot {
   readonly seconds: number;
 }
 
-export type CrashMode = 'clean' | 'dirty' | 'fsync';
+export type CrashMode = 'clean' | 'dirty' | 'fsync' | 'second';
 
 export interface CrashRun {
   readonly mode: CrashMode;

@@ -15,8 +15,8 @@ const n = Number(opt('--runs') ?? 3);
 const each = (opt('--modes') ?? 'clean,dirty,fsync').split(',');
 const known = new Set(['--runs', '--modes']);
 const stray = args.some((a, i) => !known.has(a) && !known.has(args[i - 1]));
-if (!Number.isInteger(n) || n < 1 || n > 50 || stray || !each.every((m) => ['clean', 'dirty', 'fsync'].includes(m))) {
-  console.error('usage: npm run dax-vm [-- --runs N] [--modes clean,dirty,fsync]   (N from 1 to 50)');
+if (!Number.isInteger(n) || n < 1 || n > 50 || stray || !each.every((m) => ['clean', 'dirty', 'fsync', 'second'].includes(m))) {
+  console.error('usage: npm run dax-vm [-- --runs N] [--modes clean,dirty,fsync,second]   (N from 1 to 50)');
   process.exit(2);
 }
 const why = unavailable();
