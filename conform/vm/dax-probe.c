@@ -10,7 +10,8 @@
  *                         MODE "fsync" then fsyncs (a control); MODE
  *                         "second" maps two pages and stores to page 1 after
  *                         page 0's fault returned (the CoW fork then holds
- *                         page 1's block already: cowextsize); prints the
+ *                         page 1's block already: cowextsize); MODE
+ *                         "second-fsync" the same, then fsync (a control); prints the
  *                         vma's VmFlags and, if tracing was set up, the
  *                         trace, then "PAGECHECK-KILL-ME" and waits to be
  *                         killed (the host kills qemu on that line)
@@ -117,7 +118,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "syncstore") && argc == 4) {
     int fd = open(path, O_RDWR);
     if (fd < 0) return die("open");
-    int second = !strcmp(argv[3], "second");
+    int second = !strncmp(argv[3], "second", 6);
     volatile char *p = mmap(NULL, second ? 8192 : 4096, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
     if (p == MAP_FAILED) return die("mmap");
     /* The write fault: on a shared extent, the CoW (dax_iomap_fault). */
@@ -131,7 +132,8 @@ int main(int argc, char **argv) {
       __asm__ volatile("clflush %0" : "+m"(*(volatile char *)(p + 4096)));
       __asm__ volatile("sfence" ::: "memory");
     }
-    if (!strcmp(argv[3], "fsync") && fsync(fd) < 0) return die("fsync");
+    int n = strlen(argv[3]);
+    if (n >= 5 && !strcmp(argv[3] + n - 5, "fsync") && fsync(fd) < 0) return die("fsync");
     printf("PAGECHECK stored\n");
     vmflags((void *)p);
     trace();

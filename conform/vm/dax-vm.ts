@@ -35,7 +35,7 @@ export interface Boot {
   readonly seconds: number;
 }
 
-export type CrashMode = 'clean' | 'dirty' | 'fsync' | 'second';
+export type CrashMode = 'clean' | 'dirty' | 'fsync' | 'second' | 'second-fsync';
 
 export interface CrashRun {
   readonly mode: CrashMode;
@@ -46,7 +46,17 @@ export interface CrashRun {
   readonly f0: string;
   readonly f1: string;
   readonly syncFault: boolean;
+  /** Each DAX pte fault in order (the fs_dax:dax_pte_fault_done tracepoint): its page and result, NEEDDSYNC for a synchronous one. */
+  readonly faults: readonly { readonly pgoff: number; readonly result: string }[];
   readonly killMs?: number;
+}
+
+/** The faults the trace shows, from dax_pte_fault_done's "pgoff 0x.. RESULT". */
+export function faultsOf(lines: readonly string[]): { pgoff: number; result: string }[] {
+  return lines.flatMap((l) => {
+    const m = /dax_pte_fault_done: .* pgoff 0x([0-9a-f]+) (\S+)$/.exec(l);
+    return m ? [{ pgoff: parseInt(m[1], 16), result: m[2] }] : [];
+  });
 }
 
 function kernelVersion(): string | undefined {
@@ -175,6 +185,7 @@ export async function crashRuns(vm: Vm, modes: readonly CrashMode[], extra: read
         f0: dumpOf(readPart, 'f0'),
         f1: dumpOf(readPart, 'f1'),
         syncFault: before.some((l) => l.startsWith('trace ') && l.includes('dax_finish_sync_fault')),
+        faults: faultsOf(before),
         killMs: last.killMs,
       });
     }

@@ -15,8 +15,8 @@ const n = Number(opt('--runs') ?? 3);
 const each = (opt('--modes') ?? 'clean,dirty,fsync').split(',');
 const known = new Set(['--runs', '--modes']);
 const stray = args.some((a, i) => !known.has(a) && !known.has(args[i - 1]));
-if (!Number.isInteger(n) || n < 1 || n > 50 || stray || !each.every((m) => ['clean', 'dirty', 'fsync', 'second'].includes(m))) {
-  console.error('usage: npm run dax-vm [-- --runs N] [--modes clean,dirty,fsync,second]   (N from 1 to 50)');
+if (!Number.isInteger(n) || n < 1 || n > 50 || stray || !each.every((m) => ['clean', 'dirty', 'fsync', 'second', 'second-fsync'].includes(m))) {
+  console.error('usage: npm run dax-vm [-- --runs N] [--modes clean,dirty,fsync,second,second-fsync]   (N from 1 to 50)');
   process.exit(2);
 }
 const why = unavailable();
@@ -33,7 +33,7 @@ try {
   for (const r of mmapRows(first)) console.log(`mmap ${r.type}${r.sync ? '|MAP_SYNC' : ''}: ${r.result}${r.result === 'ok' ? ` VM_SYNC ${r.vmSync ? 1 : 0}` : ''}`);
   for (const l of first.filter((x) => x.startsWith('dmesg ') || x.startsWith('mount '))) console.log(l);
   for (const [i, r] of runs.entries()) {
-    console.log(`run ${i + 1} ${r.mode}: f0 ${r.f0}; f1 ${r.f1}; dax_finish_sync_fault ${r.syncFault ? 'called' : 'not called'}; killed ${r.killMs} ms after the line`);
+    console.log(`run ${i + 1} ${r.mode}: f0 ${r.f0}; f1 ${r.f1}; dax_finish_sync_fault ${r.syncFault ? 'called' : 'not called'}; faults ${r.faults.map((f) => `page ${f.pgoff} ${f.result}`).join(', ')}; killed ${r.killMs} ms after the line`);
     for (const l of [...r.before, ...r.after]) console.log(`  ${l}`);
   }
 } finally {
