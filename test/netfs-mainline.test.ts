@@ -129,16 +129,18 @@ describe('netfs-mainline: claims and notes', () => {
     expect(mainline.notes?.read).toMatch(/read\(2\).*i_rwsem/);
     expect(mainline.notes?.complete).toMatch(/generic_write_sync/);
   });
-  it('keeps every claimed property at its default bound but dsync, dirty-mark and region-resident (the pre-flush window); the RFC rules it never claimed are broken', () => {
+  it('keeps every claimed property over its whole state space but dsync, dirty-mark, region-resident and no-lost-writes (the pre-flush window); the RFC rules it never claimed are broken', () => {
     const r = check(mainline, { mode: 'exhaustive' });
     expect(r.exhaustive?.complete).toBe(true);
-    const window = ['dsync', 'dirty-mark', 'region-resident'];
+    const window = ['dsync', 'dirty-mark', 'region-resident', 'no-lost-writes'];
     for (const id of mainline.claims!) if (!window.includes(id)) expect(verdict(r, id).verdict, id).toBe('holds');
     expect(verdict(r, 'region-resident')).toMatchObject({ verdict: 'violated', claimed: true, traceLength: 9 });
     // The finding in the design's header: a stale background upload lands after the write-through, and
     // the folio's PG_writeback, set once for two requests, is clear while one of them is still in flight.
     expect(verdict(r, 'dsync')).toMatchObject({ verdict: 'violated', claimed: true, traceLength: 10 });
     expect(verdict(r, 'dirty-mark')).toMatchObject({ verdict: 'violated', claimed: true, traceLength: 8 });
+    // Beyond the old depth 10: the acknowledged write's folio reclaimed before the stale upload lands.
+    expect(verdict(r, 'no-lost-writes')).toMatchObject({ verdict: 'violated', claimed: true, traceLength: 11 });
     expect(verdict(r, 'region-exclusion').verdict).toBe('violated');
     expect(verdict(r, 'flush-exclusion').verdict).toBe('violated');
     // Nobody waits for ever (the built-in property, from the design's `waiting`).
