@@ -9,13 +9,16 @@
  * The fault, as the source orders it (xfs_write_fault -> dax_iomap_fault ->
  * dax_iomap_pte_fault):
  * - `begin`: iomap_iter -> xfs_direct_write_iomap_begin: the extent is
- *   shared, so xfs_reflink_allocate_cow allocates block 1 in the CoW fork
- *   (convert_now for DAX). A CoW-fork allocation logs no inode core
- *   (xfs_bmap_alloc_account: "COW fork blocks are in-core only"), and
- *   xfs_bmbt_to_iomap sets IOMAP_F_DIRTY only if the inode is pinned with
- *   fsync fields (`xfs_ipincount(ip) && ili_fsync_fields & ~XFS_ILOG_TIMESTAMP`):
- *   so dax_fault_is_synchronous (IOMAP_WRITE, VM_SYNC, IOMAP_F_DIRTY) is
- *   decided here, before the remap exists.
+ *   shared, so xfs_reflink_allocate_cow finds or allocates block 1 in the
+ *   CoW fork (convert_now for DAX). An allocation logs the inode
+ *   (xfs_bmapi_finish -> xfs_trans_log_inode, CORE|AEXT: seen in the VM,
+ *   docs/findings/dax-vm-observations.md), so the inode is pinned with fsync
+ *   fields; a CoW block already in the fork (`neighbour`: an earlier fault
+ *   on the next page of the extent allocated both, the CoW extent size hint)
+ *   logs nothing. xfs_bmbt_to_iomap sets IOMAP_F_DIRTY only if the inode is
+ *   pinned with fsync fields (`xfs_ipincount(ip) && ili_fsync_fields &
+ *   ~XFS_ILOG_TIMESTAMP`): so dax_fault_is_synchronous (IOMAP_WRITE, VM_SYNC,
+ *   IOMAP_F_DIRTY) is decided here, before the remap exists.
  * - `copy`: dax_fault_iter: dax_iomap_copy_around copies the whole page
  *   ("copy_all is usually in page fault case") with copy_mc_to_kernel, plain
  *   cached stores; dax_insert_entry tags the entry dirty only for a
@@ -30,7 +33,9 @@
  *   force), then dax_insert_pfn_mkwrite installs the pte and tags the entry
  *   dirty; the fault returns.
  * Then the user stores to line 0 and flushes it (clwb, sfence): with MAP_SYNC
- * no fsync is needed (mmap(2)). `touch` is an earlier metadata change to file
+ * no fsync is needed (mmap(2)). `neighbour` is a synchronous write fault on
+ * the next page of the same shared extent, before this one: it allocated
+ * CoW blocks for both pages and synced (the log forced, the inode clean). `touch` is an earlier metadata change to file
  * 0 still in the log (a size change: an fsync field), which makes the
  * inode pinned and the next fault synchronous.
  *
@@ -46,8 +51,9 @@
  * either way); a crash ends the history (what recovery shows is judged).
  * Every rule above comes from the source as read (torvalds/linux, fs/dax.c,
  * fs/xfs/xfs_iomap.c, xfs_reflink.c, xfs_file.c, libxfs/xfs_bmap.c); there is
- * no DAX device on this machine to hold it against, so its verdicts are the
- * source's as modelled, not the running kernel's.
+ * no DAX device on this machine; a VM with an emulated NVDIMM (conform/vm/,
+ * kernel 6.1) holds the fault's steps against a running kernel where it can
+ * (docs/findings/dax-vm-observations.md), but cannot show lost cache lines.
  */
 import { amended, crashPoint, defineDesign, type Goal, type Property } from '../design.js';
 import type { Piece } from '../../engine/crash.js';
@@ -85,6 +91,7 @@ export interface State {
 
 type Act =
   | { readonly kind: 'touch' }
+  | { readonly kind: 'neighbour' }
   | { readonly kind: 'begin' }
   | { readonly kind: 'copy' }
   | { readonly kind: 'end' }
@@ -179,6 +186,7 @@ export default defineDesign<State, Act>({
     if (s.crashed) return [];
     const out: Act[] = [];
     if (s.fault === 0 && !s.pinned) out.push({ kind: 'touch' });
+    if (s.fault === 0 && !s.cow) out.push({ kind: 'neighbour' });
     if (s.fault === 0) out.push({ kind: 'begin' });
     if (s.fault === 1) out.push({ kind: 'copy' });
     const syncFirst = cfg.bugs.has('sync-before-end-cow');
@@ -195,7 +203,14 @@ export default defineDesign<State, Act>({
       d.log.push('touch');
       d.pinned = true;
     },
+    neighbour: () => (d) => {
+      // Its own remap and sync leave this page's CoW block in the fork and the log forced.
+      d.cow = true;
+      forceLog(d);
+    },
     begin: (_a, _s, cfg) => (d) => {
+      // Allocating the CoW block logs the inode; finding it in the fork logs nothing.
+      if (!d.cow) d.pinned = true;
       d.cow = true;
       const dirty = d.pinned || amended(cfg, 'cow-sets-dirty');
       d.sync = dirty && !cfg.bugs.has('no-sync-fault');
@@ -280,6 +295,7 @@ export default defineDesign<State, Act>({
   claims: ['sync-write-durable', 'clone-intact'],
   notes: {
     touch: 'an earlier size change to file 0, in the log, not forced: the inode pinned with fsync fields',
+    neighbour: 'an earlier MAP_SYNC fault on the next page of the extent: CoW blocks for both (cowextsize), synced',
     begin: 'xfs_direct_write_iomap_begin: xfs_reflink_allocate_cow; xfs_bmbt_to_iomap: IOMAP_F_DIRTY if pinned',
     copy: 'dax_fault_iter: dax_iomap_copy_around (cached copy); dax_insert_entry; pte unless synchronous',
     end: 'xfs_dax_write_iomap_end -> xfs_reflink_end_cow: remap and refcount, one transaction, in the CIL',
