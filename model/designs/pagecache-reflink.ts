@@ -280,8 +280,11 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
         ext: rows(s.ext),
         ref: s.ref.slice(),
         data: s.data.slice(),
-        dmap: rows(s.dmap),
-        dsizes: rows(s.dsizes),
+        disk: rows(s.disk),
+        dext: rows(s.dext),
+        dsize: rows(s.dsize),
+        // A transaction is its batch flag, then (file, block, value) triples: the files renamed.
+        log: s.log.map((t) => t.map((x, i) => (i % 3 === 1 ? file[x] : x))),
         cowres: rows(s.cowres),
         folio: rows(s.folio),
         dirty: rows(s.dirty),
