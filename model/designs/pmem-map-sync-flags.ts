@@ -12,7 +12,7 @@
  *   MAP_SHARED to preserve backward compatibility"), MAP_SHARED_VALIDATE
  *   refuses with -EOPNOTSUPP a flag outside the file's mask (MAP_SYNC is in
  *   it only with FOP_MMAP_SYNC: XFS and ext4), MAP_PRIVATE checks nothing.
- * - The filesystem's ->mmap: xfs_file_mmap and ext4_file_mmap refuse
+ * - The filesystem's ->mmap (->mmap_prepare from 6.17): xfs and ext4 refuse
  *   (-EOPNOTSUPP) a VM_SYNC vma unless daxdev_mapping_supported: the inode
  *   is DAX and its dax_device synchronous (virtio-pmem is not, since
  *   e46bfc3f03d7). btrfs and shmem have no such check.
@@ -22,11 +22,11 @@
  *   folio: a cache flush makes nothing durable.
  *
  * The outcomes of `mmap` for the non-DAX files are checked against the
- * running kernel (test/pmem-map-sync-flags.oracle.test.ts, loop devices);
+ * running kernel (test/pmem-map-sync-flags.test.ts, loop devices);
  * the DAX rows come from the source alone (this machine has no pmem).
  * Choices: one file of one block, a hole at first, so that a write fault
- * allocates; MAP_PRIVATE mappings are judged by nothing (their writes never
- * reach the file); the file systems are the ones whose mmap the source
+ * allocates; MAP_PRIVATE mappings are judged by no durability property (their
+ * writes never reach the file), only by vm-sync-truthful; the file systems are the ones whose mmap the source
  * distinguishes (ext4 on DAX behaves as XFS on DAX, and is left out).
  */
 import { defineDesign, type Goal, type Property } from '../design.js';
