@@ -20,7 +20,8 @@ import { fileSymmetry } from '../../model/world/symmetry.js';
 
 const model = (d: AnyDesign, params: Record<string, string> = {}, bugs: string[] = []) => instantiate(d, resolveConfig(d, params, bugs), 'copy');
 // Small bounds for the self-check: it runs both searches and renames the states met.
-const depthOf: Record<string, number | undefined> = { 'bench-reflink-cow': undefined, 'pagecache-reflink': 3 };
+// The benchmark's own bound: with leak-on-punch its counts grow without end, so its whole state space is not finite.
+const depthOf: Record<string, number | undefined> = { 'bench-reflink-cow': 5, 'pagecache-reflink': 3 };
 const COMMUTE = 1_000;
 
 describe('permutations', () => {
