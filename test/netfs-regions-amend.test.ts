@@ -5,31 +5,16 @@
  * holds to the complete default bound, group-order vacuous there as it is
  * without the amendment (G=0), and holding with a barrier at a smaller bound.
  */
-import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import { claimsOf, type Config } from '../model/design.js';
 import rfc from '../model/designs/netfs-regions.js';
+import { labels, run } from './netfs-regions-steps.js';
 import { DSYNC_WAITS_FOR_SERVER } from '../model/netfs/regions-amendments.js';
-import type { NetfsState } from '../model/netfs/world.js';
 
 function config(params: Record<string, number> = {}, amends: string[] = []): Config {
   const defaults = Object.fromEntries(Object.entries(rfc.params).map(([k, p]) => [k, p.default]));
   return { params: { ...defaults, ...params }, bugs: new Set(), amends: new Set(amends) };
-}
-
-function labels(s: NetfsState, cfg: Config): string[] {
-  return rfc.actions(s, cfg).map((a) => rfc.label!(a));
-}
-
-function run(cfg: Config, steps: string[]): NetfsState {
-  let s = rfc.init(cfg);
-  for (const label of steps) {
-    const a = rfc.actions(s, cfg).find((x) => rfc.label!(x) === label);
-    if (!a) throw new Error(`${label} not enabled; enabled: ${labels(s, cfg).join('; ')}`);
-    s = produce(s, rfc.next[a.kind](a as never, s, cfg) as (d: NetfsState) => void);
-  }
-  return s;
 }
 
 const FINDING = ['write(dsync, [0,2))', 'activate(write 1)', 'copy(write 1)', 'disconnect()', 'complete(write 1)', 'wbDone(region 0)', 'complete(write 1)'];

@@ -10,29 +10,15 @@
  * written out before it committed, and cut at page rather than block
  * boundaries (counterexamples/netfs-regions/bugs/dsync-wait-holding-lock.deadlock.review.md).
  */
-import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../model/design.js';
 import rfc from '../model/designs/netfs-regions.js';
+import { labels, run } from './netfs-regions-steps.js';
 import type { NetfsState } from '../model/netfs/world.js';
 
 function config(params: Record<string, number> = {}, bugs: string[] = []): Config {
   const defaults = Object.fromEntries(Object.entries(rfc.params).map(([k, p]) => [k, p.default]));
   return { params: { ...defaults, ...params }, bugs: new Set(bugs) };
-}
-
-function labels(s: NetfsState, cfg: Config): string[] {
-  return rfc.actions(s, cfg).map((a) => rfc.label!(a));
-}
-
-function run(cfg: Config, steps: string[]): NetfsState {
-  let s = rfc.init(cfg);
-  for (const label of steps) {
-    const a = rfc.actions(s, cfg).find((x) => rfc.label!(x) === label);
-    if (!a) throw new Error(`${label} not enabled; enabled: ${labels(s, cfg).join('; ')}`);
-    s = produce(s, rfc.next[a.kind](a as never, s, cfg) as (d: NetfsState) => void);
-  }
-  return s;
 }
 
 const flushes = (s: NetfsState, cfg: Config) => labels(s, cfg).filter((l) => l.startsWith('flush('));

@@ -10,11 +10,11 @@
  * clean folio held only by a box pin carried acknowledged data no record owed
  * (reviews/netfs-regions/bugs/unpinned-box.no-lost-writes.review.md).
  */
-import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import type { Config } from '../model/design.js';
 import rfc from '../model/designs/netfs-regions.js';
+import { labels, run } from './netfs-regions-steps.js';
 import { decode, type NetfsState } from '../model/netfs/world.js';
 
 type Params = Record<string, number>;
@@ -22,20 +22,6 @@ type Params = Record<string, number>;
 function config(params: Params = {}, bugs: string[] = []): Config {
   const defaults = Object.fromEntries(Object.entries(rfc.params).map(([k, p]) => [k, p.default]));
   return { params: { ...defaults, ...params }, bugs: new Set(bugs) };
-}
-
-function labels(s: NetfsState, cfg: Config): string[] {
-  return rfc.actions(s, cfg).map((a) => rfc.label!(a));
-}
-
-function run(cfg: Config, steps: string[]): NetfsState {
-  let s = rfc.init(cfg);
-  for (const label of steps) {
-    const a = rfc.actions(s, cfg).find((x) => rfc.label!(x) === label);
-    if (!a) throw new Error(`${label} not enabled; enabled: ${labels(s, cfg).join('; ')}`);
-    s = produce(s, rfc.next[a.kind](a as never, s, cfg) as (d: NetfsState) => void);
-  }
-  return s;
 }
 
 /** R8's other half: every byte a returned write left in the page cache, not yet on the server, is owed by a region. */
