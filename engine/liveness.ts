@@ -185,45 +185,51 @@ interface Found {
 function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness<S, V>, pMark: Uint8Array, qMark: Uint8Array, units: Units): Found | undefined {
   const { expanded } = graph;
   const kinds = units.names;
-  if (kinds.length > 31) throw new Error('liveness: more than 31 action kinds (counting each action apart of a kind fair to each)');
   // The unit of an edge: its kind, or the action itself where fairness is owed to each.
+  // Sets of units are bigints, so that any number of units fits (Fairness.each
+  // makes one per action, and a bigger instance has more actions).
   const unit = (e: number): number => units.of[graph.kind[e]];
-  const bit = (names: readonly string[] | undefined): number =>
-    units.kind.reduce((m, k, u) => ((names ?? []).includes(k) ? m | (1 << u) : m), 0);
+  const unitBit = kinds.map((_, u) => 1n << BigInt(u));
+  const bit = (names: readonly string[] | undefined): bigint =>
+    units.kind.reduce((m, k, u) => ((names ?? []).includes(k) ? m | unitBit[u] : m), 0n);
   const weak = bit(l.fairness?.weak);
   const strong = bit(l.fairness?.strong);
   const fair = weak | strong;
-  const enabled = new Int32Array(expanded);
-  for (let s = 0; s < expanded; s++) for (let e = graph.start[s]; e < graph.start[s + 1]; e++) enabled[s] |= 1 << unit(e);
+  const enabled: bigint[] = new Array<bigint>(expanded).fill(0n);
+  for (let s = 0; s < expanded; s++) {
+    let on = 0n;
+    for (let e = graph.start[s]; e < graph.start[s + 1]; e++) on |= unitBit[unit(e)];
+    enabled[s] = on;
+  }
 
   // States whose successors are known and where q does not hold.
   const open = (s: number): boolean => s < expanded && qMark[s] === 0;
   // Where a history can stay for ever without q: a stutter, or a fair component.
-  const stutter = (s: number): boolean => open(s) && (enabled[s] & fair) === 0;
+  const stutter = (s: number): boolean => open(s) && (enabled[s] & fair) === 0n;
   const cycleOf = new Map<number, number[]>();
   const refine = (inside: (s: number) => boolean): void => {
     for (const c of components(graph, inside)) {
       const member = new Set(c);
-      let taken = 0;
+      let taken = 0n;
       let internal = false;
-      let everywhere = -1;
-      let somewhere = 0;
+      let everywhere = -1n;
+      let somewhere = 0n;
       for (const s of c) {
         everywhere &= enabled[s];
         somewhere |= enabled[s];
         for (let e = graph.start[s]; e < graph.start[s + 1]; e++) {
           if (!member.has(graph.target[e])) continue;
           internal = true;
-          taken |= 1 << unit(e);
+          taken |= unitBit[unit(e)];
         }
       }
-      if (!internal || (weak & everywhere & ~taken) !== 0) continue;
+      if (!internal || (weak & everywhere & ~taken) !== 0n) continue;
       const starved = strong & somewhere & ~taken;
-      if (starved === 0) {
+      if (starved === 0n) {
         for (const s of c) cycleOf.set(s, c);
         continue;
       }
-      refine((s) => member.has(s) && (enabled[s] & starved) === 0);
+      refine((s) => member.has(s) && (enabled[s] & starved) === 0n);
     }
   };
   refine(open);
@@ -257,21 +263,21 @@ function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness<S, V>,
   const lead = walk(graph, from, (s) => stutter(s) || cycleOf.has(s), (s) => doomed[s] === 1);
   const entry = lead.length > 0 ? graph.target[lead[lead.length - 1]] : from;
   const toLoop = [...prefix, ...lead];
-  const describe = (names: number): string => kinds.filter((_, k) => names & (1 << k)).join(', ');
+  const describe = (names: bigint): string => kinds.filter((_, k) => (names & unitBit[k]) !== 0n).join(', ');
   const at = prefix.length === 0 ? 'the initial state' : `the state after step ${prefix.length}`;
   const noQ = l.p ? `${at} has p, and q never holds from there` : 'q never holds';
   if (stutter(entry)) {
-    const why = enabled[entry] === 0 ? 'no action is enabled' : `no fair action is enabled (enabled: ${describe(enabled[entry])})`;
+    const why = enabled[entry] === 0n ? 'no action is enabled' : `no fair action is enabled (enabled: ${describe(enabled[entry])})`;
     return { prefix: toLoop, cycle: [], message: `${noQ}: after step ${toLoop.length} ${why}, so the history may stop there` };
   }
   const c = new Set(cycleOf.get(entry)!);
-  const cycle = fairCycle(graph, entry, c, enabled, weak, strong, unit, kinds.length);
-  let on = 0;
-  let taken = 0;
+  const cycle = fairCycle(graph, entry, c, enabled, weak, strong, unit, unitBit);
+  let on = 0n;
+  let taken = 0n;
   let state = entry;
   for (const e of cycle) {
     on |= enabled[state];
-    taken |= 1 << unit(e);
+    taken |= unitBit[unit(e)];
     state = graph.target[e];
   }
   const neglected = on & ~taken;
@@ -317,11 +323,11 @@ function fairCycle(
   graph: StateGraph,
   entry: number,
   c: ReadonlySet<number>,
-  enabled: Int32Array,
-  weak: number,
-  strong: number,
+  enabled: readonly bigint[],
+  weak: bigint,
+  strong: bigint,
   unit: (e: number) => number,
-  nUnits: number,
+  unitBit: readonly bigint[],
 ): number[] {
   const inside = (s: number): boolean => c.has(s);
   const edgesOf = (kind: number): number[] => {
@@ -340,12 +346,12 @@ function fairCycle(
     cycle.push(e);
     at = graph.target[e];
   };
-  for (let k = 0; k < nUnits; k++) {
-    const kb = 1 << k;
-    const off = [...c].find((s) => (enabled[s] & kb) === 0);
-    if (strong & kb) {
-      if ([...c].some((s) => enabled[s] & kb)) take(edgesOf(k)[0]);
-    } else if (weak & kb) {
+  for (let k = 0; k < unitBit.length; k++) {
+    const kb = unitBit[k];
+    const off = [...c].find((s) => (enabled[s] & kb) === 0n);
+    if ((strong & kb) !== 0n) {
+      if ([...c].some((s) => (enabled[s] & kb) !== 0n)) take(edgesOf(k)[0]);
+    } else if ((weak & kb) !== 0n) {
       if (off !== undefined) visit(off);
       else take(edgesOf(k)[0]);
     }

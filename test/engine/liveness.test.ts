@@ -140,6 +140,31 @@ describe('liveness on toys with known answers', () => {
     expect(fairJudged).toEqual({ violated: false, message: 'the cycle is not fair to read(folio 0)' });
   });
 
+  it('fairness owed to more than 31 units apart (one per action of a ring of 40 positions)', () => {
+    // A walker goes round 40 positions; a write is enabled at position 0 until done.
+    type Ring = { at: number; written: boolean };
+    type RingAct = { kind: 'go'; at: number } | { kind: 'write' };
+    const size = 40;
+    const walker: Model<Ring, RingAct> = {
+      initial: { at: 0, written: false },
+      actions: (s) => [{ kind: 'go', at: s.at }, ...(s.at === 0 && !s.written ? [{ kind: 'write' } as const] : [])],
+      successors: (s, a) => [a.kind === 'write' ? { ...s, written: true } : { ...s, at: (s.at + 1) % size }],
+      label: (a) => (a.kind === 'write' ? 'write' : `go(${a.at})`),
+      kind: (a) => a.kind,
+      always: [],
+      sometimes: [],
+    };
+    const written = (fairness: Fairness) => eventually<Ring>('written', 'the write happens', (s) => s.written, fairness);
+    const fair = only(checkLiveness(walker, [written({ weak: ['go'], strong: ['write'], each: ['go'] })]), 'written');
+    expect(fair.verdict).toBe('holds');
+    // Without fairness to the write, the walk goes round for ever past it: every go is taken, the write never.
+    const lasso = lassoOf(only(checkLiveness(walker, [written({ weak: ['go'], each: ['go'] })]), 'written'));
+    const cycle = lasso.trace.slice(lasso.loop + 1).map((s) => walker.label(s.action!));
+    expect(new Set(cycle)).toEqual(new Set([...Array(size).keys()].map((k) => `go(${k})`)));
+    expect(lasso.trace[lasso.loop].state).toEqual(lasso.trace[lasso.trace.length - 1].state);
+    expect(lasso.message).toMatch(/enabled on the cycle but never taken: write \(not under fairness\)/);
+  });
+
   it('an unexplored state space is inconclusive, never holds', () => {
     const fairness = { strong: ['take0'], weak: ['release1'] };
     const v = only(checkLiveness(locks, [served(fairness)], { maxStates: 3 }), 'served');
