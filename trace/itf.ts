@@ -112,7 +112,8 @@ export function decodeValue(j: unknown, path = 'state'): unknown {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(rec)) {
         if (k.startsWith('#')) throw new ItfError(`${path}: unknown ITF form '${k}'`);
-        out[k] = decodeValue(x, `${path}.${k}`);
+        // A field named __proto__ stays a field: assigned, it would set the record's prototype.
+        Object.defineProperty(out, k, { value: decodeValue(x, `${path}.${k}`), enumerable: true, writable: true, configurable: true });
       }
       return out;
     })
