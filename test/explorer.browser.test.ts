@@ -5,46 +5,27 @@
  * the reason printed, where chromium is absent; in CI (.ci/install-chromium
  * installs it) its absence is a failure.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import bench from '../model/designs/bench-reflink-cow.js';
 import { explorerPage } from '../report/explorer.js';
 import { proofHtml } from '../report/html.js';
 import { prove } from '../report/generate.js';
+import { chromiumPresent, launchChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/install-chromium should have installed it`);
-  console.log(`explorer browser test skipped: ${CHROMIUM} is absent (apt-get install chromium, or run .ci/install-chromium)`);
-}
+const present = chromiumPresent('explorer browser test');
 
 describe.runIf(present)('the explorer page in chromium', () => {
   let context: BrowserContext;
   let page: Page;
-  const dir = mkdtempSync(join(tmpdir(), 'pagecheck-explorer-'));
+  let dir: string;
 
   beforeAll(async () => {
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page, dir } = await launchChromium('pagecheck-explorer-'));
   }, 60_000);
 
   afterAll(async () => {

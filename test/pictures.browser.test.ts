@@ -6,20 +6,18 @@
  * is seen and accepted by regenerating the references
  * (PAGECHECK_UPDATE_PICTURES=1 npx vitest run test/pictures.browser.test.ts).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PictureWorld } from '../model/picture.js';
 import { explorerPage } from '../report/explorer.js';
 import { packageRoot } from '../report/inputs.js';
 import { parseItf } from '../trace/counterexample.js';
+import { chromiumPresent, launchChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/install-chromium should have installed it`);
+const present = chromiumPresent('world pictures browser test');
 const update = process.env.PAGECHECK_UPDATE_PICTURES === '1';
 const pictures = join(packageRoot(), 'docs/pictures');
 const WORLDS: readonly PictureWorld[] = ['dax', 'pagecache', 'netfs', 'pmem'];
@@ -57,17 +55,10 @@ async function difference(page: Page, a: Buffer, b: Buffer): Promise<number> {
 describe.runIf(present)('world pictures in chromium', () => {
   let context: BrowserContext;
   let page: Page;
-  const dir = mkdtempSync(join(tmpdir(), 'pagecheck-pictures-'));
+  let dir: string;
 
   beforeAll(async () => {
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      deviceScaleFactor: 1,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--font-render-hinting=none'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page, dir } = await launchChromium('pagecheck-pictures-', { viewport: { width: 1400, height: 1000 }, args: ['--font-render-hinting=none'] }));
   }, 60_000);
 
   afterAll(async () => {
