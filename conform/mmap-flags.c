@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "smaps.h"
 #ifndef MAP_SYNC
 #define MAP_SYNC 0x80000
 #endif
@@ -19,21 +20,11 @@
 #define MAP_SHARED_VALIDATE 0x03
 #endif
 
+/* 1 when the vma shows "sf" (VM_SYNC), 0 when not, -1 when smaps cannot be read. */
 static int vm_sync(void *addr) {
-  char want[32], line[512];
-  int in = 0, found = 0;
-  FILE *f = fopen("/proc/self/smaps", "r");
-  if (!f) return -1;
-  snprintf(want, sizeof want, "%lx-", (unsigned long)addr);
-  while (fgets(line, sizeof line, f)) {
-    if (!strncmp(line, want, strlen(want))) in = 1;
-    else if (in && !strncmp(line, "VmFlags:", 8)) {
-      found = strstr(line, " sf") != NULL;
-      break;
-    }
-  }
-  fclose(f);
-  return found;
+  char flags[512];
+  int r = vma_flags(addr, flags, sizeof flags);
+  return r <= 0 ? r : strstr(flags, " sf") != NULL;
 }
 
 int main(int argc, char **argv) {

@@ -32,6 +32,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "../smaps.h"
 #ifndef MAP_SYNC
 #define MAP_SYNC 0x80000
 #endif
@@ -49,19 +50,8 @@ static int die(const char *what) {
 }
 
 static void vmflags(void *addr) {
-  char want[32], line[512];
-  int in = 0;
-  FILE *f = fopen("/proc/self/smaps", "r");
-  if (!f) return;
-  snprintf(want, sizeof want, "%lx-", (unsigned long)addr);
-  while (fgets(line, sizeof line, f)) {
-    if (!strncmp(line, want, strlen(want))) in = 1;
-    else if (in && !strncmp(line, "VmFlags:", 8)) {
-      printf("PAGECHECK vmflags%s", line + 8);
-      break;
-    }
-  }
-  fclose(f);
+  char flags[512];
+  if (vma_flags(addr, flags, sizeof flags) == 1) printf("PAGECHECK vmflags%s", flags);
 }
 
 static void trace(void) {
