@@ -20,6 +20,8 @@ describe('the packed package', () => {
     const files: string[] = packed.files.map((f: { path: string }) => f.path);
     expect(files).toContain('dist/cli/main.js');
     expect(files).toContain('dist/testing/vitest.js');
+    // conform builds its system-call helper from source on first use.
+    expect(files).toContain('conform/helper.c');
     expect(files.filter((f) => /^(test|scenarios|docs|bench|node_modules)\/|\.map$|^dist\/(test|bench)\//.test(f))).toEqual([]);
 
     const user = mkdtempSync(join(tmpdir(), 'pagecheck-user-'));
