@@ -1,12 +1,14 @@
 /**
- * A counterexample as a Mermaid sequence diagram: the actions come from the
- * left, each state variable (or picture group) is a participant, and every
- * step sends each participant what changed in it; the violation closes the
- * diagram as a note. GitHub and GitLab draw it inline in Markdown.
+ * A counterexample as a Mermaid sequence diagram: one lifeline per actor
+ * (report/actors.ts), each step a message on its actor's lifeline with what
+ * it changed in a note beside it, and the violation closing the diagram. It
+ * stays readable at a page's width however many variables a state has.
+ * GitHub and GitLab draw it inline in Markdown.
  */
 import type { PictureHints } from '../model/picture.js';
-import { designVars, type ItfTrace } from '../trace/counterexample.js';
+import type { ItfTrace } from '../trace/counterexample.js';
 import { showChange } from '../trace/render.js';
+import { stepActors } from './actors.js';
 import { traceSteps } from './trace-pictures.js';
 
 /** Mermaid reads `;` and `#` in a message as syntax: write them as its entity codes, in one pass so the `;` of `#35;` stays. */
@@ -20,33 +22,19 @@ function id(name: string): string {
 }
 
 export function sequenceDiagram(trace: ItfTrace, hints?: PictureHints): string {
-  const owner = new Map<string, string>();
-  for (const [g, vars] of Object.entries(hints?.groups ?? {})) for (const v of vars) owner.set(v, g);
-  const participants: string[] = [];
-  for (const v of designVars(trace)) {
-    const p = owner.get(v) ?? v;
-    if (!participants.includes(p)) participants.push(p);
-  }
   const steps = traceSteps(trace);
+  const actors = stepActors(trace, hints?.world);
+  const participants = [...new Set(actors.slice(1))];
   const meta = trace['#meta'];
-  const out = ['sequenceDiagram', '  actor actions'];
+  const out = ['sequenceDiagram'];
   for (const p of participants) out.push(`  participant ${id(p)} as ${text(p)}`);
-  const last = participants.length ? id(participants[participants.length - 1]) : 'actions';
   for (const step of steps.slice(1)) {
-    out.push(`  Note over actions,${last}: step ${step.index}: ${text(step.action ?? '')}`);
-    const byParticipant = new Map<string, string[]>();
-    for (const c of step.changes) {
-      const v = c.path.match(/^[^.[]+/)?.[0] ?? c.path;
-      const p = owner.get(v) ?? v;
-      if (!byParticipant.has(p)) byParticipant.set(p, []);
-      byParticipant.get(p)!.push(showChange(c));
-    }
-    if (byParticipant.size === 0) out.push(`  actions->>actions: (no change)`);
-    for (const p of participants) {
-      const changes = byParticipant.get(p);
-      if (changes) out.push(`  actions->>${id(p)}: ${text(changes.join(', '))}`);
-    }
+    const who = id(actors[step.index]);
+    out.push(`  ${who}->>${who}: ${step.index}. ${text(step.action ?? '')}`);
+    // One change per line of the note, so that a note is as wide as its longest change.
+    if (step.changes.length > 0) out.push(`  Note right of ${who}: ${step.changes.map((c) => text(showChange(c))).join('<br/>')}`);
   }
-  out.push(`  Note over actions,${last}: violated ${text(meta.property)}: ${text(meta.message)}`);
+  const span = participants.length > 1 ? `${id(participants[0])},${id(participants[participants.length - 1])}` : id(participants[0] ?? 'trace');
+  out.push(`  Note over ${span}: violated ${text(meta.property)}: ${text(meta.message)}`);
   return out.join('\n') + '\n';
 }

@@ -73,12 +73,13 @@ describe('text document', () => {
 describe('markdown document', () => {
   const md = proofMarkdown(noZero);
 
-  it('draws each counterexample as a Mermaid sequence diagram, a note per step', () => {
+  it('draws each counterexample as a Mermaid sequence diagram, a lifeline per actor and a note per step', () => {
     const diagram = md.slice(md.indexOf('```mermaid'), md.indexOf('```', md.indexOf('```mermaid') + 3));
     expect(diagram).toContain('sequenceDiagram');
-    expect(diagram).toContain('participant block as block');
-    expect(diagram).toContain('Note over actions,block: step 2: punch(f=0, b=0)');
-    expect(diagram).toContain('actions->>block: ref[0]: 1 -> 0');
+    // The actors, not the state's variables, are the lifelines.
+    expect(diagram.match(/participant .*/g)).toEqual(['participant process_0 as process 0']);
+    expect(diagram).toContain('process_0->>process_0: 2. punch(f=0, b=0)');
+    expect(diagram).toMatch(/Note right of process_0: [^\n]*ref\[0\]: 1 -> 0/);
     expect(diagram).toContain('violated free-zeroed: block 0 is free (ref 0) but holds value 1');
     expect(diagram).not.toMatch(/;(?!\d)/);
   });
