@@ -13,7 +13,7 @@ function steps(trace: ItfTrace) {
 
 describe('stepActors', () => {
   it('DAX: a step on file f is process f; finish-fault is the process whose fault it finishes; memfail is the handler', () => {
-    const r = check(fsdax1to1, { mode: 'exhaustive', properties: ['memfail-reach'] });
+    const r = check(fsdax1to1, { mode: 'exhaustive', properties: ['memfail-reach'], depth: 6 });
     const trace = r.counterexamples['memfail-reach'];
     expect(trace).toBeDefined();
     const actors = stepActors(trace, 'dax');
@@ -33,7 +33,7 @@ describe('stepActors', () => {
   });
 
   it('netfs: the n-th write(2) starts writer n, and steps naming a writer are on its lifeline', () => {
-    const r = check(netfsRegions, { mode: 'exhaustive', properties: ['dsync'] });
+    const r = check(netfsRegions, { mode: 'exhaustive', properties: ['dsync'], depth: 8 });
     const trace = r.counterexamples['dsync'];
     expect(trace).toBeDefined();
     const actors = stepActors(trace, 'netfs');
