@@ -60,9 +60,32 @@ export function diffStates(before: unknown, after: unknown): Change[] {
   const within = (path: string, other: Map<string, string>) =>
     [...other.keys()].some((p) => p.startsWith(`${path}[`) || p.startsWith(`${path}.`));
   const empty = (v: string | undefined) => v === '[]' || v === '{}';
-  return changes.filter(
+  const kept = changes.filter(
     (c) => !((c.after === undefined && empty(c.before) && within(c.path, b)) || (c.before === undefined && empty(c.after) && within(c.path, a))),
   );
+  // A record that takes the place of NULL (a fault begun), or gives it back, is
+  // one change written whole where its first member would be: leaf by leaf it
+  // read as members appearing from nothing and the NULL going away.
+  const under = (p: string, path: string) => p.startsWith(`${path}.`) || p.startsWith(`${path}[`);
+  const whole = (path: string, side: Map<string, string>) =>
+    `{${[...side].filter(([p]) => under(p, path)).map(([p, v]) => `${p.slice(path.length).replace(/^\./, '')}: ${v}`).join(', ')}}`;
+  const collapsed = new Map<string, Change>();
+  for (const c of kept) {
+    if (c.before === 'NULL' && c.after === undefined && within(c.path, b)) collapsed.set(c.path, { path: c.path, before: 'NULL', after: whole(c.path, b) });
+    if (c.after === 'NULL' && c.before === undefined && within(c.path, a)) collapsed.set(c.path, { path: c.path, before: whole(c.path, a), after: 'NULL' });
+  }
+  if (collapsed.size === 0) return kept;
+  const out: Change[] = [];
+  const shown = new Set<string>();
+  for (const c of kept) {
+    const top = collapsed.has(c.path) ? c.path : [...collapsed.keys()].find((path) => under(c.path, path));
+    if (top === undefined) out.push(c);
+    else if (!shown.has(top)) {
+      shown.add(top);
+      out.push(collapsed.get(top)!);
+    }
+  }
+  return out;
 }
 
 export function showChange(c: Change): string {
