@@ -113,6 +113,10 @@ describe('rendering changes', () => {
     expect(diffStates({ pending: [3] }, { pending: [] }).map(showChange)).toEqual(['pending[0]: 3 -> (gone)']);
     expect(diffStates({ m: {} }, { m: { a: 1 } }).map(showChange)).toEqual(['m.a: (none) -> 1']);
     expect(diffStates({ x: [1], y: [] }, { x: [2], y: [] }).map(showChange)).toEqual(['x[0]: 1 -> 2']);
+    // A record in NULL's place, and back, is one change written whole, where its first member was.
+    expect(diffStates({ a: 0, fault: null, z: 0 }, { a: 1, fault: { f: 0, pfn: [2] }, z: 1 }).map(showChange)).toEqual(['a: 0 -> 1', 'fault: NULL -> {f: 0, pfn[0]: 2}', 'z: 0 -> 1']);
+    expect(diffStates({ fault: { f: 0 }, z: 0 }, { fault: null, z: 1 }).map(showChange)).toEqual(['fault: {f: 0} -> NULL', 'z: 0 -> 1']);
+    expect(diffStates({ fault: { f: 0 } }, { fault: { f: 1 } }).map(showChange)).toEqual(['fault.f: 0 -> 1']);
   });
 });
 
