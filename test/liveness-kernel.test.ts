@@ -88,7 +88,7 @@ describe('layout-break-proceeds: a punch asleep in its layout break eventually g
     const cfg = resolveConfig(d, {}, []);
     const m = instantiate(d, cfg, 'immer');
     const s = (statesOf(m, ['fault(f=0, i=0, read)', 'finish-fault', 'pin(f=0, i=0, ro=true)', 'punch(f=0, i=0)']) as World[]).at(-1)!;
-    expect(s.breaking).toEqual({ kind: 'punch', f: 0, i: 0 });
+    expect(s.breaking).toEqual({ kind: 'punch', f: 0, i: 0, on: s.pin[0][0] });
     expect(s.pte[0][0]).toBe(NULL);
     expect(d.waiting!(s, cfg)).toMatch(/punch\(f=0, i=0\) sleeps in its layout break/);
     const enabled = m.actions(s).map((a) => m.label(a));

@@ -111,7 +111,7 @@ describe('item 3: read-only pins beside write pins; FOLL_LONGTERM refused on fsd
   it('a write pin on a block that becomes shared is still layout-pin (the pin check waits for both files)', () => {
     // The reflink starts, finds the pinned page busy and sleeps in its break (model/world/layout-break.ts).
     const s = run(d, ['fault(f=0, i=0, write)', 'finish-fault', 'pin(f=0, i=0)', 'reflink(s=0, d=1)']).at(-1)!;
-    expect(s.breaking).toEqual({ kind: 'reflink', s: 0, d: 1 });
+    expect(s.breaking).toEqual({ kind: 'reflink', s: 0, d: 1, on: s.pin[0][0] });
     expect(s.ext[1]).not.toEqual(s.ext[0]);
     expect(labels(d, s)).not.toContain('resume');
   });

@@ -78,7 +78,7 @@ import { disturb, dropRef, ghost, inFlight, installPte, mappers, pinPte, settle,
 import { daxView } from './dax-view.js';
 import { agfHeld, badPfn, daxWaiting, iomapNeedsAgf, nextAllowed, report, reportAllowed, next as memfailNext } from './memfail.js';
 import { grid, HOLE, initWorld, lowestFree, NULL, worldParams, type LayoutOp, type World } from './state.js';
-import { breakWaiting, coveredPfns, idle, opFiles, sleepOnBusyPages } from './layout-break.js';
+import { breakWaiting, coveredPfns, firstBusy, idle, opFiles, sleepOnBusyPages } from './layout-break.js';
 import { daxLiveness } from '../../properties/liveness.js';
 import type { View } from './view.js';
 import { DEDUPE_UNLOCKED, LONGTERM_GRANTED, type DaxAction, type DaxDesignSpec, type DaxPolicy } from './dax-policy.js';
@@ -246,15 +246,15 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       // One FIDEDUPERANGE at a time: the world keeps one between compare and remap (with F=2, the locks say as much).
       case 'dedupe':
         return !s.breaking && !s.dedupe && !faultOn(s, a.s) && !faultOn(s, a.d) && !(!sleeps && waitPins && pinned(s, breakPfns(s, a)));
-      // The sleeper wakes once its pages are idle (dax_page_is_idle: v6.15 counts pte references too), retakes
-      // MMAPLOCK_EXCL (so waits for a fault in flight on its files) and goes on; a walk holding the AGF holds off
-      // what the operation itself would wait for.
+      // The sleeper wakes once the page it sleeps on is idle (dax_page_is_idle: v6.15 counts pte references
+      // too), retakes MMAPLOCK_EXCL (so waits for a fault in flight on its files) and rescans; a walk holding
+      // the AGF holds off what the operation itself would wait for.
       case 'resume': {
         const op = s.breaking;
         if (!op) return false;
         const fs = opFiles(op);
         if (fs.some((f) => faultOn(s, f)) || (policy.walkHoldsAgf && agfHeld(s, op, allocates(s, cfg)))) return false;
-        return idle(s, breakPfns(s, op), pteRef);
+        return idle(s, [op.on], pteRef);
       }
       // No new GUP pin while a break sleeps (layout-break.ts says why).
       case 'pin':
@@ -415,18 +415,35 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       pin: ({ f, i, ro, longterm }) => step((d) => pinPte(d, f, i, { ro, longterm })),
       unpin: ({ f, i }, _s, cfg) => step((d) => unpinAt(d, f, i, !pteRef && cfg.bugs.has('count-not-dropped') ? () => undefined : putPage)),
       'unpin-longterm': ({ f, i }, _s, cfg) => step((d) => unpinAt(d, f, i, !pteRef && cfg.bugs.has('count-not-dropped') ? () => undefined : putPage)),
-      // The sleeper's pages are idle: dax_break_layout loops, unmaps again, finds nothing busy, and the
-      // operation goes on as if it had not slept (its handler, on the state as it is now). A dedupe
-      // compares after its break (generic_remap_file_range_prep): contents changed during the sleep
-      // (a store through a pte faulted in meanwhile) are -EBADE, and it ends with nothing done.
+      // The page the sleeper sleeps on is idle: dax_break_layout loops and unmaps its files again
+      // (dax_layout_busy_page_range: unmap_mapping_pages). A page still busy puts it to sleep on that one;
+      // else the operation goes on as if it had not slept (its handler, on the state as it is now). A
+      // dedupe compares after its break (generic_remap_file_range_prep): contents changed during the
+      // sleep (a store through a pte faulted in meanwhile) are -EBADE, and it ends with nothing done.
       resume: (_a, s, cfg) => {
-        const op = s.breaking!;
+        const { on: _on, ...op } = s.breaking!;
+        const unmap: Recipe<World> = (d) => {
+          for (const f of opFiles(op)) for (let i = 0; i < d.ext[f].length; i++) zap(d, f, i);
+        };
+        const busy = firstBusy(s, op, breakPfns(s, op));
+        if (busy !== NULL) {
+          return step((d) => {
+            unmap(d);
+            d.breaking = { ...op, on: busy };
+          });
+        }
         const end: Recipe<World> = (d) => {
           d.breaking = null;
         };
-        if (op.kind === 'dedupe' && readAt(s, op.s, op.si) !== readAt(s, op.d, op.di)) return step(end);
+        if (op.kind === 'dedupe' && readAt(s, op.s, op.si) !== readAt(s, op.d, op.di)) {
+          return step((d) => {
+            unmap(d);
+            end(d);
+          });
+        }
         const go = (design.next[op.kind] as (a: LayoutOp, st: World, c: Config) => Recipe<World>)(op, s, cfg);
         return (d) => {
+          unmap(d);
           go(d);
           end(d);
         };
@@ -508,7 +525,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   };
   // A DAX operation whose break finds a busy page unmaps and sleeps (layout-break.ts).
   if (sleeps) {
-    sleepOnBusyPages(design.next as unknown as Record<string, (a: LayoutOp, st: World, c: Config) => Recipe<World>>, waitsFor, (r) => step(r), zap);
+    sleepOnBusyPages(design.next as unknown as Record<string, (a: LayoutOp, st: World, c: Config) => Recipe<World>>, waitsFor, (r) => step(r), zap, breakPfns);
   } else {
     delete (design.next as Record<string, unknown>).resume;
     delete (design.next as Record<string, unknown>)['unpin-longterm'];

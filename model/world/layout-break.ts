@@ -14,17 +14,21 @@
  *   around schedule(). So while it sleeps, faults (MMAPLOCK_SHARED) map the
  *   file again and GUP pins again; write(2) and every other operation that
  *   takes IOLOCK_EXCL of those files wait.
- * - It wakes when the page is idle. Before v6.15 idle is
+ * - It wakes when that one page is idle. Before v6.15 idle is
  *   `atomic_read(&page->_refcount) == 1` (a DAX pte held no reference, so only
  *   pins count); from v6.15 (dax_page_is_idle) it is `page_ref_count(page) == 0`,
  *   and a pte holds a reference (vmf_insert_folio_pte), so a pte that a fault
  *   installed during the sleep keeps the page busy too; the wake-up is
  *   free_zone_device_folio's wake_up_var when the count reaches 0. Then it
- *   loops: unmaps again, looks again, and goes on once nothing is busy.
+ *   loops: unmaps again, looks again, and sleeps on the next busy page, or
+ *   goes on once nothing is busy. So a pte on another page does not hold the
+ *   break off: the rescan unmaps it.
  *
  * Choices the model makes:
- * - It waits for every page the break covers to be idle at once (the kernel
- *   waits for one busy page at a time and rescans: the same end).
+ * - The busy page it sleeps on is the first in the scan's order: the
+ *   operation's files in turn (a remap's source, then its destination), each
+ *   in index order (dax_layout_busy_page_range walks the mapping's entries
+ *   from the start of the range).
  * - One break sleeps at a time in the world: while one sleeps, no other
  *   layout-breaking operation starts, even on another file (with F=2 every
  *   remap involves both files anyway). A simplification that only removes
@@ -81,6 +85,7 @@ export function sleepOnBusyPages(
   waitsFor: (s: World, op: LayoutOp, cfg: Config) => boolean,
   step: (r: Recipe<World>) => Recipe<World>,
   zap: (d: Draft<World>, f: number, i: number) => void,
+  coveredBy: (s: World, op: LayoutOp) => number[],
 ): void {
   for (const kind of LAYOUT_KINDS) {
     const go = next[kind];
@@ -88,10 +93,22 @@ export function sleepOnBusyPages(
       waitsFor(s, a, cfg)
         ? step((d) => {
             for (const f of opFiles(a)) for (let i = 0; i < d.ext[f].length; i++) zap(d, f, i);
-            d.breaking = { ...a };
+            d.breaking = { ...a, on: firstBusy(s, a, coveredBy(s, a)) };
           })
         : go(a, s, cfg);
   }
+}
+
+/**
+ * The busy page a scan of the operation's files finds first: the pfn of the
+ * first place, file by file in index order, whose block is covered and
+ * pinned; NULL when none is.
+ */
+export function firstBusy(s: World, op: LayoutOp, pfns: readonly number[]): number {
+  for (const f of opFiles(op)) {
+    for (const b of s.ext[f]) if (b !== HOLE && pfns.includes(b) && !idle(s, [b], false)) return b;
+  }
+  return NULL;
 }
 
 /** The files whose IOLOCK_EXCL the sleeping operation holds. */
@@ -116,5 +133,7 @@ export function idle(s: World, pfns: readonly number[], pteHoldsRef: boolean): b
 
 /** Who waits, for `Design.waiting`: the sleeping break, if any. */
 export function breakWaiting(s: World): string | undefined {
-  return s.breaking ? `${label(s.breaking)} sleeps in its layout break (xfs_break_dax_layouts) until the pages it covers are idle` : undefined;
+  if (!s.breaking) return undefined;
+  const { on, ...op } = s.breaking;
+  return `${label(op)} sleeps in its layout break (xfs_break_dax_layouts) until pfn ${on} is idle`;
 }

@@ -151,9 +151,10 @@ export interface World {
    * a busy page (dax_layout_busy_page), unmapped the file(s), and sleeps in
    * ___wait_var_event until the page is idle, holding IOLOCK_EXCL with
    * MMAPLOCK_EXCL dropped (xfs_wait_dax_page). The operation, as it was asked
-   * for. Kept only where breaks sleep so (the DAX world: model/world/layout-break.ts).
+   * for, and `on`, the pfn of the busy page it sleeps on. Kept only where
+   * breaks sleep so (the DAX world: model/world/layout-break.ts).
    */
-  breaking?: LayoutOp | null;
+  breaking?: (LayoutOp & { readonly on: number }) | null;
   /**
    * The place the last step remapped by dedupe (f*B+i), or NULL; reset every
    * step: what content-by-own-writes judges (properties/sharing.ts).
