@@ -64,7 +64,15 @@ export function traceDots(trace: ItfTrace, hints?: PictureHints): string[] {
 }
 
 export async function traceSvgs(trace: ItfTrace, hints?: PictureHints): Promise<string[]> {
-  if (hints?.world) return traceScenes(trace, hints.world);
+  if (hints?.world) {
+    // A world's scene takes its states on trust (scenes/index.ts). A trace edited by hand need not
+    // hold states of that shape: it is drawn as the generic table then, rather than not at all.
+    try {
+      return traceScenes(trace, hints.world);
+    } catch {
+      // fall through to the generic picture
+    }
+  }
   const out: string[] = [];
   for (const dot of traceDots(trace, hints)) out.push(await dotToSvg(dot));
   return out;

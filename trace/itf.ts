@@ -112,8 +112,9 @@ export function decodeValue(j: unknown, path = 'state'): unknown {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(rec)) {
         if (k.startsWith('#')) throw new ItfError(`${path}: unknown ITF form '${k}'`);
-        // A field named __proto__ stays a field: assigned, it would set the record's prototype.
-        Object.defineProperty(out, k, { value: decodeValue(x, `${path}.${k}`), enumerable: true, writable: true, configurable: true });
+        // Assigned, it would set the record's prototype; kept as a field, it is one no design has.
+        if (k === '__proto__') throw new ItfError(`${path}: a record field named '__proto__' is not a state's`);
+        out[k] = decodeValue(x, `${path}.${k}`);
       }
       return out;
     })

@@ -41,6 +41,26 @@ describe('found by fuzzing the ITF reader', () => {
   });
 });
 
+describe('found by the long ITF run (npm run fuzz)', () => {
+  it('a record field named __proto__: refused naming the state', async () => {
+    const t = JSON.parse(readFileSync(join(repo, 'counterexamples/fsdax-1to1/memfail-notify.itf.json'), 'utf8'));
+    // An own key, as JSON.parse makes it (assigned, it would set the prototype).
+    Object.defineProperty(t.states[1].frame[0], '__proto__', { value: { x: 1 }, enumerable: true });
+    await refused(['replay', file('proto.itf.json', JSON.stringify(t))], /proto\.itf\.json: .*frame\[0\]: a record field named '__proto__' is not a state's/);
+  });
+
+  it('explore of a DAX trace whose states lost a field: drawn as the generic table, not exit 70', async () => {
+    const t = JSON.parse(readFileSync(join(repo, 'counterexamples/fsdax-1to1/memfail-notify.itf.json'), 'utf8'));
+    for (const s of t.states) delete s.pte;
+    t.vars = t.vars.filter((v: string) => v !== 'pte');
+    const argv = ['explore', file('nopte.itf.json', JSON.stringify(t)), '--out', join(dir, 'nopte.html')];
+    const r = await cli(...argv);
+    expectWellBehaved(r, argv);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'nopte.html'), 'utf8')).toContain('<svg');
+  });
+});
+
 describe('found by fuzzing the design loader', () => {
   it('a goal without a reached function: refused when the module is loaded', async () => {
     const m = lockWith('goal.ts', `sometimes: [{ id: 'p', description: 'd', check: () => undefined }]`);
