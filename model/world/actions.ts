@@ -90,10 +90,11 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
       if (has('read')) push({ kind: 'read', f, i });
       for (let v = 1; v <= V; v++) {
         // Sector ranges where the design has S > 1 (model/world/sectors.ts); the whole block alone at S = 1.
-        for (const span of sectorSpans) if (has('write') && !holds(s.ghost[f][i], span, v, perBlock)) push({ kind: 'write', f, i, v, ...span });
+        // (No spread of an absent span: spreading undefined cost a slow path per action.)
+        for (const span of sectorSpans) if (has('write') && !holds(s.ghost[f][i], span, v, perBlock)) push(span ? { kind: 'write', f, i, v, ...span } : { kind: 'write', f, i, v });
         // A store to a poisoned pfn is a consuming access: `mce`.
         if (has('store') && s.ptew[f][i] && !s.frame[s.pte[f][i]].poison) {
-          for (const span of sectorSpans) if (!holds(s.ghost[f][i], span, v, perBlock)) push({ kind: 'store', f, i, v, ...span });
+          for (const span of sectorSpans) if (!holds(s.ghost[f][i], span, v, perBlock)) push(span ? { kind: 'store', f, i, v, ...span } : { kind: 'store', f, i, v });
         }
       }
       if (has('fault') && !faulting) {
