@@ -67,12 +67,25 @@ export interface Enabling<S extends World> {
   readonly ranges?: boolean;
 }
 
+// A design's kinds as a record, made once per set: asked per block and per value of every state.
+const flags = new WeakMap<ReadonlySet<Kind>, Partial<Record<Kind, boolean>>>();
+function kindFlags(kinds: ReadonlySet<Kind>): Partial<Record<Kind, boolean>> {
+  let out = flags.get(kinds);
+  if (out === undefined) {
+    out = {};
+    for (const k of kinds) out[k] = true;
+    flags.set(kinds, out);
+  }
+  return out;
+}
+
 export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): WorldAction[] {
   const { F, B, V } = cfg.params;
   const perBlock = cfg.params.S ?? 1;
   const sectorSpans = spans(perBlock);
   const out: WorldAction[] = [];
-  const has = (k: Kind): boolean => e.kinds.has(k);
+  const kinds = kindFlags(e.kinds);
+  const has = (k: Kind): boolean => kinds[k] === true;
   const push = (a: WorldAction): void => {
     if (e.allow(s, a, cfg)) out.push(a);
   };
