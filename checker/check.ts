@@ -94,6 +94,12 @@ export interface CheckOptions<B extends string = string, P extends string = stri
    * a reduced search's "holds" inconclusive.
    */
   readonly symmetryCheck?: boolean;
+  /**
+   * False: keep the states of a design without a fixed flat layout as
+   * objects (engine/exhaustive.ts, `learned`), not as words; for comparing
+   * the two paths. On by default.
+   */
+  readonly learned?: boolean;
 }
 
 export const DEFAULTS = { maxStates: 2_000_000, timeSeconds: 60, runs: 500, steps: 50 } as const;
@@ -256,6 +262,7 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
       ...(options.signal ? { signal: options.signal } : {}),
       memory: { ...DEFAULT_MEMORY, ...(options.maxMemoryMb !== undefined ? { rssBytes: options.maxMemoryMb * 2 ** 20 } : {}) },
       symmetry: options.symmetry === true,
+      ...(options.learned === false ? { learned: false } : {}),
     });
     coverage.merge(ex.coverage);
   }

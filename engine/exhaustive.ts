@@ -49,9 +49,10 @@ export interface ExhaustiveOptions extends Bounds {
   readonly flat?: boolean;
   /**
    * Keep states of the designs without a fixed flat layout as words too, by
-   * a layout learned from their states (engine/learned-layout.ts). Off by
-   * default until it is measured; test/engine/word-path.test.ts holds it
-   * against the generic path on every built-in design and bug toggle.
+   * a layout learned from their states (engine/learned-layout.ts); on by
+   * default (`check --no-learned` turns it off). test/engine/word-path.test.ts
+   * holds it against the generic path on every built-in design, bug toggle
+   * and amendment.
    */
   readonly learned?: boolean;
   /**
@@ -153,7 +154,7 @@ export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOp
     return always.length > 0 && violated.size === always.length && !livenessWanted;
   };
 
-  const states = new StateStore<S, A>(model as Model<S, A, unknown>, options.flat !== false, options.learned === true);
+  const states = new StateStore<S, A>(model as Model<S, A, unknown>, options.flat !== false, options.learned !== false);
   let frontier = new ByteQueue();
   const symmetry = options.symmetry === true ? model.symmetry : undefined;
   const canonical = symmetry ? canonicalFingerprint(model.initial, symmetry) : undefined;

@@ -210,15 +210,19 @@ function compile(root: Slot, version: number, strings: string[], ids: Map<string
           const k = JSON.stringify(key);
           const pack = packCode(field, e, at, off + o);
           o += wordsOf(field);
+          // Own properties only: a record without its `toString` or
+          // `constructor` field would otherwise read Object.prototype's.
+          const read = key in Object.prototype ? `(hasOwn(${x}, ${k}) ? ${x}[${k}] : undefined)` : `${x}[${k}]`;
+          const missing = `(${e} === undefined && !hasOwn(${x}, ${k}))`;
           if ((field.kinds & bit(ABSENT)) !== 0) {
-            return `{ const ${e} = ${x}[${k}];
-              if (${e} === undefined && !(${k} in ${x})) ${gap}++;
+            return `{ const ${e} = ${read};
+              if (${missing}) ${gap}++;
               else { ${present}++; if (${gap} !== 0) { ${hashStep(String(T_GAP))} ${hashStep(gap)} ${gap} = 0; } ${pack} } }`;
           }
           // A required field: absent only where it may also be undefined, and then the record does not fit.
-          const absent = (field.kinds & bit(UNDEF)) !== 0 ? `if (${e} === undefined && !(${k} in ${x})) return false;` : '';
-          if (!optional) return `{ const ${e} = ${x}[${k}]; ${absent} ${pack} }`;
-          return `{ const ${e} = ${x}[${k}]; ${absent} if (${gap} !== 0) { ${hashStep(String(T_GAP))} ${hashStep(gap)} ${gap} = 0; } ${pack} }`;
+          const absent = (field.kinds & bit(UNDEF)) !== 0 ? `if ${missing} return false;` : '';
+          if (!optional) return `{ const ${e} = ${read}; ${absent} ${pack} }`;
+          return `{ const ${e} = ${read}; ${absent} if (${gap} !== 0) { ${hashStep(String(T_GAP))} ${hashStep(gap)} ${gap} = 0; } ${pack} }`;
         });
         return `${own(at, REC)}
           ${hashStep(String(T_REC))} ${optional ? `let ${present} = ${required}, ${gap} = 0;` : ''}
@@ -301,7 +305,7 @@ function compile(root: Slot, version: number, strings: string[], ids: Map<string
     return true;`;
   const top = freshExpr(root, 'at', 0);
   const made = new Function(
-    'finish', 'ids', 'intern', 'strings', 'isPlain',
+    'finish', 'ids', 'intern', 'strings', 'isPlain', 'hasOwn',
     `let A = 0, B = 0;
     ${functions.join('\n')}
     return {
@@ -311,7 +315,7 @@ function compile(root: Slot, version: number, strings: string[], ids: Map<string
   )(HASH.finish, ids, (x: string) => {
     ids.set(x, strings.length);
     return strings.push(x) - 1;
-  }, strings, isPlainRecord) as Pick<LearnedLayout, 'pack' | 'fresh'>;
+  }, strings, isPlainRecord, Object.hasOwn) as Pick<LearnedLayout, 'pack' | 'fresh'>;
   return { version, words, pack: made.pack, fresh: made.fresh };
 }
 

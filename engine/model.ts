@@ -10,6 +10,12 @@
  * in one recycled object. So nothing may be kept keyed by a state's identity;
  * what several properties derive from a state goes in `view`, which the
  * engine computes once per state and passes to each of them.
+ *
+ * A state is its data: two states equal as data are one state, whatever
+ * order their records' keys were added in, and -0 is 0 (engine/fingerprint.ts).
+ * A state the engine hands back (a parent made from its words,
+ * engine/learned-layout.ts) may have its keys in another order than the
+ * object it was made from, so nothing a model does may depend on key order.
  */
 import type { CrashStats } from './crash.js';
 import type { Liveness } from './liveness.js';

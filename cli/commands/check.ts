@@ -77,6 +77,7 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
     ...(maxMemoryMb !== undefined ? { maxMemoryMb } : {}),
     ...(o.symmetry ? { symmetry: true } : {}),
     ...(o.symmetryCheck ? { symmetryCheck: true } : {}),
+    ...(o.learned === false ? { learned: false } : {}),
   };
   const saveDir = o.save as string | undefined;
   if (saveDir !== undefined) {
@@ -147,6 +148,7 @@ export const checkCommand: Command = {
       .option('--max-memory <MB>', 'stop (inconclusive) before the process passes MB of resident memory')
       .option('--symmetry', "keep one state per class of the design's declared symmetry (pagecheck designs lists it); off by default, so that a bound counts the design's own states")
       .option('--symmetry-check', "also check the design's symmetry declaration at the check's depth: reduced and unreduced searches side by side, and every state met renamed")
+      .option('--no-learned', 'keep the states of a design without a fixed flat layout as objects (the generic path), not as words by the layout learned from them, to compare the two: the same verdicts and counts')
       .option('--no-timings', 'leave the timing fields out of --json, so two runs of one seed compare byte for byte')
       .addHelpText(
         'after',

@@ -40,8 +40,20 @@ export function emptyTree(L: number): Tree {
  * btree walk, so any loss it reports is a real one.
  */
 export function lookup(t: Tree, off: number): number {
-  const recs = t.root.depth === 0 ? t.root.recs : t.root.leaves.flatMap((m) => t.leaf[m] ?? []);
-  return recs.find((r) => r.off === off)?.pfn ?? NONE;
+  // Loops, not a flatMap of the leaves: this runs several times for every action of every state.
+  if (t.root.depth === 0) return find(t.root.recs, off)?.pfn ?? NONE;
+  for (const m of t.root.leaves) {
+    const leaf = t.leaf[m];
+    const r = leaf === undefined ? undefined : find(leaf, off);
+    if (r !== undefined) return r.pfn ?? NONE;
+  }
+  return NONE;
+}
+
+// The first record of `recs` at `off`.
+function find(recs: readonly Rec[], off: number): Rec | undefined {
+  for (let k = 0; k < recs.length; k++) if (recs[k].off === off) return recs[k];
+  return undefined;
 }
 
 const byOff = (a: Rec, b: Rec) => a.off - b.off;

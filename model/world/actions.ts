@@ -67,12 +67,24 @@ export interface Enabling<S extends World> {
   readonly ranges?: boolean;
 }
 
+// A design's kinds as a record, made once per set: asked per block and per value of every state.
+const flags = new WeakMap<ReadonlySet<Kind>, Partial<Record<Kind, boolean>>>();
+function kindFlags(kinds: ReadonlySet<Kind>): Partial<Record<Kind, boolean>> {
+  let out = flags.get(kinds);
+  if (out === undefined) {
+    out = {};
+    for (const k of kinds) out[k] = true;
+    flags.set(kinds, out);
+  }
+  return out;
+}
+
 export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): WorldAction[] {
   const { F, B, V } = cfg.params;
   const perBlock = cfg.params.S ?? 1;
   const sectorSpans = spans(perBlock);
   const out: WorldAction[] = [];
-  const has = (k: Kind): boolean => e.kinds.has(k);
+  const has = kindFlags(e.kinds);
   const push = (a: WorldAction): void => {
     if (e.allow(s, a, cfg)) out.push(a);
   };
@@ -80,67 +92,68 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
   // One failure is handled at a time (memory_failure holds mf_mutex); the rest
   // of the world goes on between its steps.
   const walking = s.mf !== null && !s.mf.done;
-  if (walking && has('memfail-next')) push({ kind: 'memfail-next' });
+  if (walking && has['memfail-next']) push({ kind: 'memfail-next' });
   // A load consumes poison as a machine check only under the late kill policy:
   // under early kill every mapper was signalled when the error was reported.
   const late = cfg.params.E === 0;
   const faulting = s.fault !== null;
   for (let f = 0; f < F; f++) {
     for (let i = 0; i < B; i++) {
-      if (has('read')) push({ kind: 'read', f, i });
+      if (has.read) push({ kind: 'read', f, i });
       for (let v = 1; v <= V; v++) {
         // Sector ranges where the design has S > 1 (model/world/sectors.ts); the whole block alone at S = 1.
-        for (const span of sectorSpans) if (has('write') && !holds(s.ghost[f][i], span, v, perBlock)) push({ kind: 'write', f, i, v, ...span });
+        // (No spread of an absent span: spreading undefined cost a slow path per action.)
+        for (const span of sectorSpans) if (has.write && !holds(s.ghost[f][i], span, v, perBlock)) push(span ? { kind: 'write', f, i, v, ...span } : { kind: 'write', f, i, v });
         // A store to a poisoned pfn is a consuming access: `mce`.
-        if (has('store') && s.ptew[f][i] && !s.frame[s.pte[f][i]].poison) {
-          for (const span of sectorSpans) if (!holds(s.ghost[f][i], span, v, perBlock)) push({ kind: 'store', f, i, v, ...span });
+        if (has.store && s.ptew[f][i] && !s.frame[s.pte[f][i]].poison) {
+          for (const span of sectorSpans) if (!holds(s.ghost[f][i], span, v, perBlock)) push(span ? { kind: 'store', f, i, v, ...span } : { kind: 'store', f, i, v });
         }
       }
-      if (has('fault') && !faulting) {
+      if (has.fault && !faulting) {
         if (s.pte[f][i] === NULL && s.ext[f][i] !== HOLE) push({ kind: 'fault', f, i, write: false });
         if (!s.ptew[f][i]) push({ kind: 'fault', f, i, write: true });
       }
-      if (has('unmap') && s.pte[f][i] !== NULL) push({ kind: 'unmap', f, i });
-      if (has('mce') && late && !walking && s.pte[f][i] !== NULL) push({ kind: 'mce', f, i });
-      if (has('pin') && s.pin[f][i] === NULL && s.pte[f][i] !== NULL) {
+      if (has.unmap && s.pte[f][i] !== NULL) push({ kind: 'unmap', f, i });
+      if (has.mce && late && !walking && s.pte[f][i] !== NULL) push({ kind: 'mce', f, i });
+      if (has.pin && s.pin[f][i] === NULL && s.pte[f][i] !== NULL) {
         const ro = e.pins?.readOnly === true, long = e.pins?.longterm === true;
         if (s.ptew[f][i]) push({ kind: 'pin', f, i });
         if (ro) push({ kind: 'pin', f, i, ro: true });
         if (long && s.ptew[f][i]) push({ kind: 'pin', f, i, longterm: true });
         if (long && ro) push({ kind: 'pin', f, i, ro: true, longterm: true });
       }
-      if (has('unpin') && s.pin[f][i] !== NULL) push({ kind: 'unpin', f, i });
-      if (has('punch') && s.ext[f][i] !== HOLE) push({ kind: 'punch', f, i });
+      if (has.unpin && s.pin[f][i] !== NULL) push({ kind: 'unpin', f, i });
+      if (has.punch && s.ext[f][i] !== HOLE) push({ kind: 'punch', f, i });
     }
-    if (has('truncate')) {
+    if (has.truncate) {
       for (let n = 0; n < B; n++) {
-        if (s.ext[f].slice(n).some((b) => b !== HOLE)) push({ kind: 'truncate', f, n });
+        if (dataFrom(s.ext[f], n)) push({ kind: 'truncate', f, n });
       }
     }
   }
   for (let src = 0; src < F; src++) {
     for (let dst = 0; dst < F; dst++) {
       if (dst === src) continue;
-      if (has('reflink') && s.ext[src].some((b) => b !== HOLE) && !sameRow(s.ext[src], s.ext[dst])) {
+      if (has.reflink && s.ext[src].some((b) => b !== HOLE) && !sameRow(s.ext[src], s.ext[dst])) {
         push({ kind: 'reflink', s: src, d: dst });
       }
-      if (has('reflink-range') && e.ranges) pushRanges(s, src, dst, B, push);
+      if (has['reflink-range'] && e.ranges) pushRanges(s, src, dst, B, push);
       for (let si = 0; si < B; si++) {
         const b = s.ext[src][si];
         if (b === HOLE) continue;
         for (let di = 0; di < B; di++) {
-          if (has('reflink-range') && !e.ranges && di !== si && s.ext[dst][di] !== b) push({ kind: 'reflink-range', s: src, si, d: dst, di });
+          if (has['reflink-range'] && !e.ranges && di !== si && s.ext[dst][di] !== b) push({ kind: 'reflink-range', s: src, si, d: dst, di });
           // Dedupe compares first (FIDEDUPERANGE); a mismatch is a no-op, so only a match is an action.
           const db = s.ext[dst][di];
-          if (has('dedupe') && src < dst && db !== HOLE && db !== b && e.read(s, src, si) === e.read(s, dst, di)) {
+          if (has.dedupe && src < dst && db !== HOLE && db !== b && e.read(s, src, si) === e.read(s, dst, di)) {
             push({ kind: 'dedupe', s: src, si, d: dst, di });
           }
         }
       }
     }
   }
-  if (has('reclaim') && e.reclaimPfns) for (const pfn of e.reclaimPfns(s)) push({ kind: 'reclaim', pfn });
-  if (has('memfail') && !walking) for (const pfn of e.memfailPfns(s)) push({ kind: 'memfail', pfn });
+  if (has.reclaim && e.reclaimPfns) for (const pfn of e.reclaimPfns(s)) push({ kind: 'reclaim', pfn });
+  if (has.memfail && !walking) for (const pfn of e.memfailPfns(s)) push({ kind: 'memfail', pfn });
   return out;
 }
 
@@ -151,17 +164,32 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
  * somewhere (else the remap changes nothing).
  */
 function pushRanges(s: World, src: number, dst: number, B: number, push: (a: WorldAction) => void): void {
+  const from = s.ext[src], to = s.ext[dst];
+  // Loops over the rows, not slices of them: this runs for every pair of files of every state.
+  const holes = (si: number, n: number): boolean => {
+    for (let k = 0; k < n; k++) if (from[si + k] !== HOLE) return false;
+    return true;
+  };
+  const same = (si: number, di: number, n: number): boolean => {
+    for (let k = 0; k < n; k++) if (to[di + k] !== from[si + k]) return false;
+    return true;
+  };
   for (let n = 1; n <= B; n++) {
     for (let si = 0; si + n <= B; si++) {
-      const from = s.ext[src].slice(si, si + n);
-      if (from.every((b) => b === HOLE)) continue;
+      if (holes(si, n)) continue;
       for (let di = 0; di + n <= B; di++) {
         if (si === di && n === B) continue;
-        if (from.every((b, k) => s.ext[dst][di + k] === b)) continue;
+        if (same(si, di, n)) continue;
         push(n === 1 ? { kind: 'reflink-range', s: src, si, d: dst, di } : { kind: 'reflink-range', s: src, si, d: dst, di, n });
       }
     }
   }
+}
+
+/** Some block of the row from index n on is not a hole (a loop: a slice per truncate length cost a copy). */
+function dataFrom(row: readonly number[], n: number): boolean {
+  for (let k = n; k < row.length; k++) if (row[k] !== HOLE) return true;
+  return false;
 }
 
 function sameRow(a: readonly number[], b: readonly number[]): boolean {

@@ -165,7 +165,13 @@ export function openMemFail(
   walk: number[],
   agf = false,
 ): void {
-  d.mf = { ...at, due: reach.due, related: reach.related, owners: reach.owners, walk, ...(agf && { agf }), killed: [], told: [], busy: false, done: false };
+  // Written out, not spread: the spreads took a tenth of fsdax-1to1's search.
+  // The keys keep the order the spreads gave them (traces print it).
+  const { pfn, by, early, shared } = at;
+  const { due, related, owners } = reach;
+  d.mf = agf
+    ? { pfn, by, early, shared, due, related, owners, walk, agf, killed: [], told: [], busy: false, done: false }
+    : { pfn, by, early, shared, due, related, owners, walk, killed: [], told: [], busy: false, done: false };
 }
 
 /** Adds the processes related to the failure now (owners and mappers change between steps). */

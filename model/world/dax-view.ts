@@ -28,7 +28,7 @@ export function daxView(s: World, policy: DaxPolicy): View {
   if (policy.pteHoldsRef !== false) for (const p of ptes) holders[p.pfn]++;
   for (const p of pins) holders[p.pfn]++;
   if (policy.refers) refersTo.push(...policy.refers(s));
-  return {
+  const view: View = {
     F,
     B,
     ghost: s.ghost,
@@ -48,6 +48,8 @@ export function daxView(s: World, policy: DaxPolicy): View {
     fault: s.fault,
     mf: s.mf,
     event: s.event,
-    ...(s.deduped !== undefined && s.deduped !== NULL && { deduped: { f: Math.floor(s.deduped / B), i: s.deduped % B } }),
   };
+  // Assigned, not spread from a condition (a slow path for every state); last, as the spread put it.
+  if (s.deduped !== undefined && s.deduped !== NULL) (view as { deduped?: View['deduped'] }).deduped = { f: Math.floor(s.deduped / B), i: s.deduped % B };
+  return view;
 }

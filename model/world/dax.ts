@@ -167,8 +167,13 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   const writeback = (d: Draft<World>, f: number, idx: readonly number[]): void => {
     if (!pageCache) for (const i of idx) d.ptew[f][i] = false;
   };
-  const range = (from: number, n = 1): number[] => Array.from({ length: n }, (_x, k) => from + k);
-  const allIdx = (s: World): number[] => [...s.ext[0].keys()];
+  // Loops, not Array.from or an iterator's spread: these run for every action of every state.
+  const range = (from: number, n = 1): number[] => {
+    const out: number[] = [];
+    for (let k = 0; k < n; k++) out.push(from + k);
+    return out;
+  };
+  const allIdx = (s: World): number[] => range(0, s.ext[0].length);
   // v6.15 dax_break_layout_inode: the whole file unmapped, then its entries deleted (dax_delete_mapping_range).
   const breakInode = (d: Draft<World>, f: number, cfg: Config): void => {
     if (cfg.bugs.has('no-break-layouts')) return;
@@ -214,8 +219,9 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   // A dedupe between its compare and its remap holds IOLOCK_EXCL and MMAPLOCK_EXCL of both files
   // (xfs_ilock2_io_mmap): write(2) (xfs_file_dax_write: IOLOCK_EXCL), faults (MMAPLOCK_SHARED),
   // punch, truncate and remaps of those files wait; the toggle drops the locks before the remap.
-  const involved = (s: World, ...fs: number[]): boolean => s.dedupe != null && fs.some((f) => f === s.dedupe!.s || f === s.dedupe!.d);
-  const locked = (s: World, cfg: Config, ...fs: number[]): boolean => involved(s, ...fs) && !cfg.bugs.has(DEDUPE_UNLOCKED);
+  // One or two files, not a rest parameter: asked for every write and fault of every state.
+  const involved = (s: World, f: number, g = f): boolean => s.dedupe != null && (f === s.dedupe.s || f === s.dedupe.d || g === s.dedupe.s || g === s.dedupe.d);
+  const locked = (s: World, cfg: Config, f: number, g = f): boolean => involved(s, f, g) && !cfg.bugs.has(DEDUPE_UNLOCKED);
   const allow = (s: World, a: DaxAction, cfg: Config): boolean => {
     const waitPins = !cfg.bugs.has('no-break-layouts');
     if (policy.walkHoldsAgf && agfHeld(s, a, allocates(s, cfg))) return false;
@@ -316,7 +322,11 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       const out = enabled(s, cfg, {
         kinds,
         read: readAt,
-        memfailPfns: (st) => st.ref.flatMap((r, pfn) => (r > 0 && !st.frame[pfn].poison ? [pfn] : [])),
+        memfailPfns: (st) => {
+          const out: number[] = [];
+          for (let pfn = 0; pfn < st.ref.length; pfn++) if (st.ref[pfn] > 0 && !st.frame[pfn].poison) out.push(pfn);
+          return out;
+        },
         reclaimPfns: policy.reclaim?.pfns,
         allow: (st, a, c) => allow(st, a as DaxAction, c),
         pins: { readOnly: spec.readOnlyPins === true, longterm: longtermGranted(cfg) },

@@ -18,6 +18,14 @@ describe('pagecheck check', () => {
     expect(last(vacuous.stdout)).toBe('[inconclusive] nothing claimed was violated, but nothing is proven: crash-durability vacuous, crash-ordering vacuous, no-lost-writes vacuous, sync-fault-completes inconclusive');
   });
 
+  it('--no-learned keeps the states as objects: the same JSON, byte for byte without timings', async () => {
+    const run = (...extra: string[]) => cli('check', 'pmem-static-chunks', '--mode', 'exhaustive', '--depth', '6', '--seed', '1', '--json', '--no-timings', ...extra);
+    const [words, generic] = await Promise.all([run(), run('--no-learned')]);
+    expect(generic.code).toBe(words.code);
+    expect(generic.stdout).toBe(words.stdout);
+    expect(JSON.parse(words.stdout).results[0].exhaustive.states).toBeGreaterThan(100);
+  });
+
   it('exits 0 when every property holds to a completed bound, and says so with the bound', async () => {
     const r = await cli('check', 'bench-reflink-cow', '--seed', '1', '--runs', '50');
     expect(r.code).toBe(0);

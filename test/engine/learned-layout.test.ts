@@ -9,6 +9,7 @@ import { exhaustive } from '../../engine/exhaustive.js';
 import { LearnedSchema, MAX_WORDS } from '../../engine/learned-layout.js';
 import type { Model } from '../../engine/model.js';
 import { referenceBfs } from './toys.js';
+import { fingerprint } from '../../engine/fingerprint.js';
 
 const packed = (schema: LearnedSchema, v: unknown) => {
   const layout = schema.layout;
@@ -192,5 +193,136 @@ describe('a search on a learned layout, a parent of many successors', () => {
     expect(words.states).toBe(1 + 100 + 100 * 100);
     expect(words.states).toBe(generic.states);
     expect(words.violations.get('no-99-99')?.trace.at(-1)?.state.picks).toEqual([99, 99]);
+  });
+});
+
+// What could make a packed state differ from the object it was packed from,
+// each generated: record keys that are also Object.prototype's names
+// (`toString`, `constructor`), present or absent; `undefined` beside absent;
+// null beside a record; lists longer than the capacity learned so far;
+// strings met only after the schema widened; -0 and NaN; key order.
+const awkwardKey = fc.constantFrom('toString', 'constructor', 'valueOf', 'hasOwnProperty', 'mapping', 'index', '0', '');
+const { awkward } = fc.letrec((tie) => ({
+  awkward: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.integer({ min: -3, max: 3 }),
+    fc.constantFrom(-0, 2 ** 31 - 1, -(2 ** 31)),
+    fc.constantFrom('dirty', 'clean', 'toString', ''),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.array(tie('awkward'), { maxLength: 6 }),
+    fc.dictionary(awkwardKey, tie('awkward'), { maxKeys: 4, noNullPrototype: true }),
+  ),
+}));
+
+/**
+ * A value as the search takes it: records as sets of keys (order does not
+ * count, `undefined` is not absent), -0 as 0 (as the structural fingerprint
+ * takes it, engine/fingerprint.ts).
+ */
+const canon = (v: unknown): string => {
+  if (v === undefined) return 'u';
+  if (typeof v === 'number') return String(v === 0 ? 0 : v);
+  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+};
+
+describe('a learned layout, on generated awkward states', () => {
+  it('packs every state of its schema and makes an equal state back, whatever was learned after it', () => {
+    fc.assert(
+      fc.property(fc.array(awkward, { minLength: 1, maxLength: 6 }), (vs) => {
+        const schema = LearnedSchema.of(vs[0])!;
+        for (const v of vs) expect(schema.learn(v)).toBe(true);
+        for (const v of vs) {
+          const p = packed(schema, v);
+          expect(p, canon(v)).toBeDefined();
+          const back = schema.layout.fresh(p!.words, 0);
+          expect(canon(back)).toBe(canon(v));
+          expect(packed(schema, back)).toEqual(p);
+        }
+      }),
+    );
+  });
+
+  it('gives two states one hash exactly when they are equal, as the structural fingerprint does', () => {
+    fc.assert(
+      fc.property(awkward, awkward, (x, y) => {
+        const schema = LearnedSchema.of(x)!;
+        expect(schema.learn(y)).toBe(true);
+        const same = canon(x) === canon(y);
+        expect(packed(schema, x)!.hash === packed(schema, y)!.hash).toBe(same);
+        expect(packed(schema, reversed(x))!.hash).toBe(packed(schema, x)!.hash);
+        expect(fingerprint(x) === fingerprint(y)).toBe(same);
+      }),
+    );
+  });
+
+  it('reads only a record\'s own fields: one without its `toString` field packs as absent', () => {
+    // Before: `x["toString"]` read Object.prototype's function, which no
+    // slot takes, so a search threw "a state does not fit the layout learned from it".
+    const schema = LearnedSchema.of({ toString: 1, a: 2 })!;
+    expect(schema.learn({ a: 2 })).toBe(true);
+    const p = packed(schema, { a: 2 })!;
+    expect(p).toBeDefined();
+    expect(schema.layout.fresh(p.words, 0)).toStrictEqual({ a: 2 });
+    expect(p.hash).not.toBe(packed(schema, { toString: 1, a: 2 })!.hash);
+  });
+
+  it('takes -0 for 0, as the fingerprint does; NaN and other floats have no layout', () => {
+    const schema = LearnedSchema.of({ n: 0 })!;
+    const p = packed(schema, { n: -0 })!;
+    expect(p.hash).toBe(packed(schema, { n: 0 })!.hash);
+    expect(Object.is((schema.layout.fresh(p.words, 0) as { n: number }).n, 0)).toBe(true);
+    expect(fingerprint({ n: -0 })).toBe(fingerprint({ n: 0 }));
+    expect(LearnedSchema.of({ n: NaN })).toBeUndefined();
+    expect(schema.learn({ n: NaN })).toBe(false);
+  });
+});
+
+// A design whose records gain and lose a field named like Object.prototype's
+// (`constructor`), and whose map-like record gains keys in either order: the
+// learned path keeps every state as words and finds what the generic path finds.
+interface Keys {
+  owner: Record<string, number>; // index, and constructor at times
+  map: Record<string, number>;
+}
+const keys: Model<Keys, 'set' | 'drop' | 'a' | 'b' | 'tick'> = {
+  initial: { owner: { index: 0 }, map: {} },
+  actions: (s) => [Object.hasOwn(s.owner, 'constructor') ? 'drop' : 'set', ...(!('a' in s.map) ? (['a'] as const) : []), ...(!('b' in s.map) ? (['b'] as const) : []), 'tick'],
+  successors: (s, a) => {
+    const t: Keys = { owner: { ...s.owner }, map: { ...s.map } };
+    if (a === 'set') t.owner['constructor'] = 1;
+    if (a === 'drop') delete t.owner['constructor'];
+    if (a === 'a' || a === 'b') t.map[a] = t.owner.index;
+    if (a === 'tick') t.owner.index = (t.owner.index + 1) % 3;
+    return [t];
+  },
+  label: (a) => a,
+  kind: (a) => a,
+  always: [{ id: 'not-both', description: 'a and b never both set with constructor', check: (s) => ('a' in s.map && 'b' in s.map && Object.hasOwn(s.owner, 'constructor') ? 'both' : undefined) }],
+  sometimes: [],
+};
+
+describe('a search on a learned layout, records with awkward keys', () => {
+  it('keeps every state as words and finds what the generic path finds, traces included', () => {
+    const run = (flat: boolean) => {
+      const r = exhaustive(keys, { flat, learned: flat });
+      const v = r.violations.get('not-both')!;
+      return { states: r.states, transitions: r.transitions, depth: v.depth, trace: v.trace.map((s) => s.action), objects: r.representation.objects };
+    };
+    const words = run(true);
+    expect(words.objects).toBe(0);
+    expect({ ...words, objects: 0 }).toEqual({ ...run(false), objects: 0 });
+    // The whole space: 2 (constructor or not) x 3 (index) x 16 (map: a and b each absent or 0..2).
+    const whole = (flat: boolean) => exhaustive(keys, { flat, learned: flat, properties: [] });
+    expect(whole(true).states).toBe(2 * 3 * 16);
+    expect(whole(true).representation.objects).toBe(0);
+    expect(whole(false).states).toBe(2 * 3 * 16);
   });
 });
