@@ -167,13 +167,15 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
     // Through page->mapping alone, or (fragment-rmap) every owner the filesystem's reverse map gives.
     const owners = rmapOwners(s, pfn, cfg) ?? (fr.mapping !== NULL && fr.mapping < F ? [[fr.mapping, fr.index] as [number, number]] : []);
     for (const [g, j] of owners) {
+      // collect_procs_file: a vma over the page's (mapping, index), or (fragment-rmap) a pte to it; try_to_unmap
+      // zaps the pte to the page, collected or not; the signal takes nothing else (world/common.ts, kill).
       if (d.pte[g][j] === pfn || (g === fr.mapping && j === fr.index)) {
-        if (early || by === g) kill(d, [g], putFrame);
-        else zapPte(d, g, j);
+        if (early || by === g) kill(d, [g]);
+        if (d.pte[g][j] === pfn) zapPte(d, g, j);
       }
       tell(d, g, j, B);
     }
-    closeMemFail(d, mappers(d as World, pfn).length > 0, putFrame);
+    closeMemFail(d, mappers(d as World, pfn).length > 0);
     reapOrphans(d);
   };
 }

@@ -213,13 +213,14 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
     d.frame[pfn].poison = true;
     disturb(d, pfn);
     for (const f of found) {
-      if (early || f === by) kill(d, [f], putPage);
-      else for (let i = 0; i < B; i++) if (d.pte[f][i] === pfn) zap(d, f, i);
+      // try_to_unmap zaps every pte to the page it finds, collected or not; the signal takes nothing else (world/common.ts, kill).
+      if (early || f === by) kill(d, [f]);
+      for (let i = 0; i < B; i++) if (d.pte[f][i] === pfn) zap(d, f, i);
     }
     // A page left mapped: hwpoison_user_mappings fails, MF_MSG_UNMAP_FAILED, `goto out` before identify_page_state.
     const unmapped = mappers(d as World, pfn).length === 0;
     if (unmapped) for (const f of told) tell(d, f, fr.index, B);
-    closeMemFail(d, !unmapped, putPage);
+    closeMemFail(d, !unmapped);
   };
 }
 

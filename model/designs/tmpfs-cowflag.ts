@@ -195,14 +195,15 @@ function failure(s: World, pfn: number, by: number, cfg: Config): Recipe<World> 
     disturb(d, pfn);
     if (mapped && m !== NULL) {
       // collect_procs_file: process m's vma covers (m, index); try_to_unmap finds its pte there.
+      // try_to_unmap zaps the pte, collected or not; the signal takes nothing else (world/common.ts, kill).
       if (early || by === m) kill(d, [m]);
-      else if (d.pte[m][index] === pfn) zapPte(d, m, index);
+      if (d.pte[m][index] === pfn) zapPte(d, m, index);
     }
     const unmapped = mappers(d as World, pfn).length === 0;
     if (unmapped && m !== NULL) tell(d, m, index, B);
     const extraRefs = s.ref[pfn] > 1 || pinsOf(s).some((p) => p.pfn === pfn);
     closeMemFail(d, !unmapped || m === NULL || extraRefs);
-    // A killed process's pins went (kill): a page already out of the cache whose last reference that was is freed (put_page).
+    // A page already out of the cache whose last reference was the pte try_to_unmap zapped is freed (put_page).
     d.frame.forEach((fr, p) => {
       if (!fr.free && fr.count === 0 && d.ref[p] === 0) {
         fr.free = true;
