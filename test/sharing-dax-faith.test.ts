@@ -78,3 +78,42 @@ describe('item 1: a kill is a signal (kill_proc -> force_sig_mceerr / send_sig_m
     expect(s.pte[0]).toEqual([-1, 2]);
   });
 });
+
+describe('item 2: DAX tests badblocks at the lookup (dax_iomap_direct_access), not at the pte install', () => {
+  // owner-list's entry-lock trace: the fault through (1, 0) looked pfn 0 up before the walk poisoned it.
+  const window = ['fault(f=0, i=0, read)', 'finish-fault', 'reflink(s=0, d=1)', 'fault(f=1, i=0, read)', 'memfail(pfn=0)'];
+  it('a pfn poisoned between the lookup and the install is mapped (dax_insert_entry, vmf_insert_page_mkwrite test no poison)', () => {
+    const s = run('owner-list', [...window, 'finish-fault']).at(-1)!;
+    expect(s.frame[0].poison).toBe(true);
+    expect(s.pte[1][0]).toBe(0);
+    expect(s.frame[0].owners).toEqual([0, 2]);
+  });
+  it('a load through it is a machine check under early kill too, and the walk again signals the loader (the late SIGBUS)', () => {
+    const states = run('owner-list', [...window, 'finish-fault', 'mce(f=1, i=0)', 'memfail-next']);
+    const s = states.at(-1)!;
+    expect(s.mf).toMatchObject({ pfn: 0, by: 1, killed: [1], done: true });
+    expect(s.pte[1][0]).toBe(-1);
+    for (const t of states) expect(violations('owner-list', t)).not.toContain('memfail-reach');
+  });
+  it('a fault on a pfn known bad is refused at its lookup; a CoW write fault reaches the copy, which refuses it', () => {
+    const s = run('owner-list', [...window, 'finish-fault', 'unmap(f=1, i=0)']).at(-1)!;
+    const ls = labels('owner-list', s);
+    expect(ls).not.toContain('fault(f=1, i=0, read)');
+    expect(ls).toContain('fault(f=1, i=0, write)');
+    const after = run('owner-list', [...window, 'finish-fault', 'unmap(f=1, i=0)', 'fault(f=1, i=0, write)', 'finish-fault']).at(-1)!;
+    expect([after.pte[1][0], after.ext[1][0]]).toEqual([-1, 0]);
+  });
+});
+
+describe('item 2: a page-cache page already poisoned stops at TestSetPageHWPoison (kill_accessing_process)', () => {
+  // fragment-owner: the failure on the fragment's page finds no vma through page->mapping and leaves file 1's pte.
+  const left = ['reflink(s=0, d=1)', 'fault(f=1, i=0, read)', 'finish-fault', 'memfail(pfn=0)'];
+  it('a load through the pte left to the poisoned page signals the loader alone, and unmaps and tells nothing', () => {
+    const before = run('fragment-owner', left).at(-1)!;
+    expect([before.frame[0].poison, before.pte[1][0], before.mf!.killed]).toEqual([true, 0, []]);
+    const s = run('fragment-owner', [...left, 'mce(f=1, i=0)']).at(-1)!;
+    expect(s.mf).toMatchObject({ pfn: 0, by: 1, killed: [1], told: [], due: [], done: true });
+    expect(s.pte[1][0]).toBe(0);
+    expect(violations('fragment-owner', s)).not.toContain('memfail-reach');
+  });
+});

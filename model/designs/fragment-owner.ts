@@ -89,7 +89,7 @@ import type { Config, Design, Goal } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from '../world/actions.js';
-import { closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
+import { alreadyPoisoned, closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
 import { fragPage, fragsOf, readAt, retained, view, type State } from './fragment-owner-view.js';
@@ -159,6 +159,13 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
   const reach = memfailReach(s, pfn, F, B, (f, i) => s.entry[f][i]);
   const fr = s.frame[pfn];
   const early = cfg.params.E === 1;
+  // TestSetPageHWPoison: already poisoned, so kill_accessing_process(current) only (world/common.ts).
+  if (s.frame[pfn].poison) {
+    return (d) => {
+      settle(d);
+      alreadyPoisoned(d, { pfn, by, early, shared: fr.block !== HOLE && s.ref[fr.block] > 1 }, reach.related);
+    };
+  }
   return (d) => {
     settle(d);
     openMemFail(d, { pfn, by, early, shared: fr.block !== HOLE && d.ref[fr.block] > 1 }, reach, []);

@@ -85,7 +85,7 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { label as worldLabel, type WorldAction } from '../world/actions.js';
-import { closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell } from '../world/common.js';
+import { alreadyPoisoned, closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell } from '../world/common.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
@@ -207,6 +207,13 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
   const m = fr.mapping;
   const found = m === NULL ? [] : due.filter((f) => s.vmap[f] === m);
   const told = m === NULL ? [] : cfg.bugs.has('memfail-host-only') ? (m < s.imap.length ? [m] : []) : s.imap.flatMap((x, f) => (x === m ? [f] : []));
+  // TestSetPageHWPoison: already poisoned, so kill_accessing_process(current) only (world/common.ts).
+  if (s.frame[pfn].poison) {
+    return (d) => {
+      settle(d);
+      alreadyPoisoned(d, { pfn, by, early, shared: m !== NULL && sharedSpace(s, m) }, related);
+    };
+  }
   return (d) => {
     settle(d);
     openMemFail(d, { pfn, by, early, shared: m !== NULL && sharedSpace(s, m) }, { owners, due, related }, []);

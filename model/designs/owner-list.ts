@@ -27,9 +27,12 @@
  *   faulted it is not on the list;
  * - what refuses a fault on a poisoned pfn is the world's one rule for DAX
  *   (model/world/memfail.ts, badPfn): pmem's badblocks, known once the
- *   handling has ended. During the walk a fault holding the pfn maps it; if
- *   it maps through an offset the walk has yet to visit (on the list or
- *   not), its process is one the walk owes a signal (memfail-reach).
+ *   handling has ended, asked at the fault's lookup (dax_iomap_direct_access).
+ *   A fault that looked the pfn up before the poison maps it, during the
+ *   walk or after it; if it maps through an offset the walk has yet to visit
+ *   (on the list or not), its process is one the walk owes a signal
+ *   (memfail-reach); if after, its next load is a machine check, whose own
+ *   walk finds it on the list (dax_insert_entry added it) and signals it.
  *
  * What it takes (owner-list-amendments.ts): its claims hold as proposed;
  * the two contrasts are answered by `filesystem-rmap` (the filesystem told

@@ -66,7 +66,7 @@
 import type { Config, Design, Recipe } from '../design.js';
 import { DAX_BUGS, daxDesign, type DaxAction } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
-import { closeMemFail, disturb, kill, mappers, memfailReach, openMemFail, pinsOf, settle, tell, zapPte } from '../world/common.js';
+import { alreadyPoisoned, closeMemFail, disturb, kill, mappers, memfailReach, openMemFail, pinsOf, settle, tell, zapPte } from '../world/common.js';
 import { HOLE, NULL, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
 import { COWFLAG_AMENDMENTS, flaggedLookup, handOver } from './tmpfs-cowflag-amendments.js';
@@ -188,6 +188,13 @@ function failure(s: World, pfn: number, by: number, cfg: Config): Recipe<World> 
   const { mapping: m, index } = s.frame[pfn];
   const early = cfg.params.E === 1;
   const mapped = mappers(s, pfn).length > 0;
+  // TestSetPageHWPoison: already poisoned, so kill_accessing_process(current) only (world/common.ts).
+  if (s.frame[pfn].poison) {
+    return (d) => {
+      settle(d);
+      alreadyPoisoned(d, { pfn, by, early, shared: s.ref[pfn] > 1 }, reach.related);
+    };
+  }
   return (d) => {
     settle(d);
     openMemFail(d, { pfn, by, early, shared: s.ref[pfn] > 1 }, reach, []);

@@ -168,6 +168,24 @@ export function openMemFail(
   d.mf = { ...at, due: reach.due, related: reach.related, owners: reach.owners, walk, ...(agf && { agf }), killed: [], told: [], busy: false, done: false };
 }
 
+/**
+ * memory_failure on a page-cache page that is already poisoned (only a load
+ * reports it again: `mce`): TestSetPageHWPoison finds the flag, and with
+ * MF_ACTION_REQUIRED kill_accessing_process walks `current`'s page tables for
+ * the pfn and signals it where it maps it (BUS_MCEERR_AR); the result is
+ * -EHWPOISON, so kill_me_maybe returns. Nothing is unmapped, nobody else is
+ * collected whatever the kill policy, the filesystem is not told again: the
+ * record owes a signal to the loader alone (`due` empty, `by` judged).
+ * Not for DAX: memory_failure hands a ZONE_DEVICE pfn to
+ * memory_failure_dev_pagemap before TestSetPageHWPoison, so there a repeated
+ * failure runs the holder's handling again (model/world/memfail.ts).
+ */
+export function alreadyPoisoned<W extends World>(d: Draft<W>, at: { pfn: number; by: number; early: boolean; shared: boolean }, related: number[]): void {
+  openMemFail(d, at, { owners: [], due: [], related }, []);
+  if (at.by !== NULL && (d as Draft<World>).pte[at.by].includes(at.pfn)) kill(d, [at.by]);
+  (d as Draft<World>).mf!.done = true;
+}
+
 /** Adds the processes related to the failure now (owners and mappers change between steps). */
 export function relate(d: Draft<World>, related: readonly number[]): void {
   const mf = d.mf!;

@@ -52,7 +52,13 @@
  *   known once the failure's handling has ended, never during it
  *   (memfail.ts, badPfn: fs/dax.c never tests PageHWPoison); DAX recovery
  *   writes are not modelled, and a freed block's poison is forgotten (what
- *   XFS does with a bad block it reallocates is not modelled).
+ *   XFS does with a bad block it reallocates is not modelled). A fault tests
+ *   it where dax_fault_iter calls dax_iomap_direct_access: at its lookup for
+ *   the block it maps, at the CoW copy for the block it copies from; a pfn
+ *   poisoned between the lookup and the pte install is mapped, and a load
+ *   through a pte to a poisoned pfn is a machine check (`mce`) under either
+ *   kill policy: memory_failure again, whose handler signals the loader (the
+ *   late SIGBUS) or fails to.
  * - write(2) and stores cover a sector range of a block where S > 1
  *   (model/world/sectors.ts): a partial CoW copies the rest of the block
  *   (dax_iomap_copy_around), a partial write into a hole leaves it zero;
@@ -211,6 +217,12 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   // write(2) or a write fault at (f, i) allocates a block (a hole) or breaks a share.
   const allocates = (s: World, cfg: Config) => (f: number, i: number): boolean => s.ext[f][i] === HOLE || cowShared(s, s.ext[f][i], cfg);
   const byInode = policy.layoutBreak === 'inode';
+  // dax_fault_iter -> dax_iomap_direct_access(iomap): the block a fault maps as it is, unless the fault allocates
+  // (a hole, or a CoW break: iomap is then the new block, and the source is read at the copy, in `finish`).
+  const refusedAtLookup = (s: World, f: number, i: number, write: boolean, cfg: Config): boolean =>
+    s.ext[f][i] !== HOLE && !(write && allocates(s, cfg)(f, i)) && badPfn(s, s.ext[f][i], false);
+  const grabsOnly = (s: World, f: number, i: number, write: boolean, cfg: Config): boolean =>
+    s.mf?.agf === true && !s.mf.done && iomapNeedsAgf(s, f, i, write, allocates(s, cfg));
   // A dedupe between its compare and its remap holds IOLOCK_EXCL and MMAPLOCK_EXCL of both files
   // (xfs_ilock2_io_mmap): write(2) (xfs_file_dax_write: IOLOCK_EXCL), faults (MMAPLOCK_SHARED),
   // punch, truncate and remaps of those files wait; the toggle drops the locks before the remap.
@@ -231,8 +243,10 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
         if (b !== HOLE && (!cowShared(s, b, cfg) || !pageCache) && badPfn(s, b, pageCache)) return false;
         return !(s.fault && s.fault.f === a.f && s.fault.i === a.i);
       }
+      // VM_FAULT_SIGBUS at the lookup: dax_iomap_direct_access on the block the fault maps fails (-EHWPOISON,
+      // badPfn), nothing changes. A fault that stops after its grab (the AGF held) tests it at `iomap`.
       case 'fault':
-        return !locked(s, cfg, a.f);
+        return !locked(s, cfg, a.f) && (pageCache || grabsOnly(s, a.f, a.i, a.write, cfg) || !refusedAtLookup(s, a.f, a.i, a.write, cfg));
       case 'finish':
         return !s.fault?.grabbed;
       // A DAX operation starts and, on a busy page, sleeps in its break (the handlers: sleepOr); tmpfs's waits.
@@ -360,21 +374,27 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       // grab_mapping_entry, then iomap_begin and dax_iomap_direct_access, unless iomap_begin must wait for the AGF.
       fault: ({ f, i, write }, s, cfg) =>
         step((d) => {
-          if (s.mf?.agf && !s.mf.done && iomapNeedsAgf(s, f, i, write, allocates(s, cfg))) d.fault = { f, i, write, pfn: NULL, stale: false, grabbed: true };
+          if (grabsOnly(s, f, i, write, cfg)) d.fault = { f, i, write, pfn: NULL, stale: false, grabbed: true };
           else d.fault = { f, i, write, pfn: s.ext[f][i], stale: false };
         }),
-      iomap: (_a, s) =>
+      // A bad block found now ends the fault (VM_FAULT_SIGBUS; dax_iomap_pte_fault unlocks the entry).
+      iomap: (_a, s, cfg) =>
         step((d) => {
           const { f, i, write } = s.fault!;
-          d.fault = { f, i, write, pfn: s.ext[f][i], stale: false };
+          d.fault = !pageCache && refusedAtLookup(s, f, i, write, cfg) ? null : { f, i, write, pfn: s.ext[f][i], stale: false };
         }),
       finish: (_a, s, cfg) =>
         step((d) => {
           const { f, i, write } = s.fault!;
           d.fault = null;
           const b = d.ext[f][i];
-          // VM_FAULT_SIGBUS: the pfn to map, or to copy from, is bad (dax_iomap_direct_access fails: badPfn).
-          if (b !== HOLE && badPfn(s, b, pageCache)) return;
+          // VM_FAULT_SIGBUS on a bad pfn (badPfn). DAX tests the block it maps at the lookup only
+          // (dax_iomap_direct_access, `fault` above): dax_insert_entry and vmf_insert_page_mkwrite test no
+          // poison, so a pfn poisoned since the lookup is mapped, and a load through it is a machine check of
+          // its own (`mce`: the late SIGBUS). A CoW reads its source here, through dax_iomap_copy_around ->
+          // dax_iomap_direct_access(srcmap). shmem tests PageHWPoison after ->fault (__do_fault), under the page
+          // lock memory_failure waits for, so there the test here is the same as one at the lookup.
+          if (b !== HOLE && (pageCache || (write && cowShared(s, b, cfg))) && badPfn(s, b, pageCache)) return;
           // A read fault whose block went while it waited (only under dedupe-unlocked, whose remap no
           // MMAPLOCK holds off) finds a hole: dax_load_hole maps the zero page, which the world leaves out.
           if (!write && b === HOLE) return;

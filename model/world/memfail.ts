@@ -232,6 +232,10 @@ export function agfHeld(s: World, a: { kind: string; f?: number; i?: number; wri
  * has ended, and never while it is handled. That is the optimistic end (a
  * software injection, madvise or hwpoison_inject, never reaches badblocks),
  * chosen so that no verdict rests on a fault mapping a pfn long known bad.
+ * A DAX fault asks at its lookup (dax_fault_iter -> dax_iomap_direct_access,
+ * before dax_insert_entry) and, for a CoW, at the copy from the shared block
+ * (dax_iomap_copy_around); a pfn that turns bad after the lookup is mapped
+ * all the same (model/world/dax.ts, `fault` and `finish`).
  * The page cache (tmpfs) tests the flag itself (__do_fault: PageHWPoison ->
  * VM_FAULT_HWPOISON), so there the flag is enough.
  */
