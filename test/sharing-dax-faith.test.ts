@@ -117,3 +117,18 @@ describe('item 2: a page-cache page already poisoned stops at TestSetPageHWPoiso
     expect(violations('fragment-owner', s)).not.toContain('memfail-reach');
   });
 });
+
+describe('item 2: owner-list filesystem-rmap walks the filesystem\'s rmap, as xfs_dax_failure_fn -> mf_dax_kill_procs does', () => {
+  const window = ['fault(f=0, i=0, read)', 'finish-fault', 'reflink(s=0, d=1)', 'fault(f=1, i=0, read)', 'memfail(pfn=0)'];
+  it('the walk visits every rmap owner under the AGF, and waits for the fault holding (1, 0)', () => {
+    const s = run('owner-list', window, {}, [], ['filesystem-rmap']).at(-1)!;
+    expect(s.mf).toMatchObject({ pfn: 0, walk: [2], agf: true, done: false, told: [0] });
+    expect(labels('owner-list', s, {}, [], ['filesystem-rmap'])).not.toContain('memfail-next');
+  });
+  it('the fault maps the pfn it looked up, and the walk then signals its process', () => {
+    const states = run('owner-list', [...window, 'finish-fault', 'memfail-next'], {}, [], ['filesystem-rmap']);
+    const s = states.at(-1)!;
+    expect(s.mf).toMatchObject({ done: true, killed: [1], told: [0, 2] });
+    for (const t of states) expect(violations('owner-list', t, {}, [], ['filesystem-rmap'])).toEqual(expect.not.arrayContaining(['memfail-reach', 'memfail-notify']));
+  });
+});

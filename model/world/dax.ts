@@ -217,6 +217,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   // write(2) or a write fault at (f, i) allocates a block (a hole) or breaks a share.
   const allocates = (s: World, cfg: Config) => (f: number, i: number): boolean => s.ext[f][i] === HOLE || cowShared(s, s.ext[f][i], cfg);
   const byInode = policy.layoutBreak === 'inode';
+  const walksAgf = (cfg: Config): boolean => (typeof policy.walkHoldsAgf === 'function' ? policy.walkHoldsAgf(cfg) : policy.walkHoldsAgf === true);
   // dax_fault_iter -> dax_iomap_direct_access(iomap): the block a fault maps as it is, unless the fault allocates
   // (a hole, or a CoW break: iomap is then the new block, and the source is read at the copy, in `finish`).
   const refusedAtLookup = (s: World, f: number, i: number, write: boolean, cfg: Config): boolean =>
@@ -230,7 +231,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   const locked = (s: World, cfg: Config, ...fs: number[]): boolean => involved(s, ...fs) && !cfg.bugs.has(DEDUPE_UNLOCKED);
   const allow = (s: World, a: DaxAction, cfg: Config): boolean => {
     const waitPins = !cfg.bugs.has('no-break-layouts');
-    if (policy.walkHoldsAgf && agfHeld(s, a, allocates(s, cfg))) return false;
+    if (walksAgf(cfg) && agfHeld(s, a, allocates(s, cfg))) return false;
     switch (a.kind) {
       case 'write': {
         if (locked(s, cfg, a.f) || ioLocked(s, a.f)) return false;
@@ -267,7 +268,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
         const op = s.breaking;
         if (!op) return false;
         const fs = opFiles(op);
-        if (fs.some((f) => faultOn(s, f)) || (policy.walkHoldsAgf && agfHeld(s, op, allocates(s, cfg)))) return false;
+        if (fs.some((f) => faultOn(s, f)) || (walksAgf(cfg) && agfHeld(s, op, allocates(s, cfg)))) return false;
         return idle(s, breakPfns(s, op), pteRef);
       }
       // No new GUP pin while a break sleeps (layout-break.ts says why).
@@ -304,7 +305,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     init: (cfg) => {
       const w = initWorld(cfg, spec.frames?.(cfg) ?? cfg.params.P, cfg.params.F);
       // The flag only matters where a walk holds the AGF; elsewhere it would split states that behave alike.
-      if (policy.walkHoldsAgf) w.reflinkFlag = new Array<boolean>(cfg.params.F).fill(false);
+      if (walksAgf(cfg)) w.reflinkFlag = new Array<boolean>(cfg.params.F).fill(false);
       w.dedupe = null;
       w.deduped = NULL;
       if (sleeps) w.breaking = null;
