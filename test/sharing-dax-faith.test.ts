@@ -132,3 +132,13 @@ describe('item 2: owner-list filesystem-rmap walks the filesystem\'s rmap, as xf
     for (const t of states) expect(violations('owner-list', t, {}, [], ['filesystem-rmap'])).toEqual(expect.not.arrayContaining(['memfail-reach', 'memfail-notify']));
   });
 });
+
+describe('item 3: a second failure on a DAX pfn runs the holder\'s walk again (memory_failure_dev_pagemap precedes TestSetPageHWPoison)', () => {
+  it('fsdax-shared: a pfn no entry holds is not marked, and a second report on it finds the world as the first did', () => {
+    const once = run('fsdax-shared', ['memfail(pfn=0)']).at(-1)!;
+    expect([once.frame[0].poison, once.mf!.told, once.mf!.done]).toEqual([false, [0], true]);
+    expect(labels('fsdax-shared', once)).toContain('memfail(pfn=0)');
+    const twice = run('fsdax-shared', ['memfail(pfn=0)', 'memfail(pfn=0)']).at(-1)!;
+    expect(twice).toEqual(once);
+  });
+});

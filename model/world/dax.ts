@@ -331,6 +331,9 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       const out = enabled(s, cfg, {
         kinds,
         read: readAt,
+        // A pfn no entry held when it failed is not marked (mf_dax_kill_procs: no page -> goto unlock), so a
+        // second report on it runs as the first did; so would one on a marked pfn (memory_failure hands a
+        // ZONE_DEVICE pfn to memory_failure_dev_pagemap before TestSetPageHWPoison), left to a load's `mce` here.
         memfailPfns: (st) => st.ref.flatMap((r, pfn) => (r > 0 && !st.frame[pfn].poison ? [pfn] : [])),
         reclaimPfns: policy.reclaim?.pfns,
         allow: (st, a, c) => allow(st, a as DaxAction, c),
