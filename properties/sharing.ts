@@ -108,6 +108,16 @@ const cowIsolation: P = (v) => {
  * offset after the handler visited it is a later fault, which the kernel
  * covers otherwise (badblocks: dax_direct_access -> -EIO/-EHWPOISON; or the
  * machine check on consumption, a failure of its own): not judged here.
+ * Such a fault maps the poisoned pfn when its lookup preceded the poison
+ * (fs/dax.c tests no PageHWPoison after dax_iomap_direct_access), and INV-B
+ * ("every process with a PTE mapping p ... memory_failure(p) delivers
+ * SIGBUS") is then owed by the memory_failure(p) its first load raises: the
+ * world offers that machine check (`mce`) on every pte to a poisoned pfn
+ * under either kill policy, and its record is judged as any other: its
+ * loader (`by`) must be signalled by the time the handling ends, or the
+ * load is retried against the same poison. A property of the state alone:
+ * the first failure's record is gone by then, and the second names its
+ * loader.
  */
 const memfailReach: P = (v) => {
   const mf = v.mf;

@@ -4,7 +4,7 @@
  * as compare, then remap, under both files' locks (generic/630); FICLONERANGE
  * of any range at any offset (xfs/552, generic/578); read-only and
  * FOLL_LONGTERM pins; the remap prep's writeback; who __add_to_kill collects;
- * kill() releasing references through the design's put_page; fsdax-1to1's
+ * fsdax-1to1's
  * page counts as the 2019 kernel kept them.
  */
 import type { Draft } from 'immer';
@@ -15,7 +15,6 @@ import { resolveConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { instantiate } from '../model/instantiate.js';
 import { viewOf } from '../engine/model.js';
-import { kill, openMemFail } from '../model/world/common.js';
 import { initWorld, type World } from '../model/world/state.js';
 import { statesOf } from './fixtures/run.js';
 
@@ -131,21 +130,6 @@ describe('item 3: read-only pins beside write pins; FOLL_LONGTERM refused on fsd
 });
 
 describe('item 4: world defects', () => {
-  it('kill() releases a killed process\'s pins and ptes through the design\'s put_page, which frees a last reference', () => {
-    const cfg = resolveConfig(findDesign('fsdax-shared'), {}, []);
-    const w = initWorld(cfg, 3, 2) as Draft<World>;
-    // A page-cache frame 2 held only by process 0's pin (its cache entry already gone).
-    Object.assign(w.frame[2], { free: false, count: 1 });
-    w.pin[0][1] = 2;
-    openMemFail(w, { pfn: 0, by: -1, early: true, shared: false }, { owners: [], due: [], related: [0] }, []);
-    const put = (d: Draft<World>, pfn: number): void => {
-      d.frame[pfn].count -= 1;
-      if (d.frame[pfn].count === 0) d.frame[pfn].free = true;
-    };
-    kill(w, [0], put);
-    expect(w.pin[0][1]).toBe(-1);
-    expect(w.frame[2]).toMatchObject({ count: 0, free: true });
-  });
   it('a memory failure signals no process whose vma maps nothing at the offset (__add_to_kill, ZONE_DEVICE)', () => {
     // The DAX entry outlives the munmap; the handler finds it, but process 0 has no pte there.
     for (const name of XFS) {

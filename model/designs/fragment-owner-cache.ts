@@ -28,7 +28,7 @@ export function putFrame(d: Draft<State>, p: number): void {
   }
 }
 
-/** A killed process's pins went (world/common.ts kill); a page out of every cache whose last reference that was is freed (put_page). */
+/** A page out of every cache whose last reference the handler's try_to_unmap dropped is freed (put_page). */
 export function reapOrphans(d: Draft<State>): void {
   d.frame.forEach((fr, p) => {
     if (!fr.free && fr.count === 0) {

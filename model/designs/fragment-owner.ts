@@ -89,7 +89,7 @@ import type { Config, Design, Goal } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { enabled, label, type WorldAction } from '../world/actions.js';
-import { closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
+import { alreadyPoisoned, closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
 import { fragPage, fragsOf, readAt, retained, view, type State } from './fragment-owner-view.js';
@@ -159,6 +159,13 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
   const reach = memfailReach(s, pfn, F, B, (f, i) => s.entry[f][i]);
   const fr = s.frame[pfn];
   const early = cfg.params.E === 1;
+  // TestSetPageHWPoison: already poisoned, so kill_accessing_process(current) only (world/common.ts).
+  if (s.frame[pfn].poison) {
+    return (d) => {
+      settle(d);
+      alreadyPoisoned(d, { pfn, by, early, shared: fr.block !== HOLE && s.ref[fr.block] > 1 }, reach.related);
+    };
+  }
   return (d) => {
     settle(d);
     openMemFail(d, { pfn, by, early, shared: fr.block !== HOLE && d.ref[fr.block] > 1 }, reach, []);
@@ -167,13 +174,15 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
     // Through page->mapping alone, or (fragment-rmap) every owner the filesystem's reverse map gives.
     const owners = rmapOwners(s, pfn, cfg) ?? (fr.mapping !== NULL && fr.mapping < F ? [[fr.mapping, fr.index] as [number, number]] : []);
     for (const [g, j] of owners) {
+      // collect_procs_file: a vma over the page's (mapping, index), or (fragment-rmap) a pte to it; try_to_unmap
+      // zaps the pte to the page, collected or not; the signal takes nothing else (world/common.ts, kill).
       if (d.pte[g][j] === pfn || (g === fr.mapping && j === fr.index)) {
-        if (early || by === g) kill(d, [g], putFrame);
-        else zapPte(d, g, j);
+        if (early || by === g) kill(d, [g]);
+        if (d.pte[g][j] === pfn) zapPte(d, g, j);
       }
       tell(d, g, j, B);
     }
-    closeMemFail(d, mappers(d as World, pfn).length > 0, putFrame);
+    closeMemFail(d, mappers(d as World, pfn).length > 0);
     reapOrphans(d);
   };
 }

@@ -85,7 +85,7 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { label as worldLabel, type WorldAction } from '../world/actions.js';
-import { closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell } from '../world/common.js';
+import { alreadyPoisoned, closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell } from '../world/common.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
@@ -207,19 +207,27 @@ function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<Stat
   const m = fr.mapping;
   const found = m === NULL ? [] : due.filter((f) => s.vmap[f] === m);
   const told = m === NULL ? [] : cfg.bugs.has('memfail-host-only') ? (m < s.imap.length ? [m] : []) : s.imap.flatMap((x, f) => (x === m ? [f] : []));
+  // TestSetPageHWPoison: already poisoned, so kill_accessing_process(current) only (world/common.ts).
+  if (s.frame[pfn].poison) {
+    return (d) => {
+      settle(d);
+      alreadyPoisoned(d, { pfn, by, early, shared: m !== NULL && sharedSpace(s, m) }, related);
+    };
+  }
   return (d) => {
     settle(d);
     openMemFail(d, { pfn, by, early, shared: m !== NULL && sharedSpace(s, m) }, { owners, due, related }, []);
     d.frame[pfn].poison = true;
     disturb(d, pfn);
     for (const f of found) {
-      if (early || f === by) kill(d, [f], putPage);
-      else for (let i = 0; i < B; i++) if (d.pte[f][i] === pfn) zap(d, f, i);
+      // try_to_unmap zaps every pte to the page it finds, collected or not; the signal takes nothing else (world/common.ts, kill).
+      if (early || f === by) kill(d, [f]);
+      for (let i = 0; i < B; i++) if (d.pte[f][i] === pfn) zap(d, f, i);
     }
     // A page left mapped: hwpoison_user_mappings fails, MF_MSG_UNMAP_FAILED, `goto out` before identify_page_state.
     const unmapped = mappers(d as World, pfn).length === 0;
     if (unmapped) for (const f of told) tell(d, f, fr.index, B);
-    closeMemFail(d, !unmapped, putPage);
+    closeMemFail(d, !unmapped);
   };
 }
 

@@ -27,14 +27,18 @@
  *   faulted it is not on the list;
  * - what refuses a fault on a poisoned pfn is the world's one rule for DAX
  *   (model/world/memfail.ts, badPfn): pmem's badblocks, known once the
- *   handling has ended. During the walk a fault holding the pfn maps it; if
- *   it maps through an offset the walk has yet to visit (on the list or
- *   not), its process is one the walk owes a signal (memfail-reach).
+ *   handling has ended, asked at the fault's lookup (dax_iomap_direct_access).
+ *   A fault that looked the pfn up before the poison maps it, during the
+ *   walk or after it; if it maps through an offset the walk has yet to visit
+ *   (on the list or not), its process is one the walk owes a signal
+ *   (memfail-reach); if after, its next load is a machine check, whose own
+ *   walk finds it on the list (dax_insert_entry added it) and signals it.
  *
  * What it takes (owner-list-amendments.ts): its claims hold as proposed;
- * the two contrasts are answered by `filesystem-rmap` (the filesystem told
- * of every owner, what Dave asks) and `list-at-lookup` (a fault listed from
- * its lookup, so the walk waits for it), under which every property holds.
+ * the two contrasts are answered by `filesystem-rmap` (the failure goes to
+ * the filesystem, whose rmap walk under the AGF visits and tells every owner,
+ * as xfs_dax_notify_failure does: what Dave asks) and `list-at-lookup` (a
+ * fault listed from its lookup, so the walk waits for it).
  *
  * Bug toggles, the mistakes the thread warns about: a missing reverse-map
  * entry (the 1:1 habit: a second mapping is not added), a tuple not removed,
@@ -45,7 +49,8 @@
  */
 import { DAX_BUGS, daxDesign, GRANULARITY_BUGS, SUBBLOCK_BUGS } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
-import { OWNER_LIST_AMENDMENTS, rmapNotify, walkOwners } from './owner-list-amendments.js';
+import { amended } from '../design.js';
+import { FILESYSTEM_RMAP, OWNER_LIST_AMENDMENTS, rmapWalk, walkOwners } from './owner-list-amendments.js';
 
 export default daxDesign({
   name: 'owner-list',
@@ -101,6 +106,12 @@ export default daxDesign({
       if (k >= 0) fr.owners.splice(k, 1);
     },
     form: () => 'listed',
-    memfail: (s, pfn, cfg) => ({ walk: walkOwners(s, pfn, cfg), notify: rmapNotify(s, pfn, cfg), tells: true, poison: 'entry' }),
+    // filesystem-rmap: the filesystem's rmap walk under the AGF (owner-list-amendments.ts, rmapWalk).
+    walkHoldsAgf: (cfg) => amended(cfg, FILESYSTEM_RMAP),
+    memfail: (s, pfn, cfg) => {
+      const rmap = rmapWalk(s, pfn, cfg);
+      if (rmap) return { walk: rmap, tells: true, poison: 'entry', holdsAgf: true };
+      return { walk: walkOwners(s, pfn, cfg), tells: true, poison: 'entry' };
+    },
   },
 });

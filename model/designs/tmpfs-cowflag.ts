@@ -66,7 +66,7 @@
 import type { Config, Design, Recipe } from '../design.js';
 import { DAX_BUGS, daxDesign, type DaxAction } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
-import { closeMemFail, disturb, kill, mappers, memfailReach, openMemFail, pinsOf, settle, tell, zapPte } from '../world/common.js';
+import { alreadyPoisoned, closeMemFail, disturb, kill, mappers, memfailReach, openMemFail, pinsOf, settle, tell, zapPte } from '../world/common.js';
 import { HOLE, NULL, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
 import { COWFLAG_AMENDMENTS, flaggedLookup, handOver } from './tmpfs-cowflag-amendments.js';
@@ -188,6 +188,13 @@ function failure(s: World, pfn: number, by: number, cfg: Config): Recipe<World> 
   const { mapping: m, index } = s.frame[pfn];
   const early = cfg.params.E === 1;
   const mapped = mappers(s, pfn).length > 0;
+  // TestSetPageHWPoison: already poisoned, so kill_accessing_process(current) only (world/common.ts).
+  if (s.frame[pfn].poison) {
+    return (d) => {
+      settle(d);
+      alreadyPoisoned(d, { pfn, by, early, shared: s.ref[pfn] > 1 }, reach.related);
+    };
+  }
   return (d) => {
     settle(d);
     openMemFail(d, { pfn, by, early, shared: s.ref[pfn] > 1 }, reach, []);
@@ -195,14 +202,15 @@ function failure(s: World, pfn: number, by: number, cfg: Config): Recipe<World> 
     disturb(d, pfn);
     if (mapped && m !== NULL) {
       // collect_procs_file: process m's vma covers (m, index); try_to_unmap finds its pte there.
+      // try_to_unmap zaps the pte, collected or not; the signal takes nothing else (world/common.ts, kill).
       if (early || by === m) kill(d, [m]);
-      else if (d.pte[m][index] === pfn) zapPte(d, m, index);
+      if (d.pte[m][index] === pfn) zapPte(d, m, index);
     }
     const unmapped = mappers(d as World, pfn).length === 0;
     if (unmapped && m !== NULL) tell(d, m, index, B);
     const extraRefs = s.ref[pfn] > 1 || pinsOf(s).some((p) => p.pfn === pfn);
     closeMemFail(d, !unmapped || m === NULL || extraRefs);
-    // A killed process's pins went (kill): a page already out of the cache whose last reference that was is freed (put_page).
+    // A page already out of the cache whose last reference was the pte try_to_unmap zapped is freed (put_page).
     d.frame.forEach((fr, p) => {
       if (!fr.free && fr.count === 0 && d.ref[p] === 0) {
         fr.free = true;

@@ -93,8 +93,12 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
   // of the world goes on between its steps.
   const walking = s.mf !== null && !s.mf.done;
   if (walking && has['memfail-next']) push({ kind: 'memfail-next' });
-  // A load consumes poison as a machine check only under the late kill policy:
-  // under early kill every mapper was signalled when the error was reported.
+  // A load through a pte to a poisoned pfn is a machine check whatever the kill
+  // policy: a pte installed after the handler passed its offset (a DAX fault
+  // that looked the pfn up before the poison; model/world/dax.ts), or one the
+  // handler left mapped. A load that finds the error first is one only under
+  // the late policy: under early kill a scrub's report (`memfail`) signals
+  // every mapper, and the load's own report would add nothing but `current`.
   const late = cfg.params.E === 0;
   const faulting = s.fault !== null;
   for (let f = 0; f < F; f++) {
@@ -114,7 +118,7 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
         if (!s.ptew[f][i]) push({ kind: 'fault', f, i, write: true });
       }
       if (has.unmap && s.pte[f][i] !== NULL) push({ kind: 'unmap', f, i });
-      if (has.mce && late && !walking && s.pte[f][i] !== NULL) push({ kind: 'mce', f, i });
+      if (has.mce && !walking && s.pte[f][i] !== NULL && (late || s.frame[s.pte[f][i]].poison)) push({ kind: 'mce', f, i });
       if (has.pin && s.pin[f][i] === NULL && s.pte[f][i] !== NULL) {
         const ro = e.pins?.readOnly === true, long = e.pins?.longterm === true;
         if (s.ptew[f][i]) push({ kind: 'pin', f, i });

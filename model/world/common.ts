@@ -174,6 +174,24 @@ export function openMemFail(
     : { pfn, by, early, shared, due, related, owners, walk, killed: [], told: [], busy: false, done: false };
 }
 
+/**
+ * memory_failure on a page-cache page that is already poisoned (only a load
+ * reports it again: `mce`): TestSetPageHWPoison finds the flag, and with
+ * MF_ACTION_REQUIRED kill_accessing_process walks `current`'s page tables for
+ * the pfn and signals it where it maps it (BUS_MCEERR_AR); the result is
+ * -EHWPOISON, so kill_me_maybe returns. Nothing is unmapped, nobody else is
+ * collected whatever the kill policy, the filesystem is not told again: the
+ * record owes a signal to the loader alone (`due` empty, `by` judged).
+ * Not for DAX: memory_failure hands a ZONE_DEVICE pfn to
+ * memory_failure_dev_pagemap before TestSetPageHWPoison, so there a repeated
+ * failure runs the holder's handling again (model/world/memfail.ts).
+ */
+export function alreadyPoisoned<W extends World>(d: Draft<W>, at: { pfn: number; by: number; early: boolean; shared: boolean }, related: number[]): void {
+  openMemFail(d, at, { owners: [], due: [], related }, []);
+  if (at.by !== NULL && (d as Draft<World>).pte[at.by].includes(at.pfn)) kill(d, [at.by]);
+  (d as Draft<World>).mf!.done = true;
+}
+
 /** Adds the processes related to the failure now (owners and mappers change between steps). */
 export function relate(d: Draft<World>, related: readonly number[]): void {
   const mf = d.mf!;
@@ -184,12 +202,13 @@ export function relate(d: Draft<World>, related: readonly number[]): void {
 /**
  * The end of the handling. A machine check returns to the load that consumed
  * the poison unless the handler signalled its process or failed
- * (kill_me_maybe: memory_failure() == 0 -> return; an error -> kill_me_now,
- * force_sig(SIGBUS)).
+ * (kill_me_maybe: memory_failure() == 0 -> return; -EHWPOISON -> return, the
+ * handler has signalled `current` itself; another error -> kill_me_now,
+ * force_sig(SIGBUS): a signal, as kill() below).
  */
-export function closeMemFail<W extends World>(d: Draft<W>, failed: boolean, put: Put<W> = dropRef, pteRef = true): void {
+export function closeMemFail<W extends World>(d: Draft<W>, failed: boolean): void {
   const mf = d.mf!;
-  if (failed && mf.by !== NULL) kill(d, [mf.by], put, pteRef);
+  if (failed && mf.by !== NULL) kill(d, [mf.by]);
   mf.walk = [];
   mf.done = true;
 }
@@ -202,23 +221,26 @@ export function settle(d: Draft<World>): void {
 }
 
 /**
- * Signals every process in `procs` (SIGBUS, MF_MUST_KILL): it dies, and its
- * ptes and pins go with it (exit_mmap, and the pinning driver's release),
- * each reference through `put` (the design's put_page: a page-cache page
- * whose last reference that was is freed); `pteRef` as for zapPte.
+ * Signals every process in `procs` with SIGBUS (kill_procs -> kill_proc:
+ * force_sig_mceerr(BUS_MCEERR_AR) to `current`, send_sig_mceerr(BUS_MCEERR_AO)
+ * to the others; kill_me_now: force_sig(SIGBUS)). A signal, nothing more:
+ * what the handler unmaps it unmaps itself (try_to_unmap on a page-cache
+ * page, unmap_and_kill -> unmap_mapping_range on DAX), and the process's
+ * other ptes and its pins stay. It may catch SIGBUS and go on (what an
+ * MCE-aware program does); if it does not, it dies when a thread returns to
+ * user mode (get_signal -> do_coredump -> do_group_exit) and its ptes go at
+ * exit_mmap, after the last thread has left the kernel: a fault of its in
+ * flight completes or backs out first, and its folio reference keeps its
+ * page allocated meanwhile. That teardown is not a step of its own: it is a
+ * sequence of the `unmap` and `unpin` steps every state already offers, so
+ * no history is lost by leaving it out, and none is invented by doing it at
+ * once (which freed a page under a fault in flight: the review of
+ * counterexamples/fragment-owner/bugs/fragment-put-per-block.entry-lock).
  */
-export function kill<W extends World>(d: Draft<W>, procs: readonly number[], put: Put<W> = dropRef, pteRef = true): void {
-  for (const f of procs) {
-    if (!d.mf!.killed.includes(f)) d.mf!.killed.push(f);
-    for (let i = 0; i < d.pte[f].length; i++) {
-      unpinAt(d, f, i, put);
-      const pfn = d.pte[f][i];
-      if (pfn === NULL) continue;
-      zapPte(d, f, i, false);
-      if (pteRef) put(d, pfn);
-    }
-  }
-  d.mf!.killed.sort();
+export function kill<W extends World>(d: Draft<W>, procs: readonly number[]): void {
+  const mf = (d as Draft<World>).mf!;
+  for (const f of procs) if (!mf.killed.includes(f)) mf.killed.push(f);
+  mf.killed.sort();
 }
 
 export function tell(d: Draft<World>, f: number, i: number, B: number): void {

@@ -49,9 +49,10 @@ export interface DaxPolicy {
    * The filesystem is XFS with a handler that may walk its rmap holding the
    * AGF (xfs_dax_notify_ddev_failure; the plans that do say MemFailPlan.holdsAgf),
    * so the world keeps each inode's reflink flag and splits a fault's iomap
-   * off its entry grab while such a walk runs (memfail.ts: agfHeld).
+   * off its entry grab while such a walk runs (memfail.ts: agfHeld). A
+   * function where only some configurations walk the rmap (an amendment).
    */
-  readonly walkHoldsAgf?: boolean;
+  readonly walkHoldsAgf?: boolean | ((cfg: Config) => boolean);
   /**
    * How reflink, dedupe, punch and truncate break layouts. Absent: as XFS did
    * until v6.14 (xfs_break_dax_layouts -> dax_layout_busy_page): the ranges

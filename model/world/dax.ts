@@ -52,7 +52,13 @@
  *   known once the failure's handling has ended, never during it
  *   (memfail.ts, badPfn: fs/dax.c never tests PageHWPoison); DAX recovery
  *   writes are not modelled, and a freed block's poison is forgotten (what
- *   XFS does with a bad block it reallocates is not modelled).
+ *   XFS does with a bad block it reallocates is not modelled). A fault tests
+ *   it where dax_fault_iter calls dax_iomap_direct_access: at its lookup for
+ *   the block it maps, at the CoW copy for the block it copies from; a pfn
+ *   poisoned between the lookup and the pte install is mapped, and a load
+ *   through a pte to a poisoned pfn is a machine check (`mce`) under either
+ *   kill policy: memory_failure again, whose handler signals the loader (the
+ *   late SIGBUS) or fails to.
  * - write(2) and stores cover a sector range of a block where S > 1
  *   (model/world/sectors.ts): a partial CoW copies the rest of the block
  *   (dax_iomap_copy_around), a partial write into a hole leaves it zero;
@@ -216,6 +222,13 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   // write(2) or a write fault at (f, i) allocates a block (a hole) or breaks a share.
   const allocates = (s: World, cfg: Config) => (f: number, i: number): boolean => s.ext[f][i] === HOLE || cowShared(s, s.ext[f][i], cfg);
   const byInode = policy.layoutBreak === 'inode';
+  const walksAgf = (cfg: Config): boolean => (typeof policy.walkHoldsAgf === 'function' ? policy.walkHoldsAgf(cfg) : policy.walkHoldsAgf === true);
+  // dax_fault_iter -> dax_iomap_direct_access(iomap): the block a fault maps as it is, unless the fault allocates
+  // (a hole, or a CoW break: iomap is then the new block, and the source is read at the copy, in `finish`).
+  const refusedAtLookup = (s: World, f: number, i: number, write: boolean, cfg: Config): boolean =>
+    s.ext[f][i] !== HOLE && !(write && allocates(s, cfg)(f, i)) && badPfn(s, s.ext[f][i], false);
+  const grabsOnly = (s: World, f: number, i: number, write: boolean, cfg: Config): boolean =>
+    s.mf?.agf === true && !s.mf.done && iomapNeedsAgf(s, f, i, write, allocates(s, cfg));
   // A dedupe between its compare and its remap holds IOLOCK_EXCL and MMAPLOCK_EXCL of both files
   // (xfs_ilock2_io_mmap): write(2) (xfs_file_dax_write: IOLOCK_EXCL), faults (MMAPLOCK_SHARED),
   // punch, truncate and remaps of those files wait; the toggle drops the locks before the remap.
@@ -224,7 +237,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   const locked = (s: World, cfg: Config, f: number, g = f): boolean => involved(s, f, g) && !cfg.bugs.has(DEDUPE_UNLOCKED);
   const allow = (s: World, a: DaxAction, cfg: Config): boolean => {
     const waitPins = !cfg.bugs.has('no-break-layouts');
-    if (policy.walkHoldsAgf && agfHeld(s, a, allocates(s, cfg))) return false;
+    if (walksAgf(cfg) && agfHeld(s, a, allocates(s, cfg))) return false;
     switch (a.kind) {
       case 'write': {
         if (locked(s, cfg, a.f) || ioLocked(s, a.f)) return false;
@@ -237,8 +250,10 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
         if (b !== HOLE && (!cowShared(s, b, cfg) || !pageCache) && badPfn(s, b, pageCache)) return false;
         return !(s.fault && s.fault.f === a.f && s.fault.i === a.i);
       }
+      // VM_FAULT_SIGBUS at the lookup: dax_iomap_direct_access on the block the fault maps fails (-EHWPOISON,
+      // badPfn), nothing changes. A fault that stops after its grab (the AGF held) tests it at `iomap`.
       case 'fault':
-        return !locked(s, cfg, a.f);
+        return !locked(s, cfg, a.f) && (pageCache || grabsOnly(s, a.f, a.i, a.write, cfg) || !refusedAtLookup(s, a.f, a.i, a.write, cfg));
       case 'finish':
         return !s.fault?.grabbed;
       // A DAX operation starts and, on a busy page, sleeps in its break (the handlers: sleepOr); tmpfs's waits.
@@ -259,7 +274,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
         const op = s.breaking;
         if (!op) return false;
         const fs = opFiles(op);
-        if (fs.some((f) => faultOn(s, f)) || (policy.walkHoldsAgf && agfHeld(s, op, allocates(s, cfg)))) return false;
+        if (fs.some((f) => faultOn(s, f)) || (walksAgf(cfg) && agfHeld(s, op, allocates(s, cfg)))) return false;
         return idle(s, [op.on], pteRef);
       }
       // No new GUP pin while a break sleeps (layout-break.ts says why).
@@ -296,7 +311,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
     init: (cfg) => {
       const w = initWorld(cfg, spec.frames?.(cfg) ?? cfg.params.P, cfg.params.F);
       // The flag only matters where a walk holds the AGF; elsewhere it would split states that behave alike.
-      if (policy.walkHoldsAgf) w.reflinkFlag = new Array<boolean>(cfg.params.F).fill(false);
+      if (walksAgf(cfg)) w.reflinkFlag = new Array<boolean>(cfg.params.F).fill(false);
       w.dedupe = null;
       w.deduped = NULL;
       if (sleeps) w.breaking = null;
@@ -322,6 +337,9 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       const out = enabled(s, cfg, {
         kinds,
         read: readAt,
+        // A pfn no entry held when it failed is not marked (mf_dax_kill_procs: no page -> goto unlock), so a
+        // second report on it runs as the first did; so would one on a marked pfn (memory_failure hands a
+        // ZONE_DEVICE pfn to memory_failure_dev_pagemap before TestSetPageHWPoison), left to a load's `mce` here.
         memfailPfns: (st) => {
           const out: number[] = [];
           for (let pfn = 0; pfn < st.ref.length; pfn++) if (st.ref[pfn] > 0 && !st.frame[pfn].poison) out.push(pfn);
@@ -370,21 +388,27 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       // grab_mapping_entry, then iomap_begin and dax_iomap_direct_access, unless iomap_begin must wait for the AGF.
       fault: ({ f, i, write }, s, cfg) =>
         step((d) => {
-          if (s.mf?.agf && !s.mf.done && iomapNeedsAgf(s, f, i, write, allocates(s, cfg))) d.fault = { f, i, write, pfn: NULL, stale: false, grabbed: true };
+          if (grabsOnly(s, f, i, write, cfg)) d.fault = { f, i, write, pfn: NULL, stale: false, grabbed: true };
           else d.fault = { f, i, write, pfn: s.ext[f][i], stale: false };
         }),
-      iomap: (_a, s) =>
+      // A bad block found now ends the fault (VM_FAULT_SIGBUS; dax_iomap_pte_fault unlocks the entry).
+      iomap: (_a, s, cfg) =>
         step((d) => {
           const { f, i, write } = s.fault!;
-          d.fault = { f, i, write, pfn: s.ext[f][i], stale: false };
+          d.fault = !pageCache && refusedAtLookup(s, f, i, write, cfg) ? null : { f, i, write, pfn: s.ext[f][i], stale: false };
         }),
       finish: (_a, s, cfg) =>
         step((d) => {
           const { f, i, write } = s.fault!;
           d.fault = null;
           const b = d.ext[f][i];
-          // VM_FAULT_SIGBUS: the pfn to map, or to copy from, is bad (dax_iomap_direct_access fails: badPfn).
-          if (b !== HOLE && badPfn(s, b, pageCache)) return;
+          // VM_FAULT_SIGBUS on a bad pfn (badPfn). DAX tests the block it maps at the lookup only
+          // (dax_iomap_direct_access, `fault` above): dax_insert_entry and vmf_insert_page_mkwrite test no
+          // poison, so a pfn poisoned since the lookup is mapped, and a load through it is a machine check of
+          // its own (`mce`: the late SIGBUS). A CoW reads its source here, through dax_iomap_copy_around ->
+          // dax_iomap_direct_access(srcmap). shmem tests PageHWPoison after ->fault (__do_fault), under the page
+          // lock memory_failure waits for, so there the test here is the same as one at the lookup.
+          if (b !== HOLE && (pageCache || (write && cowShared(s, b, cfg))) && badPfn(s, b, pageCache)) return;
           // A read fault whose block went while it waited (only under dedupe-unlocked, whose remap no
           // MMAPLOCK holds off) finds a hole: dax_load_hole maps the zero page, which the world leaves out.
           if (!write && b === HOLE) return;

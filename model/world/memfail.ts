@@ -112,15 +112,17 @@ function visit(d: Draft<World>, s: World, hooks: MemFailHooks, plan: MemFailPlan
       disturb(d, mf.pfn);
     }
     const collected = (mf.early || mf.by === m) && (plan.pageCache === true || s.pte[m][i] !== NULL);
-    if (collected) kill(d, [m], undefined, hooks.pteRef !== false);
-    else if (plan.pageCache) zapPte(d, m, i);
+    if (collected) kill(d, [m]);
+    // unmap_and_kill: unmap_mapping_range(mapping, index) once someone was collected (a collected task maps
+    // the page there); try_to_unmap on a page-cache page whoever was collected. The rest of the process stays.
+    if (collected || plan.pageCache) zapPte(d, m, i, plan.pageCache === true || hooks.pteRef !== false);
   }
   if (plan.tells && m < F) tell(d, m, i, B);
-  if (mf.walk.length === 0) close(d, plan, hooks);
+  if (mf.walk.length === 0) close(d, plan);
 }
 
-function close(d: Draft<World>, plan: MemFailPlan, hooks: MemFailHooks): void {
-  closeMemFail(d, plan.pageCache === true && mappers(d as World, d.mf!.pfn).length > 0, undefined, hooks.pteRef !== false);
+function close(d: Draft<World>, plan: MemFailPlan): void {
+  closeMemFail(d, plan.pageCache === true && mappers(d as World, d.mf!.pfn).length > 0);
 }
 
 /** `memfail(pfn)` (by NULL) or `mce(f, i)` (by f): the report and the handler's first entry. */
@@ -135,7 +137,7 @@ export function report(s: World, pfn: number, by: number, cfg: Config, hooks: Me
     if (plan.walk.length > 1) d.mf!.visited = [];
     if (plan.busy) {
       d.mf!.busy = true;
-      closeMemFail(d, true, undefined, hooks.pteRef !== false);
+      closeMemFail(d, true);
       return;
     }
     for (const [f, i] of plan.notify ?? []) tell(d, f, i, B);
@@ -143,7 +145,7 @@ export function report(s: World, pfn: number, by: number, cfg: Config, hooks: Me
       d.frame[pfn].poison = true;
       disturb(d, pfn);
     }
-    if (plan.walk.length === 0) close(d, plan, hooks);
+    if (plan.walk.length === 0) close(d, plan);
     else if (cfg.bugs.has('no-entry-lock') || entryFree(s, plan.walk[0][0], plan.walk[0][1])) visit(d, s, hooks, plan);
   };
 }
@@ -230,6 +232,10 @@ export function agfHeld(s: World, a: { kind: string; f?: number; i?: number; wri
  * has ended, and never while it is handled. That is the optimistic end (a
  * software injection, madvise or hwpoison_inject, never reaches badblocks),
  * chosen so that no verdict rests on a fault mapping a pfn long known bad.
+ * A DAX fault asks at its lookup (dax_fault_iter -> dax_iomap_direct_access,
+ * before dax_insert_entry) and, for a CoW, at the copy from the shared block
+ * (dax_iomap_copy_around); a pfn that turns bad after the lookup is mapped
+ * all the same (model/world/dax.ts, `fault` and `finish`).
  * The page cache (tmpfs) tests the flag itself (__do_fault: PageHWPoison ->
  * VM_FAULT_HWPOISON), so there the flag is enough.
  */
