@@ -202,7 +202,7 @@ export function withNotifyFailure(design: DaxDesign): DaxDesign {
     sometimes: [...design.sometimes, ...notifyGoals()],
     notes: {
       ...design.notes,
-      memfail: `${design.notes?.memfail ?? 'memory_failure_dev_pagemap'}; a metadata block's record: want_shutdown, xfs_force_shutdown(SHUTDOWN_CORRUPT_ONDISK)`,
+      memfail: 'pmem ->memory_failure -> xfs_dax_notify_failure: first rmap owner, or metadata: shutdown',
     },
   };
 }
