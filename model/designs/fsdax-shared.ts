@@ -44,15 +44,14 @@
  * shared folio gets -EBUSY), an rmap that misses the reflinked owners, a
  * share count not dropped, plus the common DAX ones.
  */
-import { DAX_BUGS, daxDesign, GRANULARITY_BUGS, SUBBLOCK_BUGS } from '../world/dax.js';
+import { DAX_BUGS, daxDesign, GRANULARITY_BUGS, SUBBLOCK_BUGS, type DaxDesignSpec } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { NULL } from '../world/state.js';
-import { notifyFrames, notifyPlan, withNotifyFailure } from './fsdax-shared-notify.js';
+import { NOTIFY_BUGS, notifyFrames, notifyOwner, notifyPlan, notifyWalked, withNotifyFailure } from './fsdax-shared-notify.js';
 
 const isShared = (fr: { mapping: number; share: number }): boolean => fr.mapping === NULL && fr.share > 0;
 
-// The notify-failure paths (metadata, shutdown, no rmapbt, partitions): fsdax-shared-notify.ts.
-export default withNotifyFailure(daxDesign({
+const spec: DaxDesignSpec = {
   name: 'fsdax-shared',
   summary: 'mainline fsdax reflink: shared folios with mapping NULL and a share count, rmap-driven memory failure',
   seed: 'KERNEL.md 2.1; ea6c49b784f0 xfs: support CoW in fsdax mode; fs/dax: remove PAGE_MAPPING_DAX_SHARED mapping flag (v6.15); answers seed 000 (Dave Chinner, 2019-10-10)',
@@ -63,6 +62,7 @@ export default withNotifyFailure(daxDesign({
     'generic-fallback': 'memory failure takes mf_generic_kill_procs (no notify_failure holder, e.g. a partition): dax_lock_folio needs folio->mapping; the same path as --param R=0 (no rmapbt)',
     'missing-rmap-entry': 'the rmap query returns only the first owner of the block (a reverse-map record missing for the reflinked ones)',
     'share-not-dropped': 'dax_folio_put does not decrement folio->share',
+    ...NOTIFY_BUGS,
   },
   bounds: { depth: 6 },
   frames: notifyFrames,
@@ -145,5 +145,10 @@ export default withNotifyFailure(daxDesign({
           return { walk: found, tells: true, poison: 'entry', holdsAgf: true };
         },
       ),
+    owner: notifyOwner,
+    walked: notifyWalked,
   },
-}));
+};
+
+// The notify-failure paths (metadata, shutdown, inodes out of core, no rmapbt, partitions): fsdax-shared-notify.ts.
+export default withNotifyFailure(daxDesign(spec), spec.policy);

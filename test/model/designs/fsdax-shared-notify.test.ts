@@ -135,3 +135,59 @@ describe('PART=1: reflink on a partition is refused at mount (35fcd75af3ed)', ()
     expect(d.validate!({ ...resolveConfig(d, {}, []).params, PART: 1 })).not.toMatch(/\n/);
   });
 });
+
+describe('I=1: inodes leave the cache; xfs_dax_failure_fn skips an owner xfs_iget(XFS_IGET_INCORE) cannot give', () => {
+  const I1 = { I: 1 };
+  it('evict(f) unmaps process f, deletes its DAX entries (the share count drops) and leaves the inode XFS_IRECLAIMABLE', () => {
+    const s = last(['reflink(s=0, d=1)', 'fault(f=0, i=0, read)', 'finish-fault', 'fault(f=1, i=0, read)', 'finish-fault', 'evict(f=1)'], I1);
+    expect(s.icache).toEqual([0, 1]);
+    expect(s.pte[1]).toEqual([-1, -1]);
+    expect(s.entry[1]).toEqual([-1, -1]);
+    expect(s.frame[0]).toMatchObject({ mapping: -1, share: 1, count: 1 });
+    expect(violated(s, I1)).toEqual([]);
+    const on = enabled(s, I1);
+    expect(on.filter((l) => /f=1|s=1|d=1/.test(l)).sort()).toEqual(['open(f=1)', 'reclaim-inode(f=1)']);
+  });
+  it('a reclaimed owner (-ENODATA) is skipped: no poison, no shutdown, the rmap record still found', () => {
+    const s = last(['evict(f=0)', 'reclaim-inode(f=0)', 'memfail(pfn=0)'], I1);
+    expect(s.event).toBe('owner-not-in-core');
+    expect(s.mf).toMatchObject({ done: true, killed: [], told: [0] });
+    expect(s.frame[0].poison).toBe(false);
+    expect(s.shutdown).toBe(false);
+    expect(violated(s, I1)).toEqual([]);
+  });
+  it('an owner evicted but not reclaimed (-EAGAIN, not retried) sets want_shutdown: the walk goes on, then XFS shuts down', () => {
+    const s = last(['reflink(s=0, d=1)', 'fault(f=0, i=0, read)', 'finish-fault', 'evict(f=1)', 'memfail(pfn=0)', 'memfail-next'], I1);
+    expect(s.mf).toMatchObject({ done: true, killed: [0], told: [0, 2] });
+    expect(s.frame[0].poison).toBe(true);
+    expect(s.shutdown).toBe(true);
+    expect(s.wantShutdown).toBe(false);
+    expect(violated(s, I1)).toEqual([]);
+  });
+  it('the claim: a file whose inode is out of core has no pte, so the skip signals nobody it owes (and the search reaches the skip)', () => {
+    const unmapped = {
+      id: 'uncached-unmapped',
+      description: 'no process maps a file whose inode is not in core',
+      check: (s: NotifyWorld) => (s.icache ?? []).flatMap((c, f) => (c !== 0 && s.pte[f].some((p) => p !== -1) ? [`process ${f} maps file ${f}, whose inode is out of core`] : []))[0],
+    };
+    const probe = { ...d, always: [unmapped] };
+    const r = check(probe, { mode: 'exhaustive', depth: 4, params: I1 });
+    expect(r.properties.find((p) => p.id === 'uncached-unmapped')!.verdict).toBe('holds');
+    expect(r.goals.find((g) => g.id === 'memfail-owner-not-in-core')).toMatchObject({ reached: true, depth: 3 });
+    const broken = check(probe, { mode: 'exhaustive', depth: 4, params: I1, bugs: ['evict-mapped'] });
+    expect(broken.properties.find((p) => p.id === 'uncached-unmapped')!.verdict).toBe('violated');
+  });
+  it('the search: memfail-reach holds under late kill and breaks under evict-mapped, where the skipped owner is mapped', () => {
+    expect(verdict('memfail-reach', 5, { I: 1, E: 0 })).toBe('holds');
+    const r = check(d, { mode: 'exhaustive', properties: ['memfail-reach'], depth: 4, params: I1, bugs: ['evict-mapped'] });
+    const p = r.properties.find((x) => x.id === 'memfail-reach')!;
+    expect(p.verdict).toBe('violated');
+    expect(p.actions).toEqual(['fault(f=0, i=0, read)', 'finish-fault', 'evict(f=0)', 'memfail(pfn=0)']);
+  });
+  it('the search: under early kill the -EAGAIN shutdown leaves the next failure with nobody signalled', () => {
+    const r = check(d, { mode: 'exhaustive', properties: ['memfail-reach'], depth: 5, params: I1 });
+    const p = r.properties.find((x) => x.id === 'memfail-reach')!;
+    expect(p.verdict).toBe('violated');
+    expect(p.actions).toEqual(['fault(f=0, i=0, read)', 'finish-fault', 'evict(f=1)', 'memfail(pfn=1)', 'memfail(pfn=0)']);
+  });
+});
