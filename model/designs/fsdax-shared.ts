@@ -39,6 +39,10 @@
  * The realtime device (rtgroups: XFS_RTGLOCK_RMAP and _REFCOUNT instead of
  * the AGF) is not modelled: the world has one data-device AG.
  *
+ * The rest of xfs_notify_failure.c (a metadata block's poison shuts XFS
+ * down, owners not in core, no rmapbt, no reflink on a partition) is in
+ * fsdax-shared-notify.ts, as parameters that are off at the defaults.
+ *
  * Bug toggles: the known holes and the mistakes of the thread: the generic
  * fallback (mf_generic_kill_procs: dax_lock_folio needs folio->mapping, so a
  * shared folio gets -EBUSY), an rmap that misses the reflinked owners, a
