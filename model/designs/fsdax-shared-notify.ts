@@ -8,7 +8,7 @@
  *
  * Parameters (the defaults are the configuration fsdax-shared checked before,
  * so its default search is unchanged):
- * - M, metadata blocks (0 or 1, default 0). M=1 adds pmem block P, which XFS
+ * - META, metadata blocks (0 or 1, default 0). META=1 adds pmem block P, which XFS
  *   holds for itself: its rmap record has a non-inode owner
  *   (XFS_RMAP_NON_INODE_OWNER). A memory failure on it makes
  *   xfs_dax_failure_fn set want_shutdown, and once the query is done
@@ -110,9 +110,9 @@ import type { DaxAction, DaxPolicy, MemFailPlan } from '../world/dax.js';
 import { NULL, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
 
-/** The world of fsdax-shared with the filesystem's shutdown, kept only where it can happen (M=1). */
+/** The world of fsdax-shared with the filesystem's shutdown, kept only where it can happen (META=1 or I=1). */
 export interface NotifyWorld extends World {
-  /** xfs_force_shutdown has run: xfs_is_shutdown(mp). Kept where it can happen (M=1 or I=1). */
+  /** xfs_force_shutdown has run: xfs_is_shutdown(mp). Kept where it can happen (META=1 or I=1). */
   shutdown?: boolean;
   /** Per file (I=1): its inode is IN_CORE, RECLAIMABLE (evicted, XFS_IRECLAIMABLE) or GONE (reclaimed). */
   icache?: number[];
@@ -130,7 +130,8 @@ export const NOTIFY_BUGS = {
 } as const;
 
 export const NOTIFY_PARAMS: Readonly<Record<string, ParamSpec>> = {
-  M: {
+  // Not `M`: the scenario binder gives every design's M its page frames (fragment-owner's parameter).
+  META: {
     default: 0,
     min: 0,
     max: 1,
@@ -165,10 +166,10 @@ export function validateNotify(params: Readonly<Record<string, number>>): string
 }
 
 /** The metadata block's pfn: the one past the P data blocks, or NULL without one. */
-export const metadataPfn = (cfg: Config): number => (cfg.params.M === 1 ? cfg.params.P : NULL);
+export const metadataPfn = (cfg: Config): number => (cfg.params.META === 1 ? cfg.params.P : NULL);
 
 /** Frames: the P data blocks and the metadata block. */
-export const notifyFrames = (cfg: Config): number => cfg.params.P + (cfg.params.M === 1 ? 1 : 0);
+export const notifyFrames = (cfg: Config): number => cfg.params.P + (cfg.params.META === 1 ? 1 : 0);
 
 const isShutdown = (s: World): boolean => (s as NotifyWorld).shutdown === true;
 const cacheOf = (s: World, f: number): number => (s as NotifyWorld).icache?.[f] ?? IN_CORE;
@@ -225,14 +226,14 @@ const filesOf = (a: DaxAction): number[] => {
 };
 
 /**
- * fsdax-shared with the metadata block, the shutdown and the mount rule: the
- * design as daxDesign builds it, wrapped. A handler it replaces settles the
+ * fsdax-shared with the metadata block, the shutdown, the inode cache and
+ * the mount rule: the design as daxDesign builds it, wrapped. A handler it replaces settles the
  * step's events itself, as the world's `step` does.
  */
 export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesign {
   const next = design.next as unknown as Record<string, Handler>;
   const own = { ...next };
-  const failed = (r: Recipe<World>): Recipe<World> => (d) => {
+  const stepped = (r: Recipe<World>): Recipe<World> => (d) => {
     settle(d);
     r(d);
   };
@@ -248,14 +249,14 @@ export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesi
     };
   };
   // xfs_read_iomap_begin / xfs_direct_write_iomap_begin: xfs_is_shutdown -> -EIO, VM_FAULT_SIGBUS; the entry is unlocked.
-  if (next.iomap) own.iomap = (a, s, cfg) => (isShutdown(s) ? failed((d) => void (d.fault = null)) : next.iomap(a, s, cfg));
+  if (next.iomap) own.iomap = (a, s, cfg) => (isShutdown(s) ? stepped((d) => void (d.fault = null)) : next.iomap(a, s, cfg));
   // xfs_reflink_remap_blocks' transaction fails; xfs_iunlock2_io_mmap.
-  if (next['dedupe-remap']) own['dedupe-remap'] = (a, s, cfg) => (isShutdown(s) ? failed((d) => void (d.dedupe = null)) : next['dedupe-remap'](a, s, cfg));
+  if (next['dedupe-remap']) own['dedupe-remap'] = (a, s, cfg) => (isShutdown(s) ? stepped((d) => void (d.dedupe = null)) : next['dedupe-remap'](a, s, cfg));
   // evict(f): munmap and close (process f's ptes zapped, each with its page reference), iput_final ->
   // xfs_fs_evict_inode -> truncate_inode_pages_final (dax_delete_mapping_entry: dax_disassociate_entry),
   // xfs_inode_mark_reclaimable. The toggle keeps the ptes (never in the kernel).
   own.evict = (a, _s, cfg) =>
-    failed((d) => {
+    stepped((d) => {
       const f = (a as unknown as CacheAction).f;
       if (!cfg.bugs.has('evict-mapped')) for (let i = 0; i < d.pte[f].length; i++) zapPte(d, f, i);
       for (let i = 0; i < d.entry[f].length; i++) {
@@ -267,10 +268,10 @@ export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesi
       (d as Draft<NotifyWorld>).icache![f] = RECLAIMABLE;
     });
   // xfs_reclaim_inode: the inode leaves the radix tree.
-  own['reclaim-inode'] = (a) => failed((d) => void ((d as Draft<NotifyWorld>).icache![(a as unknown as CacheAction).f] = GONE));
+  own['reclaim-inode'] = (a) => stepped((d) => void ((d as Draft<NotifyWorld>).icache![(a as unknown as CacheAction).f] = GONE));
   // open(2) and mmap again: xfs_iget (xfs_iget_recycle of a reclaimable inode, or xfs_iget_cache_miss).
-  own.open = (a) => failed((d) => void ((d as Draft<NotifyWorld>).icache![(a as unknown as CacheAction).f] = IN_CORE));
-  const cacheActions = (s: World, cfg: Config): CacheAction[] => {
+  own.open = (a) => stepped((d) => void ((d as Draft<NotifyWorld>).icache![(a as unknown as CacheAction).f] = IN_CORE));
+  const cacheActions = (s: World): CacheAction[] => {
     const w = s as NotifyWorld;
     if (!w.icache) return [];
     const out: CacheAction[] = [];
@@ -286,7 +287,6 @@ export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesi
         if (!isShutdown(s)) out.push({ kind: 'open', f });
       }
     }
-    void cfg;
     return out;
   };
   return {
@@ -301,8 +301,8 @@ export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesi
         w.icache = new Array<number>(cfg.params.F).fill(IN_CORE);
         w.wantShutdown = false;
       }
-      if (cfg.params.M === 1 || cfg.params.I === 1) w.shutdown = false;
-      if (cfg.params.M !== 1) return w;
+      if (cfg.params.META === 1 || cfg.params.I === 1) w.shutdown = false;
+      if (cfg.params.META !== 1) return w;
       w.ref.push(1);
       w.disk.push(0);
       w.frame[b].free = false;
@@ -313,7 +313,7 @@ export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesi
       const w = s as NotifyWorld;
       if (w.icache) out = out.filter((a) => filesOf(a).every((f) => w.icache![f] === IN_CORE));
       if (isShutdown(s)) out = out.filter((a) => !FAILS_AFTER_SHUTDOWN.has(a.kind));
-      return w.icache ? [...out, ...(cacheActions(s, cfg) as unknown as DaxAction[])] : out;
+      return w.icache ? [...out, ...(cacheActions(s) as unknown as DaxAction[])] : out;
     },
     next: own as unknown as DaxDesign['next'],
     view: (s, cfg) => {
@@ -327,7 +327,6 @@ export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesi
     sometimes: [...design.sometimes, ...notifyGoals()],
     notes: {
       ...design.notes,
-      memfail: 'pmem ->memory_failure -> xfs_dax_notify_failure: first rmap owner, or metadata: shutdown',
       ...({
         evict: 'munmap, close, iput_final: xfs_fs_evict_inode, truncate_inode_pages_final; XFS_IRECLAIMABLE',
         'reclaim-inode': 'xfs_reclaim_inode: the inode leaves the radix tree (xfs_iget INCORE: -ENODATA)',
@@ -338,11 +337,11 @@ export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesi
 }
 
 /**
- * What the search must reach where the metadata block exists (M=1); met at
+ * What the search must reach where the metadata block exists (META=1); met at
  * the initial state where it does not, since there is nothing to reach.
  */
 function notifyGoals(): Goal<World, View>[] {
-  const absent = (cfg: Config): boolean => cfg.params.M !== 1;
+  const absent = (cfg: Config): boolean => cfg.params.META !== 1;
   const noCache = (cfg: Config): boolean => cfg.params.I !== 1;
   return [
     {
@@ -360,13 +359,13 @@ function notifyGoals(): Goal<World, View>[] {
     {
       id: 'metadata-shutdown',
       guards: ['memfail-reach', 'memfail-notify'],
-      description: 'a memory failure on a metadata block shuts the filesystem down (M=1 only)',
+      description: 'a memory failure on a metadata block shuts the filesystem down (META=1 only)',
       reached: (s, cfg, v) => absent(cfg) || v.event === 'shutdown',
     },
     {
       id: 'memfail-after-shutdown',
       guards: ['memfail-reach', 'memfail-notify'],
-      description: 'a memory failure on a data block of a shut-down filesystem (M=1 only)',
+      description: 'a memory failure on a data block of a shut-down filesystem (META=1 only)',
       reached: (s, cfg, v) => absent(cfg) || (isShutdown(s) && v.mf !== null && v.mf.pfn !== metadataPfn(cfg)),
     },
   ];

@@ -26,17 +26,18 @@ const violated = (s: NotifyWorld, params: Record<string, number>, bugs: string[]
 };
 const verdict = (property: string, depth: number, params: Record<string, number>, bugs: string[] = []) =>
   check(d, { mode: 'exhaustive', properties: [property], depth, params, bugs }).properties.find((p) => p.id === property)!.verdict;
-const M1 = { M: 1 };
+const M1 = { META: 1 };
 
 describe('fsdax-shared: the defaults are the configuration checked before the notify-failure paths', () => {
-  it('M=0 R=1 PART=0 by default, and the same states at depth 4', () => {
+  it('META=0 R=1 I=0 PART=0 by default, and the same states at depth 4', () => {
     const cfg = resolveConfig(d, {}, []);
-    expect([cfg.params.M, cfg.params.R, cfg.params.PART]).toEqual([0, 1, 0]);
+    expect([cfg.params.META, cfg.params.R, cfg.params.PART]).toEqual([0, 1, 0]);
+    expect(cfg.params.I).toBe(0);
     const r = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 4 });
     expect([r.exhaustive!.states, r.exhaustive!.transitions]).toEqual([13167, 36561]);
     expect(model().initial).not.toHaveProperty('shutdown');
   });
-  it('with M=1 the metadata block is pfn P, held by XFS, and its count is no leak', () => {
+  it('with META=1 the metadata block is pfn P, held by XFS, and its count is no leak', () => {
     const s = model(M1).initial as NotifyWorld;
     expect(s.ref).toEqual([1, 1, 0, 1]);
     expect(s.frame[3].free).toBe(false);
@@ -47,7 +48,7 @@ describe('fsdax-shared: the defaults are the configuration checked before the no
   });
 });
 
-describe('M=1: a memory failure on a metadata block (xfs_dax_failure_fn: XFS_RMAP_NON_INODE_OWNER -> want_shutdown)', () => {
+describe('META=1: a memory failure on a metadata block (xfs_dax_failure_fn: XFS_RMAP_NON_INODE_OWNER -> want_shutdown)', () => {
   it('shuts the filesystem down, poisons no page and signals nobody', () => {
     const s = last(['fault(f=0, i=0, read)', 'finish-fault', 'memfail(pfn=3)'], M1);
     expect(s.shutdown).toBe(true);
@@ -67,7 +68,7 @@ describe('M=1: a memory failure on a metadata block (xfs_dax_failure_fn: XFS_RMA
     expect(before.some((l) => l.startsWith('write('))).toBe(true);
   });
   it('under R=0 the generic path never asks XFS: dax_lock_folio finds no mapping, -EBUSY, no shutdown', () => {
-    const s = last(['memfail(pfn=3)'], { M: 1, R: 0 });
+    const s = last(['memfail(pfn=3)'], { META: 1, R: 0 });
     expect(s.shutdown).toBe(false);
     expect(s.mf).toMatchObject({ busy: true, done: true });
   });
@@ -85,7 +86,7 @@ describe('M=1: a memory failure on a metadata block (xfs_dax_failure_fn: XFS_RMA
   });
 });
 
-describe('M=1: a memory failure on a data block after the shutdown (xfs_alloc_read_agf: -EIO before the first record)', () => {
+describe('META=1: a memory failure on a data block after the shutdown (xfs_alloc_read_agf: -EIO before the first record)', () => {
   it('poisons nothing and signals no mapper under early kill, and the filesystem learns nothing', () => {
     const s = last(['fault(f=0, i=0, read)', 'finish-fault', 'memfail(pfn=3)', 'memfail(pfn=0)'], M1);
     expect(s.mf).toMatchObject({ pfn: 0, busy: true, done: true, killed: [], told: [] });
@@ -93,7 +94,7 @@ describe('M=1: a memory failure on a data block after the shutdown (xfs_alloc_re
     expect(violated(s, M1).sort()).toEqual(['memfail-notify', 'memfail-reach']);
   });
   it('a machine check still kills its consumer (kill_me_maybe -> kill_me_now)', () => {
-    const p = { M: 1, E: 0 };
+    const p = { META: 1, E: 0 };
     const s = last(['fault(f=0, i=0, read)', 'finish-fault', 'memfail(pfn=3)', 'mce(f=0, i=0)'], p);
     expect(s.mf).toMatchObject({ busy: true, by: 0, killed: [0] });
     expect(s.pte[0][0]).toBe(-1);
@@ -101,7 +102,7 @@ describe('M=1: a memory failure on a data block after the shutdown (xfs_alloc_re
   });
   it('the search: memfail-reach holds without the metadata block and under late kill, and breaks with it under early kill', () => {
     expect(verdict('memfail-reach', 5, {})).toBe('holds');
-    expect(verdict('memfail-reach', 5, { M: 1, E: 0 })).toBe('holds');
+    expect(verdict('memfail-reach', 5, { META: 1, E: 0 })).toBe('holds');
     expect(verdict('memfail-reach', 4, M1)).toBe('violated');
   });
   it('the search: memfail-notify holds without the metadata block, and breaks with it', () => {
@@ -109,7 +110,7 @@ describe('M=1: a memory failure on a data block after the shutdown (xfs_alloc_re
     expect(verdict('memfail-notify', 2, M1)).toBe('violated');
   });
   it('the goals are reached where the metadata block exists, so the holds above are not vacuous', () => {
-    const r = check(d, { mode: 'exhaustive', properties: ['memfail-reach'], depth: 3, params: { M: 1, E: 0 } });
+    const r = check(d, { mode: 'exhaustive', properties: ['memfail-reach'], depth: 3, params: { META: 1, E: 0 } });
     expect(r.goals.find((g) => g.id === 'metadata-shutdown')).toMatchObject({ reached: true, depth: 1 });
     expect(r.goals.find((g) => g.id === 'memfail-after-shutdown')).toMatchObject({ reached: true, depth: 2 });
   });
