@@ -39,18 +39,23 @@
  * The realtime device (rtgroups: XFS_RTGLOCK_RMAP and _REFCOUNT instead of
  * the AGF) is not modelled: the world has one data-device AG.
  *
+ * The rest of xfs_notify_failure.c (a metadata block's poison shuts XFS
+ * down, owners not in core, no rmapbt, no reflink on a partition) is in
+ * fsdax-shared-notify.ts, as parameters that are off at the defaults.
+ *
  * Bug toggles: the known holes and the mistakes of the thread: the generic
  * fallback (mf_generic_kill_procs: dax_lock_folio needs folio->mapping, so a
  * shared folio gets -EBUSY), an rmap that misses the reflinked owners, a
  * share count not dropped, plus the common DAX ones.
  */
-import { DAX_BUGS, daxDesign, GRANULARITY_BUGS, SUBBLOCK_BUGS } from '../world/dax.js';
+import { DAX_BUGS, daxDesign, GRANULARITY_BUGS, SUBBLOCK_BUGS, type DaxDesignSpec } from '../world/dax.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
 import { NULL } from '../world/state.js';
+import { NOTIFY_BUGS, notifyFrames, notifyOwner, notifyPlan, notifyWalked, withNotifyFailure } from './fsdax-shared-notify.js';
 
 const isShared = (fr: { mapping: number; share: number }): boolean => fr.mapping === NULL && fr.share > 0;
 
-export default daxDesign({
+const spec: DaxDesignSpec = {
   name: 'fsdax-shared',
   summary: 'mainline fsdax reflink: shared folios with mapping NULL and a share count, rmap-driven memory failure',
   seed: 'KERNEL.md 2.1; ea6c49b784f0 xfs: support CoW in fsdax mode; fs/dax: remove PAGE_MAPPING_DAX_SHARED mapping flag (v6.15); answers seed 000 (Dave Chinner, 2019-10-10)',
@@ -58,11 +63,13 @@ export default daxDesign({
     ...DAX_BUGS,
     ...GRANULARITY_BUGS,
     ...SUBBLOCK_BUGS,
-    'generic-fallback': 'memory failure takes mf_generic_kill_procs (no notify_failure holder, e.g. a partition): dax_lock_folio needs folio->mapping',
+    'generic-fallback': 'memory failure takes mf_generic_kill_procs (no notify_failure holder, e.g. a partition): dax_lock_folio needs folio->mapping; the same path as --param R=0 (no rmapbt)',
     'missing-rmap-entry': 'the rmap query returns only the first owner of the block (a reverse-map record missing for the reflinked ones)',
     'share-not-dropped': 'dax_folio_put does not decrement folio->share',
+    ...NOTIFY_BUGS,
   },
   bounds: { depth: 6 },
+  frames: notifyFrames,
   readOnlyPins: true,
   ranges: true,
   properties: ['single-ownership', 'refcount', 'cow-isolation', 'memfail-reach', 'memfail-notify', 'entry-lock', 'layout-pin', 'content-by-own-writes'],
@@ -123,18 +130,29 @@ export default daxDesign({
       fr.index = 0;
     },
     form: (s, pfn) => (isShared(s.frame[pfn]) ? 'shared' : 'owned'),
-    memfail: (s, pfn, cfg) => {
-      // mf_generic_kill_procs: dax_lock_folio (-EBUSY without folio->mapping), SetPageHWPoison, collect_procs.
-      if (cfg.bugs.has('generic-fallback')) {
-        const fr = s.frame[pfn];
-        if (fr.mapping === NULL) return { busy: true, walk: [], tells: false, poison: 'report' };
-        return { walk: [[fr.mapping, fr.index]], tells: false, poison: 'report' };
-      }
-      // xfs_dax_failure_fn for every rmap record of the block, in rmapbt order (owner, then offset).
-      const owners: [number, number][] = [];
-      s.ext.forEach((row, f) => row.forEach((b, i) => b === pfn && owners.push([f, i])));
-      const found = cfg.bugs.has('missing-rmap-entry') ? owners.slice(0, 1) : owners;
-      return { walk: found, tells: true, poison: 'entry', holdsAgf: true };
-    },
+    memfail: (s, pfn, cfg) =>
+      notifyPlan(
+        s,
+        pfn,
+        cfg,
+        () => {
+          // mf_generic_kill_procs: dax_lock_folio (-EBUSY without folio->mapping), SetPageHWPoison, collect_procs.
+          const fr = s.frame[pfn];
+          if (fr.mapping === NULL) return { busy: true, walk: [], tells: false, poison: 'report' };
+          return { walk: [[fr.mapping, fr.index]], tells: false, poison: 'report' };
+        },
+        () => {
+          // xfs_dax_failure_fn for every rmap record of the block, in rmapbt order (owner, then offset).
+          const owners: [number, number][] = [];
+          s.ext.forEach((row, f) => row.forEach((b, i) => b === pfn && owners.push([f, i])));
+          const found = cfg.bugs.has('missing-rmap-entry') ? owners.slice(0, 1) : owners;
+          return { walk: found, tells: true, poison: 'entry', holdsAgf: true };
+        },
+      ),
+    owner: notifyOwner,
+    walked: notifyWalked,
   },
-});
+};
+
+// The notify-failure paths (metadata, shutdown, inodes out of core, no rmapbt, partitions): fsdax-shared-notify.ts.
+export default withNotifyFailure(daxDesign(spec), spec.policy);

@@ -84,6 +84,15 @@ export interface DaxPolicy {
   refers?(s: World): { what: string; pfn: number }[];
   /** Frames that must be freed once unreferenced (shadow pages); pmem frames live as long as their block. */
   leakable?(s: World, pfn: number): boolean;
+  /**
+   * xfs_dax_failure_fn's xfs_iget(XFS_IGET_INCORE) of the owner m the walk
+   * visits: true when its inode is in core (mf_dax_kill_procs runs); else
+   * the design records what the handler does instead (fsdax-shared-notify.ts).
+   * Every inode is in core when absent.
+   */
+  owner?(d: Draft<World>, s: World, m: number, cfg: Config): boolean;
+  /** What the handler does once its walk has ended (xfs_dax_notify_dev_failure: a shutdown it wanted). */
+  walked?(d: Draft<World>, cfg: Config): void;
   /** A design's own reclaim (shadow-pages: a master leaving the buffer cache). */
   reclaim?: { pfns(s: World): number[]; apply(d: Draft<World>, pfn: number, cfg: Config): void };
 }

@@ -209,7 +209,7 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   const free = (s: World): boolean => freeBlock(s) >= 0;
   const readAt = (st: World, f: number, i: number): number => (st.ext[f][i] === HOLE ? 0 : st.disk[st.ext[f][i]]);
 
-  const hooks = { plan: policy.memfail, target: (s: World, held: number) => (policy.target ? policy.target(s, held) : held), pteRef };
+  const hooks = { plan: policy.memfail, target: (s: World, held: number) => (policy.target ? policy.target(s, held) : held), pteRef, owner: policy.owner, walked: policy.walked };
   // The blocks whose pins a layout break waits for: the ranges, or (v6.15) the whole files.
   const wholeFiles = (s: World, ...fs: number[]): number[] => fs.flatMap((f) => blocksOf(s, f));
   const breakPfns = (s: World, op: LayoutOp): number[] => coveredPfns(s, op, byInode);

@@ -69,6 +69,10 @@ export interface MemFailHooks {
   target(s: World, held: number): number;
   /** A pte holds a page reference (v6.15's fs/dax.c); before it only GUP pins did (common.ts, zapPte). */
   readonly pteRef?: boolean;
+  /** DaxPolicy.owner: whether the walk may look at mapping m (its inode is in core), and what it does when not. */
+  readonly owner?: (d: Draft<World>, s: World, m: number, cfg: Config) => boolean;
+  /** DaxPolicy.walked: what the handler does once its walk has ended. */
+  readonly walked?: (d: Draft<World>, cfg: Config) => void;
 }
 
 const encode = (walk: MemFailPlan['walk'], B: number): number[] => walk.map(([m, i]) => m * B + i);
@@ -99,14 +103,15 @@ export function nextAllowed(s: World, ignoreLock = false): boolean {
   return ignoreLock || entryFree(s, Math.floor(mf.walk[0] / B), mf.walk[0] % B);
 }
 
-function visit(d: Draft<World>, s: World, hooks: MemFailHooks, plan: MemFailPlan): void {
+function visit(d: Draft<World>, s: World, hooks: MemFailHooks, plan: MemFailPlan, cfg: Config): void {
   const mf = d.mf!;
   const F = s.ext.length, B = s.ext[0].length;
   const o = mf.walk.shift()!;
   const m = Math.floor(o / B), i = o % B;
   if (m < F) mf.visited?.push(o);
   const held = m < F ? s.entry[m][i] : NULL;
-  if (held !== NULL && hooks.target(s, held) === mf.pfn) {
+  const incore = m >= F || !hooks.owner || hooks.owner(d, s, m, cfg);
+  if (incore && held !== NULL && hooks.target(s, held) === mf.pfn) {
     if (!d.frame[mf.pfn].poison) {
       d.frame[mf.pfn].poison = true;
       disturb(d, mf.pfn);
@@ -118,11 +123,12 @@ function visit(d: Draft<World>, s: World, hooks: MemFailHooks, plan: MemFailPlan
     if (collected || plan.pageCache) zapPte(d, m, i, plan.pageCache === true || hooks.pteRef !== false);
   }
   if (plan.tells && m < F) tell(d, m, i, B);
-  if (mf.walk.length === 0) close(d, plan);
+  if (mf.walk.length === 0) close(d, plan, hooks, cfg);
 }
 
-function close(d: Draft<World>, plan: MemFailPlan): void {
+function close(d: Draft<World>, plan: MemFailPlan, hooks: MemFailHooks, cfg: Config): void {
   closeMemFail(d, plan.pageCache === true && mappers(d as World, d.mf!.pfn).length > 0);
+  hooks.walked?.(d, cfg);
 }
 
 /** `memfail(pfn)` (by NULL) or `mce(f, i)` (by f): the report and the handler's first entry. */
@@ -145,8 +151,8 @@ export function report(s: World, pfn: number, by: number, cfg: Config, hooks: Me
       d.frame[pfn].poison = true;
       disturb(d, pfn);
     }
-    if (plan.walk.length === 0) close(d, plan);
-    else if (cfg.bugs.has('no-entry-lock') || entryFree(s, plan.walk[0][0], plan.walk[0][1])) visit(d, s, hooks, plan);
+    if (plan.walk.length === 0) close(d, plan, hooks, cfg);
+    else if (cfg.bugs.has('no-entry-lock') || entryFree(s, plan.walk[0][0], plan.walk[0][1])) visit(d, s, hooks, plan, cfg);
   };
 }
 
@@ -157,7 +163,7 @@ export function next(s: World, cfg: Config, hooks: MemFailHooks): (d: Draft<Worl
   const plan = hooks.plan(s, s.mf!.pfn, cfg);
   return (d) => {
     relate(d, reach.related);
-    visit(d, s, hooks, plan);
+    visit(d, s, hooks, plan, cfg);
   };
 }
 
