@@ -142,3 +142,14 @@ describe('item 3: a second failure on a DAX pfn runs the holder\'s walk again (m
     expect(twice).toEqual(once);
   });
 });
+
+describe('item 2: imapping-redirect: a load through the pte a failed handler left is a machine check under early kill too', () => {
+  it('signals the loader alone (TestSetPageHWPoison -> kill_accessing_process)', () => {
+    const left = ['mmap(f=0)', 'fault(f=0, i=0, read)', 'finish-fault', 'reflink(s=0, d=1)', 'memfail(pfn=0)'];
+    const before = run('imapping-redirect', left).at(-1)!;
+    expect([before.frame[0].poison, before.pte[0][0], before.mf!.killed]).toEqual([true, 0, []]);
+    const s = run('imapping-redirect', [...left, 'mce(f=0, i=0)']).at(-1)!;
+    expect(s.mf).toMatchObject({ pfn: 0, by: 0, killed: [0], told: [], due: [], done: true });
+    expect(s.pte[0][0]).toBe(0);
+  });
+});

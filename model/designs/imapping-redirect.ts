@@ -279,7 +279,8 @@ export default defineDesign<State, Act, View>({
           if (!s.ptew[f][i]) out.push({ kind: 'fault', f, i, write: true });
         }
         if (s.pte[f][i] !== NULL) out.push({ kind: 'unmap', f, i });
-        if (late && s.pte[f][i] !== NULL && !(s.fault && s.fault.pfn === s.pte[f][i])) out.push({ kind: 'mce', f, i });
+        // A load through a pte the handler left to a poisoned page is a machine check under either policy (world/actions.ts).
+        if ((late || (s.pte[f][i] !== NULL && s.frame[s.pte[f][i]].poison)) && s.pte[f][i] !== NULL && !(s.fault && s.fault.pfn === s.pte[f][i])) out.push({ kind: 'mce', f, i });
         if (s.ptew[f][i] && s.pin[f][i] === NULL) out.push({ kind: 'pin', f, i });
         if (s.pin[f][i] !== NULL) out.push({ kind: 'unpin', f, i });
       }
