@@ -34,7 +34,7 @@ describe('fsdax-shared: the defaults are the configuration checked before the no
     expect([cfg.params.META, cfg.params.R, cfg.params.PART]).toEqual([0, 1, 0]);
     expect(cfg.params.I).toBe(0);
     const r = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 4 });
-    expect([r.exhaustive!.states, r.exhaustive!.transitions]).toEqual([13167, 36561]);
+    expect([r.exhaustive!.states, r.exhaustive!.transitions]).toEqual([13167, 36553]);
     expect(model().initial).not.toHaveProperty('shutdown');
   });
   it('with META=1 the metadata block is pfn P, held by XFS, and its count is no leak', () => {
@@ -44,7 +44,7 @@ describe('fsdax-shared: the defaults are the configuration checked before the no
     expect(s.shutdown).toBe(false);
     expect(violated(s, M1)).toEqual([]);
     const r = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 4, params: M1 });
-    expect([r.exhaustive!.states, r.exhaustive!.transitions]).toEqual([15577, 39598]);
+    expect([r.exhaustive!.states, r.exhaustive!.transitions]).toEqual([15577, 39590]);
   });
 });
 
@@ -97,7 +97,8 @@ describe('META=1: a memory failure on a data block after the shutdown (xfs_alloc
     const p = { META: 1, E: 0 };
     const s = last(['fault(f=0, i=0, read)', 'finish-fault', 'memfail(pfn=3)', 'mce(f=0, i=0)'], p);
     expect(s.mf).toMatchObject({ busy: true, by: 0, killed: [0] });
-    expect(s.pte[0][0]).toBe(-1);
+    // The kill is a signal (force_sig): the handler failed before unmap_and_kill, so the pte stays.
+    expect(s.pte[0][0]).toBe(0);
     expect(violated(s, p)).toEqual(['memfail-notify']);
   });
   it('the search: memfail-reach holds without the metadata block and under late kill, and breaks with it under early kill', () => {
