@@ -121,3 +121,33 @@ describe('judgeLasso: a cycle', () => {
     });
   });
 });
+
+describe('judgeLasso: corners', () => {
+  it('reads p and q through the model\'s view', () => {
+    const viewed: Model<{ n: number }, 'inc' | 'dec', { twice: number }> = { ...counter(2), view: (s) => ({ twice: 2 * s.n }) };
+    const four = eventually<{ n: number }, { twice: number }>('four', 'twice n = 4', (_s, v) => v.twice === 4);
+    expect(judgeLasso(viewed, four, [{ n: 0 }, { n: 1 }, { n: 2 }], [undefined, 'inc', 'inc'], 2).message).toBe('q holds on the loop');
+    expect(judgeLasso(viewed, four, [{ n: 0 }, { n: 1 }], [undefined, 'inc'], 1).violated).toBe(true);
+  });
+
+  it('leadsTo: a state of p before the last state of q does not count', () => {
+    // 0 1 2 0, stuttering in 0: p (n = 1) held only before q (n = 2).
+    const l = leadsTo<{ n: number }>('p1', 'n = 1 leads to n = 2', (s) => s.n === 1, (s) => s.n === 2);
+    expect(judgeLasso(counter(2), l, [{ n: 0 }, { n: 1 }, { n: 2 }, { n: 0 }], [undefined, 'inc', 'inc', 'dec'], 3).message).toBe('no state of p is followed by a loop without q');
+  });
+
+  it('a stutter where a fair kind is enabled earlier in the history but not there violates', () => {
+    // 0 1 0, stuttering in 0: dec was enabled in 1, not in 0.
+    expect(judgeLasso(counter(2), eventually<{ n: number }>('two', 'n = 2', (s) => s.n === 2, { weak: ['dec'] }), [{ n: 0 }, { n: 1 }, { n: 0 }], [undefined, 'inc', 'dec'], 2).violated).toBe(true);
+  });
+
+  it('weak fairness is judged on the cycle alone: a kind disabled before the loop and enabled throughout it is owed', () => {
+    // s0 -flip-> (n 1) -flip-> s0 -tick-> s1 -tick-> s0: set is enabled all round the cycle, not in the prefix.
+    const states = [s0, { ...s0, n: 1 as const }, s0, s1];
+    expect(judgeLasso(flags, raised({ weak: ['set'] }), states, [undefined, 'flip', 'flip', 'tick'], 2, 'tick')).toEqual({ violated: false, message: 'the cycle is not fair to set' });
+  });
+
+  it('a strongly fair kind taken on the cycle is served', () => {
+    expect(judgeLasso(flags, raised({ strong: ['flip'] }), [s0, s1, s2], [undefined, 'tick', 'flip'], 1, 'flip')).toEqual({ violated: true, message: 'q never holds on a fair cycle' });
+  });
+});
