@@ -23,7 +23,7 @@ const check = (p: { check: (s: NetfsState, v: undefined) => string | undefined }
 describe('R1 region-resident', () => {
   it('holds when every folio under an unwritten region is present; an empty region needs none', () => {
     expect(check(P.regionResident, world({ folio: [folio(), folio()], regions: [region(1, 3, 'dirty')] }))).toBeUndefined();
-    expect(check(P.regionResident, world({ regions: [region(2, 2, 'dirty')] }))).toBeUndefined();
+    expect(check(P.regionResident, world({ regions: [region(2, 2, 'dirty'), region(1, 1, 'dirty')] }))).toBeUndefined();
     expect(check(P.regionResident, world({ folio: [null, folio()], regions: [region(2, 4, 'active')] }))).toBeUndefined();
   });
 
@@ -57,6 +57,9 @@ describe('R3 flush-exclusion', () => {
     const f = region(1, 4, 'flushing', 'ordinary', { box: [0, 4], payload: ['E0', 'E6', 'E7', 'E8'] });
     expect(check(P.flushExclusion, world({ folio: [folio([0, 6]), folio([7, 8])], regions: [f] }))).toBeUndefined();
     expect(check(P.flushExclusion, world({ folio: [folio([0, 6]), folio([7, 3])], regions: [f] }))).toBe('byte 3 of flushing ordinary region [1,4) group 1 was changed from 8 to 3 while it was in flight');
+    const late = region(3, 4, 'flushing', 'ordinary', { box: [2, 4], payload: ['7', '8'] });
+    expect(check(P.flushExclusion, world({ folio: [folio(), folio([7, 8])], regions: [late] }))).toBeUndefined();
+    expect(check(P.flushExclusion, world({ folio: [folio(), folio([8, 7])], regions: [late] }))).toBe('byte 3 of flushing ordinary region [3,4) group 1 was changed from 8 to 7 while it was in flight');
   });
 });
 
@@ -65,6 +68,8 @@ describe('R4 dirty-mark', () => {
     const s = world({ folio: [folio([0, 0], { dirty: true }), folio([0, 0], { writeback: true })], regions: [region(0, 1, 'active'), region(3, 4, 'flushing'), region(2, 2, 'dirty')] });
     expect(check(P.dirtyMark, s)).toBeUndefined();
     expect(check(P.dirtyMark, world({ folio: [null, folio()], regions: [region(0, 2, 'dirty')] }))).toBeUndefined();
+    // An empty region is on no folio, even one strictly inside.
+    expect(check(P.dirtyMark, world({ folio: [folio(), folio()], regions: [region(3, 3, 'dirty'), region(1, 1, 'flushing')] }))).toBeUndefined();
   });
 
   it('a dirty mark without a dirty region, and a dirty region without the mark', () => {
@@ -87,6 +92,8 @@ describe('R5 group-order', () => {
     // A flush to the cache only, or of semi-dirty data, does not count as going to the server.
     const cacheOnly = world({ regions: [region(0, 1, 'flushing', 'ordinary', { group: 3, toServer: false }), region(2, 3, 'flushing', 'semi', { group: 3 }), region(1, 2, 'dirty', 'ordinary', { group: 1 })] });
     expect(check(P.groupOrder, cacheOnly)).toBeUndefined();
+    // Dirty data of a later group waits: only what is flushing goes to the server.
+    expect(check(P.groupOrder, world({ regions: [region(0, 1, 'dirty', 'ordinary', { group: 2 }), region(1, 2, 'dirty', 'ordinary', { group: 1 })] }))).toBeUndefined();
   });
 
   it('a later group going to the server, or already uploaded, over unwritten data of an earlier one', () => {
@@ -104,6 +111,7 @@ describe('R6 dsync', () => {
     s.ghost.durable = [3, 4, 0, 2];
     s.ghost.allowed[2] = [7];
     expect(check(P.dsync, s)).toBeUndefined();
+    expect(check(P.dsync, world({ server: ['?', '?', '?', '?'] }))).toBeUndefined();
     s.ghost.durable[2] = 9;
     s.ghost.allowed[2] = [0];
     expect(check(P.dsync, s)).toBeUndefined();
@@ -129,6 +137,9 @@ describe('R7 bounding-box', () => {
   it('holds for block-aligned boxes that cover their regions and pin their folios; the file end closes a box', () => {
     expect(check(P.boundingBox, big({ folio: pinned, regions: [region(1, 3, 'flushing', 'ordinary', { box: [0, 4] }), region(4, 5, 'flushing', 'ordinary', { box: [4, 6] })] }))).toBeUndefined();
     expect(check(P.boundingBox, big({ folio: [null, null, null], regions: [region(1, 3, 'dirty', 'ordinary', { box: [1, 3] })] }))).toBeUndefined();
+    expect(check(P.boundingBox, big({ folio: pinned, regions: [region(0, 4, 'flushing', 'ordinary', { box: [0, 4] })] }))).toBeUndefined();
+    // A DIO write is rounded to the blocks around it, no further.
+    expect(check(P.boundingBox, big({ regions: [region(4, 5, 'dirty', 'ordinary', { box: [4, 6] })], writers: [writer(0, 1, 3, { kind: 'dio' })] }))).toBeUndefined();
   });
 
   it('a box off the blocks, or short of its region at either end', () => {
@@ -143,6 +154,8 @@ describe('R7 bounding-box', () => {
     const r = region(1, 2, 'flushing', 'ordinary', { box: [0, 4] });
     expect(check(P.boundingBox, big({ folio: [pinned[0], folio(), pinned[2]], regions: [r] }))).toBe('folio 1 in the box of flushing ordinary region [1,2) group 1 is not pinned');
     expect(check(P.boundingBox, big({ folio: [pinned[0], null, pinned[2]], regions: [r] }))).toBe('folio 1 in the box of flushing ordinary region [1,2) group 1 is gone');
+    const tail = region(4, 5, 'flushing', 'ordinary', { box: [4, 6] });
+    expect(check(P.boundingBox, big({ folio: [folio(), folio(), folio()], regions: [tail] }))).toBe('folio 2 in the box of flushing ordinary region [4,5) group 1 is not pinned');
   });
 
   it('a DIO write past its lock sharing a box with a region; a pending one, or a buffered one, may', () => {
@@ -184,6 +197,7 @@ describe('R9 cache-only', () => {
 
   it('semi-dirty data being uploaded', () => {
     expect(check(P.cacheOnly, world({ regions: [region(0, 2, 'flushing', 'semi')] }))).toBe('flushing semi region [0,2) group 1 is being uploaded to the server');
+    expect(check(P.cacheOnly, world({ regions: [region(1, 1, 'flushing', 'semi')] }))).toBeUndefined();
   });
 
   it('a waiting semi-dirty region under a local change', () => {
@@ -252,6 +266,10 @@ describe('invalidation-mode', () => {
     expect(check(P.invalidationMode, after('discard', { folio: [null, folio([5, 0])], regions: [region(2, 3, 'dirty')] }, { expect: [6, 6, 5, 0] }))).toBeUndefined();
     expect(check(P.invalidationMode, after('discard', { folio: [null, folio([3, 0])], regions: [region(2, 3, 'dirty', 'semi')] }, promise))).toBeUndefined();
     expect(check(P.invalidationMode, after('discard', { folio: [null, folio([-1, 0])], regions: [region(2, 3, 'dirty')] }, { expect: [6, 6, 0, 0] }))).toBeUndefined();
+    // A region over a folio no longer in the page cache holds nothing of its own.
+    expect(check(P.invalidationMode, after('discard', { regions: [region(0, 1, 'dirty')] }))).toBeUndefined();
+    // Content 0, the file's original, is older than any remote change.
+    expect(check(P.invalidationMode, after('discard', { folio: [null, folio([0, 0])], regions: [region(2, 3, 'dirty')] }))).toBe('discard: local changes survive as dirty ordinary region [2,3) group 1');
   });
 });
 
@@ -299,8 +317,11 @@ describe('no-lost-writes (netfs)', () => {
     expect(at0(3, [3])).toBe('byte 0 reads 9 but write 3 was acknowledged');
     expect(at0(3, [3, 4, 5])).toBe('byte 0 reads 9 but write 3 was acknowledged (overlapping in time with write 4, 5: either may be read)');
     expect(at0(FROM_CRASH, [1, 2])).toBe('byte 0 reads 9 but a read after the crash returned 1|2, and no write to it has returned since');
-    expect(at0(FROM_REMOTE, [6])).toBe('byte 0 reads 9 but the remote invalidation promised 6');
-    expect(at0(0, [0])).toBe('byte 0 reads 9 but the file held 0 and no write to it has returned');
+    expect(at0(FROM_REMOTE, [6, 7])).toBe('byte 0 reads 9 but the remote invalidation promised 6|7');
+    expect(at0(0, [0, 8])).toBe('byte 0 reads 9 but the file held 0|8 and no write to it has returned');
+    // A write in flight over [1,2) is no excuse for byte 2.
+    const t = world({ folio: [null, folio([7, 0])], writers: [writer(1, 2, 7)] });
+    expect(check(P.noLostWrites, t)).toBe('byte 2 reads 7 but the file held 0 and no write to it has returned');
     // A byte the cache holds as a hole reads as garbage.
     expect(check(P.noLostWrites, world({ cache: [null, ['0', '?']] }))).toBe('byte 3 reads garbage but the file held 0 and no write to it has returned');
   });
@@ -336,6 +357,7 @@ describe('the netfs goals', () => {
   it('writer-waits-on-flush, split-region, flush-group-barrier', () => {
     expect(reached(P.writerWaitsOnFlush, world({ writers: [writer(0, 4, 1, { copied: 2 })], regions: [region(2, 3, 'flushing')] }))).toBe(true);
     expect(reached(P.writerWaitsOnFlush, world({ writers: [writer(0, 4, 1, { copied: 2 })], regions: [region(0, 2, 'flushing'), region(2, 3, 'dirty')] }))).toBe(false);
+    expect(reached(P.writerWaitsOnFlush, world({ writers: [writer(0, 1, 2, { copied: 1 }), writer(0, 4, 1, { copied: 2 })], regions: [region(0, 1, 'dirty'), region(2, 3, 'flushing')] }))).toBe(true);
     expect(reached(P.splitRegion, world({ regions: [region(0, 2, 'flushing', 'ordinary', { writer: 3 }), region(2, 4, 'active', 'ordinary', { writer: 3 })] }))).toBe(true);
     expect(reached(P.splitRegion, world({ regions: [region(0, 2, 'flushing', 'ordinary', { writer: 3 }), region(2, 4, 'active', 'ordinary', { writer: 4 })] }))).toBe(false);
     expect(reached(P.splitRegion, world({ regions: [region(0, 2, 'flushing'), region(2, 4, 'active')] }))).toBe(false);
