@@ -16,6 +16,10 @@
  * in batches. Each worker makes the model itself from `source` (a module and
  * the data its `workerModel` takes), so only states cross threads.
  *
+ * States of a fixed flat layout (engine/layout.ts) cross as their words;
+ * any other takes the generic path with workers, the learned layout off
+ * (see `bounds` below), and crosses encoded by engine/codec.ts.
+ *
  * What may differ from one thread: which of several shortest traces is
  * found (for a given N it is the same every run: nothing depends on timing),
  * and the counts of a search stopped early. One that stops because every
@@ -113,7 +117,12 @@ export function exhaustiveWorkers<S, A, V>(model: Model<S, A, V>, source: ModelS
     maxStates: options.maxStates ?? Infinity,
     deadline: Date.now() + timeLimitMs,
     flat: options.flat !== false,
-    learned: options.learned === true,
+    // Off in every worker: a learned layout's hash numbers strings and orders
+    // record keys as that thread's schema met them, so the same state would
+    // hash differently in two threads. States without a fixed flat layout
+    // take the generic path, whose fingerprint is compiled from the initial
+    // state alike in every thread.
+    learned: false,
     symmetry: options.symmetry === true,
     ...(options.shard ? { shard: options.shard } : {}),
     ...(options.memory ? { memory: options.memory } : {}),
