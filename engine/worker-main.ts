@@ -19,8 +19,13 @@
  * codec per pair of workers whose string numbers go along with each batch;
  * the owner decodes only those it did not have. A sender also skips a
  * successor it sent the same owner before (a direct-mapped cache of hashes):
- * the owner has it already, at no greater depth.
+ * the owner has it already, at no greater depth. And while a worker expands
+ * its own states, it drops from what has come in so far every successor it
+ * has stored already: those would be refused in the ordered pass too (its
+ * own successors come first there), so only the others are held until the
+ * level's end.
  */
+import { receiveMessageOnPort } from 'node:worker_threads';
 import { ByteQueue, Codec } from './codec.js';
 import { Coverage } from './coverage.js';
 import { SPLIT_WIDTH } from './exhaustive.js';
@@ -108,6 +113,9 @@ class WorkerSearch<S, A> {
   private readonly encoders: Codec[];
   private readonly decoders: Codec[];
   private readonly stringsSent: number[];
+  /** What came in from each worker during this level's expansion and was not stored here yet; and whether its end came too. */
+  private readonly early: Outbox[];
+  private readonly ended: boolean[];
   private readonly canonical: Canonical<S> | undefined;
   /** What the representation counted twice: the initial state in every worker, and each received state again. */
   private readonly recounted = { words: 0, objects: 0 };
@@ -147,6 +155,8 @@ class WorkerSearch<S, A> {
     this.encoders = each(() => new Codec());
     this.decoders = each(() => new Codec());
     this.stringsSent = each(() => 0);
+    this.early = each(() => new Outbox());
+    this.ended = each(() => false);
     const symmetry = bounds.symmetry ? model.symmetry : undefined;
     this.canonical = symmetry ? canonicalFingerprint(model.initial, symmetry) : undefined;
   }
@@ -276,9 +286,38 @@ class WorkerSearch<S, A> {
         this.inspect(states.enqueue(next, k), id, depth + 1);
         if (!this.counted()) return false;
       }
-      if ((++this.expanded & 255) === 0 && !this.tick(size - i - 1 + next.length)) return false;
+      if ((++this.expanded & 255) === 0) {
+        if (!this.tick(size - i - 1 + next.length)) return false;
+        this.drain();
+      }
     }
     return true;
+  }
+
+  // Keeps of what the other workers have sent so far only the successors not stored here yet.
+  private drain(): void {
+    const { store, me, n } = this;
+    for (let p = 0; p < n; p++) {
+      if (p === me || this.ended[p]) continue;
+      for (let m = receiveMessageOnPort(this.job.peers[p]!); m !== undefined; m = receiveMessageOnPort(this.job.peers[p]!)) {
+        const message = m.message as BetweenWorkers;
+        if (message.kind === 'end') {
+          this.ended[p] = true;
+          break;
+        }
+        this.decoders[p].adopt(message.strings);
+        const bytes = new Uint8Array(message.buffer, 0, message.used);
+        const ints = new Int32Array(message.buffer, 0, message.used >> 2);
+        const kept = this.early[p];
+        for (let at = 0; at < message.used; ) {
+          const w = at >> 2;
+          const length = ints[w + 4];
+          const offset = at + HEADER;
+          at = offset + ((length + 3) & ~3);
+          if (!store.has(ints[w] >>> 0, ints[w + 1] >>> 0)) kept.add(ints[w], ints[w + 1], ints[w + 2], ints[w + 3], bytes.subarray(offset, offset + length));
+        }
+      }
+    }
   }
 
   private send(owner: number, hi: number, lo: number, link: number, k: number): void {
@@ -314,6 +353,12 @@ class WorkerSearch<S, A> {
     }
     for (let p = 0; p < n; p++) {
       if (p === me) continue;
+      const early = this.early[p].take();
+      if (early.used > 0 && !this.take(p, { kind: 'batch', ...early, strings: [] }, next, depth)) return false;
+      if (this.ended[p]) {
+        this.ended[p] = false;
+        continue;
+      }
       for (;;) {
         const m = control.receive(this.job.peers[p]!, me, true, Infinity, this.beat) as BetweenWorkers | undefined;
         if (m === undefined) return false;
