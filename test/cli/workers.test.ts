@@ -32,6 +32,15 @@ describe('pagecheck check --workers', () => {
     expect(pagecheck('check', 'bench-reflink-cow', '--mode', 'exhaustive', '--workers', '2').stdout).toMatch(/\(complete\), [\d.]+ s \(2 workers\)\n/);
   }, 120_000);
 
+  it('judges liveness as one thread does, on the whole state space the workers saw', () => {
+    const args = ['check', 'pmem-map-sync', '--mode', 'exhaustive', '--json', '--no-timings'];
+    const a = JSON.parse(pagecheck(...args).stdout) as Doc;
+    const b = JSON.parse(pagecheck(...args, '--workers', '2').stdout) as Doc;
+    expect(b.results[0].properties.find((p) => p.id === 'sync-fault-completes')?.verdict).toBe('holds');
+    delete b.results[0].exhaustive.workers;
+    expect(b).toEqual(a);
+  }, 120_000);
+
   it('saves a counterexample of the same length that replays', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pagecheck-workers-'));
     const args = ['check', 'pmem-nofsync-naive', '--mode', 'exhaustive', '--depth', '8', '--json', '--no-timings'];
