@@ -35,6 +35,7 @@ import { propertiesOf, viewOf, type Goal, type Model, type Property } from './mo
 import { StateStore } from './states.js';
 import { canonicalFingerprint, type Canonical } from './symmetry.js';
 import { VisitedStore } from './visited.js';
+import { BATCH_BYTES, eachRecord, Outbox } from './worker-batches.js';
 import {
   Control,
   STOP_ERROR,
@@ -49,51 +50,8 @@ import {
   type WorkerReport,
 } from './worker-shared.js';
 
-/** A batch is sent once it holds this many bytes. */
-const BATCH_BYTES = 1 << 18;
 /** Hashes a sender remembers per owner. */
 const SENT_CACHE = 1 << 14;
-/** A record's header: hash (2 words), parent link, ordinal, payload length. */
-const HEADER = 20;
-
-/** Successors for one owner, as records in one ArrayBuffer that is transferred, not copied. */
-class Outbox {
-  private buffer = new ArrayBuffer(BATCH_BYTES + 4096);
-  private bytes = new Uint8Array(this.buffer);
-  private ints = new Int32Array(this.buffer);
-  used = 0;
-
-  add(hi: number, lo: number, link: number, ordinal: number, payload: Uint8Array): void {
-    const need = HEADER + ((payload.length + 3) & ~3);
-    if (this.used + need > this.buffer.byteLength) this.grow(Math.max(2 * this.buffer.byteLength, this.used + need));
-    const w = this.used >> 2;
-    const ints = this.ints;
-    ints[w] = hi | 0;
-    ints[w + 1] = lo | 0;
-    ints[w + 2] = link;
-    ints[w + 3] = ordinal;
-    ints[w + 4] = payload.length;
-    this.bytes.set(payload, this.used + HEADER);
-    this.used += need;
-  }
-
-  take(): { buffer: ArrayBuffer; used: number } {
-    const out = { buffer: this.buffer, used: this.used };
-    this.buffer = new ArrayBuffer(BATCH_BYTES + 4096);
-    this.bytes = new Uint8Array(this.buffer);
-    this.ints = new Int32Array(this.buffer);
-    this.used = 0;
-    return out;
-  }
-
-  private grow(size: number): void {
-    const buffer = new ArrayBuffer(size);
-    new Uint8Array(buffer).set(this.bytes.subarray(0, this.used));
-    this.buffer = buffer;
-    this.bytes = new Uint8Array(buffer);
-    this.ints = new Int32Array(buffer);
-  }
-}
 
 class WorkerSearch<S, A> {
   private readonly me: number;
@@ -306,16 +264,11 @@ class WorkerSearch<S, A> {
           break;
         }
         this.decoders[p].adopt(message.strings);
-        const bytes = new Uint8Array(message.buffer, 0, message.used);
-        const ints = new Int32Array(message.buffer, 0, message.used >> 2);
         const kept = this.early[p];
-        for (let at = 0; at < message.used; ) {
-          const w = at >> 2;
-          const length = ints[w + 4];
-          const offset = at + HEADER;
-          at = offset + ((length + 3) & ~3);
-          if (!store.has(ints[w] >>> 0, ints[w + 1] >>> 0)) kept.add(ints[w], ints[w + 1], ints[w + 2], ints[w + 3], bytes.subarray(offset, offset + length));
-        }
+        eachRecord(message.buffer, message.used, (hi, lo, link, ordinal, bytes, offset, length) => {
+          if (!store.has(hi, lo)) kept.add(hi, lo, link, ordinal, bytes.subarray(offset, offset + length));
+          return true;
+        });
       }
     }
   }
@@ -374,15 +327,9 @@ class WorkerSearch<S, A> {
     const { states, store } = this;
     const decoder = this.decoders[p];
     decoder.adopt(m.strings);
-    const bytes = new Uint8Array(m.buffer, 0, m.used);
-    const ints = new Int32Array(m.buffer, 0, m.used >> 2);
-    for (let at = 0; at < m.used; ) {
-      const w = at >> 2;
-      const length = ints[w + 4];
-      const offset = at + HEADER;
-      at = offset + ((length + 3) & ~3);
-      const id = store.add(ints[w] >>> 0, ints[w + 1] >>> 0, ints[w + 2], ints[w + 3]);
-      if (id < 0) continue;
+    return eachRecord(m.buffer, m.used, (hi, lo, link, ordinal, bytes, offset, length) => {
+      const id = store.add(hi, lo, link, ordinal);
+      if (id < 0) return true;
       let state: S;
       if (decoder.isWords(bytes, offset)) {
         next.push(bytes.subarray(offset, offset + length));
@@ -398,9 +345,8 @@ class WorkerSearch<S, A> {
         this.recounted.objects += after.objects - before.objects;
       }
       this.inspect(state, id, depth + 1);
-      if (!this.counted()) return false;
-    }
-    return true;
+      return this.counted();
+    });
   }
 
   private inspect(state: S, id: number, depth: number): void {
