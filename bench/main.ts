@@ -5,6 +5,10 @@
  * a few minutes; it is skipped when the machine has less free memory than
  * medium's peak times the ratio of their state spaces. `npm run bench --
  * --vs-spin medium`: that configuration beside Spin (bench/spin.ts).
+ * `--workers N` runs each search twice, in one thread and in N worker
+ * threads (engine/workers.ts), and prints their wall and CPU seconds side
+ * by side; with `designs`, `--depth D` searches to depth D instead of each
+ * design's default bound (`designs netfs-regions --depth 10 --workers 2`).
  */
 import { execFileSync } from 'node:child_process';
 import { freemem } from 'node:os';
@@ -44,6 +48,24 @@ if (spinAt >= 0) {
 // one after the other; `--words` the word path alone.
 const designMode = args.includes('designs');
 const wordsOnly = args.includes('--words');
+// `--workers N` and `--depth D`: a flag and its value.
+const valueOf = (flag: string, min: number): string | undefined => {
+  const at = args.indexOf(flag);
+  if (at < 0) return undefined;
+  const v = args[at + 1];
+  if (v === undefined || !/^\d+$/.test(v) || Number(v) < min) {
+    process.stderr.write(`bench: ${flag} takes a whole number of at least ${min}\n`);
+    process.exit(2);
+  }
+  args.splice(at, 2);
+  return v;
+};
+const workers = valueOf('--workers', 1);
+const depth = valueOf('--depth', 0);
+if (depth !== undefined && !designMode) {
+  process.stderr.write('bench: --depth is for `designs`; a benchmark configuration is searched whole\n');
+  process.exit(2);
+}
 const wanted = args.filter((a) => a !== 'designs' && a !== '--words');
 for (const w of wanted) {
   if (designMode ? !designs.some((d) => d.name === w) : !configs.some((c) => c.name === w)) {
@@ -60,8 +82,11 @@ if (designMode) {
   for (const d of designs) {
     if (wanted.length && !wanted.includes(d.name)) continue;
     for (const path of wordsOnly ? ['words'] : ['generic', 'words']) {
-      process.stderr.write(`bench: ${d.name} at its default bound, ${path} path...\n`);
-      rows.push(JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=20000', runDesign, d.name, path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })));
+      for (const n of workers === undefined ? ['-'] : ['-', workers]) {
+        process.stderr.write(`bench: ${d.name} ${depth === undefined ? 'at its default bound' : `at depth ${depth}`}, ${path} path${n === '-' ? '' : `, ${n} workers`}...\n`);
+        const argv = [runDesign, d.name, path, n, ...(depth === undefined ? [] : [depth])];
+        rows.push(JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=20000', ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })));
+      }
     }
   }
 }
@@ -76,9 +101,11 @@ for (const c of designMode ? [] : configs) {
       continue;
     }
   }
-  process.stderr.write(`bench: ${c.name} (F=${c.params.F} B=${c.params.B} P=${c.params.P} V=${c.params.V})...\n`);
-  const out = execFileSync(process.execPath, ['--max-old-space-size=20000', runOne, c.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  rows.push(JSON.parse(out));
+  for (const n of workers === undefined ? [undefined] : [undefined, workers]) {
+    process.stderr.write(`bench: ${c.name} (F=${c.params.F} B=${c.params.B} P=${c.params.P} V=${c.params.V})${n === undefined ? '' : `, ${n} workers`}...\n`);
+    const out = execFileSync(process.execPath, ['--max-old-space-size=20000', runOne, c.name, ...(n === undefined ? [] : [n])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    rows.push(JSON.parse(out));
+  }
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -87,7 +114,7 @@ const check = (r: Row) =>
 const table = [
   [designMode ? 'design' : 'config', 'states', 'transitions', 'seconds', 'states/s', 'CPU s', 'states/CPU s', 'peak RSS MiB', 'store B/state', 'RSS B/state', designMode ? 'bound' : 'count'],
   ...rows.map((r) => [
-    designMode ? `${r.config} (${r.path})` : r.config, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond), r.cpuSeconds.toFixed(2), fmt(r.statesPerCpuSecond),
+    (designMode ? `${r.config} (${r.path})` : r.config) + (r.workers ? `, ${r.workers} workers` : ''), fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond), r.cpuSeconds.toFixed(2), fmt(r.statesPerCpuSecond),
     fmt(r.peakRssBytes / 2 ** 20), r.storeBytesPerState.toFixed(1), r.rssBytesPerState.toFixed(1),
     designMode ? `${r.exhausted ? 'whole space' : `depth ${r.depth}`}${r.complete ? '' : ' INCOMPLETE'}${r.path === 'words' && !r.wordPath ? ', SOME STATES AS OBJECTS' : ''}` : check(r),
   ]),
@@ -95,5 +122,13 @@ const table = [
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
 process.stdout.write(table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n') + '\n');
 for (const s of skipped) process.stdout.write(`${s.config}: skipped, ${s.reason}\n`);
+// Each worker run beside the one-thread run just before it.
+rows.forEach((r, i) => {
+  const one = rows[i - 1];
+  if (!r.workers || !one || one.workers || one.config !== r.config) return;
+  process.stdout.write(
+    `${r.config}: ${r.workers} workers ${(one.seconds / r.seconds).toFixed(2)} times one thread's states/s (wall ${one.seconds.toFixed(2)} s -> ${r.seconds.toFixed(2)} s, CPU ${one.cpuSeconds.toFixed(2)} s -> ${r.cpuSeconds.toFixed(2)} s)\n`,
+  );
+});
 process.stdout.write('\n' + JSON.stringify(designMode ? { designs: rows } : { design: 'bench-reflink-cow', results: rows, skipped }, null, 2) + '\n');
 process.exitCode = rows.some((r) => check(r) === 'MISMATCH') ? 1 : 0;

@@ -4,9 +4,12 @@
  * its own. Prints one JSON line: the figures `npm run bench -- designs`
  * tabulates. `run-design.js DESIGN generic` keeps every state as an object
  * (the path every kernel design took before the learned layouts), so that
- * before and after are measured in the same run.
+ * before and after are measured in the same run. `run-design.js DESIGN PATH
+ * N [DEPTH]`: in N worker threads (engine/workers.ts, where the learned
+ * layout is off), to DEPTH instead of the design's default bound.
  */
 import { exhaustive } from '../engine/exhaustive.js';
+import { exhaustiveWorkers } from '../engine/workers.js';
 import { defaultConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { instantiate } from '../model/instantiate.js';
@@ -14,13 +17,19 @@ import { measured } from './measure.js';
 
 const design = findDesign(process.argv[2]);
 const flat = process.argv[3] !== 'generic';
-const model = instantiate(design, defaultConfig(design), 'copy');
-const { r, cpuSeconds, peakRss } = measured(() => exhaustive(model, { flat, learned: flat, maxDepth: design.bounds?.depth, maxStates: design.bounds?.maxStates }));
+const workers = process.argv[4] === undefined || process.argv[4] === '-' ? undefined : Number(process.argv[4]);
+const depth = process.argv[5] === undefined ? design.bounds?.depth : Number(process.argv[5]);
+const cfg = defaultConfig(design);
+const model = instantiate(design, cfg, 'copy');
+const options = { flat, learned: flat, maxDepth: depth, maxStates: design.bounds?.maxStates };
+const source = { module: new URL('../checker/worker-model.js', import.meta.url).href, data: { design: design.name, params: cfg.params, bugs: [...cfg.bugs], amends: [...(cfg.amends ?? [])] } };
+const { r, cpuSeconds, peakRss } = measured(() => (workers === undefined ? exhaustive(model, options) : exhaustiveWorkers(model, source, { ...options, workers })));
 process.stdout.write(
   JSON.stringify({
     config: design.name,
     path: flat ? 'words' : 'generic',
-    depth: design.bounds?.depth ?? null,
+    workers: workers ?? null,
+    depth: depth ?? null,
     states: r.states,
     transitions: r.transitions,
     complete: r.complete,

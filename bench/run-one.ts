@@ -1,8 +1,10 @@
 /**
  * One benchmark configuration in a process of its own, so that its peak RSS
- * is its own. Prints one JSON line.
+ * is its own. Prints one JSON line. `run-one.js CONFIG N`: the search in N
+ * worker threads (engine/workers.ts); its CPU seconds are every thread's.
  */
 import { exhaustive } from '../engine/exhaustive.js';
+import { exhaustiveWorkers } from '../engine/workers.js';
 import { resolveConfig } from '../model/config.js';
 import bench from '../model/designs/bench-reflink-cow.js';
 import { instantiate } from '../model/instantiate.js';
@@ -14,11 +16,15 @@ if (!config) {
   process.stderr.write(`bench: unknown configuration '${process.argv[2]}'\n`);
   process.exit(2);
 }
-const model = instantiate(bench, resolveConfig(bench, config.params, []), 'copy');
-const { r, cpuSeconds, peakRss } = measured(() => exhaustive(model));
+const workers = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
+const cfg = resolveConfig(bench, config.params, []);
+const model = instantiate(bench, cfg, 'copy');
+const source = { module: new URL('../checker/worker-model.js', import.meta.url).href, data: { design: bench.name, params: cfg.params, bugs: [], amends: [] } };
+const { r, cpuSeconds, peakRss } = measured(() => (workers === undefined ? exhaustive(model) : exhaustiveWorkers(model, source, { workers })));
 process.stdout.write(
   JSON.stringify({
     config: config.name,
+    workers: workers ?? null,
     ...config.params,
     states: r.states,
     transitions: r.transitions,

@@ -23,6 +23,11 @@ import { swarmMember, type Shard } from '../engine/shard.js';
 import { DEFAULT_MEMORY } from '../engine/memory.js';
 import { reproduceCommand } from './reproduce.js';
 import { selfCheck } from '../engine/symmetry.js';
+import { exhaustiveWorkers } from '../engine/workers.js';
+import type { WorkerModelJob } from './worker-model.js';
+
+/** The module whose workerModel makes a built-in design's model in a worker thread. */
+const WORKER_MODEL = new URL('./worker-model.js', import.meta.url).href;
 
 export type Mode = 'exhaustive' | 'random' | 'both';
 /**
@@ -100,6 +105,19 @@ export interface CheckOptions<B extends string = string, P extends string = stri
    * the two paths. On by default.
    */
   readonly learned?: boolean;
+  /**
+   * Run the exhaustive search in this many worker threads (engine/workers.ts):
+   * the same counts, verdicts and shortest counterexample lengths at a
+   * completed bound; absent, it runs in this thread.
+   */
+  readonly workers?: number;
+  /**
+   * The module (a file URL) whose `workerModel(job)` makes the model in each
+   * worker thread; checker/worker-model.js, which knows the built-in
+   * designs, when absent. The command line gives its own, which also loads
+   * a user's module.
+   */
+  readonly workerModel?: string;
 }
 
 export const DEFAULTS = { maxStates: 2_000_000, timeSeconds: 60, runs: 500, steps: 50 } as const;
@@ -159,6 +177,8 @@ export interface ExhaustiveSummary extends Bound {
   readonly collisionProbability: number;
   /** What the states were reduced by (one state per class); null or absent for a search of every state. */
   readonly symmetry?: string | null;
+  /** The worker threads the search ran in (check --workers); absent for one thread. */
+  readonly workers?: number;
 }
 
 /** What the symmetry self-check found (check --symmetry-check). */
@@ -252,7 +272,8 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
   const coverage = new Coverage();
   let ex: ReturnType<typeof exhaustive<S, A, unknown>> | undefined;
   if (mode !== 'random') {
-    ex = exhaustive(instantiate(design, cfg, 'copy', { crashCap: options.crashCap }), {
+    const exModel = instantiate(design, cfg, 'copy', { crashCap: options.crashCap });
+    const exOptions = {
       maxDepth: depth,
       maxStates,
       timeLimitMs: timeLimit(),
@@ -263,7 +284,12 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
       memory: { ...DEFAULT_MEMORY, ...(options.maxMemoryMb !== undefined ? { rssBytes: options.maxMemoryMb * 2 ** 20 } : {}) },
       symmetry: options.symmetry === true,
       ...(options.learned === false ? { learned: false } : {}),
-    });
+    };
+    // With workers, each thread makes this same model from the design's name (or module) and configuration.
+    const job: WorkerModelJob = { design: options.module ?? design.name, params: cfg.params, bugs: [...cfg.bugs], amends: [...(cfg.amends ?? [])], ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}) };
+    ex = options.workers !== undefined
+      ? exhaustiveWorkers(exModel, { module: options.workerModel ?? WORKER_MODEL, data: job }, { ...exOptions, workers: options.workers })
+      : exhaustive(exModel, exOptions);
     coverage.merge(ex.coverage);
   }
   let symmetryCheck: SymmetryCheckSummary | undefined;
@@ -471,6 +497,7 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
           collisionProbability: ex.collisionProbability,
           crash: ex.crash ?? null,
           symmetry: ex.symmetry,
+          ...(ex.workers !== undefined ? { workers: ex.workers } : {}),
         }
       : null,
     random: rnd

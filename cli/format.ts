@@ -47,7 +47,7 @@ export function formatResult(r: CheckResult): string {
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
   const amended = r.amends?.length ? `  amended: ${r.amends.join(', ')}` : '';
   const lines = [`${r.design}${params ? `  (${params})` : ''}${r.bugs.length ? `  bugs: ${r.bugs.join(', ')}` : ''}${amended}`];
-  if (r.exhaustive) lines.push(`  exhaustive: ${describeBound(r)}, ${r.exhaustive.seconds} s`);
+  if (r.exhaustive) lines.push(`  exhaustive: ${describeBound(r)}, ${r.exhaustive.seconds} s${r.exhaustive.workers ? ` (${r.exhaustive.workers} worker${r.exhaustive.workers > 1 ? 's' : ''})` : ''}`);
   // A reduced bound counts classes, not states: said on every result that used one.
   if (r.exhaustive?.symmetry) lines.push(`  symmetry:   reduced by ${r.exhaustive.symmetry}: one state counted per class`);
   const sc = r.symmetryCheck;

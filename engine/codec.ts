@@ -101,6 +101,24 @@ export class Codec {
     }
   }
 
+  /** How many strings (record keys included) this codec has numbered so far. */
+  get stringCount(): number {
+    return this.strings.length;
+  }
+
+  /**
+   * The strings numbered from `from` on, in order: what a codec in another
+   * thread must `adopt` to decode what this one encoded since (engine/workers.ts).
+   */
+  stringsFrom(from: number): string[] {
+    return this.strings.slice(from);
+  }
+
+  /** Numbers `strings` next, in order, as the codec that encoded them did. */
+  adopt(strings: readonly string[]): void {
+    for (const s of strings) this.intern(s);
+  }
+
   decode(bytes: Uint8Array, offset = 0): unknown {
     const reader = { bytes, pos: offset };
     return this.read(reader);

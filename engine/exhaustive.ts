@@ -108,10 +108,12 @@ export interface ExhaustiveResult<S, A> {
   readonly representation: Representation;
   /** The symmetry the states were reduced by (its description), or null when they were not. */
   readonly symmetry: string | null;
+  /** The worker threads that searched (engine/workers.ts); absent for the search in one thread. */
+  readonly workers?: number;
 }
 
 /** A shard's search splits below the first level with this many states per shard, so that each gets a share of many subtrees. */
-const SPLIT_WIDTH = 64;
+export const SPLIT_WIDTH = 64;
 
 export function exhaustive<S, A, V>(model: Model<S, A, V>, options: ExhaustiveOptions = {}): ExhaustiveResult<S, A> {
   const maxDepth = options.maxDepth ?? Infinity;

@@ -193,6 +193,26 @@ export class StateStore<S, A> {
     return this.probe!.state;
   }
 
+  /**
+   * Successor k as another store of the same model reads it back (a worker
+   * thread's, engine/workers.ts): its words as the frontier keeps them, where
+   * it has the fixed flat layout, which is compiled from the initial state
+   * and so the same in every store; undefined otherwise (a learned layout's
+   * versions and interned strings are this store's own): then `successor(k)`.
+   * Valid until the next call.
+   */
+  flatWords(k: number): Uint8Array | undefined {
+    if (this.onLayout[k] === 0 || this.learned !== undefined) return undefined;
+    return this.codec.encodeWords(this.words, k * this.N, this.N);
+  }
+
+  /** Successor k as a state, not queued (a reused object on the flat path). */
+  successor(k: number): S {
+    if (this.onLayout[k] === 0 || this.learned !== undefined) return this.objects[k] as S;
+    this.probe!.load(this.words, k * this.N);
+    return this.probe!.state;
+  }
+
   private admitUpdate(update: Update<S>): void {
     this.reserve();
     const layout = this.layout!;

@@ -75,6 +75,19 @@ export class VisitedStore {
     return id;
   }
 
+  /** Whether a state of this fingerprint is stored. */
+  has(hi: number, lo: number): boolean {
+    if (hi === 0 && lo === 0) lo = 1;
+    const table = this.table;
+    const mask = this.mask;
+    for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
+      const h = table[2 * slot];
+      const l = table[2 * slot + 1];
+      if (h === 0 && l === 0) return false;
+      if (l === lo >>> 0 && h === hi >>> 0) return true;
+    }
+  }
+
   /**
    * Reads the first slot of each of `count` fingerprints (their low words in
    * `los`). Called on a state's successors before `add`: the reads do not

@@ -17,8 +17,10 @@ import { withoutTimings } from '../../checker/timings.js';
 import { onInterrupt } from '../interrupt.js';
 import { runInWorker } from '../run-check.js';
 import { blamingModule } from '../load.js';
+import { MAX_WORKERS } from '../../engine/workers.js';
 
 const USAGE = 'pagecheck check DESIGN... | --all [options]';
+const WORKER_MODEL = new URL('../worker-model.js', import.meta.url).href;
 
 /** The configuration a run will record in its traces: parameters with their defaults, toggles, amendments. */
 function resolveConfigShown(design: Chosen['design'], params: Readonly<Record<string, string>>, bugs: readonly string[], amends: readonly string[]) {
@@ -66,6 +68,8 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
   if (shardText !== undefined && shard === undefined) throw new InputError(`--shard takes K/N with 0 <= K < N, not '${shardText}'`);
   const omit = o.omit === undefined ? undefined : (o.omit as string).split(',').map((k) => k.trim()).filter(Boolean);
   const maxMemoryMb = integer('--max-memory', o.maxMemory as string | undefined, 16);
+  const workers = integer('--workers', o.workers as string | undefined, 1, MAX_WORKERS);
+  if (workers !== undefined && mode === 'random') throw new InputError('--workers runs the exhaustive search in threads; give --mode exhaustive or both');
   const common = {
     mode: mode as Mode,
     ...search,
@@ -78,6 +82,8 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
     ...(o.symmetry ? { symmetry: true } : {}),
     ...(o.symmetryCheck ? { symmetryCheck: true } : {}),
     ...(o.learned === false ? { learned: false } : {}),
+    // Each worker thread makes the model itself, by this module: a built-in design or the user's module.
+    ...(workers !== undefined ? { workers, workerModel: WORKER_MODEL } : {}),
   };
   const saveDir = o.save as string | undefined;
   if (saveDir !== undefined) {
@@ -145,6 +151,7 @@ export const checkCommand: Command = {
       .option('--force', 'with --save: replace files there that pagecheck did not write as they are (edited, or of another configuration)')
       .option('--shard <K/N>', 'search shard K of N (docs/scale-out.md); fold the shards with pagecheck merge')
       .option('--omit <kinds>', 'random search: leave out these action kinds (comma-separated) where another is enabled')
+      .option('--workers <n>', `run the exhaustive search in N worker threads (1..${MAX_WORKERS}): the same counts, verdicts and shortest counterexample lengths at a completed bound`)
       .option('--max-memory <MB>', 'stop (inconclusive) before the process passes MB of resident memory')
       .option('--symmetry', "keep one state per class of the design's declared symmetry (pagecheck designs lists it); off by default, so that a bound counts the design's own states")
       .option('--symmetry-check', "also check the design's symmetry declaration at the check's depth: reduced and unreduced searches side by side, and every state met renamed")
