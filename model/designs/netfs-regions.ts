@@ -452,12 +452,14 @@ export default defineDesign<NetfsState, RegionsAction>({
         acknowledge(d, writer);
         return;
       }
-      const mine = activeRegion(d, w)!;
+      // Undefined when the flusher has already taken the whole record (flush, no split): it is in
+      // flight, and its data with it.
+      const mine = activeRegion(d, w);
       if (writer.kind === 'dsync' && cfg.bugs.has('dsync-wait-holding-lock')) {
         writer.phase = 'syncing';
         return;
       }
-      mine.state = 'dirty';
+      if (mine) mine.state = 'dirty';
       // netfs_commit_write -> netfs_merge_dirty_region. The RFC commits a DSYNC write after its flush;
       // the model's DSYNC write commits here, as its region goes from active to dirty and is put in
       // flight, so that no superseded record lies under it while it is written out.
@@ -472,13 +474,15 @@ export default defineDesign<NetfsState, RegionsAction>({
         // the flusher could still split a write inside a crypto block; with the split at
         // round_down(dirtied point, block) no search of the tests reaches a busy box here any more,
         // and the toggle that skipped the check (dsync-flush-ignores-busy-box) is gone with it.
-        const box = boxOf(mine.start, mine.end, g);
-        const free = !boxBusy(d, box, mine) && boxLockable(d, box, g, cfg);
-        if ((d.connected || g.cache) && !dsyncHeldBack(d, mine, cfg) && !earlierGroupPending(d, mine.group, mine) && free) startFlush(d, mine, mine.end, g, cfg);
+        if (mine) {
+          const box = boxOf(mine.start, mine.end, g);
+          const free = !boxBusy(d, box, mine) && boxLockable(d, box, g, cfg);
+          if ((d.connected || g.cache) && !dsyncHeldBack(d, mine, cfg) && !earlierGroupPending(d, mine.group, mine) && free) startFlush(d, mine, mine.end, g, cfg);
+        }
         finish(d, g, cfg);
         return;
       }
-      mine.writer = 0;
+      if (mine) mine.writer = 0;
       acknowledge(d, writer);
       finish(d, g, cfg);
     },
@@ -486,13 +490,34 @@ export default defineDesign<NetfsState, RegionsAction>({
     flush: ({ r, cut }, _s, cfg) => (d) => {
       const g = geometry(cfg.params);
       const region = d.regions[r];
-      if (region.state === 'active') {
-        // The split: the part before `cut` goes; the write keeps the rest.
-        const part = { ...region, kinds: [...region.kinds], box: boxOf(region.start, cut, g), end: cut, state: 'dirty' as const };
-        region.start = cut;
-        d.regions.push(part);
-        startFlush(d, part, cut, g, cfg);
-      } else startFlush(d, region, cut, g, cfg);
+      const w = region.state === 'active' ? writerOf(d, region.writer) : undefined;
+      if (!w || (cut === region.end && w.copied === w.end)) {
+        // A dirty region, or an active one taken up to its end by a write that has copied everything:
+        // nothing lies past block.end to split off ("if (tail->dirty.end > block.end)" is false), so
+        // the record itself goes ("smp_store_release(&r->state, NETFS_REGION_IS_FLUSHING)") and keeps
+        // its writer, whose DSYNC wait (wait_on_region(region, NETFS_REGION_IS_COMPLETE)) ends when it
+        // lands. The model once split here too and left an empty active record carrying the writer,
+        // which a DSYNC writer then waited on for ever (review dsync-wait-holding-lock.deadlock).
+        startFlush(d, region, cut, g, cfg);
+        return;
+      }
+      // "if (tail->dirty.end > block.end) ... r = netfs_split_off_front(ctx, tail, &spares[1],
+      // block.end)": the front, a copy of the record ("*front = *region; front->dirty.end = pos;
+      // region->dirty.start = pos"), is the new record that goes; the writer's own record is the
+      // remainder. A choice of the model: the front keeps the writer's number, so a DSYNC writer waits
+      // for every record holding its bytes ((4): "The writer then waits for that region to finish
+      // flushing"). The RFC's writer waits on its own record only, which would let a DSYNC write
+      // return while a front split off it mid-copy (a block smaller than its dirtied range) is still
+      // in flight. Another choice the RFC leaves open: an active write cut at its dirtied point with
+      // bytes still to copy. The RFC takes the record itself there, and the writer goes on copying
+      // into a record in flight whose write-out does not cover the new bytes (in a later state of the
+      // branch's write_back.c, netfs_fix_up_dirty_list() drops the record when that write-out ends);
+      // the model splits instead and keeps an empty active record from the cut for the bytes to come,
+      // as netfs_merge_dirty_region()'s table intends ("Ordinary write, flush started. Dirty").
+      const part = { ...region, kinds: [...region.kinds], box: boxOf(region.start, cut, g), end: cut, state: 'dirty' as const };
+      region.start = cut;
+      d.regions.push(part);
+      startFlush(d, part, cut, g, cfg);
     },
 
     wbDone: ({ r }, _s, cfg) => (d) => {
