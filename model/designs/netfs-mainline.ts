@@ -76,8 +76,18 @@
  *   and the WB_SYNC_ALL callers wait (`waiting` names them). Not modelled:
  *   fsync(2), the WB_SYNC_ALL caller with a promise of its own.
  * - Buffered writes hold the inode lock; DIO excludes buffered I/O NFS-style
- *   but DIO writes run in parallel with each other, first flushing and
- *   invalidating the page cache and the cache over their range.
+ *   but DIO writes run in parallel with each other. A direct write takes
+ *   i_rwsem shared first (netfs_start_io_direct), then flushes its range
+ *   (filemap_write_and_wait_range), invalidates it (filemap_invalidate_inode,
+ *   which writes back and waits once more), raises zero_point, invalidates
+ *   the cache, and only then sends its data (netfs_unbuffered_write_iter,
+ *   direct_write.c). So a direct write has no pre-flush window like the
+ *   O_DSYNC one below: i_rwsem keeps buffered writers out from before its
+ *   pre-flush, and a folio dirtied by an mmap store after the pre-flush
+ *   (mixdio=1 only) is written back and waited for by the invalidation
+ *   before the data goes (test/netfs-mainline-granularity.test.ts). The model
+ *   once flushed before taking i_rwsem and invalidated in the same step as
+ *   the lock.
  * - No stable pages: FGP_WRITEBEGIN's FGP_STABLE waits for writeback only if
  *   the mapping has AS_STABLE_WRITES, which netfs does not set, so a write may
  *   change an uptodate folio with no private data under writeback (it is
@@ -91,9 +101,16 @@
  * folios tagged when it starts, writeback_iter's tag_pages_for_writeback for
  * WB_SYNC_ALL, and then only waits: the model's loop is the stronger of the
  * two), and returns in `preflushed`; a direct write's
- * pre-flush still runs before its lock step and the lock checks the range
- * (netfs_unbuffered_write_iter does it after netfs_start_io_direct, in
- * kiocb_invalidate_pages; not reviewed here); a writeback request issues all the
+ * pre-flush and its invalidation's own write-back and wait are one loop of
+ * `flushRange` steps, and `invalidate` is the step that finds nothing left
+ * to issue or wait for (invalidate_inode_pages2_range() would leave a folio
+ * redirtied after filemap_fdatawrite_range() in place, -EBUSY, which
+ * filemap_invalidate_inode() ignores; only a store racing the direct write,
+ * mixdio=1, can redirty it, and the model's loop writes it back instead);
+ * the first direct write's netfs_block_buffered() (unmap_mapping_range and
+ * filemap_fdatawait over the whole file, when NETFS_ICTX_ODIRECT was clear)
+ * is left out: it only orders writeback of folios outside the direct
+ * write's range, which its own pre-flush does not need; a writeback request issues all the
  * dirty folios it finds in one step (the folio lock makes each folio's issue
  * atomic; the order among folios is the index order either way); a writer
  * stuck in FLUSH_CONTENT (a loop in the kernel) has no step in the model, and
@@ -252,19 +269,25 @@ export default defineDesign<MainlineState, MainlineAction>({
       // in this step loses no history: what could run between i_rwsem and it (faults, page_mkwrite,
       // VM writeback, reads, reclaim) does not need i_rwsem and can as well run before the lock.
       if (writer.kind === 'dsync' && (cfg.bugs.has('dsync-no-preflush') || rangeWrittenAndWaited(s, writer.start, writer.end, g.B))) d.preflushed = w;
-      if (writer.kind === 'dio') {
-        // filemap_invalidate_inode() -> netfs_release_folio() per folio, then "if (end >
-        // ictx->zero_point) ictx->zero_point = end", and fscache_invalidate(FSCACHE_INVAL_DIO_WRITE).
-        for (let f = Math.floor(writer.start / g.B); f * g.B < writer.end; f++) if (d.folio[f]) releaseFolio(d, f, g.B, cfg);
-        d.zeroPoint = Math.max(d.zeroPoint, writer.end);
-        d.cache.fill(null);
-      }
+    },
+
+    // A direct write, holding i_rwsem shared, once filemap_write_and_wait_range() has left nothing in its
+    // range to issue or wait for: filemap_invalidate_inode() -> invalidate_inode_pages2_range() ->
+    // netfs_release_folio() per folio, then "if (end > ictx->zero_point) ictx->zero_point = end", and
+    // fscache_invalidate(FSCACHE_INVAL_DIO_WRITE). Its data goes out in the next step (copy).
+    invalidate: ({ w }, _s, cfg) => (d) => {
+      const g = geometry(cfg.params);
+      const writer = writerOf(d, w);
+      for (let f = Math.floor(writer.start / g.B); f * g.B < writer.end; f++) if (d.folio[f]) releaseFolio(d, f, g.B, cfg);
+      d.zeroPoint = Math.max(d.zeroPoint, writer.end);
+      d.cache.fill(null);
+      writer.invalidated = true;
     },
 
     flushRange: ({ w }, s, cfg) => (d) => {
       const g = geometry(cfg.params);
       const writer = writerOf(s, w);
-      const preflush = writer.phase === 'pending' || beforeWritethrough(s, writer);
+      const preflush = writer.kind === 'dio' || beforeWritethrough(s, writer);
       const folios = preflush ? rangeToIssue(s, writer.start, writer.end, g.B) : [chunk(writer, g.B).f];
       for (const f of folios) issueFolio(d, f, g, cfg, false);
       tidy(d);
@@ -390,11 +413,12 @@ export default defineDesign<MainlineState, MainlineAction>({
 
   notes: {
     write: 'netfs_file_write_iter: a write(2) enters (O_RDWR: FMODE_READ); DIO: netfs_unbuffered_write_iter',
-    lock: 'netfs_start_io_write (inode lock) / netfs_start_io_direct (DIO, after its pre-flush)',
+    lock: 'netfs_start_io_write (i_rwsem) / netfs_start_io_direct (DIO: i_rwsem shared, no buffered I/O)',
+    invalidate: 'DIO under i_rwsem: filemap_invalidate_inode drops the range; zero_point raised; fscache_invalidate',
     preflushed: 'DSYNC: netfs_perform_write\'s filemap_write_and_wait_range returns (nothing to issue or wait for)',
     writethrough: 'DSYNC: netfs_begin_writethrough takes wb_lock (mutex_lock), after the pre-flush returned',
     copy: 'netfs_perform_write on a folio: wait if private, group/uptodate/zero_point/whole/streaming, copy',
-    flushRange: 'filemap_write_and_wait_range (WB_SYNC_ALL): DIO/DSYNC pre-flush, or NETFS_FLUSH_CONTENT',
+    flushRange: 'filemap_write_and_wait_range (WB_SYNC_ALL): the DIO/DSYNC pre-flush, or NETFS_FLUSH_CONTENT',
     complete: 'DSYNC: netfs_end_writethrough (generic_write_sync left out); DIO: kiocb_invalidate_post_direct_write',
     writepages: 'netfs_writepages, WB_SYNC_NONE (trylock wb_lock), wreq->group NULL: other groups redirtied',
     wbDone: 'write collection: netfs_folio_written_back detaches finfo/group, folio_end_writeback',

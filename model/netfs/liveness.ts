@@ -97,9 +97,10 @@ export const regionsLiveness: readonly LiveProperty<NetfsState>[] = [
 // `preflushed` (filemap_write_and_wait_range returned) is weakly fair as the
 // writer's other steps; `writethrough` takes wb_lock with mutex_lock, a
 // sleeping lock that hands itself to a waiter (MUTEX_FLAG_HANDOFF), so it is
-// strongly fair, as `lock` is.
+// strongly fair, as `lock` is. A direct write's `invalidate` (filemap_invalidate_inode,
+// under i_rwsem) is one of the writer's own steps, weakly fair as they are.
 export const MAINLINE_FAIR: Fairness = {
-  weak: ['copy', 'complete', 'flushRange', 'mkwrite', 'writepages', 'wbDone', 'read', 'preflushed'],
+  weak: ['copy', 'complete', 'flushRange', 'mkwrite', 'writepages', 'wbDone', 'read', 'preflushed', 'invalidate'],
   strong: ['lock', 'writethrough'],
   each: ['read', 'flushRange', 'mkwrite'],
 };

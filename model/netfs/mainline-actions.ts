@@ -4,7 +4,7 @@
  * wb_lock, which flushes are due, when a writer or an mmap store waits.
  */
 import type { Config } from '../design.js';
-import { chunk, howToModify, rangeClean, rangeToIssue, rangeWrittenAndWaited, waitsForWriteback } from './mainline.js';
+import { chunk, howToModify, rangeToIssue, rangeWrittenAndWaited, waitsForWriteback } from './mainline.js';
 import { faultable, mkwriteAs, type MainlineState } from './mainline-steps.js';
 import { geometry, size, writeRanges, type WriteKind, type Writer } from './world.js';
 
@@ -15,6 +15,7 @@ export type MainlineAction =
   | { readonly kind: 'flushRange'; readonly w: number }
   | { readonly kind: 'preflushed'; readonly w: number }
   | { readonly kind: 'writethrough'; readonly w: number }
+  | { readonly kind: 'invalidate'; readonly w: number }
   | { readonly kind: 'complete'; readonly w: number }
   | { readonly kind: 'writepages' }
   | { readonly kind: 'wbDone'; readonly r: number }
@@ -85,13 +86,12 @@ export function mainlineActions(s: MainlineState, cfg: Config): MainlineAction[]
         continue;
       }
       if (w.phase === 'pending') {
-        // DIO flushes first (filemap_write_and_wait_range) and locks once its range is clean, as its
-        // lock drops the range's folios (kiocb_invalidate_pages). A buffered or DSYNC write takes
-        // i_rwsem (netfs_start_io_write); DSYNC's pre-flush runs under it (below).
-        const clean = w.kind !== 'dio' || rangeClean(s, w.start, w.end, g.B);
-        if (!clean && rangeToIssue(s, w.start, w.end, g.B).length > 0 && s.wbLock === 0) out.push({ kind: 'flushRange', w: w.value });
+        // A buffered or DSYNC write takes i_rwsem (netfs_start_io_write); DSYNC's pre-flush runs under
+        // it (below). A direct write takes it shared first (netfs_start_io_direct: "direct I/O
+        // operations are allowed to execute in parallel ... whereas buffered I/O operations need to
+        // wait"), and only then flushes and invalidates its range (netfs_unbuffered_write_iter, below).
         const lockable = w.kind === 'dio' ? !buffered && !(apart && storing) : !buffered && !dioActive;
-        if (clean && lockable) out.push({ kind: 'lock', w: w.value });
+        if (lockable) out.push({ kind: 'lock', w: w.value });
         continue;
       }
       if (beforeWritethrough(s, w)) {
@@ -105,6 +105,16 @@ export function mainlineActions(s: MainlineState, cfg: Config): MainlineAction[]
         continue;
       }
       if (w.kind === 'dio') {
+        if (!w.invalidated) {
+          // netfs_unbuffered_write_iter(), under i_rwsem: filemap_write_and_wait_range() over the range
+          // (WB_SYNC_ALL: waits for wb_lock), then filemap_invalidate_inode(inode, true, pos, end), whose
+          // own filemap_fdatawrite_range() and invalidate_inode_pages2_range() (folio_wait_writeback on
+          // each folio) write back and wait for anything dirtied since; the invalidation is the step that
+          // finds nothing left to issue or wait for.
+          if (rangeToIssue(s, w.start, w.end, g.B).length > 0 && s.wbLock === 0) out.push({ kind: 'flushRange', w: w.value });
+          if (rangeWrittenAndWaited(s, w.start, w.end, g.B)) out.push({ kind: 'invalidate', w: w.value });
+          continue;
+        }
         out.push(w.copied < w.end ? { kind: 'copy', w: w.value } : { kind: 'complete', w: w.value });
         continue;
       }

@@ -223,7 +223,12 @@ function waitOf(s: MainlineState, w: Writer, g: Geometry, cfg: Config): string {
     }
     return `${name} is in netfs_page_mkwrite`;
   }
-  if (w.phase === 'pending') return `${name} waits to start (inode lock, DIO exclusion, or its filemap_write_and_wait_range: wb_lock ${holder(s)})`;
+  if (w.phase === 'pending') return `${name} waits to start (i_rwsem: a buffered write holds it, or buffered and direct I/O exclude each other)`;
+  if (w.kind === 'dio' && !w.invalidated) {
+    return rangeToIssue(s, w.start, w.end, g.B).length > 0
+      ? `${name}'s pre-flush (filemap_write_and_wait_range, WB_SYNC_ALL) waits for wb_lock (${holder(s)})`
+      : `${name}'s pre-flush waits for writeback in [${w.start},${w.end})`;
+  }
   if (w.kind === 'dio') return `${name} is in flight`;
   if (w.kind === 'dsync' && s.wbLock !== w.value && w.copied === w.start) {
     if (s.preflushed === w.value) return `${name}'s netfs_begin_writethrough waits for wb_lock (${holder(s)})`;

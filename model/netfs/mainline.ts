@@ -149,14 +149,6 @@ export function writeFolioAs(s: NetfsState, f: number, B: number): 'cache-only' 
   return group === NULL_GROUP ? 'upload' : 'skip';
 }
 
-export function rangeClean(s: NetfsState, start: number, end: number, B: number): boolean {
-  for (let f = Math.floor(start / B); f * B < end; f++) {
-    const folio = s.folio[f];
-    if (folio && (folio.dirty || folio.writeback)) return false;
-  }
-  return true;
-}
-
 /** What filemap_write_and_wait_range() may issue now: dirty folios not yet in flight that netfs_write_folio() would not skip. */
 export function rangeToIssue(s: NetfsState, start: number, end: number, B: number): number[] {
   const out: number[] = [];

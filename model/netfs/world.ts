@@ -70,6 +70,12 @@ export interface Writer {
   conc: number[][];
   /** Mainline: the write's file was opened O_RDWR (FMODE_READ); absent when write-only. */
   rdwr?: boolean;
+  /**
+   * Mainline, a direct write: netfs_unbuffered_write_iter() has flushed and invalidated its range
+   * (filemap_write_and_wait_range, filemap_invalidate_inode), raised zero_point and invalidated the
+   * cache, and may send its data; absent before.
+   */
+  invalidated?: boolean;
 }
 
 export interface Folio {

@@ -79,9 +79,10 @@ export const netfsBinder: Binder = {
     const mainline = design.name === 'netfs-mainline';
     // The writer of an op: the write's number, taken when its `write` step is picked.
     const ids = writerIds(s);
-    const own = (w: number) => (a: { kind: string; w?: number }): boolean => a.w === w && ['lock', 'activate', 'copy', 'flushRange', 'preflushed', 'writethrough', 'complete'].includes(a.kind);
+    const own = (w: number) => (a: { kind: string; w?: number }): boolean => a.w === w && ['lock', 'activate', 'copy', 'flushRange', 'preflushed', 'writethrough', 'invalidate', 'complete'].includes(a.kind);
     // Mainline DSYNC: the pre-flush returns (preflushed), then netfs_begin_writethrough takes wb_lock.
-    const order = ['complete', 'copy', 'writethrough', 'preflushed', 'activate', 'lock', 'flushRange'];
+    // Mainline DIO: under i_rwsem, the pre-flush, then the invalidation (filemap_invalidate_inode), then the data.
+    const order = ['complete', 'copy', 'writethrough', 'preflushed', 'invalidate', 'activate', 'lock', 'flushRange'];
     let before = new Set<string>();
     /** Drives writer `w` while `until` is false: its own steps, then the completion of write-backs it started. */
     const drive = (w: () => number, until: (st: St, writer: St | undefined) => boolean, what: string): Step =>
