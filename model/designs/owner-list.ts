@@ -86,8 +86,9 @@ export default daxDesign({
   notes: {
     ...DAX_NOTES,
     finish: 'dax_fault_iter: dax_insert_entry adds (mapping, index) to the page\'s owner list',
-    memfail: 'memory_failure: walk the page\'s owner list, first listed (mapping, index) under its entry lock',
-    'memfail-next': 'the next listed (mapping, index), under its entry lock',
+    // One note for the proposal and its amendment: under filesystem-rmap the walk is XFS's, not the list.
+    memfail: 'memory_failure: walk the page\'s owner list (filesystem-rmap: xfs_dax_notify_ddev_failure\'s rmap query, AGF held), first (mapping, index) under its entry lock',
+    'memfail-next': 'the next (mapping, index) of the list (filesystem-rmap: of the rmap query), under its entry lock',
   },
   notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
   policy: {
