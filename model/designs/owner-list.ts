@@ -87,8 +87,8 @@ export default daxDesign({
     ...DAX_NOTES,
     finish: 'dax_fault_iter: dax_insert_entry adds (mapping, index) to the page\'s owner list',
     // One note for the proposal and its amendment: under filesystem-rmap the walk is XFS's, not the list.
-    memfail: 'memory_failure: walk the page\'s owner list (filesystem-rmap: xfs_dax_notify_ddev_failure\'s rmap query, AGF held), first (mapping, index) under its entry lock',
-    'memfail-next': 'the next (mapping, index) of the list (filesystem-rmap: of the rmap query), under its entry lock',
+    memfail: 'memory_failure: the owner list (filesystem-rmap: XFS\'s rmap query), first entry locked',
+    'memfail-next': 'the next (mapping, index) of that walk, under its entry lock',
   },
   notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
   policy: {

@@ -30,8 +30,10 @@ function interrupted(args: string[], signals: NodeJS.Signals[], afterMs = 4000):
   });
 }
 
-// A search of about a million states, far longer than the test waits.
-const long = ['check', 'netfs-regions', '--mode', 'exhaustive'];
+// A search of three million states, far longer than the test waits, of a
+// property that holds: a violation found before the signal would make the
+// partial result exit 1, as it should.
+const long = ['check', 'netfs-regions', '--mode', 'exhaustive', '--property', 'no-lost-writes', '--depth', '10'];
 
 describe('pagecheck check interrupted', () => {
   it('SIGINT: prints the partial result, inconclusive, and exits 3', async () => {
