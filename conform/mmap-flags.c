@@ -12,13 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "smaps.h"
-#ifndef MAP_SYNC
-#define MAP_SYNC 0x80000
-#endif
-#ifndef MAP_SHARED_VALIDATE
-#define MAP_SHARED_VALIDATE 0x03
-#endif
+#include "map-sync.h"
 
 /* 1 when the vma shows "sf" (VM_SYNC), 0 when not, -1 when smaps cannot be read. */
 static int vm_sync(void *addr) {

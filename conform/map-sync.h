@@ -1,11 +1,19 @@
 /*
- * The VmFlags line of the vma that starts at addr, read from
- * /proc/self/smaps (shared by mmap-flags.c and vm/dax-probe.c).
+ * What both MAP_SYNC probes (mmap-flags.c and vm/dax-probe.c) need: the
+ * flags, for a libc whose headers lack them, and the VmFlags line of a vma,
+ * read from /proc/self/smaps.
  */
-#ifndef PAGECHECK_SMAPS_H
-#define PAGECHECK_SMAPS_H
+#ifndef PAGECHECK_MAP_SYNC_H
+#define PAGECHECK_MAP_SYNC_H
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
 
 /* Copies the flags after "VmFlags:" into out; 1 when found, 0 when not, -1 when smaps cannot be read. */
 static int vma_flags(void *addr, char *out, size_t n) {
