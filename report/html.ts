@@ -124,7 +124,7 @@ export async function proofHtml(proof: Proof): Promise<string> {
         out.push(`<p class="review">${e(beside.note)}</p>`);
         continue;
       }
-      out.push(`<p class="review">${e(reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace), undefined, r.amends)))}</p>`);
+      out.push(`<p class="review">${e(reviewText(reviewOf({ design: r.design, bugs: r.bugs, amends: r.amends, property: p.id, actions: traceActions(trace), message: p.message ?? '' })))}</p>`);
       if (beside) out.push(`<p class="review">${e(beside.note)}</p>`);
       out.push(await explorerHtml(trace, d.picture, `run-${i + 1}-${p.id}`));
       out.push(`<details><summary>as text</summary><pre class="trace">${e(renderText(trace))}</pre></details>`);

@@ -102,7 +102,7 @@ export function proofMarkdown(proof: Proof): string {
         out.push(beside.note);
         continue;
       }
-      out.push(reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace), undefined, r.amends)), ...(beside ? ['', beside.note] : []), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
+      out.push(reviewText(reviewOf({ design: r.design, bugs: r.bugs, amends: r.amends, property: p.id, actions: traceActions(trace), message: p.message ?? '' })), ...(beside ? ['', beside.note] : []), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
       out.push('```text', renderText(trace).trimEnd(), '```');
     }
   }

@@ -11,17 +11,24 @@
  * `counterexamples/<design>/amended/<amendment>[+<amendment>].<property>.review.md`
  * (a review of the design as proposed never stands for its amended form).
  * A review's first line is `verdict: realisable`, `verdict: realisable under
- * the design's choice: ...` or `verdict: not realisable: ...`. The proofs show
- * it beside each counterexample, and say so where there is none yet.
+ * the design's choice: ...` or `verdict: not realisable: ...`; the next two
+ * name what it judged, `trace: <the steps>` and `violated: <the message>`.
+ * A model change can keep a trace's steps and change what they do (a review
+ * found a punch freeing a pinned page; the fix kept the steps and turned the
+ * violation into another), so a review judges a trace only while both
+ * match. The proofs show it beside each counterexample, and say so where
+ * there is none yet.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from './inputs.js';
+import { stepMeta, type ItfTrace } from '../trace/counterexample.js';
+import { outcomeNote } from '../trace/render.js';
 
 export interface Review {
   /** The verdict line, without `verdict: `. */
   readonly verdict: string;
-  /** The review judged another history than the one now found (its `trace:` line differs). */
+  /** The review judged another history than the one now found (its `trace:` or `violated:` line differs). */
   readonly stale: boolean;
   /** The review's path within the package. */
   readonly file: string;
@@ -32,21 +39,42 @@ export function reviewPath(design: string, bugs: readonly string[], property: st
   return bugs.length === 0 ? `counterexamples/${design}/${property}.review.md` : `counterexamples/${design}/bugs/${bugs.join('+')}.${property}.review.md`;
 }
 
-/** The review of the counterexample whose steps are `actions`, if there is one. */
-export function reviewOf(design: string, bugs: readonly string[], property: string, actions: readonly string[], root = packageRoot(), amends: readonly string[] = []): Review | undefined {
-  const corpus = reviewPath(design, bugs, property, amends);
-  const random = `counterexamples/${design}/random/${property}.review.md`;
-  const file = bugs.length === 0 && amends.length === 0 && !existsSync(join(root, corpus)) ? random : corpus;
-  const abs = join(root, file);
-  if (!existsSync(abs)) return undefined;
-  const [first, second] = readFileSync(abs, 'utf8').split('\n', 2);
-  const m = /^verdict:\s*(.+)$/.exec(first);
-  return m ? { verdict: m[1].trim(), file, stale: second !== `trace: ${actions.join('; ')}` } : undefined;
+/** What a review judges: a counterexample's steps and the violation it ends in. */
+export interface Judged {
+  readonly design: string;
+  readonly bugs: readonly string[];
+  readonly amends?: readonly string[];
+  readonly property: string;
+  readonly actions: readonly string[];
+  readonly message: string;
 }
 
-/** The steps of an ITF trace, as a review names them. */
-export function traceActions(trace: { states: readonly { '#meta': { action?: string } }[] }): string[] {
-  return trace.states.slice(1).map((s) => s['#meta'].action ?? '');
+/** The review of the counterexample `c`, if there is one. */
+export function reviewOf(c: Judged, root = packageRoot()): Review | undefined {
+  const amends = c.amends ?? [];
+  const corpus = reviewPath(c.design, c.bugs, c.property, amends);
+  const random = `counterexamples/${c.design}/random/${c.property}.review.md`;
+  const file = c.bugs.length === 0 && amends.length === 0 && !existsSync(join(root, corpus)) ? random : corpus;
+  const abs = join(root, file);
+  if (!existsSync(abs)) return undefined;
+  const [first, second, third] = readFileSync(abs, 'utf8').split('\n', 3);
+  const m = /^verdict:\s*(.+)$/.exec(first);
+  return m ? { verdict: m[1].trim(), file, stale: second !== `trace: ${c.actions.join('; ')}` || third !== `violated: ${oneLine(c.message)}` } : undefined;
+}
+
+/** A message as a review's `violated:` line holds it. */
+export const oneLine = (message: string): string => message.replace(/\s*\n\s*/g, ' ');
+
+/**
+ * The steps of an ITF trace, as a review names them: with the outcome a
+ * nondeterministic step took (` [outcome 1]`), as the text shows it, since a
+ * crash's outcome is half of what a review judges.
+ */
+export function traceActions(trace: ItfTrace): string[] {
+  return trace.states.slice(1).map((_, k) => {
+    const m = stepMeta(trace, k + 1);
+    return (m.action ?? '') + outcomeNote(m);
+  });
 }
 
 type RunLike = { result: { bugs: readonly string[]; amends?: readonly string[]; properties: readonly { id: string; verdict: string }[]; counterexamples: Readonly<Record<string, { states: readonly unknown[] } | undefined>> } };

@@ -94,7 +94,7 @@ export function proofText(proof: Proof): string {
         out.push(`  ${beside.note}`);
         continue;
       }
-      out.push(`  ${reviewText(reviewOf(r.design, r.bugs, p.id, traceActions(trace), undefined, r.amends))}`);
+      out.push(`  ${reviewText(reviewOf({ design: r.design, bugs: r.bugs, amends: r.amends, property: p.id, actions: traceActions(trace), message: p.message ?? '' }))}`);
       if (beside) out.push(`  ${beside.note}`);
       out.push(...indent(renderText(trace), '  '));
     }

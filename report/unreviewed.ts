@@ -1,14 +1,14 @@
 /**
  * `npm run unreviewed`: the counterexamples the design proofs show that no
  * review judges yet (none beside them, or one of another history), one per
- * line: the review file to write, the trace's steps and the command that
- * reproduces it. What a reviewer is given; `npm run proofs` then renders the
+ * line: the review file to write, the trace's steps, the violation and the
+ * command that reproduces it. What a reviewer is given; `npm run proofs` then renders the
  * verdicts into the documents.
  */
 import { designs } from '../model/designs/index.js';
 import { PROOFS_DIR } from './documents.js';
 import { readProofData } from './proof-data.js';
-import { besideTheDesigns, reviewOf, reviewPath, traceActions } from './reviews.js';
+import { besideTheDesigns, oneLine, reviewOf, reviewPath, traceActions } from './reviews.js';
 import { traceMeta } from '../trace/counterexample.js';
 
 let missing = 0;
@@ -21,11 +21,11 @@ for (const d of designs) {
       const trace = r.counterexamples[p.id];
       if (!trace || besideTheDesigns(proof.runs, run, p.id)?.shown === false) continue;
       const actions = traceActions(trace);
-      const review = reviewOf(r.design, r.bugs, p.id, actions, undefined, r.amends);
+      const review = reviewOf({ design: r.design, bugs: r.bugs, amends: r.amends, property: p.id, actions, message: p.message ?? '' });
       if (review && !review.stale) continue;
       missing++;
       const file = review?.file ?? reviewPath(r.design, r.bugs, p.id, r.amends ?? []);
-      process.stdout.write(`${file}\t${review ? 'stale' : 'missing'}\t${actions.join('; ')}\t${traceMeta(trace).reproduce ?? ''}\n`);
+      process.stdout.write(`${file}\t${review ? 'stale' : 'missing'}\t${actions.join('; ')}\t${oneLine(p.message ?? '')}\t${traceMeta(trace).reproduce ?? ''}\n`);
     }
   }
 }
