@@ -28,10 +28,16 @@ export function putFrame(d: Draft<State>, p: number): void {
   }
 }
 
-/** A page out of every cache whose last reference the handler's try_to_unmap dropped is freed (put_page). */
+/**
+ * A page out of every cache whose last reference the handler's try_to_unmap
+ * dropped is freed (put_page), but for the in-flight fault's: the fault's
+ * reference (not in the model's count; wp_page_shared's get_page, dropped
+ * when do_page_mkwrite returns) keeps it until finish-fault reaps it.
+ */
 export function reapOrphans(d: Draft<State>): void {
+  const held = d.fault ? d.fault.pfn : NULL;
   d.frame.forEach((fr, p) => {
-    if (!fr.free && fr.count === 0) {
+    if (!fr.free && fr.count === 0 && p !== held) {
       fr.free = true;
       fr.mapping = NULL;
       disturb(d, p);

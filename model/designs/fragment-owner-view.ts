@@ -89,7 +89,8 @@ export function view(s: State): View {
     entries,
     counted: [
       ...blockCounts(s),
-      ...s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn], free: fr.free, leakable: true })),
+      // The in-flight fault's reference is not in the count (fragment-owner.ts): its page is held, not leaked.
+      ...s.frame.map((fr, pfn) => ({ what: `pfn ${pfn}`, stored: fr.count, refs: holders[pfn], free: fr.free, leakable: s.fault === null || s.fault.pfn !== pfn })),
       // A fragment with no count must have let its pages go (seed 002: "all its pages can be freed").
       ...s.fref.map((stored, k) => ({
         what: `fragment ${k}`,

@@ -349,6 +349,11 @@ const fragmentOwner: Design<State, Act, View> = defineDesign<State, Act, View>({
       settle(d);
       const { f, i, write } = s.fault!;
       d.fault = null;
+      // filemap_fault and filemap_page_mkwrite: a page whose mapping is gone is unlocked and put, and the
+      // fault retries (goto retry_find; VM_FAULT_NOPAGE); that put_page frees a page orphaned meanwhile.
+      const orphan = d.frame[s.fault!.pfn].mapping === NULL;
+      reapOrphans(d);
+      if (orphan) return;
       const p = d.entry[f][i];
       if (p === NULL) return; // the page went meanwhile: the fault retries (VM_FAULT_RETRY)
       if (d.frame[p].poison) return; // __do_fault: PageHWPoison -> VM_FAULT_HWPOISON (SIGBUS)
@@ -449,7 +454,7 @@ const fragmentOwner: Design<State, Act, View> = defineDesign<State, Act, View>({
     mce: DAX_NOTES.mce,
     read: 'filemap_read: the block read into a page; a shared block\'s page belongs to its fragment',
     write: 'generic_perform_write: in place, or a private page replacing a fragment\'s (CoW)',
-    fault: 'filemap_fault: the page (own, or the fragment\'s via the PFN entry), read in on a miss, locked',
+    fault: 'filemap_fault (do_wp_page over a read-only pte): the page, own or the fragment\'s, held locked',
     finish: 'finish_fault: install the pte; a write to a fragment page first copies it into the file',
     reflink: 'the proposed reflink: unshared source blocks form one fragment; each fragment\'s count +1',
     'reflink-range': 'the proposed reflink of one block to another offset (a fragment shared at two offsets)',
