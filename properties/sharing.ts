@@ -115,16 +115,20 @@ const cowIsolation: P = (v) => {
  * world offers that machine check (`mce`) on every pte to a poisoned pfn
  * under either kill policy, and its record is judged as any other: its
  * loader (`by`) must be signalled by the time the handling ends, or the
- * load is retried against the same poison. A property of the state alone:
- * the first failure's record is gone by then, and the second names its
- * loader.
+ * load is retried against the same poison. Only while it still maps the
+ * pfn: a loader whose pte went during the walk (another thread's munmap) is
+ * not collected (__add_to_kill: "size_shift == 0 effectively checks no
+ * mapping on ZONE_DEVICE"), and its retried load faults afresh, where
+ * badblocks or the next machine check answer it. A property of the state
+ * alone: the first failure's record is gone by then, and the second names
+ * its loader.
  */
 const memfailReach: P = (v) => {
   const mf = v.mf;
   if (!mf) return undefined;
   for (const f of mf.killed) if (!mf.related.includes(f)) return `memory failure on pfn ${mf.pfn}: process ${f} was killed but neither mapped it nor maps a file that owns it`;
   if (!mf.done) return undefined;
-  if (mf.by !== NULL && !mf.killed.includes(mf.by)) {
+  if (mf.by !== NULL && !mf.killed.includes(mf.by) && v.ptes.some((p) => p.f === mf.by && p.pfn === mf.pfn)) {
     return `memory failure on pfn ${mf.pfn}: process ${mf.by}'s load consumed the poison and it was not signalled (the machine check returns to the same load)`;
   }
   if (mf.early) {

@@ -71,6 +71,18 @@ describe('item 1: a kill is a signal (kill_proc -> force_sig_mceerr / send_sig_m
     expect(after.pte[0][1]).toBe(-1);
     expect(violations('fragment-owner', after, {}, ['fragment-put-per-block'])).not.toContain('entry-lock');
   });
+  // The same history with the fault's pte to frame 0 unmapped first, reviewed "not realisable" at step 10:
+  // the fault's reference (wp_page_shared's get_page) keeps the orphan until the fault ends.
+  const unmapped = [...reviewed.slice(0, -1), 'unmap(f=0, i=0)', 'memfail(pfn=1)'];
+  it('fragment-owner: a page orphaned while a fault holds it is freed at finish-fault, not by the memory failure', () => {
+    const states = run('fragment-owner', [...unmapped, 'finish-fault'], {}, ['fragment-put-per-block']);
+    const [failed, finished] = states.slice(-2);
+    expect(failed.frame[0]).toMatchObject({ free: false, count: 0 });
+    expect(failed.fault).toMatchObject({ pfn: 0, stale: false });
+    expect(violations('fragment-owner', failed, {}, ['fragment-put-per-block'])).not.toContain('entry-lock');
+    expect(finished.fault).toBeNull();
+    expect(finished.frame[0].free).toBe(true);
+  });
   it('the DAX walk unmaps the failing (mapping, index) only (unmap_and_kill -> unmap_mapping_range)', () => {
     // Process 0 maps pfn 0 at index 0 and a block of its own at index 1; the failure on pfn 0 kills it.
     const s = run('fsdax-shared', ['write(f=0, i=1, v=1)', 'fault(f=0, i=1, read)', 'finish-fault', 'fault(f=0, i=0, read)', 'finish-fault', 'memfail(pfn=0)']).at(-1)!;
@@ -152,4 +164,23 @@ describe('item 2: imapping-redirect: a load through the pte a failed handler lef
     expect(s.mf).toMatchObject({ pfn: 0, by: 0, killed: [0], told: [], due: [], done: true });
     expect(s.pte[0][0]).toBe(0);
   });
+});
+
+describe('memfail-reach owes the loader a signal only while it maps the pfn', () => {
+  // counterexamples/fsdax-shared/bugs/no-entry-lock.memfail-reach, reviewed "not realisable" at step 10, untoggled
+  // as the review replayed it: the loader's sibling thread unmaps mid-walk, __add_to_kill leaves it out.
+  const history = [
+    'reflink(s=1, d=0)', 'fault(f=0, i=0, read)', 'finish-fault', 'fault(f=1, i=0, read)', 'finish-fault',
+    'memfail(pfn=1)', 'memfail-next', 'mce(f=1, i=0)', 'unmap(f=1, i=0)', 'memfail-next',
+  ];
+  for (const name of ['fsdax-shared', 'shadow-pages']) {
+    it(`${name}: an unsignalled loader with no pte left breaks nothing; with its pte kept, the walk signals it`, () => {
+      const states = run(name, history, { E: 0 });
+      const end = states.at(-1)!;
+      expect(end.mf).toMatchObject({ by: 1, done: true, killed: [] });
+      for (const s of states) expect(violations(name, s, { E: 0 })).not.toContain('memfail-reach');
+      const kept = run(name, [...history.slice(0, 8), 'memfail-next'], { E: 0 }).at(-1)!;
+      expect(kept.mf).toMatchObject({ by: 1, done: true, killed: [1] });
+    });
+  }
 });

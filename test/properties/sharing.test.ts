@@ -143,11 +143,18 @@ describe('memfail-reach', () => {
     expect(check('memfail-reach', view({ mf: mf({ related: [0], killed: [0, 1] }) }))).toBe('memory failure on pfn 1: process 1 was killed but neither mapped it nor maps a file that owns it');
   });
 
-  it('the process whose load consumed the poison, unsignalled when the handler is done', () => {
-    expect(check('memfail-reach', view({ mf: mf({ by: 1, related: [1], done: true }) }))).toBe(
+  it('the process whose load consumed the poison, unsignalled when the handler is done while it still maps the pfn', () => {
+    const ptes = [{ f: 1, i: 1, pfn: 1, writable: false }];
+    expect(check('memfail-reach', view({ ptes, mf: mf({ by: 1, related: [1], done: true }) }))).toBe(
       "memory failure on pfn 1: process 1's load consumed the poison and it was not signalled (the machine check returns to the same load)",
     );
-    expect(check('memfail-reach', view({ mf: mf({ by: 1, related: [1], killed: [1], done: true }) }))).toBeUndefined();
+    expect(check('memfail-reach', view({ ptes, mf: mf({ by: 1, related: [1], killed: [1], done: true }) }))).toBeUndefined();
+  });
+
+  it('a loader whose pte to the pfn went during the walk is owed nothing (its retried load faults afresh)', () => {
+    const elsewhere = [{ f: 1, i: 1, pfn: 0, writable: false }, { f: 0, i: 1, pfn: 1, writable: false }];
+    expect(check('memfail-reach', view({ mf: mf({ by: 1, related: [1], done: true }) }))).toBeUndefined();
+    expect(check('memfail-reach', view({ ptes: elsewhere, mf: mf({ by: 1, related: [0, 1], done: true }) }))).toBeUndefined();
   });
 
   it('early kill: a process due a signal that maps the pfn and was not signalled; late kill owes it nothing', () => {
