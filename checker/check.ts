@@ -340,8 +340,9 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
   const base = { design: design.name, params: { ...cfg.params }, bugs: [...cfg.bugs] };
   const counterexamples: Record<string, ItfTrace> = {};
   const claims = claimsOf(design);
+  const sometimes = design.sometimes.filter((g) => g.applies?.(cfg) ?? true);
   const unreachedFor = (id: string): string[] =>
-    design.sometimes.filter((g) => (!g.guards || g.guards.includes(id)) && !ex?.goals.has(g.id) && !rnd?.goals.has(g.id)).map((g) => g.id);
+    sometimes.filter((g) => (!g.guards || g.guards.includes(id)) && !ex?.goals.has(g.id) && !rnd?.goals.has(g.id)).map((g) => g.id);
   const noteOf = (kind: string) => (design.notes as Record<string, string | undefined> | undefined)?.[kind];
   // What every counterexample of this check records; each search adds its own fields (`extra`).
   const traceOf = (
@@ -470,7 +471,7 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
     properties.push({ id, description: reason, verdict: 'not-applicable', claimed: false, mode: null, bound: null, reason });
   }
 
-  const goals: GoalResult[] = design.sometimes.map((g) => {
+  const goals: GoalResult[] = sometimes.map((g) => {
     const e = ex?.goals.get(g.id);
     const r = rnd?.goals.get(g.id);
     const by = e ? { depth: e.depth, mode: 'exhaustive' as const } : r ? { depth: r.depth, mode: 'random' as const } : undefined;

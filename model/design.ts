@@ -31,6 +31,12 @@ export interface Goal<S, V = unknown> {
   readonly reached: (state: S, cfg: Config, view: V) => boolean;
   /** The properties whose "holds" says nothing until this goal is reached; all when absent. */
   readonly guards?: readonly string[];
+  /**
+   * Whether the goal exists at a configuration (a metadata block's shutdown
+   * only with META=1); always when absent. A goal that does not is left out
+   * of the search and the report, never counted as reached.
+   */
+  readonly applies?: (cfg: Config) => boolean;
 }
 
 /**

@@ -95,7 +95,7 @@ export function instantiate<S, A extends Action, V>(
     kind: (action) => action.kind,
     // The engine's properties see (state, view); a design's also see its configuration.
     always: design.always.map((p) => ({ id: p.id, description: p.description, check: (s: S, v: V) => p.check(s, cfg, v) })),
-    sometimes: design.sometimes.map((g) => ({ ...g, reached: (s: S, v: V) => g.reached(s, cfg, v) })),
+    sometimes: design.sometimes.filter((g) => g.applies?.(cfg) ?? true).map(({ applies: _, ...g }) => ({ ...g, reached: (s: S, v: V) => g.reached(s, cfg, v) })),
     ...(design.liveness
       ? {
           liveness: design.liveness.map(({ p, q, ...l }) => ({

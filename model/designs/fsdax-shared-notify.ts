@@ -337,36 +337,40 @@ export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesi
 }
 
 /**
- * What the search must reach where the metadata block exists (META=1); met at
- * the initial state where it does not, since there is nothing to reach.
+ * What the search must reach where the metadata block exists (META=1) or
+ * inodes leave the cache (I=1); no goal at all where they do not.
  */
 function notifyGoals(): Goal<World, View>[] {
-  const absent = (cfg: Config): boolean => cfg.params.META !== 1;
-  const noCache = (cfg: Config): boolean => cfg.params.I !== 1;
+  const meta = (cfg: Config): boolean => cfg.params.META === 1;
+  const cache = (cfg: Config): boolean => cfg.params.I === 1;
   return [
     {
       id: 'memfail-owner-not-in-core',
       guards: ['memfail-reach', 'memfail-notify'],
       description: 'the walk skips an owner whose inode was reclaimed (xfs_iget INCORE: -ENODATA) (I=1 only)',
-      reached: (_s, cfg, v) => noCache(cfg) || v.event === 'owner-not-in-core',
+      applies: cache,
+      reached: (_s, _cfg, v) => v.event === 'owner-not-in-core',
     },
     {
       id: 'memfail-owner-reclaimable',
       guards: ['memfail-reach', 'memfail-notify'],
       description: 'the walk meets an owner evicted but not reclaimed (-EAGAIN: want_shutdown) (I=1 only)',
-      reached: (_s, cfg, v) => noCache(cfg) || v.event === 'owner-reclaimable',
+      applies: cache,
+      reached: (_s, _cfg, v) => v.event === 'owner-reclaimable',
     },
     {
       id: 'metadata-shutdown',
       guards: ['memfail-reach', 'memfail-notify'],
       description: 'a memory failure on a metadata block shuts the filesystem down (META=1 only)',
-      reached: (s, cfg, v) => absent(cfg) || v.event === 'shutdown',
+      applies: meta,
+      reached: (_s, _cfg, v) => v.event === 'shutdown',
     },
     {
       id: 'memfail-after-shutdown',
       guards: ['memfail-reach', 'memfail-notify'],
       description: 'a memory failure on a data block of a shut-down filesystem (META=1 only)',
-      reached: (s, cfg, v) => absent(cfg) || (isShutdown(s) && v.mf !== null && v.mf.pfn !== metadataPfn(cfg)),
+      applies: meta,
+      reached: (s, cfg, v) => isShutdown(s) && v.mf !== null && v.mf.pfn !== metadataPfn(cfg),
     },
   ];
 }

@@ -115,6 +115,11 @@ describe('META=1: a memory failure on a data block after the shutdown (xfs_alloc
     expect(r.goals.find((g) => g.id === 'metadata-shutdown')).toMatchObject({ reached: true, depth: 1 });
     expect(r.goals.find((g) => g.id === 'memfail-after-shutdown')).toMatchObject({ reached: true, depth: 2 });
   });
+  it('where there is no metadata block nor inode cache, their goals are not listed (never reached vacuously)', () => {
+    const ids = check(d, { mode: 'exhaustive', properties: ['memfail-reach'], depth: 1 }).goals.map((g) => g.id);
+    expect(ids.filter((g) => /shutdown|owner-not-in-core|owner-reclaimable/.test(g))).toEqual([]);
+    expect(ids.length).toBeGreaterThan(0);
+  });
 });
 
 describe('R=0 (mkfs -m rmapbt=0): notify_failure returns -EOPNOTSUPP, mf_generic_kill_procs', () => {
