@@ -26,7 +26,7 @@ export function fuzzParams(numRuns: number) {
 }
 
 /** A test's time limit: generous, for the long run on a busy machine. */
-export const timeout = (cases: number) => Math.max(120_000, cases * 200);
+export const timeout = (cases: number) => Math.max(120_000, cases * 1_000);
 
 /** The invariants, as expectations; `argv` is shown when one fails. */
 export function expectWellBehaved(r: Ran, argv: readonly string[]): void {
