@@ -2,13 +2,15 @@
 // still replay against its design, reproduce its violation, and have its
 // text rendering beside it up to date; and every one has been reviewed
 // against the kernel source (or its mail) by someone who did not write the
-// model, the review naming the very history it judged (report/reviews.ts).
+// model, the review naming the very history it judged, crash outcomes and
+// violation included (report/reviews.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../checker/replay.js';
 import { parseItf } from '../trace/counterexample.js';
 import { traceText } from '../cli/save.js';
+import { reviewOf, traceActions } from '../report/reviews.js';
 
 const root = new URL('../counterexamples/', import.meta.url).pathname;
 
@@ -42,11 +44,12 @@ describe('counterexample corpus', () => {
   );
   it.each(files.map((f) => [f.slice(root.length), f]))('%s has a review of this very trace, or is listed as awaiting one', (name, file) => {
     const trace = parseItf(JSON.parse(readFileSync(file, 'utf8')));
-    const review = file.replace(/\.itf\.json$/, '.review.md');
-    const [verdict, judged] = existsSync(review) ? readFileSync(review, 'utf8').split('\n') : [];
-    const current = judged === `trace: ${trace.states.slice(1).map((st) => st['#meta'].action).join('; ')}`;
+    // The design's own trace: counterexamples/<design>/<property>.itf.json, judged as the proofs judge it.
+    const [design, base] = name.split('/');
+    const review = reviewOf({ design, bugs: [], property: base.replace(/\.itf\.json$/, ''), actions: traceActions(trace), message: trace['#meta'].message ?? '' }, join(root, '..'));
+    const current = review !== undefined && !review.stale;
     expect({ name, reviewed: current, listedAsAwaiting: awaiting.has(name) }).toEqual({ name, reviewed: current, listedAsAwaiting: !current });
-    if (current) expect(verdict).toMatch(/^verdict: (realisable|realisable under the design's choice: .+|not realisable: .+)$/);
+    if (current) expect(`verdict: ${review.verdict}`).toMatch(/^verdict: (realisable|realisable under the design's choice: .+|not realisable: .+)$/);
   });
   it('lists as awaiting review only traces that exist', () => {
     expect([...awaiting].filter((name) => !existsSync(join(root, name)))).toEqual([]);
