@@ -7,7 +7,7 @@
 import type { PictureWorld } from '../model/picture.js';
 import { stepMeta, type ItfTrace } from '../trace/counterexample.js';
 
-const WRITEBACK = new Set(['flush', 'wbDone', 'writepages', 'writeback', 'writeback-done', 'wb']);
+const WRITEBACK = new Set(['flush', 'wbDone', 'writepages', 'writeback']);
 
 /** The actor of each step (index 1..n; index 0, the initial state, has none). */
 export function stepActors(trace: ItfTrace, world?: PictureWorld): string[] {

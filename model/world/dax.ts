@@ -84,7 +84,7 @@ import { disturb, dropRef, ghost, inFlight, installPte, mappers, pinPte, settle,
 import { daxView } from './dax-view.js';
 import { agfHeld, badPfn, daxWaiting, iomapNeedsAgf, nextAllowed, report, reportAllowed, next as memfailNext } from './memfail.js';
 import { grid, HOLE, initWorld, lowestFree, NULL, worldParams, type LayoutOp, type World } from './state.js';
-import { breakWaiting, coveredPfns, firstBusy, idle, opFiles, sleepOnBusyPages } from './layout-break.js';
+import { breakWaiting, coveredPfns, firstBusy, idle, opFiles, sleepOn, sleepOnBusyPages, unmapFiles } from './layout-break.js';
 import { daxLiveness } from '../../properties/liveness.js';
 import type { View } from './view.js';
 import { DEDUPE_UNLOCKED, LONGTERM_GRANTED, type DaxAction, type DaxDesignSpec, type DaxPolicy } from './dax-policy.js';
@@ -456,16 +456,9 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
       // sleep (a store through a pte faulted in meanwhile) are -EBADE, and it ends with nothing done.
       resume: (_a, s, cfg) => {
         const { on: _on, ...op } = s.breaking!;
-        const unmap: Recipe<World> = (d) => {
-          for (const f of opFiles(op)) for (let i = 0; i < d.ext[f].length; i++) zap(d, f, i);
-        };
+        const unmap: Recipe<World> = (d) => unmapFiles(d, op, zap);
         const busy = firstBusy(s, op, breakPfns(s, op));
-        if (busy !== NULL) {
-          return step((d) => {
-            unmap(d);
-            d.breaking = { ...op, on: busy };
-          });
-        }
+        if (busy !== NULL) return step((d) => sleepOn(d, op, busy, zap));
         const end: Recipe<World> = (d) => {
           d.breaking = null;
         };

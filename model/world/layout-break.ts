@@ -91,12 +91,20 @@ export function sleepOnBusyPages(
     const go = next[kind];
     next[kind] = (a, s, cfg) =>
       waitsFor(s, a, cfg)
-        ? step((d) => {
-            for (const f of opFiles(a)) for (let i = 0; i < d.ext[f].length; i++) zap(d, f, i);
-            d.breaking = { ...a, on: firstBusy(s, a, coveredBy(s, a)) };
-          })
+        ? step((d) => sleepOn(d, a, firstBusy(s, a, coveredBy(s, a)), zap))
         : go(a, s, cfg);
   }
+}
+
+/** dax_layout_busy_page_range's unmap_mapping_pages: every pte of the operation's files goes. */
+export function unmapFiles(d: Draft<World>, op: LayoutOp, zap: (d: Draft<World>, f: number, i: number) => void): void {
+  for (const f of opFiles(op)) for (let i = 0; i < d.ext[f].length; i++) zap(d, f, i);
+}
+
+/** One round of dax_break_layout that finds page `on` busy: the files unmapped, the operation asleep on it. */
+export function sleepOn(d: Draft<World>, op: LayoutOp, on: number, zap: (d: Draft<World>, f: number, i: number) => void): void {
+  unmapFiles(d, op, zap);
+  d.breaking = { ...op, on };
 }
 
 /**

@@ -36,8 +36,6 @@ export interface MemFailPlan {
   readonly busy?: boolean;
   /** The (mapping, index) entries it visits in turn, each under its own lock. */
   readonly walk: readonly (readonly [number, number])[];
-  /** (file, index) places the filesystem is told of at the report, besides those the walk visits (owner-list's filesystem-rmap). */
-  readonly notify?: readonly (readonly [number, number])[];
   /** The filesystem learns each visited (file, index) (xfs_dax_failure_fn is the filesystem's own walk). */
   readonly tells: boolean;
   /**
@@ -146,7 +144,6 @@ export function report(s: World, pfn: number, by: number, cfg: Config, hooks: Me
       closeMemFail(d, true);
       return;
     }
-    for (const [f, i] of plan.notify ?? []) tell(d, f, i, B);
     if (plan.poison === 'report' && !d.frame[pfn].poison) {
       d.frame[pfn].poison = true;
       disturb(d, pfn);
