@@ -60,11 +60,16 @@ export const regionsNext: Transitions<NetfsState, RegionsAction> = {
     const g = geometry(cfg.params);
     const writer = writerOf(d, w);
     if (writer.kind === 'dio') {
-      // (5) DIO goes straight to the server, encrypted; the page cache and the cache over its box are dropped.
+      // (5) DIO goes straight to the server, encrypted; the cache over its box is dropped, and so are the
+      // page cache's folios there that invalidate_inode_pages2_range may take (netfs_file_direct_write,
+      // RFC patch 06/12): a dirty folio, or one a region pins (->releasepage() refuses it), stays
+      // (invalidate_complete_folio2: -EBUSY; "If this invalidation fails, tough"). Untoggled, no region
+      // lies in the box of an active DIO (canActivate), so only a toggle meets such a folio.
       for (let i = writer.start; i < writer.end; i++) d.server[i] = encode(writer.value, g);
       const [b0, b1] = boxOf(writer.start, writer.end, g);
       for (let f = b0 / g.B; f * g.B < b1; f++) {
-        d.folio[f] = null;
+        const folio = d.folio[f];
+        if (folio && !folio.dirty && !folio.writeback && (folio.pin === 0 || cfg.bugs.has('releasepage-ignores-pins'))) d.folio[f] = null;
         d.cache[f] = null;
       }
       writer.copied = writer.end;
