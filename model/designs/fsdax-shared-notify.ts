@@ -25,7 +25,9 @@
  *   kernel mounts, not a bug: it is the bug toggle `generic-fallback` made a
  *   parameter. The toggle stays, for the corpus that names it.
  * - I, inodes leave the cache (0 or 1, default 0). I=1 lets process f close
- *   file f and the inode go: `evict(f)` (munmap of its vma, close, iput_final:
+ *   file f and the inode go: `evict(f)` (munmap of its vma and close; the last
+ *   iput of a linked inode leaves it on the VFS LRU, and the shrinker,
+ *   drop_caches, I_DONTCACHE or an unmount evicts it later, the same states:
  *   xfs_fs_evict_inode, where v6.15's dax_break_layout_final waits for idle
  *   pages, so no pin may remain; truncate_inode_pages_final deletes the DAX
  *   entries; xfs_inode_mark_reclaimable sets XFS_IRECLAIMABLE), then
@@ -42,8 +44,9 @@
  *     same, and an unlinked NEED_INACTIVE inode gives -ENOENT): any error but
  *     -ENODATA sets want_shutdown, so the query goes on and the filesystem
  *     is shut down at its end. Only -ENODATA is skipped; -ENOENT is not
- *     (v6.6-v6.15; v6.0-v6.5 returned the error instead, which ended the
- *     query with the remaining owners unvisited).
+ *     (since Darrick Wong's 2022 "only shut down fs after scanning all
+ *     mappings"; before it the error ended the query with the remaining
+ *     owners unvisited: when it was merged is not checked here).
  *   Why the skip cannot miss a process (INV-B): a pte of file f exists only
  *   inside a vma of f, the vma holds vm_file, the file holds the inode
  *   (i_count > 0), and the inode is evicted only at i_count 0. So an inode
@@ -328,7 +331,8 @@ export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesi
     notes: {
       ...design.notes,
       ...({
-        evict: 'munmap, close, iput_final: xfs_fs_evict_inode, truncate_inode_pages_final; XFS_IRECLAIMABLE',
+        evict: 'munmap, close; the VFS LRU evicts it later (shrinker, drop_caches): xfs_fs_evict_inode',
+        memfail: 'xfs_dax_notify_failure: xfs_rmap_query_range, first owner (shut down: -EIO, no walk)',
         'reclaim-inode': 'xfs_reclaim_inode: the inode leaves the radix tree (xfs_iget INCORE: -ENODATA)',
         open: 'open(2), mmap: xfs_iget (xfs_iget_recycle, or read from disk)',
       } as Record<string, string>),
