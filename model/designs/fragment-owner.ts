@@ -454,7 +454,7 @@ const fragmentOwner: Design<State, Act, View> = defineDesign<State, Act, View>({
     mce: DAX_NOTES.mce,
     read: 'filemap_read: the block read into a page; a shared block\'s page belongs to its fragment',
     write: 'generic_perform_write: in place, or a private page replacing a fragment\'s (CoW)',
-    fault: 'filemap_fault (do_wp_page over a read-only pte): the page, own or the fragment\'s, held locked',
+    fault: 'filemap_fault, or do_wp_page for a write over a read-only pte: the page held locked',
     finish: 'finish_fault: install the pte; a write to a fragment page first copies it into the file',
     reflink: 'the proposed reflink: unshared source blocks form one fragment; each fragment\'s count +1',
     'reflink-range': 'the proposed reflink of one block to another offset (a fragment shared at two offsets)',
