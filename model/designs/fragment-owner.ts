@@ -88,17 +88,17 @@ import type { Draft } from 'immer';
 import type { Config, Design, Goal } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
-import { enabled, label, type WorldAction } from '../world/actions.js';
-import { alreadyPoisoned, closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell, zapPte } from '../world/common.js';
+import { enabled, label } from '../world/actions.js';
+import { ghost, inFlight, installPte, mappers, pinPte, settle, zapPte } from '../world/common.js';
 import { HOLE, initWorld, lowestFree, NULL, worldParams, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
 import { fragPage, fragsOf, readAt, retained, view, type State } from './fragment-owner-view.js';
 import { allocFrame, countsChanged, deleteFromCache, dropEntry, formFragment, freeFrame, putBlock, putFragment, putFrame, readIn, reapOrphans, remapFile, shareTo } from './fragment-owner-cache.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
-import { clone } from '../../engine/clone.js';
-import { FRAGMENT_AMENDMENTS, rmapOwners } from './fragment-owner-amendments.js';
+import { FRAGMENT_AMENDMENTS } from './fragment-owner-amendments.js';
+import { failure } from './fragment-owner-memfail.js';
+import { removesFaultPage, type Act } from './fragment-owner-fault-page.js';
 
-type Act = Exclude<WorldAction, { kind: 'truncate' | 'memfail-next' }>;
 
 /**
  * shrink_folio_list's candidates: clean (write-through), only the cache's
@@ -145,103 +145,6 @@ function cowBreak(d: Draft<State>, s: State, f: number, i: number, data: number,
   return q;
 }
 
-/**
- * memory_failure on a page-cache page, in one step: TestSetPageHWPoison, then
- * collect_procs, try_to_unmap and error_remove_folio through page->mapping
- * alone (the fragment's, when shared, which no vma maps). A page left mapped
- * fails the handler (MF_FAILED), so a consuming load is killed by the machine
- * check (kill_me_maybe -> kill_me_now). The page is not removed from the
- * cache here (the proposal says nothing of truncating a fragment); faults on
- * it get VM_FAULT_HWPOISON.
- */
-function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<State>) => void {
-  const F = s.ext.length, B = s.ext[0].length;
-  const reach = memfailReach(s, pfn, F, B, (f, i) => s.entry[f][i]);
-  const fr = s.frame[pfn];
-  const early = cfg.params.E === 1;
-  // TestSetPageHWPoison: already poisoned, so kill_accessing_process(current) only (world/common.ts).
-  if (s.frame[pfn].poison) {
-    return (d) => {
-      settle(d);
-      alreadyPoisoned(d, { pfn, by, early, shared: fr.block !== HOLE && s.ref[fr.block] > 1 }, reach.related);
-    };
-  }
-  return (d) => {
-    settle(d);
-    openMemFail(d, { pfn, by, early, shared: fr.block !== HOLE && d.ref[fr.block] > 1 }, reach, []);
-    d.frame[pfn].poison = true;
-    disturb(d, pfn);
-    // Through page->mapping alone, or (fragment-rmap) every owner the filesystem's reverse map gives.
-    const owners = rmapOwners(s, pfn, cfg) ?? (fr.mapping !== NULL && fr.mapping < F ? [[fr.mapping, fr.index] as [number, number]] : []);
-    for (const [g, j] of owners) {
-      // collect_procs_file: a vma over the page's (mapping, index), or (fragment-rmap) a pte to it; try_to_unmap
-      // zaps the pte to the page, collected or not; the signal takes nothing else (world/common.ts, kill).
-      if (d.pte[g][j] === pfn || (g === fr.mapping && j === fr.index)) {
-        if (early || by === g) kill(d, [g]);
-        if (d.pte[g][j] === pfn) zapPte(d, g, j);
-      }
-      tell(d, g, j, B);
-    }
-    closeMemFail(d, mappers(d as World, pfn).length > 0);
-    reapOrphans(d);
-  };
-}
-
-/**
- * The kinds whose step may take a page out of a cache or free it while a
- * fault holds it: punch (truncate_inode_pages_range), a write's CoW or a
- * reflink over the destination (the fragment's last count: "all its pages
- * can be freed"), an unpin (put_page of an orphan).
- */
-const REMOVING = new Set<Act['kind']>(['punch', 'write', 'reflink', 'reflink-range', 'dedupe', 'unpin']);
-
-/**
- * Whether a can touch page p at all, so that only those actions are tried
- * on a copy: a file's own page leaves only through that file's punch, CoW
- * or reflink (or, as a reflink's source, moves to a fragment); a fragment's
- * pages only when a file that references the fragment drops a reference; a
- * page out of every cache only at its last put (unpin).
- */
-function mayRemove(s: State, a: Act, p: number): boolean {
-  const fr = s.frame[p], F = s.ext.length;
-  const touches = (f: number): boolean => (fr.mapping >= F ? fragsOf(s, f).includes(fr.mapping - F) : fr.mapping === f);
-  // A punch or CoW at (f, i) drops f's reference on a fragment only if the block there is the fragment's.
-  const touchesAt = (f: number, i: number): boolean =>
-    fr.mapping >= F ? s.ext[f][i] !== HOLE && s.fragOf[s.ext[f][i]] === fr.mapping - F : fr.mapping === f && fr.index === i;
-  switch (a.kind) {
-    case 'unpin':
-      return s.pin[a.f][a.i] === p;
-    case 'punch':
-    case 'write':
-      return fr.mapping !== NULL && touchesAt(a.f, a.i);
-    case 'reflink':
-    case 'reflink-range':
-    case 'dedupe':
-      return fr.mapping !== NULL && (touches(a.d) || touches(a.s));
-    default:
-      return false;
-  }
-}
-
-/**
- * Whether action a would take the page the in-flight fault holds out of its
- * cache, or free it. Removing a page from a page cache needs its lock
- * (filemap_remove_folio: BUG_ON(!folio_test_locked(folio))), so truncation
- * sleeps in folio_lock (truncate_inode_pages_range's second pass) until the
- * fault unlocks after finish_fault, and the fault's reference (not in the
- * model's count) keeps the page allocated whatever else is put: such an
- * action waits for finish-fault. Decided by taking the step on a copy, so
- * that every path to page_cache_delete (a file's own page, a fragment's
- * pages at its last count) is covered by the transitions themselves.
- */
-function removesFaultPage(s: State, a: Act, cfg: Config): boolean {
-  if (s.fault === null || !REMOVING.has(a.kind) || !mayRemove(s, a, s.fault.pfn)) return false;
-  const handler = fragmentOwner.next[a.kind] as (a: Act, s: State, cfg: Config) => (d: Draft<State>) => void;
-  const t = clone(s);
-  handler(a, s, cfg)(t as Draft<State>);
-  const before = s.frame[s.fault.pfn], after = t.frame[s.fault.pfn];
-  return after.free || after.mapping !== before.mapping;
-}
 
 /** The seed-002 situations multi-block fragments open (KERNEL 2.2 INV-H and failure mode (b)). */
 const FRAGMENT_GOALS: Goal<State, View>[] = [
@@ -281,7 +184,7 @@ const fragmentOwner: Design<State, Act, View> = defineDesign<State, Act, View>({
       memfailPfns: (st) => st.frame.flatMap((fr, p) => (!fr.free && !fr.poison ? [p] : [])),
       reclaimPfns: (st) => st.frame.flatMap((fr, p) => (reclaimable(st, fr, p, cfg) ? [p] : [])),
       allow: (st, a, c) => {
-        if (removesFaultPage(st, a as Act, c)) return false;
+        if (removesFaultPage(st, a as Act, c, fragmentOwner.next)) return false;
         const waitPins = !c.bugs.has('no-break-layouts');
         switch (a.kind) {
           case 'read':
