@@ -85,12 +85,14 @@ import type { Config } from '../design.js';
 import { defineDesign } from '../design.js';
 import { sharingGoals, sharingProperties } from '../../properties/sharing.js';
 import { label as worldLabel, type WorldAction } from '../world/actions.js';
-import { alreadyPoisoned, closeMemFail, disturb, ghost, inFlight, installPte, kill, mappers, memfailReach, openMemFail, pinPte, settle, tell } from '../world/common.js';
+import { ghost, inFlight, installPte, pinPte, settle } from '../world/common.js';
 import { DAX_NOTES } from '../world/dax-notes.js';
-import { blankFrame, grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
+import { grid, HOLE, initWorld, NULL, worldParams, type World } from '../world/state.js';
 import type { View } from '../world/view.js';
-import { followIMapping, IMAPPING_AMENDMENTS } from './imapping-redirect-amendments.js';
+import { IMAPPING_AMENDMENTS } from './imapping-redirect-amendments.js';
 import { F_, freeFrames, idleSpace, pageAt, pagesIn, pinned, sharedSpace, view, writeTarget, type State } from './imapping-redirect-view.js';
+import { addPage, dropPage, follow, framesForWrite, putPage, releaseSpace, unshare, zap } from './imapping-redirect-pages.js';
+import { failure } from './imapping-redirect-memfail.js';
 
 type Act =
   | Extract<WorldAction, { kind: 'write' | 'fault' | 'finish' | 'store' | 'unmap' | 'reflink' | 'memfail' | 'mce' | 'pin' | 'unpin' }>
@@ -130,106 +132,6 @@ function writeSpins(s: State, f: number, i: number): boolean {
   return spinsAt(s, writeTarget(s, s.fmap[f]), i);
 }
 
-function putPage(d: Draft<State>, p: number): void {
-  d.frame[p].count -= 1;
-  if (d.frame[p].count === 0) {
-    Object.assign(d.frame[p], blankFrame());
-    disturb(d, p);
-  }
-}
-/** A pte goes (zap_pte_range): its page reference with it, and the page when that was the last (folios_put_refs). */
-function zap(d: Draft<State>, f: number, i: number): void {
-  const p = d.pte[f][i];
-  if (p === NULL) return;
-  d.pte[f][i] = NULL;
-  d.ptew[f][i] = false;
-  putPage(d, p);
-}
-function addPage(d: Draft<State>, m: number, i: number, data: number): number {
-  const p = d.frame.findIndex((fr) => fr.free);
-  Object.assign(d.frame[p], { ...blankFrame(), free: false, mapping: m, index: i, data, count: 1 });
-  d.entry[m][i] = p;
-  return p;
-}
-function dropPage(d: Draft<State>, m: number, i: number): void {
-  const p = d.entry[m][i];
-  if (p === NULL) return;
-  d.entry[m][i] = NULL;
-  if (d.frame[p].mapping === m) d.frame[p].mapping = NULL;
-  putPage(d, p);
-}
-/** A shared space no inode, file or vma uses any more goes, and its pages with it. */
-function releaseSpace(d: Draft<State>, m: number): void {
-  if (m < F_(d) || d.imap.includes(m) || d.fmap.includes(m) || d.vmap.includes(m)) return;
-  for (let i = 0; i < d.entry[m].length; i++) dropPage(d, m, i);
-}
-/** Unshare inode f: copy every page of its shared i_mapping into &f->i_data and repoint. */
-function unshare(s: State, d: Draft<State>, f: number, cfg: Config): void {
-  const m = s.imap[f];
-  if (s.entry[m].some((p) => p !== NULL && mappers(s, p).some((g) => g !== f))) d.event = 'cow-mapped';
-  for (let i = 0; i < s.entry[m].length; i++) {
-    dropPage(d, f, i);
-    if (s.entry[m][i] !== NULL) addPage(d, f, i, s.frame[s.entry[m][i]].data);
-  }
-  d.imap[f] = f;
-  follow(d, f, cfg);
-  releaseSpace(d, m);
-}
-/** An amended hack's open file and vma follow the inode's i_mapping (imapping-redirect-amendments.ts). */
-function follow(d: Draft<State>, f: number, cfg: Config): void {
-  for (const m of followIMapping(d, f, cfg, zap)) releaseSpace(d, m);
-}
-/**
- * Free frames a write by f through mapping `via` asks for: the whole-file copy if f's
- * i_mapping is shared, and a page at i. Counted without the pages the copy
- * replaces (they may be held by ptes), so a write that may not fit is not
- * enabled (ENOSPC) rather than half done.
- */
-function framesForWrite(s: State, f: number, via: number): number {
-  return (sharedSpace(s, s.imap[f]) ? pagesIn(s, s.imap[f]) : 0) + (via === NULL ? 0 : 1);
-}
-
-/**
- * memory_failure on a tmpfs page, in one step: TestSetPageHWPoison, then
- * collect_procs_file and try_to_unmap through page->mapping (the vmas whose
- * file's f_mapping is that mapping); once nothing maps the page,
- * identify_page_state's truncate_error_page, and the filesystem, which set up
- * every i_mapping, learns each inode whose i_mapping is page->mapping. A page
- * left mapped (a vma on another mapping) fails the handler before that
- * (MF_MSG_UNMAP_FAILED): nobody is told, and a consuming load is killed by
- * the machine check (kill_me_maybe -> kill_me_now).
- */
-function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<State>) => void {
-  const fr = s.frame[pfn];
-  const B = s.pte[0].length;
-  const early = cfg.params.E === 1;
-  const { owners, due, related } = memfailReach(s, pfn, s.imap.length, B, (f, i) => s.entry[s.imap[f]][i]);
-  const m = fr.mapping;
-  const found = m === NULL ? [] : due.filter((f) => s.vmap[f] === m);
-  const told = m === NULL ? [] : cfg.bugs.has('memfail-host-only') ? (m < s.imap.length ? [m] : []) : s.imap.flatMap((x, f) => (x === m ? [f] : []));
-  // TestSetPageHWPoison: already poisoned, so kill_accessing_process(current) only (world/common.ts).
-  if (s.frame[pfn].poison) {
-    return (d) => {
-      settle(d);
-      alreadyPoisoned(d, { pfn, by, early, shared: m !== NULL && sharedSpace(s, m) }, related);
-    };
-  }
-  return (d) => {
-    settle(d);
-    openMemFail(d, { pfn, by, early, shared: m !== NULL && sharedSpace(s, m) }, { owners, due, related }, []);
-    d.frame[pfn].poison = true;
-    disturb(d, pfn);
-    for (const f of found) {
-      // try_to_unmap zaps every pte to the page it finds, collected or not; the signal takes nothing else (world/common.ts, kill).
-      if (early || f === by) kill(d, [f]);
-      for (let i = 0; i < B; i++) if (d.pte[f][i] === pfn) zap(d, f, i);
-    }
-    // A page left mapped: hwpoison_user_mappings fails, MF_MSG_UNMAP_FAILED, `goto out` before identify_page_state.
-    const unmapped = mappers(d as World, pfn).length === 0;
-    if (unmapped) for (const f of told) tell(d, f, fr.index, B);
-    closeMemFail(d, !unmapped);
-  };
-}
 
 export default defineDesign<State, Act, View>({
   name: 'imapping-redirect',
