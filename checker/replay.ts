@@ -6,7 +6,7 @@
  */
 import { fingerprint } from '../engine/fingerprint.js';
 import { propertiesOf, viewOf } from '../engine/model.js';
-import { judgeLasso } from '../engine/liveness.js';
+import { judgeLasso } from '../engine/judge-lasso.js';
 import { resolveConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { InputError } from '../model/errors.js';

@@ -1,10 +1,11 @@
-// judgeLasso (engine/liveness.ts) on lassos written by hand, each verdict of
+// judgeLasso (engine/judge-lasso.ts) on lassos written by hand, each verdict of
 // its header in turn: q on the loop, no p before the loop, a stutter where a
 // fair action is or is not enabled, and a cycle that neglects a weak kind
 // enabled throughout, or a strong kind enabled somewhere.
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../engine/model.js';
-import { eventually, judgeLasso, leadsTo, type Fairness } from '../../engine/liveness.js';
+import { judgeLasso } from '../../engine/judge-lasso.js';
+import { eventually, leadsTo, type Fairness } from '../../engine/liveness.js';
 import { counter } from './toys.js';
 
 // A bit n that `flip` turns over, a bit t that `tick` turns over, and a flag x

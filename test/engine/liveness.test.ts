@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Model } from '../../engine/model.js';
-import { checkLiveness, eventually, judgeLasso, leadsTo, type Fairness, type Lasso } from '../../engine/liveness.js';
+import { judgeLasso } from '../../engine/judge-lasso.js';
+import { checkLiveness, eventually, leadsTo, type Fairness, type Lasso } from '../../engine/liveness.js';
 import { components } from '../../engine/scc.js';
 import { exploreGraph } from '../../engine/graph.js';
 import { fingerprint } from '../../engine/fingerprint.js';
