@@ -4,8 +4,11 @@
  * exactly what `pagecheck check --json` prints for one design. Test helpers
  * for vitest are in `pagecheck/vitest`.
  */
-export { check, exitCode, DEFAULTS } from './checker/check.js';
-export type { CheckOptions, CheckResult, PropertyResult, GoalResult, Verdict, Mode, Bound } from './checker/check.js';
+export { check } from './checker/check.js';
+export { exitCode } from './checker/exit-code.js';
+export { DEFAULTS } from './checker/options.js';
+export type { CheckOptions, Mode } from './checker/options.js';
+export type { CheckResult, PropertyResult, GoalResult, Verdict, Bound } from './checker/result.js';
 export { replay } from './checker/replay.js';
 export type { ReplayOutcome } from './checker/replay.js';
 export { defineDesign, defaultLabel, crashPoint, propertyList, claimsOf } from './model/design.js';

@@ -6,10 +6,8 @@
  * (nothing found, but no bound was completed), or `not-applicable`. The
  * result is plain JSON: it is exactly what `pagecheck check --json` prints.
  */
-import type { Progress } from '../engine/exhaustive.js';
 import { exhaustive } from '../engine/exhaustive.js';
 import { Coverage } from '../engine/coverage.js';
-import type { CrashSummary } from '../engine/crash.js';
 import type { Step } from '../engine/model.js';
 import { random, ReplayPathError } from '../engine/random.js';
 import { resolveConfig } from '../model/config.js';
@@ -19,220 +17,18 @@ import { instantiate } from '../model/instantiate.js';
 import { toItf, type ItfTrace } from '../trace/counterexample.js';
 import { lassoSteps } from '../trace/lasso.js';
 import { checkLiveness, type LivenessResult } from '../engine/liveness.js';
-import { swarmMember, type Shard } from '../engine/shard.js';
+import { swarmMember } from '../engine/shard.js';
+import { DEFAULTS, type OptionsFor } from './options.js';
 import { DEFAULT_MEMORY } from '../engine/memory.js';
 import { reproduceCommand } from './reproduce.js';
+import type { Bound, CheckResult, GoalResult, PropertyResult, SymmetryCheckSummary } from './result.js';
+import { exhaustiveSummary, randomSummary } from './summaries.js';
 import { selfCheck } from '../engine/symmetry.js';
 import { exhaustiveWorkers } from '../engine/workers.js';
 import type { WorkerModelJob } from './worker-model.js';
 
 /** The module whose workerModel makes a built-in design's model in a worker thread. */
 const WORKER_MODEL = new URL('./worker-model.js', import.meta.url).href;
-
-export type Mode = 'exhaustive' | 'random' | 'both';
-/**
- * `vacuous`: the bound was completed and nothing was violated, but a goal
- * guarding the property was never reached, so the "holds" may be empty.
- */
-export type Verdict = 'holds' | 'vacuous' | 'violated' | 'inconclusive' | 'not-applicable';
-
-/**
- * The names a design declares for its bug toggles, parameters and
- * amendments, as literal types where the design's value keeps them (one
- * written `{ ... } satisfies Design<State, Act>`), so that a misspelt toggle
- * in a test is a compile error; plain strings otherwise.
- */
-export type BugOf<D> = D extends { readonly bugs: infer R } ? Extract<keyof R, string> : string;
-export type ParamOf<D> = D extends { readonly params: infer R } ? Extract<keyof R, string> : string;
-export type AmendmentOf<D> = D extends { readonly amendments: infer R } ? Extract<keyof R, string> : string;
-
-export interface CheckOptions<B extends string = string, P extends string = string, M extends string = string> {
-  readonly mode?: Mode;
-  /** Only these `always` properties; all when absent. */
-  readonly properties?: readonly string[];
-  readonly params?: Readonly<Partial<Record<P, string | number>>>;
-  readonly bugs?: readonly B[];
-  /** Amendments switched on (Design.amendments): what it would take to make a failing rule hold. */
-  readonly amends?: readonly M[];
-  readonly depth?: number;
-  readonly maxStates?: number;
-  /** Seconds, for each of the two searches. */
-  readonly timeSeconds?: number;
-  readonly runs?: number;
-  readonly steps?: number;
-  readonly seed?: number;
-  /** A fast-check path of the random search of `seed` (mode random only): replays that case, see engine/random.ts. */
-  readonly path?: string;
-  /** Consider at most this many unflushed pieces at a crash point; a search the cap cut short proves nothing. */
-  readonly crashCap?: number;
-  readonly onProgress?: (progress: Progress) => void;
-  /** One shard of a search split over processes (engine/shard.ts); `pagecheck merge` folds the shards' results. */
-  readonly shard?: Shard;
-  /** Random search: action kinds to leave out where another is enabled (what a swarm shard does). */
-  readonly omit?: readonly string[];
-  /** Stops the searches at the next state (Ctrl-C, a test runner's timeout): verdicts inconclusive, what was found kept. */
-  readonly signal?: { readonly aborted: boolean };
-  /** Stop before the process's resident memory passes this many MB; the heap is always kept below its own limit. */
-  readonly maxMemoryMb?: number;
-  /**
-   * Stop by then (milliseconds since the epoch, as Date.now()): each search
-   * gets the time left, and one the deadline cut is inconclusive, never a
-   * proof. A test runner's timeout can stop a check this way.
-   */
-  readonly deadline?: number;
-  /**
-   * The module the design was loaded from (`pagecheck check ./d.ts`): its
-   * traces record it (`#meta.module`) and their reproduce commands name it
-   * instead of the design's name, which only a built-in design answers to.
-   */
-  readonly module?: string;
-  /**
-   * Reduce the exhaustive search by the design's symmetry (Design.symmetry),
-   * where it declares one: one state per class. Off by default: a bound is
-   * then about the design's own states, as a reader of the proof expects.
-   */
-  readonly symmetry?: boolean;
-  /**
-   * Also hold the design's symmetry declaration against the design
-   * (engine/symmetry.ts, selfCheck) at the check's depth: reduced and
-   * unreduced side by side, and every state met renamed. A failed one makes
-   * a reduced search's "holds" inconclusive.
-   */
-  readonly symmetryCheck?: boolean;
-  /**
-   * False: keep the states of a design without a fixed flat layout as
-   * objects (engine/exhaustive.ts, `learned`), not as words; for comparing
-   * the two paths. On by default.
-   */
-  readonly learned?: boolean;
-  /**
-   * Run the exhaustive search in this many worker threads (engine/workers.ts):
-   * the same counts, verdicts and shortest counterexample lengths at a
-   * completed bound; absent, it runs in this thread.
-   */
-  readonly workers?: number;
-  /**
-   * The module (a file URL) whose `workerModel(job)` makes the model in each
-   * worker thread; checker/worker-model.js, which knows the built-in
-   * designs, when absent. The command line gives its own, which also loads
-   * a user's module.
-   */
-  readonly workerModel?: string;
-}
-
-export const DEFAULTS = { maxStates: 2_000_000, timeSeconds: 60, runs: 500, steps: 50 } as const;
-
-export interface Bound {
-  readonly depth: number | null;
-  readonly states: number;
-  readonly transitions: number;
-  readonly complete: boolean;
-}
-
-export interface PropertyResult {
-  readonly id: string;
-  readonly description: string;
-  readonly verdict: Verdict;
-  /**
-   * Whether the design promises this property (Design.claims). An unclaimed
-   * one is searched and reported as a contrast, and a violation of it does
-   * not fail the check.
-   */
-  readonly claimed: boolean;
-  /** For `vacuous`: the goals guarding the property that the search never reached. */
-  readonly unreached?: string[];
-  /** The search that decided the verdict (for `holds`, always exhaustive). */
-  readonly mode: 'exhaustive' | 'random' | null;
-  readonly bound: Bound | null;
-  readonly message?: string;
-  /** Actions in the counterexample. */
-  readonly traceLength?: number;
-  readonly actions?: string[];
-  /** Where `--save` wrote it. */
-  file?: string;
-  readonly reason?: string;
-  /** For a liveness property: the fairness its verdict rests on. */
-  readonly fairness?: { readonly weak: string[]; readonly strong: string[]; readonly each?: string[] };
-  /** For a liveness violation: the step after which the history returns to this step's state, for ever. */
-  readonly loop?: number;
-}
-
-export interface GoalResult {
-  readonly id: string;
-  readonly description: string;
-  readonly reached: boolean;
-  readonly depth: number | null;
-  readonly mode: 'exhaustive' | 'random' | null;
-}
-
-export interface ExhaustiveSummary extends Bound {
-  readonly maxDepth: number | null;
-  readonly exhausted: boolean;
-  readonly stoppedBy: string;
-  readonly seconds: number;
-  /** The crash points the search expanded: how many, their successors (total and most at one), and how many the cap cut. */
-  readonly crash: CrashSummary | null;
-  readonly statesPerSecond: number;
-  readonly bytesPerState: number;
-  readonly collisionProbability: number;
-  /** What the states were reduced by (one state per class); null or absent for a search of every state. */
-  readonly symmetry?: string | null;
-  /** The worker threads the search ran in (check --workers); absent for one thread. */
-  readonly workers?: number;
-}
-
-/** What the symmetry self-check found (check --symmetry-check). */
-export interface SymmetryCheckSummary {
-  readonly ok: boolean;
-  readonly symmetry: string;
-  readonly depth: number | null;
-  readonly differences: string[];
-  readonly states: { readonly reduced: number; readonly unreduced: number };
-  readonly statesChecked: number;
-}
-
-export interface RandomSummary {
-  readonly runs: number;
-  readonly steps: number;
-  readonly seed: number;
-  /** The path replayed, when one was given. */
-  readonly path?: string;
-  readonly interrupted: boolean;
-  readonly seconds: number;
-  readonly crash: CrashSummary | null;
-  /** The action kinds left out (a swarm shard's, or --omit). */
-  readonly omit?: string[];
-  /** Steps walked in all, and the walks' lengths (min, mean, max), as Quint's simulator reports them. */
-  readonly walked: { readonly steps: number; readonly min: number; readonly mean: number; readonly max: number };
-  readonly stepsPerSecond: number;
-  readonly walksPerSecond: number;
-}
-
-export interface CheckResult {
-  readonly design: string;
-  readonly summary: string;
-  readonly seed: string;
-  readonly params: Record<string, number>;
-  readonly bugs: string[];
-  /** The amendments the design was checked with; empty for the design as proposed. */
-  readonly amends: string[];
-  readonly mode: Mode;
-  readonly exhaustive: ExhaustiveSummary | null;
-  readonly random: RandomSummary | null;
-  readonly properties: PropertyResult[];
-  readonly goals: GoalResult[];
-  /** Per action kind: how often it fired and the first depth at which it did. */
-  readonly coverage: Record<string, { count: number; firstDepth: number | null }>;
-  /** The counterexample of each violated property, as an ITF trace. */
-  readonly counterexamples: Record<string, ItfTrace>;
-  /** Which shard this is, and the level its exhaustive search split at (checker/merge.ts folds shards). */
-  readonly shard?: { readonly index: number; readonly count: number; readonly split: number | null };
-  /** With --symmetry-check, on a design that declares a symmetry. */
-  readonly symmetryCheck?: SymmetryCheckSummary;
-}
-
-/** The options of a check of design D, its toggles, parameters and amendments named as D declares them. */
-export type OptionsFor<D> = CheckOptions<BugOf<D>, ParamOf<D>, AmendmentOf<D>>;
 
 export function check<S, A extends Action, V = unknown, D extends Design<S, A, V> = Design<S, A, V>>(design: D & Design<S, A, V>, options: OptionsFor<D> = {}): CheckResult {
   const mode = options.mode ?? 'both';
@@ -486,36 +282,8 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
     bugs: base.bugs,
     amends,
     mode,
-    exhaustive: ex
-      ? {
-          ...bound!,
-          maxDepth: ex.maxDepth ?? null,
-          exhausted: ex.exhausted,
-          stoppedBy: ex.stoppedBy,
-          seconds: round(ex.elapsedMs / 1000),
-          statesPerSecond: Math.round(ex.states / Math.max(ex.elapsedMs / 1000, 1e-6)),
-          bytesPerState: round(ex.bytesPerState),
-          collisionProbability: ex.collisionProbability,
-          crash: ex.crash ?? null,
-          symmetry: ex.symmetry,
-          ...(ex.workers !== undefined ? { workers: ex.workers } : {}),
-        }
-      : null,
-    random: rnd
-      ? {
-          runs: rnd.runs,
-          steps: rnd.steps,
-          seed: rnd.seed,
-          ...(rnd.path !== undefined ? { path: rnd.path } : {}),
-          interrupted: rnd.interrupted,
-          seconds: round(rnd.elapsedMs / 1000),
-          crash: rnd.crash ?? null,
-          ...(omit.length ? { omit } : {}),
-          walked: { ...rnd.walked, mean: round(rnd.walked.mean) },
-          stepsPerSecond: Math.round(rnd.walked.steps / Math.max(rnd.elapsedMs / 1000, 1e-6)),
-          walksPerSecond: Math.round(rnd.runs / Math.max(rnd.elapsedMs / 1000, 1e-6)),
-        }
-      : null,
+    exhaustive: ex ? exhaustiveSummary(ex, bound!) : null,
+    random: rnd ? randomSummary(rnd, omit) : null,
     properties,
     goals,
     coverage: coverage.report(Object.keys(design.next)),
@@ -523,30 +291,6 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
     ...(options.shard ? { shard: { ...options.shard, split: ex?.split ?? null } } : {}),
     ...(symmetryCheck ? { symmetryCheck } : {}),
   };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
-
-/**
- * Decided by the properties the designs claim: 1, one is violated; 3, none
- * is, but one was not settled (a search stopped early, a vacuous "holds",
- * or no exhaustive search ran at all: random search proves nothing); 0,
- * every one holds to a completed bound. Unclaimed properties are contrasts
- * and decide nothing, unless only they were checked: then 3 when one of
- * them was not settled (a counterexample settles one), else 0.
- */
-export function exitCode(results: readonly CheckResult[]): 0 | 1 | 3 {
-  const checked = results.flatMap((r) => r.properties.filter((p) => p.verdict !== 'not-applicable'));
-  const claimed = checked.filter((p) => p.claimed);
-  if (claimed.some((p) => p.verdict === 'violated')) return 1;
-  const judged = claimed.length > 0 ? claimed : checked;
-  if (judged.some((p) => p.verdict === 'inconclusive' || p.verdict === 'vacuous')) return 3;
-  if (results.some((r) => r.exhaustive === null && r.properties.some((p) => p.verdict !== 'not-applicable'))) return 3;
-  // A symmetry declaration found unsound settles nothing about the design, but is not a proof's to pass over.
-  if (results.some((r) => r.symmetryCheck?.ok === false)) return 3;
-  return 0;
 }
 
 export type { Config };

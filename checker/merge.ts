@@ -9,7 +9,7 @@
 import type { CrashSummary } from '../engine/crash.js';
 import { collisionProbability } from '../engine/fingerprint.js';
 import { InputError } from '../model/errors.js';
-import type { CheckResult, ExhaustiveSummary, GoalResult, PropertyResult, RandomSummary } from './check.js';
+import type { CheckResult, ExhaustiveSummary, GoalResult, PropertyResult, RandomSummary } from './result.js';
 
 export interface MergedResult extends CheckResult {
   readonly merged: { readonly count: number; readonly present: number[]; readonly missing: number[] };

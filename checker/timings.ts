@@ -3,7 +3,7 @@
  * two runs of the same command with the same seed (`--no-timings` drops it,
  * so that results can be compared byte for byte).
  */
-import type { CheckResult } from './check.js';
+import type { CheckResult } from './result.js';
 
 export function withoutTimings(result: CheckResult): CheckResult {
   const { exhaustive, random } = result;

@@ -6,7 +6,8 @@
  * (engine/random.ts), stops, and its partial result comes back as usual.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { check, type CheckOptions } from '../checker/check.js';
+import { check } from '../checker/check.js';
+import type { CheckOptions } from '../checker/options.js';
 import { InputError } from '../model/errors.js';
 import { chooseOne } from './choose.js';
 

@@ -10,7 +10,8 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check, type CheckResult } from '../checker/check.js';
+import { check } from '../checker/check.js';
+import type { CheckResult } from '../checker/result.js';
 import { saveCounterexamples } from './save.js';
 import { designs, findDesign } from '../model/designs/index.js';
 import { inWorkers } from '../report/workers.js';

@@ -3,7 +3,7 @@
  * verdict table. "holds" always carries its bound; a search that stopped
  * early says so and is never called a proof.
  */
-import type { CheckResult, PropertyResult } from '../checker/check.js';
+import type { CheckResult, PropertyResult } from '../checker/result.js';
 import { unreachedText } from '../report/proof.js';
 
 export function describeBound(r: CheckResult): string {

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CheckOptions, CheckResult } from '../checker/check.js';
+import type { CheckOptions } from '../checker/options.js';
+import type { CheckResult } from '../checker/result.js';
 import type { Progress } from '../engine/exhaustive.js';
 import { InputError } from '../model/errors.js';
 import type { CheckJob, WorkerReply } from './check-worker.js';

@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CheckResult } from '../checker/check.js';
+import type { CheckResult } from '../checker/result.js';
 import { parseItf, traceMeta, type ItfTrace } from '../trace/counterexample.js';
 import { checkOutputDir } from './output.js';
 import { InputError } from '../model/errors.js';

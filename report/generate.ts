@@ -8,7 +8,8 @@
  * turn "holds" into "inconclusive" on a busy machine): the same inputs give
  * the same document on any machine.
  */
-import { check, DEFAULTS, type CheckOptions } from '../checker/check.js';
+import { check } from '../checker/check.js';
+import { DEFAULTS, type CheckOptions } from '../checker/options.js';
 import type { AnyDesign } from '../model/design.js';
 import { inputsHash } from './inputs.js';
 import type { DesignInfo, Proof, ProofRun, RunSettings } from './proof.js';

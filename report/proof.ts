@@ -5,7 +5,7 @@
  * with its bound and whether the bound was completed; an incomplete search
  * is called what it is, never a proof.
  */
-import type { CheckResult, PropertyResult } from '../checker/check.js';
+import type { CheckResult, PropertyResult } from '../checker/result.js';
 import { sourceText, type Amendment, type ParamSpec } from '../model/design.js';
 import type { PictureHints } from '../model/picture.js';
 import { traceMeta } from '../trace/counterexample.js';

@@ -12,7 +12,8 @@
  * a history of the whole design.
  */
 import { describe, expect, it } from 'vitest';
-import { check, type CheckResult } from '../checker/check.js';
+import { check } from '../checker/check.js';
+import type { CheckResult } from '../checker/result.js';
 import { replay } from '../checker/replay.js';
 import type { AnyDesign } from '../model/design.js';
 import { findDesign } from '../model/designs/index.js';

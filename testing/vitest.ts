@@ -8,7 +8,10 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check, exitCode, type AmendmentOf, type BugOf, type CheckOptions, type CheckResult, type ParamOf, type PropertyResult } from '../checker/check.js';
+import { check } from '../checker/check.js';
+import { exitCode } from '../checker/exit-code.js';
+import type { AmendmentOf, BugOf, CheckOptions, ParamOf } from '../checker/options.js';
+import type { CheckResult, PropertyResult } from '../checker/result.js';
 import type { Action, Design } from '../model/design.js';
 import type { ItfTrace } from '../trace/counterexample.js';
 import { formatResult } from '../cli/format.js';

@@ -1,6 +1,9 @@
 /** `pagecheck check DESIGN... | --all`: search, print verdicts, optionally save counterexamples. */
 import type { Command as Commander } from 'commander';
-import { check, exitCode, type CheckResult, type Mode } from '../../checker/check.js';
+import { check } from '../../checker/check.js';
+import { exitCode } from '../../checker/exit-code.js';
+import type { Mode } from '../../checker/options.js';
+import type { CheckResult } from '../../checker/result.js';
 import { resolveConfig } from '../../model/config.js';
 import { propertyList } from '../../model/design.js';
 import { InputError } from '../../model/errors.js';

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command as Commander } from 'commander';
-import { exitCode, type CheckResult } from '../../checker/check.js';
+import { exitCode } from '../../checker/exit-code.js';
+import type { CheckResult } from '../../checker/result.js';
 import { merge } from '../../checker/merge.js';
 import { withoutTimings } from '../../checker/timings.js';
 import { InputError } from '../../model/errors.js';

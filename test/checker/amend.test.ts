@@ -6,7 +6,8 @@
 import { editMeta } from '../trace/edit-meta.js';
 import { traceMeta } from '../../trace/counterexample.js';
 import { describe, expect, it } from 'vitest';
-import { check, exitCode } from '../../checker/check.js';
+import { check } from '../../checker/check.js';
+import { exitCode } from '../../checker/exit-code.js';
 import { replay } from '../../checker/replay.js';
 import { resolveConfig } from '../../model/config.js';
 import { InputError } from '../../model/errors.js';

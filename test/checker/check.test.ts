@@ -4,7 +4,8 @@
  * were never reached is vacuous and proves nothing (issue 10.11).
  */
 import { describe, expect, it } from 'vitest';
-import { check, exitCode } from '../../checker/check.js';
+import { check } from '../../checker/check.js';
+import { exitCode } from '../../checker/exit-code.js';
 import { defineDesign } from '../../model/design.js';
 import toy from '../fixtures/toy-pages.js';
 

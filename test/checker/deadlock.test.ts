@@ -5,7 +5,8 @@
  * reports any violation.
  */
 import { describe, expect, it } from 'vitest';
-import { check, exitCode } from '../../checker/check.js';
+import { check } from '../../checker/check.js';
+import { exitCode } from '../../checker/exit-code.js';
 import { defineDesign } from '../../model/design.js';
 import { replay } from '../../checker/replay.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { check, type Mode } from '../../checker/check.js';
+import { check } from '../../checker/check.js';
+import type { Mode } from '../../checker/options.js';
 import { withoutTimings } from '../../checker/timings.js';
 import { findDesign } from '../../model/designs/index.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { check, exitCode } from '../../checker/check.js';
+import { check } from '../../checker/check.js';
+import { exitCode } from '../../checker/exit-code.js';
 import { defineDesign } from '../../model/design.js';
 
 // A counter that never runs out of room, with a violation far out of reach;

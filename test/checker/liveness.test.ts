@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { check, exitCode } from '../../checker/check.js';
+import { check } from '../../checker/check.js';
+import { exitCode } from '../../checker/exit-code.js';
 import { replay } from '../../checker/replay.js';
 import { defineDesign } from '../../model/design.js';
 import { renderText } from '../../trace/render.js';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { check, exitCode, type CheckOptions } from '../../checker/check.js';
+import { check } from '../../checker/check.js';
+import { exitCode } from '../../checker/exit-code.js';
+import type { CheckOptions } from '../../checker/options.js';
 import { merge } from '../../checker/merge.js';
 import { replay } from '../../checker/replay.js';
 import { findDesign } from '../../model/designs/index.js';

@@ -5,7 +5,8 @@
  * counterexample in pmem-nofsync-naive; the extent tree splits as described.
  */
 import { describe, expect, it } from 'vitest';
-import { check, type CheckResult } from '../../../checker/check.js';
+import { check } from '../../../checker/check.js';
+import type { CheckResult } from '../../../checker/result.js';
 import { findDesign } from '../../../model/designs/index.js';
 import { emptyTree, insertRecord, lookup } from '../../../model/pmem.js';
 

@@ -5,7 +5,8 @@
  * both claims hold at the default bound.
  */
 import { describe, expect, it } from 'vitest';
-import { check, exitCode } from '../../../checker/check.js';
+import { check } from '../../../checker/check.js';
+import { exitCode } from '../../../checker/exit-code.js';
 import { resolveConfig } from '../../../model/config.js';
 import { findDesign } from '../../../model/designs/index.js';
 import { instantiate } from '../../../model/instantiate.js';
