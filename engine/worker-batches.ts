@@ -1,6 +1,6 @@
 /**
  * The batches in which a worker of the exhaustive search
- * (engine/worker-main.ts) hands successors to the worker that owns them:
+ * (engine/worker-traffic.ts) hands successors to the worker that owns them:
  * records in one ArrayBuffer, transferred rather than copied. A record is
  * its 64-bit hash (two words), the parent's link (its number times the
  * worker count, plus its owner), which successor of the parent it is, and
