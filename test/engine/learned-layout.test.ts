@@ -237,8 +237,10 @@ describe('a learned layout, on generated awkward states', () => {
   it('packs every state of its schema and makes an equal state back, whatever was learned after it', () => {
     fc.assert(
       fc.property(fc.array(awkward, { minLength: 1, maxLength: 6 }), (vs) => {
-        const schema = LearnedSchema.of(vs[0])!;
-        for (const v of vs) expect(schema.learn(v)).toBe(true);
+        const schema = LearnedSchema.of(vs[0]);
+        // A value whose layout would pass MAX_WORDS (lists of lists of mixed kinds widen fast) is
+        // refused, and the search keeps such states as objects: nothing to compare here.
+        fc.pre(schema !== undefined && vs.every((v) => schema.learn(v)));
         for (const v of vs) {
           const p = packed(schema, v);
           expect(p, canon(v)).toBeDefined();
@@ -253,14 +255,22 @@ describe('a learned layout, on generated awkward states', () => {
   it('gives two states one hash exactly when they are equal, as the structural fingerprint does', () => {
     fc.assert(
       fc.property(awkward, awkward, (x, y) => {
-        const schema = LearnedSchema.of(x)!;
-        expect(schema.learn(y)).toBe(true);
+        const schema = LearnedSchema.of(x);
+        fc.pre(schema !== undefined && schema.learn(y)); // as above: past MAX_WORDS the search keeps objects
         const same = canon(x) === canon(y);
         expect(packed(schema, x)!.hash === packed(schema, y)!.hash).toBe(same);
         expect(packed(schema, reversed(x))!.hash).toBe(packed(schema, x)!.hash);
         expect(fingerprint(x) === fingerprint(y)).toBe(same);
       }),
     );
+  });
+
+  it('refuses, and stays frozen after, a value whose layout would pass MAX_WORDS (the search keeps such states as objects)', () => {
+    const wide = [[0, [0, 0, 0], 0], 0, 0, [0, 0, [0, 0, [[{}, 0, 0, 0, 0], 0], 0], 0]];
+    const schema = LearnedSchema.of(0)!;
+    expect(schema.learn(wide)).toBe(false);
+    expect(schema.learn(1)).toBe(false);
+    expect(LearnedSchema.of(wide)).toBeUndefined();
   });
 
   it('reads only a record\'s own fields: one without its `toString` field packs as absent', () => {
