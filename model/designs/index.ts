@@ -10,6 +10,7 @@ import imappingRedirect from './imapping-redirect.js';
 import ownerList from './owner-list.js';
 import pagecacheReflink from './pagecache-reflink.js';
 import shadowPages from './shadow-pages.js';
+import shadowPagesPagecache from './shadow-pages-pagecache.js';
 import netfsMainline from './netfs-mainline.js';
 import netfsRegions from './netfs-regions.js';
 import pmemMapSync from './pmem-map-sync.js';
@@ -31,6 +32,7 @@ export const designs: readonly AnyDesign[] = [
   imappingRedirect,
   ownerList,
   pagecacheReflink,
+  shadowPagesPagecache,
   pmemNofsyncNaive,
   pmemNofsyncInvalidate,
   pmemMapSync,

@@ -15,6 +15,8 @@ export interface Footprint {
   readonly blocks: number;
   /** Folios over a block another cached folio is also over: the memory sharing would save. */
   readonly duplicates: number;
+  /** With a shared buffer cache: the shadow entries, which hold no data of their own (a master's folio counts in `folios`). */
+  readonly shadows?: number;
 }
 
 export interface PagecacheView {
@@ -36,7 +38,16 @@ export function footprint(s: PagecacheState): Footprint {
       }
     }),
   );
-  return { folios, blocks: blocks.size, duplicates: backed - blocks.size };
+  if (s.master === undefined || s.shadow === undefined) return { folios, blocks: blocks.size, duplicates: backed - blocks.size };
+  // The buffer cache's masters are folios too, each over its block; a shadow is an entry in a mapping, no memory.
+  s.master.forEach((v, p) => {
+    if (v === NONE) return;
+    folios++;
+    backed++;
+    blocks.add(p);
+  });
+  const shadows = s.shadow.reduce((n, row) => n + row.filter((p) => p !== NONE).length, 0);
+  return { folios, blocks: blocks.size, duplicates: backed - blocks.size, shadows };
 }
 
 export const isolation: Property<PagecacheState, PagecacheView> = {
@@ -48,7 +59,10 @@ export const isolation: Property<PagecacheState, PagecacheView> = {
         const got = content(s, f, b);
         if (got !== s.ghost[f][b]) {
           const p = s.ext[f][b];
-          const where = s.folio[f][b] !== NONE ? 'its folio' : p === HOLE ? 'a hole' : `block ${p} (refcount ${s.ref[p]})`;
+          const m = s.shadow?.[f][b] ?? NONE;
+          const where = s.folio[f][b] !== NONE ? 'its folio'
+            : m !== NONE ? `its shadow of block ${m}'s master${s.master![m] === NONE ? ', which is not cached' : ''}`
+            : p === HOLE ? 'a hole' : `block ${p} (refcount ${s.ref[p]})`;
           return `file ${f} block ${b} reads ${got} from ${where}, but ${s.ghost[f][b]} was last put there`;
         }
       }

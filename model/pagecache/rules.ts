@@ -63,9 +63,23 @@ export function logDiskSize(d: PagecacheState, f: number, n: number): void {
   commit(d, [f, SIZE, n]);
 }
 
-/** Dropping one reference to block p (xfs_refcount_decrease_extent; at zero, xfs_free_extent). */
+/**
+ * Dropping one reference to block p (xfs_refcount_decrease_extent; at zero,
+ * xfs_free_extent). A freed block's master, where a shared buffer cache
+ * holds one, goes with it, as XFS stales the buffers of an extent it frees
+ * (xfs_trans_binval), so that a later owner of the block never finds it.
+ */
 export function release(d: PagecacheState, p: number): void {
-  if (p !== HOLE) d.ref[p] -= 1;
+  if (p === HOLE) return;
+  d.ref[p] -= 1;
+  if (d.master !== undefined && d.ref[p] === 0) d.master[p] = NONE;
+}
+
+/** (f, b) dropped from the page cache: its folio, or its shadow where a shared buffer cache gave it one. */
+export function dropCached(d: PagecacheState, f: number, b: number): void {
+  d.folio[f][b] = NONE;
+  d.dirty[f][b] = 0;
+  if (d.shadow !== undefined) d.shadow[f][b] = NONE;
 }
 
 /**
@@ -105,6 +119,10 @@ export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Con
     d.data[q] = v;
   } else {
     d.data[p] = v;
+    // A master of a block its one owner overwrites in place no longer holds the block: invalidated, as a direct
+    // write invalidates the cached pages it overwrote (kiocb_invalidate_post_direct_write). No shadow points to it:
+    // the block is not shared, and its owner has a folio there, not a shadow.
+    if (d.master !== undefined) d.master[p] = NONE;
   }
   d.cowres[f][b] = 0;
   d.dirty[f][b] = 0;
@@ -168,8 +186,7 @@ export function unmapBlock(d: PagecacheState, f: number, b: number): void {
   // xfs_itruncate_extents cancels CoW reservations past the new EOF; for a punch it makes no difference a
   // user can see (a hole takes a new block either way).
   d.cowres[f][b] = 0;
-  d.folio[f][b] = NONE;
-  d.dirty[f][b] = 0;
+  dropCached(d, f, b);
   release(d, d.ext[f][b]);
   setMapping(d, f, b, HOLE);
 }
@@ -189,8 +206,7 @@ export function remapBlock(d: PagecacheState, s: number, sb: number, t: number, 
   const value = d.ghost[s][sb];
   // Unmap and map in one transaction chain (xfs_reflink_remap_extent: the bmap intents are logged together and
   // log recovery finishes them), so no mount finds the destination a hole in between.
-  d.folio[t][tb] = NONE;
-  d.dirty[t][tb] = 0;
+  dropCached(d, t, tb);
   release(d, d.ext[t][tb]);
   const tx = [t, tb, p];
   if (tb + 1 > d.size[t]) {
@@ -267,10 +283,11 @@ export function mountAfterCrash(d: PagecacheState): void {
     d.cowres[f].fill(0);
     for (let b = 0; b < d.ext[f].length; b++) {
       d.dext[f][b] = d.ext[f][b];
-      d.folio[f][b] = NONE;
-      d.dirty[f][b] = 0;
+      dropCached(d, f, b);
     }
   }
+  // The buffer cache is memory too.
+  d.master?.fill(NONE);
   d.log.splice(0);
   recount(d);
   for (let f = 0; f < d.ext.length; f++) for (let b = 0; b < d.ext[f].length; b++) d.ghost[f][b] = content(d, f, b);

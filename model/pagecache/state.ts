@@ -68,6 +68,15 @@ export interface PagecacheState {
   crashed: number;
   /** 1 when the last step wrote back a folio over a shared block (the CoW). */
   cow: number;
+  /**
+   * A shared buffer cache (shadow-pages-pagecache only; absent in mainline):
+   * `master[p]`, the value of the read-only master folio the buffer cache
+   * holds for physical block p, or NONE; `shadow[f][b]`, the block whose
+   * master (f, b)'s shadow entry points to, or NONE. A (file, index) holds
+   * a folio or a shadow, never both.
+   */
+  master?: number[];
+  shadow?: number[][];
 }
 
 /** In a transaction's triple, the block that stands for the file's i_disk_size. */
@@ -86,9 +95,14 @@ function mayBeMapped(s: PagecacheState, p: number): boolean {
   });
 }
 
-/** What a read of (f, b) returns: the folio if cached, else the media behind the mapping (a hole reads zeroes). */
+/**
+ * What a read of (f, b) returns: the folio if cached, else the master its
+ * shadow points to (NONE if that master is gone: a freed page), else the
+ * media behind the mapping (a hole reads zeroes).
+ */
 export function content(s: PagecacheState, f: number, b: number): number {
   if (s.folio[f][b] !== NONE) return s.folio[f][b];
+  if (s.shadow !== undefined && s.shadow[f][b] !== NONE) return s.master![s.shadow[f][b]];
   return onMedia(s, f, b);
 }
 
