@@ -50,7 +50,10 @@
  * - Punch, truncate, a remap over the block and a crash drop the file's
  *   shadow as they drop its folio (truncate_inode_pages_range); a crash also
  *   drops the whole buffer cache: it is memory. fsync, the log and crash
- *   outcomes are pagecache-reflink's, unchanged.
+ *   outcomes are pagecache-reflink's, unchanged, and so is its
+ *   fsync-durability counterexample past the exhaustive bound (random
+ *   search: docs/findings/xfs-reflink-crash-reads-other-files-data.md, a
+ *   mainline XFS behaviour the buffer cache does not touch).
  *
  * Footprint: two reflinked files reading a block cache it once (one master
  * folio, two shadows: `footprint` {folios 1, blocks 1, duplicates 0,
