@@ -44,8 +44,8 @@
  *   next read reads the block into a folio of its own, the block being its
  *   alone. Two cases reclaim cannot wait for, or a later sharer of the
  *   block would find a master that no longer holds it: a freed block's
- *   master goes at the free (refcount zero: xfs_trans_binval stales a freed
- *   extent's buffers), and a block its one owner overwrites in place at
+ *   master goes at the free (refcount zero: XFS invalidates the cached
+ *   buffers of blocks it frees, xrep_reap_invalidate_block -> xfs_trans_binval), and a block its one owner overwrites in place at
  *   writeback drops its master (model/pagecache/rules.ts, writebackFolio).
  * - Punch, truncate, a remap over the block and a crash drop the file's
  *   shadow as they drop its folio (truncate_inode_pages_range); a crash also

@@ -66,8 +66,9 @@ export function logDiskSize(d: PagecacheState, f: number, n: number): void {
 /**
  * Dropping one reference to block p (xfs_refcount_decrease_extent; at zero,
  * xfs_free_extent). A freed block's master, where a shared buffer cache
- * holds one, goes with it, as XFS stales the buffers of an extent it frees
- * (xfs_trans_binval), so that a later owner of the block never finds it.
+ * holds one, goes with it, as XFS invalidates the cached buffers of blocks
+ * it frees (xrep_reap_invalidate_block: xfs_buf_incore, xfs_trans_binval),
+ * so that a later owner of the block never finds it.
  */
 export function release(d: PagecacheState, p: number): void {
   if (p === HOLE) return;

@@ -10,7 +10,8 @@ import type { Scenario, World } from './scenario.js';
 export const binders: Record<World, Binder> = { reflink: reflinkBinder, pmem: pmemBinder, netfs: netfsBinder };
 
 /** Designs of a world whose state is not the world's shared one, with a binder of their own. */
-export const designBinders: Readonly<Record<string, Binder>> = { 'pagecache-reflink': pagecacheBinder };
+// shadow-pages-pagecache has pagecache-reflink's actions and state, with a buffer cache the binder need not drive.
+export const designBinders: Readonly<Record<string, Binder>> = { 'pagecache-reflink': pagecacheBinder, 'shadow-pages-pagecache': pagecacheBinder };
 
 /** The world each design lives in. */
 export function worldOf(design: string): World {
