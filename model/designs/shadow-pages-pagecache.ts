@@ -18,16 +18,24 @@
  * private folio as in mainline.
  *
  * Choices where the mail is silent, each its plainest reading:
- * - A private clean folio that a file read before its extent was shared
- *   (reflink, clone, dedupe) is kept: the mail converts pages only "when a
- *   new page mapping occurs in a shared extent". At the next such mapping
- *   of the block the buffer cache takes it over ("add the page to the
- *   buffer cache ... if it isn't already present": it is present, in the
- *   page cache of the file that read it first), and that file gets a shadow
- *   too. Finding it needs the reverse map (xfs_rmap_query_range, then the
- *   owner's filemap_get_folio); the mail names no mechanism. The DAX form
- *   left such a page 1:1 instead (its `convert-on-share` amendment is this
- *   choice), and broke single ownership for it.
+ * - A private clean folio that a file cached before its extent was shared
+ *   (reflink, clone, dedupe: the remap prep writes the source range back and
+ *   leaves its folios cached, __generic_remap_file_range_prep ->
+ *   filemap_write_and_wait_range; only the destination's are dropped,
+ *   xfs_flush_unmap_range) stays where it is: the mail converts pages only
+ *   "when a new page mapping occurs in a shared extent", and it finds the
+ *   master "indexed by LBA in the filesystem buffer cache" ("we add the page
+ *   to the buffer cache ... if it isn't already present"): a lookup by
+ *   physical block in the buffer cache, which cannot find a folio in
+ *   another file's mapping tree (that would need a reverse map the mail does
+ *   not name). So the next read of the block through another file finds no
+ *   master, reads one in from the media and gets a shadow of it, and the
+ *   block is cached twice, the first file's folio and the master, until that
+ *   file drops its folio (a store, a punch, a truncate, a remap over it, a
+ *   crash) or keeps reading through it: single-copy, claimed, breaks there
+ *   (test/model/designs/shadow-pages-pagecache.test.ts). The
+ *   `convert-on-share` amendment below converts such a folio at the remap
+ *   (the DAX form's amendment of the same name does it at the fault).
  * - A store (write(2), or a store through MAP_SHARED: page_mkwrite) to a
  *   shadowed block is the mail's CoW: "we toss away the shadow page". The
  *   file gets a private dirty folio holding the master's data with the
@@ -55,13 +63,31 @@
  *   search: docs/findings/xfs-reflink-crash-reads-other-files-data.md, a
  *   mainline XFS behaviour the buffer cache does not touch).
  *
- * Footprint: two reflinked files reading a block cache it once (one master
- * folio, two shadows: `footprint` {folios 1, blocks 1, duplicates 0,
- * shadows 2}) where pagecache-reflink caches it twice ({folios 2, blocks 1,
- * duplicates 1}): test/model/designs/shadow-pages-pagecache.test.ts.
+ * As proposed, single-copy breaks in three actions, the shortest the
+ * exhaustive search finds: write(f=0, b=0, v=1); reflink(s=0, sb=0, d=0,
+ * db=1); read(f=0, b=1): the remap prep wrote f0's block 0 back and left its
+ * folio cached, the read through index 1 finds no master by block and reads
+ * one in, and block 0 is cached twice. Every other claim holds where it did.
+ *
+ * What it takes (amendments, off unless asked for): `convert-on-share`, the
+ * smallest change that counterexample points to, proposed by nobody. When a
+ * remap (clone, reflink, dedupe that found the blocks the same) makes a
+ * block shared, the filesystem, which knows the source range and holds both
+ * inodes' locks (xfs_reflink_remap_prep), moves each clean folio of that
+ * range over a now shared block into the buffer cache as the block's master
+ * and gives its file a shadow; a dirty one cannot be there (the prep wrote
+ * the range back). With it every claimed property holds at the default
+ * bound (depth 5, default parameters, exhaustive), every goal reached.
+ *
+ * Footprint, amended: two reflinked files reading a block cache it once
+ * (one master folio, two shadows: `footprint` {folios 1, blocks 1,
+ * duplicates 0, shadows 2}) where pagecache-reflink caches it twice
+ * ({folios 2, blocks 1, duplicates 1}); as proposed, after write, clone and
+ * the clone's read, twice too ({folios 2, blocks 1, duplicates 1, shadows
+ * 1}): test/model/designs/shadow-pages-pagecache.test.ts.
  */
 import type { Config, Recipe } from '../design.js';
-import { defineDesign } from '../design.js';
+import { amended, defineDesign } from '../design.js';
 import { bit, HOLE, NONE, onMedia, content, type PagecacheState } from '../pagecache/state.js';
 import { footprint, pagecacheGoals, pagecacheProperties, type PagecacheView } from '../pagecache/properties.js';
 import { shadowCoherent, shadowGoals, shadowsOf, singleCopy, type ShadowEvents } from '../pagecache/shadow.js';
@@ -71,6 +97,7 @@ export type ShadowPcState = PagecacheState & ShadowEvents & { master: number[]; 
 export type ShadowPcAction = PagecacheAction | { readonly kind: 'reclaim'; readonly p: number };
 
 const base = pagecacheReflink;
+export const CONVERT_ON_SHARE = 'convert-on-share';
 type Store = Extract<PagecacheAction, { kind: 'write' | 'mstore' }>;
 type Load = Extract<PagecacheAction, { kind: 'read' | 'mload' }>;
 
@@ -81,23 +108,15 @@ const reclaimable = (s: ShadowPcState, p: number, cfg: Config) =>
 /**
  * A read or load of (f, b). Cached (a folio or a shadow): read there. Over a
  * shared block: the master looked up in the buffer cache by block, read in
- * from the media if it is not there, or taken over from the clean folio of
- * a file that read the block before it was shared; every such folio gives
- * way to a shadow, and (f, b) gets one. Else mainline's filemap_read.
+ * from the media if it is not there (a clean folio another file cached
+ * before the block was shared is not in the buffer cache, and stays where it
+ * is), and (f, b) gets a shadow of it. Else mainline's filemap_read.
  */
 function readBlock({ f, b }: Load, cfg: Config): Recipe<ShadowPcState> {
   return (d) => {
     const p = d.ext[f][b];
     if (d.folio[f][b] === NONE && d.shadow[f][b] === NONE) {
       if (p !== HOLE && d.ref[p] > 1 && !cfg.bugs.has('private-folio-on-shared-read')) {
-        for (let g = 0; g < d.ext.length; g++) {
-          for (let c = 0; c < d.ext[g].length; c++) {
-            if (d.ext[g][c] !== p || d.folio[g][c] === NONE || d.dirty[g][c]) continue;
-            if (d.master[p] === NONE) d.master[p] = d.folio[g][c];
-            d.folio[g][c] = NONE;
-            d.shadow[g][c] = p;
-          }
-        }
         if (d.master[p] === NONE) d.master[p] = d.data[p];
         d.shadow[f][b] = p;
       } else {
@@ -105,6 +124,38 @@ function readBlock({ f, b }: Load, cfg: Config): Recipe<ShadowPcState> {
       }
     }
     d.read = { f, b, v: cfg.bugs.has('read-bypasses-cache') ? onMedia(d, f, b) : content(d, f, b) };
+  };
+}
+
+/**
+ * convert-on-share: after a remap that made the source's blocks shared, each
+ * clean folio of the source range over a block now shared moves into the
+ * buffer cache as that block's master (or gives way to the master already
+ * there), and the source gets a shadow at its index. The filesystem knows
+ * the range and holds both inodes' locks (xfs_reflink_remap_prep); a dirty
+ * folio cannot be there, for the prep wrote the range back.
+ */
+function convertSource(d: ShadowPcState, f: number, blocks: readonly number[]): void {
+  for (const b of blocks) {
+    const p = d.ext[f][b];
+    if (p === HOLE || d.ref[p] < 2 || d.folio[f][b] === NONE) continue;
+    if (d.dirty[f][b]) throw new Error(`convert-on-share: file ${f} block ${b} is dirty after the remap prep wrote it back`);
+    if (d.master[p] === NONE) d.master[p] = d.folio[f][b];
+    d.folio[f][b] = NONE;
+    d.shadow[f][b] = p;
+  }
+}
+
+type Remap = Extract<PagecacheAction, { kind: 'clone' | 'reflink' | 'dedupe' }>;
+
+/** A remap (clone, reflink, dedupe): mainline's, then, amended, its source's clean folios converted. */
+function remap(a: Remap, s: ShadowPcState, cfg: Config): Recipe<ShadowPcState> {
+  const mainline = base.next[a.kind](a as never, s, cfg) as Recipe<PagecacheState>;
+  return (d) => {
+    mainline(d as never);
+    if (!amended(cfg, CONVERT_ON_SHARE)) return;
+    if (a.kind === 'clone') convertSource(d, a.s, [...Array(s.size[a.s]).keys()]);
+    else if (a.kind === 'reflink' || d.dedupe === 0) convertSource(d, a.s, [a.sb]);
   };
 }
 
@@ -130,7 +181,7 @@ function store(a: Store, s: ShadowPcState, cfg: Config): Recipe<ShadowPcState> {
   };
 }
 
-const reuse = <K extends Exclude<PagecacheAction['kind'], Store['kind'] | Load['kind']>>(k: K) =>
+const reuse = <K extends Exclude<PagecacheAction['kind'], Store['kind'] | Load['kind'] | Remap['kind']>>(k: K) =>
   base.next[k] as unknown as (a: Extract<ShadowPcAction, { kind: K }>, s: ShadowPcState, cfg: Config) => Recipe<ShadowPcState> | readonly Recipe<ShadowPcState>[];
 
 export default defineDesign<ShadowPcState, ShadowPcAction, PagecacheView>({
@@ -144,6 +195,17 @@ export default defineDesign<ShadowPcState, ShadowPcAction, PagecacheView>({
     'shadow-not-tossed': 'a store to a shadowed block leaves the shadow in the mapping tree, so the store lands in the master every sharer reads',
     'master-reclaimed-with-shadows': 'reclaim takes a master out of the buffer cache while shadows of a still shared block point to it',
     'private-folio-on-shared-read': 'a read of a shared block gets a private folio, as mainline does, instead of a shadow of the master',
+  },
+  amendments: {
+    [CONVERT_ON_SHARE]: {
+      description:
+        'when a remap (clone, reflink, dedupe) makes a block shared, each clean folio of the source range over it (the remap prep wrote the range back and holds both inodes\' locks) moves into the buffer cache as the block\'s master, and its file gets a shadow',
+      source: {
+        kind: 'smallest-change',
+        counterexample: 'single-copy: write(f=0, b=0, v=1); clone(s=0, d=1); read(f=1, b=0): file 0\'s clean folio, cached before the clone, and the master file 1\'s read put in the buffer cache',
+        precedent: 'the DAX form\'s convert-on-share (shadow-pages-amendments.ts), which converts the first owner at the fault through a second file; here the filesystem converts at the remap, where it knows the source range (xfs_reflink_remap_prep)',
+      },
+    },
   },
   bounds: base.bounds,
   init: (cfg) => ({
@@ -166,9 +228,9 @@ export default defineDesign<ShadowPcState, ShadowPcAction, PagecacheView>({
     mload: (a, _s, cfg) => readBlock(a, cfg),
     writeback: reuse('writeback'),
     fsync: reuse('fsync'),
-    clone: reuse('clone'),
-    reflink: reuse('reflink'),
-    dedupe: reuse('dedupe'),
+    clone: remap,
+    reflink: remap,
+    dedupe: remap,
     punch: reuse('punch'),
     truncate: reuse('truncate'),
     crash: reuse('crash'),
