@@ -8,7 +8,7 @@ import { exhaustive, nthSuccessor, type Progress } from '../../engine/exhaustive
 import { eventually } from '../../engine/liveness.js';
 import type { Model } from '../../engine/model.js';
 import { compileFingerprint, inferShape } from '../../engine/shape.js';
-import { counter } from './toys.js';
+import { counter, startThenFork } from './toys.js';
 
 /** toys.ts's counter with its `actions` calls counted (one per state expanded), for a clock or signal that turns. */
 function counted(max: number) {
@@ -209,16 +209,7 @@ describe('exhaustive search: what it records', () => {
   });
 
   it('gives a nondeterministic step of a trace its choice, and a deterministic one none', () => {
-    type S = { phase: number; bad: boolean };
-    const model: Model<S, string> = {
-      initial: { phase: 0, bad: false },
-      actions: (s) => (s.phase === 0 ? ['start'] : s.phase === 1 ? ['go'] : []),
-      successors: (s, a) => (a === 'start' ? [{ phase: 1, bad: false }] : [{ phase: 2, bad: false }, { phase: 2, bad: true }]),
-      label: (a) => a,
-      kind: (a) => a,
-      always: [{ id: 'good', description: 'not bad', check: (s) => (s.bad ? 'bad' : undefined) }],
-      sometimes: [],
-    };
+    const model = startThenFork();
     const v = exhaustive(model).violations.get('good')!;
     expect(v.trace).toEqual([
       { state: { phase: 0, bad: false } },

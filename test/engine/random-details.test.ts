@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CrashStats } from '../../engine/crash.js';
 import type { Model } from '../../engine/model.js';
 import { isReplayPath, random, ReplayPathError } from '../../engine/random.js';
-import { counter, lockModel } from './toys.js';
+import { counter, lockModel, startThenFork } from './toys.js';
 
 interface N {
   n: number;
@@ -205,17 +205,7 @@ describe('random search: where it stops', () => {
 
 describe('random search: the steps it records and takes', () => {
   it('records which successor a nondeterministic step took, and nothing for a deterministic one', () => {
-    // `start`, then `go` with two outcomes, the second of them bad.
-    type S = { phase: number; bad: boolean };
-    const model: Model<S, string> = {
-      initial: { phase: 0, bad: false },
-      actions: (s) => (s.phase === 0 ? ['start'] : s.phase === 1 ? ['go'] : []),
-      successors: (s, a) => (a === 'start' ? [{ phase: 1, bad: false }] : [{ phase: 2, bad: false }, { phase: 2, bad: true }]),
-      label: (a) => a,
-      kind: (a) => a,
-      always: [{ id: 'good', description: 'not bad', check: (s) => (s.bad ? 'bad' : undefined) }],
-      sometimes: [],
-    };
+    const model = startThenFork();
     const v = random(model, { runs: 20, steps: 4, seed: 1 }).violations.get('good')!;
     expect(v.trace).toEqual([
       { state: { phase: 0, bad: false } },

@@ -17,6 +17,19 @@ export function counter(max: number, badAt?: number): Model<{ n: number }, 'inc'
   };
 }
 
+/** `start`, then `go` with two outcomes, the second of them bad: one nondeterministic step. */
+export function startThenFork(): Model<{ phase: number; bad: boolean }, string> {
+  return {
+    initial: { phase: 0, bad: false },
+    actions: (s) => (s.phase === 0 ? ['start'] : s.phase === 1 ? ['go'] : []),
+    successors: (s, a) => (a === 'start' ? [{ phase: 1, bad: false }] : [{ phase: 2, bad: false }, { phase: 2, bad: true }]),
+    label: (a) => a,
+    kind: (a) => a,
+    always: [{ id: 'good', description: 'not bad', check: (s) => (s.bad ? 'bad' : undefined) }],
+    sometimes: [],
+  };
+}
+
 export function lockModel(bugs: string[] = [], apply: 'immer' | 'copy' = 'copy'): Model<LockState, LockAction> {
   return instantiate(lock, resolveConfig(lock, {}, bugs), apply);
 }
