@@ -51,7 +51,7 @@ describe('netfs-regions', () => {
     const r = check(regions, { mode: 'exhaustive', properties: LIVE, params: { ...small, disconnect: 1 }, depth: 100 });
     expect(r.exhaustive?.exhausted).toBe(true);
     for (const id of LIVE) expect(verdict(r, id)).toMatchObject({ verdict: 'holds', claimed: true });
-    expect(verdict(r, 'lock-fair').fairness).toEqual({ weak: ['copy', 'complete', 'flush', 'wbDone', 'read'], strong: ['activate'], each: ['read'] });
+    expect(verdict(r, 'lock-fair').fairness).toEqual({ weak: ['invalidate', 'copy', 'complete', 'flush', 'wbDone', 'read'], strong: ['activate'], each: ['read'] });
   });
 
   it('a folio read in for a pending write is held by it: reclaim cannot undo the prefetch for ever', () => {

@@ -54,13 +54,13 @@ describe('netfs-regions: a crash discards a cache object open for local modifica
     expect(r.exhaustive?.complete).toBe(true);
     expect(verdict(r, 'no-lost-writes').verdict).toBe('holds');
   });
-  it('trust-cache-after-crash (no CACHEFILES_CONTENT_DIRTY check) breaks no-lost-writes (exhaustive, 8 actions)', () => {
+  it('trust-cache-after-crash (no CACHEFILES_CONTENT_DIRTY check) breaks no-lost-writes (exhaustive, 9 actions: the DIO invalidates, then sends)', () => {
     const params = { P: 1, B: 2, L: 2, W: 2, G: 0, dsync: 1, dio: 1, crash: 1 };
     const bugs = ['trust-cache-after-crash'];
     const r = check(rfc, { mode: 'exhaustive', properties: ['no-lost-writes'], params, bugs, depth: 9 });
     const p = verdict(r, 'no-lost-writes');
     expect(p.verdict).toBe('violated');
-    expect(p.traceLength).toBe(8);
+    expect(p.traceLength).toBe(9);
     expect(p.actions).toContain('crash()');
     // The DSYNC writer never returned: what the read is held against is the read after the crash.
     expect(p.message).toBe('byte 1 reads 0 but a read after the crash returned 1, and no write to it has returned since');

@@ -63,7 +63,7 @@ function whileConnected(id: string, description: string, p: (s: NetfsState) => b
 }
 
 export const REGIONS_FAIR: Fairness = {
-  weak: ['copy', 'complete', 'flush', 'wbDone', 'read'],
+  weak: ['invalidate', 'copy', 'complete', 'flush', 'wbDone', 'read'],
   strong: ['activate'],
   each: ['read'],
 };

@@ -12,6 +12,7 @@ import { boxBlock, boxOf, geometry, INVAL_MODES, overlaps, size, writeRanges, ty
 export type RegionsAction =
   | { readonly kind: 'write'; readonly start: number; readonly end: number; readonly how: WriteKind }
   | { readonly kind: 'activate'; readonly w: number }
+  | { readonly kind: 'invalidate'; readonly w: number }
   | { readonly kind: 'copy'; readonly w: number }
   | { readonly kind: 'complete'; readonly w: number }
   | { readonly kind: 'flush'; readonly r: number; readonly cut: number }
@@ -44,6 +45,12 @@ function prefetchedFor(s: NetfsState, f: number, g: ReturnType<typeof geometry>)
   });
 }
 
+function folioUnderWriteback(s: NetfsState, w: { start: number; end: number }, g: ReturnType<typeof geometry>): boolean {
+  const [b0, b1] = boxOf(w.start, w.end, g);
+  for (let f = b0 / g.B; f * g.B < b1; f++) if (s.folio[f]?.writeback) return true;
+  return false;
+}
+
 /** The enabled actions of a state (the design's `actions`). */
 export function regionsActions(s: NetfsState, cfg: Config): RegionsAction[] {
   const g = geometry(cfg.params);
@@ -57,6 +64,10 @@ export function regionsActions(s: NetfsState, cfg: Config): RegionsAction[] {
   for (const w of s.writers) {
     if (w.phase === 'pending') {
       if (canActivate(s, w, g, cfg)) out.push({ kind: 'activate', w: w.value });
+    } else if (w.phase === 'active' && w.kind === 'dio' && !w.invalidated) {
+      // netfs_file_direct_write's invalidate_inode_pages2_range waits for writeback on each folio
+      // (folio_wait_writeback) before it tries to drop it.
+      if (!folioUnderWriteback(s, w, g)) out.push({ kind: 'invalidate', w: w.value });
     } else if (w.phase === 'active') {
       out.push(w.copied < w.end ? { kind: 'copy', w: w.value } : { kind: 'complete', w: w.value });
     } else if (!s.regions.some((r) => r.writer === w.value)) {

@@ -56,15 +56,44 @@ export const regionsNext: Transitions<NetfsState, RegionsAction> = {
     finish(d, g, cfg);
   },
 
+  invalidate: ({ w }, _s, cfg) => (d) => {
+    const g = geometry(cfg.params);
+    const writer = writerOf(d, w);
+    // (5) netfs_file_direct_write (RFC patch 06/12, dio_helper.c), before its I/O: "We invalidate
+    // clean cached page from the region we're about to write. We do this *before* the write".
+    // invalidate_inode_pages2_range refuses a dirty folio (invalidate_complete_folio2) and one a
+    // region pins (->releasepage() refuses it): -EBUSY, and "If the page can't be invalidated,
+    // return 0 to fall back to buffered write". The write that dirtied a folio still pins it, so
+    // filemap_write_and_wait_range before the invalidation would not free it either; the model
+    // folds the two into the refusal. Untoggled, no region lies in the box of an active DIO
+    // (canActivate), so only a toggle meets a refusal.
+    const [b0, b1] = boxOf(writer.start, writer.end, g);
+    const kept = (f: number): boolean => {
+      const folio = d.folio[f];
+      return !!folio && (folio.dirty || (folio.pin > 0 && !cfg.bugs.has('releasepage-ignores-pins')));
+    };
+    const folios: number[] = [];
+    for (let f = b0 / g.B; f * g.B < b1; f++) folios.push(f);
+    if (folios.some(kept)) {
+      // The fallback the RFC sketches (#if 0 in dio_helper.c) is netfs_perform_write over the same
+      // range: the model makes the writer a buffered one that asks for its region lock again, and it
+      // is acknowledged as a buffered write is, at its commit.
+      writer.kind = 'buffered';
+      writer.phase = 'pending';
+      return;
+    }
+    for (const f of folios) d.folio[f] = null;
+    writer.invalidated = true;
+  },
+
   copy: ({ w }, _s, cfg) => (d) => {
     const g = geometry(cfg.params);
     const writer = writerOf(d, w);
     if (writer.kind === 'dio') {
-      // (5) DIO goes straight to the server, encrypted; the cache over its box is dropped, and so are the
-      // page cache's folios there that invalidate_inode_pages2_range may take (netfs_file_direct_write,
-      // RFC patch 06/12): a dirty folio, or one a region pins (->releasepage() refuses it), stays
-      // (invalidate_complete_folio2: -EBUSY; "If this invalidation fails, tough"). Untoggled, no region
-      // lies in the box of an active DIO (canActivate), so only a toggle meets such a folio.
+      // (5) DIO goes straight to the server, encrypted; the cache over its box is dropped. Then the RFC
+      // invalidates again, for folios cached since the first invalidation ("Finally, try again to
+      // invalidate clean pages which might have been cached by non-direct readahead"): a dirty folio,
+      // or one a region pins, stays ("If this invalidation fails, tough, the write still worked").
       for (let i = writer.start; i < writer.end; i++) d.server[i] = encode(writer.value, g);
       const [b0, b1] = boxOf(writer.start, writer.end, g);
       for (let f = b0 / g.B; f * g.B < b1; f++) {
