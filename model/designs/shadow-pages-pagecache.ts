@@ -88,7 +88,8 @@
  */
 import type { Config, Recipe } from '../design.js';
 import { amended, defineDesign } from '../design.js';
-import { bit, HOLE, NONE, onMedia, content, type PagecacheState } from '../pagecache/state.js';
+import { HOLE, NONE, onMedia, content, type PagecacheState } from '../pagecache/state.js';
+import { dirtyEntry } from '../pagecache/rules.js';
 import { footprint, pagecacheGoals, pagecacheProperties, type PagecacheView } from '../pagecache/properties.js';
 import { shadowCoherent, shadowGoals, shadowsOf, singleCopy, type ShadowEvents } from '../pagecache/shadow.js';
 import pagecacheReflink, { type PagecacheAction } from './pagecache-reflink.js';
@@ -164,11 +165,13 @@ function store(a: Store, s: ShadowPcState, cfg: Config): Recipe<ShadowPcState> {
   const { f, b, v } = a;
   const m = b < s.shadow[f].length ? s.shadow[f][b] : NONE;
   if (m !== NONE && cfg.bugs.has('shadow-not-tossed')) {
-    // The shadow left in the mapping tree: the store lands in the page it points to, the master.
+    // The shadow left in the mapping tree: the store lands in the page it points to, the master. The rest of
+    // the store path runs as ever: xfs_buffered_write_iomap_begin reserves the CoW fork over the shared block,
+    // and __iomap_write_end dirties the entry the lookup returned, the shadow; its writeback sends the
+    // master's bytes to the CoW block (rules.ts, writebackFolio).
     return (d) => {
       d.master[m] = v;
-      d.ghost[f][b] = v;
-      d.hist[f][b] |= bit(v);
+      dirtyEntry(d, f, b, v);
     };
   }
   const mainline = base.next[a.kind](a as never, s, cfg) as Recipe<PagecacheState>;

@@ -16,7 +16,7 @@
  * one durable.
  */
 import type { Config } from '../design.js';
-import { allocatable, bit, content, GROW, HOLE, NONE, SIZE, type PagecacheState } from './state.js';
+import { allocatable, bit, content, GROW, HOLE, NONE, shadowed, SIZE, type PagecacheState } from './state.js';
 
 /**
  * Commits a transaction (xfs_trans_commit): its changes made in core, and
@@ -68,12 +68,17 @@ export function logDiskSize(d: PagecacheState, f: number, n: number): void {
  * xfs_free_extent). A freed block's master, where a shared buffer cache
  * holds one, goes with it, as XFS invalidates the cached buffers of blocks
  * it frees (xrep_reap_invalidate_block: xfs_buf_incore, xfs_trans_binval),
- * so that a later owner of the block never finds it.
+ * so that a later owner of the block never finds it. A master a shadow still
+ * points to keeps its page ("the master can be reclaimed when the reference
+ * count goes to zero"): only a shadow a store dirtied in place
+ * (shadow-pages-pagecache's shadow-not-tossed) outlives its block, and until
+ * it goes the block is not allocated again (allocatable), so no later owner
+ * finds the old page.
  */
 export function release(d: PagecacheState, p: number): void {
   if (p === HOLE) return;
   d.ref[p] -= 1;
-  if (d.master !== undefined && d.ref[p] === 0) d.master[p] = NONE;
+  if (d.master !== undefined && d.ref[p] === 0 && !shadowed(d, p)) d.master[p] = NONE;
 }
 
 /** (f, b) dropped from the page cache: its folio, or its shadow where a shared buffer cache gave it one. */
@@ -101,7 +106,9 @@ export function dropCached(d: PagecacheState, f: number, b: number): void {
  */
 export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Config, joins = false): void {
   if (!d.dirty[f][b]) return;
-  const v = d.folio[f][b];
+  // What the dirty entry holds: its folio, or (a shadow a store dirtied in place, shadow-pages-pagecache's
+  // shadow-not-tossed) the master it points to.
+  const v = content(d, f, b);
   const p = d.ext[f][b];
   const shared = p !== HOLE && d.ref[p] > 1;
   const tx: number[] = [];
@@ -152,9 +159,14 @@ export function writebackFile(d: PagecacheState, f: number, cfg: Config): void {
  * the reservation ("so that we also unshare block adjacent to shared blocks").
  */
 export function dirtyFolio(d: PagecacheState, f: number, b: number, v: number): void {
+  d.folio[f][b] = v;
+  dirtyEntry(d, f, b, v);
+}
+
+/** The store path around the copy: the CoW fork reserved over a shared block, (f, b)'s entry dirtied (__iomap_write_end -> filemap_dirty_folio). */
+export function dirtyEntry(d: PagecacheState, f: number, b: number, v: number): void {
   const p = d.ext[f][b];
   if (!d.cowres[f][b] && p !== HOLE && d.ref[p] > 1) d.cowres[f].fill(1);
-  d.folio[f][b] = v;
   d.dirty[f][b] = 1;
   d.ghost[f][b] = v;
   d.hist[f][b] |= bit(v);

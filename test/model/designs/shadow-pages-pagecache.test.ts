@@ -71,8 +71,8 @@ describe('shadow-pages-pagecache: convert-on-share', () => {
 });
 
 describe('shadow-pages-pagecache: the bug toggles', () => {
-  const broken = (bug: string, id: string, depth = 4, amends: string[] = []) => {
-    const r = check(design, { mode: 'exhaustive', depth, bugs: [bug], properties: [id], amends });
+  const broken = (bug: string, id: string, depth = 4, amends: string[] = [], params: Record<string, number> = {}) => {
+    const r = check(design, { mode: 'exhaustive', depth, bugs: [bug], properties: [id], amends, params });
     const p = r.properties.find((x) => x.id === id)!;
     expect(p.verdict, `${bug} breaks ${id}`).toBe('violated');
     return p;
@@ -82,16 +82,27 @@ describe('shadow-pages-pagecache: the bug toggles', () => {
     expect(broken('write-in-place-shared', 'isolation').actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'write(f=0, b=0, v=2)', 'writeback(f=0, b=0)']);
   });
 
-  // As proposed the shortest is 5 actions (it was 4 while the read took f0's folio over as the master): f0's block 0
-  // stays a private folio after the remap, so the shadow that takes the store is the read's at block 1, and the
-  // store, never dirty, never reaches the media that the next remap's destination reads. Amended, 4 again.
+  // As proposed the shortest is 6 actions: f0's block 0 stays a private folio after the remap, so the shadow that
+  // takes the store is the read's at block 1. The store is dirty (on the shadow) and its writeback moves block 1 to
+  // a new block, but the master keeps the 2, and the next sharer to read block 0 through a shadow reads it.
+  // Amended, 4: the remap itself gives f0's block 0 a shadow.
   it('shadow-not-tossed breaks isolation: the store lands in the master the other shadow reads', () => {
-    const p = broken('shadow-not-tossed', 'isolation', 5);
-    expect(p.actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'read(f=0, b=1)', 'write(f=0, b=1, v=2)', 'reflink(s=0, sb=1, d=0, db=0)']);
-    expect(p.message).toBe('file 0 block 0 reads 1 from block 0 (refcount 2), but 2 was last put there');
+    // One file and three blocks, for the depth: the history takes only file 0.
+    const p = broken('shadow-not-tossed', 'isolation', 6, [], { F: 1, P: 3 });
+    expect(p.actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'read(f=0, b=1)', 'write(f=0, b=1, v=2)', 'reflink(s=0, sb=0, d=0, db=1)', 'read(f=0, b=1)']);
+    expect(p.message).toBe('file 0 block 1 reads 2 from its shadow of block 0\'s master, but 1 was last put there');
     const q = broken('shadow-not-tossed', 'isolation', 4, AMEND);
     expect(q.actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'write(f=0, b=0, v=2)', 'read(f=0, b=1)']);
     expect(q.message).toMatch(/from its shadow of block 0's master/);
+  });
+
+  // The toggle changes only where the store lands: the entry it dirties is the shadow, and the CoW fork is reserved
+  // (xfs_buffered_write_iomap_begin, __iomap_write_end -> filemap_dirty_folio), so writeback moves the file to a
+  // new block and leaves the shadow pointing to the old block's master (reviewed: the store once dirtied nothing).
+  it('shadow-not-tossed breaks shadow-coherent: the dirtied shadow outlives the writeback that moved its block', () => {
+    const p = broken('shadow-not-tossed', 'shadow-coherent', 5);
+    expect(p.actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'read(f=0, b=1)', 'write(f=0, b=1, v=1)', 'writeback(f=0, b=1)']);
+    expect(p.message).toBe('file 0 block 1\'s shadow points to block 0\'s master, but the file maps block 1 there');
   });
 
   it('master-reclaimed-with-shadows breaks shadow-coherent: a shadow left pointing to a master no longer cached', () => {
