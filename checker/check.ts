@@ -11,7 +11,7 @@ import { Coverage } from '../engine/coverage.js';
 import type { Step } from '../engine/model.js';
 import { random, ReplayPathError } from '../engine/random.js';
 import { resolveConfig } from '../model/config.js';
-import { claimsOf, propertyList, type Action, type Config, type Design } from '../model/design.js';
+import { claimsOf, goalsAt, propertyList, type Action, type Config, type Design } from '../model/design.js';
 import { InputError } from '../model/errors.js';
 import { instantiate } from '../model/instantiate.js';
 import { toItf, type ItfTrace } from '../trace/counterexample.js';
@@ -136,7 +136,7 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
   const base = { design: design.name, params: { ...cfg.params }, bugs: [...cfg.bugs] };
   const counterexamples: Record<string, ItfTrace> = {};
   const claims = claimsOf(design);
-  const sometimes = design.sometimes.filter((g) => g.applies?.(cfg) ?? true);
+  const sometimes = goalsAt(design, cfg);
   const unreachedFor = (id: string): string[] =>
     sometimes.filter((g) => (!g.guards || g.guards.includes(id)) && !ex?.goals.has(g.id) && !rnd?.goals.has(g.id)).map((g) => g.id);
   const noteOf = (kind: string) => (design.notes as Record<string, string | undefined> | undefined)?.[kind];

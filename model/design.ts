@@ -283,6 +283,11 @@ export function propertyList(design: AnyDesign): { readonly id: string; readonly
   return [...own, ...(design.waiting ? [{ ...DEADLOCK }] : []), ...live];
 }
 
+/** The design's goals that exist at `cfg` (Goal.applies). */
+export function goalsAt<S, A extends Action, V>(design: Design<S, A, V>, cfg: Config): Goal<S, V>[] {
+  return design.sometimes.filter((g) => g.applies?.(cfg) ?? true);
+}
+
 /** What the design claims: its `claims` (every property when absent), and `deadlock`, which no design gives up. */
 export function claimsOf(design: AnyDesign): readonly string[] {
   const own = design.claims ?? [...design.always, ...(design.liveness ?? [])].map((p: { id: string }) => p.id);

@@ -13,7 +13,7 @@ import { enableMapSet, produce, type Draft } from 'immer';
 import type { Model, Update } from '../engine/model.js';
 import { CrashStats, crashOutcomes } from '../engine/crash.js';
 import type { Action, Config, CrashStep, Design, Recipe } from './design.js';
-import { isCrashHandler, labelOf } from './design.js';
+import { goalsAt, isCrashHandler, labelOf } from './design.js';
 import { compileClone } from '../engine/clone.js';
 import { symmetryOf } from './symmetry.js';
 
@@ -95,7 +95,7 @@ export function instantiate<S, A extends Action, V>(
     kind: (action) => action.kind,
     // The engine's properties see (state, view); a design's also see its configuration.
     always: design.always.map((p) => ({ id: p.id, description: p.description, check: (s: S, v: V) => p.check(s, cfg, v) })),
-    sometimes: design.sometimes.filter((g) => g.applies?.(cfg) ?? true).map(({ applies: _, ...g }) => ({ ...g, reached: (s: S, v: V) => g.reached(s, cfg, v) })),
+    sometimes: goalsAt(design, cfg).map(({ applies: _, ...g }) => ({ ...g, reached: (s: S, v: V) => g.reached(s, cfg, v) })),
     ...(design.liveness
       ? {
           liveness: design.liveness.map(({ p, q, ...l }) => ({

@@ -4,7 +4,7 @@
  * content, with each counterexample as an explorer to step through.
  */
 import { renderText } from '../trace/render.js';
-import { besideTheDesigns, reviewOf, reviewText, traceActions } from './reviews.js';
+import { besideTheDesigns, reviewOfRun, reviewText } from './reviews.js';
 import { EXPLORER_CSS, EXPLORER_JS, escapeHtml as e, explorerHtml } from './explorer.js';
 import {
   amendmentText,
@@ -124,7 +124,7 @@ export async function proofHtml(proof: Proof): Promise<string> {
         out.push(`<p class="review">${e(beside.note)}</p>`);
         continue;
       }
-      out.push(`<p class="review">${e(reviewText(reviewOf({ design: r.design, bugs: r.bugs, amends: r.amends, property: p.id, actions: traceActions(trace), message: p.message ?? '' })))}</p>`);
+      out.push(`<p class="review">${e(reviewText(reviewOfRun(r, p, trace)))}</p>`);
       if (beside) out.push(`<p class="review">${e(beside.note)}</p>`);
       out.push(await explorerHtml(trace, d.picture, `run-${i + 1}-${p.id}`));
       out.push(`<details><summary>as text</summary><pre class="trace">${e(renderText(trace))}</pre></details>`);

@@ -4,7 +4,7 @@
  * only what changed) and as a Mermaid sequence diagram.
  */
 import { renderText } from '../trace/render.js';
-import { besideTheDesigns, reviewOf, reviewText, traceActions } from './reviews.js';
+import { besideTheDesigns, reviewOfRun, reviewText } from './reviews.js';
 import {
   amendmentText,
   boundText,
@@ -102,7 +102,7 @@ export function proofMarkdown(proof: Proof): string {
         out.push(beside.note);
         continue;
       }
-      out.push(reviewText(reviewOf({ design: r.design, bugs: r.bugs, amends: r.amends, property: p.id, actions: traceActions(trace), message: p.message ?? '' })), ...(beside ? ['', beside.note] : []), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
+      out.push(reviewText(reviewOfRun(r, p, trace)), ...(beside ? ['', beside.note] : []), '', '```mermaid', sequenceDiagram(trace, d.picture).trimEnd(), '```', '');
       out.push('```text', renderText(trace).trimEnd(), '```');
     }
   }

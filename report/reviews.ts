@@ -62,6 +62,11 @@ export function reviewOf(c: Judged, root = packageRoot()): Review | undefined {
   return m ? { verdict: m[1].trim(), file, stale: second !== `trace: ${c.actions.join('; ')}` || third !== `violated: ${oneLine(c.message)}` } : undefined;
 }
 
+/** The review of a run's counterexample `trace` for property `p`. */
+export function reviewOfRun(r: Pick<Judged, 'design' | 'bugs' | 'amends'>, p: { readonly id: string; readonly message?: string }, trace: ItfTrace, root = packageRoot()): Review | undefined {
+  return reviewOf({ design: r.design, bugs: r.bugs, amends: r.amends, property: p.id, actions: traceActions(trace), message: p.message ?? '' }, root);
+}
+
 /** A message as a review's `violated:` line holds it. */
 export const oneLine = (message: string): string => message.replace(/\s*\n\s*/g, ' ');
 

@@ -4,7 +4,7 @@
  * renderText, the same text `check --save` writes beside a trace.
  */
 import { renderText } from '../trace/render.js';
-import { besideTheDesigns, reviewOf, reviewText, traceActions } from './reviews.js';
+import { besideTheDesigns, reviewOfRun, reviewText } from './reviews.js';
 import {
   amendmentText,
   boundText,
@@ -94,7 +94,7 @@ export function proofText(proof: Proof): string {
         out.push(`  ${beside.note}`);
         continue;
       }
-      out.push(`  ${reviewText(reviewOf({ design: r.design, bugs: r.bugs, amends: r.amends, property: p.id, actions: traceActions(trace), message: p.message ?? '' }))}`);
+      out.push(`  ${reviewText(reviewOfRun(r, p, trace))}`);
       if (beside) out.push(`  ${beside.note}`);
       out.push(...indent(renderText(trace), '  '));
     }

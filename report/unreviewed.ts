@@ -8,7 +8,7 @@
 import { designs } from '../model/designs/index.js';
 import { PROOFS_DIR } from './documents.js';
 import { readProofData } from './proof-data.js';
-import { besideTheDesigns, oneLine, reviewOf, reviewPath, traceActions } from './reviews.js';
+import { besideTheDesigns, oneLine, reviewOfRun, reviewPath, traceActions } from './reviews.js';
 import { traceMeta } from '../trace/counterexample.js';
 
 let missing = 0;
@@ -21,7 +21,7 @@ for (const d of designs) {
       const trace = r.counterexamples[p.id];
       if (!trace || besideTheDesigns(proof.runs, run, p.id)?.shown === false) continue;
       const actions = traceActions(trace);
-      const review = reviewOf({ design: r.design, bugs: r.bugs, amends: r.amends, property: p.id, actions, message: p.message ?? '' });
+      const review = reviewOfRun(r, p, trace);
       if (review && !review.stale) continue;
       missing++;
       const file = review?.file ?? reviewPath(r.design, r.bugs, p.id, r.amends ?? []);
