@@ -16,7 +16,7 @@
  * one durable.
  */
 import type { Config } from '../design.js';
-import { allocatable, bit, content, GROW, HOLE, NONE, shadowed, SIZE, type PagecacheState } from './state.js';
+import { allocatable, bit, content, GROW, HOLE, NONE, SIZE, type PagecacheState } from './state.js';
 
 /**
  * Commits a transaction (xfs_trans_commit): its changes made in core, and
@@ -68,17 +68,31 @@ export function logDiskSize(d: PagecacheState, f: number, n: number): void {
  * xfs_free_extent). A freed block's master, where a shared buffer cache
  * holds one, goes with it, as XFS invalidates the cached buffers of blocks
  * it frees (xrep_reap_invalidate_block: xfs_buf_incore, xfs_trans_binval),
- * so that a later owner of the block never finds it. A master a shadow still
- * points to keeps its page ("the master can be reclaimed when the reference
- * count goes to zero"): only a shadow a store dirtied in place
- * (shadow-pages-pagecache's shadow-not-tossed) outlives its block, and until
- * it goes the block is not allocated again (allocatable), so no later owner
- * finds the old page.
+ * so that a later owner of the block never finds it.
  */
 export function release(d: PagecacheState, p: number): void {
   if (p === HOLE) return;
   d.ref[p] -= 1;
-  if (d.master !== undefined && d.ref[p] === 0 && !shadowed(d, p)) d.master[p] = NONE;
+  if (d.ref[p] === 0) dropMaster(d, p);
+}
+
+/**
+ * Block p's master leaves the buffer cache (where there is one). A shadow
+ * still pointing to it keeps the page, and with it the bytes, for "the
+ * master can be reclaimed when the reference count goes to zero": the model,
+ * which has no master outside the buffer cache, gives those bytes to the
+ * shadow's (file, index) as a folio of its own. Only a shadow that outlived
+ * the block it was made for (shadow-not-tossed's dirtied shadow, moved by
+ * its writeback) is still there when its master goes.
+ */
+export function dropMaster(d: PagecacheState, p: number): void {
+  if (d.master === undefined || d.master[p] === NONE) return;
+  d.shadow!.forEach((row, f) => row.forEach((m, b) => {
+    if (m !== p) return;
+    d.folio[f][b] = d.master![p];
+    row[b] = NONE;
+  }));
+  d.master[p] = NONE;
 }
 
 /** (f, b) dropped from the page cache: its folio, or its shadow where a shared buffer cache gave it one. */
@@ -128,9 +142,8 @@ export function writebackFolio(d: PagecacheState, f: number, b: number, cfg: Con
   } else {
     d.data[p] = v;
     // A master of a block its one owner overwrites in place no longer holds the block: invalidated, as a direct
-    // write invalidates the cached pages it overwrote (kiocb_invalidate_post_direct_write). No shadow points to it:
-    // the block is not shared, and its owner has a folio there, not a shadow.
-    if (d.master !== undefined) d.master[p] = NONE;
+    // write invalidates the cached pages it overwrote (kiocb_invalidate_post_direct_write).
+    dropMaster(d, p);
   }
   d.cowres[f][b] = 0;
   d.dirty[f][b] = 0;

@@ -86,14 +86,9 @@ export const GROW = -2;
 
 export const bit = (v: number): number => 1 << v;
 
-/** Whether a shadow points to block p's master. */
-export function shadowed(s: PagecacheState, p: number): boolean {
-  return s.shadow !== undefined && s.shadow.some((row) => row.includes(p));
-}
-
-/** Whether any mount could find block p mapped by someone (the durable mappings, or one a pending transaction sets), or a shadow still reads its old page. */
+/** Whether any mount could find block p mapped by someone: the durable mappings, or one a pending transaction sets. */
 function mayBeMapped(s: PagecacheState, p: number): boolean {
-  if (s.dext.some((row) => row.includes(p)) || shadowed(s, p)) return true;
+  if (s.dext.some((row) => row.includes(p))) return true;
   return s.log.some((t) => {
     for (let i = 1; i < t.length; i += 3) if (t[i + 1] >= 0 && t[i + 2] === p) return true;
     return false;

@@ -105,6 +105,17 @@ describe('shadow-pages-pagecache: the bug toggles', () => {
     expect(p.message).toBe('file 0 block 1\'s shadow points to block 0\'s master, but the file maps block 1 there');
   });
 
+  // A master leaving the buffer cache (its block freed, or overwritten in place) while a stale shadow still points
+  // to it: the shadow's page keeps the bytes, which the model hands to the (file, index) as its folio. It once read
+  // "-1 from its shadow of block 0's master, which is not cached" (a review found no such read in the kernel).
+  it('shadow-not-tossed: a shadow that outlives its master\'s block still reads the bytes its page held', () => {
+    const s = statesOf(instantiate(design, resolveConfig(design, {}, ['shadow-not-tossed'], []), 'immer'), [
+      'mstore(f=1, b=0, v=1)', 'reflink(s=1, sb=0, d=0, db=0)', 'read(f=0, b=0)', 'mstore(f=0, b=0, v=2)',
+      'dedupe(s=1, sb=0, d=0, db=0)', 'write(f=1, b=0, v=1)', 'clone(s=0, d=1)',
+    ]).at(-1) as ShadowPcState;
+    expect([s.shadow[0][0], s.folio[0][0]]).toEqual([-1, 2]);
+  });
+
   it('master-reclaimed-with-shadows breaks shadow-coherent: a shadow left pointing to a master no longer cached', () => {
     expect(broken('master-reclaimed-with-shadows', 'shadow-coherent').message).toMatch(/no longer in the buffer cache/);
   });
