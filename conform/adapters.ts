@@ -89,13 +89,6 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
     // btrfs: write the whole source back and wait for its ordered extents first (an O_DIRECT read of it does both:
     // kiocb_write_and_wait, then the DIO extent lock), so that the remap's own filemap_flush finds nothing left in flight.
     const settle = (src: number) => (fs === 'btrfs' && s.size[src] > 0 ? [`dread ${src} 0 ${off(s.size[src])}`] : []);
-    // btrfs: the destination's (or the punched file's) dirty run from the block, written and waited for likewise.
-    const settleRun = (f: number, b: number) => {
-      if (fs !== 'btrfs' || b >= s.size[f]) return [];
-      let end = b;
-      while (end < s.size[f] && s.dirty[f][end]) end++;
-      return end > b ? [`dread ${f} ${off(b)} ${off(end - b)}`] : [];
-    };
     switch (a.kind) {
       case 'write': return [`pwrite ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`];
       case 'mstore': return [`mstore ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`];

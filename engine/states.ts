@@ -217,6 +217,7 @@ export class StateStore<S, A> {
     this.reserve();
     const layout = this.layout!;
     this.scratch!.load(this.parentWords, 0);
+    // eslint-disable-next-line no-useless-assignment -- engine/ is among the proofs' hashed inputs, and this is code, not layout
     let kept = false;
     try {
       update(this.scratch!.state);

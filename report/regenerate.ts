@@ -12,7 +12,6 @@
  * a new review needs.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { designs, findDesign } from '../model/designs/index.js';
 import { FORMATS, PROOFS_DIR, writeAll } from './documents.js';

@@ -22,7 +22,6 @@ import { cli } from './cli/helpers.js';
 const FILESYSTEMS: FsType[] = ['xfs', 'btrfs'];
 const why = Object.fromEntries(FILESYSTEMS.map((fs) => [fs, unavailable(fs)]));
 for (const fs of FILESYSTEMS) {
-  // eslint-disable-next-line no-console
   if (why[fs]) console.warn(`conform pass on ${fs} SKIPPED: ${why[fs]}`);
 }
 const out = mkdtempSync(join(tmpdir(), 'pagecheck-conform-test-'));

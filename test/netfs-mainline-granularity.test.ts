@@ -13,7 +13,7 @@ import { check } from '../checker/check.js';
 import type { Config, Goal } from '../model/design.js';
 import mainline, { type MainlineAction, type MainlineState } from '../model/designs/netfs-mainline.js';
 import { howToModify } from '../model/netfs/mainline.js';
-import { beginWrite, emptyFolio, geometry, newRegion, type NetfsState } from '../model/netfs/world.js';
+import { beginWrite, emptyFolio, geometry, type NetfsState } from '../model/netfs/world.js';
 
 type Params = Record<string, number>;
 

@@ -19,6 +19,7 @@ describe('text document', () => {
     for (const line of text.split('\n')) if (!isCommandLine(line)) expect(line.length, line).toBeLessThanOrEqual(MAIL_WIDTH);
     // The reproduce command is one line, to paste into a shell.
     expect(text.split('\n').filter((l) => /^ *reproduce: /.test(l)).every((l) => / --depth \d+$/.test(l))).toBe(true);
+    // eslint-disable-next-line no-control-regex -- a terminal colour code starts with \x1b
     expect(text).not.toMatch(/\x1b|\t/);
   });
 

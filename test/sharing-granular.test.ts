@@ -7,7 +7,6 @@
  * fsdax-1to1's
  * page counts as the 2019 kernel kept them.
  */
-import type { Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { check } from '../checker/check.js';
 import type { AnyDesign } from '../model/design.js';
@@ -15,7 +14,7 @@ import { resolveConfig } from '../model/config.js';
 import { findDesign } from '../model/designs/index.js';
 import { instantiate } from '../model/instantiate.js';
 import { viewOf } from '../engine/model.js';
-import { initWorld, type World } from '../model/world/state.js';
+import type { World } from '../model/world/state.js';
 import { statesOf } from './fixtures/run.js';
 
 const XFS = ['fsdax-1to1', 'fsdax-shared', 'shadow-pages', 'owner-list'];

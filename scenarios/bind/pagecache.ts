@@ -32,7 +32,6 @@
  *   it runs at -end, and a mayBlock op between -begin and -end waits for
  *   those locks and runs after it.
  */
-import type { AnyDesign } from '../../model/design.js';
 import { Inexpressible, dynamic, want, type Binder, type Step } from './replay.js';
 import type { Op, Scenario } from './scenario.js';
 

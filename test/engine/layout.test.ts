@@ -49,6 +49,7 @@ describe('which states have a flat layout', () => {
       { n: new Set([1]) },
       { n: [] },
       { n: {} },
+      // eslint-disable-next-line no-sparse-arrays -- a sparse array is one of the shapes under test
       { n: [1, , 3] },
       new (class Folio { index = 0 })(),
       7,

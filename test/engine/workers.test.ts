@@ -8,7 +8,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerModelJob } from '../../checker/worker-model.js';
 import { exhaustive, type ExhaustiveOptions, type ExhaustiveResult } from '../../engine/exhaustive.js';
-import { nthSuccessor } from '../../engine/exhaustive.js';
 import { fingerprint } from '../../engine/fingerprint.js';
 import { propertiesOf, type Model } from '../../engine/model.js';
 import { exhaustiveWorkers as fromSources } from '../../engine/workers.js';
