@@ -7,8 +7,8 @@
  * draws the pictures), and the search settings. docs/proofs/ records it, and
  * a test recomputes it in milliseconds: a stale document is caught without
  * re-running searches that take up to a minute a design. Sources are hashed
- * as code, comments and layout aside (printed again by TypeScript's printer),
- * so that a comment or a reformatting does not make every document stale.
+ * as code, comments and layout aside (their syntax trees, syntaxOf), so that
+ * a comment or a reformatting does not make every document stale.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -24,13 +24,44 @@ type Printer = { code(path: string, text: string): string };
 function loadPrinter(): Printer | undefined {
   try {
     const ts = createRequire(import.meta.url)('typescript') as typeof import('typescript');
-    const printer = ts.createPrinter({ removeComments: true });
-    return {
-      code: (path, text) => printer.printFile(ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, path.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS)),
-    };
+    return { code: (path, text) => syntaxOf(ts, ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, path.endsWith('.js') ? ts.ScriptKind.JS : ts.ScriptKind.TS)) };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The syntax tree as text: each node's kind and the few properties that are
+ * code rather than layout (a name's or literal's text, an operator, `const`
+ * or `let`, `import type`), children in order. Layout is not in the tree
+ * (whether an object spans lines, a trailing comma, quote style), and
+ * parentheses are left out, their grouping being the tree's shape: so a
+ * formatter that rewraps, or adds clarifying parentheses, changes nothing.
+ * (TypeScript's printer, used before, keeps where a line breaks and which
+ * parentheses were written.)
+ */
+function syntaxOf(ts: typeof import('typescript'), root: import('typescript').Node): string {
+  const out: string[] = [];
+  const binding = ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using;
+  const visit = (node: import('typescript').Node): void => {
+    if (ts.isParenthesizedExpression(node)) return visit(node.expression);
+    if (ts.isParenthesizedTypeNode(node)) return visit(node.type);
+    out.push(`(${node.kind}`);
+    const n = node as unknown as Record<string, unknown>;
+    // (A source file's `text` is the whole source, layout and all.)
+    if (!ts.isSourceFile(node)) for (const key of ['text', 'operator', 'token', 'keywordToken', 'isTypeOnly', 'isExportEquals', 'isTypeOf']) {
+      if (typeof n[key] === 'string' || typeof n[key] === 'number' || typeof n[key] === 'boolean') out.push(`${key}=${JSON.stringify(n[key])}`);
+    }
+    if (node.flags & binding) out.push(`binding=${node.flags & binding}`);
+    ts.forEachChild(node, visit, (nodes) => {
+      out.push('[');
+      nodes.forEach(visit);
+      out.push(']');
+    });
+    out.push(')');
+  };
+  visit(root);
+  return out.join(' ');
 }
 let printer: Printer | undefined | null = null;
 const printed = new Map<string, string>();

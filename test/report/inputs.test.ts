@@ -37,6 +37,26 @@ describe('inputsHash', () => {
   it('keeps strings and template literals that look like comments', () => {
     expect(codeOf('a.ts', "const s = '// not a comment';\n")).toContain('// not a comment');
     expect(codeOf('a.ts', 'const t = `/* kept */`;\n')).toContain('/* kept */');
-    expect(codeOf('a.ts', 'const r = /a\\/\\/b/;\n')).toContain('/a\\/\\/b/');
+    expect(codeOf('a.ts', 'const r = /a\\/\\/b/;\n')).toContain(JSON.stringify('/a\\/\\/b/'));
+  });
+
+  // What prettier changes: line breaks, trailing commas, quotes, clarifying parentheses.
+  it('is the same when a formatter rewraps, adds trailing commas and parentheses, or changes quotes', () => {
+    const before = "const o = { a: 1, b: [2, 3] };\nconst x = a && b || c;\nexport const f = (d) => (d.v = 1, d.w = 'x');\n";
+    const after = 'const o = {\n  a: 1,\n  b: [\n    2,\n    3,\n  ],\n};\nconst x = (a && b) || c;\nexport const f = (d) => ((d.v = 1), (d.w = "x"));\n';
+    expect(codeOf('a.ts', after)).toBe(codeOf('a.ts', before));
+  });
+
+  it('changes with what the code does: operators, const or let, optional chains, type-only imports, literals', () => {
+    const pairs: [string, string][] = [
+      ['x++;', 'x--;'],
+      ['const a = 1;', 'let a = 1;'],
+      ['f(a.b);', 'f(a?.b);'],
+      ["import type { T } from './t.js';", "import { T } from './t.js';"],
+      ["f('a');", "f('b');"],
+      ['f(a + b * c);', 'f((a + b) * c);'],
+      ['f(!a);', 'f(-a);'],
+    ];
+    for (const [a, b] of pairs) expect(codeOf('a.ts', a), `${a} vs ${b}`).not.toBe(codeOf('a.ts', b));
   });
 });
