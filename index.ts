@@ -12,20 +12,7 @@ export type { CheckResult, PropertyResult, GoalResult, Verdict, Bound } from './
 export { replay } from './checker/replay.js';
 export type { ReplayOutcome } from './checker/replay.js';
 export { defineDesign, defaultLabel, crashPoint, propertyList, claimsOf } from './model/design.js';
-export type {
-  Action,
-  AnyDesign,
-  Config,
-  CrashStep,
-  DefaultBounds,
-  Design,
-  Goal,
-  ParamSpec,
-  Piece,
-  Property,
-  Recipe,
-  Transitions,
-} from './model/design.js';
+export type { Action, AnyDesign, Config, CrashStep, DefaultBounds, Design, Goal, ParamSpec, Piece, Property, Recipe, Transitions } from './model/design.js';
 export type { PictureHints, PictureRef, PathPattern } from './model/picture.js';
 export { resolveConfig, defaultConfig, describeConfig } from './model/config.js';
 export { instantiate } from './model/instantiate.js';

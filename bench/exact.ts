@@ -42,7 +42,7 @@
  *   large    49,721,173 states, 1,146,343,950 transitions, 951 s, 3.2 GB RSS
  *            (needs --max-old-space-size, e.g. 16000)
  */
-import { pathToFileURL } from "node:url";
+import { pathToFileURL } from 'node:url';
 
 export interface ExactConfig {
   F: number;
@@ -105,7 +105,7 @@ export function exploreExact(cfg: ExactConfig, name = `F${cfg.F}B${cfg.B}P${cfg.
     if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
   }
   const FB = F * B;
-  if (P + 1 > 255 || FB + 1 > 255 || V > 255) throw new Error("parameters too large for one byte per variable");
+  if (P + 1 > 255 || FB + 1 > 255 || V > 255) throw new Error('parameters too large for one byte per variable');
 
   // State layout in a byte array: ext[f*B+b] (HOLE = P), then ref[p], then data[p].
   const HOLE = P;
@@ -119,13 +119,13 @@ export function exploreExact(cfg: ExactConfig, name = `F${cfg.F}B${cfg.B}P${cfg.
   for (let i = 0; i < FB; i++) HI *= P + 1;
   let LO = 1;
   for (let p = 0; p < P; p++) LO *= V * (FB + 1);
-  if (!(HI <= MAX_SAFE && LO <= MAX_SAFE)) throw new Error("configuration too large for an exact numeric key");
+  if (!(HI <= MAX_SAFE && LO <= MAX_SAFE)) throw new Error('configuration too large for an exact numeric key');
   let S = 1;
   while (Math.ceil(HI / S) * LO > MAX_SAFE || S < 64) {
     if (S >= HI) break;
     S *= 2;
   }
-  if (Math.ceil(HI / S) * LO > MAX_SAFE) throw new Error("configuration too large for an exact numeric key");
+  if (Math.ceil(HI / S) * LO > MAX_SAFE) throw new Error('configuration too large for an exact numeric key');
   const shards: Set<number>[] = [];
   for (let i = 0; i < S; i++) shards.push(new Set<number>());
 
@@ -284,9 +284,7 @@ function main(argv: string[]): number {
     cfg = { F, B, P, V };
     name = `F${F}B${B}P${P}V${V}`;
   } else {
-    console.error(
-      `exact: unknown configuration ${JSON.stringify(argv.join(" "))}; use one of ${Object.keys(EXACT_CONFIGS).join("|")} or F B P V`,
-    );
+    console.error(`exact: unknown configuration ${JSON.stringify(argv.join(' '))}; use one of ${Object.keys(EXACT_CONFIGS).join('|')} or F B P V`);
     return 2;
   }
   try {

@@ -109,13 +109,20 @@ for (const c of designMode ? [] : configs) {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const check = (r: Row) =>
-  r.expectedStates === null ? '' : r.states === r.expectedStates && (r.expectedTransitions === null || r.transitions === r.expectedTransitions) ? 'matches' : 'MISMATCH';
+const check = (r: Row) => (r.expectedStates === null ? '' : r.states === r.expectedStates && (r.expectedTransitions === null || r.transitions === r.expectedTransitions) ? 'matches' : 'MISMATCH');
 const table = [
   [designMode ? 'design' : 'config', 'states', 'transitions', 'seconds', 'states/s', 'CPU s', 'states/CPU s', 'peak RSS MiB', 'store B/state', 'RSS B/state', designMode ? 'bound' : 'count'],
   ...rows.map((r) => [
-    (designMode ? `${r.config} (${r.path})` : r.config) + (r.workers ? `, ${r.workers} workers` : ''), fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond), r.cpuSeconds.toFixed(2), fmt(r.statesPerCpuSecond),
-    fmt(r.peakRssBytes / 2 ** 20), r.storeBytesPerState.toFixed(1), r.rssBytesPerState.toFixed(1),
+    (designMode ? `${r.config} (${r.path})` : r.config) + (r.workers ? `, ${r.workers} workers` : ''),
+    fmt(r.states),
+    fmt(r.transitions),
+    r.seconds.toFixed(2),
+    fmt(r.statesPerSecond),
+    r.cpuSeconds.toFixed(2),
+    fmt(r.statesPerCpuSecond),
+    fmt(r.peakRssBytes / 2 ** 20),
+    r.storeBytesPerState.toFixed(1),
+    r.rssBytesPerState.toFixed(1),
     designMode ? `${r.exhausted ? 'whole space' : `depth ${r.depth}`}${r.complete ? '' : ' INCOMPLETE'}${r.path === 'words' && !r.wordPath ? ', SOME STATES AS OBJECTS' : ''}` : check(r),
   ]),
 ];

@@ -48,8 +48,7 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
   const maxStates = options.maxStates ?? design.bounds?.maxStates ?? DEFAULTS.maxStates;
   const timeSecondsMs = (options.timeSeconds ?? DEFAULTS.timeSeconds) * 1000;
   // What each search may take: its own limit, cut to the deadline, nothing once aborted.
-  const timeLimit = (): number =>
-    options.signal?.aborted ? 0 : Math.max(0, Math.min(timeSecondsMs, options.deadline === undefined ? Infinity : options.deadline - Date.now()));
+  const timeLimit = (): number => (options.signal?.aborted ? 0 : Math.max(0, Math.min(timeSecondsMs, options.deadline === undefined ? Infinity : options.deadline - Date.now())));
   const runs = options.runs ?? DEFAULTS.runs;
   const kinds = Object.keys(design.next);
   for (const k of options.omit ?? []) {
@@ -82,10 +81,17 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
       ...(options.learned === false ? { learned: false } : {}),
     };
     // With workers, each thread makes this same model from the design's name (or module) and configuration.
-    const job: WorkerModelJob = { design: options.module ?? design.name, params: cfg.params, bugs: [...cfg.bugs], amends: [...(cfg.amends ?? [])], ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}) };
-    ex = options.workers !== undefined
-      ? exhaustiveWorkers(exModel, { module: options.workerModel ?? WORKER_MODEL, data: job }, { ...exOptions, workers: options.workers })
-      : exhaustive(exModel, exOptions);
+    const job: WorkerModelJob = {
+      design: options.module ?? design.name,
+      params: cfg.params,
+      bugs: [...cfg.bugs],
+      amends: [...(cfg.amends ?? [])],
+      ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}),
+    };
+    ex =
+      options.workers !== undefined
+        ? exhaustiveWorkers(exModel, { module: options.workerModel ?? WORKER_MODEL, data: job }, { ...exOptions, workers: options.workers })
+        : exhaustive(exModel, exOptions);
     coverage.merge(ex.coverage);
   }
   let symmetryCheck: SymmetryCheckSummary | undefined;
@@ -104,25 +110,27 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
   if (mode !== 'exhaustive' && (unviolated.length > 0 || ids.length === 0) && ex?.stoppedBy !== 'interrupted') {
     const rndModel = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
     try {
-      rnd = random(rndModel, {
-        runs,
-        steps,
-        seed,
-        path: options.path,
-        properties: unviolated,
-        timeLimitMs: timeLimit(),
-        ...(omit.length ? { omit: (kind: string) => omit.includes(kind) } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      }, instantiate(design, cfg, 'copy', { crashCap: options.crashCap }));
+      rnd = random(
+        rndModel,
+        {
+          runs,
+          steps,
+          seed,
+          path: options.path,
+          properties: unviolated,
+          timeLimitMs: timeLimit(),
+          ...(omit.length ? { omit: (kind: string) => omit.includes(kind) } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        instantiate(design, cfg, 'copy', { crashCap: options.crashCap }),
+      );
     } catch (e) {
       throw e instanceof ReplayPathError ? new InputError(e.message) : e;
     }
     coverage.merge(rnd.coverage);
   }
 
-  const bound: Bound | null = ex
-    ? { depth: ex.depth, states: ex.states, transitions: ex.transitions, complete: ex.complete }
-    : null;
+  const bound: Bound | null = ex ? { depth: ex.depth, states: ex.states, transitions: ex.transitions, complete: ex.complete } : null;
   const model = instantiate(design, cfg, 'immer', { crashCap: options.crashCap });
   const amends = [...(cfg.amends ?? [])];
   // Liveness is judged on the whole state graph, so only once the search has
@@ -131,14 +139,17 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
   let live: LivenessResult<S, A> | undefined;
   if (wantedLive.length > 0 && ex?.exhausted && !ex.crash?.capped && !options.shard) {
     const copy = instantiate(design, cfg, 'copy', { crashCap: options.crashCap });
-    live = checkLiveness(copy, (copy.liveness ?? []).filter((l) => ids.includes(l.id)), { maxStates: 2 * ex.states + 16 });
+    live = checkLiveness(
+      copy,
+      (copy.liveness ?? []).filter((l) => ids.includes(l.id)),
+      { maxStates: 2 * ex.states + 16 },
+    );
   }
   const base = { design: design.name, params: { ...cfg.params }, bugs: [...cfg.bugs] };
   const counterexamples: Record<string, ItfTrace> = {};
   const claims = claimsOf(design);
   const sometimes = goalsAt(design, cfg);
-  const unreachedFor = (id: string): string[] =>
-    sometimes.filter((g) => (!g.guards || g.guards.includes(id)) && !ex?.goals.has(g.id) && !rnd?.goals.has(g.id)).map((g) => g.id);
+  const unreachedFor = (id: string): string[] => sometimes.filter((g) => (!g.guards || g.guards.includes(id)) && !ex?.goals.has(g.id) && !rnd?.goals.has(g.id)).map((g) => g.id);
   const noteOf = (kind: string) => (design.notes as Record<string, string | undefined> | undefined)?.[kind];
   // What every counterexample of this check records; each search adds its own fields (`extra`).
   const traceOf = (
@@ -150,23 +161,29 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
     reproduce: string,
     extra: Record<string, unknown> = {},
   ): ItfTrace =>
-    toItf(steps, model.label, {
-      source: 'pagecheck',
-      description: `${design.name} violates ${property}: ${message}`,
-      ...base,
-      // Only where there are some, so a trace of the design as proposed reads as before amendments existed.
-      ...(amends.length ? { amends } : {}),
-      ...(options.module !== undefined ? { module: options.module } : {}),
-      property,
-      message,
-      mode,
-      bound: traceBound,
-      reproduce,
-      ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}),
-      // Found by a search that kept one state per class: still a history of the design itself.
-      ...(mode === 'exhaustive' && ex?.symmetry ? { symmetry: ex.symmetry } : {}),
-      ...extra,
-    }, model.describeChoice, noteOf);
+    toItf(
+      steps,
+      model.label,
+      {
+        source: 'pagecheck',
+        description: `${design.name} violates ${property}: ${message}`,
+        ...base,
+        // Only where there are some, so a trace of the design as proposed reads as before amendments existed.
+        ...(amends.length ? { amends } : {}),
+        ...(options.module !== undefined ? { module: options.module } : {}),
+        property,
+        message,
+        mode,
+        bound: traceBound,
+        reproduce,
+        ...(options.crashCap !== undefined ? { crashCap: options.crashCap } : {}),
+        // Found by a search that kept one state per class: still a history of the design itself.
+        ...(mode === 'exhaustive' && ex?.symmetry ? { symmetry: ex.symmetry } : {}),
+        ...extra,
+      },
+      model.describeChoice,
+      noteOf,
+    );
   const liveResult = (p: { id: string; description: string }): PropertyResult => {
     const l = wantedLive.find((w) => w.id === p.id)!;
     const fairness = { weak: [...(l.fairness?.weak ?? [])], strong: [...(l.fairness?.strong ?? [])], ...(l.fairness?.each?.length ? { each: [...l.fairness.each] } : {}) };
@@ -178,8 +195,8 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
         : options.shard
           ? 'a shard sees part of the state graph: a liveness property is judged on the whole of it, unsharded'
           : ex.crash?.capped
-          ? `the crash cap (${options.crashCap}) left out unflushed pieces at ${ex.crash.capped} crash point(s)`
-          : `the search stopped (${ex.stoppedBy}) before the whole state space: only a whole state space proves a liveness property`;
+            ? `the crash cap (${options.crashCap}) left out unflushed pieces at ${ex.crash.capped} crash point(s)`
+            : `the search stopped (${ex.stoppedBy}) before the whole state space: only a whole state space proves a liveness property`;
       return { ...common, verdict: 'inconclusive', mode: ex ? 'exhaustive' : 'random', bound, reason };
     }
     if (v.verdict === 'inconclusive') return { ...common, verdict: 'inconclusive', mode: 'exhaustive', bound, reason: v.reason };
@@ -230,9 +247,7 @@ export function check<S, A extends Action, V = unknown, D extends Design<S, A, V
         p.id,
         found.message,
         found.mode,
-        found.mode === 'exhaustive'
-          ? { depth: ex!.depth, states: ex!.states, transitions: ex!.transitions, complete: ex!.complete }
-          : { runs: rnd!.runs, steps },
+        found.mode === 'exhaustive' ? { depth: ex!.depth, states: ex!.states, transitions: ex!.transitions, complete: ex!.complete } : { runs: rnd!.runs, steps },
         reproduce,
         rV && !exV ? { seed: rV.seed, path: rV.path, shrink: { from: rV.originalLength, to: rV.depth, steps: rV.shrinks } } : {},
       );

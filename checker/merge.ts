@@ -31,7 +31,11 @@ export function merge(results: readonly CheckResult[]): MergedResult {
     same('mode', r.mode, first.mode);
     same('shard count N', r.shard.count, count);
     same('depth bound', r.exhaustive?.maxDepth ?? null, first.exhaustive?.maxDepth ?? null);
-    same('properties', r.properties.map((p) => p.id), first.properties.map((p) => p.id));
+    same(
+      'properties',
+      r.properties.map((p) => p.id),
+      first.properties.map((p) => p.id),
+    );
     if (seen.has(r.shard.index)) throw new InputError(`merge: shard ${r.shard.index}/${count} is given twice`);
     seen.add(r.shard.index);
   }
@@ -49,7 +53,7 @@ export function merge(results: readonly CheckResult[]): MergedResult {
     if (violated.length > 0) {
       // The shortest; among equals, the exhaustive one, then the lowest shard.
       const best = violated.reduce((a, b) =>
-        (b.p.traceLength ?? Infinity) < (a.p.traceLength ?? Infinity) || ((b.p.traceLength === a.p.traceLength) && a.p.mode !== 'exhaustive' && b.p.mode === 'exhaustive') ? b : a,
+        (b.p.traceLength ?? Infinity) < (a.p.traceLength ?? Infinity) || (b.p.traceLength === a.p.traceLength && a.p.mode !== 'exhaustive' && b.p.mode === 'exhaustive') ? b : a,
       );
       if (best.r.counterexamples[p0.id]) counterexamples[p0.id] = best.r.counterexamples[p0.id];
       return { ...best.p, bound: best.p.mode === 'exhaustive' ? bound : null };
@@ -63,7 +67,7 @@ export function merge(results: readonly CheckResult[]): MergedResult {
     }
     const why = missing.length
       ? `shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing`
-      : each.find(({ p }) => p.verdict === 'inconclusive')?.p.reason ?? 'a shard did not complete its bound';
+      : (each.find(({ p }) => p.verdict === 'inconclusive')?.p.reason ?? 'a shard did not complete its bound');
     const { unreached: _u, ...rest } = p0;
     return { ...rest, verdict: 'inconclusive', bound, reason: why };
   });

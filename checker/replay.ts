@@ -103,6 +103,8 @@ export function replay(trace: ItfTrace, given?: AnyDesign): ReplayOutcome {
 }
 
 function describe(params: Readonly<Record<string, number>>): string {
-  const s = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ');
+  const s = Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return s ? `parameters ${s}` : 'no parameters';
 }

@@ -9,7 +9,7 @@ export function withoutTimings(result: CheckResult): CheckResult {
   const { exhaustive, random } = result;
   return {
     ...result,
-    exhaustive: exhaustive ? (({ seconds: _s, statesPerSecond: _r, ...rest }) => rest)(exhaustive) as CheckResult['exhaustive'] : null,
-    random: random ? (({ seconds: _s, stepsPerSecond: _r, walksPerSecond: _w, ...rest }) => rest)(random) as CheckResult['random'] : null,
+    exhaustive: exhaustive ? ((({ seconds: _s, statesPerSecond: _r, ...rest }) => rest)(exhaustive) as CheckResult['exhaustive']) : null,
+    random: random ? ((({ seconds: _s, stepsPerSecond: _r, walksPerSecond: _w, ...rest }) => rest)(random) as CheckResult['random']) : null,
   };
 }

@@ -19,7 +19,13 @@ export interface Chosen {
 
 export function builtIn(name: string): AnyDesign {
   const found = designs.find((d) => d.name === name);
-  if (found === undefined) throw new InputError(`unknown design '${name}' ${knownNames(name, designs.map((d) => d.name))}`);
+  if (found === undefined)
+    throw new InputError(
+      `unknown design '${name}' ${knownNames(
+        name,
+        designs.map((d) => d.name),
+      )}`,
+    );
   return found;
 }
 

@@ -27,7 +27,12 @@ if (process.argv[2] === '--one') {
   const wanted = process.argv.slice(2);
   for (const name of wanted) findDesign(name);
   const results: CheckResult[] = [];
-  await inWorkers<string, CheckResult>(self, wanted.length ? wanted : designs.map((d) => d.name), (name) => [name], (_name, r) => results.push(r));
+  await inWorkers<string, CheckResult>(
+    self,
+    wanted.length ? wanted : designs.map((d) => d.name),
+    (name) => [name],
+    (_name, r) => results.push(r),
+  );
   for (const r of results) {
     const dir = join(CORPUS, r.design);
     const kept = new Set(Object.keys(r.counterexamples));

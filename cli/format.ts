@@ -35,8 +35,8 @@ function verdictLine(r: CheckResult, p: PropertyResult): string[] {
         p.reason
           ? `inconclusive: nothing found, but ${p.reason}`
           : r.exhaustive
-          ? `inconclusive: nothing found, but the search did not complete its bound`
-          : `inconclusive: nothing found in ${r.random!.runs} random runs (random search proves nothing)`,
+            ? `inconclusive: nothing found, but the search did not complete its bound`
+            : `inconclusive: nothing found in ${r.random!.runs} random runs (random search proves nothing)`,
       ];
     case 'not-applicable':
       return [`not applicable: ${p.reason}`];
@@ -44,7 +44,9 @@ function verdictLine(r: CheckResult, p: PropertyResult): string[] {
 }
 
 export function formatResult(r: CheckResult): string {
-  const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  const params = Object.entries(r.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   const amended = r.amends?.length ? `  amended: ${r.amends.join(', ')}` : '';
   const lines = [`${r.design}${params ? `  (${params})` : ''}${r.bugs.length ? `  bugs: ${r.bugs.join(', ')}` : ''}${amended}`];
   if (r.exhaustive) lines.push(`  exhaustive: ${describeBound(r)}, ${r.exhaustive.seconds} s${r.exhaustive.workers ? ` (${r.exhaustive.workers} worker${r.exhaustive.workers > 1 ? 's' : ''})` : ''}`);
@@ -66,9 +68,7 @@ export function formatResult(r: CheckResult): string {
     );
   }
   if (r.random) {
-    lines.push(
-      `  random:     ${r.random.runs} runs of up to ${r.random.steps} actions, seed ${r.random.seed}${r.random.interrupted ? ' (stopped by the time bound)' : ''}, ${r.random.seconds} s`,
-    );
+    lines.push(`  random:     ${r.random.runs} runs of up to ${r.random.steps} actions, seed ${r.random.seed}${r.random.interrupted ? ' (stopped by the time bound)' : ''}, ${r.random.seconds} s`);
   }
   const width = Math.max(...r.properties.map((p) => p.id.length), 8);
   for (const p of r.properties) {
@@ -80,7 +80,9 @@ export function formatResult(r: CheckResult): string {
     const goals = r.goals.map((g) => (g.reached ? `${g.id} at depth ${g.depth}` : `${g.id} NOT REACHED`));
     lines.push(`  goals: ${goals.join('; ')}`);
   }
-  const idle = Object.entries(r.coverage).filter(([, c]) => c.count === 0).map(([k]) => k);
+  const idle = Object.entries(r.coverage)
+    .filter(([, c]) => c.count === 0)
+    .map(([k]) => k);
   if (idle.length) lines.push(`  never fired: ${idle.join(', ')}`);
   return lines.join('\n');
 }
@@ -120,8 +122,8 @@ export function verdictTable(results: readonly CheckResult[]): string {
         p.verdict === 'violated'
           ? `${p.claimed ? 'violated' : 'not claimed, broken'} (${p.traceLength} step${p.traceLength === 1 ? '' : 's'}, ${p.mode})`
           : p.verdict === 'vacuous'
-          ? `holds (vacuous: ${unreachedText(p)})`
-          : p.verdict,
+            ? `holds (vacuous: ${unreachedText(p)})`
+            : p.verdict,
         b?.depth === null || b === null ? '-' : String(b.depth),
         b ? b.states.toLocaleString('en-US') : '-',
         b ? (b.complete ? 'yes' : 'no') : '-',
@@ -129,5 +131,12 @@ export function verdictTable(results: readonly CheckResult[]): string {
     }
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

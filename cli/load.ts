@@ -49,17 +49,31 @@ export function notADesign(value: unknown): string | undefined {
     const ok = type === 'array' ? Array.isArray(v[field]) : typeof v[field] === type && v[field] !== null;
     if (!ok) return `it has no '${field}' (${type === 'array' ? 'a list' : `a ${type}`}), so it is not a design made with defineDesign`;
   }
-  const listed: [string, string][] = [['always', 'check'], ['sometimes', 'reached']];
+  const listed: [string, string][] = [
+    ['always', 'check'],
+    ['sometimes', 'reached'],
+  ];
   for (const [field, fn] of listed) {
-    const i = (v[field] as unknown[]).findIndex((p) => typeof p !== 'object' || p === null || typeof (p as Record<string, unknown>).id !== 'string' || typeof (p as Record<string, unknown>)[fn] !== 'function');
+    const i = (v[field] as unknown[]).findIndex(
+      (p) => typeof p !== 'object' || p === null || typeof (p as Record<string, unknown>).id !== 'string' || typeof (p as Record<string, unknown>)[fn] !== 'function',
+    );
     if (i >= 0) return `its ${field}[${i}] is not a property with an id and a ${fn} function`;
   }
   const handler = Object.entries(v.next as object).find(([, h]) => typeof h !== 'function');
   if (handler) return `its next.${handler[0]} is not a function`;
   // The optional fields the checker reads before any search (Design in model/design.ts): absent, or of their type.
   const optional: [string, 'function' | 'object' | 'array'][] = [
-    ['label', 'function'], ['view', 'function'], ['waiting', 'function'], ['validate', 'function'],
-    ['liveness', 'array'], ['claims', 'array'], ['amendments', 'object'], ['notApplicable', 'object'], ['bounds', 'object'], ['notes', 'object'], ['picture', 'object'],
+    ['label', 'function'],
+    ['view', 'function'],
+    ['waiting', 'function'],
+    ['validate', 'function'],
+    ['liveness', 'array'],
+    ['claims', 'array'],
+    ['amendments', 'object'],
+    ['notApplicable', 'object'],
+    ['bounds', 'object'],
+    ['notes', 'object'],
+    ['picture', 'object'],
   ];
   for (const [field, type] of optional) {
     const x = v[field];
@@ -78,7 +92,12 @@ export function notADesign(value: unknown): string | undefined {
 /** The first line of a loader's or a module's own error, without the path of the require stack. */
 function gist(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n').map((l) => l.trim()).filter(Boolean)[0] ?? 'failed';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)[0] ?? 'failed'
+  );
 }
 
 // The package itself, for designs that live outside any node_modules with
@@ -119,9 +138,7 @@ export async function loadDesign(spec: string, cwd = process.cwd()): Promise<Loa
   if (!Object.hasOwn(mod, exportName)) {
     const designs = names.filter((k) => k !== 'default' && notADesign(mod[k]) === undefined);
     if (exportName === 'default') {
-      throw new InputError(
-        `${spec}: no default export${designs.length ? `; name the design: ${designs.map((k) => `${spec}#${k}`).join(', ')}` : ' and no exported design'}`,
-      );
+      throw new InputError(`${spec}: no default export${designs.length ? `; name the design: ${designs.map((k) => `${spec}#${k}`).join(', ')}` : ' and no exported design'}`);
     }
     throw new InputError(`${spec.replace(/#[^#]*$/, '')}: no export '${exportName}' (it exports ${names.join(', ') || 'nothing'})`);
   }
@@ -145,7 +162,12 @@ function thrown(e: unknown): string {
     return 'something that is not an Error';
   }
 }
-const oneLineOf = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean).join('; ') || 'nothing';
+const oneLineOf = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('; ') || 'nothing';
 
 /**
  * Runs a user's design (`module`, undefined for a built-in one): what its

@@ -14,12 +14,7 @@ import type { CheckJob, WorkerReply } from './check-worker.js';
 
 const WORKER = fileURLToPath(new URL('./check-worker.js', import.meta.url));
 
-export async function runInWorker(
-  spec: string,
-  options: Omit<CheckOptions, 'signal' | 'onProgress'>,
-  stop: SharedArrayBuffer,
-  onProgress?: (p: Progress) => void,
-): Promise<CheckResult | undefined> {
+export async function runInWorker(spec: string, options: Omit<CheckOptions, 'signal' | 'onProgress'>, stop: SharedArrayBuffer, onProgress?: (p: Progress) => void): Promise<CheckResult | undefined> {
   if (!existsSync(WORKER)) return undefined;
   const job: CheckJob = { spec, options, stop, progress: onProgress !== undefined };
   const worker = new Worker(WORKER, { workerData: { pagecheckCheck: job } });

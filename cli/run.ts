@@ -14,7 +14,11 @@ export const EXIT = { holds: 0, violated: 1, badInput: 2, inconclusive: 3, inter
 
 /** An error message on one line: a line break inside one (a loader's, a design's) becomes `; `. */
 export function oneLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).join('; ');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** Commander's `error: unknown option '--frob'\n(Did you mean --from?)` as `unknown option '--frob' (did you mean --from?)`. */
@@ -34,7 +38,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   if (name === 'help' && args.length && !commands.some((c) => c.name === args[0])) {
     // Commander would print the whole help on stderr here; say what is wrong instead.
-    io.stderr(`pagecheck: no command '${args[0]}' to help with ${knownNames(args[0], commands.map((c) => c.name), 'commands:')}\n`);
+    io.stderr(
+      `pagecheck: no command '${args[0]}' to help with ${knownNames(
+        args[0],
+        commands.map((c) => c.name),
+        'commands:',
+      )}\n`,
+    );
     return EXIT.badInput;
   }
   try {

@@ -26,8 +26,23 @@ function textPath(itf: string): string {
 
 /** The configuration a trace records, as one comparable string. */
 export function configKey(c: { params: Readonly<Record<string, number>>; bugs: readonly string[]; amends?: readonly string[] }): string {
-  const params = Object.entries(c.params).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(' ');
-  return [params, [...c.bugs].sort().map((b) => `--bug ${b}`).join(' '), [...(c.amends ?? [])].sort().map((a) => `--amend ${a}`).join(' ')].filter(Boolean).join(' ');
+  const params = Object.entries(c.params)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return [
+    params,
+    [...c.bugs]
+      .sort()
+      .map((b) => `--bug ${b}`)
+      .join(' '),
+    [...(c.amends ?? [])]
+      .sort()
+      .map((a) => `--amend ${a}`)
+      .join(' '),
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Why pagecheck may not replace `itf` (and its rendering) with a trace of `design`/`property` under `config`; undefined when it may. */

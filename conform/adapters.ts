@@ -57,9 +57,12 @@ const bench: Adapter<{ ext: number[][]; ref: number[]; data: number[] }, BenchAc
   supports: () => true,
   lines: (a) => {
     switch (a.kind) {
-      case 'write': return [`pwrite ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`, `fsync ${a.f}`];
-      case 'reflink': return [`clone ${a.s} ${a.d}`];
-      case 'punch': return [`punch ${a.f} ${off(a.b)} ${BLOCK}`];
+      case 'write':
+        return [`pwrite ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`, `fsync ${a.f}`];
+      case 'reflink':
+        return [`clone ${a.s} ${a.d}`];
+      case 'punch':
+        return [`punch ${a.f} ${off(a.b)} ${BLOCK}`];
     }
   },
   observe: (s, cfg) => ({
@@ -90,22 +93,33 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
     // kiocb_write_and_wait, then the DIO extent lock), so that the remap's own filemap_flush finds nothing left in flight.
     const settle = (src: number) => (fs === 'btrfs' && s.size[src] > 0 ? [`dread ${src} 0 ${off(s.size[src])}`] : []);
     switch (a.kind) {
-      case 'write': return [`pwrite ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`];
-      case 'mstore': return [`mstore ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`];
-      case 'read': return [`pread ${a.f} ${off(a.b)} ${BLOCK}`];
-      case 'mload': return [`mload ${a.f} ${off(a.b)} ${BLOCK}`];
+      case 'write':
+        return [`pwrite ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`];
+      case 'mstore':
+        return [`mstore ${a.f} ${off(a.b)} ${BLOCK} ${a.v}`];
+      case 'read':
+        return [`pread ${a.f} ${off(a.b)} ${BLOCK}`];
+      case 'mload':
+        return [`mload ${a.f} ${off(a.b)} ${BLOCK}`];
       case 'writeback': {
         const n = fs === 'btrfs' ? delallocRun(s, a.f, a.b) : 1;
         return [`syncrange ${a.f} ${off(a.b)} ${n * BLOCK}`, `dread ${a.f} ${off(a.b)} ${n * BLOCK}`];
       }
-      case 'fsync': return [`fsync ${a.f}`];
-      case 'clone': return [...settle(a.s), `clone ${a.s} ${a.d}`];
-      case 'reflink': return [...settle(a.s), `clonerange ${a.s} ${off(a.sb)} ${a.d} ${off(a.db)} ${BLOCK}`];
-            case 'dedupe': return [...settle(a.s), `dedupe ${a.s} ${off(a.sb)} ${a.d} ${off(a.db)} ${BLOCK}`];
-      case 'punch': return [`punch ${a.f} ${off(a.b)} ${BLOCK}`];
+      case 'fsync':
+        return [`fsync ${a.f}`];
+      case 'clone':
+        return [...settle(a.s), `clone ${a.s} ${a.d}`];
+      case 'reflink':
+        return [...settle(a.s), `clonerange ${a.s} ${off(a.sb)} ${a.d} ${off(a.db)} ${BLOCK}`];
+      case 'dedupe':
+        return [...settle(a.s), `dedupe ${a.s} ${off(a.sb)} ${a.d} ${off(a.db)} ${BLOCK}`];
+      case 'punch':
+        return [`punch ${a.f} ${off(a.b)} ${BLOCK}`];
       // XFS: wait for the flush the close after a truncate down starts (see after).
-      case 'truncate': return [`truncate ${a.f} ${off(a.n)}`, ...(fs === 'xfs' && a.n < s.size[a.f] && a.n > 0 ? [`syncrange ${a.f} 0 ${off(a.n)}`] : [])];
-      case 'crash': return ['shutdown $MNT', 'remount $DEV $MNT $FSTYPE'];
+      case 'truncate':
+        return [`truncate ${a.f} ${off(a.n)}`, ...(fs === 'xfs' && a.n < s.size[a.f] && a.n > 0 ? [`syncrange ${a.f} 0 ${off(a.n)}`] : [])];
+      case 'crash':
+        return ['shutdown $MNT', 'remount $DEV $MNT $FSTYPE'];
     }
   },
   // btrfs writes back the whole source file before any remap (btrfs_remap_file_range_prep: filemap_flush of
@@ -120,9 +134,11 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
     const wb = (f: number, blocks: number[]) => blocks.map((b) => ({ kind: 'writeback' as const, f, b }));
     const run = (f: number, b: number) => (s.dirty[f][b] ? Array.from({ length: delallocRun(s, f, b) }, (_, i) => b + i) : []);
     switch (a.kind) {
-      case 'writeback': return wb(a.f, run(a.f, a.b).slice(1));
+      case 'writeback':
+        return wb(a.f, run(a.f, a.b).slice(1));
       // btrfs_punch_hole waits for the range's ordered extents first (btrfs_wait_ordered_range), writing the run.
-      case 'punch': return wb(a.f, run(a.f, a.b));
+      case 'punch':
+        return wb(a.f, run(a.f, a.b));
       case 'clone':
       case 'reflink':
       case 'dedupe': {
@@ -131,7 +147,8 @@ const pagecache: Adapter<PagecacheState, PagecacheAction> = {
         const dest = [...new Set(from.flatMap((b) => run(a.d, b)))].filter((b) => a.d !== a.s || !source.includes(b));
         return [...wb(a.s, source), ...wb(a.d, dest)];
       }
-      default: return [];
+      default:
+        return [];
     }
   },
   // XFS: a truncate down sets XFS_ITRUNCATED (xfs_setattr_size), and the close that follows writes the file's

@@ -48,7 +48,10 @@ function bind<S, A extends Action, V, R, O>(design: Design<S, A, V>, adapter: Im
 
 class DesignCommand<S, A extends Action, R, O> implements fc.Command<DesignRun<S>, R> {
   private label = '(not run)';
-  constructor(private readonly b: Bound<S, A, R, O>, private readonly choice: number) {}
+  constructor(
+    private readonly b: Bound<S, A, R, O>,
+    private readonly choice: number,
+  ) {}
   check(m: Readonly<DesignRun<S>>): boolean {
     return this.b.model.actions(m.state).length > 0;
   }
@@ -83,11 +86,7 @@ export function designCommands<S, A extends Action, V, R, O>(
 }
 
 /** The setup `fc.modelRun` takes: the design's initial state and a fresh implementation. */
-export function designSetup<S, A extends Action, V, R, O>(
-  design: Design<S, A, V>,
-  adapter: ImplementationAdapter<S, A, R, O>,
-  cfg?: Config,
-): () => { model: DesignRun<S>; real: R } {
+export function designSetup<S, A extends Action, V, R, O>(design: Design<S, A, V>, adapter: ImplementationAdapter<S, A, R, O>, cfg?: Config): () => { model: DesignRun<S>; real: R } {
   const b = bind(design, adapter, cfg ?? defaultConfig(design));
   return () => ({ model: { state: b.model.initial, history: [] }, real: adapter.create() });
 }

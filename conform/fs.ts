@@ -74,7 +74,9 @@ export function makeFilesystem(type: FsType): Filesystem {
   let done = false;
   const fs: Filesystem = {
     type,
-    get dev() { return dev; },
+    get dev() {
+      return dev;
+    },
     mnt,
     cleanup() {
       if (done) return;

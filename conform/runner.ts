@@ -72,7 +72,11 @@ export const describeObservation = (o: ModelObservation | RealObservation): stri
 export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapter, fs: Filesystem, helper: Helper, options: ConformOptions): Promise<ConformResult> {
   const model = instantiate(design, cfg, 'immer');
   const { count, bytes } = adapter.files(cfg);
-  const fill = (line: string) => line.replace(/\$MNT/g, fs.mnt).replace(/\$DEV/g, fs.dev).replace(/\$FSTYPE/g, fs.type);
+  const fill = (line: string) =>
+    line
+      .replace(/\$MNT/g, fs.mnt)
+      .replace(/\$DEV/g, fs.dev)
+      .replace(/\$FSTYPE/g, fs.type);
   const started = Date.now();
   let sequences = 0;
   let operations = 0;
@@ -83,7 +87,10 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
 
   class Choice implements fc.AsyncCommand<RunState, Helper> {
     private label = '(not run)';
-    constructor(readonly choice: number, readonly fixed?: unknown) {}
+    constructor(
+      readonly choice: number,
+      readonly fixed?: unknown,
+    ) {}
     check = () => true;
     async run(m: RunState): Promise<void> {
       // An action is drawn only if the model can also do what the kernel does around it (adapter.inside and
@@ -167,34 +174,29 @@ export async function conform(design: AnyDesign, cfg: Config, adapter: AnyAdapte
     }
   }
 
-  const sequencesOf = options.fixed
-    ? fc.constant(options.fixed.map((a) => new Choice(0, a)))
-    : fc.commands([fc.nat().map((c) => new Choice(c))], { maxCommands: options.steps, size: 'max' });
-  const property = fc.asyncProperty(
-    sequencesOf,
-    async (commands) => {
-      // A fresh directory of fresh files per sequence; the last one's is removed first.
-      rmSync(`${fs.mnt}/s${sequences - 1}`, { recursive: true, force: true });
-      const dir = `${fs.mnt}/s${sequences}`;
-      sequences++;
-      options.onProgress?.(sequences);
-      await helper.must(`dir ${dir}`);
-      await helper.must(`setup ${count} ${bytes}`);
-      const run: RunState = { state: model.initial, trace: [{ state: model.initial }], records: [] };
-      try {
-        await fc.asyncModelRun(() => ({ model: run, real: helper }), commands);
-        lastTrace = run.trace;
-      } catch (e) {
-        if (e instanceof MismatchError) {
-          const cause = e.cause as { expected?: string; got?: string } | undefined;
-          firstLength ??= run.records.length;
-          firstAt ??= sequences;
-          last = { message: e.message, trace: run.trace, records: run.records, expected: cause?.expected ?? '', got: cause?.got ?? '' };
-        }
-        throw e;
+  const sequencesOf = options.fixed ? fc.constant(options.fixed.map((a) => new Choice(0, a))) : fc.commands([fc.nat().map((c) => new Choice(c))], { maxCommands: options.steps, size: 'max' });
+  const property = fc.asyncProperty(sequencesOf, async (commands) => {
+    // A fresh directory of fresh files per sequence; the last one's is removed first.
+    rmSync(`${fs.mnt}/s${sequences - 1}`, { recursive: true, force: true });
+    const dir = `${fs.mnt}/s${sequences}`;
+    sequences++;
+    options.onProgress?.(sequences);
+    await helper.must(`dir ${dir}`);
+    await helper.must(`setup ${count} ${bytes}`);
+    const run: RunState = { state: model.initial, trace: [{ state: model.initial }], records: [] };
+    try {
+      await fc.asyncModelRun(() => ({ model: run, real: helper }), commands);
+      lastTrace = run.trace;
+    } catch (e) {
+      if (e instanceof MismatchError) {
+        const cause = e.cause as { expected?: string; got?: string } | undefined;
+        firstLength ??= run.records.length;
+        firstAt ??= sequences;
+        last = { message: e.message, trace: run.trace, records: run.records, expected: cause?.expected ?? '', got: cause?.got ?? '' };
       }
-    },
-  );
+      throw e;
+    }
+  });
   const out = await fc.check(property, { numRuns: options.fixed ? 1 : options.runs, seed: options.seed, endOnFailure: options.fixed !== undefined });
   rmSync(`${fs.mnt}/s${sequences - 1}`, { recursive: true, force: true });
   const elapsedMs = Date.now() - started;

@@ -37,22 +37,37 @@ const hex = (v: string) => `0x${Number(v).toString(16).padStart(2, '0')}`;
 export function xfsIo(line: string): string {
   const [op, ...a] = line.split(' ');
   switch (op) {
-    case 'pwrite': return `xfs_io -c "pwrite -q -S ${hex(a[3])} ${a[1]} ${a[2]}" ${file(a[0])}`;
-    case 'mstore': return `xfs_io -c "mmap -rw ${a[1]} ${a[2]}" -c "mwrite -S ${hex(a[3])} ${a[1]} ${a[2]}" -c "munmap" ${file(a[0])}`;
-    case 'pread': return `xfs_io -r -c "pread -q ${a[1]} ${a[2]}" ${file(a[0])}; blocks ${a[0]} ${a[1]} ${a[2]}`;
-    case 'mload': return `xfs_io -r -c "mmap -r ${a[1]} ${a[2]}" -c "mread -q ${a[1]} ${a[2]}" -c "munmap" ${file(a[0])}; blocks ${a[0]} ${a[1]} ${a[2]}`;
+    case 'pwrite':
+      return `xfs_io -c "pwrite -q -S ${hex(a[3])} ${a[1]} ${a[2]}" ${file(a[0])}`;
+    case 'mstore':
+      return `xfs_io -c "mmap -rw ${a[1]} ${a[2]}" -c "mwrite -S ${hex(a[3])} ${a[1]} ${a[2]}" -c "munmap" ${file(a[0])}`;
+    case 'pread':
+      return `xfs_io -r -c "pread -q ${a[1]} ${a[2]}" ${file(a[0])}; blocks ${a[0]} ${a[1]} ${a[2]}`;
+    case 'mload':
+      return `xfs_io -r -c "mmap -r ${a[1]} ${a[2]}" -c "mread -q ${a[1]} ${a[2]}" -c "munmap" ${file(a[0])}; blocks ${a[0]} ${a[1]} ${a[2]}`;
     // xfs_io 6.1 keeps only the last of -b/-w/-a, so `sync_range -b -w -a` only waits: start the writeback, then wait for it.
-    case 'syncrange': return `xfs_io -c "sync_range -w ${a[1]} ${a[2]}" -c "sync_range -a ${a[1]} ${a[2]}" ${file(a[0])}`;
-    case 'dread': return `xfs_io -d -r -c "pread -q ${a[1]} ${a[2]}" ${file(a[0])}`;
-    case 'fsync': return `xfs_io -c "fsync" ${file(a[0])}`;
-    case 'clone': return `xfs_io -c "reflink ${inner(a[0])}" ${file(a[1])}`;
-    case 'clonerange': return `xfs_io -c "reflink ${inner(a[0])} ${a[1]} ${a[3]} ${a[4]}" ${file(a[2])}`;
-    case 'dedupe': return `xfs_io -c "dedupe ${inner(a[0])} ${a[1]} ${a[3]} ${a[4]}" ${file(a[2])} 2>&1`;
-    case 'punch': return `xfs_io -c "fpunch ${a[1]} ${a[2]}" ${file(a[0])}`;
-    case 'truncate': return `xfs_io -c "truncate ${a[1]}" ${file(a[0])}`;
-    case 'shutdown': return 'xfs_io -x -c "shutdown" "$MNT"   # no -f: the log is not flushed';
-    case 'remount': return 'umount "$MNT" && mount "$LOOP" "$MNT"';
-    default: throw new Error(`no xfs_io translation for helper line '${line}'`);
+    case 'syncrange':
+      return `xfs_io -c "sync_range -w ${a[1]} ${a[2]}" -c "sync_range -a ${a[1]} ${a[2]}" ${file(a[0])}`;
+    case 'dread':
+      return `xfs_io -d -r -c "pread -q ${a[1]} ${a[2]}" ${file(a[0])}`;
+    case 'fsync':
+      return `xfs_io -c "fsync" ${file(a[0])}`;
+    case 'clone':
+      return `xfs_io -c "reflink ${inner(a[0])}" ${file(a[1])}`;
+    case 'clonerange':
+      return `xfs_io -c "reflink ${inner(a[0])} ${a[1]} ${a[3]} ${a[4]}" ${file(a[2])}`;
+    case 'dedupe':
+      return `xfs_io -c "dedupe ${inner(a[0])} ${a[1]} ${a[3]} ${a[4]}" ${file(a[2])} 2>&1`;
+    case 'punch':
+      return `xfs_io -c "fpunch ${a[1]} ${a[2]}" ${file(a[0])}`;
+    case 'truncate':
+      return `xfs_io -c "truncate ${a[1]}" ${file(a[0])}`;
+    case 'shutdown':
+      return 'xfs_io -x -c "shutdown" "$MNT"   # no -f: the log is not flushed';
+    case 'remount':
+      return 'umount "$MNT" && mount "$LOOP" "$MNT"';
+    default:
+      throw new Error(`no xfs_io translation for helper line '${line}'`);
   }
 }
 
@@ -69,7 +84,7 @@ export function writeScript(input: ScriptInput): string {
     'MNT="$W/mnt"; D="$MNT/d"',
     'truncate -s 512M "$W/fs.img"',
     'LOOP=$(losetup -f --show "$W/fs.img")',
-    "trap 'umount \"$MNT\" 2>/dev/null; losetup -d \"$LOOP\"; rm -rf \"$W\"' EXIT INT TERM",
+    'trap \'umount "$MNT" 2>/dev/null; losetup -d "$LOOP"; rm -rf "$W"\' EXIT INT TERM',
     mkfs,
     'mkdir -p "$MNT" && mount "$LOOP" "$MNT" && mkdir "$D"',
     '# Each 4 KiB block of a file: its bytes, one value when the block is uniform.',

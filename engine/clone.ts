@@ -55,7 +55,10 @@ export function compileClone<T>(sample: T): (value: T) => T {
         return `clone(${x})`;
       case 'list': {
         if (s.item.k === 'int' || s.item.k === 'any') return `clone(${x})`;
-        const f = fresh(), i = fresh(), out = fresh(), e = fresh();
+        const f = fresh(),
+          i = fresh(),
+          out = fresh(),
+          e = fresh();
         functions.push(`function ${f}(x) {
           if (!Array.isArray(x)) return clone(x);
           const ${out} = new Array(x.length);

@@ -9,8 +9,19 @@
  * bytes, decide whether two states are the same.
  */
 
-const NULL = 0, UNDEF = 1, FALSE = 2, TRUE = 3, INT = 4, FLOAT = 5, STRING = 6, BIGINT = 7;
-const ARRAY = 8, RECORD = 9, MAP = 10, SET = 11, NEG_INT = 12;
+const NULL = 0,
+  UNDEF = 1,
+  FALSE = 2,
+  TRUE = 3,
+  INT = 4,
+  FLOAT = 5,
+  STRING = 6,
+  BIGINT = 7;
+const ARRAY = 8,
+  RECORD = 9,
+  MAP = 10,
+  SET = 11,
+  NEG_INT = 12;
 // Starts a state kept as its words (engine/layout.ts); no value starts so.
 const WORDS = 13;
 // Starts a state kept as the words of a learned layout (engine/learned-layout.ts), then its version.

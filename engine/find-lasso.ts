@@ -72,8 +72,7 @@ export function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness
   // makes one per action, and a bigger instance has more actions).
   const unit = (e: number): number => units.of[graph.kind[e]];
   const unitBit = kinds.map((_, u) => 1n << BigInt(u));
-  const bit = (names: readonly string[] | undefined): bigint =>
-    units.kind.reduce((m, k, u) => ((names ?? []).includes(k) ? m | unitBit[u] : m), 0n);
+  const bit = (names: readonly string[] | undefined): bigint => units.kind.reduce((m, k, u) => ((names ?? []).includes(k) ? m | unitBit[u] : m), 0n);
   const weak = bit(l.fairness?.weak);
   const strong = bit(l.fairness?.strong);
   const fair = weak | strong;
@@ -142,7 +141,12 @@ export function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness
   for (let s = 0; s < expanded && from < 0; s++) if (doomed[s] && (l.p ? pMark[s] === 1 : s === 0)) from = s;
   if (from < 0) return undefined;
   const prefix = pathTo(graph, from);
-  const lead = walk(graph, from, (s) => stutter(s) || cycleOf.has(s), (s) => doomed[s] === 1);
+  const lead = walk(
+    graph,
+    from,
+    (s) => stutter(s) || cycleOf.has(s),
+    (s) => doomed[s] === 1,
+  );
   const entry = lead.length > 0 ? graph.target[lead[lead.length - 1]] : from;
   const toLoop = [...prefix, ...lead];
   const describe = (names: bigint): string => kinds.filter((_, k) => (names & unitBit[k]) !== 0n).join(', ');

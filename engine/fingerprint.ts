@@ -16,9 +16,17 @@ const SEED_B = 0x1b873593;
 // An integer is hashed as one word, itself; every other kind of value starts
 // with one of these tags. They are large arbitrary constants, so that a
 // state's integers (pfns, indexes, counts) do not pose as tags.
-const TAG_NULL = 0x6a09e667 | 0, TAG_UNDEF = 0xbb67ae85 | 0, TAG_FALSE = 0x3c6ef372 | 0, TAG_TRUE = 0xa54ff53a | 0;
-const TAG_FLOAT = 0x510e527f | 0, TAG_STRING = 0x9b05688c | 0, TAG_BIGINT = 0x1f83d9ab | 0, TAG_ARRAY = 0x5be0cd19 | 0;
-const TAG_RECORD = 0xcbbb9d5d | 0, TAG_MAP = 0x629a292a | 0, TAG_SET = 0x9159015a | 0;
+const TAG_NULL = 0x6a09e667 | 0,
+  TAG_UNDEF = 0xbb67ae85 | 0,
+  TAG_FALSE = 0x3c6ef372 | 0,
+  TAG_TRUE = 0xa54ff53a | 0;
+const TAG_FLOAT = 0x510e527f | 0,
+  TAG_STRING = 0x9b05688c | 0,
+  TAG_BIGINT = 0x1f83d9ab | 0,
+  TAG_ARRAY = 0x5be0cd19 | 0;
+const TAG_RECORD = 0xcbbb9d5d | 0,
+  TAG_MAP = 0x629a292a | 0,
+  TAG_SET = 0x9159015a | 0;
 
 let la = 0;
 let lb = 0;
@@ -126,36 +134,52 @@ function walk(v: unknown): void {
           } else walk(x);
         }
       } else if (v instanceof Map) {
-        const outerA = la, outerB = lb;
-        let sumA = 0, sumB = 0;
+        const outerA = la,
+          outerB = lb;
+        let sumA = 0,
+          sumB = 0;
         for (const [key, value] of v) {
-          la = SEED_A; lb = SEED_B;
-          walk(key); walk(value);
-          sumA = (sumA + fmix(la)) | 0; sumB = (sumB + fmix(lb)) | 0;
+          la = SEED_A;
+          lb = SEED_B;
+          walk(key);
+          walk(value);
+          sumA = (sumA + fmix(la)) | 0;
+          sumB = (sumB + fmix(lb)) | 0;
         }
-        la = outerA; lb = outerB;
+        la = outerA;
+        lb = outerB;
         unordered(TAG_MAP, v.size, sumA, sumB);
       } else if (v instanceof Set) {
-        const outerA = la, outerB = lb;
-        let sumA = 0, sumB = 0;
+        const outerA = la,
+          outerB = lb;
+        let sumA = 0,
+          sumB = 0;
         for (const member of v) {
-          la = SEED_A; lb = SEED_B;
+          la = SEED_A;
+          lb = SEED_B;
           walk(member);
-          sumA = (sumA + fmix(la)) | 0; sumB = (sumB + fmix(lb)) | 0;
+          sumA = (sumA + fmix(la)) | 0;
+          sumB = (sumB + fmix(lb)) | 0;
         }
-        la = outerA; lb = outerB;
+        la = outerA;
+        lb = outerB;
         unordered(TAG_SET, v.size, sumA, sumB);
       } else {
         const rec = v as Record<string, unknown>;
-        const outerA = la, outerB = lb;
-        let sumA = 0, sumB = 0, size = 0;
+        const outerA = la,
+          outerB = lb;
+        let sumA = 0,
+          sumB = 0,
+          size = 0;
         for (const key in rec) {
           seedWithKey(key);
           walk(rec[key]);
-          sumA = (sumA + fmix(la)) | 0; sumB = (sumB + fmix(lb)) | 0;
+          sumA = (sumA + fmix(la)) | 0;
+          sumB = (sumB + fmix(lb)) | 0;
           size++;
         }
-        la = outerA; lb = outerB;
+        la = outerA;
+        lb = outerB;
         unordered(TAG_RECORD, size, sumA, sumB);
       }
       return;

@@ -37,11 +37,7 @@ export interface GraphOptions {
 }
 
 /** Explores every reachable state, marking each with the given predicates. */
-export function exploreGraph<S, A, V>(
-  model: Model<S, A, V>,
-  predicates: readonly ((state: S, view: V) => boolean)[],
-  options: GraphOptions = {},
-): StateGraph {
+export function exploreGraph<S, A, V>(model: Model<S, A, V>, predicates: readonly ((state: S, view: V) => boolean)[], options: GraphOptions = {}): StateGraph {
   const maxStates = options.maxStates ?? 1_000_000;
   const ids = new Map<string, number>();
   const queue: S[] = [];
@@ -128,7 +124,7 @@ export function edgeSource(graph: StateGraph, edge: number): number {
 /** The breadth-first path from the initial state to `state`, as edges. */
 export function pathTo(graph: StateGraph, state: number): number[] {
   const edges: number[] = [];
-  for (let at = state; graph.parentEdge[at] >= 0; ) {
+  for (let at = state; graph.parentEdge[at] >= 0;) {
     const e = graph.parentEdge[at];
     edges.push(e);
     at = edgeSource(graph, e);

@@ -50,7 +50,5 @@ export function judgeLasso<S, A, V>(
   const unfairWeak = weak.filter((k) => !taken.has(k) && cycle.every((e) => e.has(k)));
   const unfairStrong = strong.filter((k) => !taken.has(k) && cycle.some((e) => e.has(k)));
   const unfair = [...new Set([...unfairWeak, ...unfairStrong])];
-  return unfair.length > 0
-    ? { violated: false, message: `the cycle is not fair to ${unfair.join(', ')}` }
-    : { violated: true, message: 'q never holds on a fair cycle' };
+  return unfair.length > 0 ? { violated: false, message: `the cycle is not fair to ${unfair.join(', ')}` } : { violated: true, message: 'q never holds on a fair cycle' };
 }

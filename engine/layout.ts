@@ -56,10 +56,7 @@ export interface Instance<S> {
 // than engine/shape.ts describes are too.)
 const MAX_WORDS = 256;
 
-type Node =
-  | { readonly k: 'int' }
-  | { readonly k: 'array'; readonly items: readonly Node[] }
-  | { readonly k: 'record'; readonly keys: readonly string[]; readonly fields: readonly Node[] };
+type Node = { readonly k: 'int' } | { readonly k: 'array'; readonly items: readonly Node[] } | { readonly k: 'record'; readonly keys: readonly string[]; readonly fields: readonly Node[] };
 
 /**
  * The layout of a sample state's shape (engine/shape.ts), or undefined when
@@ -122,8 +119,7 @@ function flatten(root: Exclude<Node, { k: 'int' }>): { containers: Container[]; 
 // its final mix. Only states of one layout are compared by it. The lanes'
 // steps (mixA and mixB) are written out here, not called: V8 did not inline
 // the calls into code this long, and medium took 50 s of CPU instead of 36.
-const hashStep = (x: string) =>
-  `a = Math.imul(a ^ ${x}, 0x9e3779b1); a ^= a >>> 15; b = Math.imul(b + (${x} ^ ${HASH.WORD_SALT}), 0x85ebca77); b ^= b >>> 13;`;
+const hashStep = (x: string) => `a = Math.imul(a ^ ${x}, 0x9e3779b1); a ^= a >>> 15; b = Math.imul(b + (${x} ^ ${HASH.WORD_SALT}), 0x85ebca77); b ^= b >>> 13;`;
 
 /** Reads each leaf into `words` and the hash, failing on a leaf that is not an int32. */
 function packLeaves(leaves: readonly string[]): string {

@@ -34,14 +34,28 @@
  */
 import { HASH } from './fingerprint.js';
 
-const ABSENT = 0, UNDEF = 1, NULL = 2, BOOL = 3, INT = 4, STR = 5, ARR = 6, REC = 7;
+const ABSENT = 0,
+  UNDEF = 1,
+  NULL = 2,
+  BOOL = 3,
+  INT = 4,
+  STR = 5,
+  ARR = 6,
+  REC = 7;
 const bit = (k: number) => 1 << k;
 const SCALAR = bit(BOOL) | bit(INT) | bit(STR);
 
 // Hash tags: large arbitrary constants, like fingerprint.ts's, so that a
 // state's small integers do not pose as them.
-const T_UNDEF = 0x243f6a88 | 0, T_NULL = 0x85a308d3 | 0, T_FALSE = 0x13198a2e | 0, T_TRUE = 0x03707344 | 0;
-const T_STR = 0xa4093822 | 0, T_ARR = 0x299f31d0 | 0, T_REC = 0x082efa98 | 0, T_END = 0xec4e6c89 | 0, T_GAP = 0x452821e6 | 0;
+const T_UNDEF = 0x243f6a88 | 0,
+  T_NULL = 0x85a308d3 | 0,
+  T_FALSE = 0x13198a2e | 0,
+  T_TRUE = 0x03707344 | 0;
+const T_STR = 0xa4093822 | 0,
+  T_ARR = 0x299f31d0 | 0,
+  T_REC = 0x082efa98 | 0,
+  T_END = 0xec4e6c89 | 0,
+  T_GAP = 0x452821e6 | 0;
 
 /** The most words a learned layout may have: past it the schema freezes. */
 export const MAX_WORDS = 4096;
@@ -147,8 +161,7 @@ export interface LearnedLayout {
   fresh(words: Int32Array, at: number): unknown;
 }
 
-const hashStep = (x: string) =>
-  `a = Math.imul(a ^ (${x}), 0x9e3779b1); a ^= a >>> 15; b = Math.imul(b + ((${x}) ^ ${HASH.WORD_SALT}), 0x85ebca77); b ^= b >>> 13;`;
+const hashStep = (x: string) => `a = Math.imul(a ^ (${x}), 0x9e3779b1); a ^= a >>> 15; b = Math.imul(b + ((${x}) ^ ${HASH.WORD_SALT}), 0x85ebca77); b ^= b >>> 13;`;
 
 function compile(root: Slot, version: number, strings: string[], ids: Map<string, number>): LearnedLayout {
   let id = 0;
@@ -169,7 +182,9 @@ function compile(root: Slot, version: number, strings: string[], ids: Map<string
     if (has(INT)) branches.push(`if (typeof ${x} === 'number') { if ((${x} | 0) !== ${x}) return false; ${tag(INT)} ${at(val)} = ${x}; ${hashStep(x)} }`);
     if (has(STR)) {
       const n = v();
-      branches.push(`if (typeof ${x} === 'string') { let ${n} = ids.get(${x}); if (${n} === undefined) ${n} = intern(${x}); ${tag(STR)} ${at(val)} = ${n}; ${hashStep(String(T_STR))} ${hashStep(n)} }`);
+      branches.push(
+        `if (typeof ${x} === 'string') { let ${n} = ids.get(${x}); if (${n} === undefined) ${n} = intern(${x}); ${tag(STR)} ${at(val)} = ${n}; ${hashStep(String(T_STR))} ${hashStep(n)} }`,
+      );
     }
     if (has(BOOL)) branches.push(`if (typeof ${x} === 'boolean') { ${tag(BOOL)} if (${x}) { ${at(val)} = 1; ${hashStep(String(T_TRUE))} } else { ${hashStep(String(T_FALSE))} } }`);
     if (has(NULL)) branches.push(`if (${x} === null) { ${tag(NULL)} ${hashStep(String(T_NULL))} }`);
@@ -190,7 +205,9 @@ function compile(root: Slot, version: number, strings: string[], ids: Map<string
     };
     const own = (at: string, k: number) => (multi ? `words[${at} + ${off}] = ${k};` : '');
     if (has(ARR)) {
-      const i = v(), e = v(), n = v();
+      const i = v(),
+        e = v(),
+        n = v();
       const itemWords = wordsOf(s.item!);
       const body = (at: string) => `const ${n} = ${x}.length; if (${n} > ${s.cap}) return false; ${own(at, ARR)} words[${at} + ${off + arr}] = ${n};
         ${hashStep(String(T_ARR))} ${hashStep(n)}
@@ -199,7 +216,9 @@ function compile(root: Slot, version: number, strings: string[], ids: Map<string
       branches.push(`if (Array.isArray(${x})) { ${composite(body)} }`);
     }
     if (has(REC)) {
-      const present = v(), gap = v(), all = v();
+      const present = v(),
+        gap = v(),
+        all = v();
       const optional = s.fields!.some((field) => (field.kinds & bit(ABSENT)) !== 0);
       const required = s.fields!.filter((field) => (field.kinds & bit(ABSENT)) === 0).length;
       const body = (at: string) => {
@@ -256,7 +275,10 @@ function compile(root: Slot, version: number, strings: string[], ids: Map<string
         case STR:
           return `strings[${at(val)}]`;
         case ARR: {
-          const f = v(), n = v(), out = v(), i = v();
+          const f = v(),
+            n = v(),
+            out = v(),
+            i = v();
           const itemWords = wordsOf(s.item!);
           // A literal of each length up to a small capacity: allocated once at
           // its size, and packed (new Array(n) would be holey, slower for the
@@ -272,7 +294,8 @@ function compile(root: Slot, version: number, strings: string[], ids: Map<string
           return `${f}(words, ${base})`;
         }
         case REC: {
-          const f = v(), out = v();
+          const f = v(),
+            out = v();
           let o = rec;
           const required: string[] = [];
           const optional: string[] = [];
@@ -305,17 +328,29 @@ function compile(root: Slot, version: number, strings: string[], ids: Map<string
     return true;`;
   const top = freshExpr(root, 'at', 0);
   const made = new Function(
-    'finish', 'ids', 'intern', 'strings', 'isPlain', 'hasOwn',
+    'finish',
+    'ids',
+    'intern',
+    'strings',
+    'isPlain',
+    'hasOwn',
     `let A = 0, B = 0;
     ${functions.join('\n')}
     return {
       pack(value, words, at, out) { ${packBody} },
       fresh(words, at) { return ${top}; },
     };`,
-  )(HASH.finish, ids, (x: string) => {
-    ids.set(x, strings.length);
-    return strings.push(x) - 1;
-  }, strings, isPlainRecord, Object.hasOwn) as Pick<LearnedLayout, 'pack' | 'fresh'>;
+  )(
+    HASH.finish,
+    ids,
+    (x: string) => {
+      ids.set(x, strings.length);
+      return strings.push(x) - 1;
+    },
+    strings,
+    isPlainRecord,
+    Object.hasOwn,
+  ) as Pick<LearnedLayout, 'pack' | 'fresh'>;
   return { version, words, pack: made.pack, fresh: made.fresh };
 }
 

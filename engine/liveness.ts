@@ -52,13 +52,7 @@ export function eventually<S, V = unknown>(id: string, description: string, q: L
   return { id, description, q, ...(fairness ? { fairness } : {}) };
 }
 
-export function leadsTo<S, V = unknown>(
-  id: string,
-  description: string,
-  p: NonNullable<Liveness<S, V>['p']>,
-  q: Liveness<S, V>['q'],
-  fairness?: Fairness,
-): Liveness<S, V> {
+export function leadsTo<S, V = unknown>(id: string, description: string, p: NonNullable<Liveness<S, V>['p']>, q: Liveness<S, V>['q'], fairness?: Fairness): Liveness<S, V> {
   return { id, description, p, q, ...(fairness ? { fairness } : {}) };
 }
 
@@ -70,10 +64,7 @@ export interface Lasso<S, A> {
   readonly message: string;
 }
 
-export type LivenessVerdict<S, A> =
-  | { readonly verdict: 'holds' }
-  | { readonly verdict: 'violated'; readonly lasso: Lasso<S, A> }
-  | { readonly verdict: 'inconclusive'; readonly reason: string };
+export type LivenessVerdict<S, A> = { readonly verdict: 'holds' } | { readonly verdict: 'violated'; readonly lasso: Lasso<S, A> } | { readonly verdict: 'inconclusive'; readonly reason: string };
 
 export interface LivenessResult<S, A> {
   readonly states: number;
@@ -87,26 +78,25 @@ export interface LivenessOptions {
   readonly maxStates?: number;
 }
 
-export function checkLiveness<S, A, V>(
-  model: Model<S, A, V>,
-  properties: readonly Liveness<S, V>[],
-  options: LivenessOptions = {},
-): LivenessResult<S, A> {
+export function checkLiveness<S, A, V>(model: Model<S, A, V>, properties: readonly Liveness<S, V>[], options: LivenessOptions = {}): LivenessResult<S, A> {
   const predicates = properties.flatMap((l) => [l.p ?? (() => false), l.q]);
   // A kind any property owes fairness to action by action is kept apart by label in the graph;
   // each property then joins the labels of a kind it is fair to as a whole (unitsOf).
   const split = new Set(properties.flatMap((l) => l.fairness?.each ?? []));
   const kindOf = new Map<string, string>();
-  const keyed: Model<S, A, V> = split.size === 0 ? model : {
-    ...model,
-    kind: (a) => {
-      const kind = model.kind(a);
-      if (!split.has(kind)) return kind;
-      const key = model.label(a);
-      kindOf.set(key, kind);
-      return key;
-    },
-  };
+  const keyed: Model<S, A, V> =
+    split.size === 0
+      ? model
+      : {
+          ...model,
+          kind: (a) => {
+            const kind = model.kind(a);
+            if (!split.has(kind)) return kind;
+            const key = model.label(a);
+            kindOf.set(key, kind);
+            return key;
+          },
+        };
   const graph = exploreGraph(keyed, predicates, options);
   const reverse = reverseEdges(graph);
   const results = new Map<string, LivenessVerdict<S, A>>();

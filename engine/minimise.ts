@@ -80,9 +80,9 @@ export function minimise<S, A, V>(model: Model<S, A, V>, trace: readonly Step<S,
     return undefined;
   };
   let best = trace.slice();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
-    for (let i = 1; i < best.length; ) {
+    for (let i = 1; i < best.length;) {
       const rest = [...best.slice(1, i), ...best.slice(i + 1)];
       const candidate = attempt(model, rest, isViolated, crashFrom(rest, i - 1));
       if (candidate && candidate.length < best.length) best = candidate;
@@ -118,4 +118,3 @@ export function minimise<S, A, V>(model: Model<S, A, V>, trace: readonly Step<S,
   }
   return best;
 }
-

@@ -71,7 +71,8 @@ export function compileFingerprint(shape: Shape): (value: unknown, out: Uint32Ar
       case 'int':
         return `if (typeof ${x} === 'number' && (${x} | 0) === ${x}) { ${word(x)} } else { ${generic(x)} }`;
       case 'list': {
-        const i = fresh(), e = fresh();
+        const i = fresh(),
+          e = fresh();
         return `if (Array.isArray(${x})) { ${word('TAG_ARRAY')} ${word(`${x}.length`)}
           for (let ${i} = 0; ${i} < ${x}.length; ${i}++) { const ${e} = ${x}[${i}]; ${gen(s.item, e)} }
         } else { ${generic(x)} }`;
@@ -85,7 +86,10 @@ export function compileFingerprint(shape: Shape): (value: unknown, out: Uint32Ar
       }
       case 'record': {
         const g = recordGuard(x, s.keys, fresh);
-        const oa = fresh(), ob = fresh(), sa = fresh(), sb = fresh();
+        const oa = fresh(),
+          ob = fresh(),
+          sa = fresh(),
+          sb = fresh();
         const fields = s.keys.map((key, i) => {
           const seed = keySeed(key);
           const f = fresh();
@@ -103,9 +107,6 @@ export function compileFingerprint(shape: Shape): (value: unknown, out: Uint32Ar
   const body = `let a = SEED_A, b = SEED_B;
     ${gen(shape, 'value')}
     finish(a, b, out);`;
-  const make = new Function(
-    'SEED_A', 'SEED_B', 'TAG_ARRAY', 'TAG_RECORD', 'mixA', 'mixB', 'fmix', 'finish', 'resume', 'laneB',
-    `return function fingerprintByShape(value, out) { ${body} };`,
-  );
+  const make = new Function('SEED_A', 'SEED_B', 'TAG_ARRAY', 'TAG_RECORD', 'mixA', 'mixB', 'fmix', 'finish', 'resume', 'laneB', `return function fingerprintByShape(value, out) { ${body} };`);
   return make(HASH.SEED_A, HASH.SEED_B, HASH.TAG_ARRAY, HASH.TAG_RECORD, HASH.mixA, HASH.mixB, HASH.fmix, HASH.finish, resume, laneB);
 }

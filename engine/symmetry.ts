@@ -99,11 +99,13 @@ export function selfCheck<S, A, V>(model: Model<S, A, V>, bounds: SelfCheckOptio
   const say = (d: number | undefined, what: string) => (d === undefined ? `not ${what}` : `${what} at depth ${d}`);
   for (const p of propertiesOf(model)) {
     if (bounds.properties && !bounds.properties.includes(p.id)) continue;
-    const r = depthOf(reduced.violations, p.id), u = depthOf(unreduced.violations, p.id);
+    const r = depthOf(reduced.violations, p.id),
+      u = depthOf(unreduced.violations, p.id);
     if (r !== u) differences.push(`property ${p.id}: ${say(r, 'violated')} reduced, ${say(u, 'violated')} unreduced`);
   }
   for (const g of model.sometimes) {
-    const r = depthOf(reduced.goals, g.id), u = depthOf(unreduced.goals, g.id);
+    const r = depthOf(reduced.goals, g.id),
+      u = depthOf(unreduced.goals, g.id);
     if (r !== u) differences.push(`goal ${g.id}: ${say(r, 'reached')} reduced, ${say(u, 'reached')} unreduced`);
   }
   const statesChecked = commutes(model, symmetry, bounds.maxDepth ?? Infinity, bounds.commuteStates ?? COMMUTE_STATES, differences);
@@ -125,7 +127,11 @@ function commutes<S, A, V>(model: Model<S, A, V>, symmetry: Symmetry<S>, maxDept
     return [...always.map((p) => (p.check(s, view) === undefined ? 0 : 1)), ...model.sometimes.map((g) => (g.reached(s, view) ? 1 : 0))].join('');
   };
   const names = [...always.map((p) => `property ${p.id}`), ...model.sometimes.map((g) => `goal ${g.id}`)];
-  const successors = (s: S): string[] => model.actions(s).flatMap((a) => model.successors(s, a).map(key)).sort();
+  const successors = (s: S): string[] =>
+    model
+      .actions(s)
+      .flatMap((a) => model.successors(s, a).map(key))
+      .sort();
   const seen = new Set<string>([key(model.initial)]);
   let level: S[] = [model.initial];
   let checked = 0;

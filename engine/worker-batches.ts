@@ -56,14 +56,10 @@ export class Outbox {
  * `bytes[offset..offset + length]`; stops early, returning false, where
  * `each` returns false.
  */
-export function eachRecord(
-  buffer: ArrayBuffer,
-  used: number,
-  each: (hi: number, lo: number, link: number, ordinal: number, bytes: Uint8Array, offset: number, length: number) => boolean,
-): boolean {
+export function eachRecord(buffer: ArrayBuffer, used: number, each: (hi: number, lo: number, link: number, ordinal: number, bytes: Uint8Array, offset: number, length: number) => boolean): boolean {
   const bytes = new Uint8Array(buffer, 0, used);
   const ints = new Int32Array(buffer, 0, used >> 2);
-  for (let at = 0; at < used; ) {
+  for (let at = 0; at < used;) {
     const w = at >> 2;
     const length = ints[w + 4];
     const offset = at + HEADER;

@@ -24,17 +24,7 @@ import { StateStore } from './states.js';
 import { canonicalFingerprint, type Canonical } from './symmetry.js';
 import { VisitedStore } from './visited.js';
 import { eachRecord } from './worker-batches.js';
-import {
-  STOP_MEMORY,
-  STOP_REASONS,
-  STOP_STATES,
-  STOP_TIME,
-  type Control,
-  type SearchJob,
-  type ToCoordinator,
-  type ToWorker,
-  type WorkerReport,
-} from './worker-shared.js';
+import { STOP_MEMORY, STOP_REASONS, STOP_STATES, STOP_TIME, type Control, type SearchJob, type ToCoordinator, type ToWorker, type WorkerReport } from './worker-shared.js';
 import { WorkerTraffic, type Batch } from './worker-traffic.js';
 
 export class WorkerSearch<S, A> {

@@ -21,7 +21,11 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 /** Why a search with workers stopped early: set by whichever thread saw it first. */
 export const STOP_REASONS = ['', 'time', 'states', 'memory', 'interrupted', 'error'] as const;
 export type StopCode = 1 | 2 | 3 | 4 | 5;
-export const STOP_TIME = 1, STOP_STATES = 2, STOP_MEMORY = 3, STOP_INTERRUPTED = 4, STOP_ERROR = 5;
+export const STOP_TIME = 1,
+  STOP_STATES = 2,
+  STOP_MEMORY = 3,
+  STOP_INTERRUPTED = 4,
+  STOP_ERROR = 5;
 
 const STOP = 0;
 const TOTAL = 16;
@@ -93,9 +97,7 @@ export type ToCoordinator =
 
 export type ToWorker = { readonly kind: 'links'; readonly ids: readonly number[] } | { readonly kind: 'quit' };
 
-export type BetweenWorkers =
-  | { readonly kind: 'batch'; readonly buffer: ArrayBuffer; readonly used: number; readonly strings: readonly string[] }
-  | { readonly kind: 'end' };
+export type BetweenWorkers = { readonly kind: 'batch'; readonly buffer: ArrayBuffer; readonly used: number; readonly strings: readonly string[] } | { readonly kind: 'end' };
 
 export class Control {
   readonly words: Int32Array;

@@ -77,7 +77,11 @@ export interface WorkersOptions extends ExhaustiveOptions {
 // as one, else (a script run by tsx as CommonJS) the CommonJS entry's twin.
 function tsxApi(): string {
   if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  return pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
 }
 
 function spawn(job: SearchJob, transfer: MessagePort[]): Worker {
@@ -106,7 +110,9 @@ export function exhaustiveWorkers<S, A, V>(model: Model<S, A, V>, source: ModelS
   if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new RangeError(`workers must be a whole number within 1..${MAX_WORKERS}, not ${n}`);
   const start = performance.now();
   const wanted = options.properties;
-  const properties = propertiesOf(model).filter((p) => !wanted || wanted.includes(p.id)).map((p) => p.id);
+  const properties = propertiesOf(model)
+    .filter((p) => !wanted || wanted.includes(p.id))
+    .map((p) => p.id);
   const goals = model.sometimes.map((g) => g.id);
   const livenessWanted = (model.liveness ?? []).some((l) => !wanted || wanted.includes(l.id));
   const control = Control.create(n, properties.length + goals.length);
@@ -161,7 +167,8 @@ export function exhaustiveWorkers<S, A, V>(model: Model<S, A, V>, source: ModelS
           const message = m.message as ToCoordinator;
           if (message.kind === 'error') throw failure(message);
           if (message.kind === 'ready') {
-            if (message.initial !== initial) throw new Error(`search worker ${w}: the model made in its thread starts from another state than this thread's (is the design's init a function of its configuration alone?)`);
+            if (message.initial !== initial)
+              throw new Error(`search worker ${w}: the model made in its thread starts from another state than this thread's (is the design's init a function of its configuration alone?)`);
             ready[w] = true;
           } else if (message.kind === 'done') {
             reports[w] = message.report;
@@ -182,7 +189,9 @@ export function exhaustiveWorkers<S, A, V>(model: Model<S, A, V>, source: ModelS
       }
       if (options.onProgress && at - lastProgress >= (options.progressIntervalMs ?? 1000)) {
         lastProgress = at;
-        let states = 0, transitions = 0, queue = 0;
+        let states = 0,
+          transitions = 0,
+          queue = 0;
         for (let w = 0; w < n; w++) {
           states += progress[4 * w];
           transitions += progress[4 * w + 1];
@@ -210,14 +219,7 @@ export function exhaustiveWorkers<S, A, V>(model: Model<S, A, V>, source: ModelS
   }
 }
 
-function assemble<S, A, V>(
-  model: Model<S, A, V>,
-  reports: readonly WorkerReport[],
-  control: Control,
-  ports: readonly MessagePort[],
-  options: WorkersOptions,
-  start: number,
-): ExhaustiveResult<S, A> {
+function assemble<S, A, V>(model: Model<S, A, V>, reports: readonly WorkerReport[], control: Control, ports: readonly MessagePort[], options: WorkersOptions, start: number): ExhaustiveResult<S, A> {
   const n = reports.length;
   // A level's barrier decides alike in every worker; anything else is a stop one of them saw.
   const first = reports[0].stoppedBy;
@@ -238,7 +240,12 @@ function assemble<S, A, V>(
   const violated = best((r) => r.violations);
   const reached = best((r) => r.goals);
   const found = [...violated.values(), ...reached.values()];
-  const chains = ordinalChains(found.map((f) => ({ worker: f.worker, state: f.state })), n, control, ports);
+  const chains = ordinalChains(
+    found.map((f) => ({ worker: f.worker, state: f.state })),
+    n,
+    control,
+    ports,
+  );
   const violations = new Map<string, Violation<S, A>>();
   [...violated.values()].forEach((v, i) => violations.set(v.id, { depth: v.depth, message: v.message, trace: replay(model, chains[i]) }));
   const goals = new Map<string, Found<S, A>>();

@@ -9,12 +9,7 @@ export function defaultConfig(design: AnyDesign): Config {
   return resolveConfig(design, {}, []);
 }
 
-export function resolveConfig(
-  design: AnyDesign,
-  params: Readonly<Record<string, string | number | undefined>>,
-  bugs: readonly string[],
-  amends: readonly string[] = [],
-): Config {
+export function resolveConfig(design: AnyDesign, params: Readonly<Record<string, string | number | undefined>>, bugs: readonly string[], amends: readonly string[] = []): Config {
   const values: Record<string, number> = {};
   for (const [name, spec] of Object.entries(design.params)) values[name] = spec.default;
   for (const [name, raw] of Object.entries(params)) {
@@ -23,9 +18,7 @@ export function resolveConfig(
     const spec = Object.hasOwn(design.params, name) ? design.params[name] : undefined;
     if (spec === undefined) {
       const known = Object.keys(design.params);
-      throw new InputError(
-        `design ${design.name} has no parameter '${name}' (${known.length ? `it has ${known.join(', ')}` : 'it has none'})`,
-      );
+      throw new InputError(`design ${design.name} has no parameter '${name}' (${known.length ? `it has ${known.join(', ')}` : 'it has none'})`);
     }
     const text = String(raw).trim();
     const value = Number(text);
@@ -39,23 +32,20 @@ export function resolveConfig(
   }
   const invalid = design.validate?.(values);
   // A design's validate() says what is wrong in a line, or nothing; anything else (a user's module) is its mistake, said as such.
-  if (invalid !== undefined && typeof invalid !== 'string') throw new InputError(`design ${design.name}: its validate() returned ${invalid === null ? 'null' : `a ${typeof invalid}`}, not a message or undefined`);
+  if (invalid !== undefined && typeof invalid !== 'string')
+    throw new InputError(`design ${design.name}: its validate() returned ${invalid === null ? 'null' : `a ${typeof invalid}`}, not a message or undefined`);
   if (invalid !== undefined) throw new InputError(`design ${design.name}: ${invalid.split('\n')[0]}`);
   for (const bug of bugs) {
     if (!Object.hasOwn(design.bugs, bug)) {
       const known = Object.keys(design.bugs);
-      throw new InputError(
-        `design ${design.name} has no bug toggle '${bug}' (${known.length ? `it has ${known.join(', ')}` : 'it has none'})`,
-      );
+      throw new InputError(`design ${design.name} has no bug toggle '${bug}' (${known.length ? `it has ${known.join(', ')}` : 'it has none'})`);
     }
   }
   const amendments = design.amendments ?? {};
   for (const name of amends) {
     if (!Object.hasOwn(amendments, name)) {
       const known = Object.keys(amendments);
-      throw new InputError(
-        `design ${design.name} has no amendment '${name}' (${known.length ? `it has ${known.join(', ')}` : 'it has none'})`,
-      );
+      throw new InputError(`design ${design.name} has no amendment '${name}' (${known.length ? `it has ${known.join(', ')}` : 'it has none'})`);
     }
   }
   return { params: values, bugs: new Set(bugs), amends: new Set(amends) };

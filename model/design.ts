@@ -94,9 +94,7 @@ export function amended(cfg: Config, name: string): boolean {
  * nobody mistakes it for a claim of the thread's author. `precedent` may
  * name where the technique is known from.
  */
-export type AmendmentSource =
-  | { readonly kind: 'cited'; readonly cites: string }
-  | { readonly kind: 'smallest-change'; readonly counterexample: string; readonly precedent?: string };
+export type AmendmentSource = { readonly kind: 'cited'; readonly cites: string } | { readonly kind: 'smallest-change'; readonly counterexample: string; readonly precedent?: string };
 
 /**
  * A named change that fixes a failing rule of the design: the opposite of a
@@ -150,9 +148,7 @@ export interface CrashStep<S> {
 const crashHandlers = new WeakSet<object>();
 
 /** Marks a handler as a crash point: `next: { crash: crashPoint((action, state, cfg) => ({ pending, persist, recover })) }`. */
-export function crashPoint<S, A extends Action>(
-  describe: (action: A, state: S, cfg: Config) => CrashStep<S>,
-): (action: A, state: S, cfg: Config) => CrashStep<S> {
+export function crashPoint<S, A extends Action>(describe: (action: A, state: S, cfg: Config) => CrashStep<S>): (action: A, state: S, cfg: Config) => CrashStep<S> {
   const handler = (action: A, state: S, cfg: Config): CrashStep<S> => describe(action, state, cfg);
   crashHandlers.add(handler);
   return handler;

@@ -26,12 +26,7 @@ export interface InstantiateOptions {
   readonly crashCap?: number;
 }
 
-export function instantiate<S, A extends Action, V>(
-  design: Design<S, A, V>,
-  cfg: Config,
-  apply: Apply = 'immer',
-  options: InstantiateOptions = {},
-): Model<S, A, V> {
+export function instantiate<S, A extends Action, V>(design: Design<S, A, V>, cfg: Config, apply: Apply = 'immer', options: InstantiateOptions = {}): Model<S, A, V> {
   const initial = apply === 'immer' ? produce(design.init(cfg), () => {}) : design.init(cfg);
   // Compiled for the shape of this instance's states (engine/clone.ts).
   const copyState = apply === 'copy' ? compileClone(initial) : undefined;
@@ -43,18 +38,18 @@ export function instantiate<S, A extends Action, V>(
           recipe(copy as Parameters<Recipe<S>>[0]);
           return copy;
         };
-  const handlerOf = (action: A) =>
-    design.next[action.kind as A['kind']] as (a: A, s: S, c: Config) => Recipe<S> | readonly Recipe<S>[] | CrashStep<S>;
+  const handlerOf = (action: A) => design.next[action.kind as A['kind']] as (a: A, s: S, c: Config) => Recipe<S> | readonly Recipe<S>[] | CrashStep<S>;
   const crashKinds = new Set(Object.keys(design.next).filter((k) => isCrashHandler(design.next[k as A['kind']])));
   const stats = new CrashStats(options.crashCap);
   // The action's recipes: its handler's, or one per outcome of a crash point;
   // each first clears the design's per-step events.
   const clear = design.events ? eventClearer(design.events) : undefined;
   const withEvents = clear
-    ? (recipe: Recipe<S>): Recipe<S> => (draft) => {
-        clear(draft);
-        recipe(draft);
-      }
+    ? (recipe: Recipe<S>): Recipe<S> =>
+        (draft) => {
+          clear(draft);
+          recipe(draft);
+        }
     : (recipe: Recipe<S>): Recipe<S> => recipe;
   const updates = (state: S, action: A): Recipe<S> | readonly Recipe<S>[] => {
     const next = handlerOf(action)(action, state, cfg);
@@ -63,10 +58,12 @@ export function instantiate<S, A extends Action, V>(
     const step = next as CrashStep<S>;
     const outcomes = crashOutcomes(step.pending, options.crashCap);
     stats.record(outcomes);
-    return outcomes.survivors.map((survivors) => withEvents((draft) => {
-      step.persist(draft, survivors);
-      step.recover?.(draft);
-    }));
+    return outcomes.survivors.map((survivors) =>
+      withEvents((draft) => {
+        step.persist(draft, survivors);
+        step.recover?.(draft);
+      }),
+    );
   };
   const symmetry = design.symmetry ? symmetryOf(design.symmetry, cfg) : undefined;
   return {

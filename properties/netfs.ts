@@ -156,7 +156,7 @@ export const dsync: Property<NetfsState> = {
 /** R7 (RFC (7)/(9): the bounding box is expanded to the crypto, compression and cache block sizes; its pages are pinned). */
 export const boundingBox: Property<NetfsState> = {
   id: 'bounding-box',
-  description: 'R7: a flushing region\'s box is block-aligned, covers it, and every folio in it is present and pinned; DIO never shares a box',
+  description: "R7: a flushing region's box is block-aligned, covers it, and every folio in it is present and pinned; DIO never shares a box",
   check: (s) => {
     const n = s.server.length;
     for (const r of s.regions) {
@@ -184,7 +184,7 @@ export const boundingBox: Property<NetfsState> = {
 /** R8 (RFC: "The flusher can split an active region ... at a page boundary that's at or less than the dirtied point"). */
 export const splitPoint: Property<NetfsState> = {
   id: 'split-point',
-  description: 'R8: no flushing region reaches past a write\'s dirtied point; no byte is in two unwritten regions',
+  description: "R8: no flushing region reaches past a write's dirtied point; no byte is in two unwritten regions",
   check: (s) => {
     for (const w of s.writers) {
       if (w.phase !== 'active') continue;
@@ -353,32 +353,28 @@ export const twoRegionsOnAPage: Goal<NetfsState> = {
   id: 'two-regions-on-a-page',
   guards: ['dirty-mark'],
   description: 'a folio carries two unwritten dirty regions (RFC (10))',
-  reached: (s) =>
-    s.folio.some((_, f) => s.regions.filter((r) => r.state !== 'flushing' && unwritten(r) && overlaps(r.start, r.end, f * s.B, (f + 1) * s.B)).length >= 2),
+  reached: (s) => s.folio.some((_, f) => s.regions.filter((r) => r.state !== 'flushing' && unwritten(r) && overlaps(r.start, r.end, f * s.B, (f + 1) * s.B)).length >= 2),
 };
 
 export const writerWaitsOnFlush: Goal<NetfsState> = {
   id: 'writer-waits-on-flush',
   guards: ['flush-exclusion'],
   description: 'a write has bytes still to copy over a region being flushed',
-  reached: (s) =>
-    s.writers.some((w) => s.regions.some((r) => r.state === 'flushing' && overlaps(r.start, r.end, w.copied, w.end))),
+  reached: (s) => s.writers.some((w) => s.regions.some((r) => r.state === 'flushing' && overlaps(r.start, r.end, w.copied, w.end))),
 };
 
 export const splitRegion: Goal<NetfsState> = {
   id: 'split-region',
   guards: ['split-point'],
   description: 'the flusher has split off part of a write still in progress',
-  reached: (s) =>
-    s.regions.some((r) => r.state === 'flushing' && r.writer !== 0 && s.regions.some((a) => a.state === 'active' && a.writer === r.writer)),
+  reached: (s) => s.regions.some((r) => r.state === 'flushing' && r.writer !== 0 && s.regions.some((a) => a.state === 'active' && a.writer === r.writer)),
 };
 
 export const flushGroupBarrier: Goal<NetfsState> = {
   id: 'flush-group-barrier',
   guards: ['group-order'],
   description: 'dirty data of a later flush group waits behind unwritten data of an earlier one',
-  reached: (s) =>
-    s.regions.some((a) => a.type !== 'semi' && a.state === 'dirty' && s.regions.some((b) => b.type !== 'semi' && unwritten(b) && b.group < a.group)),
+  reached: (s) => s.regions.some((a) => a.type !== 'semi' && a.state === 'dirty' && s.regions.some((b) => b.type !== 'semi' && unwritten(b) && b.group < a.group)),
 };
 
 export const invalidationWithLocalChanges: Goal<NetfsState> = {
@@ -398,15 +394,8 @@ export const redirtiedUnderWriteback: Goal<NetfsState> = {
 export const owedAfterDisconnection: Goal<NetfsState> = {
   id: 'owed-after-disconnection',
   guards: ['disconnected-no-loss'],
-  description: 'a byte in disconnected operation\'s keeping is not yet on the server (RFC SERVICES (7))',
+  description: "a byte in disconnected operation's keeping is not yet on the server (RFC SERVICES (7))",
   reached: (s) => s.server.some((b, i) => s.ghost.offline[i] && !s.ghost.allowed[i].includes(decode(b))),
 };
 
-export const netfsGoals: readonly Goal<NetfsState>[] = [
-  twoRegionsOnAPage,
-  writerWaitsOnFlush,
-  splitRegion,
-  flushGroupBarrier,
-  invalidationWithLocalChanges,
-  owedAfterDisconnection,
-];
+export const netfsGoals: readonly Goal<NetfsState>[] = [twoRegionsOnAPage, writerWaitsOnFlush, splitRegion, flushGroupBarrier, invalidationWithLocalChanges, owedAfterDisconnection];

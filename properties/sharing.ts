@@ -46,7 +46,8 @@ const singleOwnership: P = (v) => {
     const fr = v.frames[pfn];
     if (fr.share !== 0 && fr.mapping !== NULL) return `pfn ${pfn} has share ${fr.share} with mapping ${fr.mapping} (share is only set with mapping NULL)`;
     for (const o of fr.owners) {
-      const m = Math.floor(o / v.B), i = o % v.B;
+      const m = Math.floor(o / v.B),
+        i = o % v.B;
       if (!v.entries.some((e) => e.m === m && e.i === i && e.pfn === pfn)) return `pfn ${pfn}'s owner list names (mapping ${m}, index ${i}), which does not use it`;
     }
   }
@@ -162,9 +163,7 @@ const memfailNotify: P = (v) => {
  * another owner between its lookup and its pte install.
  */
 const entryLock: P = (v) =>
-  v.fault?.stale
-    ? `a fault through (file ${v.fault.f}, index ${v.fault.i}) looked up pfn ${v.fault.pfn}, which was freed, poisoned or reassigned before the fault installed its pte`
-    : undefined;
+  v.fault?.stale ? `a fault through (file ${v.fault.f}, index ${v.fault.i}) looked up pfn ${v.fault.pfn}, which was freed, poisoned or reassigned before the fault installed its pte` : undefined;
 
 /**
  * layout-pin (INV-L; xfs_break_layouts in seed 001): no block is freed,
@@ -203,7 +202,8 @@ const layoutPin: P = (v) => {
 const contentByOwnWrites: P = (v) => {
   const at = v.deduped;
   if (!at) return undefined;
-  const got = v.read[at.f][at.i], own = v.ghost[at.f][at.i];
+  const got = v.read[at.f][at.i],
+    own = v.ghost[at.f][at.i];
   return got !== own ? `FIDEDUPERANGE remapped (file ${at.f}, index ${at.i}), which now reads ${got}, but the file's own writes left ${own} there` : undefined;
 };
 
@@ -212,18 +212,21 @@ const reflinkWalksNoPages: P = (v) => (v.reflinkTouchedPages ? 'a reflink change
 
 export const SHARING_PROPERTIES = {
   'single-ownership': {
-    description: 'every cache entry is owned 1:1 or is the design\'s explicit, consistent form of sharing (seed 000, hch; KERNEL 2.1 INV-A1/A2, 2.2 INV-F)',
+    description: "every cache entry is owned 1:1 or is the design's explicit, consistent form of sharing (seed 000, hch; KERNEL 2.1 INV-A1/A2, 2.2 INV-F)",
     check: singleOwnership,
   },
   refcount: { description: 'counts equal references, never negative, no use after free, no leak (KERNEL 2.1/2.2 INV-G)', check: refcount },
-  'cow-isolation': { description: 'reads and loads return the file\'s ghost contents; no writable pte to a shared pfn (KERNEL 2.1 INV-C, 2.2 INV-H)', check: cowIsolation },
-  'memfail-reach': { description: 'a memory failure signals every process mapping the pfn while it is handled (early kill) or consuming it (late kill), and nobody else (KERNEL 2.1 INV-B)', check: memfailReach },
+  'cow-isolation': { description: "reads and loads return the file's ghost contents; no writable pte to a shared pfn (KERNEL 2.1 INV-C, 2.2 INV-H)", check: cowIsolation },
+  'memfail-reach': {
+    description: 'a memory failure signals every process mapping the pfn while it is handled (early kill) or consuming it (late kill), and nobody else (KERNEL 2.1 INV-B)',
+    check: memfailReach,
+  },
   'memfail-notify': { description: 'a memory failure tells the filesystem every (file, offset) owning the pfn (seed 000, Dave: report to the filesystem)', check: memfailNotify },
   'entry-lock': { description: 'what changes a shared pfn excludes faults through every mapping of it (seed 000, Dave: dax_lock_entry; INV-E)', check: entryLock },
   'layout-pin': { description: 'no block freed, reallocated or remapped while a pte or pin refers to its pfn (seed 001, xfs_break_layouts; INV-L)', check: layoutPin },
   'reflink-walks-no-pages': { description: 'reflinking touches no per-page count (seed 002, Willy; INV-G)', check: reflinkWalksNoPages },
   'content-by-own-writes': {
-    description: 'a file\'s content changes only through writes to it: a dedupe remap leaves what its own writes put there (generic/630)',
+    description: "a file's content changes only through writes to it: a dedupe remap leaves what its own writes put there (generic/630)",
     check: contentByOwnWrites,
   },
 } as const;
@@ -251,7 +254,12 @@ export function sharingGoals<S>(ids: readonly SharingPropertyId[] = []): Goal<S,
       description: 'one pfn mapped by ptes of two files',
       reached: (_s, _cfg, v) => v.ptes.some((p) => v.ptes.some((q) => q.pfn === p.pfn && q.f !== p.f)),
     },
-    { id: 'cow-break-of-mapped-shared', guards: ['cow-isolation', 'entry-lock'], description: 'a CoW break of a shared page that another file maps', reached: (_s, _cfg, v) => v.event === 'cow-mapped' },
+    {
+      id: 'cow-break-of-mapped-shared',
+      guards: ['cow-isolation', 'entry-lock'],
+      description: 'a CoW break of a shared page that another file maps',
+      reached: (_s, _cfg, v) => v.event === 'cow-mapped',
+    },
     { id: 'memfail-on-shared', guards: ['memfail-reach', 'memfail-notify'], description: 'a memory failure on a shared pfn', reached: (_s, _cfg, v) => v.mf?.shared === true },
     {
       id: 'second-memfail',

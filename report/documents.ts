@@ -62,7 +62,14 @@ export async function renderAll(proofs: readonly Proof[], formats: readonly Form
   const out = new Map<string, string>();
   for (const format of formats) {
     for (const proof of proofs) out.set(fileName(proof.design.name, format), await renderProof(proof, format));
-    if (index) out.set(`index.${format}`, renderIndex(proofs.map((proof) => ({ proof, file: fileName(proof.design.name, format) })), format));
+    if (index)
+      out.set(
+        `index.${format}`,
+        renderIndex(
+          proofs.map((proof) => ({ proof, file: fileName(proof.design.name, format) })),
+          format,
+        ),
+      );
   }
   return out;
 }

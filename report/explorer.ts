@@ -91,7 +91,9 @@ export const EXPLORER_JS = `
 `;
 
 function stateLines(state: Record<string, unknown>): string {
-  return Object.entries(state).map(([k, v]) => `${k} = ${show(v)}`).join('\n');
+  return Object.entries(state)
+    .map(([k, v]) => `${k} = ${show(v)}`)
+    .join('\n');
 }
 
 /** One explorer widget (HTML), its pictures drawn with Graphviz. */
@@ -140,7 +142,9 @@ export async function explorerHtml(trace: ItfTrace, hints?: PictureHints, id = '
 /** `pagecheck explore`: one page for one trace. */
 export async function explorerPage(trace: ItfTrace, hints?: PictureHints): Promise<string> {
   const meta = traceMeta(trace);
-  const params = Object.entries(meta.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  const params = Object.entries(meta.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   const title = `${meta.design} violates ${meta.property}`;
   return `<!DOCTYPE html>
 <html lang="en">

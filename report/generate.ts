@@ -41,7 +41,7 @@ export function designInfo(design: AnyDesign): DesignInfo {
 /** The search settings of a design's proof runs: the design's default bound, the checker's defaults, a fixed seed. */
 export function proofSettings(design: AnyDesign, options: ProveOptions = {}): RunSettings {
   return {
-    ...(options.depth ?? design.bounds?.depth) !== undefined ? { depth: options.depth ?? design.bounds?.depth } : {},
+    ...((options.depth ?? design.bounds?.depth) !== undefined ? { depth: options.depth ?? design.bounds?.depth } : {}),
     maxStates: options.maxStates ?? design.bounds?.maxStates ?? DEFAULTS.maxStates,
     runs: options.runs ?? DEFAULTS.runs,
     steps: options.steps ?? DEFAULTS.steps,

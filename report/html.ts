@@ -77,7 +77,8 @@ export async function proofHtml(proof: Proof): Promise<string> {
     const at = (run: (typeof proof.runs)[number]) => proof.runs.indexOf(run) + 1;
     out.push('<h2 id="what-it-takes">What it takes</h2>', `<p>As proposed (<a href="#run-${at(w.proposal)}">${e(w.proposal.title)}</a>): ${e(claimedOutcome(w.proposal))}</p>`, '<ul>');
     for (const p of w.proposal.result.properties) {
-      if (p.verdict === 'violated') out.push(`<li><code>${e(p.id)}</code>: <span class="violated">${e(verdictWord(p))}</span>: ${e(p.message ?? '')}; <code>${e((p.actions ?? []).join('; '))}</code></li>`);
+      if (p.verdict === 'violated')
+        out.push(`<li><code>${e(p.id)}</code>: <span class="violated">${e(verdictWord(p))}</span>: ${e(p.message ?? '')}; <code>${e((p.actions ?? []).join('; '))}</code></li>`);
     }
     out.push('</ul>', '<table><tr><th>amendment</th><th>what it changes (source)</th></tr>');
     for (const [k, a] of Object.entries(d.amendments ?? {})) out.push(`<tr><td><code>${e(k)}</code></td><td>${e(amendmentText(a))}</td></tr>`);
@@ -137,19 +138,23 @@ export function indexHtml(entries: readonly IndexEntry[], inputs?: string): stri
   const out = ['<h1>pagecheck design proofs</h1>'];
   out.push('<p>One document per built-in design: each property checked on the default configuration and with each bug toggle on; "holds" is always stated with its bound.</p>');
   if (inputs) out.push(`<p>Inputs: <code class="inputs">${e(inputs)}</code> (regenerate: <code>${REGENERATE}</code>)</p>`);
-  out.push('<h2>Claimed properties, as proposed and amended</h2>', '<p>The amended verdict is that of all the design\'s amendments together.</p>');
+  out.push('<h2>Claimed properties, as proposed and amended</h2>', "<p>The amended verdict is that of all the design's amendments together.</p>");
   out.push('<table><tr><th>design</th><th>claimed property</th><th>as proposed</th><th>amended</th><th>amendments</th></tr>');
   const files = new Map(entries.map((x) => [x.proof.design.name, x.file]));
   for (const row of matrixRows(entries.map((x) => x.proof))) {
     const amended = row.amended ? `<td class="${row.amended.verdict}">${e(verdictWord(row.amended))}</td>` : '<td>-</td>';
-    out.push(`<tr><td><a href="${e(files.get(row.design) ?? '')}">${e(row.design)}</a></td><td><code>${e(row.property)}</code></td><td class="${row.proposal.verdict}">${e(verdictWord(row.proposal))}</td>${amended}<td>${e(row.amends.join(', ') || '(none)')}</td></tr>`);
+    out.push(
+      `<tr><td><a href="${e(files.get(row.design) ?? '')}">${e(row.design)}</a></td><td><code>${e(row.property)}</code></td><td class="${row.proposal.verdict}">${e(verdictWord(row.proposal))}</td>${amended}<td>${e(row.amends.join(', ') || '(none)')}</td></tr>`,
+    );
   }
   out.push('</table>', '<h2>Every configuration</h2>');
   out.push('<table><tr><th>design</th><th>configuration</th><th>property</th><th>verdict</th></tr>');
   for (const { proof, file } of entries) {
     for (const run of proof.runs) {
       for (const p of run.result.properties) {
-        out.push(`<tr><td><a href="${e(file)}">${e(proof.design.name)}</a></td><td>${e(run.title)} (${e(paramsText(run.result.params))})</td><td><code>${e(p.id)}</code></td><td class="${p.verdict}">${e(verdictWord(p))}</td></tr>`);
+        out.push(
+          `<tr><td><a href="${e(file)}">${e(proof.design.name)}</a></td><td>${e(run.title)} (${e(paramsText(run.result.params))})</td><td><code>${e(p.id)}</code></td><td class="${p.verdict}">${e(verdictWord(p))}</td></tr>`,
+        );
       }
     }
   }

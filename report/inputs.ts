@@ -49,9 +49,10 @@ function syntaxOf(ts: typeof import('typescript'), root: import('typescript').No
     out.push(`(${node.kind}`);
     const n = node as unknown as Record<string, unknown>;
     // (A source file's `text` is the whole source, layout and all.)
-    if (!ts.isSourceFile(node)) for (const key of ['text', 'operator', 'token', 'keywordToken', 'isTypeOnly', 'isExportEquals', 'isTypeOf']) {
-      if (typeof n[key] === 'string' || typeof n[key] === 'number' || typeof n[key] === 'boolean') out.push(`${key}=${JSON.stringify(n[key])}`);
-    }
+    if (!ts.isSourceFile(node))
+      for (const key of ['text', 'operator', 'token', 'keywordToken', 'isTypeOnly', 'isExportEquals', 'isTypeOf']) {
+        if (typeof n[key] === 'string' || typeof n[key] === 'number' || typeof n[key] === 'boolean') out.push(`${key}=${JSON.stringify(n[key])}`);
+      }
     if (node.flags & binding) out.push(`binding=${node.flags & binding}`);
     ts.forEachChild(node, visit, (nodes) => {
       out.push('[');

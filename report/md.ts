@@ -33,7 +33,10 @@ function cell(s: string): string {
 }
 
 function anchor(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 }
 
 export function proofMarkdown(proof: Proof): string {
@@ -82,7 +85,9 @@ export function proofMarkdown(proof: Proof): string {
     out.push('', '### Properties', '', '| property | verdict | mode | states | transitions | depth | complete |', '|---|---|---|---|---|---|---|');
     for (const p of r.properties) {
       const b = p.bound;
-      out.push(`| \`${p.id}\` | ${cell(verdictWord(p))} | ${p.mode ?? '-'} | ${b ? count(b.states) : '-'} | ${b ? count(b.transitions) : '-'} | ${b?.depth ?? '-'} | ${b ? (b.complete ? 'yes' : 'no') : '-'} |`);
+      out.push(
+        `| \`${p.id}\` | ${cell(verdictWord(p))} | ${p.mode ?? '-'} | ${b ? count(b.states) : '-'} | ${b ? count(b.transitions) : '-'} | ${b?.depth ?? '-'} | ${b ? (b.complete ? 'yes' : 'no') : '-'} |`,
+      );
     }
     out.push('');
     for (const p of r.properties) out.push(`- \`${p.id}\` (${p.description}): ${verdictText(p, r, shrinkOf(r, p.id))}`);
@@ -113,11 +118,13 @@ export function indexMarkdown(entries: readonly IndexEntry[], inputs?: string): 
   const out = ['# pagecheck design proofs', ''];
   out.push('One document per built-in design: each property checked on the default configuration and with each bug toggle on; "holds" is always stated with its bound.');
   if (inputs) out.push('', `Inputs: \`${inputs}\` (regenerate: \`${REGENERATE}\`)`);
-  out.push('', '## Claimed properties, as proposed and amended', '', 'The amended verdict is that of all the design\'s amendments together.');
+  out.push('', '## Claimed properties, as proposed and amended', '', "The amended verdict is that of all the design's amendments together.");
   out.push('', '| design | claimed property | as proposed | amended | amendments |', '|---|---|---|---|---|');
   const files = new Map(entries.map((e) => [e.proof.design.name, e.file]));
   for (const row of matrixRows(entries.map((e) => e.proof))) {
-    out.push(`| [${row.design}](${files.get(row.design)}) | \`${row.property}\` | ${cell(verdictWord(row.proposal))} | ${row.amended ? cell(verdictWord(row.amended)) : '-'} | ${row.amends.map((a) => `\`${a}\``).join(', ') || '(none)'} |`);
+    out.push(
+      `| [${row.design}](${files.get(row.design)}) | \`${row.property}\` | ${cell(verdictWord(row.proposal))} | ${row.amended ? cell(verdictWord(row.amended)) : '-'} | ${row.amends.map((a) => `\`${a}\``).join(', ') || '(none)'} |`,
+    );
   }
   out.push('', '## Every configuration');
   out.push('', '| design | configuration | property | verdict |', '|---|---|---|---|');

@@ -59,8 +59,7 @@ const RED = '#c62828';
 const MAX_EXPANDED = 12;
 
 const isScalar = (v: unknown): boolean => v === null || (typeof v !== 'object' && typeof v !== 'function');
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Set);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Map) && !(v instanceof Set);
 
 function entries(v: unknown): [unknown, unknown][] {
   if (Array.isArray(v)) return v.map((x, i) => [i, x]);
@@ -80,7 +79,10 @@ function keyText(k: unknown): string {
 }
 
 function patternRegex(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|\\]/g, '\\$&').replace(/\[/g, '\\[').replace(/\]/g, '\\]');
+  const escaped = pattern
+    .replace(/[.+?^${}()|\\]/g, '\\$&')
+    .replace(/\[/g, '\\[')
+    .replace(/\]/g, '\\]');
   return new RegExp(`^${escaped.replace(/\\\[\*\\\]/g, '\\[[^\\]]+\\]').replace(/\\\.\*/g, '\\.[^.[]+')}$`);
 }
 

@@ -34,7 +34,10 @@ const proofsOf = (dir: string, names: readonly string[]): Proof[] => names.map((
 
 /** The index in `format` of the designs among `names` that have data. */
 export function indexFromData(dir: string, names: readonly string[], format: Format): string {
-  return renderIndex(proofsOf(dir, names).map((proof) => ({ proof, file: `${proof.design.name}.${format}` })), format);
+  return renderIndex(
+    proofsOf(dir, names).map((proof) => ({ proof, file: `${proof.design.name}.${format}` })),
+    format,
+  );
 }
 
 /** Each design's document in `format` and the index, rendered from the data of `names` (those that have data). */

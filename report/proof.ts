@@ -56,7 +56,11 @@ export function count(n: number): string {
 
 /** `F=2 B=2 P=3 V=2` */
 export function paramsText(params: Readonly<Record<string, number>>): string {
-  return Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)';
+  return (
+    Object.entries(params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || '(none)'
+  );
 }
 
 export function configText(result: CheckResult): string {
@@ -200,9 +204,7 @@ export function verdictText(p: PropertyResult, r: CheckResult, shrink?: { from: 
   switch (p.verdict) {
     case 'holds': {
       const e = r.exhaustive!;
-      const scope = e.exhausted
-        ? 'in every reachable state'
-        : `in every state reached by a history of up to ${plural(e.maxDepth ?? e.depth ?? 0, 'action')}`;
+      const scope = e.exhausted ? 'in every reachable state' : `in every state reached by a history of up to ${plural(e.maxDepth ?? e.depth ?? 0, 'action')}`;
       return `holds ${scope} of this configuration, by exhaustive search: ${boundText(r)}.`;
     }
     case 'vacuous':
@@ -216,9 +218,7 @@ export function verdictText(p: PropertyResult, r: CheckResult, shrink?: { from: 
       return `${what} by a history of ${plural(p.traceLength ?? 0, 'action')}, ${how}: ${p.message}.`;
     }
     case 'inconclusive': {
-      const what = r.exhaustive
-        ? `the exhaustive search did not complete its bound (${boundText(r)})`
-        : 'only random search was run';
+      const what = r.exhaustive ? `the exhaustive search did not complete its bound (${boundText(r)})` : 'only random search was run';
       return `no violation found, but ${what}${r.random ? `, nor in ${count(r.random.runs)} random runs of up to ${r.random.steps} steps` : ''}. This is not a proof.`;
     }
     case 'not-applicable':
@@ -234,9 +234,7 @@ export function unreachedText(p: PropertyResult): string {
 
 /** The goals, each with where it was first reached. */
 export function goalText(g: CheckResult['goals'][number]): string {
-  return g.reached
-    ? `reached at depth ${g.depth} (${g.mode} search)`
-    : 'NOT reached within the bound: a "holds" above may be vacuous for this situation';
+  return g.reached ? `reached at depth ${g.depth} (${g.mode} search)` : 'NOT reached within the bound: a "holds" above may be vacuous for this situation';
 }
 
 /** Action kinds that never fired: a part of the design the bound left unexercised. */

@@ -7,5 +7,9 @@ import { designs } from '../model/designs/index.js';
 import { PROOFS_DIR, writeAll } from './documents.js';
 import { renderFromData } from './proof-data.js';
 
-const files = await renderFromData(PROOFS_DIR, designs.map((d) => d.name), 'html');
+const files = await renderFromData(
+  PROOFS_DIR,
+  designs.map((d) => d.name),
+  'html',
+);
 for (const f of writeAll(PROOFS_DIR, files)) process.stdout.write(`${f}\n`);

@@ -41,7 +41,12 @@ if (process.argv[2] === '--one') {
   // Every configuration is a job of its own, so that one design's many toggles share the cores.
   const jobs = chosen.flatMap((name) => proofConfigs(findDesign(name)).map((_c, at) => ({ name, at })));
   const runs = new Map<string, ProofRun>();
-  await inWorkers<{ name: string; at: number }, ProofRun>(self, jobs, ({ name, at }) => [name, String(at)], ({ name, at }, run) => runs.set(`${name}\0${at}`, run));
+  await inWorkers<{ name: string; at: number }, ProofRun>(
+    self,
+    jobs,
+    ({ name, at }) => [name, String(at)],
+    ({ name, at }, run) => runs.set(`${name}\0${at}`, run),
+  );
 
   const proofs: Proof[] = chosen.map((name) => {
     const design = findDesign(name);

@@ -82,7 +82,14 @@ export function traceActions(trace: ItfTrace): string[] {
   });
 }
 
-type RunLike = { result: { bugs: readonly string[]; amends?: readonly string[]; properties: readonly { id: string; verdict: string }[]; counterexamples: Readonly<Record<string, { states: readonly unknown[] } | undefined>> } };
+type RunLike = {
+  result: {
+    bugs: readonly string[];
+    amends?: readonly string[];
+    properties: readonly { id: string; verdict: string }[];
+    counterexamples: Readonly<Record<string, { states: readonly unknown[] } | undefined>>;
+  };
+};
 
 const steps = (trace: { states: readonly unknown[] }): number => trace.states.length - 1;
 
@@ -104,13 +111,14 @@ export function besideTheDesigns(runs: readonly RunLike[], run: RunLike, propert
   if (!own || !mine) return undefined;
   return steps(mine) < steps(own)
     ? { shown: true, note: `The design breaks this property without the toggle too, in ${steps(own)} steps; the toggle breaks it in ${steps(mine)}.` }
-    : { shown: false, note: `Not shown: the design breaks this property without the toggle too, in ${steps(own)} steps (its own counterexample, above), so a trace of ${steps(mine)} need not show the toggle's mistake.` };
+    : {
+        shown: false,
+        note: `Not shown: the design breaks this property without the toggle too, in ${steps(own)} steps (its own counterexample, above), so a trace of ${steps(mine)} need not show the toggle's mistake.`,
+      };
 }
 
 /** What a document says of a counterexample's review, in one sentence. */
 export function reviewText(review: Review | undefined): string {
   if (review?.stale) return `Not yet reviewed: ${review.file} judged an earlier history.`;
-  return review
-    ? `Reviewed against the sources: ${review.verdict} (${review.file}).`
-    : 'Not yet reviewed against the kernel source or the mail by someone other than its author.';
+  return review ? `Reviewed against the sources: ${review.verdict} (${review.file}).` : 'Not yet reviewed against the kernel source or the mail by someone other than its author.';
 }

@@ -193,7 +193,7 @@ function layout(scene: Scene, frame: SceneFrame): { placed: Map<string, Placed>;
     }
     for (const box of col.boxes) {
       let at = slotY.get(box.id);
-      if (at === undefined) (at = y), (y += boxHeight(box) + GAP_Y);
+      if (at === undefined) ((at = y), (y += boxHeight(box) + GAP_Y));
       const rowY = new Map<string, number>();
       let h = TITLE;
       for (const r of box.rows) {
@@ -213,7 +213,8 @@ const rowKey = (box: string, row: string): string => `${box}#${row}`;
 
 function rowTexts(scene: Scene | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  for (const c of scene?.columns ?? []) for (const b of c.boxes) for (const r of b.rows) out.set(rowKey(b.id, r.id), `${r.text}\u0000${(r.cells ?? []).join(',')}\u0000${JSON.stringify(r.bars ?? [])}`);
+  for (const c of scene?.columns ?? [])
+    for (const b of c.boxes) for (const r of b.rows) out.set(rowKey(b.id, r.id), `${r.text}\u0000${(r.cells ?? []).join(',')}\u0000${JSON.stringify(r.bars ?? [])}`);
   return out;
 }
 
@@ -244,7 +245,9 @@ export function sceneSvg(scene: Scene, options: SceneOptions = {}): string {
   const note = options.violation ? `violated: ${options.violation.property}: ${options.violation.message}` : '';
   const w = Math.max(width, (options.caption?.length ?? 0) * 7.5 + 2 * PAD, Math.min(note.length * 6.8, 900));
   const h = height + (note ? 26 : 0);
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="pc-scene" width="${Math.ceil(w)}" height="${Math.ceil(h)}" viewBox="0 0 ${Math.ceil(w)} ${Math.ceil(h)}" font-family="ui-monospace, Menlo, Consolas, monospace" font-size="11">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="pc-scene" width="${Math.ceil(w)}" height="${Math.ceil(h)}" viewBox="0 0 ${Math.ceil(w)} ${Math.ceil(h)}" font-family="ui-monospace, Menlo, Consolas, monospace" font-size="11">`,
+  );
   out.push(
     `<defs><marker id="pc-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="context-stroke"/></marker></defs>`,
   );
@@ -266,16 +269,16 @@ export function sceneSvg(scene: Scene, options: SceneOptions = {}): string {
       x1 = from.x + from.w;
       x2 = to.x;
       const d = Math.max(30, (x2 - x1) / 2);
-      (c1 = x1 + d), (c2 = x2 - d);
+      ((c1 = x1 + d), (c2 = x2 - d));
     } else if (to.x < from.x) {
       x1 = from.x;
       x2 = to.x + to.w;
       const d = Math.max(30, (x1 - x2) / 2);
-      (c1 = x1 - d), (c2 = x2 + d);
+      ((c1 = x1 - d), (c2 = x2 + d));
     } else {
       x1 = from.x + from.w;
       x2 = to.x + to.w;
-      (c1 = x1 + 40), (c2 = x2 + 40);
+      ((c1 = x1 + 40), (c2 = x2 + 40));
     }
     const fresh = beforeArrows !== undefined && !beforeArrows.has(arrowKey(a));
     const colour = fresh ? RED : a.kind === 'weak' ? '#bbbbbb' : a.kind === 'back' ? '#7a6aa8' : '#555555';
@@ -290,7 +293,9 @@ export function sceneSvg(scene: Scene, options: SceneOptions = {}): string {
     const red = blamed.has(p.box.id);
     const cls = ['pc-box', red ? 'blamed' : ''].filter(Boolean).join(' ');
     out.push(`<g class="${cls}" data-box="${esc(p.box.id)}">`);
-    out.push(`<rect x="${p.x}" y="${p.y}" width="${p.w}" height="${p.h}" rx="4" fill="${p.box.tone ? FILL[p.box.tone] : '#ffffff'}" stroke="${red ? RED : '#999999'}" stroke-width="${red ? 2.2 : 1}"/>`);
+    out.push(
+      `<rect x="${p.x}" y="${p.y}" width="${p.w}" height="${p.h}" rx="4" fill="${p.box.tone ? FILL[p.box.tone] : '#ffffff'}" stroke="${red ? RED : '#999999'}" stroke-width="${red ? 2.2 : 1}"/>`,
+    );
     out.push(`<rect x="${p.x}" y="${p.y}" width="${p.w}" height="${TITLE}" rx="4" fill="${red ? '#fde0dc' : '#eeeeee'}" stroke="none"/>`);
     out.push(`<text x="${p.x + 5}" y="${p.y + 14}" font-weight="bold" fill="${red ? RED : INK}">${esc(p.box.title)}</text>`);
     for (const r of p.box.rows) {
@@ -314,7 +319,9 @@ export function sceneSvg(scene: Scene, options: SceneOptions = {}): string {
       const lanes = barLanes(r.bars ?? []);
       (r.bars ?? []).forEach((b, i) => {
         const y = top + MIN_CELL + 6 + lanes[i] * (BAR + 3);
-        out.push(`<rect x="${x0 + b.from * CELL + 1}" y="${y.toFixed(1)}" width="${Math.max(2, (b.to - b.from) * CELL - 2)}" height="${BAR}" rx="2" fill="${FILL[b.tone ?? 'dirty']}" stroke="#777777" stroke-width="0.6"><title>${esc(b.text)}</title></rect>`);
+        out.push(
+          `<rect x="${x0 + b.from * CELL + 1}" y="${y.toFixed(1)}" width="${Math.max(2, (b.to - b.from) * CELL - 2)}" height="${BAR}" rx="2" fill="${FILL[b.tone ?? 'dirty']}" stroke="#777777" stroke-width="0.6"><title>${esc(b.text)}</title></rect>`,
+        );
       });
       if (r.bars?.length) {
         const y = top + MIN_CELL + 6 + (Math.max(...lanes) + 1) * (BAR + 3) + 6;

@@ -32,7 +32,10 @@ function underline(title: string, ch: string): string[] {
 }
 
 function indent(text: string, by: string): string[] {
-  return text.replace(/\n$/, '').split('\n').map((l) => (l ? by + l : l));
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => (l ? by + l : l));
 }
 
 export function proofText(proof: Proof): string {
@@ -73,7 +76,9 @@ export function proofText(proof: Proof): string {
     for (const p of r.properties) {
       out.push(`  ${p.id}: ${p.description}`);
       out.push(`    ${verdictText(p, r, shrinkOf(r, p.id))}`);
-      out.push(`    mode: ${p.mode ?? '-'}; bound: ${p.bound ? `${count(p.bound.states)} states, ${count(p.bound.transitions)} transitions, depth ${p.bound.depth}, ${p.bound.complete ? 'complete' : 'not complete'}` : '-'}`);
+      out.push(
+        `    mode: ${p.mode ?? '-'}; bound: ${p.bound ? `${count(p.bound.states)} states, ${count(p.bound.transitions)} transitions, depth ${p.bound.depth}, ${p.bound.complete ? 'complete' : 'not complete'}` : '-'}`,
+      );
     }
     out.push('');
     out.push('Goals (sometimes), to show a "holds" is not vacuous:');
@@ -143,7 +148,7 @@ export function indexText(entries: readonly IndexEntry[], inputs?: string): stri
   if (inputs) out.push(`Inputs: ${inputs}`, `(regenerate with: ${REGENERATE})`);
   out.push('');
   out.push(...underline('Claimed properties, as proposed and amended', '-'));
-  out.push('The amended verdict is that of all the design\'s amendments together.');
+  out.push("The amended verdict is that of all the design's amendments together.");
   for (const row of matrixRows(entries.map((e) => e.proof))) {
     const amended = row.amended ? `amended (${row.amends.join(', ')}): ${verdictWord(row.amended)}` : 'no amendments';
     out.push(`  ${row.design} ${row.property}: as proposed ${verdictWord(row.proposal)}; ${amended}`);

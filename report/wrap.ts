@@ -15,8 +15,11 @@ export function isCommandLine(line: string): boolean {
 }
 
 export function wrapLine(line: string, width = MAIL_WIDTH): string[] {
-  // eslint-disable-next-line no-control-regex -- \x1b starts the terminal colour codes that a mail must not carry
-  const clean = line.replace(/\t/g, '    ').replace(/\x1b\[[0-9;]*m/g, '').trimEnd();
+  const clean = line
+    .replace(/\t/g, '    ')
+    // eslint-disable-next-line no-control-regex -- \x1b starts the terminal colour codes that a mail must not carry
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .trimEnd();
   if (clean.length <= width || isCommandLine(clean)) return [clean];
   const indent = clean.match(/^ */)![0].length;
   const hang = ' '.repeat(Math.min(indent + 4, width / 2));

@@ -33,7 +33,17 @@ export async function launchChromium(prefix: string, options: { viewport?: { wid
     executablePath: CHROMIUM,
     headless: true,
     ...(options.viewport ? { viewport: options.viewport, deviceScaleFactor: 1 } : {}),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(options.args ?? [])],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...(options.args ?? []),
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page, dir };

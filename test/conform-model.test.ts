@@ -14,14 +14,15 @@ import type { PagecacheAction } from '../model/designs/pagecache-reflink.js';
 import type { PagecacheState } from '../model/pagecache/state.js';
 
 const design = findDesign('pagecache-reflink');
-const verdicts = (bugs: string[], depth: number) =>
-  Object.fromEntries(check(design, { mode: 'exhaustive', depth, bugs }).properties.map((p) => [p.id, p.verdict]));
+const verdicts = (bugs: string[], depth: number) => Object.fromEntries(check(design, { mode: 'exhaustive', depth, bugs }).properties.map((p) => [p.id, p.verdict]));
 
 describe('pagecache-reflink', () => {
   it('keeps isolation, read-your-writes and fsync-durability for every history of 4 actions', () => {
     const result = check(design, { mode: 'exhaustive', depth: 4 });
     expect(Object.fromEntries(result.properties.map((p) => [p.id, p.verdict]))).toEqual({
-      isolation: 'holds', 'read-your-writes': 'holds', 'fsync-durability': 'holds',
+      isolation: 'holds',
+      'read-your-writes': 'holds',
+      'fsync-durability': 'holds',
     });
   });
 
@@ -39,7 +40,9 @@ describe('pagecache-reflink', () => {
     const cfg = resolveConfig(design, {}, []);
     const model = instantiate(design, cfg);
     let s = model.initial as PagecacheState;
-    const go = (a: PagecacheAction) => { s = model.successors(s, a)[0] as PagecacheState; };
+    const go = (a: PagecacheAction) => {
+      s = model.successors(s, a)[0] as PagecacheState;
+    };
     go({ kind: 'write', f: 0, b: 0, v: 1 });
     go({ kind: 'fsync', f: 0 });
     go({ kind: 'clone', s: 0, d: 1 });
@@ -55,7 +58,7 @@ describe('pagecache-reflink', () => {
   // The first conform finding (XFS, seed 1): f0's mapping of block p was made durable by fsync(f1)'s log force
   // (it preceded f1's clone of it), and the remap that later punched f0's block was not: the kernel showed f0
   // reading 1 after the crash, an outcome the model, which offered only f0's last-fsynced and current mappings, lacked.
-  it('a crash may show any mapping a block held since its file\'s last fsync (another file\'s log force commits it)', () => {
+  it("a crash may show any mapping a block held since its file's last fsync (another file's log force commits it)", () => {
     const cfg = resolveConfig(design, {}, []);
     const model = instantiate(design, cfg);
     let s = model.initial as PagecacheState;
@@ -64,7 +67,8 @@ describe('pagecache-reflink', () => {
       { kind: 'reflink', s: 0, sb: 0, d: 1, db: 0 },
       { kind: 'fsync', f: 1 },
       { kind: 'reflink', s: 1, sb: 1, d: 0, db: 0 },
-    ] as PagecacheAction[]) s = model.successors(s, a)[0] as PagecacheState;
+    ] as PagecacheAction[])
+      s = model.successors(s, a)[0] as PagecacheState;
     const outcomes = model.successors(s, { kind: 'crash' }) as PagecacheState[];
     const seen = outcomes.map((o) => `${o.ghost[0][0]},${o.ghost[1][0]} ${o.ext[0][0] === o.ext[1][0] ? 'shared' : 'apart'}`);
     expect(seen).toContain('1,1 shared');
@@ -77,9 +81,13 @@ describe('pagecache-reflink', () => {
     const model = instantiate(design, cfg);
     let s = model.initial as PagecacheState;
     for (const a of [
-      { kind: 'write', f: 1, b: 1, v: 2 }, { kind: 'fsync', f: 1 }, { kind: 'clone', s: 1, d: 0 },
-      { kind: 'write', f: 0, b: 1, v: 1 }, { kind: 'punch', f: 1, b: 1 },
-    ] as PagecacheAction[]) s = model.successors(s, a)[0] as PagecacheState;
+      { kind: 'write', f: 1, b: 1, v: 2 },
+      { kind: 'fsync', f: 1 },
+      { kind: 'clone', s: 1, d: 0 },
+      { kind: 'write', f: 0, b: 1, v: 1 },
+      { kind: 'punch', f: 1, b: 1 },
+    ] as PagecacheAction[])
+      s = model.successors(s, a)[0] as PagecacheState;
     const old = s.ext[0][1];
     expect(s.ref[old]).toBe(1);
     s = model.successors(s, { kind: 'writeback', f: 0, b: 1 })[0] as PagecacheState;

@@ -67,12 +67,19 @@ describe('the pagecache adapter', () => {
   const cfg = resolveConfig(design, {}, []);
   const m = instantiate(design, cfg);
   let s = m.initial as PagecacheState;
-  for (const a of [{ kind: 'write', f: 0, b: 0, v: 1 }, { kind: 'write', f: 0, b: 1, v: 2 }] as PagecacheAction[]) s = m.successors(s, a)[0] as PagecacheState;
+  for (const a of [
+    { kind: 'write', f: 0, b: 0, v: 1 },
+    { kind: 'write', f: 0, b: 1, v: 2 },
+  ] as PagecacheAction[])
+    s = m.successors(s, a)[0] as PagecacheState;
   const adapter = adapters.find((a) => a.design === 'pagecache-reflink')!;
 
   it('tells the model that btrfs writes back the whole remap source (btrfs_remap_file_range_prep: filemap_flush)', () => {
     const reflink: PagecacheAction = { kind: 'reflink', s: 0, sb: 0, d: 1, db: 0 };
-    expect(adapter.inside!(reflink, s, 'btrfs')).toEqual([{ kind: 'writeback', f: 0, b: 0 }, { kind: 'writeback', f: 0, b: 1 }]);
+    expect(adapter.inside!(reflink, s, 'btrfs')).toEqual([
+      { kind: 'writeback', f: 0, b: 0 },
+      { kind: 'writeback', f: 0, b: 1 },
+    ]);
     expect(adapter.inside!(reflink, s, 'xfs')).toEqual([]);
     expect(adapter.lines(reflink, cfg, s, 'btrfs')[0]).toBe('dread 0 0 8192');
   });
@@ -87,7 +94,7 @@ describe('the pagecache adapter', () => {
     expect(adapter.after!(up, m.successors(shorter, up)[0] as PagecacheState, 'xfs', shorter)).toEqual([]);
   });
 
-  it('on btrfs writes back the rest of a block\'s dirty run with it (one delalloc range, one ordered extent)', () => {
+  it("on btrfs writes back the rest of a block's dirty run with it (one delalloc range, one ordered extent)", () => {
     const wb: PagecacheAction = { kind: 'writeback', f: 0, b: 0 };
     expect(adapter.inside!(wb, s, 'btrfs')).toEqual([{ kind: 'writeback', f: 0, b: 1 }]);
     expect(adapter.lines(wb, cfg, s, 'btrfs')).toEqual(['syncrange 0 0 8192', 'dread 0 0 8192']);
@@ -102,8 +109,22 @@ describe('the pagecache adapter', () => {
 });
 
 describe('the xfs_io script', () => {
-  const lines = ['pwrite 0 0 4096 1', 'mstore 1 4096 4096 2', 'pread 0 0 4096', 'mload 1 0 4096', 'syncrange 0 0 4096', 'dread 0 0 4096',
-    'fsync 1', 'clone 0 1', 'clonerange 0 0 1 4096 4096', 'dedupe 0 0 1 0 4096', 'punch 0 0 4096', 'truncate 1 0', 'shutdown $MNT', 'remount $DEV $MNT $FSTYPE'];
+  const lines = [
+    'pwrite 0 0 4096 1',
+    'mstore 1 4096 4096 2',
+    'pread 0 0 4096',
+    'mload 1 0 4096',
+    'syncrange 0 0 4096',
+    'dread 0 0 4096',
+    'fsync 1',
+    'clone 0 1',
+    'clonerange 0 0 1 4096 4096',
+    'dedupe 0 0 1 0 4096',
+    'punch 0 0 4096',
+    'truncate 1 0',
+    'shutdown $MNT',
+    'remount $DEV $MNT $FSTYPE',
+  ];
 
   it('translates every helper line the adapters emit', () => {
     for (const line of lines) expect(xfsIo(line)).toMatch(/xfs_io|umount/);

@@ -22,7 +22,7 @@ describe.skipIf(why !== undefined)('the DAX oracle in a VM', () => {
   let vm: Vm | undefined;
   afterAll(() => vm && removeVm(vm));
 
-  it('holds pmem-map-sync-flags\' DAX rows and fsdax-reflink-sync\'s crash outcomes against the running kernel', async () => {
+  it("holds pmem-map-sync-flags' DAX rows and fsdax-reflink-sync's crash outcomes against the running kernel", async () => {
     vm = makeVm();
     const { runs, first } = await crashRuns(vm, ['second'], ['matrix']);
 

@@ -18,9 +18,7 @@ const sources = execSync('git ls-files "*.ts"', { cwd: root })
   .filter((f) => !/^(test|scratch|examples)\//.test(f) && !f.endsWith('.config.ts'));
 
 const IMPORT = /\bfrom\s*['"](\.[^'"]+)['"]|\bimport\s*\(\s*['"](\.[^'"]+)['"]/g;
-const imports = new Map(
-  sources.map((f) => [f, [...readFileSync(join(root, f), 'utf8').matchAll(IMPORT)].map((m) => normalize(join(dirname(f), m[1] ?? m[2])).replace(/\.js$/, '.ts'))]),
-);
+const imports = new Map(sources.map((f) => [f, [...readFileSync(join(root, f), 'utf8').matchAll(IMPORT)].map((m) => normalize(join(dirname(f), m[1] ?? m[2])).replace(/\.js$/, '.ts'))]));
 const layer = (file: string): string => (file.includes('/') ? file.split('/')[0] : file.replace(/\.ts$/, ''));
 
 // What each folder may import besides itself. Entry points of maintenance scripts sit above everything.
@@ -63,7 +61,9 @@ describe('layers', () => {
 
   it('no source file outside the command line imports cli/, and none imports testing/', () => {
     const wrong = [...imports].flatMap(([f, deps]) =>
-      deps.filter((d) => (layer(d) === 'cli' && !['cli', 'testing', 'index'].includes(layer(f)) && !ENTRY_POINTS.has(f)) || (layer(d) === 'testing' && layer(f) !== 'testing')).map((d) => `${f} imports ${d}`),
+      deps
+        .filter((d) => (layer(d) === 'cli' && !['cli', 'testing', 'index'].includes(layer(f)) && !ENTRY_POINTS.has(f)) || (layer(d) === 'testing' && layer(f) !== 'testing'))
+        .map((d) => `${f} imports ${d}`),
     );
     expect(wrong).toEqual([]);
   });

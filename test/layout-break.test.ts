@@ -27,7 +27,10 @@ describe('the layout break sleeps on one page, then rescans', () => {
     const woken = states.at(-1)!;
     expect(woken.pte[0][1]).not.toBe(NULL);
     expect(enabled(woken)).toContain('resume');
-    const done = m.successors(woken, m.actions(woken).find((a) => m.label(a) === 'resume')!)[0] as World;
+    const done = m.successors(
+      woken,
+      m.actions(woken).find((a) => m.label(a) === 'resume')!,
+    )[0] as World;
     expect(done.breaking).toBeNull();
     expect(done.pte[0]).toEqual([NULL, NULL]);
     expect(done.ext[0].every((b) => b === -1)).toBe(true);
@@ -39,7 +42,10 @@ describe('the layout break sleeps on one page, then rescans', () => {
     const [page0, page1] = s.ext[0];
     expect(s.breaking).toMatchObject({ on: page0 });
     expect(enabled(s)).toContain('resume');
-    const again = m.successors(s, m.actions(s).find((a) => m.label(a) === 'resume')!)[0] as World;
+    const again = m.successors(
+      s,
+      m.actions(s).find((a) => m.label(a) === 'resume')!,
+    )[0] as World;
     expect(again.breaking).toMatchObject({ kind: 'truncate', on: page1 });
     expect(again.ext[0]).toEqual(s.ext[0]);
     expect(enabled(again)).not.toContain('resume');

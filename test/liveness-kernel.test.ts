@@ -102,7 +102,11 @@ describe('layout-break-proceeds: a punch asleep in its layout break eventually g
     const d = findDesign('fsdax-1to1');
     const m = instantiate(d, resolveConfig(d, {}, []), 'immer');
     const pinned = ['fault(f=0, i=0, read)', 'finish-fault', 'pin(f=0, i=0, ro=true)'];
-    for (const [op, kind] of [['truncate(f=0, n=0)', 'truncate'], ['reflink(s=0, d=1)', 'reflink'], ['dedupe(s=0, si=0, d=1, di=0)', 'dedupe']] as const) {
+    for (const [op, kind] of [
+      ['truncate(f=0, n=0)', 'truncate'],
+      ['reflink(s=0, d=1)', 'reflink'],
+      ['dedupe(s=0, si=0, d=1, di=0)', 'dedupe'],
+    ] as const) {
       if (kind === 'dedupe') continue; // the files' contents differ at the start: no compare matches
       const states = statesOf(m, [...pinned, op, 'unpin(f=0, i=0)', 'resume']) as World[];
       expect(states.at(-3)!.breaking?.kind).toBe(kind);

@@ -102,7 +102,7 @@ describe('netfs-mainline', () => {
   const small = { P: 2, dio: 0, mmap: 0, rdwr: 0, zp: 1 };
   const MAIN = ['written-back', 'dsync-returns'];
 
-  it('claims its liveness properties; has no region lock to be fair (lock-fair is the RFC\'s)', () => {
+  it("claims its liveness properties; has no region lock to be fair (lock-fair is the RFC's)", () => {
     for (const id of MAIN) expect(claimsOf(mainline)).toContain(id);
     expect((mainline.liveness ?? []).map((l) => l.id)).not.toContain('lock-fair');
   });
@@ -119,7 +119,15 @@ describe('netfs-mainline', () => {
       expect(verdict(r, id)).toMatchObject({ verdict: 'violated', claimed: true });
       expectLasso(r, id, mainline);
     }
-    expect(verdict(r, 'written-back').actions).toEqual(['write(buffered, [0,1))', 'lock(write 1)', 'copy(write 1)', 'write(dsync, [0,1))', 'complete(write 1)', 'lock(write 2)', 'writethrough(write 2)']);
+    expect(verdict(r, 'written-back').actions).toEqual([
+      'write(buffered, [0,1))',
+      'lock(write 1)',
+      'copy(write 1)',
+      'write(dsync, [0,1))',
+      'complete(write 1)',
+      'lock(write 2)',
+      'writethrough(write 2)',
+    ]);
   });
 
   it('under a non-NULL group (no in-tree caller) a writer of the new group loops in FLUSH_CONTENT holding the inode lock: a livelock, not a deadlock', () => {

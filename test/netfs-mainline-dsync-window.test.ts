@@ -79,7 +79,10 @@ describe('netfs-mainline O_DSYNC: filemap_write_and_wait_range, then netfs_begin
     const copied = run(cfg, RACE.slice(5, 7), s);
     // Two requests in flight on folio 0: background writeback's (the store's byte, the old byte 0) and
     // the write-through's; netfs_end_writethrough() waits for its own only.
-    expect(copied.regions.filter((r) => r.state === 'flushing').map((r) => [r.writer, r.payload.join(',')])).toEqual([[0, '0,2'], [1, '1,2']]);
+    expect(copied.regions.filter((r) => r.state === 'flushing').map((r) => [r.writer, r.payload.join(',')])).toEqual([
+      [0, '0,2'],
+      [1, '1,2'],
+    ]);
     const returned = run(cfg, RACE.slice(7, 9), copied);
     expect(returned.writers.map((w) => w.value)).toEqual([]);
     expect(returned.server.slice(0, 2)).toEqual(['1', '2']);

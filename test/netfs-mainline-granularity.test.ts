@@ -180,7 +180,7 @@ describe('netfs_page_mkwrite', () => {
     expect(s.folio[0]).toMatchObject({ data: [1, 0], uptodate: true, dirty: true });
     expect(s.regions.map((r) => [r.start, r.end, r.type])).toEqual([[0, 2, 'ordinary']]);
   });
-  it('another group\'s folio is written back (filemap_fdatawrite_range) and the fault retried', () => {
+  it("another group's folio is written back (filemap_fdatawrite_range) and the fault retried", () => {
     const g = cfgOf({ P: 1, dio: 0, dsync: 0, rdwr: 0, zp: 1, G: 1, W: 3 });
     const s = run(g, ['write(buffered, [0,2))', 'lock(write 1)', 'copy(write 1)', 'complete(write 1)', 'barrier()', 'mmap(store to byte 0)']);
     const after = run(g, ['mkwrite(write 2)'], s);
@@ -196,7 +196,15 @@ describe('netfs_page_mkwrite', () => {
     // (filemap_invalidate_inode) and before the direct write lands.
     const mixed = check(mainline, { mode: 'exhaustive', properties: ['no-lost-writes'], params: { ...params, mixdio: 1 }, depth: 8 });
     expect(verdict(mixed, 'no-lost-writes')).toMatchObject({ verdict: 'violated', traceLength: 7 });
-    expect(verdict(mixed, 'no-lost-writes').actions).toEqual(['write(dio, [0,1))', 'lock(write 1)', 'invalidate(write 1)', 'mmap(store to byte 1)', 'copy(write 1)', 'mkwrite(write 2)', 'complete(write 1)']);
+    expect(verdict(mixed, 'no-lost-writes').actions).toEqual([
+      'write(dio, [0,1))',
+      'lock(write 1)',
+      'invalidate(write 1)',
+      'mmap(store to byte 1)',
+      'copy(write 1)',
+      'mkwrite(write 2)',
+      'complete(write 1)',
+    ]);
   });
 });
 
@@ -259,15 +267,21 @@ describe('a direct write: i_rwsem first, then its pre-flush and its invalidation
     // old bytes in before the direct write lands, the other collision (above).
     const inWindow: Goal<NetfsState> = {
       id: 'store-in-dio-window',
-      description: 'an mmap store dirtied a folio of a direct write\'s range after its i_rwsem and before its invalidation',
-      reached: (s) => s.writers.some((w) => w.kind === 'dio' && w.phase === 'active' && !w.invalidated && s.folio[Math.floor(w.start / s.B)]?.dirty === true &&
-          s.ghost.source.some((src, i) => src > w.value && Math.floor(i / s.B) === Math.floor(w.start / s.B))),
+      description: "an mmap store dirtied a folio of a direct write's range after its i_rwsem and before its invalidation",
+      reached: (s) =>
+        s.writers.some(
+          (w) =>
+            w.kind === 'dio' &&
+            w.phase === 'active' &&
+            !w.invalidated &&
+            s.folio[Math.floor(w.start / s.B)]?.dirty === true &&
+            s.ghost.source.some((src, i) => src > w.value && Math.floor(i / s.B) === Math.floor(w.start / s.B)),
+        ),
       guards: [],
     };
     const design = {
       ...mainline,
-      actions: (s: MainlineState, c: Config) =>
-        mainline.actions(s, c).filter((a) => (a.kind !== 'mmap' && a.kind !== 'mkwrite') || !s.writers.some((w) => w.kind === 'dio' && w.invalidated)),
+      actions: (s: MainlineState, c: Config) => mainline.actions(s, c).filter((a) => (a.kind !== 'mmap' && a.kind !== 'mkwrite') || !s.writers.some((w) => w.kind === 'dio' && w.invalidated)),
       sometimes: [inWindow],
     };
     const r = check(design, { mode: 'exhaustive', properties: ['no-lost-writes', 'dirty-mark'], params: { P: 1, dsync: 0, rdwr: 0, zp: 1, mixdio: 1 } });

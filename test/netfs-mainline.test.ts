@@ -67,23 +67,33 @@ describe('netfs-mainline: writeback requests carry a NULL group (netfs_write_fol
   const cfg: Config = { params: Object.fromEntries(Object.entries(mainline.params).map(([k, p]) => [k, p.default])), bugs: new Set() };
   /** Folio 0 dirty under the NULL group (1), folio 1 dirty under a filesystem's group 2. */
   const twoGroups = produce(mainline.init(cfg), (d) => {
-    for (const [f, group] of [[0, 1], [1, 2]]) {
+    for (const [f, group] of [
+      [0, 1],
+      [1, 2],
+    ]) {
       d.folio[f] = { ...emptyFolio(2), data: [7, 7], uptodate: true, dirty: true };
       d.regions.push(newRegion(f * 2, f * 2 + 2, 'dirty', 'ordinary', group, [f * 2, f * 2 + 2]));
     }
   });
-  it('VM writeback uploads the NULL-group folio and skips and redirties the other group\'s', () => {
+  it("VM writeback uploads the NULL-group folio and skips and redirties the other group's", () => {
     const after = produce(twoGroups, mainline.next.writepages({ kind: 'writepages' }, twoGroups, cfg) as (d: unknown) => void);
     expect(after.folio[0]).toMatchObject({ dirty: false, writeback: true });
     expect(after.folio[1]).toMatchObject({ dirty: true, writeback: false });
-    expect(after.regions.map((r) => [r.group, r.state, r.toServer])).toEqual([[1, 'flushing', true], [2, 'dirty', false]]);
+    expect(after.regions.map((r) => [r.group, r.state, r.toServer])).toEqual([
+      [1, 'flushing', true],
+      [2, 'dirty', false],
+    ]);
     // Only the other group's folio is left dirty, and writepages has nothing to issue.
     expect(mainline.actions(after, cfg).some((a) => a.kind === 'writepages')).toBe(false);
   });
   it('a writer under a non-NULL group never gets past FLUSH_CONTENT on a folio with no private data', () => {
     // netfs_how_to_modify: "group != netfs_group && group != NETFS_FOLIO_COPY_TO_CACHE" with group NULL.
     // With the cache off nothing else attaches private data, so no write begun after a barrier copies a byte.
-    const copiedAfterBarrier = { id: 'copied-after-barrier', description: 'a buffered write under group 2 copied a byte', reached: (s: NetfsState) => s.writers.some((w) => w.kind !== 'dio' && w.group > 1 && w.copied > w.start) };
+    const copiedAfterBarrier = {
+      id: 'copied-after-barrier',
+      description: 'a buffered write under group 2 copied a byte',
+      reached: (s: NetfsState) => s.writers.some((w) => w.kind !== 'dio' && w.group > 1 && w.copied > w.start),
+    };
     const design = { ...mainline, sometimes: [...mainline.sometimes, copiedAfterBarrier] };
     const off = check(design, { mode: 'exhaustive', properties: ['group-order'], params: { dio: 0, dsync: 1, G: 1, L: 1, ...OLD() }, depth: 8 });
     expect(off.exhaustive?.complete).toBe(true);

@@ -94,7 +94,14 @@ describe('netfs-regions: a crash discards a cache object open for local modifica
     // The write returned without O_DSYNC: losing it in a crash breaks no promise, and a read returns the server's bytes.
     expect(s.ghost.allowed).toEqual([[0], [0]]);
     // Without the check the landed cache write is read back, ahead of the server.
-    const trusted = run(config({ ...ONE_FOLIO, crash: 1, dsync: 0, dio: 0, remote: 0, disconnect: 0 }, ['trust-cache-after-crash']), ['write(buffered, [0,2))', 'activate(write 1)', 'copy(write 1)', 'complete(write 1)', 'flush(region 0, up to 2)', 'crash()']);
+    const trusted = run(config({ ...ONE_FOLIO, crash: 1, dsync: 0, dio: 0, remote: 0, disconnect: 0 }, ['trust-cache-after-crash']), [
+      'write(buffered, [0,2))',
+      'activate(write 1)',
+      'copy(write 1)',
+      'complete(write 1)',
+      'flush(region 0, up to 2)',
+      'crash()',
+    ]);
     expect(trusted.cache).toEqual([['1', '1']]);
   });
   it('a downloaded copy written to the cache before any write began survives the crash (nothing marked it dirty)', () => {
@@ -116,7 +123,7 @@ describe('netfs-regions: disconnected-no-loss judges only what disconnected oper
       d.ghost.source = [1, 1];
       d.ghost.offline = [offline, offline];
     });
-  it('a connected client\'s write that never went through disconnected operation is not judged', () => {
+  it("a connected client's write that never went through disconnected operation is not judged", () => {
     expect(disconnectedNoLoss.check(stranded(true, false), undefined)).toBeUndefined();
   });
   it('a write returned while disconnected, then stranded, is', () => {
@@ -126,9 +133,21 @@ describe('netfs-regions: disconnected-no-loss judges only what disconnected oper
     expect(disconnectedNoLoss.check(stranded(true, true), undefined)).toMatch(/^byte 0: write 1 was acknowledged/);
   });
   it('forget-modified-list still breaks it; a crash with no disconnection does not, even with the cache trusted', () => {
-    const r = check(rfc, { mode: 'exhaustive', properties: ['disconnected-no-loss'], params: { disconnect: 1, W: 1, G: 0, crash: 0, C: 0, dsync: 0, dio: 0, remote: 0 }, bugs: ['forget-modified-list'], depth: 8 });
+    const r = check(rfc, {
+      mode: 'exhaustive',
+      properties: ['disconnected-no-loss'],
+      params: { disconnect: 1, W: 1, G: 0, crash: 0, C: 0, dsync: 0, dio: 0, remote: 0 },
+      bugs: ['forget-modified-list'],
+      depth: 8,
+    });
     expect(verdict(r, 'disconnected-no-loss').verdict).toBe('violated');
-    const c = check(rfc, { mode: 'exhaustive', properties: ['disconnected-no-loss', 'no-lost-writes'], params: { W: 1, G: 0, crash: 1, disconnect: 0, C: 0, dsync: 0, dio: 0, remote: 0 }, bugs: ['trust-cache-after-crash'], depth: 7 });
+    const c = check(rfc, {
+      mode: 'exhaustive',
+      properties: ['disconnected-no-loss', 'no-lost-writes'],
+      params: { W: 1, G: 0, crash: 1, disconnect: 0, C: 0, dsync: 0, dio: 0, remote: 0 },
+      bugs: ['trust-cache-after-crash'],
+      depth: 7,
+    });
     expect(c.exhaustive?.complete).toBe(true);
     // With no disconnection there is nothing for it to judge, and the report says so.
     expect(verdict(c, 'disconnected-no-loss')).toMatchObject({ verdict: 'vacuous', unreached: ['owed-after-disconnection'] });

@@ -49,16 +49,25 @@ describe('netfs-regions: the flusher splits an active region at round_down(dirti
     const s = run(cfg, ['write(buffered, [1,3))', 'read(folio 0)', 'read(folio 1)', 'activate(write 1)', 'copy(write 1)', 'copy(write 1)']);
     expect(flushes(s, cfg)).toEqual(['flush(region 0, up to 2)']);
     const cut = run(cfg, ['write(buffered, [1,3))', 'read(folio 0)', 'read(folio 1)', 'activate(write 1)', 'copy(write 1)', 'copy(write 1)', 'flush(region 0, up to 2)']);
-    expect(cut.regions.filter((r) => r.type === 'ordinary').map((r) => [r.state, r.start, r.end, r.writer])).toEqual([['flushing', 1, 2, 1], ['active', 2, 3, 1]]);
+    expect(cut.regions.filter((r) => r.type === 'ordinary').map((r) => [r.state, r.start, r.end, r.writer])).toEqual([
+      ['flushing', 1, 2, 1],
+      ['active', 2, 3, 1],
+    ]);
   });
 
-  it('an active write cut at its dirtied point with bytes still to copy keeps an active record from the cut (the model\'s choice)', () => {
+  it("an active write cut at its dirtied point with bytes still to copy keeps an active record from the cut (the model's choice)", () => {
     const cfg = config({ cache: 0, remote: 0, disconnect: 0, crash: 0 });
     const steps = ['write(buffered, [1,3))', 'read(folio 0)', 'read(folio 1)', 'activate(write 1)', 'copy(write 1)', 'flush(region 0, up to 2)'];
     const s = run(cfg, steps);
-    expect(s.regions.filter((r) => r.type === 'ordinary').map((r) => [r.state, r.start, r.end, r.writer])).toEqual([['flushing', 1, 2, 1], ['active', 2, 2, 1]]);
+    expect(s.regions.filter((r) => r.type === 'ordinary').map((r) => [r.state, r.start, r.end, r.writer])).toEqual([
+      ['flushing', 1, 2, 1],
+      ['active', 2, 2, 1],
+    ]);
     const on = run(cfg, [...steps, 'copy(write 1)']);
-    expect(on.regions.filter((r) => r.type === 'ordinary').map((r) => [r.state, r.start, r.end])).toEqual([['flushing', 1, 2], ['active', 2, 3]]);
+    expect(on.regions.filter((r) => r.type === 'ordinary').map((r) => [r.state, r.start, r.end])).toEqual([
+      ['flushing', 1, 2],
+      ['active', 2, 3],
+    ]);
   });
 
   it('with a crypto block of two folios, no cut inside the block: round_down(2, 4) is 0; once the block is copied, all of it may go', () => {
@@ -92,11 +101,13 @@ describe('netfs-regions: the flusher splits an active region at round_down(dirti
     const steps = ['write(dsync, [1,3))', 'read(folio 0)', 'read(folio 1)', 'activate(write 1)', 'copy(write 1)', 'copy(write 1)', 'complete(write 1)', 'flush(region 0, up to 2)'];
     const s = run(cfg, steps);
     const dsync = s.regions.filter((r) => r.type === 'dsync').map((r) => [r.state, r.start, r.end, r.writer]);
-    expect(dsync).toEqual([['flushing', 1, 2, 1], ['active', 2, 3, 1]]);
+    expect(dsync).toEqual([
+      ['flushing', 1, 2, 1],
+      ['active', 2, 3, 1],
+    ]);
     const after = run(cfg, [...steps, 'wbDone(region 0)']);
     expect(flushes(after, cfg)).toEqual([]);
     expect(labels(after, cfg).some((l) => l.includes('write 1'))).toBe(false);
     expect(rfc.waiting!(after, cfg)).toMatch(/dsync write 1 \[1,3\) waits for its DSYNC region to finish flushing/);
   });
-
 });

@@ -37,17 +37,10 @@ function unowed(s: NetfsState): number[] {
 }
 
 /** The reviewed history up to the DSYNC write's activation (defaults: two folios of two bytes, crypto block 2). */
-const TO_ACTIVATION = [
-  'write(buffered, [0,2))',
-  'write(dsync, [0,2))',
-  'activate(write 1)',
-  'copy(write 1)',
-  'complete(write 1)',
-  'activate(write 2)',
-];
+const TO_ACTIVATION = ['write(buffered, [0,2))', 'write(dsync, [0,2))', 'activate(write 1)', 'copy(write 1)', 'complete(write 1)', 'activate(write 2)'];
 
 describe('netfs-regions: a superseded region is flagged at activation and resolved at commit (__netfs_activate_write, netfs_merge_dirty_region)', () => {
-  it('after the DSYNC write activates, write 1\'s record is still there and folio 0 still dirty', () => {
+  it("after the DSYNC write activates, write 1's record is still there and folio 0 still dirty", () => {
     const s = run(config(), TO_ACTIVATION);
     const old = s.regions.find((r) => r.state === 'dirty' && r.type === 'ordinary');
     expect(old).toMatchObject({ start: 0, end: 2, supersededBy: [2] });
@@ -100,7 +93,17 @@ describe('netfs-regions: a superseded region is flagged at activation and resolv
     const steps = ['write(buffered, [0,4))', 'activate(write 1)', 'copy(write 1)', 'copy(write 1)', 'copy(write 1)', 'copy(write 1)', 'complete(write 1)'];
     const s = run(cfg, [...steps, 'write(dsync, [0,1))', 'activate(write 2)', 'write(buffered, [3,4))', 'activate(write 3)']);
     expect(s.regions.find((r) => r.state === 'dirty')).toMatchObject({ start: 0, end: 4, supersededBy: [2, 3] });
-    const done = run(cfg, [...steps, 'write(dsync, [0,1))', 'activate(write 2)', 'write(buffered, [3,4))', 'activate(write 3)', 'copy(write 3)', 'copy(write 2)', 'complete(write 3)', 'complete(write 2)']);
+    const done = run(cfg, [
+      ...steps,
+      'write(dsync, [0,1))',
+      'activate(write 2)',
+      'write(buffered, [3,4))',
+      'activate(write 3)',
+      'copy(write 3)',
+      'copy(write 2)',
+      'complete(write 3)',
+      'complete(write 2)',
+    ]);
     expect(done.regions.map((r) => [r.state, r.type, r.start, r.end, r.supersededBy])).toEqual([
       ['flushing', 'dsync', 0, 1, undefined],
       ['dirty', 'ordinary', 1, 3, undefined],

@@ -61,7 +61,11 @@ const cases: Case[] = [
   // activation (fixed: test/netfs-regions-supersede.test.ts); with the supersede as the RFC has it and the
   // page read back before a partial copy, the two together lose nothing up to 10 actions. A crash that
   // trusts a cache object open for modification still loses one (test/netfs-regions-crash.test.ts).
-  { property: 'no-lost-writes', holds: { params: { G: 1 }, depth: 8 }, breaks: { bug: 'trust-cache-after-crash', params: { P: 1, B: 2, L: 2, W: 2, G: 0, dsync: 1, dio: 1, crash: 1 }, depth: 9, random: false } },
+  {
+    property: 'no-lost-writes',
+    holds: { params: { G: 1 }, depth: 8 },
+    breaks: { bug: 'trust-cache-after-crash', params: { P: 1, B: 2, L: 2, W: 2, G: 0, dsync: 1, dio: 1, crash: 1 }, depth: 9, random: false },
+  },
 ];
 
 type Result = ReturnType<typeof check>;
@@ -148,7 +152,7 @@ describe('netfs-regions: the flusher defers a write-out whose box it cannot lock
     expect(r.exhaustive?.complete).toBe(true);
     for (const id of broken) expect(verdict(r, id).verdict, id).toBe('holds');
   });
-  it('with the split at round_down(dirtied point, block), no unwritten region\'s box ever lacks a page (the toggle that skipped the deferral is gone)', () => {
+  it("with the split at round_down(dirtied point, block), no unwritten region's box ever lacks a page (the toggle that skipped the deferral is gone)", () => {
     // The split at any page boundary once cut inside the block and left its other folio unread (4 actions).
     // What the flusher could take: a dirty region's box, or an active region's up to round_down(copied, block).
     const takeable = (s: NetfsState, r: NetfsState['regions'][number]): number[] | undefined => {
@@ -161,10 +165,11 @@ describe('netfs-regions: the flusher defers a write-out whose box it cannot lock
       id: 'box-page-missing',
       description: 'the flusher could take a region whose box has a page out of the page cache',
       guards: [],
-      reached: (s) => s.regions.some((r) => {
-        const box = takeable(s, r);
-        return box !== undefined && [...foliosIn(box[0], box[1], s.B)].some((f) => !s.folio[f]);
-      }),
+      reached: (s) =>
+        s.regions.some((r) => {
+          const box = takeable(s, r);
+          return box !== undefined && [...foliosIn(box[0], box[1], s.B)].some((f) => !s.folio[f]);
+        }),
     };
     const r = check({ ...regions, sometimes: [missing] }, { mode: 'exhaustive', properties: [], params: { ...params, W: 2 }, depth: 8 });
     expect(r.exhaustive?.complete).toBe(true);
@@ -186,8 +191,7 @@ describe('netfs-regions: a completed DSYNC write is flushed as soon as its box i
       id: 'dsync-box-busy',
       description: 'a completed DSYNC region is not in flight while a box in flight overlaps its own',
       guards: [],
-      reached: (s) =>
-        s.regions.some((r) => r.type === 'dsync' && r.state === 'dirty' && s.regions.some((x) => x.state === 'flushing' && x.box[0] < r.box[1] && r.box[0] < x.box[1])),
+      reached: (s) => s.regions.some((r) => r.type === 'dsync' && r.state === 'dirty' && s.regions.some((x) => x.state === 'flushing' && x.box[0] < r.box[1] && r.box[0] < x.box[1])),
     };
     const r = check({ ...regions, sometimes: [busy] }, { mode: 'exhaustive', properties: [], params: { ...params, W: 2 }, depth: 9 });
     expect(r.exhaustive?.complete).toBe(true);
@@ -302,6 +306,10 @@ describe('RFC vs mainline, by search', () => {
     // Flush groups reach the barrier goal, a remote change the invalidation one, a disconnection the
     // modified list's: three of the holding searches.
     const searches = [holdingSearch({ G: 1 }, 8), holdingSearch({ remote: 1, W: 1, G: 0 }, 7), holdingSearch({ disconnect: 1, W: 1, G: 0 }, 8)];
-    for (const g of regions.sometimes) expect(searches.some((r) => r.goals.find((x) => x.id === g.id)?.reached), g.id).toBe(true);
+    for (const g of regions.sometimes)
+      expect(
+        searches.some((r) => r.goals.find((x) => x.id === g.id)?.reached),
+        g.id,
+      ).toBe(true);
   });
 });

@@ -65,7 +65,14 @@ describe('the generic picture', () => {
 
   it('draws maps, sets and scalars, with new boxes marked', async () => {
     const before = { pages: new Map([[7, { owner: 'a' }]]), dirty: new Set([7]), clock: 1 };
-    const after = { pages: new Map([[7, { owner: 'a' }], [9, { owner: 'b' }]]), dirty: new Set([7, 9]), clock: 2 };
+    const after = {
+      pages: new Map([
+        [7, { owner: 'a' }],
+        [9, { owner: 'b' }],
+      ]),
+      dirty: new Set([7, 9]),
+      clock: 2,
+    };
     const dot = stateDot(after, { previous: before, changed: ['pages[9].owner', 'dirty', 'clock'] });
     expect(box(dot, 'pages 9')).toContain('BGCOLOR="#c9e7c2"');
     expect(box(dot, 'pages 7')).not.toContain('changed');

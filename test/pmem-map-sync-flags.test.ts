@@ -13,7 +13,7 @@ import design, { FILES, mmapOutcome, TYPES } from '../model/designs/pmem-map-syn
 const steps = (trace: { states: readonly unknown[] } | undefined) => (trace ? trace.states.length - 1 : undefined);
 
 describe('pmem-map-sync-flags', () => {
-  it('keeps MAP_SYNC\'s promise on MAP_SHARED_VALIDATE over the whole state space, every goal reached', () => {
+  it("keeps MAP_SYNC's promise on MAP_SHARED_VALIDATE over the whole state space, every goal reached", () => {
     const r = check(design, { mode: 'exhaustive' });
     const p = r.properties.find((x) => x.id === 'map-sync-honoured')!;
     expect(p.verdict).toBe('holds');

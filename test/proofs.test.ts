@@ -39,10 +39,21 @@ describe('docs/proofs', () => {
   it('holds the data and the text documents of every built-in design, and an index made from the data', () => {
     const expected = designs.flatMap((d) => [...COMMITTED, 'json'].map((f) => `${d.name}.${f}`)).concat(COMMITTED.map((f) => `index.${f}`));
     expect(existsSync(dir), stale).toBe(true);
-    expect(readdirSync(dir).filter((f) => !f.endsWith('.html')).sort(), stale).toEqual(expected.sort());
+    expect(
+      readdirSync(dir)
+        .filter((f) => !f.endsWith('.html'))
+        .sort(),
+      stale,
+    ).toEqual(expected.sort());
     for (const f of COMMITTED) {
       const index = readFileSync(join(dir, `index.${f}`), 'utf8');
-      expect(index, `${stale} (index.${f} is not what the data renders to)`).toBe(indexFromData(dir, designs.map((d) => d.name), f));
+      expect(index, `${stale} (index.${f} is not what the data renders to)`).toBe(
+        indexFromData(
+          dir,
+          designs.map((d) => d.name),
+          f,
+        ),
+      );
     }
   });
 

@@ -34,7 +34,12 @@ export function typeErrors(files: readonly [string, string][], dir: string): str
     baseUrl: root,
     paths: { pagecheck: ['index.ts'], 'pagecheck/vitest': ['testing/vitest.ts'] },
   };
-  const program = ts.createProgram(files.map(([name]) => join(dir, name)), options, undefined, last);
+  const program = ts.createProgram(
+    files.map(([name]) => join(dir, name)),
+    options,
+    undefined,
+    last,
+  );
   last = program;
   // Only the snippets' own diagnostics: the sources are type-checked by `npm test` already, and checking them again here takes long.
   const own = files.map(([name]) => program.getSourceFile(join(dir, name))!);

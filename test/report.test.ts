@@ -18,7 +18,12 @@ describe('text document', () => {
   it('fits a mail: at most 72 columns (a command kept whole), no colour codes, no tabs', () => {
     for (const line of text.split('\n')) if (!isCommandLine(line)) expect(line.length, line).toBeLessThanOrEqual(MAIL_WIDTH);
     // The reproduce command is one line, to paste into a shell.
-    expect(text.split('\n').filter((l) => /^ *reproduce: /.test(l)).every((l) => / --depth \d+$/.test(l))).toBe(true);
+    expect(
+      text
+        .split('\n')
+        .filter((l) => /^ *reproduce: /.test(l))
+        .every((l) => / --depth \d+$/.test(l)),
+    ).toBe(true);
     // eslint-disable-next-line no-control-regex -- a terminal colour code starts with \x1b
     expect(text).not.toMatch(/\x1b|\t/);
   });
@@ -44,7 +49,11 @@ describe('text document', () => {
     expect(ce).toContain('step 2: punch(f=0, b=0)');
     const step2 = ce.slice(ce.indexOf('step 2:'), ce.indexOf('violated: free-zeroed'));
     // The step names the rule it stands for, then only what changed.
-    const lines = step2.trim().split('\n').slice(1).map((l) => l.trim());
+    const lines = step2
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
     expect(lines[0]).toMatch(/^kernel: spec punch\(f, b\): fallocate\(PUNCH_HOLE\)/);
     expect(lines.filter((l) => /^\w+\[\d/.test(l))).toEqual(['ext[0][0]: 0 -> -1', 'ref[0]: 1 -> 0']);
   });
@@ -66,8 +75,16 @@ describe('text document', () => {
   });
 
   it('wraps long lines under their own indentation', () => {
-    expect(wrapText(`  ${'word '.repeat(30)}`, 20).split('\n').every((l, i) => l.length <= 20 && l.startsWith(i === 0 ? '  w' : '      w'))).toBe(true);
-    expect(wrapText('x'.repeat(50), 20).split('\n').map((l) => l.length)).toEqual([20, 20, 18]);
+    expect(
+      wrapText(`  ${'word '.repeat(30)}`, 20)
+        .split('\n')
+        .every((l, i) => l.length <= 20 && l.startsWith(i === 0 ? '  w' : '      w')),
+    ).toBe(true);
+    expect(
+      wrapText('x'.repeat(50), 20)
+        .split('\n')
+        .map((l) => l.length),
+    ).toEqual([20, 20, 18]);
   });
 });
 

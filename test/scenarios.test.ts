@@ -107,21 +107,21 @@ describe('a replay sees a design built with a known mistake', () => {
     expect(r.agrees).toBe(false);
     expect(r.result.first.isolation).toBe(13);
   });
-  it('pagecache-reflink reading the media under a dirty folio breaks seed 002\'s partial CoW (read-your-writes)', () => {
+  it("pagecache-reflink reading the media under a dirty folio breaks seed 002's partial CoW (read-your-writes)", () => {
     const s = byId('seed-002-partial-cow-retention');
     expect(replayPair(s, 'pagecache-reflink').agrees).toBe(true);
     const r = replayPair(s, 'pagecache-reflink', ['read-bypasses-cache']);
     expect(r.agrees).toBe(false);
     expect(r.result.first['read-your-writes']).toBe(8);
   });
-  it('pagecache-reflink\'s fsync without a log force loses the written blocks at the cycle mount (fsync-durability)', () => {
+  it("pagecache-reflink's fsync without a log force loses the written blocks at the cycle mount (fsync-durability)", () => {
     const s = byId('seed-002-reflink-b-to-c');
     expect(replayPair(s, 'pagecache-reflink').agrees).toBe(true);
     const r = replayPair(s, 'pagecache-reflink', ['fsync-no-log-force']);
     expect(r.agrees).toBe(false);
     expect(r.result.first['fsync-durability']).toBe(3);
   });
-  it('pagecache-reflink binds a store to one sector as the block\'s new content (generic/140: three contents, three values)', () => {
+  it("pagecache-reflink binds a store to one sector as the block's new content (generic/140: three contents, three values)", () => {
     const r = replayPair(byId('generic-140-mmap-cow-sub-block'), 'pagecache-reflink');
     expect(r.result.trace.filter((t) => t.includes('mstore'))).toEqual(['6 mmap-store: mstore(f=1, b=0, v=2)', '8 mmap-store: mstore(f=1, b=2, v=3)', '10 mmap-store: mstore(f=1, b=3, v=3)']);
     expect(r.agrees).toBe(true);

@@ -88,7 +88,11 @@ describe('item 2: fault and walk take the entry and the AGF in opposite orders',
   it('the generic fallback (mf_generic_kill_procs) holds no AGF: its report waits for the entry instead', () => {
     const m = instantiate(d, resolveConfig(d, {}, ['generic-fallback']), 'immer');
     let s = m.initial as World;
-    for (const l of ['fault(f=0, i=0, read)', 'finish-fault', 'unmap(f=0, i=0)', 'fault(f=0, i=0, read)']) s = m.successors(s, m.actions(s).find((a) => m.label(a) === l)!)[0] as World;
+    for (const l of ['fault(f=0, i=0, read)', 'finish-fault', 'unmap(f=0, i=0)', 'fault(f=0, i=0, read)'])
+      s = m.successors(
+        s,
+        m.actions(s).find((a) => m.label(a) === l)!,
+      )[0] as World;
     expect(m.actions(s).map((a) => m.label(a))).not.toContain('memfail(pfn=0)');
   });
   it('nobody waits in the initial state nor while a read fault finishes beside the walk', () => {
@@ -125,7 +129,7 @@ describe('item 3: early kill owes a signal to the processes mapping the pfn whil
   });
 });
 
-describe('item 4: v6.15 reflink deletes the lower-numbered inode\'s DAX entries (dax_break_layout_inode)', () => {
+describe("item 4: v6.15 reflink deletes the lower-numbered inode's DAX entries (dax_break_layout_inode)", () => {
   const d = findDesign('fsdax-shared');
   it('reflink(s=0, d=1): the source, file 0, is the lower inode: unmapped and its entry deleted', () => {
     const s = last(d, ['fault(f=0, i=0, read)', 'finish-fault', 'reflink(s=0, d=1)']);

@@ -36,7 +36,7 @@ function violations(name: string, s: World, params: Record<string, number> = {},
 }
 
 describe('item 1: a kill is a signal (kill_proc -> force_sig_mceerr / send_sig_mceerr), not an exit', () => {
-  it('kill() records the signal and leaves the process\'s ptes and pins', () => {
+  it("kill() records the signal and leaves the process's ptes and pins", () => {
     const cfg = resolveConfig(findDesign('fsdax-shared'), {}, []);
     const w = initWorld(cfg, 3, 2) as Draft<World>;
     Object.assign(w.frame[1], { free: false, count: 2 });
@@ -59,9 +59,10 @@ describe('item 1: a kill is a signal (kill_proc -> force_sig_mceerr / send_sig_m
     'fault(f=0, i=0, write)',
     'memfail(pfn=1)',
   ];
-  it('fragment-owner: an early kill of a process whose fault holds frame 0 leaves the frame allocated and the fault\'s page unchanged', () => {
+  it("fragment-owner: an early kill of a process whose fault holds frame 0 leaves the frame allocated and the fault's page unchanged", () => {
     const states = run('fragment-owner', reviewed, {}, ['fragment-put-per-block']);
-    const before = states.at(-2)!, after = states.at(-1)!;
+    const before = states.at(-2)!,
+      after = states.at(-1)!;
     expect(before.fault).toMatchObject({ f: 0, i: 0, pfn: 0 });
     expect(after.mf).toMatchObject({ pfn: 1, killed: [0], done: true });
     expect(after.fault).toMatchObject({ f: 0, i: 0, pfn: 0, stale: false });
@@ -130,7 +131,7 @@ describe('item 2: a page-cache page already poisoned stops at TestSetPageHWPoiso
   });
 });
 
-describe('item 2: owner-list filesystem-rmap walks the filesystem\'s rmap, as xfs_dax_failure_fn -> mf_dax_kill_procs does', () => {
+describe("item 2: owner-list filesystem-rmap walks the filesystem's rmap, as xfs_dax_failure_fn -> mf_dax_kill_procs does", () => {
   const window = ['fault(f=0, i=0, read)', 'finish-fault', 'reflink(s=0, d=1)', 'fault(f=1, i=0, read)', 'memfail(pfn=0)'];
   it('the walk visits every rmap owner under the AGF, and waits for the fault holding (1, 0)', () => {
     const s = run('owner-list', window, {}, [], ['filesystem-rmap']).at(-1)!;
@@ -145,7 +146,7 @@ describe('item 2: owner-list filesystem-rmap walks the filesystem\'s rmap, as xf
   });
 });
 
-describe('item 3: a second failure on a DAX pfn runs the holder\'s walk again (memory_failure_dev_pagemap precedes TestSetPageHWPoison)', () => {
+describe("item 3: a second failure on a DAX pfn runs the holder's walk again (memory_failure_dev_pagemap precedes TestSetPageHWPoison)", () => {
   it('fsdax-shared: a pfn no entry holds is not marked, and a second report on it finds the world as the first did', () => {
     const once = run('fsdax-shared', ['memfail(pfn=0)']).at(-1)!;
     expect([once.frame[0].poison, once.mf!.told, once.mf!.done]).toEqual([false, [0], true]);
@@ -170,8 +171,16 @@ describe('memfail-reach owes the loader a signal only while it maps the pfn', ()
   // counterexamples/fsdax-shared/bugs/no-entry-lock.memfail-reach, reviewed "not realisable" at step 10, untoggled
   // as the review replayed it: the loader's sibling thread unmaps mid-walk, __add_to_kill leaves it out.
   const history = [
-    'reflink(s=1, d=0)', 'fault(f=0, i=0, read)', 'finish-fault', 'fault(f=1, i=0, read)', 'finish-fault',
-    'memfail(pfn=1)', 'memfail-next', 'mce(f=1, i=0)', 'unmap(f=1, i=0)', 'memfail-next',
+    'reflink(s=1, d=0)',
+    'fault(f=0, i=0, read)',
+    'finish-fault',
+    'fault(f=1, i=0, read)',
+    'finish-fault',
+    'memfail(pfn=1)',
+    'memfail-next',
+    'mce(f=1, i=0)',
+    'unmap(f=1, i=0)',
+    'memfail-next',
   ];
   for (const name of ['fsdax-shared', 'shadow-pages']) {
     it(`${name}: an unsignalled loader with no pte left breaks nothing; with its pte kept, the walk signals it`, () => {

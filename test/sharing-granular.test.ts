@@ -35,7 +35,7 @@ function violations(design: AnyDesign, s: World, params: Record<string, number> 
   return m.always.flatMap((p) => (p.check(s, v) ? [p.id] : []));
 }
 
-describe('item 1: FIDEDUPERANGE is a compare, then a remap, under both files\' IOLOCK and MMAPLOCK', () => {
+describe("item 1: FIDEDUPERANGE is a compare, then a remap, under both files' IOLOCK and MMAPLOCK", () => {
   const d = findDesign('fsdax-shared');
   // file 1 is made to hold file 0's value, so a dedupe of (0,0) onto (1,0) compares equal.
   const prep = ['write(f=1, i=0, v=1)', 'dedupe(s=0, si=0, d=1, di=0)'];
@@ -101,7 +101,18 @@ describe('item 3: read-only pins beside write pins; FOLL_LONGTERM refused on fsd
     expect(pins).toEqual(['pin(f=0, i=0, ro=true)']);
   });
   it('a read-only pin may see its block shared and CoW-broken away (the device only reads)', () => {
-    const states = run(d, ['fault(f=0, i=0, read)', 'finish-fault', 'pin(f=0, i=0, ro=true)', 'unpin(f=0, i=0)', 'reflink(s=0, d=1)', 'fault(f=0, i=0, read)', 'finish-fault', 'pin(f=0, i=0, ro=true)', 'fault(f=0, i=0, write)', 'finish-fault']);
+    const states = run(d, [
+      'fault(f=0, i=0, read)',
+      'finish-fault',
+      'pin(f=0, i=0, ro=true)',
+      'unpin(f=0, i=0)',
+      'reflink(s=0, d=1)',
+      'fault(f=0, i=0, read)',
+      'finish-fault',
+      'pin(f=0, i=0, ro=true)',
+      'fault(f=0, i=0, write)',
+      'finish-fault',
+    ]);
     const s = states.at(-1)!;
     expect(s.pin[0][0]).not.toBe(s.pte[0][0]);
     for (const t of states) expect(violations(d, t)).toEqual([]);
@@ -152,7 +163,7 @@ describe('item 4: world defects', () => {
       expect(pinned.frame[0].count).toBe(1);
       expect(violations(d, pinned)).toEqual([]);
     });
-    it('count-not-dropped forgets a pin\'s reference, not a pte\'s', () => {
+    it("count-not-dropped forgets a pin's reference, not a pte's", () => {
       const bugs = ['count-not-dropped'];
       const unmapped = run(d, ['fault(f=0, i=0, write)', 'finish-fault', 'unmap(f=0, i=0)'], {}, bugs).at(-1)!;
       expect(violations(d, unmapped, {}, bugs)).toEqual([]);

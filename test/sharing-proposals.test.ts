@@ -48,7 +48,7 @@ describe('tmpfs-cowflag: shmem lookups and memory_failure as the kernel runs the
     // The owner's own lookups are untouched.
     expect(r.enabled()).toContain('fault(f=0, i=0, read)');
   });
-  it('memory_failure leaves an unmapped page\'s processes alone (hwpoison_user_mappings: !page_mapped -> return)', () => {
+  it("memory_failure leaves an unmapped page's processes alone (hwpoison_user_mappings: !page_mapped -> return)", () => {
     const r = run(d, ['memfail(pfn=0)']);
     expect(r.states[1].mf).toMatchObject({ done: true, killed: [], told: [0] });
   });
@@ -59,7 +59,7 @@ describe('tmpfs-cowflag: shmem lookups and memory_failure as the kernel runs the
     const s = { ...s0, fault: { f: 1, i: 0, write: false, pfn: 0, stale: false } };
     expect(model.actions(s).map((a) => model.label(a))).not.toContain('memfail(pfn=0)');
   });
-  it('memory_failure on a mapped page kills the owner\'s mapper and tells the filesystem (file 0, index 0)', () => {
+  it("memory_failure on a mapped page kills the owner's mapper and tells the filesystem (file 0, index 0)", () => {
     const r = run(d, ['fault(f=0, i=0, read)', 'finish-fault', 'memfail(pfn=0)']);
     expect(r.states[3].mf).toMatchObject({ done: true, killed: [0], told: [0] });
   });
@@ -97,12 +97,21 @@ describe('tmpfs-cowflag: shmem lookups and memory_failure as the kernel runs the
     expect(pfn).not.toBe(-1);
     expect(r.states[1].entry[0][1]).toBe(pfn);
     expect(r.states[1].ext[0][1]).toBe(pfn);
-    expect(r.states[2]).toMatchObject({ pte: [[-1, pfn], [-1, -1]], ptew: [[false, false], [false, false]] });
+    expect(r.states[2]).toMatchObject({
+      pte: [
+        [-1, pfn],
+        [-1, -1],
+      ],
+      ptew: [
+        [false, false],
+        [false, false],
+      ],
+    });
     expect(r.view().read[0][1]).toBe(0);
   });
 });
 
-describe('imapping-redirect: tmpfs reads and faults go through the inode\'s i_mapping', () => {
+describe("imapping-redirect: tmpfs reads and faults go through the inode's i_mapping", () => {
   const d = findDesign('imapping-redirect');
   it('read(2) through an fd opened before the reflink returns the shared data (shmem_file_read_iter: file_inode(file)->i_mapping)', () => {
     const r = run(d, ['open(f=0)', 'reflink(s=0, d=1)']);
@@ -144,17 +153,17 @@ describe('fragment-owner: a fault holds its page locked; a referenced fragment k
     const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)', 'fault(f=0, i=0, read)']);
     expect(r.enabled()).not.toContain('memfail(pfn=0)');
   });
-  it('a fragment\'s page is not reclaimed while the fragment is referenced (seed 002: freed when its refcount goes to zero)', () => {
+  it("a fragment's page is not reclaimed while the fragment is referenced (seed 002: freed when its refcount goes to zero)", () => {
     const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)']);
     expect(r.enabled()).not.toContain('reclaim(pfn=0)');
   });
-  it('with --bug fragment-reclaimable reclaim frees it under the files\' PFN entries, but never under a fault (shrink_folio_list: folio_trylock)', () => {
+  it("with --bug fragment-reclaimable reclaim frees it under the files' PFN entries, but never under a fault (shrink_folio_list: folio_trylock)", () => {
     const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)'], {}, ['fragment-reclaimable']);
     expect(r.enabled()).toContain('reclaim(pfn=0)');
     const f = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)', 'fault(f=0, i=0, read)'], {}, ['fragment-reclaimable']);
     expect(f.enabled()).not.toContain('reclaim(pfn=0)');
   });
-  it('a write in place after a partial CoW updates the page read(2) then finds, the fragment\'s', () => {
+  it("a write in place after a partial CoW updates the page read(2) then finds, the fragment's", () => {
     const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)', 'write(f=0, i=0, v=2)', 'write(f=1, i=0, v=2)', 'read(f=1, i=0)']);
     expect(r.view().read[1][0]).toBe(2);
   });
@@ -162,7 +171,7 @@ describe('fragment-owner: a fault holds its page locked; a referenced fragment k
     const r = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 3, bugs: ['fragment-reclaimable'] });
     expect(r.properties[0]).toMatchObject({ verdict: 'violated', traceLength: 3 });
   });
-  it('a fault through a PFN entry left to a freed frame spins: filemap_get_entry\'s folio_try_get fails on count 0 (goto repeat)', () => {
+  it("a fault through a PFN entry left to a freed frame spins: filemap_get_entry's folio_try_get fails on count 0 (goto repeat)", () => {
     const r = run(d, ['read(f=0, i=0)', 'reflink(s=0, d=1)', 'reclaim(pfn=0)'], {}, ['fragment-reclaimable']);
     expect(r.states[3].frame[0].free).toBe(true);
     expect(r.enabled()).not.toContain('fault(f=0, i=0, read)');
@@ -186,14 +195,17 @@ describe('fragment-owner: a fault holds its page locked; a referenced fragment k
   it('a whole-file reflink of a file of two blocks makes one fragment of both, each at its source index, with one count per file', () => {
     const r = run(d, ['write(f=0, i=1, v=1)', 'reflink(s=0, d=1)']);
     const s = r.states[2] as World & { fragOf: number[]; fidx: number[]; fref: number[] };
-    expect(s.ext).toEqual([[0, 2], [0, 2]]);
+    expect(s.ext).toEqual([
+      [0, 2],
+      [0, 2],
+    ]);
     expect(s.fragOf[0]).not.toBe(-1);
     expect(s.fragOf[2]).toBe(s.fragOf[0]);
     expect([s.fidx[0], s.fidx[2]]).toEqual([0, 1]);
     expect(s.fref[s.fragOf[0]]).toBe(2);
     expect(refcountOf(r.view())).toBeUndefined();
   });
-  it('a partial CoW of a two-block fragment keeps the writer\'s count on it while the other block stays shared (INV-H)', () => {
+  it("a partial CoW of a two-block fragment keeps the writer's count on it while the other block stays shared (INV-H)", () => {
     const r = run(d, ['write(f=0, i=1, v=1)', 'reflink(s=0, d=1)', 'write(f=0, i=0, v=2)']);
     const s = r.states[3] as World & { fragOf: number[]; fref: number[]; partial: boolean };
     expect(s.partial).toBe(true);
@@ -216,7 +228,7 @@ describe('fragment-owner: a fault holds its page locked; a referenced fragment k
     expect(gone.states[7].frame[p].free).toBe(true);
     expect((gone.states[7] as World & { fref: number[] }).fref.every((n) => n === 0)).toBe(true);
   });
-  it('--bug fragment-put-per-block (a partial CoW drops the fragment\'s count) breaks refcount in 3 actions, exhaustively', () => {
+  it("--bug fragment-put-per-block (a partial CoW drops the fragment's count) breaks refcount in 3 actions, exhaustively", () => {
     const r = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 3, bugs: ['fragment-put-per-block'] });
     expect(r.properties[0]).toMatchObject({ verdict: 'violated', traceLength: 3 });
     const ok = check(d, { mode: 'exhaustive', properties: ['refcount'], depth: 3 });

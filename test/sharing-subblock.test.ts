@@ -51,7 +51,12 @@ describe('S = 1 is the whole-block world', () => {
   it('offers no sector range, and the sub-block toggles change nothing', () => {
     const d = findDesign('fsdax-shared');
     const m = model(d);
-    expect(m.actions(m.initial).map((a) => m.label(a)).filter((l) => l.includes('sec='))).toEqual([]);
+    expect(
+      m
+        .actions(m.initial)
+        .map((a) => m.label(a))
+        .filter((l) => l.includes('sec=')),
+    ).toEqual([]);
     for (const bug of ['no-copy-around', 'no-zero-edges']) {
       // Depth 4 reaches the guarding goal (a CoW away from a block another process maps).
       const r = check(d, { mode: 'exhaustive', properties: ['cow-isolation'], depth: 4, bugs: [bug] });
@@ -62,16 +67,22 @@ describe('S = 1 is the whole-block world', () => {
 
 describe('S = 2: write(2) of part of a block', () => {
   const d = findDesign('fsdax-shared');
-  it('starts with every sector of a file\'s first block holding its value, and offers each sector range', () => {
+  it("starts with every sector of a file's first block holding its value, and offers each sector range", () => {
     const m = model(d, S2);
     const s = m.initial as World;
     expect(reads(s, 0)).toEqual([11, 0]);
-    expect(s.ghost).toEqual([[11, 0], [22, 0]]);
-    const writes = m.actions(s).map((a) => m.label(a)).filter((l) => l.startsWith('write(f=0, i=0,'));
+    expect(s.ghost).toEqual([
+      [11, 0],
+      [22, 0],
+    ]);
+    const writes = m
+      .actions(s)
+      .map((a) => m.label(a))
+      .filter((l) => l.startsWith('write(f=0, i=0,'));
     // v=1 is already in both sectors: no write of it is offered (it would change nothing the file shows).
     expect(writes).toEqual(['write(f=0, i=0, v=2)', 'write(f=0, i=0, v=2, sec=0, nsec=1)', 'write(f=0, i=0, v=2, sec=1, nsec=1)']);
   });
-  it('in place on a block of the file\'s own: only the range changes', () => {
+  it("in place on a block of the file's own: only the range changes", () => {
     const s = run(d, ['write(f=0, i=0, v=2, sec=1, nsec=1)'], S2).at(-1)!;
     expect(reads(s, 0)).toEqual([12, 0]);
     expect(s.ghost[0]).toEqual([12, 0]);
@@ -98,7 +109,7 @@ describe('S = 2: write(2) of part of a block', () => {
     expect(reads(s, 1)).toEqual([22, 0]);
     expect(violations(d, s, S2, bugs)).toEqual(['cow-isolation']);
   });
-  it('no-zero-edges: the hole\'s new block shows its last owner\'s data, and cow-isolation says so', () => {
+  it("no-zero-edges: the hole's new block shows its last owner's data, and cow-isolation says so", () => {
     const bugs = ['no-zero-edges'];
     const s = run(d, ['punch(f=0, i=0)', 'write(f=0, i=1, v=2, sec=1, nsec=1)'], S2, bugs).at(-1)!;
     expect(reads(s, 0)).toEqual([0, 12]);
@@ -128,7 +139,7 @@ describe('S = 2: the search', () => {
       expect(hole.properties[0].actions).toEqual(['punch(f=0, i=0)', 'write(f=0, i=0, v=1, sec=0, nsec=1)']);
     });
   }
-  it('tmpfs-cowflag: cow-isolation at S = 2 as at S = 1 (shmem_write_end zeroes a new page\'s edges; a CoW-flagged page is copied whole)', () => {
+  it("tmpfs-cowflag: cow-isolation at S = 2 as at S = 1 (shmem_write_end zeroes a new page's edges; a CoW-flagged page is copied whole)", () => {
     const r = check(findDesign('tmpfs-cowflag'), { mode: 'exhaustive', properties: ['cow-isolation'], depth: 3, params: S2 });
     const s1 = check(findDesign('tmpfs-cowflag'), { mode: 'exhaustive', properties: ['cow-isolation'], depth: 3 });
     expect(r.properties[0].verdict).toBe(s1.properties[0].verdict);
@@ -152,7 +163,7 @@ describe('S = 2 on every path', () => {
   }
 });
 
-describe("generic/140 at S = 2 (scenarios/generic-140-mmap-cow-sub-block.json, replayed by hand)", () => {
+describe('generic/140 at S = 2 (scenarios/generic-140-mmap-cow-sub-block.json, replayed by hand)', () => {
   // The scenario's setup: 2 files of 4 blocks of 2 sectors, 8 physical blocks; 0x61 is 1, 0x62 is 2.
   // Its binder (scenarios/bind/reflink.ts) still refuses sub-block stores; this is the same history.
   const params = { F: 2, B: 4, P: 8, V: 2, S: 2 };
@@ -196,9 +207,16 @@ describe('a CoW write(2) reads the shared block it copies from', () => {
       const m = model(d, params);
       // A mapped pfn, so that the handler poisons it (memory_failure_dev_pagemap); the kill takes the pte.
       let s = statesOf(m, ['reflink(s=0, d=1)', 'fault(f=1, i=0, read)', 'finish-fault', 'memfail(pfn=0)']).at(-1) as World;
-      while (s.mf && !s.mf.done) s = m.successors(s, m.actions(s).find((a) => m.label(a) === 'memfail-next')!)[0] as World;
+      while (s.mf && !s.mf.done)
+        s = m.successors(
+          s,
+          m.actions(s).find((a) => m.label(a) === 'memfail-next')!,
+        )[0] as World;
       expect(s.frame[0].poison).toBe(true);
-      const writes = m.actions(s).map((a) => m.label(a)).filter((l) => l.startsWith('write('));
+      const writes = m
+        .actions(s)
+        .map((a) => m.label(a))
+        .filter((l) => l.startsWith('write('));
       expect(writes.filter((l) => / i=0,/.test(l))).toEqual([]);
       // The holes at index 1 are still written: nothing is read there.
       expect(writes.some((l) => l.startsWith('write(f=1, i=1,'))).toBe(true);

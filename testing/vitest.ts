@@ -28,7 +28,10 @@ export interface ExpectOptions<B extends string = string, P extends string = str
 
 export class PagecheckAssertionError extends Error {
   override readonly name = 'AssertionError';
-  constructor(message: string, readonly result: CheckResult) {
+  constructor(
+    message: string,
+    readonly result: CheckResult,
+  ) {
     super(message);
   }
 }
@@ -60,7 +63,11 @@ function counterexamples(result: CheckResult, ids: readonly string[], save: stri
       // A scratch folder of failures: each run replaces what the last one left.
       checkSaveTargets(dir, [], true);
       saveCounterexamples(dir, result);
-      where = traces.map(([id]) => result.properties.find((p) => p.id === id)?.file).filter(Boolean).map((f) => `saved: ${f}`).join('\n');
+      where = traces
+        .map(([id]) => result.properties.find((p) => p.id === id)?.file)
+        .filter(Boolean)
+        .map((f) => `saved: ${f}`)
+        .join('\n');
     } catch (e) {
       where = `not saved: ${e instanceof Error ? e.message : String(e)}`;
     }

@@ -269,7 +269,7 @@ function structuredOf(text: string): Structured {
   }
   const o = s as Record<string, unknown>;
   if (typeof s !== 'object' || s === null) throw new ItfError(`not a pagecheck trace: '#meta.${INFO_FIELD}' is not a JSON object`);
-  if (typeof o.params !== 'object' || o.params === null) throw new ItfError("not a pagecheck trace: its parameters are missing");
+  if (typeof o.params !== 'object' || o.params === null) throw new ItfError('not a pagecheck trace: its parameters are missing');
   checkStructured(o);
   return o as unknown as Structured;
 }

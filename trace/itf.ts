@@ -85,40 +85,42 @@ function encodeRecord(rec: Record<string, unknown>, path: string, type: ItfType)
 }
 
 export function decodeValue(j: unknown, path = 'state'): unknown {
-  return match(j)
-    .with(P.union(P.string, P.boolean), (x) => x)
-    .with(P.number, (n) => {
-      if (!Number.isInteger(n)) throw new ItfError(`${path}: ${n} is not an ITF integer`);
-      return n;
-    })
-    .with(P.array(), (xs) => xs.map((x, i) => decodeValue(x, `${path}[${i}]`)))
-    .with({ '#bigint': P.string }, ({ '#bigint': s }) => {
-      if (!/^-?[0-9]+$/.test(s)) throw new ItfError(`${path}: '${s}' is not a #bigint`);
-      const n = BigInt(s);
-      return Number.isSafeInteger(Number(n)) ? Number(n) : n;
-    })
-    .with({ '#set': P.array() }, ({ '#set': xs }) => new Set(xs.map((x, i) => decodeValue(x, `${path}{${i}}`))))
-    .with({ '#map': P.array([P._, P._]) }, ({ '#map': kvs }) => {
-      return new Map(kvs.map(([k, x]) => [decodeValue(k, `${path} key`), decodeValue(x, `${path}[${String(k)}]`)]));
-    })
-    .with({ '#tup': P.array() }, ({ '#tup': xs }) => xs.map((x, i) => decodeValue(x, `${path}(${i})`)))
-    .with({ tag: 'None' }, () => null)
-    // Some(v), and a record of a sum type, which its variant carries whole (see itf-types.ts).
-    .with({ tag: P.string, value: P._ }, ({ value }) => decodeValue(value, path))
-    .with(P.nullish, () => {
-      throw new ItfError(`${path}: null is not an ITF value`);
-    })
-    .with(P.record(P.string, P._), (rec) => {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(rec)) {
-        if (k.startsWith('#')) throw new ItfError(`${path}: unknown ITF form '${k}'`);
-        // Assigned, it would set the record's prototype; kept as a field, it is one no design has.
-        if (k === '__proto__') throw new ItfError(`${path}: a record field named '__proto__' is not a state's`);
-        out[k] = decodeValue(x, `${path}.${k}`);
-      }
-      return out;
-    })
-    .otherwise(() => {
-      throw new ItfError(`${path}: not an ITF value`);
-    });
+  return (
+    match(j)
+      .with(P.union(P.string, P.boolean), (x) => x)
+      .with(P.number, (n) => {
+        if (!Number.isInteger(n)) throw new ItfError(`${path}: ${n} is not an ITF integer`);
+        return n;
+      })
+      .with(P.array(), (xs) => xs.map((x, i) => decodeValue(x, `${path}[${i}]`)))
+      .with({ '#bigint': P.string }, ({ '#bigint': s }) => {
+        if (!/^-?[0-9]+$/.test(s)) throw new ItfError(`${path}: '${s}' is not a #bigint`);
+        const n = BigInt(s);
+        return Number.isSafeInteger(Number(n)) ? Number(n) : n;
+      })
+      .with({ '#set': P.array() }, ({ '#set': xs }) => new Set(xs.map((x, i) => decodeValue(x, `${path}{${i}}`))))
+      .with({ '#map': P.array([P._, P._]) }, ({ '#map': kvs }) => {
+        return new Map(kvs.map(([k, x]) => [decodeValue(k, `${path} key`), decodeValue(x, `${path}[${String(k)}]`)]));
+      })
+      .with({ '#tup': P.array() }, ({ '#tup': xs }) => xs.map((x, i) => decodeValue(x, `${path}(${i})`)))
+      .with({ tag: 'None' }, () => null)
+      // Some(v), and a record of a sum type, which its variant carries whole (see itf-types.ts).
+      .with({ tag: P.string, value: P._ }, ({ value }) => decodeValue(value, path))
+      .with(P.nullish, () => {
+        throw new ItfError(`${path}: null is not an ITF value`);
+      })
+      .with(P.record(P.string, P._), (rec) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(rec)) {
+          if (k.startsWith('#')) throw new ItfError(`${path}: unknown ITF form '${k}'`);
+          // Assigned, it would set the record's prototype; kept as a field, it is one no design has.
+          if (k === '__proto__') throw new ItfError(`${path}: a record field named '__proto__' is not a state's`);
+          out[k] = decodeValue(x, `${path}.${k}`);
+        }
+        return out;
+      })
+      .otherwise(() => {
+        throw new ItfError(`${path}: not an ITF value`);
+      })
+  );
 }

@@ -9,11 +9,7 @@
 import type { Step } from '../engine/model.js';
 import type { TraceMeta } from './counterexample.js';
 
-export function lassoSteps<S, A>(
-  steps: readonly Step<S, A>[],
-  loop: number,
-  label: (a: A) => string,
-): { readonly steps: readonly Step<S, A>[]; readonly closing?: TraceMeta['closing'] } {
+export function lassoSteps<S, A>(steps: readonly Step<S, A>[], loop: number, label: (a: A) => string): { readonly steps: readonly Step<S, A>[]; readonly closing?: TraceMeta['closing'] } {
   const last = steps.length - 1;
   if (loop === last) return { steps };
   const step = steps[last];

@@ -23,7 +23,9 @@ export function show(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
   if (v instanceof Set) return `{${[...v].map(show).sort().join(', ')}}`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${show(k)} |-> ${show(x)}`).join(', ')}}`;
-  return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`).join(', ')} }`;
+  return `{ ${Object.entries(v)
+    .map(([k, x]) => `${k}: ${show(x)}`)
+    .join(', ')} }`;
 }
 
 /** Every leaf of a state by path; a Set is one leaf, since its members have no place. */
@@ -57,18 +59,18 @@ export function diffStates(before: unknown, after: unknown): Change[] {
   for (const [path, was] of a) if (!b.has(path)) changes.push({ path, before: was });
   // An empty list or record stands as a leaf of its own; when it fills up (or
   // empties) its members' lines say it all, so the container's line goes.
-  const within = (path: string, other: Map<string, string>) =>
-    [...other.keys()].some((p) => p.startsWith(`${path}[`) || p.startsWith(`${path}.`));
+  const within = (path: string, other: Map<string, string>) => [...other.keys()].some((p) => p.startsWith(`${path}[`) || p.startsWith(`${path}.`));
   const empty = (v: string | undefined) => v === '[]' || v === '{}';
-  const kept = changes.filter(
-    (c) => !((c.after === undefined && empty(c.before) && within(c.path, b)) || (c.before === undefined && empty(c.after) && within(c.path, a))),
-  );
+  const kept = changes.filter((c) => !((c.after === undefined && empty(c.before) && within(c.path, b)) || (c.before === undefined && empty(c.after) && within(c.path, a))));
   // A record that takes the place of NULL (a fault begun), or gives it back, is
   // one change written whole where its first member would be: leaf by leaf it
   // read as members appearing from nothing and the NULL going away.
   const under = (p: string, path: string) => p.startsWith(`${path}.`) || p.startsWith(`${path}[`);
   const whole = (path: string, side: Map<string, string>) =>
-    `{${[...side].filter(([p]) => under(p, path)).map(([p, v]) => `${p.slice(path.length).replace(/^\./, '')}: ${v}`).join(', ')}}`;
+    `{${[...side]
+      .filter(([p]) => under(p, path))
+      .map(([p, v]) => `${p.slice(path.length).replace(/^\./, '')}: ${v}`)
+      .join(', ')}}`;
   const collapsed = new Map<string, Change>();
   for (const c of kept) {
     if (c.before === 'NULL' && c.after === undefined && within(c.path, b)) collapsed.set(c.path, { path: c.path, before: 'NULL', after: whole(c.path, b) });
@@ -103,13 +105,18 @@ export function outcomeNote(m: { choice?: number; outcome?: string }): string {
 export function renderText(trace: ItfTrace): string {
   const meta = traceMeta(trace);
   const lines: string[] = [];
-  const params = Object.entries(meta.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  const params = Object.entries(meta.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   lines.push(`${meta.design} violates ${meta.property}`);
   lines.push(`  ${meta.message}`);
   lines.push(`  params: ${params || '(none)'}${meta.bugs.length ? `; bugs: ${meta.bugs.join(', ')}` : ''}${meta.amends?.length ? `; amended: ${meta.amends.join(', ')}` : ''}`);
   const steps = trace.states.length - 1 + (meta.closing ? 1 : 0);
   lines.push(`  found by ${meta.mode} search; ${steps} action${steps === 1 ? '' : 's'}${trace.loop !== undefined ? ', the last ones repeating for ever' : ''}`);
-  if (meta.fairness) lines.push(`  fairness: weak ${meta.fairness.weak.join(', ') || '(none)'}; strong ${meta.fairness.strong.join(', ') || '(none)'}${meta.fairness.each?.length ? `; owed to each action apart: ${meta.fairness.each.join(', ')}` : ''}`);
+  if (meta.fairness)
+    lines.push(
+      `  fairness: weak ${meta.fairness.weak.join(', ') || '(none)'}; strong ${meta.fairness.strong.join(', ') || '(none)'}${meta.fairness.each?.length ? `; owed to each action apart: ${meta.fairness.each.join(', ')}` : ''}`,
+    );
   lines.push(`  reproduce: ${meta.reproduce}`);
   lines.push('');
   lines.push('state 0 (initial)');
@@ -146,4 +153,3 @@ export function renderText(trace: ItfTrace): string {
   lines.push(`violated: ${meta.property}: ${meta.message}`);
   return lines.join('\n') + '\n';
 }
-

@@ -69,7 +69,13 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
   const shardText = o.shard as string | undefined;
   const shard = shardText === undefined ? undefined : parseShard(shardText);
   if (shardText !== undefined && shard === undefined) throw new InputError(`--shard takes K/N with 0 <= K < N, not '${shardText}'`);
-  const omit = o.omit === undefined ? undefined : (o.omit as string).split(',').map((k) => k.trim()).filter(Boolean);
+  const omit =
+    o.omit === undefined
+      ? undefined
+      : (o.omit as string)
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean);
   const maxMemoryMb = integer('--max-memory', o.maxMemory as string | undefined, 16);
   const workers = integer('--workers', o.workers as string | undefined, 1, MAX_WORKERS);
   if (workers !== undefined && mode === 'random') throw new InputError('--workers runs the exhaustive search in threads; give --mode exhaustive or both');
@@ -140,11 +146,7 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'search designs for violations; print verdicts with their bounds',
   define: (c: Commander) =>
-    addSearchOptions(
-      c
-        .usage('DESIGN... | --all [options]')
-        .argument('[design...]', 'built-in design names, or your own design modules: ./d.ts (its default export) or ./d.ts#name'),
-    )
+    addSearchOptions(c.usage('DESIGN... | --all [options]').argument('[design...]', 'built-in design names, or your own design modules: ./d.ts (its default export) or ./d.ts#name'))
       .option('--property <id>', 'only this property (repeatable)', collect)
       .option('--mode <mode>', 'exhaustive, random or both', 'both')
       .option('--path <path>', 'with --mode random and --seed: replay the fast-check path a random counterexample reports (12:3:0:1)')
@@ -158,7 +160,10 @@ export const checkCommand: Command = {
       .option('--max-memory <MB>', 'stop (inconclusive) before the process passes MB of resident memory')
       .option('--symmetry', "keep one state per class of the design's declared symmetry (pagecheck designs lists it); off by default, so that a bound counts the design's own states")
       .option('--symmetry-check', "also check the design's symmetry declaration at the check's depth: reduced and unreduced searches side by side, and every state met renamed")
-      .option('--no-learned', 'keep the states of a design without a fixed flat layout as objects (the generic path), not as words by the layout learned from them, to compare the two: the same verdicts and counts')
+      .option(
+        '--no-learned',
+        'keep the states of a design without a fixed flat layout as objects (the generic path), not as words by the layout learned from them, to compare the two: the same verdicts and counts',
+      )
       .option('--no-timings', 'leave the timing fields out of --json, so two runs of one seed compare byte for byte')
       .addHelpText(
         'after',

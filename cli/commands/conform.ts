@@ -40,7 +40,9 @@ const options = {
 } as const;
 
 function reproduceLine(design: string, fs: string, runs: number, steps: number, seed: number, params: Record<string, string>, bugs: readonly string[]): string {
-  const p = Object.entries(params).map(([k, v]) => ` --param ${k}=${v}`).join('');
+  const p = Object.entries(params)
+    .map(([k, v]) => ` --param ${k}=${v}`)
+    .join('');
   const b = bugs.map((x) => ` --bug ${x}`).join('');
   return `pagecheck conform ${design} --fs ${fs} --runs ${runs} --steps ${steps} --seed ${seed}${p}${b}`;
 }
@@ -48,10 +50,12 @@ function reproduceLine(design: string, fs: string, runs: number, steps: number, 
 export const conformCommand: RawCommand = {
   name: 'conform',
   usage,
-  summary: 'run random sequences of a design\'s actions on a real XFS or btrfs and compare every step with the model',
+  summary: "run random sequences of a design's actions on a real XFS or btrfs and compare every step with the model",
   async run(args, io) {
     if (args.includes('--help') || args.includes('-h')) {
-      io.stdout(`Usage: ${usage}\n\n${CONFORM_SUMMARY}\n\nOptions:\n  --fs <xfs|btrfs>  the filesystem to make on a loop device (default xfs)\n  --runs <n>        sequences (default 200)\n  --steps <n>       actions per sequence (default 20)\n  --seed <n>        fast-check seed\n  --param <k=v>     set a parameter (repeatable)\n  --bug <name>      turn a bug toggle on (repeatable)\n  --save <dir>      where mismatches go (default conform-mismatches/)\n  --json            print the result as JSON\n  -h, --help        show help\n\nExit 0: no mismatch; 1: a mismatch; 2: bad input; 3: the filesystem cannot be made here (not root, no loop device).\n`);
+      io.stdout(
+        `Usage: ${usage}\n\n${CONFORM_SUMMARY}\n\nOptions:\n  --fs <xfs|btrfs>  the filesystem to make on a loop device (default xfs)\n  --runs <n>        sequences (default 200)\n  --steps <n>       actions per sequence (default 20)\n  --seed <n>        fast-check seed\n  --param <k=v>     set a parameter (repeatable)\n  --bug <name>      turn a bug toggle on (repeatable)\n  --save <dir>      where mismatches go (default conform-mismatches/)\n  --json            print the result as JSON\n  -h, --help        show help\n\nExit 0: no mismatch; 1: a mismatch; 2: bad input; 3: the filesystem cannot be made here (not root, no loop device).\n`,
+      );
       return 0;
     }
     const { values: v, positionals } = parse(args, options, usage);
@@ -63,7 +67,7 @@ export const conformCommand: RawCommand = {
     if (fs !== 'xfs' && fs !== 'btrfs') throw new InputError(`--fs must be xfs or btrfs, not '${fs}'`);
     const runs = integer('--runs', v.runs as string | undefined, 1) ?? 200;
     const steps = integer('--steps', v.steps as string | undefined, 1, 1000) ?? 20;
-    const seed = integer('--seed', v.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1) ?? ((Math.random() * 2 ** 31) | 0);
+    const seed = integer('--seed', v.seed as string | undefined, -(2 ** 31), 2 ** 31 - 1) ?? (Math.random() * 2 ** 31) | 0;
     const params = keyValues(v.param as string[] | undefined);
     const bugs = (v.bug as string[] | undefined) ?? [];
     const cfg = resolveConfig(design, params, bugs);
@@ -110,46 +114,85 @@ export const conformCommand: RawCommand = {
       const model = instantiate(design, cfg, 'immer');
       const base = join(saveDir, `${design.name}-${fs}`);
       mkdirSync(saveDir, { recursive: true });
-      const trace = toItf(m.trace, model.label, {
-        source: 'pagecheck conform',
-        description: `${design.name} differs from the running kernel (${fs}): ${m.message}`,
-        design: design.name,
-        params: { ...cfg.params },
-        bugs: [...cfg.bugs],
-        property: `conform-${fs}`,
-        message: m.message,
-        mode: 'random',
-        bound: { runs, steps },
-        reproduce,
-        seed,
-        path: m.path,
-        shrink: { from: m.originalLength, to: m.steps.length, steps: m.shrinks },
-      }, model.describeChoice, (kind) => (design.notes as Record<string, string | undefined> | undefined)?.[kind]);
+      const trace = toItf(
+        m.trace,
+        model.label,
+        {
+          source: 'pagecheck conform',
+          description: `${design.name} differs from the running kernel (${fs}): ${m.message}`,
+          design: design.name,
+          params: { ...cfg.params },
+          bugs: [...cfg.bugs],
+          property: `conform-${fs}`,
+          message: m.message,
+          mode: 'random',
+          bound: { runs, steps },
+          reproduce,
+          seed,
+          path: m.path,
+          shrink: { from: m.originalLength, to: m.steps.length, steps: m.shrinks },
+        },
+        model.describeChoice,
+        (kind) => (design.notes as Record<string, string | undefined> | undefined)?.[kind],
+      );
       files.trace = `${base}.itf.json`;
       files.text = `${base}.txt`;
       files.script = `${base}.sh`;
       writeFileSync(files.trace, JSON.stringify(trace, null, 2) + '\n');
       writeFileSync(files.text, renderText(trace));
-      writeFileSync(files.script, writeScript({
-        title: `${design.name} (${describeConfig(cfg)}) on ${fs}: ${reproduce}`,
-        fs,
-        files: adapter.files(cfg).count,
-        bytes: adapter.files(cfg).bytes,
-        steps: m.steps.map((s) => ({ label: s.label, lines: s.lines, note: (design.notes as Record<string, string | undefined> | undefined)?.[s.kind] })),
-        mismatch: m.message,
-        expected: m.expected,
-        got: m.got,
-      }));
+      writeFileSync(
+        files.script,
+        writeScript({
+          title: `${design.name} (${describeConfig(cfg)}) on ${fs}: ${reproduce}`,
+          fs,
+          files: adapter.files(cfg).count,
+          bytes: adapter.files(cfg).bytes,
+          steps: m.steps.map((s) => ({ label: s.label, lines: s.lines, note: (design.notes as Record<string, string | undefined> | undefined)?.[s.kind] })),
+          mismatch: m.message,
+          expected: m.expected,
+          got: m.got,
+        }),
+      );
       chmodSync(files.script, 0o755);
     }
     const code = result.mismatch ? EXIT.violated : EXIT.holds;
     if (v.json) {
-      io.stdout(JSON.stringify({
-        pagecheck: version(), exitCode: code, design: design.name, fs, params: cfg.params, bugs: [...cfg.bugs], runs, steps, seed,
-        sequences: result.sequences, shrinking: result.shrinking, operations: result.operations, elapsedMs: result.elapsedMs, operationsPerSecond: rate,
-        ...(result.mismatch ? { mismatch: { message: result.mismatch.message, steps: result.mismatch.steps.map((s) => s.label), expected: result.mismatch.expected, got: result.mismatch.got, shrinks: result.mismatch.shrinks, path: result.mismatch.path }, files } : {}),
-        reproduce,
-      }, null, 2) + '\n');
+      io.stdout(
+        JSON.stringify(
+          {
+            pagecheck: version(),
+            exitCode: code,
+            design: design.name,
+            fs,
+            params: cfg.params,
+            bugs: [...cfg.bugs],
+            runs,
+            steps,
+            seed,
+            sequences: result.sequences,
+            shrinking: result.shrinking,
+            operations: result.operations,
+            elapsedMs: result.elapsedMs,
+            operationsPerSecond: rate,
+            ...(result.mismatch
+              ? {
+                  mismatch: {
+                    message: result.mismatch.message,
+                    steps: result.mismatch.steps.map((s) => s.label),
+                    expected: result.mismatch.expected,
+                    got: result.mismatch.got,
+                    shrinks: result.mismatch.shrinks,
+                    path: result.mismatch.path,
+                  },
+                  files,
+                }
+              : {}),
+            reproduce,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
       io.stdout(`${design.name}  (${describeConfig(cfg)})  on ${fs}, seed ${seed}\n`);
       const runsText = result.shrinking ? `${result.sequences - result.shrinking} sequences (then ${result.shrinking} while shrinking)` : `${result.sequences} sequences`;
@@ -167,5 +210,3 @@ export const conformCommand: RawCommand = {
     return code;
   },
 };
-
-

@@ -76,9 +76,6 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
 export const designsCommand: Command = {
   name: 'designs',
   summary: 'list the designs (or show the ones named), with parameters, properties, goals and bug toggles',
-  define: (c: Commander) =>
-    c
-      .argument('[design...]', 'built-in design names or design modules (./d.ts, ./d.ts#name); all built-in designs when none')
-      .option('--json', 'print them as JSON'),
+  define: (c: Commander) => c.argument('[design...]', 'built-in design names or design modules (./d.ts, ./d.ts#name); all built-in designs when none').option('--json', 'print them as JSON'),
   run,
 };

@@ -50,9 +50,10 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
   }
   // The design's picture hints: from --design or the module the trace records, or the built-in design it names; the generic picture otherwise.
   const spec = (o.design as string | undefined) ?? traceMeta(trace).module;
-  const hints = spec !== undefined && (o.design !== undefined || existsSync(spec.replace(/#[^#/]*$/, '')))
-    ? (await loadDesign(spec)).design.picture
-    : designs.find((d) => d.name === traceMeta(trace).design)?.picture;
+  const hints =
+    spec !== undefined && (o.design !== undefined || existsSync(spec.replace(/#[^#/]*$/, '')))
+      ? (await loadDesign(spec)).design.picture
+      : designs.find((d) => d.name === traceMeta(trace).design)?.picture;
   let page: string;
   try {
     page = await blamingModule(spec, () => explorerPage(trace, hints));
@@ -74,10 +75,7 @@ export const exploreCommand: Command = {
       .option('--out <page>', 'where to write the page (default: FILE.html beside the trace)')
       .option('--force', 'replace a file pagecheck did not write')
       .option('--design <module>', "the design module whose picture hints to use, when the trace's recorded module has moved")
-      .addHelpText(
-        'after',
-        '\nPrints the page\'s path. Keys: right/n next, left/p previous, Home first,\nEnd or v the violation. Exit 0 when written, 2 on bad input.',
-      ),
+      .addHelpText('after', "\nPrints the page's path. Keys: right/n next, left/p previous, Home first,\nEnd or v the violation. Exit 0 when written, 2 on bad input."),
   run,
 };
 

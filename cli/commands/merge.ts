@@ -32,7 +32,7 @@ function resultsOf(file: string): CheckResult[] {
 }
 
 async function run(operands: readonly string[], o: Options, io: Io): Promise<number> {
-  if (operands.length === 0) throw new InputError('give the shards\' results: pagecheck merge shard-0.json shard-1.json ...');
+  if (operands.length === 0) throw new InputError("give the shards' results: pagecheck merge shard-0.json shard-1.json ...");
   // Each document may hold several designs (check --all --shard K/N): one merge per design.
   const byDesign = new Map<string, CheckResult[]>();
   for (const file of operands) for (const r of resultsOf(file)) byDesign.set(r.design, [...(byDesign.get(r.design) ?? []), r]);
@@ -60,6 +60,9 @@ export const mergeCommand: Command = {
       .argument('<result...>', 'the JSON documents of check --shard K/N --json, one per shard')
       .option('--json', 'print one JSON document on stdout')
       .option('--no-timings', 'leave the timing fields out of --json')
-      .addHelpText('after', '\nA property holds only when every shard 0..N-1 is given and completed its bound;\nshards of different designs, parameters or N are refused (exit 2). See docs/scale-out.md.'),
+      .addHelpText(
+        'after',
+        '\nA property holds only when every shard 0..N-1 is given and completed its bound;\nshards of different designs, parameters or N are refused (exit 2). See docs/scale-out.md.',
+      ),
   run,
 };

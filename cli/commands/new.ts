@@ -33,9 +33,6 @@ function run(operands: readonly string[], o: Options, io: Io): number {
 export const newCommand: Command = {
   name: 'new',
   summary: 'write NAME.ts, a design to start from, and NAME.test.ts, its test',
-  define: (c: Commander) =>
-    c
-      .argument('<name>', 'the design name (lower case, digits and -), optionally under a directory: designs/cow')
-      .option('--force', 'replace the files if they exist'),
+  define: (c: Commander) => c.argument('<name>', 'the design name (lower case, digits and -), optionally under a directory: designs/cow').option('--force', 'replace the files if they exist'),
   run,
 };

@@ -50,7 +50,11 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
     if (formats.length !== 1) throw new InputError('--out - prints one format: give --format txt, md or html');
   } else {
     checkOutputDir('--out', out);
-    checkWritable(out, [...chosen.map((d) => `${d.name}.x`), 'index.x'].flatMap((n) => formats.map((f) => n.replace(/x$/, f))), Boolean(o.force));
+    checkWritable(
+      out,
+      [...chosen.map((d) => `${d.name}.x`), 'index.x'].flatMap((n) => formats.map((f) => n.replace(/x$/, f))),
+      Boolean(o.force),
+    );
   }
 
   const proofs: ReturnType<typeof prove>[] = [];

@@ -78,7 +78,8 @@ export function unavailable(): string | undefined {
   if (process.platform !== 'linux') return 'needs Linux';
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'needs root (a kernel image and its modules readable, qemu)';
   for (const cmd of ['qemu-system-x86_64', 'gcc', 'cpio', 'gzip', 'mkfs.xfs', 'xfs_io', 'ndctl']) if (!has(cmd)) return `needs ${cmd}`;
-  if (!existsSync('/bin/busybox') || spawnSync('sh', ['-c', 'file -L /bin/busybox 2>/dev/null | grep -q static || ldd /bin/busybox 2>&1 | grep -q "not a dynamic"']).status !== 0) return 'needs a static /bin/busybox (busybox-static)';
+  if (!existsSync('/bin/busybox') || spawnSync('sh', ['-c', 'file -L /bin/busybox 2>/dev/null | grep -q static || ldd /bin/busybox 2>&1 | grep -q "not a dynamic"']).status !== 0)
+    return 'needs a static /bin/busybox (busybox-static)';
   const v = kernelVersion();
   if (!v || !existsSync(`/boot/vmlinuz-${v}`)) return 'needs a kernel image in /boot with its modules (nfit, nd_pmem, xfs) under /lib/modules';
   return undefined;
@@ -110,13 +111,32 @@ export function removeVm(vm: Vm): void {
 /** One boot running STEPS; resolves when the guest powers off or has been killed. */
 export function boot(vm: Vm, steps: readonly string[], timeoutMs = 240_000): Promise<Boot> {
   const args = [
-    '-accel', vm.accel, '-smp', '1',
-    '-machine', 'pc,nvdimm=on', '-m', '1G,slots=2,maxmem=4G',
-    '-object', `memory-backend-file,id=mem1,share=on,mem-path=${vm.pmem},size=1G`,
-    '-device', 'nvdimm,id=nvdimm1,memdev=mem1',
-    '-kernel', vm.kernel, '-initrd', vm.initramfs,
-    '-append', `console=ttyS0 loglevel=4 panic=-1 pagecheck.run=${steps.join(',')}`,
-    '-display', 'none', '-serial', 'stdio', '-monitor', 'none', '-no-reboot', '-nodefaults',
+    '-accel',
+    vm.accel,
+    '-smp',
+    '1',
+    '-machine',
+    'pc,nvdimm=on',
+    '-m',
+    '1G,slots=2,maxmem=4G',
+    '-object',
+    `memory-backend-file,id=mem1,share=on,mem-path=${vm.pmem},size=1G`,
+    '-device',
+    'nvdimm,id=nvdimm1,memdev=mem1',
+    '-kernel',
+    vm.kernel,
+    '-initrd',
+    vm.initramfs,
+    '-append',
+    `console=ttyS0 loglevel=4 panic=-1 pagecheck.run=${steps.join(',')}`,
+    '-display',
+    'none',
+    '-serial',
+    'stdio',
+    '-monitor',
+    'none',
+    '-no-reboot',
+    '-nodefaults',
   ];
   const start = Date.now();
   return new Promise((resolve, reject) => {

@@ -33,7 +33,9 @@ try {
   for (const r of mmapRows(first)) console.log(`mmap ${r.type}${r.sync ? '|MAP_SYNC' : ''}: ${r.result}${r.result === 'ok' ? ` VM_SYNC ${r.vmSync ? 1 : 0}` : ''}`);
   for (const l of first.filter((x) => x.startsWith('dmesg ') || x.startsWith('mount '))) console.log(l);
   for (const [i, r] of runs.entries()) {
-    console.log(`run ${i + 1} ${r.mode}: f0 ${r.f0}; f1 ${r.f1}; dax_finish_sync_fault ${r.syncFault ? 'called' : 'not called'}; faults ${r.faults.map((f) => `page ${f.pgoff} ${f.result}`).join(', ')}; killed ${r.killMs} ms after the line`);
+    console.log(
+      `run ${i + 1} ${r.mode}: f0 ${r.f0}; f1 ${r.f1}; dax_finish_sync_fault ${r.syncFault ? 'called' : 'not called'}; faults ${r.faults.map((f) => `page ${f.pgoff} ${f.result}`).join(', ')}; killed ${r.killMs} ms after the line`,
+    );
     for (const l of [...r.before, ...r.after]) console.log(`  ${l}`);
   }
 } finally {

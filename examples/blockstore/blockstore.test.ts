@@ -20,8 +20,7 @@ const adapter = (shareOnWrite: boolean): ImplementationAdapter<BenchState, Bench
   expected: (s) => s.ext.map((row) => row.map((p) => (p < 0 ? 0 : s.data[p]))),
 });
 
-const property = (shareOnWrite: boolean) =>
-  fc.property(designCommands(design, adapter(shareOnWrite), { cfg }), (cmds) => fc.modelRun(designSetup(design, adapter(shareOnWrite), cfg), cmds));
+const property = (shareOnWrite: boolean) => fc.property(designCommands(design, adapter(shareOnWrite), { cfg }), (cmds) => fc.modelRun(designSetup(design, adapter(shareOnWrite), cfg), cmds));
 
 describe('designCommands: a user implementation driven by bench-reflink-cow', () => {
   it('the store that copies on write agrees with the design', () => {

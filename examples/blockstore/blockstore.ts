@@ -9,7 +9,11 @@ export class BlockStore {
   private readonly blocks = new Map<number, { ref: number; value: number }>();
   private next = 0;
 
-  constructor(files: number, blocksPerFile: number, private readonly shareOnWrite = false) {
+  constructor(
+    files: number,
+    blocksPerFile: number,
+    private readonly shareOnWrite = false,
+  ) {
     this.files = Array.from({ length: files }, () => new Array<number | undefined>(blocksPerFile).fill(undefined));
   }
 

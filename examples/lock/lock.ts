@@ -13,10 +13,7 @@ export interface LockState {
   locked: boolean;
 }
 
-export type LockAction =
-  | { readonly kind: 'try'; readonly p: number }
-  | { readonly kind: 'enter'; readonly p: number }
-  | { readonly kind: 'leave'; readonly p: number };
+export type LockAction = { readonly kind: 'try'; readonly p: number } | { readonly kind: 'enter'; readonly p: number } | { readonly kind: 'leave'; readonly p: number };
 
 export const mutualExclusion: Property<LockState> = {
   id: 'mutual-exclusion',
@@ -42,17 +39,23 @@ export const lock = defineDesign<LockState, LockAction>({
       return [];
     }),
   next: {
-    try: ({ p }) => (d) => {
-      d.pc[p] = 'ready';
-    },
-    enter: ({ p }) => (d) => {
-      d.pc[p] = 'critical';
-      d.locked = true;
-    },
-    leave: ({ p }) => (d) => {
-      d.pc[p] = 'idle';
-      d.locked = false;
-    },
+    try:
+      ({ p }) =>
+      (d) => {
+        d.pc[p] = 'ready';
+      },
+    enter:
+      ({ p }) =>
+      (d) => {
+        d.pc[p] = 'critical';
+        d.locked = true;
+      },
+    leave:
+      ({ p }) =>
+      (d) => {
+        d.pc[p] = 'idle';
+        d.locked = false;
+      },
   },
   always: [mutualExclusion],
   sometimes: [{ id: 'someone-inside', description: 'a process holds the lock', reached: (s) => s.pc.includes('critical') }],

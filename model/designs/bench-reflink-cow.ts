@@ -83,32 +83,38 @@ export default defineDesign<State, BenchAction>({
   },
 
   next: {
-    write: ({ f, b, v }) => (d) => {
-      const p = d.ext[f][b];
-      if (p !== HOLE && d.ref[p] === 1) {
-        d.data[p] = v;
-        return;
-      }
-      // A hole, or a shared block (copy on write): take the lowest free block.
-      const free = lowestFree(d.ref);
-      if (p !== HOLE) d.ref[p] -= 1;
-      d.ext[f][b] = free;
-      d.ref[free] = 1;
-      d.data[free] = v;
-    },
+    write:
+      ({ f, b, v }) =>
+      (d) => {
+        const p = d.ext[f][b];
+        if (p !== HOLE && d.ref[p] === 1) {
+          d.data[p] = v;
+          return;
+        }
+        // A hole, or a shared block (copy on write): take the lowest free block.
+        const free = lowestFree(d.ref);
+        if (p !== HOLE) d.ref[p] -= 1;
+        d.ext[f][b] = free;
+        d.ref[free] = 1;
+        d.data[free] = v;
+      },
     // Release all of the destination's old blocks first, then take the new references.
-    reflink: ({ s, d: dst }, _state, cfg) => (d) => {
-      for (const p of d.ext[dst]) if (p !== HOLE) release(d, p, cfg);
-      for (let b = 0; b < d.ext[s].length; b++) {
-        const p = d.ext[s][b];
-        d.ext[dst][b] = p;
-        if (p !== HOLE) d.ref[p] += 1;
-      }
-    },
-    punch: ({ f, b }, _state, cfg) => (d) => {
-      if (!cfg.bugs.has('leak-on-punch')) release(d, d.ext[f][b], cfg);
-      d.ext[f][b] = HOLE;
-    },
+    reflink:
+      ({ s, d: dst }, _state, cfg) =>
+      (d) => {
+        for (const p of d.ext[dst]) if (p !== HOLE) release(d, p, cfg);
+        for (let b = 0; b < d.ext[s].length; b++) {
+          const p = d.ext[s][b];
+          d.ext[dst][b] = p;
+          if (p !== HOLE) d.ref[p] += 1;
+        }
+      },
+    punch:
+      ({ f, b }, _state, cfg) =>
+      (d) => {
+        if (!cfg.bugs.has('leak-on-punch')) release(d, d.ext[f][b], cfg);
+        d.ext[f][b] = HOLE;
+      },
   },
 
   // The spec's rules treat every file alike, and every non-zero value alike
@@ -138,7 +144,7 @@ export default defineDesign<State, BenchAction>({
   claims: ['accounting', 'free-zeroed'],
   notes: {
     write: 'spec write(f, b, v): pwrite; a hole or a shared block takes the lowest free block (CoW)',
-    reflink: 'spec reflink(s, d): FICLONE; the destination\'s old blocks released, then shared',
+    reflink: "spec reflink(s, d): FICLONE; the destination's old blocks released, then shared",
     punch: 'spec punch(f, b): fallocate(PUNCH_HOLE); the block released, zeroed when free',
   },
   sometimes: [

@@ -19,7 +19,7 @@ export const FRAGMENT_RMAP = 'fragment-rmap';
 export const FRAGMENT_AMENDMENTS: Record<string, Amendment> = {
   [FRAGMENT_RMAP]: {
     description:
-      'memory failure on a page asks the filesystem\'s reverse map for every (file, offset) mapping its block: each is told, and each file\'s process mapping the page is signalled (early kill) or unmapped, not only page->mapping\'s',
+      "memory failure on a page asks the filesystem's reverse map for every (file, offset) mapping its block: each is told, and each file's process mapping the page is signalled (early kill) or unmapped, not only page->mapping's",
     source: {
       kind: 'cited',
       cites:

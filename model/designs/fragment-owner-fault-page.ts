@@ -28,11 +28,11 @@ const REMOVING = new Set<Act['kind']>(['punch', 'write', 'reflink', 'reflink-ran
  * page out of every cache only at its last put (unpin).
  */
 function mayRemove(s: State, a: Act, p: number): boolean {
-  const fr = s.frame[p], F = s.ext.length;
+  const fr = s.frame[p],
+    F = s.ext.length;
   const touches = (f: number): boolean => (fr.mapping >= F ? fragsOf(s, f).includes(fr.mapping - F) : fr.mapping === f);
   // A punch or CoW at (f, i) drops f's reference on a fragment only if the block there is the fragment's.
-  const touchesAt = (f: number, i: number): boolean =>
-    fr.mapping >= F ? s.ext[f][i] !== HOLE && s.fragOf[s.ext[f][i]] === fr.mapping - F : fr.mapping === f && fr.index === i;
+  const touchesAt = (f: number, i: number): boolean => (fr.mapping >= F ? s.ext[f][i] !== HOLE && s.fragOf[s.ext[f][i]] === fr.mapping - F : fr.mapping === f && fr.index === i);
   switch (a.kind) {
     case 'unpin':
       return s.pin[a.f][a.i] === p;
@@ -64,6 +64,7 @@ export function removesFaultPage(s: State, a: Act, cfg: Config, next: Design<Sta
   const handler = next[a.kind] as (a: Act, s: State, cfg: Config) => (d: Draft<State>) => void;
   const t = clone(s);
   handler(a, s, cfg)(t as Draft<State>);
-  const before = s.frame[s.fault.pfn], after = t.frame[s.fault.pfn];
+  const before = s.frame[s.fault.pfn],
+    after = t.frame[s.fault.pfn];
   return after.free || after.mapping !== before.mapping;
 }

@@ -21,7 +21,8 @@ import { rmapOwners } from './fragment-owner-amendments.js';
  * it get VM_FAULT_HWPOISON.
  */
 export function failure(s: State, pfn: number, by: number, cfg: Config): (d: Draft<State>) => void {
-  const F = s.ext.length, B = s.ext[0].length;
+  const F = s.ext.length,
+    B = s.ext[0].length;
   const reach = memfailReach(s, pfn, F, B, (f, i) => s.entry[f][i]);
   const fr = s.frame[pfn];
   const early = cfg.params.E === 1;
@@ -52,4 +53,3 @@ export function failure(s: State, pfn: number, by: number, cfg: Config): (d: Dra
     reapOrphans(d);
   };
 }
-

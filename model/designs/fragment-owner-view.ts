@@ -47,12 +47,13 @@ export function fragsOf(s: State, f: number): number[] {
 }
 
 /** A page a fragment keeps that no file maps any more (KERNEL 2.2 failure mode (b), retention). */
-export const retained = (s: State): boolean =>
-  s.frame.some((fr) => !fr.free && fr.mapping >= s.ext.length && fr.block === HOLE && s.fref[fr.mapping - s.ext.length] > 0);
+export const retained = (s: State): boolean => s.frame.some((fr) => !fr.free && fr.mapping >= s.ext.length && fr.block === HOLE && s.fref[fr.mapping - s.ext.length] > 0);
 
 export function view(s: State): View {
-  const F = s.ext.length, B = s.ext[0].length;
-  const ptes = ptesOf(s), pins = pinsOf(s);
+  const F = s.ext.length,
+    B = s.ext[0].length;
+  const ptes = ptesOf(s),
+    pins = pinsOf(s);
   const entries: CacheEntry[] = [];
   const refersTo: { what: string; pfn: number }[] = [];
   const holders = new Array<number>(s.frame.length).fill(0);

@@ -99,7 +99,6 @@ import { FRAGMENT_AMENDMENTS } from './fragment-owner-amendments.js';
 import { failure } from './fragment-owner-memfail.js';
 import { removesFaultPage, type Act } from './fragment-owner-fault-page.js';
 
-
 /**
  * shrink_folio_list's candidates: clean (write-through), only the cache's
  * reference beside the ptes try_to_unmap can find through page->mapping; a
@@ -145,7 +144,6 @@ function cowBreak(d: Draft<State>, s: State, f: number, i: number, data: number,
   return q;
 }
 
-
 /** The seed-002 situations multi-block fragments open (KERNEL 2.2 INV-H and failure mode (b)). */
 const FRAGMENT_GOALS: Goal<State, View>[] = [
   {
@@ -168,7 +166,7 @@ const fragmentOwner: Design<State, Act, View> = defineDesign<State, Act, View>({
     'write-in-place-shared': 'a write to a fragment page writes it in place instead of CoW',
     'no-break-layouts': 'punch and reflink do not wait for pins',
     'fragment-reclaimable': 'fragment pages are ordinary evictable page cache: reclaim frees them while the fragment is referenced',
-    'fragment-put-per-block': 'a CoW of one block drops the writer\'s reference on the fragment though it still maps another of its blocks (a count per block, not per file)',
+    'fragment-put-per-block': "a CoW of one block drops the writer's reference on the fragment though it still maps another of its blocks (a count per block, not per file)",
   },
   amendments: FRAGMENT_AMENDMENTS,
   bounds: { depth: 6 },
@@ -224,30 +222,36 @@ const fragmentOwner: Design<State, Act, View> = defineDesign<State, Act, View>({
     }) as Act[],
   label,
   next: {
-    read: ({ f, i }) => (d) => {
-      settle(d);
-      readIn(d, f, i);
-    },
-    write: ({ f, i, v }, s, cfg) => (d) => {
-      settle(d);
-      const b = d.ext[f][i];
-      if (b !== HOLE && (s.ref[b] === 1 || cfg.bugs.has('write-in-place-shared'))) {
-        d.disk[b] = v;
-        // The page read(2) would find: the file's entry, else the block's fragment page (a
-        // fragment left with one user after a partial CoW still caches the block).
-        const p = d.entry[f][i] !== NULL ? d.entry[f][i] : fragPage(d as State, b);
-        if (p !== NULL) d.frame[p].data = v;
-      } else {
-        cowBreak(d, s, f, i, v, cfg);
-      }
-      ghost.write(d, f, i, v);
-    },
+    read:
+      ({ f, i }) =>
+      (d) => {
+        settle(d);
+        readIn(d, f, i);
+      },
+    write:
+      ({ f, i, v }, s, cfg) =>
+      (d) => {
+        settle(d);
+        const b = d.ext[f][i];
+        if (b !== HOLE && (s.ref[b] === 1 || cfg.bugs.has('write-in-place-shared'))) {
+          d.disk[b] = v;
+          // The page read(2) would find: the file's entry, else the block's fragment page (a
+          // fragment left with one user after a partial CoW still caches the block).
+          const p = d.entry[f][i] !== NULL ? d.entry[f][i] : fragPage(d as State, b);
+          if (p !== NULL) d.frame[p].data = v;
+        } else {
+          cowBreak(d, s, f, i, v, cfg);
+        }
+        ghost.write(d, f, i, v);
+      },
     // filemap_fault: the page found, or (a miss) created locked and read in, held locked with a reference.
-    fault: ({ f, i, write }, s) => (d) => {
-      settle(d);
-      const pfn = s.entry[f][i] !== NULL ? s.entry[f][i] : readIn(d, f, i);
-      d.fault = { f, i, write, pfn, stale: false };
-    },
+    fault:
+      ({ f, i, write }, s) =>
+      (d) => {
+        settle(d);
+        const pfn = s.entry[f][i] !== NULL ? s.entry[f][i] : readIn(d, f, i);
+        d.fault = { f, i, write, pfn, stale: false };
+      },
     finish: (_a, s, cfg) => (d) => {
       settle(d);
       const { f, i, write } = s.fault!;
@@ -270,70 +274,88 @@ const fragmentOwner: Design<State, Act, View> = defineDesign<State, Act, View>({
       }
       installPte(d, f, i, p, write);
     },
-    store: ({ f, i, v }) => (d) => {
-      settle(d);
-      const p = d.pte[f][i];
-      d.frame[p].data = v;
-      d.disk[d.frame[p].block] = v; // write-through
-      ghost.write(d, f, i, v);
-    },
-    unmap: ({ f, i }) => (d) => {
-      settle(d);
-      zapPte(d, f, i);
-    },
-    pin: ({ f, i }) => (d) => {
-      settle(d);
-      pinPte(d, f, i);
-    },
-    unpin: ({ f, i }) => (d) => {
-      settle(d);
-      putFrame(d, d.pin[f][i]);
-      d.pin[f][i] = NULL;
-    },
-    punch: ({ f, i }) => (d) => {
-      settle(d);
-      remapFile(d, f, () => {
+    store:
+      ({ f, i, v }) =>
+      (d) => {
+        settle(d);
+        const p = d.pte[f][i];
+        d.frame[p].data = v;
+        d.disk[d.frame[p].block] = v; // write-through
+        ghost.write(d, f, i, v);
+      },
+    unmap:
+      ({ f, i }) =>
+      (d) => {
+        settle(d);
         zapPte(d, f, i);
-        dropEntry(d, f, i);
-        putBlock(d, d.ext[f][i]);
-        d.ext[f][i] = HOLE;
-      });
-      ghost.punch(d, f, i);
-    },
-    reflink: ({ s: src, d: dst }, s, cfg) => (d) => {
-      settle(d);
-      const idx = [...s.ext[src].keys()];
-      for (const i of idx) d.ptew[src][i] = false;
-      formFragment(d, src, idx);
-      remapFile(d, dst, () => {
-        for (const i of idx) shareTo(d, dst, i, d.ext[src][i], cfg);
-      });
-      ghost.reflink(d, src, dst);
-      if (countsChanged(s, d, src, idx)) d.touched = true;
-    },
-    'reflink-range': ({ s: src, si, d: dst, di }, s, cfg) => (d) => {
-      settle(d);
-      d.event = 'reflink-range';
-      d.ptew[src][si] = false;
-      formFragment(d, src, [si]);
-      remapFile(d, dst, () => shareTo(d, dst, di, d.ext[src][si], cfg));
-      ghost.reflinkRange(d, src, si, dst, di);
-      if (countsChanged(s, d, src, [si])) d.touched = true;
-    },
-    dedupe: ({ s: src, si, d: dst, di }, s, cfg) => (d) => {
-      settle(d);
-      d.ptew[src][si] = false;
-      formFragment(d, src, [si]);
-      remapFile(d, dst, () => shareTo(d, dst, di, d.ext[src][si], cfg));
-      if (countsChanged(s, d, src, [si])) d.touched = true;
-    },
+      },
+    pin:
+      ({ f, i }) =>
+      (d) => {
+        settle(d);
+        pinPte(d, f, i);
+      },
+    unpin:
+      ({ f, i }) =>
+      (d) => {
+        settle(d);
+        putFrame(d, d.pin[f][i]);
+        d.pin[f][i] = NULL;
+      },
+    punch:
+      ({ f, i }) =>
+      (d) => {
+        settle(d);
+        remapFile(d, f, () => {
+          zapPte(d, f, i);
+          dropEntry(d, f, i);
+          putBlock(d, d.ext[f][i]);
+          d.ext[f][i] = HOLE;
+        });
+        ghost.punch(d, f, i);
+      },
+    reflink:
+      ({ s: src, d: dst }, s, cfg) =>
+      (d) => {
+        settle(d);
+        const idx = [...s.ext[src].keys()];
+        for (const i of idx) d.ptew[src][i] = false;
+        formFragment(d, src, idx);
+        remapFile(d, dst, () => {
+          for (const i of idx) shareTo(d, dst, i, d.ext[src][i], cfg);
+        });
+        ghost.reflink(d, src, dst);
+        if (countsChanged(s, d, src, idx)) d.touched = true;
+      },
+    'reflink-range':
+      ({ s: src, si, d: dst, di }, s, cfg) =>
+      (d) => {
+        settle(d);
+        d.event = 'reflink-range';
+        d.ptew[src][si] = false;
+        formFragment(d, src, [si]);
+        remapFile(d, dst, () => shareTo(d, dst, di, d.ext[src][si], cfg));
+        ghost.reflinkRange(d, src, si, dst, di);
+        if (countsChanged(s, d, src, [si])) d.touched = true;
+      },
+    dedupe:
+      ({ s: src, si, d: dst, di }, s, cfg) =>
+      (d) => {
+        settle(d);
+        d.ptew[src][si] = false;
+        formFragment(d, src, [si]);
+        remapFile(d, dst, () => shareTo(d, dst, di, d.ext[src][si], cfg));
+        if (countsChanged(s, d, src, [si])) d.touched = true;
+      },
     // try_to_unmap through page->mapping, then remove the page if only the cache holds it.
-    reclaim: ({ pfn }) => (d) => {
-      settle(d);
-      const m = d.frame[pfn].mapping;
-      if (m < d.ext.length) zapPte(d, m, d.frame[pfn].index);
-      deleteFromCache(d, m, d.frame[pfn].index);
-    },
+    reclaim:
+      ({ pfn }) =>
+      (d) => {
+        settle(d);
+        const m = d.frame[pfn].mapping;
+        if (m < d.ext.length) zapPte(d, m, d.frame[pfn].index);
+        deleteFromCache(d, m, d.frame[pfn].index);
+      },
     memfail: ({ pfn }, s, cfg) => failure(s, pfn, NULL, cfg),
     mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
   },
@@ -355,14 +377,14 @@ const fragmentOwner: Design<State, Act, View> = defineDesign<State, Act, View>({
     pin: DAX_NOTES.pin,
     unpin: DAX_NOTES.unpin,
     mce: DAX_NOTES.mce,
-    read: 'filemap_read: the block read into a page; a shared block\'s page belongs to its fragment',
-    write: 'generic_perform_write: in place, or a private page replacing a fragment\'s (CoW)',
+    read: "filemap_read: the block read into a page; a shared block's page belongs to its fragment",
+    write: "generic_perform_write: in place, or a private page replacing a fragment's (CoW)",
     fault: 'filemap_fault, or do_wp_page for a write over a read-only pte: the page held locked',
     finish: 'finish_fault: install the pte; a write to a fragment page first copies it into the file',
-    reflink: 'the proposed reflink: unshared source blocks form one fragment; each fragment\'s count +1',
+    reflink: "the proposed reflink: unshared source blocks form one fragment; each fragment's count +1",
     'reflink-range': 'the proposed reflink of one block to another offset (a fragment shared at two offsets)',
     dedupe: 'the proposed dedupe: compare, then share the block as the reflink does',
-    punch: 'truncate_inode_pages_range (page_cache_delete: mapping NULL); the fragment\'s count may drop',
+    punch: "truncate_inode_pages_range (page_cache_delete: mapping NULL); the fragment's count may drop",
     reclaim: 'shrink_folio_list: folio_trylock, try_to_unmap via page->mapping, remove it from there',
     memfail: 'memory_failure: TestSetPageHWPoison, collect_procs and try_to_unmap via page->mapping',
   },

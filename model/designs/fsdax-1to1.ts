@@ -80,7 +80,7 @@ export default daxDesign({
     mce: '#MC on a load: kill_me_maybe -> memory_failure(MF_ACTION_REQUIRED), current = f; as memfail',
     'memfail-next': 'not taken: memory_failure_dev_pagemap handles its one page->mapping owner at once',
   },
-  notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
+  notApplicable: { 'reflink-walks-no-pages': "fsdax keeps no per-page reference for a file's extent: reflink changes block counts only, a claim only fragment-owner makes" },
   policy: {
     // Before "fs/dax: properly refcount fs dax pages" (v6.15) insert_pfn took no page reference.
     pteHoldsRef: false,

@@ -105,7 +105,7 @@ const LINES = 2;
 
 /** The log forced: every committed transaction on the media. */
 function forceLog(d: State): void {
-  for (const t of d.log) if (t === 'remap') (d.dext = 1), (d.dref = 1);
+  for (const t of d.log) if (t === 'remap') ((d.dext = 1), (d.dref = 1));
   d.log = [];
   d.pinned = false;
 }
@@ -114,13 +114,14 @@ function forceLog(d: State): void {
 function writeback(d: State): void {
   if (!d.dirtyEntry) return;
   for (let l = 0; l < LINES; l++) {
-    if (d.cache[d.ext][l] !== '') (d.media[d.ext][l] = d.cache[d.ext][l]), (d.cache[d.ext][l] = '');
+    if (d.cache[d.ext][l] !== '') ((d.media[d.ext][l] = d.cache[d.ext][l]), (d.cache[d.ext][l] = ''));
   }
 }
 
 const crashResult: Property<State> = {
   id: 'sync-write-durable',
-  description: 'after a MAP_SYNC write fault on a shared extent returned and a store through it was flushed, every crash leaves file 0 on the new block with the store and the copied data, and file 1 on the old block with its data',
+  description:
+    'after a MAP_SYNC write fault on a shared extent returned and a store through it was flushed, every crash leaves file 0 on the new block with the store and the copied data, and file 1 on the old block with its data',
   check: (s) => {
     if (!s.crashed || !s.promised) return undefined;
     if (s.dext !== 1) return `after the crash file 0 maps block ${s.dext} (the old, shared block): the remap of the returned MAP_SYNC fault was not on the media, so the flushed store is lost`;
@@ -143,7 +144,7 @@ const goals: Goal<State>[] = [
 
 export default defineDesign<State, Act>({
   name: 'fsdax-reflink-sync',
-  summary: 'A MAP_SYNC write fault on a reflinked extent of XFS on DAX, with crash points: CoW, remap and sync fault in the source\'s order',
+  summary: "A MAP_SYNC write fault on a reflinked extent of XFS on DAX, with crash points: CoW, remap and sync fault in the source's order",
   seed: 'ea6c49b784f0 xfs: support CoW in fsdax mode (v6.0); fs/dax.c dax_iomap_pte_fault, dax_fault_iter, dax_iomap_copy_around, dax_finish_sync_fault; fs/xfs/xfs_iomap.c xfs_direct_write_iomap_begin, xfs_bmbt_to_iomap, xfs_dax_write_iomap_end; issue 12 §2',
   params: {},
   bugs: {
@@ -219,7 +220,7 @@ export default defineDesign<State, Act>({
     copy: (_a, _s, cfg) => (d) => {
       const inPlace = cfg.bugs.has('write-in-place-shared');
       if (!inPlace) for (let l = 0; l < LINES; l++) d.cache[1][l] = 'A';
-      if (amended(cfg, 'flush-copy') && d.sync) for (let l = 0; l < LINES; l++) (d.media[1][l] = 'A'), (d.cache[1][l] = '');
+      if (amended(cfg, 'flush-copy') && d.sync) for (let l = 0; l < LINES; l++) ((d.media[1][l] = 'A'), (d.cache[1][l] = ''));
       d.dirtyEntry = !d.sync;
       if (!d.sync) d.pte = true;
       d.fault = 2;
@@ -268,7 +269,7 @@ export default defineDesign<State, Act>({
         persist: (d, survivors) => {
           d.promised = d.fault === 4 && d.flushed;
           d.log.forEach((t, i) => {
-            if (t === 'remap' && survivors.has(`log${i}:${t}`)) (d.dext = 1), (d.dref = 1);
+            if (t === 'remap' && survivors.has(`log${i}:${t}`)) ((d.dext = 1), (d.dref = 1));
           });
           d.cache.forEach((lines, b) =>
             lines.forEach((v, l) => {

@@ -129,7 +129,7 @@ export const GONE = 2;
 
 /** The mistake that shows why the in-core skip is safe: an inode evicted while its process maps it. */
 export const NOTIFY_BUGS = {
-  'evict-mapped': 'evict(f) leaves process f\'s ptes in place: an inode evicted while mapped (the kernel never allows it: the vma holds the file)',
+  'evict-mapped': "evict(f) leaves process f's ptes in place: an inode evicted while mapped (the kernel never allows it: the vma holds the file)",
 } as const;
 
 export const NOTIFY_PARAMS: Readonly<Record<string, ParamSpec>> = {
@@ -236,10 +236,12 @@ const filesOf = (a: DaxAction): number[] => {
 export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesign {
   const next = design.next as unknown as Record<string, Handler>;
   const own = { ...next };
-  const stepped = (r: Recipe<World>): Recipe<World> => (d) => {
-    settle(d);
-    r(d);
-  };
+  const stepped =
+    (r: Recipe<World>): Recipe<World> =>
+    (d) => {
+      settle(d);
+      r(d);
+    };
   // The metadata record: xfs_dax_failure_fn sets want_shutdown, and after the query
   // xfs_force_shutdown(mp, SHUTDOWN_CORRUPT_ONDISK) (not under R=0: the generic path never asks XFS).
   own.memfail = (a, s, cfg) => {
@@ -282,7 +284,8 @@ export function withNotifyFailure(design: DaxDesign, policy: DaxPolicy): DaxDesi
       const c = w.icache[f];
       if (c === IN_CORE) {
         // dax_break_layout_final waits for idle pages (no pin), and nothing may hold the file's locks or entries.
-        const busy = s.pin[f].some((p) => p !== NULL) || s.fault?.f === f || (s.dedupe != null && (s.dedupe.s === f || s.dedupe.d === f)) || (s.breaking != null && filesOf(s.breaking as DaxAction).includes(f));
+        const busy =
+          s.pin[f].some((p) => p !== NULL) || s.fault?.f === f || (s.dedupe != null && (s.dedupe.s === f || s.dedupe.d === f)) || (s.breaking != null && filesOf(s.breaking as DaxAction).includes(f));
         if (!busy) out.push({ kind: 'evict', f });
       } else {
         if (c === RECLAIMABLE) out.push({ kind: 'reclaim-inode', f });

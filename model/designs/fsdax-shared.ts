@@ -97,10 +97,10 @@ const spec: DaxDesignSpec = {
     fault: 'dax_iomap_pte_fault: grab_mapping_entry, iomap_begin; only the grab while a walk holds the AGF',
     reflink: 'xfs_reflink_remap_range after dax_break_layout_inode on the lower inode (entries deleted)',
     'reflink-range': 'FICLONERANGE: xfs_reflink_remap_blocks of the range, after both layout breaks',
-    punch: 'xfs_free_file_space after dax_break_layout_inode (the file\'s entries deleted), xfs_bunmapi',
+    punch: "xfs_free_file_space after dax_break_layout_inode (the file's entries deleted), xfs_bunmapi",
     truncate: 'xfs_setattr_size after dax_break_layout_inode, truncate_setsize, xfs_itruncate_extents',
   },
-  notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
+  notApplicable: { 'reflink-walks-no-pages': "fsdax keeps no per-page reference for a file's extent: reflink changes block counts only, a claim only fragment-owner makes" },
   policy: {
     walkHoldsAgf: true,
     // v6.15: xfs_break_dax_layouts is dax_break_layout_inode, which deletes the lower inode's entries on a remap.

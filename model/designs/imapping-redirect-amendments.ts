@@ -27,11 +27,12 @@ export const FOLLOW_I_MAPPING = 'follow-i_mapping';
 export const IMAPPING_AMENDMENTS: Record<string, Amendment> = {
   [FOLLOW_I_MAPPING]: {
     description:
-      'reflink and the unshare repoint every open file of the inode (f_mapping) and move its vma to the new mapping\'s i_mmap, zapping each pte whose page the new mapping does not hold at that index',
+      "reflink and the unshare repoint every open file of the inode (f_mapping) and move its vma to the new mapping's i_mmap, zapping each pte whose page the new mapping does not hold at that index",
     source: {
       kind: 'smallest-change',
-      counterexample: 'counterexamples/imapping-redirect/{cow-isolation,layout-pin,memfail-reach}: an fd or vma set up before the unshare (or the reflink) keeps the address space it captured (KERNEL.md 2.2)',
-      precedent: 'none in the kernel, which refuses to switch an open inode\'s mapping: FS_XFLAG_DAX changes wait for eviction (d_mark_dontcache)',
+      counterexample:
+        'counterexamples/imapping-redirect/{cow-isolation,layout-pin,memfail-reach}: an fd or vma set up before the unshare (or the reflink) keeps the address space it captured (KERNEL.md 2.2)',
+      precedent: "none in the kernel, which refuses to switch an open inode's mapping: FS_XFLAG_DAX changes wait for eviction (d_mark_dontcache)",
     },
   },
 };

@@ -36,8 +36,10 @@ export const pinned = (s: World, m: number): boolean => pinsOf(s).some((p) => s.
 export const writeTarget = (s: State, fm: number): number => (fm < F_(s) ? s.imap[fm] : fm);
 
 export function view(s: State): View {
-  const F = F_(s), B = s.pte[0].length;
-  const ptes = ptesOf(s), pins = pinsOf(s);
+  const F = F_(s),
+    B = s.pte[0].length;
+  const ptes = ptesOf(s),
+    pins = pinsOf(s);
   const entries: CacheEntry[] = [];
   const refersTo: { what: string; pfn: number }[] = [];
   const holders = new Array<number>(s.frame.length).fill(0);

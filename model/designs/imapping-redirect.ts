@@ -112,7 +112,6 @@ function writeWaits(s: State, f: number, i: number): boolean {
   return pageAt(s, writeTarget(s, s.fmap[f]), i) === p;
 }
 
-
 /**
  * shmem_get_folio_gfp's check after folio_lock (as filemap_fault's "Did it get
  * truncated?"): `if (folio->mapping != inode->i_mapping) { unlock; put; goto
@@ -132,12 +131,11 @@ function writeSpins(s: State, f: number, i: number): boolean {
   return spinsAt(s, writeTarget(s, s.fmap[f]), i);
 }
 
-
 export default defineDesign<State, Act, View>({
   name: 'imapping-redirect',
   picture: { world: 'dax' },
   summary: 'tmpfs reflink by pointing i_mapping at a shared address space; the first write unshares the whole file (seed 002 quick hack)',
-  seed: 'seed 002: Matthew Wilcox, Re: tmpfs reflink, 2020-07-25 (inode->i_mapping quick hack); Vito Caputo\'s reply, 2020-07-25 (file-granular CoW); KERNEL.md 2.2',
+  seed: "seed 002: Matthew Wilcox, Re: tmpfs reflink, 2020-07-25 (inode->i_mapping quick hack); Vito Caputo's reply, 2020-07-25 (file-granular CoW); KERNEL.md 2.2",
   params: {
     F: worldParams.F,
     B: worldParams.B,
@@ -146,8 +144,8 @@ export default defineDesign<State, Act, View>({
     M: { default: 4, min: 2, max: 8, description: 'page frames' },
   },
   bugs: {
-    'mapping-not-updated': 'reflink moves the source\'s pages to the shared address space but leaves page->mapping pointing at the inode',
-    'memfail-host-only': 'memory failure tells the filesystem only page->mapping\'s host: nothing for a shared address space',
+    'mapping-not-updated': "reflink moves the source's pages to the shared address space but leaves page->mapping pointing at the inode",
+    'memfail-host-only': "memory failure tells the filesystem only page->mapping's host: nothing for a shared address space",
     'count-not-dropped': 'unmap zaps the pte but does not drop the page reference',
   },
   amendments: IMAPPING_AMENDMENTS,
@@ -202,37 +200,45 @@ export default defineDesign<State, Act, View>({
   },
   label: (a) => (a.kind === 'open' || a.kind === 'mmap' ? `${a.kind}(f=${a.f})` : worldLabel(a)),
   next: {
-    open: ({ f }, s) => (d) => {
-      settle(d);
-      d.fmap[f] = d.imap[f];
-      releaseSpace(d, s.fmap[f]);
-    },
+    open:
+      ({ f }, s) =>
+      (d) => {
+        settle(d);
+        d.fmap[f] = d.imap[f];
+        releaseSpace(d, s.fmap[f]);
+      },
     // munmap of the old vma (if any), then mmap of a fresh open of the inode.
-    mmap: ({ f }, s) => (d) => {
-      settle(d);
-      for (let i = 0; i < d.pte[f].length; i++) zap(d, f, i);
-      d.vmap[f] = d.imap[f];
-      releaseSpace(d, s.vmap[f]);
-    },
-    write: ({ f, i, v }, s, cfg) => (d) => {
-      settle(d);
-      if (sharedSpace(s, s.imap[f])) unshare(s, d, f, cfg);
-      const m = writeTarget(d as State, d.fmap[f]);
-      if (d.entry[m][i] === NULL) addPage(d, m, i, v);
-      else d.frame[d.entry[m][i]].data = v;
-      ghost.write(d, f, i, v);
-    },
+    mmap:
+      ({ f }, s) =>
+      (d) => {
+        settle(d);
+        for (let i = 0; i < d.pte[f].length; i++) zap(d, f, i);
+        d.vmap[f] = d.imap[f];
+        releaseSpace(d, s.vmap[f]);
+      },
+    write:
+      ({ f, i, v }, s, cfg) =>
+      (d) => {
+        settle(d);
+        if (sharedSpace(s, s.imap[f])) unshare(s, d, f, cfg);
+        const m = writeTarget(d as State, d.fmap[f]);
+        if (d.entry[m][i] === NULL) addPage(d, m, i, v);
+        else d.frame[d.entry[m][i]].data = v;
+        ghost.write(d, f, i, v);
+      },
     // shmem_fault: the page of file_inode(vm_file)->i_mapping, locked (vmf->page).
-    fault: ({ f, i, write }, s) => (d) => {
-      settle(d);
-      let p = pageAt(s, s.imap[f], i);
-      if (p === NULL) {
-        // shmem_get_folio_gfp(SGP_CACHE) on a hole adds a new page to i_mapping at once.
-        if (freeFrames(s) === 0) return; // VM_FAULT_OOM
-        p = addPage(d, s.imap[f], i, 0);
-      }
-      d.fault = { f, i, write, pfn: p, stale: false };
-    },
+    fault:
+      ({ f, i, write }, s) =>
+      (d) => {
+        settle(d);
+        let p = pageAt(s, s.imap[f], i);
+        if (p === NULL) {
+          // shmem_get_folio_gfp(SGP_CACHE) on a hole adds a new page to i_mapping at once.
+          if (freeFrames(s) === 0) return; // VM_FAULT_OOM
+          p = addPage(d, s.imap[f], i, 0);
+        }
+        d.fault = { f, i, write, pfn: p, stale: false };
+      },
     finish: (_a, s, cfg) => (d) => {
       settle(d);
       const { f, i, write } = s.fault!;
@@ -249,53 +255,63 @@ export default defineDesign<State, Act, View>({
       }
       installPte(d, f, i, p, write);
     },
-    store: ({ f, i, v }) => (d) => {
-      settle(d);
-      d.frame[d.pte[f][i]].data = v;
-      ghost.write(d, f, i, v);
-    },
-    unmap: ({ f, i }, s, cfg: Config) => (d) => {
-      settle(d);
-      const p = s.pte[f][i];
-      d.pte[f][i] = NULL;
-      d.ptew[f][i] = false;
-      if (!cfg.bugs.has('count-not-dropped')) putPage(d, p);
-    },
-    pin: ({ f, i }) => (d) => {
-      settle(d);
-      pinPte(d, f, i);
-    },
-    unpin: ({ f, i }) => (d) => {
-      settle(d);
-      putPage(d, d.pin[f][i]);
-      d.pin[f][i] = NULL;
-    },
-    reflink: ({ s: src, d: dst }, s, cfg) => (d) => {
-      settle(d);
-      const B = s.pte[0].length;
-      let m = s.imap[src];
-      if (m === src) {
-        m = idleSpace(s);
-        for (let i = 0; i < B; i++) {
-          const p = d.entry[src][i];
-          if (p === NULL) continue;
-          d.entry[m][i] = p;
-          d.entry[src][i] = NULL;
-          if (!cfg.bugs.has('mapping-not-updated')) d.frame[p].mapping = m;
+    store:
+      ({ f, i, v }) =>
+      (d) => {
+        settle(d);
+        d.frame[d.pte[f][i]].data = v;
+        ghost.write(d, f, i, v);
+      },
+    unmap:
+      ({ f, i }, s, cfg: Config) =>
+      (d) => {
+        settle(d);
+        const p = s.pte[f][i];
+        d.pte[f][i] = NULL;
+        d.ptew[f][i] = false;
+        if (!cfg.bugs.has('count-not-dropped')) putPage(d, p);
+      },
+    pin:
+      ({ f, i }) =>
+      (d) => {
+        settle(d);
+        pinPte(d, f, i);
+      },
+    unpin:
+      ({ f, i }) =>
+      (d) => {
+        settle(d);
+        putPage(d, d.pin[f][i]);
+        d.pin[f][i] = NULL;
+      },
+    reflink:
+      ({ s: src, d: dst }, s, cfg) =>
+      (d) => {
+        settle(d);
+        const B = s.pte[0].length;
+        let m = s.imap[src];
+        if (m === src) {
+          m = idleSpace(s);
+          for (let i = 0; i < B; i++) {
+            const p = d.entry[src][i];
+            if (p === NULL) continue;
+            d.entry[m][i] = p;
+            d.entry[src][i] = NULL;
+            if (!cfg.bugs.has('mapping-not-updated')) d.frame[p].mapping = m;
+          }
+          d.imap[src] = m;
         }
-        d.imap[src] = m;
-      }
-      // page_mkclean: the source's pages are shared from now on, moved or already in a space of their own.
-      for (let i = 0; i < B; i++) d.ptew[src][i] = false;
-      const old = s.imap[dst];
-      for (let i = 0; i < B; i++) zap(d, dst, i);
-      if (old === dst) for (let i = 0; i < B; i++) dropPage(d, dst, i);
-      d.imap[dst] = m;
-      follow(d, src, cfg);
-      follow(d, dst, cfg);
-      releaseSpace(d, old);
-      ghost.reflink(d, src, dst);
-    },
+        // page_mkclean: the source's pages are shared from now on, moved or already in a space of their own.
+        for (let i = 0; i < B; i++) d.ptew[src][i] = false;
+        const old = s.imap[dst];
+        for (let i = 0; i < B; i++) zap(d, dst, i);
+        if (old === dst) for (let i = 0; i < B; i++) dropPage(d, dst, i);
+        d.imap[dst] = m;
+        follow(d, src, cfg);
+        follow(d, dst, cfg);
+        releaseSpace(d, old);
+        ghost.reflink(d, src, dst);
+      },
     memfail: ({ pfn }, s, cfg) => failure(s, pfn, NULL, cfg),
     mce: ({ f, i }, s, cfg) => failure(s, s.pte[f][i], f, cfg),
   },
@@ -323,8 +339,8 @@ export default defineDesign<State, Act, View>({
     open: 'do_dentry_open: file->f_mapping = inode->i_mapping, captured now',
     mmap: 'munmap of the old vma, then mmap of a fresh open: vm_file->f_mapping captured now',
     write: 'shmem_file_write_iter: unshare (the hack), then write_begin via f_mapping->host->i_mapping',
-    fault: 'shmem_fault: the page of file_inode(vm_file)->i_mapping, locked (another mapping\'s: spins)',
-    finish: 'finish_fault; a shared write: the hack\'s page_mkwrite unshares, checks vm_file->f_mapping',
+    fault: "shmem_fault: the page of file_inode(vm_file)->i_mapping, locked (another mapping's: spins)",
+    finish: "finish_fault; a shared write: the hack's page_mkwrite unshares, checks vm_file->f_mapping",
     reflink: 'the hack: the source pages move to a shared address space, both i_mappings point at it',
     memfail: 'memory_failure: TestSetPageHWPoison, collect_procs_file/try_to_unmap via page->mapping',
   },
@@ -333,5 +349,5 @@ export default defineDesign<State, Act, View>({
   // names a history this design cannot have, and is left out rather than
   // left to make every holds vacuous.
   sometimes: sharingGoals().filter((g) => g.id !== 'reflink-at-offset'),
-  notApplicable: { 'reflink-walks-no-pages': 'reflink here moves pages between address spaces by construction; the claim that it touches no per-page count is fragment-owner\'s' },
+  notApplicable: { 'reflink-walks-no-pages': "reflink here moves pages between address spaces by construction; the claim that it touches no per-page count is fragment-owner's" },
 });

@@ -221,7 +221,7 @@ export default defineDesign<MainlineState, MainlineAction>({
     dio: { default: 1, min: 0, max: 1, description: 'direct writes allowed' },
     mmap: { default: 1, min: 0, max: 1, description: 'one-byte stores through a shared writable mapping (filemap_fault, netfs_page_mkwrite)' },
     mixdio: { default: 0, min: 0, max: 1, description: 'an mmap store may fault while a direct write is in flight (open(2): "avoid mixing O_DIRECT and normal I/O")' },
-    rdwr: { default: 2, min: 0, max: 2, description: 'the writers\' files: 0 O_WRONLY, 1 O_RDWR (FMODE_READ: no write-streaming), 2 each write either' },
+    rdwr: { default: 2, min: 0, max: 2, description: "the writers' files: 0 O_WRONLY, 1 O_RDWR (FMODE_READ: no write-streaming), 2 each write either" },
     zp: { default: 1, min: 0, max: 4, description: 'ctx->zero_point at the start, in folios: the server has the first zp folios, the file was extended locally past them (P: none past it)' },
     G: { default: 0, min: 0, max: 3, description: 'flush-group barriers: a filesystem passing a non-NULL netfs_group (no in-tree caller; ceph snaps as posted)' },
   },
@@ -242,7 +242,7 @@ export default defineDesign<MainlineState, MainlineAction>({
     'bounding-box': 'not implemented in mainline: no crypto or compression blocks in netfs (write_issue.c: "TODO: Prepare content encryption")',
     'split-point': 'mainline never splits a write in progress: writeback works per folio and a write holds no region',
     'ciphertext-at-rest': 'content crypto is not implemented in netfs (write_issue.c TODO); fscrypt lives in ceph',
-    'invalidation-mode': 'the RFC\'s remote-invalidation modes were not implemented',
+    'invalidation-mode': "the RFC's remote-invalidation modes were not implemented",
     'disconnected-no-loss': 'disconnected operation was not implemented',
   },
 
@@ -256,68 +256,85 @@ export default defineDesign<MainlineState, MainlineAction>({
   actions: mainlineActions,
 
   next: {
-    write: ({ start, end, how, rdwr }) => (d) => {
-      beginWrite(d, how, start, end);
-      if (rdwr) d.writers[d.writers.length - 1].rdwr = true;
-    },
+    write:
+      ({ start, end, how, rdwr }) =>
+      (d) => {
+        beginWrite(d, how, start, end);
+        if (rdwr) d.writers[d.writers.length - 1].rdwr = true;
+      },
 
-    lock: ({ w }, s, cfg) => (d) => {
-      const g = geometry(cfg.params);
-      const writer = writerOf(d, w);
-      writer.phase = 'active';
-      // DSYNC: a pre-flush that finds nothing to write or wait for returns at once. Taking that return
-      // in this step loses no history: what could run between i_rwsem and it (faults, page_mkwrite,
-      // VM writeback, reads, reclaim) does not need i_rwsem and can as well run before the lock.
-      if (writer.kind === 'dsync' && (cfg.bugs.has('dsync-no-preflush') || rangeWrittenAndWaited(s, writer.start, writer.end, g.B))) d.preflushed = w;
-    },
+    lock:
+      ({ w }, s, cfg) =>
+      (d) => {
+        const g = geometry(cfg.params);
+        const writer = writerOf(d, w);
+        writer.phase = 'active';
+        // DSYNC: a pre-flush that finds nothing to write or wait for returns at once. Taking that return
+        // in this step loses no history: what could run between i_rwsem and it (faults, page_mkwrite,
+        // VM writeback, reads, reclaim) does not need i_rwsem and can as well run before the lock.
+        if (writer.kind === 'dsync' && (cfg.bugs.has('dsync-no-preflush') || rangeWrittenAndWaited(s, writer.start, writer.end, g.B))) d.preflushed = w;
+      },
 
     // A direct write, holding i_rwsem shared, once filemap_write_and_wait_range() has left nothing in its
     // range to issue or wait for: filemap_invalidate_inode() -> invalidate_inode_pages2_range() ->
     // netfs_release_folio() per folio, then "if (end > ictx->zero_point) ictx->zero_point = end", and
     // fscache_invalidate(FSCACHE_INVAL_DIO_WRITE). Its data goes out in the next step (copy).
-    invalidate: ({ w }, _s, cfg) => (d) => {
-      const g = geometry(cfg.params);
-      const writer = writerOf(d, w);
-      for (let f = Math.floor(writer.start / g.B); f * g.B < writer.end; f++) if (d.folio[f]) releaseFolio(d, f, g.B, cfg);
-      d.zeroPoint = Math.max(d.zeroPoint, writer.end);
-      d.cache.fill(null);
-      writer.invalidated = true;
-    },
+    invalidate:
+      ({ w }, _s, cfg) =>
+      (d) => {
+        const g = geometry(cfg.params);
+        const writer = writerOf(d, w);
+        for (let f = Math.floor(writer.start / g.B); f * g.B < writer.end; f++) if (d.folio[f]) releaseFolio(d, f, g.B, cfg);
+        d.zeroPoint = Math.max(d.zeroPoint, writer.end);
+        d.cache.fill(null);
+        writer.invalidated = true;
+      },
 
-    flushRange: ({ w }, s, cfg) => (d) => {
-      const g = geometry(cfg.params);
-      const writer = writerOf(s, w);
-      const preflush = writer.kind === 'dio' || beforeWritethrough(s, writer);
-      const folios = preflush ? rangeToIssue(s, writer.start, writer.end, g.B) : [chunk(writer, g.B).f];
-      for (const f of folios) issueFolio(d, f, g, cfg, false);
-      tidy(d);
-    },
+    flushRange:
+      ({ w }, s, cfg) =>
+      (d) => {
+        const g = geometry(cfg.params);
+        const writer = writerOf(s, w);
+        const preflush = writer.kind === 'dio' || beforeWritethrough(s, writer);
+        const folios = preflush ? rangeToIssue(s, writer.start, writer.end, g.B) : [chunk(writer, g.B).f];
+        for (const f of folios) issueFolio(d, f, g, cfg, false);
+        tidy(d);
+      },
 
     // filemap_write_and_wait_range() has returned to netfs_perform_write(): from here on a folio dirtied
     // in the range is not waited for (filemap_fdatawait_range has looked).
-    preflushed: ({ w }) => (d) => {
-      d.preflushed = w;
-    },
+    preflushed:
+      ({ w }) =>
+      (d) => {
+        d.preflushed = w;
+      },
 
     // netfs_begin_writethrough(): mutex_lock(&ictx->wb_lock), with no second look at the range.
-    writethrough: ({ w }) => (d) => {
-      d.preflushed = 0;
-      d.wbLock = w;
-    },
+    writethrough:
+      ({ w }) =>
+      (d) => {
+        d.preflushed = 0;
+        d.wbLock = w;
+      },
 
-    copy: ({ w }, s, cfg) => (d) => copyChunk(d, s, w, cfg),
+    copy:
+      ({ w }, s, cfg) =>
+      (d) =>
+        copyChunk(d, s, w, cfg),
 
-    complete: ({ w }, _s, cfg) => (d) => {
-      const writer = writerOf(d, w);
-      if (writer.kind === 'dio') {
-        // netfs_write_collection(): "mmap may have got underfoot ... Attempt to discard the folios, but
-        // leave in place any modified locally" (invalidate_inode_pages2_range).
-        const B = cfg.params.B;
-        for (let f = Math.floor(writer.start / B); f * B < writer.end; f++) if (d.folio[f] && !d.folio[f]!.dirty && !d.folio[f]!.writeback) releaseFolio(d, f, B, cfg);
-      }
-      if (d.wbLock === w) d.wbLock = 0;
-      acknowledge(d, writer);
-    },
+    complete:
+      ({ w }, _s, cfg) =>
+      (d) => {
+        const writer = writerOf(d, w);
+        if (writer.kind === 'dio') {
+          // netfs_write_collection(): "mmap may have got underfoot ... Attempt to discard the folios, but
+          // leave in place any modified locally" (invalidate_inode_pages2_range).
+          const B = cfg.params.B;
+          for (let f = Math.floor(writer.start / B); f * B < writer.end; f++) if (d.folio[f] && !d.folio[f]!.dirty && !d.folio[f]!.writeback) releaseFolio(d, f, B, cfg);
+        }
+        if (d.wbLock === w) d.wbLock = 0;
+        acknowledge(d, writer);
+      },
 
     writepages: (_a, s, cfg) => (d) => {
       const g = geometry(cfg.params);
@@ -325,65 +342,76 @@ export default defineDesign<MainlineState, MainlineAction>({
       tidy(d);
     },
 
-    wbDone: ({ r }, _s, cfg) => (d) => {
-      const g = geometry(cfg.params);
-      const region = d.regions[r];
-      const serverSpan = region.type === 'stream' ? [region.start, region.end] : region.box;
-      landPayload(d, region, g, serverSpan);
-      // netfs_folio_written_back(): a streaming span's end raises zero_point. It matters once zero_point
-      // sits inside a folio (a direct write's end puts it there): the folio streams, its span ends past it.
-      if (region.type === 'stream') d.zeroPoint = Math.max(d.zeroPoint, region.end);
-      d.regions.splice(r, 1);
-      const f = Math.floor(region.start / g.B);
-      const folio = d.folio[f];
-      // folio_end_writeback() -> __folio_end_writeback(): "folio_xor_flags_has_waiters(folio, 1 <<
-      // PG_writeback)". PG_writeback is a bit, not a count: a folio put into writeback twice (the
-      // write-through's folio_start_writeback on a folio already under writeback, which only a
-      // CONFIG_DEBUG_VM kernel refuses) is clear after the first end and set again, for ever, by the second.
-      if (folio) folio.writeback = !folio.writeback;
-    },
+    wbDone:
+      ({ r }, _s, cfg) =>
+      (d) => {
+        const g = geometry(cfg.params);
+        const region = d.regions[r];
+        const serverSpan = region.type === 'stream' ? [region.start, region.end] : region.box;
+        landPayload(d, region, g, serverSpan);
+        // netfs_folio_written_back(): a streaming span's end raises zero_point. It matters once zero_point
+        // sits inside a folio (a direct write's end puts it there): the folio streams, its span ends past it.
+        if (region.type === 'stream') d.zeroPoint = Math.max(d.zeroPoint, region.end);
+        d.regions.splice(r, 1);
+        const f = Math.floor(region.start / g.B);
+        const folio = d.folio[f];
+        // folio_end_writeback() -> __folio_end_writeback(): "folio_xor_flags_has_waiters(folio, 1 <<
+        // PG_writeback)". PG_writeback is a bit, not a count: a folio put into writeback twice (the
+        // write-through's folio_start_writeback on a folio already under writeback, which only a
+        // CONFIG_DEBUG_VM kernel refuses) is clear after the first end and set again, for ever, by the second.
+        if (folio) folio.writeback = !folio.writeback;
+      },
 
-    read: ({ f }, _s, cfg) => (d) => {
-      const g = geometry(cfg.params);
-      const hadCopy = d.cache[f] !== null;
-      fillFromStorage(d, f, g.B, false);
-      if (g.cache && !hadCopy) {
-        // NETFS_FOLIO_COPY_TO_CACHE: dirty for the cache stream only.
-        d.regions.push(newRegion(f * g.B, (f + 1) * g.B, 'dirty', 'semi', d.group, [f * g.B, (f + 1) * g.B]));
-        d.folio[f]!.dirty = true;
-        tidy(d);
-      }
-    },
-
-    reclaim: ({ f }, _s, cfg) => (d) => releaseFolio(d, f, cfg.params.B, cfg),
-
-    mmap: ({ b }, _s, cfg) => (d) => {
-      const g = geometry(cfg.params);
-      beginWrite(d, 'mmap', b, b + 1);
-      fault(d, Math.floor(b / g.B), g);
-    },
-
-    mkwrite: ({ w }, s, cfg) => (d) => {
-      const g = geometry(cfg.params);
-      const writer = writerOf(d, w);
-      const f = Math.floor(writer.start / g.B);
-      switch (mkwriteAs(s, writerOf(s, w), g.B)) {
-        case 'refault':
-          fault(d, f, g);
-          return;
-        case 'sigbus':
-          // The store never happens: the process gets SIGBUS, and no byte changed.
-          d.writers.splice(d.writers.indexOf(writer), 1);
-          return;
-        case 'fdatawrite':
-          issueFolio(d, f, g, cfg, false);
+    read:
+      ({ f }, _s, cfg) =>
+      (d) => {
+        const g = geometry(cfg.params);
+        const hadCopy = d.cache[f] !== null;
+        fillFromStorage(d, f, g.B, false);
+        if (g.cache && !hadCopy) {
+          // NETFS_FOLIO_COPY_TO_CACHE: dirty for the cache stream only.
+          d.regions.push(newRegion(f * g.B, (f + 1) * g.B, 'dirty', 'semi', d.group, [f * g.B, (f + 1) * g.B]));
+          d.folio[f]!.dirty = true;
           tidy(d);
-          return;
-        case 'store':
-          store(d, writer, g);
-          acknowledge(d, writer);
-      }
-    },
+        }
+      },
+
+    reclaim:
+      ({ f }, _s, cfg) =>
+      (d) =>
+        releaseFolio(d, f, cfg.params.B, cfg),
+
+    mmap:
+      ({ b }, _s, cfg) =>
+      (d) => {
+        const g = geometry(cfg.params);
+        beginWrite(d, 'mmap', b, b + 1);
+        fault(d, Math.floor(b / g.B), g);
+      },
+
+    mkwrite:
+      ({ w }, s, cfg) =>
+      (d) => {
+        const g = geometry(cfg.params);
+        const writer = writerOf(d, w);
+        const f = Math.floor(writer.start / g.B);
+        switch (mkwriteAs(s, writerOf(s, w), g.B)) {
+          case 'refault':
+            fault(d, f, g);
+            return;
+          case 'sigbus':
+            // The store never happens: the process gets SIGBUS, and no byte changed.
+            d.writers.splice(d.writers.indexOf(writer), 1);
+            return;
+          case 'fdatawrite':
+            issueFolio(d, f, g, cfg, false);
+            tidy(d);
+            return;
+          case 'store':
+            store(d, writer, g);
+            acknowledge(d, writer);
+        }
+      },
 
     barrier: () => (d) => {
       d.group += 1;
@@ -415,7 +443,7 @@ export default defineDesign<MainlineState, MainlineAction>({
     write: 'netfs_file_write_iter: a write(2) enters (O_RDWR: FMODE_READ); DIO: netfs_unbuffered_write_iter',
     lock: 'netfs_start_io_write (i_rwsem) / netfs_start_io_direct (DIO: i_rwsem shared, no buffered I/O)',
     invalidate: 'DIO under i_rwsem: filemap_invalidate_inode drops the range; zero_point raised; fscache_invalidate',
-    preflushed: 'DSYNC: netfs_perform_write\'s filemap_write_and_wait_range returns (nothing to issue or wait for)',
+    preflushed: "DSYNC: netfs_perform_write's filemap_write_and_wait_range returns (nothing to issue or wait for)",
     writethrough: 'DSYNC: netfs_begin_writethrough takes wb_lock (mutex_lock), after the pre-flush returned',
     copy: 'netfs_perform_write on a folio: wait if private, group/uptodate/zero_point/whole/streaming, copy',
     flushRange: 'filemap_write_and_wait_range (WB_SYNC_ALL): the DIO/DSYNC pre-flush, or NETFS_FLUSH_CONTENT',
@@ -424,7 +452,7 @@ export default defineDesign<MainlineState, MainlineAction>({
     wbDone: 'write collection: netfs_folio_written_back detaches finfo/group, folio_end_writeback',
     read: 'a fault or readahead -> netfs_read_folio (read(2) takes i_rwsem); with fscache: COPY_TO_CACHE',
     reclaim: 'the VM drops a clean folio: netfs_release_folio (AS_RELEASE_ALWAYS) raises zero_point',
-    mmap: 'a store to a shared mapping faults: filemap_fault, netfs_read_folio (fills a streaming folio\'s gaps)',
+    mmap: "a store to a shared mapping faults: filemap_fault, netfs_read_folio (fills a streaming folio's gaps)",
     mkwrite: 'netfs_page_mkwrite: wait writeback; !uptodate: SIGBUS; other group: fdatawrite, RETRY; store',
     barrier: 'the filesystem passes a new netfs_group to netfs_perform_write (ceph snap; no in-tree caller)',
   },
@@ -458,8 +486,5 @@ export default defineDesign<MainlineState, MainlineAction>({
   // progress (split-point does not apply): those goals cannot be reached by construction, so
   // dirty-mark is guarded instead by a folio dirtied again under writeback. Remote invalidation
   // and disconnected operation were not implemented: their goals go with their properties.
-  sometimes: [
-    ...netfsGoals.filter((g) => !['invalidation-with-local-changes', 'two-regions-on-a-page', 'split-region', 'owed-after-disconnection'].includes(g.id)),
-    redirtiedUnderWriteback,
-  ],
+  sometimes: [...netfsGoals.filter((g) => !['invalidation-with-local-changes', 'two-regions-on-a-page', 'split-region', 'owed-after-disconnection'].includes(g.id)), redirtiedUnderWriteback],
 });

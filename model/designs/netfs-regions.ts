@@ -195,12 +195,14 @@ export default defineDesign<NetfsState, RegionsAction>({
     'no-region-lock': 'a write becomes active while an overlapping write is active',
     'unpinned-box': 'only the pages holding dirty bytes are pinned, not the rest of the bounding box',
     'plaintext-download-to-cache': 'a semi-dirty region goes to the cache from the decrypted page cache, in clear',
-    'stale-cache-after-invalidation': 'a remote invalidation leaves the cache\'s copy in place',
+    'stale-cache-after-invalidation': "a remote invalidation leaves the cache's copy in place",
     'releasepage-ignores-pins': '->releasepage() frees a clean folio that a region still pins (its box, or its data once the dirty mark is gone)',
-    'read-splices-into-locked-box': 'a read checks only its own folio against active writes\' region locks, and splices the rest of its crypto block (with a semi-dirty region) into a box a DIO write holds',
+    'read-splices-into-locked-box':
+      "a read checks only its own folio against active writes' region locks, and splices the rest of its crypto block (with a semi-dirty region) into a box a DIO write holds",
     'forget-modified-list': 'reconnection drops the list of ranges modified while disconnected instead of syncing them',
     'trust-cache-after-crash': 'after a client crash the cache object is read though it was open for local modification (no CACHEFILES_CONTENT_DIRTY check)',
-    'dsync-wait-holding-lock': 'a DSYNC writer waits for its flush while its region is still active (the region lock held), so the flusher, which takes an active region only up to round_down(dirtied point, block), never takes a write that ends inside a block',
+    'dsync-wait-holding-lock':
+      'a DSYNC writer waits for its flush while its region is still active (the region lock held), so the flusher, which takes an active region only up to round_down(dirtied point, block), never takes a write that ends inside a block',
   },
   // What it takes (model/netfs/regions-amendments.ts): the header's dsync finding, amended.
   amendments: regionsAmendments,
@@ -213,9 +215,11 @@ export default defineDesign<NetfsState, RegionsAction>({
   bounds: { depth: 8 },
   // A crypto or compression block is a whole number of folios (the RFC's bounding box, point 7).
   validate: ({ B, C, Z }) =>
-    C > 0 && C % B !== 0 ? `C (${C}) must be a multiple of B (${B}): a crypto block is a whole number of folios`
-    : Z > 0 && Z % B !== 0 ? `Z (${Z}) must be a multiple of B (${B}): a compression block is a whole number of folios`
-    : undefined,
+    C > 0 && C % B !== 0
+      ? `C (${C}) must be a multiple of B (${B}): a crypto block is a whole number of folios`
+      : Z > 0 && Z % B !== 0
+        ? `Z (${Z}) must be a multiple of B (${B}): a compression block is a whole number of folios`
+        : undefined,
 
   init: (cfg) => {
     const g = geometry(cfg.params);
@@ -274,14 +278,14 @@ export default defineDesign<NetfsState, RegionsAction>({
   notes: {
     write: 'RFC (6): queued on the pending list; fscache_use_cookie(will_modify) marks the cache dirty',
     activate: 'RFC (6)/(7): pending -> active once its reserved region (box) is free of active writes',
-    invalidate: 'RFC (5), a DIO before its I/O: invalidate the box\'s clean folios; a dirty or pinned one makes it fall back to a buffered write',
+    invalidate: "RFC (5), a DIO before its I/O: invalidate the box's clean folios; a dirty or pinned one makes it fall back to a buffered write",
     copy: 'RFC (8): copy into the page cache after overlapping flushing regions complete; a DIO sends to the server and invalidates again',
     complete: 'RFC (8): the write becomes a dirty region; DSYNC (4): the writer waits for its flush',
     flush: 'RFC (4)/(5)/(8)/(9): flush a region, earliest group first; split at a page boundary',
     wbDone: 'RFC (10): write-out done; dirty/writeback marks kept while another region is on the page',
     read: 'RFC (3): a read from the server makes a semi-dirty region, written to the cache only',
     reclaim: 'RFC (9): the VM drops a clean folio; ->releasepage() refuses one a region pins',
-    writepage: 'RFC (11): ->writepage() queues the page\'s regions for flushing, leaves it dirty',
+    writepage: "RFC (11): ->writepage() queues the page's regions for flushing, leaves it dirty",
     barrier: 'RFC (5): a new flush group; older groups are flushed first',
     remote: 'RFC services (6): a remote invalidation, handled in one of the four modes',
     disconnect: 'RFC services (7): disconnected: write-out goes to the cache, modified ranges listed',

@@ -20,7 +20,8 @@ export const LIST_AT_LOOKUP = 'list-at-lookup';
 
 export const OWNER_LIST_AMENDMENTS: Record<string, Amendment> = {
   [FILESYSTEM_RMAP]: {
-    description: 'memory failure is reported to the filesystem, whose reverse-map query (holding the AGF) visits every (file, offset) of the block in turn, listed or not, under that entry\'s lock: the filesystem learns each, and the processes mapping each are signalled there; the page\'s list is not walked',
+    description:
+      "memory failure is reported to the filesystem, whose reverse-map query (holding the AGF) visits every (file, offset) of the block in turn, listed or not, under that entry's lock: the filesystem learns each, and the processes mapping each are signalled there; the page's list is not walked",
     source: {
       kind: 'cited',
       cites:
@@ -28,7 +29,8 @@ export const OWNER_LIST_AMENDMENTS: Record<string, Amendment> = {
     },
   },
   [LIST_AT_LOOKUP]: {
-    description: 'a fault is on the page\'s list from the moment its lookup finds the pfn (under its entry lock), not only from dax_insert_entry: a memory failure walks its entry first and so waits for it',
+    description:
+      "a fault is on the page's list from the moment its lookup finds the pfn (under its entry lock), not only from dax_insert_entry: a memory failure walks its entry first and so waits for it",
     source: {
       kind: 'smallest-change',
       counterexample: 'counterexamples/owner-list/entry-lock: the walk poisons pfn 0 while the fault through (file 1, index 0), not yet listed, holds it',
@@ -42,7 +44,12 @@ export const OWNER_LIST_AMENDMENTS: Record<string, Amendment> = {
  */
 export function walkOwners(s: World, pfn: number, cfg: Config): (readonly [number, number])[] {
   const B = cfg.params.B;
-  return faultFirst(s, pfn, cfg, s.frame[pfn].owners.map((o) => [Math.floor(o / B), o % B] as const));
+  return faultFirst(
+    s,
+    pfn,
+    cfg,
+    s.frame[pfn].owners.map((o) => [Math.floor(o / B), o % B] as const),
+  );
 }
 
 /**

@@ -61,7 +61,7 @@ export default daxDesign({
     ...GRANULARITY_BUGS,
     ...SUBBLOCK_BUGS,
     'owner-not-added': 'a second mapping is not added to a page that already has an owner (missing reverse-map entry: the 1:1 habit)',
-    'owner-not-removed': 'dax_disassociate_entry leaves the (mapping, index) on the page\'s list',
+    'owner-not-removed': "dax_disassociate_entry leaves the (mapping, index) on the page's list",
   },
   amendments: OWNER_LIST_AMENDMENTS,
   bounds: { depth: 6 },
@@ -85,12 +85,12 @@ export default daxDesign({
   liveness: ['layout-break-proceeds', 'memfail-finishes'],
   notes: {
     ...DAX_NOTES,
-    finish: 'dax_fault_iter: dax_insert_entry adds (mapping, index) to the page\'s owner list',
+    finish: "dax_fault_iter: dax_insert_entry adds (mapping, index) to the page's owner list",
     // One note for the proposal and its amendment: under filesystem-rmap the walk is XFS's, not the list.
-    memfail: 'memory_failure: the owner list (filesystem-rmap: XFS\'s rmap query), first entry locked',
+    memfail: "memory_failure: the owner list (filesystem-rmap: XFS's rmap query), first entry locked",
     'memfail-next': 'the next (mapping, index) of that walk, under its entry lock',
   },
-  notApplicable: { 'reflink-walks-no-pages': 'fsdax keeps no per-page reference for a file\'s extent: reflink changes block counts only, a claim only fragment-owner makes' },
+  notApplicable: { 'reflink-walks-no-pages': "fsdax keeps no per-page reference for a file's extent: reflink changes block counts only, a claim only fragment-owner makes" },
   policy: {
     associate: (d, f, i, pfn, _shared, cfg) => {
       const fr = d.frame[pfn];

@@ -75,7 +75,20 @@
  */
 import { defineDesign, type Config } from '../design.js';
 import { bit, blocksNeeded, content, freeBlocks, HOLE, NONE, onMedia, type PagecacheState } from '../pagecache/state.js';
-import { crashOutcomes, dirtyFolio, extendByWrite, fsyncFile, logDiskSize, mountAfterCrash, remapBlock, setSize, unmapBlock, writebackFile, writebackFolio, writebackRange } from '../pagecache/rules.js';
+import {
+  crashOutcomes,
+  dirtyFolio,
+  extendByWrite,
+  fsyncFile,
+  logDiskSize,
+  mountAfterCrash,
+  remapBlock,
+  setSize,
+  unmapBlock,
+  writebackFile,
+  writebackFolio,
+  writebackRange,
+} from '../pagecache/rules.js';
 import { footprint, pagecacheGoals, pagecacheProperties, type PagecacheView } from '../pagecache/properties.js';
 
 export type PagecacheAction =
@@ -113,25 +126,35 @@ function truncateFlush(s: PagecacheState, f: number, n: number) {
 
 /** Write back both ranges of a remap, as generic_remap_file_range_prep does (filemap_write_and_wait_range on each, one after the other). */
 function prepRemap(d: PagecacheState, s: number, sb: number, t: number, tb: number, n: number, cfg: Config) {
-  writebackRange(d, s, range(s, sb, sb + n).map(({ b }) => b), cfg);
-  writebackRange(d, t, range(t, tb, tb + n).map(({ b }) => b), cfg);
+  writebackRange(
+    d,
+    s,
+    range(s, sb, sb + n).map(({ b }) => b),
+    cfg,
+  );
+  writebackRange(
+    d,
+    t,
+    range(t, tb, tb + n).map(({ b }) => b),
+    cfg,
+  );
 }
 
 export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
   name: 'pagecache-reflink',
   picture: { world: 'pagecache' },
-  summary: 'Mainline\'s non-DAX page cache over reflinked files (XFS, btrfs): every file its own folios, CoW at writeback, fsync and crash',
+  summary: "Mainline's non-DAX page cache over reflinked files (XFS, btrfs): every file its own folios, CoW at writeback, fsync and crash",
   seed: 'mainline XFS (fs/xfs/xfs_reflink.c, xfs_iomap.c, xfs_file.c; fs/remap_range.c) as of ~v6.15: shared page cache folios never landed for a writable filesystem (KERNEL.md 1.4)',
   params: {
     F: { default: 2, min: 1, max: 3, description: 'files' },
-    B: { default: 2, min: 1, max: 4, description: 'blocks (4 KiB folios) per file, and each file\'s initial size' },
+    B: { default: 2, min: 1, max: 4, description: "blocks (4 KiB folios) per file, and each file's initial size" },
     V: { default: 3, min: 2, max: 5, description: 'data values (0 is zeroes; writes store 1..V-1)' },
     P: { default: 6, min: 1, max: 12, description: 'physical blocks' },
   },
   bugs: {
     'write-in-place-shared': 'writeback of a folio over a shared block writes the block in place instead of to a new one (no xfs_reflink_allocate_cow / end_cow)',
-    'read-bypasses-cache': 'a read returns the media\'s block even where the page cache holds a dirty folio',
-    'fsync-no-log-force': 'fsync writes the file\'s folios back but does not force the log (no xfs_log_force_seq), so a new mapping is not durable',
+    'read-bypasses-cache': "a read returns the media's block even where the page cache holds a dirty folio",
+    'fsync-no-log-force': "fsync writes the file's folios back but does not force the log (no xfs_log_force_seq), so a new mapping is not durable",
   },
   bounds: { depth: 5 },
   init: ({ params: { F, B, P } }) => ({
@@ -177,7 +200,13 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
         for (let sb = 0; sb < s.size[src]; sb++) {
           for (let db = 0; db < s.size[dst]; db++) {
             if (src === dst && sb === db) continue;
-            if (!room(s, [{ f: src, b: sb }, { f: dst, b: db }])) continue;
+            if (
+              !room(s, [
+                { f: src, b: sb },
+                { f: dst, b: db },
+              ])
+            )
+              continue;
             out.push({ kind: 'reflink', s: src, sb, d: dst, db }, { kind: 'dedupe', s: src, sb, d: dst, db });
           }
         }
@@ -193,72 +222,105 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
 
   next: {
     // A write past EOF extends i_size (iomap_write_end -> i_size_write); the gap reads zeroes.
-    write: ({ f, b, v }) => (d) => {
-      dirtyFolio(d, f, b, v);
-      if (b >= d.size[f]) extendByWrite(d, f, b + 1);
-    },
+    write:
+      ({ f, b, v }) =>
+      (d) => {
+        dirtyFolio(d, f, b, v);
+        if (b >= d.size[f]) extendByWrite(d, f, b + 1);
+      },
     // page_mkwrite (xfs_write_fault -> iomap_page_mkwrite): the folio dirtied, the CoW reserved, nothing written yet (generic/578).
-    mstore: ({ f, b, v }) => (d) => dirtyFolio(d, f, b, v),
+    mstore:
+      ({ f, b, v }) =>
+      (d) =>
+        dirtyFolio(d, f, b, v),
     read: ({ f, b }, _s, cfg) => readBlock(f, b, cfg.bugs.has('read-bypasses-cache')),
     mload: ({ f, b }, _s, cfg) => readBlock(f, b, cfg.bugs.has('read-bypasses-cache')),
-    writeback: ({ f, b }, _s, cfg) => (d) => writebackFolio(d, f, b, cfg),
-    fsync: ({ f }, _s, cfg) => (d) => fsyncFile(d, f, cfg),
+    writeback:
+      ({ f, b }, _s, cfg) =>
+      (d) =>
+        writebackFolio(d, f, b, cfg),
+    fsync:
+      ({ f }, _s, cfg) =>
+      (d) =>
+        fsyncFile(d, f, cfg),
     // FICLONE: the whole source remapped onto the destination's same offsets; the destination grows to the source's size, never shrinks (xfs_reflink_update_dest).
-    clone: ({ s, d: t }, state, cfg) => (d) => {
-      const n = state.size[s];
-      writebackFile(d, s, cfg);
-      prepRemap(d, s, 0, t, 0, Math.min(n, d.size[t]), cfg);
-      // Each block its own transaction, a block past the destination's EOF extending it in the same one.
-      for (let b = 0; b < n; b++) remapBlock(d, s, b, t, b);
-    },
+    clone:
+      ({ s, d: t }, state, cfg) =>
+      (d) => {
+        const n = state.size[s];
+        writebackFile(d, s, cfg);
+        prepRemap(d, s, 0, t, 0, Math.min(n, d.size[t]), cfg);
+        // Each block its own transaction, a block past the destination's EOF extending it in the same one.
+        for (let b = 0; b < n; b++) remapBlock(d, s, b, t, b);
+      },
     // FICLONERANGE of one block, both within EOF (xfs_file_remap_range -> xfs_reflink_remap_blocks).
-    reflink: ({ s, sb, d: t, db }, _s, cfg) => (d) => {
-      prepRemap(d, s, sb, t, db, 1, cfg);
-      remapBlock(d, s, sb, t, db);
-    },
+    reflink:
+      ({ s, sb, d: t, db }, _s, cfg) =>
+      (d) => {
+        prepRemap(d, s, sb, t, db, 1, cfg);
+        remapBlock(d, s, sb, t, db);
+      },
     // FIDEDUPERANGE of one block: both written back, compared (vfs_dedupe_file_range_compare), remapped only if the same.
-    dedupe: ({ s, sb, d: t, db }, _s, cfg) => (d) => {
-      prepRemap(d, s, sb, t, db, 1, cfg);
-      if (content(d, s, sb) !== content(d, t, db)) {
-        d.dedupe = 1;
-        return;
-      }
-      d.dedupe = 0;
-      remapBlock(d, s, sb, t, db);
-    },
+    dedupe:
+      ({ s, sb, d: t, db }, _s, cfg) =>
+      (d) => {
+        prepRemap(d, s, sb, t, db, 1, cfg);
+        if (content(d, s, sb) !== content(d, t, db)) {
+          d.dedupe = 1;
+          return;
+        }
+        d.dedupe = 0;
+        remapBlock(d, s, sb, t, db);
+      },
     // fallocate(PUNCH_HOLE) of one block (xfs_free_file_space): the folio written back and dropped
     // (xfs_flush_unmap_range), then the block unmapped and released.
-    punch: ({ f, b }, _s, cfg) => (d) => {
-      writebackFolio(d, f, b, cfg);
-      unmapBlock(d, f, b);
-      d.ghost[f][b] = 0;
-      d.hist[f][b] |= bit(0);
-    },
-    // ftruncate (xfs_setattr_size): the folios past the new EOF dropped (truncate_setsize), the range i_disk_size
-    // moves up over written back, then one transaction logs the size and the next ones unmap the blocks past
-    // it (xfs_itruncate_extents); up adds holes.
-    truncate: ({ f, n }, s, cfg) => (d) => {
-      const old = d.size[f];
-      for (let b = n; b < old; b++) {
-        d.folio[f][b] = NONE;
-        d.dirty[f][b] = 0;
-      }
-      writebackRange(d, f, truncateFlush(s, f, n).map(({ b }) => b), cfg);
-      setSize(d, f, n);
-      logDiskSize(d, f, n);
-      for (let b = n; b < old; b++) {
+    punch:
+      ({ f, b }, _s, cfg) =>
+      (d) => {
+        writebackFolio(d, f, b, cfg);
         unmapBlock(d, f, b);
         d.ghost[f][b] = 0;
         d.hist[f][b] |= bit(0);
-      }
-    },
+      },
+    // ftruncate (xfs_setattr_size): the folios past the new EOF dropped (truncate_setsize), the range i_disk_size
+    // moves up over written back, then one transaction logs the size and the next ones unmap the blocks past
+    // it (xfs_itruncate_extents); up adds holes.
+    truncate:
+      ({ f, n }, s, cfg) =>
+      (d) => {
+        const old = d.size[f];
+        for (let b = n; b < old; b++) {
+          d.folio[f][b] = NONE;
+          d.dirty[f][b] = 0;
+        }
+        writebackRange(
+          d,
+          f,
+          truncateFlush(s, f, n).map(({ b }) => b),
+          cfg,
+        );
+        setSize(d, f, n);
+        logDiskSize(d, f, n);
+        for (let b = n; b < old; b++) {
+          unmapBlock(d, f, b);
+          d.ghost[f][b] = 0;
+          d.hist[f][b] |= bit(0);
+        }
+      },
     // One successor per state of the pending log a mount may find (crashOutcomes: prefixes of it, shortest first):
     // the in-core metadata replaced by it, then log recovery.
-    crash: (_a, s) => crashOutcomes(s).map((o) => (d: PagecacheState) => {
-      o.ext.forEach((row, f) => row.forEach((p, b) => { d.ext[f][b] = p; }));
-      o.size.forEach((n, f) => { d.size[f] = n; });
-      mountAfterCrash(d);
-    }),
+    crash: (_a, s) =>
+      crashOutcomes(s).map((o) => (d: PagecacheState) => {
+        o.ext.forEach((row, f) =>
+          row.forEach((p, b) => {
+            d.ext[f][b] = p;
+          }),
+        );
+        o.size.forEach((n, f) => {
+          d.size[f] = n;
+        });
+        mountAfterCrash(d);
+      }),
   },
 
   // Every rule treats the files alike (none is ordered by inode number, and
@@ -316,5 +378,3 @@ export default defineDesign<PagecacheState, PagecacheAction, PagecacheView>({
     crash: 'shutdown without a log flush (XFS_IOC_GOINGDOWN, NOLOGFLUSH), unmount, mount: log recovery',
   },
 });
-
-

@@ -107,7 +107,7 @@ const validateHonoured: Property<State> = {
 
 const neverWeakened: Property<State> = {
   id: 'map-sync-never-weakened',
-  description: 'a shared mapping that asked for MAP_SYNC and succeeded honours it; one that cannot is refused (the issue\'s claim, which the kernel does not make for MAP_SHARED)',
+  description: "a shared mapping that asked for MAP_SYNC and succeeded honours it; one that cannot is refused (the issue's claim, which the kernel does not make for MAP_SHARED)",
   check: (s) => {
     const i = s.maps.findIndex((m) => made(m) && shared(m) && m.sync && m.flushed && !honours(m));
     return i < 0 ? undefined : `mapping ${i} of ${FILES[s.file].name} (${s.maps[i].type}|MAP_SYNC) succeeded, but a flushed store through it is not durable`;
@@ -136,7 +136,7 @@ export default defineDesign<State, Act>({
   seed: 'MAP_SYNC (v4.15, Jan Kara: "mm: Define MAP_SYNC and VM_SYNC flags", "dax: Implement dax_finish_sync_fault()"); mm/mmap.c do_mmap; include/linux/dax.h daxdev_mapping_supported; e46bfc3f03d7 (no MAP_SYNC on an asynchronous dax_device); the outcome of seeds/003',
   params: { M: { default: 2, min: 1, max: 3, description: 'mmap calls per history' } },
   bugs: {
-    'validate-skips-mask': 'MAP_SHARED_VALIDATE does not check the file\'s supported flags: a file without FOP_MMAP_SYNC takes MAP_SYNC',
+    'validate-skips-mask': "MAP_SHARED_VALIDATE does not check the file's supported flags: a file without FOP_MMAP_SYNC takes MAP_SYNC",
     'async-dax-allowed': 'daxdev_mapping_supported ignores dax_synchronous (before e46bfc3f03d7): virtio-pmem takes MAP_SYNC',
     'no-sync-fault': 'a write fault on a VM_SYNC mapping returns without dax_finish_sync_fault (dax_fault_is_synchronous ignored)',
   },
@@ -153,31 +153,38 @@ export default defineDesign<State, Act>({
     });
     return out;
   },
-  label: (a) =>
-    a.kind === 'open' ? `open(${FILES[a.file].name})` : a.kind === 'mmap' ? `mmap(${TYPES[a.type]}${a.sync ? '|MAP_SYNC' : ''})` : `${a.kind}(map=${a.map})`,
+  label: (a) => (a.kind === 'open' ? `open(${FILES[a.file].name})` : a.kind === 'mmap' ? `mmap(${TYPES[a.type]}${a.sync ? '|MAP_SYNC' : ''})` : `${a.kind}(map=${a.map})`),
   next: {
-    open: ({ file }) => (d) => {
-      d.file = file;
-    },
-    mmap: ({ type, sync }, s, cfg) => (d) => {
-      const { result, vmSync } = mmapOutcome(s.file, TYPES[type], sync, cfg.bugs);
-      d.maps.push({ type: TYPES[type], sync, result, vmSync, faulted: false, metaDurable: false, flushed: false, dataDurable: false });
-    },
-    fault: ({ map }, s, cfg) => (d) => {
-      const f = FILES[s.file];
-      const m = d.maps[map];
-      m.faulted = true;
-      // A write fault on the hole allocates (IOMAP_F_DIRTY); dax_fault_is_synchronous then syncs it before returning.
-      // A private mapping's write fault copies into an anonymous page: the file is not written.
-      m.metaDurable = f.dax && shared(m) && m.vmSync && !cfg.bugs.has('no-sync-fault');
-    },
-    'store-flush': ({ map }, s) => (d) => {
-      const f = FILES[s.file];
-      const m = d.maps[map];
-      m.flushed = true;
-      // clwb + sfence reach the media only on a DAX file of a synchronous device; elsewhere the store sits in a folio or needs a virtio flush.
-      m.dataDurable = f.dax && f.synchronous && shared(m);
-    },
+    open:
+      ({ file }) =>
+      (d) => {
+        d.file = file;
+      },
+    mmap:
+      ({ type, sync }, s, cfg) =>
+      (d) => {
+        const { result, vmSync } = mmapOutcome(s.file, TYPES[type], sync, cfg.bugs);
+        d.maps.push({ type: TYPES[type], sync, result, vmSync, faulted: false, metaDurable: false, flushed: false, dataDurable: false });
+      },
+    fault:
+      ({ map }, s, cfg) =>
+      (d) => {
+        const f = FILES[s.file];
+        const m = d.maps[map];
+        m.faulted = true;
+        // A write fault on the hole allocates (IOMAP_F_DIRTY); dax_fault_is_synchronous then syncs it before returning.
+        // A private mapping's write fault copies into an anonymous page: the file is not written.
+        m.metaDurable = f.dax && shared(m) && m.vmSync && !cfg.bugs.has('no-sync-fault');
+      },
+    'store-flush':
+      ({ map }, s) =>
+      (d) => {
+        const f = FILES[s.file];
+        const m = d.maps[map];
+        m.flushed = true;
+        // clwb + sfence reach the media only on a DAX file of a synchronous device; elsewhere the store sits in a folio or needs a virtio flush.
+        m.dataDurable = f.dax && f.synchronous && shared(m);
+      },
   },
   always: [validateHonoured, neverWeakened, vmSyncTruthful],
   sometimes: goals,

@@ -73,7 +73,7 @@ export default defineDesign<PmemState, PmemAction>({
   bugs: {
     'mkwrite-no-sync':
       'a write to a page a read fault mapped read-only (the zero page of a hole: ->pfn_mkwrite) allocates its block and completes as a non-synchronous fault: the pte goes writable without the log force of dax_finish_sync_fault (the missing VM_FAULT_NEEDDSYNC handling Jan Kara caught in xfs_filemap_pfn_mkwrite, 2017-10-27)',
-    'unordered-zeroing': 'the log record naming a new block is not ordered after the block\'s zeroing',
+    'unordered-zeroing': "the log record naming a new block is not ordered after the block's zeroing",
     'sync-under-entry-lock':
       'a synchronous fault returns VM_FAULT_NEEDDSYNC with its entry still locked (no dax_unlock_entry before dax_finish_sync_fault), so dax_insert_pfn_mkwrite waits in get_unlocked_entry for a lock its own fault holds',
   },
@@ -103,9 +103,7 @@ export default defineDesign<PmemState, PmemAction>({
   always: crashProperties,
   sometimes: crashGoals,
   waiting: (s, cfg) =>
-    selfLocked(s, cfg)
-      ? `fault(off=${s.fault!.off}, write=true) holds its entry lock, and its dax_finish_sync_fault waits for that entry to be unlocked (get_unlocked_entry)`
-      : pmemWaiting(s),
+    selfLocked(s, cfg) ? `fault(off=${s.fault!.off}, write=true) holds its entry lock, and its dax_finish_sync_fault waits for that entry to be unlocked (get_unlocked_entry)` : pmemWaiting(s),
   // The pull text promises the metadata of a write fault ("flushed ('on
   // disk') before the kernel returns to userspace": crash-ordering); mmap(2)
   // adds that "while some memory is mapped writable ... it will be visible in
@@ -122,7 +120,7 @@ export default defineDesign<PmemState, PmemAction>({
     fault: 'dax_iomap_pte_fault: read -> dax_load_hole (zero page) or ro; write -> iomap_begin allocates',
     'fault-done': 'dax_fault_is_synchronous -> dax_finish_sync_fault (vfs_fsync_range: log force); pte',
     store: 'a user store through the writable pte: it sits in a CPU cache line',
-    flush: 'clwb of the block\'s line: durable at the next sfence',
+    flush: "clwb of the block's line: durable at the next sfence",
     fence: 'sfence: every flushed line reaches the media',
     fsync: 'xfs_file_fsync: dax_writeback_mapping_range (dax_flush per dirty entry), then the log force',
     msync: 'msync(MS_SYNC) -> vfs_fsync_range -> xfs_file_fsync: as fsync',

@@ -37,7 +37,25 @@
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { crashGoals, crashProperties } from '../../properties/pmem-crash.js';
-import { beginFault, crash, endFault, forceLog, initState, inPlaceMetadata, NONE, params, pmemWaiting, step, syncAll, syncMetadata, treeAmendments, worldActions, worldNext, type PmemAction, type PmemState } from '../pmem.js';
+import {
+  beginFault,
+  crash,
+  endFault,
+  forceLog,
+  initState,
+  inPlaceMetadata,
+  NONE,
+  params,
+  pmemWaiting,
+  step,
+  syncAll,
+  syncMetadata,
+  treeAmendments,
+  worldActions,
+  worldNext,
+  type PmemAction,
+  type PmemState,
+} from '../pmem.js';
 
 export default defineDesign<PmemState, PmemAction>({
   name: 'pmem-nofsync-invalidate',
@@ -46,7 +64,7 @@ export default defineDesign<PmemState, PmemAction>({
   seed: 'Nick Piggin, "Re: DAX mapping detection", lkml 2016-09-12 21:53 (seeds/003): "the filesystem can invalidate existing mappings and do the right thing when they are faulted in again"',
   params,
   bugs: {
-    'skip-invalidate': 'a split that moves a mapped block\'s record leaves its mapping (and promise) in place',
+    'skip-invalidate': "a split that moves a mapped block's record leaves its mapping (and promise) in place",
     'unordered-zeroing': 'a new block is named by metadata that is not ordered after its zeroing',
   },
   amendments: treeAmendments('pmem-nofsync-invalidate'),
@@ -94,7 +112,7 @@ export default defineDesign<PmemState, PmemAction>({
     fault: 'dax_iomap_pte_fault; a write on a hole allocates in place; moved mapped records are unmapped',
     'fault-done': 'Nick: the (re-)fault "syncs metadata, sets \'no fsync\' flag" (write faults); then the pte',
     store: 'a user store through the writable pte: it sits in a CPU cache line',
-    flush: 'clwb of the block\'s line: durable at the next sfence',
+    flush: "clwb of the block's line: durable at the next sfence",
     fence: 'sfence: every flushed line reaches the media',
     fsync: 'fsync: dax_flush of every dirty line, then every pending metadata write',
     msync: 'msync(MS_SYNC) -> vfs_fsync_range: as fsync',

@@ -61,7 +61,24 @@
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { crashGoals, crashProperties } from '../../properties/pmem-crash.js';
-import { beginFault, crash, endFault, forceLog, initState, inPlaceMetadata, params, pmemWaiting, step, syncAll, syncMetadata, treeAmendments, worldActions, worldNext, type PmemAction, type PmemState } from '../pmem.js';
+import {
+  beginFault,
+  crash,
+  endFault,
+  forceLog,
+  initState,
+  inPlaceMetadata,
+  params,
+  pmemWaiting,
+  step,
+  syncAll,
+  syncMetadata,
+  treeAmendments,
+  worldActions,
+  worldNext,
+  type PmemAction,
+  type PmemState,
+} from '../pmem.js';
 
 export default defineDesign<PmemState, PmemAction>({
   name: 'pmem-nofsync-naive',
@@ -112,7 +129,7 @@ export default defineDesign<PmemState, PmemAction>({
     fault: 'dax_iomap_pte_fault: read -> zero page (dax_load_hole) or ro; write on a hole allocates in place',
     'fault-done': 'Nick: write fault "syncs metadata, sets \'no fsync\' flag for that block"; then the pte',
     store: 'a user store through the writable pte: it sits in a CPU cache line',
-    flush: 'clwb of the block\'s line: durable at the next sfence',
+    flush: "clwb of the block's line: durable at the next sfence",
     fence: 'sfence: every flushed line reaches the media',
     fsync: 'fsync: dax_flush of every dirty line, then every pending metadata write',
     msync: 'msync(MS_SYNC) -> vfs_fsync_range: as fsync',

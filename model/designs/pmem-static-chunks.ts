@@ -16,7 +16,24 @@
  */
 import { crashPoint, defineDesign } from '../design.js';
 import { crashProperties, staticCrashGoals } from '../../properties/pmem-crash.js';
-import { beginFault, crash, emptyTree, endFault, initState, insertRecord, issue, params, pmemWaiting, step, syncAll, worldActions, worldNext, type PmemAction, type PmemState, type Tree } from '../pmem.js';
+import {
+  beginFault,
+  crash,
+  emptyTree,
+  endFault,
+  initState,
+  insertRecord,
+  issue,
+  params,
+  pmemWaiting,
+  step,
+  syncAll,
+  worldActions,
+  worldNext,
+  type PmemAction,
+  type PmemState,
+  type Tree,
+} from '../pmem.js';
 
 /** The chunk's table: block `off` of the file is block `off` of the chunk. */
 function chunkTable(L: number, C: number): Tree {
@@ -72,11 +89,11 @@ export default defineDesign<PmemState, PmemAction>({
   // (fsync, msync) keeps its ordinary contract (no-lost-writes).
   claims: ['crash-durability', 'crash-ordering', 'no-lost-writes'],
   notes: {
-    mmap: 'mmap of the chunk; sync=true: a mapping that relies on the chunk\'s static table',
+    mmap: "mmap of the chunk; sync=true: a mapping that relies on the chunk's static table",
     fault: 'a fault on the chunk: the table already maps every block; nothing allocated or written',
-    'fault-done': 'the pte (writable after a write fault); a write fault is the chunk\'s promise',
+    'fault-done': "the pte (writable after a write fault); a write fault is the chunk's promise",
     store: 'a user store through the writable pte: it sits in a CPU cache line',
-    flush: 'clwb of the block\'s line: durable at the next sfence',
+    flush: "clwb of the block's line: durable at the next sfence",
     fence: 'sfence: every flushed line reaches the media',
     fsync: 'fsync of the chunk: every dirty line (and a lazy table) made durable',
     msync: 'msync(MS_SYNC): as fsync',

@@ -35,16 +35,16 @@ export const SHADOW_AMENDMENTS: Record<string, Amendment> = {
       'when the master moves into the buffer cache (a fault through a second file of a shared extent), the file that owned it 1:1 gets a shadow too: its entry holds the shadow, which holds a reference on the master',
     source: {
       kind: 'smallest-change',
-      counterexample: 'counterexamples/shadow-pages/single-ownership: file 0\'s 1:1 entry still claims pfn 0 after the buffer cache took it over',
+      counterexample: "counterexamples/shadow-pages/single-ownership: file 0's 1:1 entry still claims pfn 0 after the buffer cache took it over",
       precedent: 'fsdax as merged converts the first owner at the same moment: dax_associate_entry -> dax_folio_make_shared when a folio already associated is faulted through a second mapping',
     },
   },
   [REVERT_ON_UNSHARE]: {
-    description:
-      'a master leaving the buffer cache because its extent is no longer shared goes back to the one file that maps it, 1:1: that file\'s shadow is tossed and its entry holds the master',
+    description: "a master leaving the buffer cache because its extent is no longer shared goes back to the one file that maps it, 1:1: that file's shadow is tossed and its entry holds the master",
     source: {
       kind: 'smallest-change',
-      counterexample: 'under convert-on-share: reflink(s=0, d=1); fault(f=0, i=0, read); finish-fault; write(f=1, i=0, v=2); reclaim(pfn=0): file 0\'s shadow stands for a page the buffer cache no longer holds',
+      counterexample:
+        "under convert-on-share: reflink(s=0, d=1); fault(f=0, i=0, read); finish-fault; write(f=1, i=0, v=2); reclaim(pfn=0): file 0's shadow stands for a page the buffer cache no longer holds",
     },
   },
   [AGF_BEFORE_ENTRY]: {
@@ -66,7 +66,8 @@ export const SHADOW_AMENDMENTS: Record<string, Amendment> = {
 export function convertOwner(d: Draft<World>, pfn: number, bufferCache: number, cfg: Config): void {
   if (!amended(cfg, CONVERT_ON_SHARE)) return;
   const master = d.frame[pfn];
-  const g = master.mapping, j = master.index;
+  const g = master.mapping,
+    j = master.index;
   if (g === NULL || g === bufferCache || d.entry[g][j] !== pfn) return;
   const sp = cfg.params.P + g * cfg.params.B + j;
   Object.assign(d.frame[sp], { ...blankFrame(), free: false, mapping: g, index: j, block: pfn, count: 1 });

@@ -103,8 +103,7 @@ type Store = Extract<PagecacheAction, { kind: 'write' | 'mstore' }>;
 type Load = Extract<PagecacheAction, { kind: 'read' | 'mload' }>;
 
 /** Whether block p's master may be reclaimed: no shadow points to it, or its block is no longer shared. */
-const reclaimable = (s: ShadowPcState, p: number, cfg: Config) =>
-  s.master[p] !== NONE && (cfg.bugs.has('master-reclaimed-with-shadows') || s.ref[p] < 2 || shadowsOf(s, p).length === 0);
+const reclaimable = (s: ShadowPcState, p: number, cfg: Config) => s.master[p] !== NONE && (cfg.bugs.has('master-reclaimed-with-shadows') || s.ref[p] < 2 || shadowsOf(s, p).length === 0);
 
 /**
  * A read or load of (f, b). Cached (a folio or a shadow): read there. Over a
@@ -190,7 +189,7 @@ const reuse = <K extends Exclude<PagecacheAction['kind'], Store['kind'] | Load['
 export default defineDesign<ShadowPcState, ShadowPcAction, PagecacheView>({
   name: 'shadow-pages-pagecache',
   picture: { world: 'pagecache' },
-  summary: 'XFS\'s page cache over reflinked files with one read-only master folio per shared block in the buffer cache and a shadow entry per file reading it (seed 000, non-DAX)',
+  summary: "XFS's page cache over reflinked files with one read-only master folio per shared block in the buffer cache and a shadow entry per file reading it (seed 000, non-DAX)",
   seed: 'seed 000: Dave Chinner, Re: [RFC PATCH 0/7] xfs: add reflink & dedupe support for fsdax, 2019-10-10 ("single-copy read-only page cache pages for reflinked files"), on mainline XFS ~v6.15',
   params: base.params,
   bugs: {
@@ -202,11 +201,12 @@ export default defineDesign<ShadowPcState, ShadowPcAction, PagecacheView>({
   amendments: {
     [CONVERT_ON_SHARE]: {
       description:
-        'when a remap (clone, reflink, dedupe) makes a block shared, each clean folio of the source range over it (the remap prep wrote the range back and holds both inodes\' locks) moves into the buffer cache as the block\'s master, and its file gets a shadow',
+        "when a remap (clone, reflink, dedupe) makes a block shared, each clean folio of the source range over it (the remap prep wrote the range back and holds both inodes' locks) moves into the buffer cache as the block's master, and its file gets a shadow",
       source: {
         kind: 'smallest-change',
-        counterexample: 'single-copy: write(f=0, b=0, v=1); clone(s=0, d=1); read(f=1, b=0): file 0\'s clean folio, cached before the clone, and the master file 1\'s read put in the buffer cache',
-        precedent: 'the DAX form\'s convert-on-share (shadow-pages-amendments.ts), which converts the first owner at the fault through a second file; here the filesystem converts at the remap, where it knows the source range (xfs_reflink_remap_prep)',
+        counterexample: "single-copy: write(f=0, b=0, v=1); clone(s=0, d=1); read(f=1, b=0): file 0's clean folio, cached before the clone, and the master file 1's read put in the buffer cache",
+        precedent:
+          "the DAX form's convert-on-share (shadow-pages-amendments.ts), which converts the first owner at the fault through a second file; here the filesystem converts at the remap, where it knows the source range (xfs_reflink_remap_prep)",
       },
     },
   },
@@ -237,12 +237,14 @@ export default defineDesign<ShadowPcState, ShadowPcAction, PagecacheView>({
     punch: reuse('punch'),
     truncate: reuse('truncate'),
     crash: reuse('crash'),
-    reclaim: ({ p }, _s, cfg) => (d) => {
-      d.master[p] = NONE;
-      d.reclaimed = 1;
-      if (cfg.bugs.has('master-reclaimed-with-shadows')) return;
-      for (const row of d.shadow) for (let b = 0; b < row.length; b++) if (row[b] === p) row[b] = NONE;
-    },
+    reclaim:
+      ({ p }, _s, cfg) =>
+      (d) => {
+        d.master[p] = NONE;
+        d.reclaimed = 1;
+        if (cfg.bugs.has('master-reclaimed-with-shadows')) return;
+        for (const row of d.shadow) for (let b = 0; b < row.length; b++) if (row[b] === p) row[b] = NONE;
+      },
   },
   view: (s) => ({ footprint: footprint(s) }),
   always: [...pagecacheProperties, singleCopy, shadowCoherent],
@@ -254,7 +256,7 @@ export default defineDesign<ShadowPcState, ShadowPcAction, PagecacheView>({
     ...base.notes,
     write: 'pwrite -> iomap_write_iter into a private dirty folio; over a shadow, the shadow tossed first (seed 000: COWed)',
     mstore: 'a MAP_SHARED store: iomap_page_mkwrite into a private dirty folio; over a shadow, the shadow tossed first (seed 000)',
-    read: 'pread -> filemap_read; shared extent: a shadow of the buffer cache\'s master (seed 000)',
+    read: "pread -> filemap_read; shared extent: a shadow of the buffer cache's master (seed 000)",
     mload: 'a MAP_SHARED load: filemap_fault; shared extent: a shadow of the master (seed 000)',
     reclaim: 'seed 000: "the master can be reclaimed" when unshadowed or its extent is unshared',
   },

@@ -113,7 +113,7 @@ const design = daxDesign({
     'memfail-next': 'the next rmap owner, under its entry lock (as mf_dax_kill_procs)',
     reclaim: 'the master leaves the buffer cache: no shadow refers to it, or its extent is unshared',
   },
-  notApplicable: { 'reflink-walks-no-pages': 'a file\'s extent holds no per-page reference here: reflink changes block counts only, a claim only fragment-owner makes' },
+  notApplicable: { 'reflink-walks-no-pages': "a file's extent holds no per-page reference here: reflink changes block counts only, a claim only fragment-owner makes" },
   policy: {
     walkHoldsAgf: true,
     associate: (d, f, i, pfn, shared, cfg) => {

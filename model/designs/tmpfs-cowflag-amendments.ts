@@ -25,10 +25,11 @@ export const FLAGGED_LOOKUP = 'flagged-lookup';
 export const COWFLAG_AMENDMENTS: Record<string, Amendment> = {
   [FLAGGED_LOOKUP]: {
     description:
-      'shmem\'s lookups (fault, write, punch, truncate) accept a page found in the file\'s own xarray that carries the CoW flag although page->mapping names the source, and an owner letting the page go hands page->mapping to a file that still holds it: the destination can use what the reflink gave it',
+      "shmem's lookups (fault, write, punch, truncate) accept a page found in the file's own xarray that carries the CoW flag although page->mapping names the source, and an owner letting the page go hands page->mapping to a file that still holds it: the destination can use what the reflink gave it",
     source: {
       kind: 'smallest-change',
-      counterexample: 'tmpfs-cowflag\'s vacuous refcount and cow-isolation: goals pfn-mapped-by-two-files and cow-break-of-mapped-shared are never reached, because every lookup through the destination spins',
+      counterexample:
+        "tmpfs-cowflag's vacuous refcount and cow-isolation: goals pfn-mapped-by-two-files and cow-break-of-mapped-shared are never reached, because every lookup through the destination spins",
     },
   },
 };

@@ -113,7 +113,7 @@ const base = daxDesign({
     memfail: 'memory_failure: lock_page, hwpoison_user_mappings via page->mapping, error_remove_folio',
     'memfail-next': 'not taken: memory_failure handles the page in one step, under lock_page',
   },
-  notApplicable: { 'reflink-walks-no-pages': 'this design walks the pages by construction (it bumps each page\'s count); the claim is fragment-owner\'s' },
+  notApplicable: { 'reflink-walks-no-pages': "this design walks the pages by construction (it bumps each page's count); the claim is fragment-owner's" },
   policy: {
     // The page is added to the second address_space without changing its owner.
     associate: (d, f, i, pfn) => {
@@ -183,7 +183,8 @@ function livelocked(s: World, a: DaxAction, cfg: Config): boolean {
 
 /** memory_failure on a shmem page (see the header), reported by a scrub (by NULL) or by process by's load. */
 function failure(s: World, pfn: number, by: number, cfg: Config): Recipe<World> {
-  const F = s.ext.length, B = s.ext[0].length;
+  const F = s.ext.length,
+    B = s.ext[0].length;
   const reach = memfailReach(s, pfn, F, B, (f, i) => s.ext[f][i]);
   const { mapping: m, index } = s.frame[pfn];
   const early = cfg.params.E === 1;

@@ -69,13 +69,7 @@ export const REGIONS_FAIR: Fairness = {
 };
 
 export const regionsLiveness: readonly LiveProperty<NetfsState>[] = [
-  whileConnected(
-    'lock-fair',
-    'RFC (6): a pending write eventually takes its region lock (becomes active), while the server is connected',
-    pending,
-    (s) => !pending(s),
-    REGIONS_FAIR,
-  ),
+  whileConnected('lock-fair', 'RFC (6): a pending write eventually takes its region lock (becomes active), while the server is connected', pending, (s) => !pending(s), REGIONS_FAIR),
   whileConnected('dsync-returns', 'RFC (4): a DSYNC writer eventually returns, while the server is connected', dsyncInFlight, (s) => !dsyncInFlight(s), REGIONS_FAIR),
   whileConnected(
     'written-back',
@@ -107,12 +101,12 @@ export const MAINLINE_FAIR: Fairness = {
 
 /** Mainline has no disconnected mode: the server is always reachable, so "while connected" is always. */
 export const mainlineLiveness: readonly LiveProperty<NetfsState>[] = [
-  whileConnected('dsync-returns', 'an O_DSYNC write(2) eventually returns from netfs_perform_write (netfs_end_writethrough waits for its folios)', dsyncInFlight, (s) => !dsyncInFlight(s), MAINLINE_FAIR),
   whileConnected(
-    'written-back',
-    'every dirty folio is eventually written back (the VM flusher calls netfs_writepages; dirty_expire_centisecs)',
-    dirtyRegion,
-    (s) => !dirtyRegion(s),
+    'dsync-returns',
+    'an O_DSYNC write(2) eventually returns from netfs_perform_write (netfs_end_writethrough waits for its folios)',
+    dsyncInFlight,
+    (s) => !dsyncInFlight(s),
     MAINLINE_FAIR,
   ),
+  whileConnected('written-back', 'every dirty folio is eventually written back (the VM flusher calls netfs_writepages; dirty_expire_centisecs)', dirtyRegion, (s) => !dirtyRegion(s), MAINLINE_FAIR),
 ];

@@ -119,8 +119,7 @@ export function regionsActions(s: NetfsState, cfg: Config): RegionsAction[] {
     } else if (!folio.dirty && !folio.writeback && (folio.pin === 0 || cfg.bugs.has('releasepage-ignores-pins')) && !prefetchedFor(s, f, g)) {
       // The VM only offers clean folios not under writeback; ->releasepage() refuses those a region pins.
       out.push({ kind: 'reclaim', f });
-    }
-    else if (folio.dirty && s.regions.some((r) => r.state === 'dirty' && !r.queued && overlaps(r.start, r.end, f * g.B, (f + 1) * g.B))) {
+    } else if (folio.dirty && s.regions.some((r) => r.state === 'dirty' && !r.queued && overlaps(r.start, r.end, f * g.B, (f + 1) * g.B))) {
       out.push({ kind: 'writepage', f });
     }
   }

@@ -23,14 +23,11 @@ export const DSYNC_WAITS_FOR_SERVER = 'dsync-waits-for-server';
 
 export const regionsAmendments: Record<string, Amendment> = {
   [DSYNC_WAITS_FOR_SERVER]: {
-    description:
-      'a DSYNC region (or a part the flusher splits off it) is written out to the server only: while disconnected it stays dirty, and its writer waits for reconnection and the upload',
+    description: 'a DSYNC region (or a part the flusher splits off it) is written out to the server only: while disconnected it stays dirty, and its writer waits for reconnection and the upload',
     source: {
       kind: 'smallest-change',
-      counterexample:
-        'counterexamples/netfs-regions/dsync: write(dsync), activate, copy, disconnect, complete, wbDone, complete: the DSYNC flush went to the cache only and the writer returned',
-      precedent:
-        'NFS hard mounts: "Hard-mounted remote file systems cause programs to hang until the server responds" (IBM AIX, NFS troubleshooting, hard-mounted and soft-mounted file problems)',
+      counterexample: 'counterexamples/netfs-regions/dsync: write(dsync), activate, copy, disconnect, complete, wbDone, complete: the DSYNC flush went to the cache only and the writer returned',
+      precedent: 'NFS hard mounts: "Hard-mounted remote file systems cause programs to hang until the server responds" (IBM AIX, NFS troubleshooting, hard-mounted and soft-mounted file problems)',
     },
   },
 };

@@ -7,21 +7,7 @@
  */
 import type { Config, CrashStep, Piece, Recipe } from '../design.js';
 import { finish, foliosIn, hasData, localByte, NONE, pieceId, trim } from './regions.js';
-import {
-  boxOf,
-  decode,
-  encode,
-  fillFromStorage,
-  FROM_CRASH,
-  FROM_REMOTE,
-  geometry,
-  landPayload,
-  newRegion,
-  overlaps,
-  size,
-  type InvalMode,
-  type NetfsState,
-} from './world.js';
+import { boxOf, decode, encode, fillFromStorage, FROM_CRASH, FROM_REMOTE, geometry, landPayload, newRegion, overlaps, size, type InvalMode, type NetfsState } from './world.js';
 
 /** SERVICES (6): the server's copy changes and the client handles it in one of the four modes. */
 export function remoteInvalidation(mode: InvalMode, s: NetfsState, cfg: Config): Recipe<NetfsState> {

@@ -57,9 +57,7 @@ export function remark(d: NetfsState, g: Geometry, cfg: Config, dirtied: Readonl
     else if (dirtied.has(f)) folio.dirty = true;
     else if (!dirty) folio.dirty = false;
     folio.writeback = on.some((r) => r.state === 'flushing');
-    const pinners = d.regions.filter((r) =>
-      cfg.bugs.has('unpinned-box') ? hasData(r) && overlaps(r.start, r.end, a, b) : overlaps(r.box[0], r.box[1], a, b),
-    );
+    const pinners = d.regions.filter((r) => (cfg.bugs.has('unpinned-box') ? hasData(r) && overlaps(r.start, r.end, a, b) : overlaps(r.box[0], r.box[1], a, b)));
     folio.pin = pinners.length;
   }
 }
@@ -157,8 +155,7 @@ export function canActivate(s: NetfsState, w: Writer, g: Geometry, cfg: Config):
   // A DSYNC region waiting only for its group's turn is as good as flushing: a
   // newer write waits for it rather than supersede data its writer is waiting on.
   const [b0, b1] = boxOf(w.start, w.end, g);
-  const busy = (r: Region): boolean =>
-    (r.state === 'flushing' && overlaps(r.box[0], r.box[1], b0, b1)) || (r.type === 'dsync' && r.state === 'dirty' && overlaps(r.start, r.end, w.start, w.end));
+  const busy = (r: Region): boolean => (r.state === 'flushing' && overlaps(r.box[0], r.box[1], b0, b1)) || (r.type === 'dsync' && r.state === 'dirty' && overlaps(r.start, r.end, w.start, w.end));
   if (!cfg.bugs.has('write-over-flushing') && s.regions.some(busy)) return false;
   if (w.kind === 'dio') return !s.regions.some((r) => overlaps(r.box[0], r.box[1], b0, b1)) && s.connected;
   // The pages of the box must be in (read first), except those the write covers whole.

@@ -330,9 +330,7 @@ export function landPayload(d: NetfsState, r: Region, g: Geometry, serverSpan: n
 
 /** Is some region other than `except`, not yet written, still on folio f (RFC (10))? */
 export function otherRegionOn(s: NetfsState, f: number, B: number, except: Region | null, states: readonly RegionState[]): boolean {
-  return s.regions.some(
-    (r) => r !== except && states.includes(r.state) && overlaps(r.start, r.end, f * B, (f + 1) * B) && r.end > r.start,
-  );
+  return s.regions.some((r) => r !== except && states.includes(r.state) && overlaps(r.start, r.end, f * B, (f + 1) * B) && r.end > r.start);
 }
 
 export function newRegion(start: number, end: number, state: RegionState, type: RegionType, group: number, box: number[]): Region {

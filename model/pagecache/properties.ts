@@ -52,7 +52,7 @@ export function footprint(s: PagecacheState): Footprint {
 
 export const isolation: Property<PagecacheState, PagecacheView> = {
   id: 'isolation',
-  description: 'a write to one file never changes another file\'s content: every block reads what was last written, cloned or punched there',
+  description: "a write to one file never changes another file's content: every block reads what was last written, cloned or punched there",
   check: (s) => {
     for (let f = 0; f < s.ext.length; f++) {
       for (let b = 0; b < s.size[f]; b++) {
@@ -60,9 +60,14 @@ export const isolation: Property<PagecacheState, PagecacheView> = {
         if (got !== s.ghost[f][b]) {
           const p = s.ext[f][b];
           const m = s.shadow?.[f][b] ?? NONE;
-          const where = s.folio[f][b] !== NONE ? 'its folio'
-            : m !== NONE ? `its shadow of block ${m}'s master${s.master![m] === NONE ? ', which is not cached' : ''}`
-            : p === HOLE ? 'a hole' : `block ${p} (refcount ${s.ref[p]})`;
+          const where =
+            s.folio[f][b] !== NONE
+              ? 'its folio'
+              : m !== NONE
+                ? `its shadow of block ${m}'s master${s.master![m] === NONE ? ', which is not cached' : ''}`
+                : p === HOLE
+                  ? 'a hole'
+                  : `block ${p} (refcount ${s.ref[p]})`;
           return `file ${f} block ${b} reads ${got} from ${where}, but ${s.ghost[f][b]} was last put there`;
         }
       }
@@ -83,7 +88,8 @@ export const readYourWrites: Property<PagecacheState, PagecacheView> = {
 
 export const fsyncDurability: Property<PagecacheState, PagecacheView> = {
   id: 'fsync-durability',
-  description: 'after a crash and mount every block holds what the last fsync made durable or a value written since, and every file has the size of its last fsync or one it had since (a write past EOF: any EOF up to the write\'s end, as its data is written back)',
+  description:
+    "after a crash and mount every block holds what the last fsync made durable or a value written since, and every file has the size of its last fsync or one it had since (a write past EOF: any EOF up to the write's end, as its data is written back)",
   check: (s) => {
     if (!s.crashed) return undefined;
     for (let f = 0; f < s.ext.length; f++) {

@@ -87,11 +87,13 @@ export function release(d: PagecacheState, p: number): void {
  */
 export function dropMaster(d: PagecacheState, p: number): void {
   if (d.master === undefined || d.master[p] === NONE) return;
-  d.shadow!.forEach((row, f) => row.forEach((m, b) => {
-    if (m !== p) return;
-    d.folio[f][b] = d.master![p];
-    row[b] = NONE;
-  }));
+  d.shadow!.forEach((row, f) =>
+    row.forEach((m, b) => {
+      if (m !== p) return;
+      d.folio[f][b] = d.master![p];
+      row[b] = NONE;
+    }),
+  );
   d.master[p] = NONE;
 }
 
@@ -350,12 +352,14 @@ export function crashOutcomes(s: PagecacheState): CrashOutcome[] {
   const size = s.dsize.slice();
   const snapshot = (e: number[][], z: number[]): CrashOutcome => ({ ext: e.map((row) => row.slice()), size: z.slice() });
   const out: CrashOutcome[] = [snapshot(ext, size)];
-  for (let i = 0; i < s.log.length; ) {
+  for (let i = 0; i < s.log.length;) {
     const e = batchEnd(s.log, i);
     const batch = s.log.slice(i, e);
     for (let mask = 1; mask < (1 << batch.length) - 1; mask++) {
       const [pe, pz] = [ext.map((row) => row.slice()), size.slice()];
-      batch.forEach((t, j) => { if (mask & (1 << j)) replay(pe, pz, t); });
+      batch.forEach((t, j) => {
+        if (mask & (1 << j)) replay(pe, pz, t);
+      });
       out.push(snapshot(pe, pz));
     }
     for (const t of batch) replay(ext, size, t);

@@ -23,9 +23,11 @@ export const singleCopy: Property<PagecacheState, PagecacheView> = {
     for (let p = 0; p < s.ref.length; p++) {
       if (s.ref[p] < 2) continue;
       const copies: string[] = [];
-      s.folio.forEach((row, f) => row.forEach((v, b) => {
-        if (v !== NONE && !s.dirty[f][b] && s.ext[f][b] === p) copies.push(`file ${f} block ${b}'s folio`);
-      }));
+      s.folio.forEach((row, f) =>
+        row.forEach((v, b) => {
+          if (v !== NONE && !s.dirty[f][b] && s.ext[f][b] === p) copies.push(`file ${f} block ${b}'s folio`);
+        }),
+      );
       const readers = shadowsOf(s, p);
       if (readers.length > 0) copies.push(`the master (${readers.map(([f, b]) => `file ${f} block ${b}`).join(', ')} through shadows)`);
       if (copies.length > 1) return `shared block ${p} (refcount ${s.ref[p]}) is cached ${copies.length} times: ${copies.join(', ')}`;
@@ -66,7 +68,7 @@ type ShadowState = PagecacheState & ShadowEvents;
 export const shadowGoals: Goal<ShadowState, PagecacheView>[] = [
   {
     id: 'shadow-over-shared',
-    description: 'a (file, index) over a shared block reads it through a shadow of the block\'s master',
+    description: "a (file, index) over a shared block reads it through a shadow of the block's master",
     reached: (s) => s.shadow!.some((row, f) => row.some((m, b) => m !== NONE && s.ext[f][b] === m && s.ref[m] > 1)),
     guards: ['shadow-coherent'],
   },

@@ -23,7 +23,7 @@ export function treeAmendments(design: string): Record<string, Amendment> {
   return {
     [ORDERED_SPLIT]: {
       description:
-        'the tree is still written in place, but one change\'s blocks go out in order: new leaves, then the root naming them, then the old leaf without the records that moved (model/pmem/world.ts issueOrdered)',
+        "the tree is still written in place, but one change's blocks go out in order: new leaves, then the root naming them, then the old leaf without the records that moved (model/pmem/world.ts issueOrdered)",
       source: {
         kind: 'smallest-change',
         counterexample: `counterexamples/${design}/: in every trace the new root reaches the media before the leaves it names`,
@@ -31,8 +31,7 @@ export function treeAmendments(design: string): Record<string, Amendment> {
       },
     },
     [JOURNALLED_SPLIT]: {
-      description:
-        'the tree change, the split included, is one transaction in the log, forced by the promising fault and by fsync; mount replays the newest committed record',
+      description: 'the tree change, the split included, is one transaction in the log, forced by the promising fault and by fsync; mount replays the newest committed record',
       source: {
         kind: 'cited',
         cites:

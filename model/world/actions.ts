@@ -120,7 +120,8 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
       if (has.unmap && s.pte[f][i] !== NULL) push({ kind: 'unmap', f, i });
       if (has.mce && !walking && s.pte[f][i] !== NULL && (late || s.frame[s.pte[f][i]].poison)) push({ kind: 'mce', f, i });
       if (has.pin && s.pin[f][i] === NULL && s.pte[f][i] !== NULL) {
-        const ro = e.pins?.readOnly === true, long = e.pins?.longterm === true;
+        const ro = e.pins?.readOnly === true,
+          long = e.pins?.longterm === true;
         if (s.ptew[f][i]) push({ kind: 'pin', f, i });
         if (ro) push({ kind: 'pin', f, i, ro: true });
         if (long && s.ptew[f][i]) push({ kind: 'pin', f, i, longterm: true });
@@ -168,7 +169,8 @@ export function enabled<S extends World>(s: S, cfg: Config, e: Enabling<S>): Wor
  * somewhere (else the remap changes nothing).
  */
 function pushRanges(s: World, src: number, dst: number, B: number, push: (a: WorldAction) => void): void {
-  const from = s.ext[src], to = s.ext[dst];
+  const from = s.ext[src],
+    to = s.ext[dst];
   // Loops over the rows, not slices of them: this runs for every pair of files of every state.
   const holes = (si: number, n: number): boolean => {
     for (let k = 0; k < n; k++) if (from[si + k] !== HOLE) return false;

@@ -33,13 +33,7 @@ export function blockCounts(s: World, extra?: (b: number) => number): { what: st
  * entry names it (`at(f, i)`, as offset f * B + i), the processes with a
  * pte to it (`due`), and the files of both (`related`, sorted).
  */
-export function memfailReach(
-  s: World,
-  pfn: number,
-  files: number,
-  B: number,
-  at: (f: number, i: number) => number,
-): { owners: number[]; due: number[]; related: number[] } {
+export function memfailReach(s: World, pfn: number, files: number, B: number, at: (f: number, i: number) => number): { owners: number[]; due: number[]; related: number[] } {
   const owners: number[] = [];
   const related = new Set<number>();
   for (let f = 0; f < files; f++) {

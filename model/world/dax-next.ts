@@ -18,14 +18,41 @@ type Next = Design<World, DaxAction, View>['next'];
 
 /** The handlers; `own` gives the design's finished `next`, for a resumed operation's own handler. */
 export function daxNext(r: DaxRules, spec: DaxDesignSpec, own: () => Next): Next {
-  const { alloc, breakInode, breakPfns, breakRemap, byInode, cowShared, dropEntry, free, grabsOnly, hooks, invalidate, otherMapper, pageCache, policy, pteRef, putPage, range, readAt, refusedAtLookup, release, remap, setReflinkFlag, step, writeback, zap } = r;
+  const {
+    alloc,
+    breakInode,
+    breakPfns,
+    breakRemap,
+    byInode,
+    cowShared,
+    dropEntry,
+    free,
+    grabsOnly,
+    hooks,
+    invalidate,
+    otherMapper,
+    pageCache,
+    policy,
+    pteRef,
+    putPage,
+    range,
+    readAt,
+    refusedAtLookup,
+    release,
+    remap,
+    setReflinkFlag,
+    step,
+    writeback,
+    zap,
+  } = r;
   return {
     // A write of sectors [sec, sec + nsec): in place on a block of the file's own, else to a new block
     // whose other sectors are copied from the shared one or zeroed on a hole (sectors.ts).
     write: (a, s, cfg) =>
       step((d) => {
         const { f, i, v } = a;
-        const S = sectorsOf(cfg), span = spanOf(a, S);
+        const S = sectorsOf(cfg),
+          span = spanOf(a, S);
         const b = d.ext[f][i];
         if (b !== HOLE && !cowShared(s, b, cfg)) {
           d.disk[b] = put(s.disk[b], span, v, S);
@@ -92,7 +119,8 @@ export function daxNext(r: DaxRules, spec: DaxDesignSpec, own: () => Next): Next
     store: (a, s, cfg) =>
       step((d) => {
         const { f, i, v } = a;
-        const S = sectorsOf(cfg), span = spanOf(a, S);
+        const S = sectorsOf(cfg),
+          span = spanOf(a, S);
         d.disk[s.pte[f][i]] = put(s.disk[s.pte[f][i]], span, v, S);
         ghost.write(d, f, i, put(s.ghost[f][i], span, v, S));
       }),

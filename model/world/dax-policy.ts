@@ -127,12 +127,11 @@ export interface DaxDesignSpec {
 
 // Bug toggles every DAX design may carry; a design lists those its thread warns about.
 export const DAX_BUGS = {
-  'no-break-layouts': 'punch, truncate, reflink and dedupe neither unmap nor wait for pins (no xfs_break_layouts); a remap\'s writeback still write-protects its ranges',
+  'no-break-layouts': "punch, truncate, reflink and dedupe neither unmap nor wait for pins (no xfs_break_layouts); a remap's writeback still write-protects its ranges",
   'write-in-place-shared': 'a write fault or write(2) on a shared extent writes the shared pfn in place instead of CoW',
   'count-not-dropped': 'unmap zaps the pte but does not drop the page reference',
   'no-entry-lock': 'the memory-failure handler does not wait for a fault holding the entry it visits (no dax_lock_mapping_entry)',
 } as const;
-
 
 /** The toggle that drops dedupe's locks between the compare and the remap (generic/630's race). */
 export const DEDUPE_UNLOCKED = 'dedupe-unlocked';
@@ -159,8 +158,7 @@ export const LONGTERM_GRANTED = 'longterm-pin-granted';
  * XFS with reflink carries; tmpfs-cowflag takes DAX_BUGS only.
  */
 export const GRANULARITY_BUGS = {
-  [DEDUPE_UNLOCKED]:
-    'FIDEDUPERANGE drops IOLOCK and MMAPLOCK after vfs_dedupe_file_range_compare: write(2), faults and remaps run before the remap',
+  [DEDUPE_UNLOCKED]: 'FIDEDUPERANGE drops IOLOCK and MMAPLOCK after vfs_dedupe_file_range_compare: write(2), faults and remaps run before the remap',
   [LONGTERM_GRANTED]:
     'FOLL_LONGTERM pins of fsdax pages are granted (no get_user_pages_longterm / folio_is_longterm_pinnable refusal); a layout break waits for them as for any pin, and only userspace releases them',
 } as const;

@@ -133,26 +133,66 @@ export function daxRules(spec: DaxDesignSpec) {
   // IOLOCK_EXCL held by a sleeping break: write(2) to its files waits; one break sleeps at a time.
   const ioLocked = (s: World, f: number): boolean => s.breaking != null && opFiles(s.breaking).includes(f);
   // write(2) or a write fault at (f, i) allocates a block (a hole) or breaks a share.
-  const allocates = (s: World, cfg: Config) => (f: number, i: number): boolean => s.ext[f][i] === HOLE || cowShared(s, s.ext[f][i], cfg);
+  const allocates =
+    (s: World, cfg: Config) =>
+    (f: number, i: number): boolean =>
+      s.ext[f][i] === HOLE || cowShared(s, s.ext[f][i], cfg);
   const byInode = policy.layoutBreak === 'inode';
   const walksAgf = (cfg: Config): boolean => (typeof policy.walkHoldsAgf === 'function' ? policy.walkHoldsAgf(cfg) : policy.walkHoldsAgf === true);
   // dax_fault_iter -> dax_iomap_direct_access(iomap): the block a fault maps as it is, unless the fault allocates
   // (a hole, or a CoW break: iomap is then the new block, and the source is read at the copy, in `finish`).
-  const refusedAtLookup = (s: World, f: number, i: number, write: boolean, cfg: Config): boolean =>
-    s.ext[f][i] !== HOLE && !(write && allocates(s, cfg)(f, i)) && badPfn(s, s.ext[f][i], false);
-  const grabsOnly = (s: World, f: number, i: number, write: boolean, cfg: Config): boolean =>
-    s.mf?.agf === true && !s.mf.done && iomapNeedsAgf(s, f, i, write, allocates(s, cfg));
+  const refusedAtLookup = (s: World, f: number, i: number, write: boolean, cfg: Config): boolean => s.ext[f][i] !== HOLE && !(write && allocates(s, cfg)(f, i)) && badPfn(s, s.ext[f][i], false);
+  const grabsOnly = (s: World, f: number, i: number, write: boolean, cfg: Config): boolean => s.mf?.agf === true && !s.mf.done && iomapNeedsAgf(s, f, i, write, allocates(s, cfg));
   // A dedupe between its compare and its remap holds IOLOCK_EXCL and MMAPLOCK_EXCL of both files
   // (xfs_ilock2_io_mmap): write(2) (xfs_file_dax_write: IOLOCK_EXCL), faults (MMAPLOCK_SHARED),
   // punch, truncate and remaps of those files wait; the toggle drops the locks before the remap.
   // One or two files, not a rest parameter: asked for every write and fault of every state.
   const involved = (s: World, f: number, g = f): boolean => s.dedupe != null && (f === s.dedupe.s || f === s.dedupe.d || g === s.dedupe.s || g === s.dedupe.d);
   const locked = (s: World, cfg: Config, f: number, g = f): boolean => involved(s, f, g) && !cfg.bugs.has(DEDUPE_UNLOCKED);
-  const step = (r: Recipe<World>): Recipe<World> => (d) => {
-    settle(d);
-    r(d);
+  const step =
+    (r: Recipe<World>): Recipe<World> =>
+    (d) => {
+      settle(d);
+      r(d);
+    };
+  return {
+    policy,
+    pteRef,
+    zap,
+    pageCache,
+    freeBlock,
+    freeFrame,
+    alloc,
+    putPage,
+    release,
+    dropEntry,
+    invalidate,
+    otherMapper,
+    cowShared,
+    remap,
+    breakSource,
+    writeback,
+    range,
+    allIdx,
+    breakInode,
+    breakRemap,
+    setReflinkFlag,
+    free,
+    readAt,
+    hooks,
+    breakPfns,
+    sleeps,
+    waitsFor,
+    ioLocked,
+    allocates,
+    byInode,
+    walksAgf,
+    refusedAtLookup,
+    grabsOnly,
+    involved,
+    locked,
+    step,
   };
-  return { policy, pteRef, zap, pageCache, freeBlock, freeFrame, alloc, putPage, release, dropEntry, invalidate, otherMapper, cowShared, remap, breakSource, writeback, range, allIdx, breakInode, breakRemap, setReflinkFlag, free, readAt, hooks, breakPfns, sleeps, waitsFor, ioLocked, allocates, byInode, walksAgf, refusedAtLookup, grabsOnly, involved, locked, step };
 }
 
 export type DaxRules = ReturnType<typeof daxRules>;

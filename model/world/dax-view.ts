@@ -11,8 +11,10 @@ import { HOLE, NULL, type World } from './state.js';
 import type { CacheEntry, View } from './view.js';
 
 export function daxView(s: World, policy: DaxPolicy): View {
-  const F = s.ext.length, B = s.ext[0].length;
-  const ptes = ptesOf(s), pins = pinsOf(s);
+  const F = s.ext.length,
+    B = s.ext[0].length;
+  const ptes = ptesOf(s),
+    pins = pinsOf(s);
   const entries: CacheEntry[] = [];
   const refersTo: { what: string; pfn: number }[] = [];
   for (let f = 0; f < F; f++) {

@@ -106,7 +106,23 @@ export function daxDesign(spec: DaxDesignSpec): Design<World, DaxAction, View> {
   const { policy, readAt, sleeps, step, walksAgf, waitsFor, zap, breakPfns } = r;
   const allow = daxAllow(r);
 
-  const kinds = new Set<WorldAction['kind']>(['write', 'fault', 'finish', 'store', 'unmap', 'reflink', 'reflink-range', 'dedupe', 'punch', 'truncate', 'memfail', 'mce', 'memfail-next', 'pin', 'unpin']);
+  const kinds = new Set<WorldAction['kind']>([
+    'write',
+    'fault',
+    'finish',
+    'store',
+    'unmap',
+    'reflink',
+    'reflink-range',
+    'dedupe',
+    'punch',
+    'truncate',
+    'memfail',
+    'mce',
+    'memfail-next',
+    'pin',
+    'unpin',
+  ]);
   if (policy.reclaim) kinds.add('reclaim');
 
   const design: Design<World, DaxAction, View> = {

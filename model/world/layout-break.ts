@@ -89,10 +89,7 @@ export function sleepOnBusyPages(
 ): void {
   for (const kind of LAYOUT_KINDS) {
     const go = next[kind];
-    next[kind] = (a, s, cfg) =>
-      waitsFor(s, a, cfg)
-        ? step((d) => sleepOn(d, a, firstBusy(s, a, coveredBy(s, a)), zap))
-        : go(a, s, cfg);
+    next[kind] = (a, s, cfg) => (waitsFor(s, a, cfg) ? step((d) => sleepOn(d, a, firstBusy(s, a, coveredBy(s, a)), zap)) : go(a, s, cfg));
   }
 }
 

@@ -103,9 +103,11 @@ export function nextAllowed(s: World, ignoreLock = false): boolean {
 
 function visit(d: Draft<World>, s: World, hooks: MemFailHooks, plan: MemFailPlan, cfg: Config): void {
   const mf = d.mf!;
-  const F = s.ext.length, B = s.ext[0].length;
+  const F = s.ext.length,
+    B = s.ext[0].length;
   const o = mf.walk.shift()!;
-  const m = Math.floor(o / B), i = o % B;
+  const m = Math.floor(o / B),
+    i = o % B;
   if (m < F) mf.visited?.push(o);
   const held = m < F ? s.entry[m][i] : NULL;
   const incore = m >= F || !hooks.owner || hooks.owner(d, s, m, cfg);
@@ -132,7 +134,8 @@ function close(d: Draft<World>, plan: MemFailPlan, hooks: MemFailHooks, cfg: Con
 /** `memfail(pfn)` (by NULL) or `mce(f, i)` (by f): the report and the handler's first entry. */
 export function report(s: World, pfn: number, by: number, cfg: Config, hooks: MemFailHooks): (d: Draft<World>) => void {
   const plan = hooks.plan(s, pfn, cfg);
-  const F = s.ext.length, B = s.ext[0].length;
+  const F = s.ext.length,
+    B = s.ext[0].length;
   const reach = memfailReach(s, pfn, F, B, (f, i) => s.ext[f][i]);
   return (d) => {
     const holdsAgf = plan.holdsAgf === true && !plan.busy && plan.walk.length > 0;
@@ -155,7 +158,8 @@ export function report(s: World, pfn: number, by: number, cfg: Config, hooks: Me
 
 /** `memfail-next`: the handler's next entry (the plan's walk was fixed at the report; its other fields are the design's). */
 export function next(s: World, cfg: Config, hooks: MemFailHooks): (d: Draft<World>) => void {
-  const F = s.ext.length, B = s.ext[0].length;
+  const F = s.ext.length,
+    B = s.ext[0].length;
   const reach = memfailReach(s, s.mf!.pfn, F, B, (f, i) => s.ext[f][i]);
   const plan = hooks.plan(s, s.mf!.pfn, cfg);
   return (d) => {
@@ -199,7 +203,11 @@ export function iomapNeedsAgf(s: World, f: number, i: number, write: boolean, al
   return (s.reflinkFlag?.[f] === true && s.ext[f][i] !== HOLE) || (write && allocates(f, i));
 }
 
-export function agfHeld(s: World, a: { kind: string; f?: number; i?: number; write?: boolean; s?: number; si?: number; d?: number; di?: number }, allocates: (f: number, i: number) => boolean): boolean {
+export function agfHeld(
+  s: World,
+  a: { kind: string; f?: number; i?: number; write?: boolean; s?: number; si?: number; d?: number; di?: number },
+  allocates: (f: number, i: number) => boolean,
+): boolean {
   if (!s.mf || s.mf.done || !s.mf.agf) return false;
   switch (a.kind) {
     case 'reflink':
@@ -263,7 +271,8 @@ export function daxWaiting(s: World, cfg?: Config): string | undefined {
   }
   if (mf && mf.walk.length > 0 && !cfg?.bugs.has('no-entry-lock')) {
     const B = s.ext[0].length;
-    const m = Math.floor(mf.walk[0] / B), i = mf.walk[0] % B;
+    const m = Math.floor(mf.walk[0] / B),
+      i = mf.walk[0] % B;
     if (!entryFree(s, m, i)) out.push(`the memory-failure walk ${mf.agf ? 'holds the AGF and ' : ''}waits for the entry (file ${m}, index ${i})`);
   }
   return out.length > 0 ? out.join('; ') : undefined;

@@ -45,10 +45,8 @@ export const sectorParam: ParamSpec = {
 export const NO_COPY_AROUND = 'no-copy-around';
 export const NO_ZERO_EDGES = 'no-zero-edges';
 export const SUBBLOCK_BUGS = {
-  [NO_COPY_AROUND]:
-    'a partial write(2) CoW of a shared block copies nothing around the range (no dax_iomap_copy_around head/tail): the new block keeps what it held before in the sectors not written',
-  [NO_ZERO_EDGES]:
-    'a partial write(2) into a hole zeroes nothing around the range (no XFS_BMAPI_ZERO, no zero_edge): the new block keeps its last owner\'s data in the sectors not written',
+  [NO_COPY_AROUND]: 'a partial write(2) CoW of a shared block copies nothing around the range (no dax_iomap_copy_around head/tail): the new block keeps what it held before in the sectors not written',
+  [NO_ZERO_EDGES]: "a partial write(2) into a hole zeroes nothing around the range (no XFS_BMAPI_ZERO, no zero_edge): the new block keeps its last owner's data in the sectors not written",
 } as const;
 
 export const sectorsOf = (cfg: Config): number => cfg.params.S ?? 1;

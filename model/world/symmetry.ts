@@ -22,7 +22,8 @@ import type { Renaming, SymmetryDeclaration } from '../design.js';
 import { NULL, type World } from './state.js';
 
 function renameWorld<S extends World>(s: S, file: readonly number[]): S {
-  const F = s.ext.length, B = s.ext[0].length;
+  const F = s.ext.length,
+    B = s.ext[0].length;
   const rows = <T>(xs: readonly T[]): T[] => {
     const out = xs.slice();
     xs.forEach((x, f) => (out[file[f]] = (Array.isArray(x) ? x.slice() : x) as T));

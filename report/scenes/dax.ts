@@ -86,7 +86,13 @@ export function daxScene(s: World & Redirects): Scene {
       id: 'fault',
       title: 'fault in flight',
       tone: 'wait',
-      rows: [{ id: 'at', label: '', text: `file ${f.f} [${f.i}] ${f.write ? 'write' : 'read'}${f.grabbed ? ' (entry locked, waits)' : ''}${f.pfn === NULL ? '' : ` pfn ${f.pfn}`}${f.stale ? ' stale' : ''}` }],
+      rows: [
+        {
+          id: 'at',
+          label: '',
+          text: `file ${f.f} [${f.i}] ${f.write ? 'write' : 'read'}${f.grabbed ? ' (entry locked, waits)' : ''}${f.pfn === NULL ? '' : ` pfn ${f.pfn}`}${f.stale ? ' stale' : ''}`,
+        },
+      ],
     });
     if (f.pfn !== NULL) arrows.push({ from: 'fault#at', to: `pfn ${f.pfn}`, label: 'fault' });
   }
@@ -107,7 +113,13 @@ export function daxScene(s: World & Redirects): Scene {
     });
     arrows.push({ from: 'memory failure#pfn', to: `pfn ${m.pfn}`, kind: 'weak' });
   }
-  if (s.dedupe) left.push({ id: 'dedupe', title: 'dedupe (compared, not remapped)', tone: 'wait', rows: [{ id: 'r', label: '', text: `file ${s.dedupe.s} [${s.dedupe.si}] -> file ${s.dedupe.d} [${s.dedupe.di}]` }] });
+  if (s.dedupe)
+    left.push({
+      id: 'dedupe',
+      title: 'dedupe (compared, not remapped)',
+      tone: 'wait',
+      rows: [{ id: 'r', label: '', text: `file ${s.dedupe.s} [${s.dedupe.si}] -> file ${s.dedupe.d} [${s.dedupe.di}]` }],
+    });
 
   const pfns: Box[] = s.frame.map((fr, p) => ({ id: `pfn ${p}`, title: `pfn ${p}`, rows: frameRows(fr), ...(fr.poison ? { tone: 'poison' as const } : fr.free ? { tone: 'free' as const } : {}) }));
   s.frame.forEach((fr, p) => {

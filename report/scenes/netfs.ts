@@ -43,9 +43,7 @@ export function netfsScene(s: NetfsState): Scene {
     const lo = i * blk;
     const hi = lo + blk;
     if (!f) return { id: `folio ${i}`, title: `folio ${i}`, tone: 'muted', rows: [{ id: 'bytes', label: '', text: 'not in the page cache' }] };
-    const bars: Bar[] = s.regions
-      .filter((r) => r.start < hi && r.end > lo)
-      .map((r) => ({ from: Math.max(r.start, lo) - lo, to: Math.min(r.end, hi) - lo, text: regionText(r), tone: TONE[r.state] }));
+    const bars: Bar[] = s.regions.filter((r) => r.start < hi && r.end > lo).map((r) => ({ from: Math.max(r.start, lo) - lo, to: Math.min(r.end, hi) - lo, text: regionText(r), tone: TONE[r.state] }));
     const flags = [f.uptodate ? 'uptodate' : 'not uptodate', f.dirty ? 'dirty' : '', f.writeback ? 'writeback' : '', f.pin ? `pinned ${f.pin}` : ''].filter(Boolean).join(', ');
     const rows: Row[] = [
       { id: 'bytes', label: `[${lo},${hi})`, text: '', cells: f.data.map(byte), bars },

@@ -18,7 +18,12 @@ function treeBoxes(t: Tree, prefix: string, arrows: Arrow[], pfns: boolean): Box
   if (t.root.depth === 1) for (const m of t.root.leaves) arrows.push({ from: `${prefix}inode#root`, to: `${prefix}leaf ${m}`, kind: 'weak' });
   if (pfns && t.root.depth === 0) for (const r of t.root.recs) arrows.push({ from: `${prefix}inode#root`, to: `pfn ${r.pfn}`, label: `off ${r.off}` });
   t.leaf.forEach((l, m) => {
-    boxes.push({ id: `${prefix}leaf ${m}`, title: `${prefix}leaf ${m}`, rows: [{ id: 'recs', label: '', text: recs(l) }], ...(t.root.depth === 1 && t.root.leaves.includes(m) ? {} : { tone: 'muted' as const }) });
+    boxes.push({
+      id: `${prefix}leaf ${m}`,
+      title: `${prefix}leaf ${m}`,
+      rows: [{ id: 'recs', label: '', text: recs(l) }],
+      ...(t.root.depth === 1 && t.root.leaves.includes(m) ? {} : { tone: 'muted' as const }),
+    });
     if (pfns && t.root.depth === 1 && t.root.leaves.includes(m)) for (const r of l) arrows.push({ from: `${prefix}leaf ${m}#recs`, to: `pfn ${r.pfn}`, label: `off ${r.off}` });
   });
   return boxes;
@@ -100,14 +105,13 @@ export function pmemScene(s: PmemState): Scene {
   }
   const pieces = s.pending.map((w) => pieceBox(w, arrows));
   const media = treeBoxes(s.disk.tree, 'media ', arrows, false);
-  media.push(
-    ...s.disk.data.map((v, p) => ({ id: `pfn ${p}`, title: `pfn ${p}`, rows: [{ id: 'data', label: 'data', text: String(v) }] })),
-    {
-      id: 'log',
-      title: 'log',
-      rows: s.disk.log.length ? s.disk.log.map((l, i) => ({ id: String(i), label: `record ${i}`, text: `${l.tree ? 'tree' : 'empty'}${l.committed ? ', committed' : ''}` })) : [{ id: 'none', label: '', text: '(empty)' }],
-    },
-  );
+  media.push(...s.disk.data.map((v, p) => ({ id: `pfn ${p}`, title: `pfn ${p}`, rows: [{ id: 'data', label: 'data', text: String(v) }] })), {
+    id: 'log',
+    title: 'log',
+    rows: s.disk.log.length
+      ? s.disk.log.map((l, i) => ({ id: String(i), label: `record ${i}`, text: `${l.tree ? 'tree' : 'empty'}${l.committed ? ', committed' : ''}` }))
+      : [{ id: 'none', label: '', text: '(empty)' }],
+  });
   return {
     columns: [
       { title: 'in core', boxes: core },

@@ -38,7 +38,9 @@ export const netfsBinder: Binder = {
     // What the world cannot start from. Mainline has ctx->zero_point (parameter zp, in folios): the
     // server holds the file up to it; the RFC's file always has all its bytes on the server.
     if (!mainline && (zeroPoint < size || (st.server && st.server.length < size))) {
-      throw new Inexpressible(`the file is ${st.server?.length ?? 0} bytes on the server with zero_point ${st.zeroPoint}: the RFC world's file always has its ${size} bytes on the server (no zero_point, no NETFS_MODIFY_AND_CLEAR)`);
+      throw new Inexpressible(
+        `the file is ${st.server?.length ?? 0} bytes on the server with zero_point ${st.zeroPoint}: the RFC world's file always has its ${size} bytes on the server (no zero_point, no NETFS_MODIFY_AND_CLEAR)`,
+      );
     }
     if (mainline && (zeroPoint % B !== 0 || (st.server && st.server.length < Math.min(zeroPoint, size)))) {
       throw new Inexpressible(`zero_point ${zeroPoint} with ${st.server?.length ?? 0} bytes on the server: netfs-mainline's zero_point is a folio boundary with the server holding the file up to it`);
@@ -79,7 +81,10 @@ export const netfsBinder: Binder = {
     const mainline = design.name === 'netfs-mainline';
     // The writer of an op: the write's number, taken when its `write` step is picked.
     const ids = writerIds(s);
-    const own = (w: number) => (a: { kind: string; w?: number }): boolean => a.w === w && ['lock', 'activate', 'copy', 'flushRange', 'preflushed', 'writethrough', 'invalidate', 'complete'].includes(a.kind);
+    const own =
+      (w: number) =>
+      (a: { kind: string; w?: number }): boolean =>
+        a.w === w && ['lock', 'activate', 'copy', 'flushRange', 'preflushed', 'writethrough', 'invalidate', 'complete'].includes(a.kind);
     // Mainline DSYNC: the pre-flush returns (preflushed), then netfs_begin_writethrough takes wb_lock.
     // Mainline DIO: under i_rwsem, the pre-flush, then the invalidation (filemap_invalidate_inode), then the data.
     const order = ['complete', 'copy', 'writethrough', 'preflushed', 'invalidate', 'activate', 'lock', 'flushRange'];
@@ -117,7 +122,7 @@ export const netfsBinder: Binder = {
     const begin = (o: Op): Step[] => {
       const group = o.group ?? 1;
       return [
-        dynamic('barrier to the write\'s group', (st, en) => (st.group < group ? en.find((a) => a.kind === 'barrier') ?? `no barrier left for group ${group}` : undefined), true),
+        dynamic("barrier to the write's group", (st, en) => (st.group < group ? (en.find((a) => a.kind === 'barrier') ?? `no barrier left for group ${group}`) : undefined), true),
         dynamic(`write(${how(o)}, [${o.pos},${o.pos + o.len}))`, (st) => {
           before = new Set(st.regions.filter((r: St) => r.state === 'flushing').map(key));
           ids.set(k, st.seq + 1);
@@ -141,7 +146,12 @@ export const netfsBinder: Binder = {
       case 'netfs-write-copy': {
         const w = writerOf(op);
         const start = s.ops.find((x) => x.op === 'netfs-write-begin' && x.id === op.id)!.pos;
-        const upTo = start + s.ops.slice(0, k + 1).filter((x) => x.op === 'netfs-write-copy' && x.id === op.id).reduce((n, x) => n + x.bytes, 0);
+        const upTo =
+          start +
+          s.ops
+            .slice(0, k + 1)
+            .filter((x) => x.op === 'netfs-write-copy' && x.id === op.id)
+            .reduce((n, x) => n + x.bytes, 0);
         // The world copies a folio's part of the write in one step: a copy that ends inside a folio stops
         // before that folio's step (the folio is locked, being copied).
         const end = start + s.ops.find((x) => x.op === 'netfs-write-begin' && x.id === op.id)!.len;
@@ -152,7 +162,7 @@ export const netfsBinder: Binder = {
       case 'netfs-write-end':
         return [drive(writerOf(op), (_st, writer) => writer === undefined, 'the write returns')];
       case 'netfs-read':
-        return folios(s, op).map((f) => dynamic(`read(folio ${f})`, (st, en) => (st.folio[f] ? undefined : en.find((a) => a.kind === 'read' && a.f === f) ?? `read(folio ${f}) is not enabled`)));
+        return folios(s, op).map((f) => dynamic(`read(folio ${f})`, (st, en) => (st.folio[f] ? undefined : (en.find((a) => a.kind === 'read' && a.f === f) ?? `read(folio ${f}) is not enabled`))));
       case 'writeback': {
         const steps: Step[] = [];
         if (mainline) steps.push(dynamic('writepages', (_st, en) => en.find((a) => a.kind === 'writepages')));
@@ -165,8 +175,7 @@ export const netfsBinder: Binder = {
         return [dynamic('wbDone', (_st, en) => en.find((a) => a.kind === 'wbDone'), true)];
       case 'reclaim':
         return [
-          dynamic(`reclaim(folio ${op.folio})`, (_st, en) =>
-            en.find((a) => a.kind === 'reclaim' && a.f === op.folio) ?? (op.expectRefused ? undefined : `reclaim(folio ${op.folio}) is not enabled`)),
+          dynamic(`reclaim(folio ${op.folio})`, (_st, en) => en.find((a) => a.kind === 'reclaim' && a.f === op.folio) ?? (op.expectRefused ? undefined : `reclaim(folio ${op.folio}) is not enabled`)),
         ];
       case 'writepage':
         if (!has('writepage')) throw new Inexpressible(`op ${op.step} (writepage): ${design.name} has no ->writepage (netfs_writepages only)`);

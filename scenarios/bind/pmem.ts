@@ -36,8 +36,7 @@ export const pmemBinder: Binder = {
     const off = op.index;
     const cut = crashedInside(s, k);
     const fault = (write: boolean): Step[] => [
-      dynamic(`fault(off=${off}, ${write ? 'write' : 'read'})`, (st) =>
-        (write ? st.pte[off] === 'rw' : st.pte[off] !== 'none') ? undefined : want('fault', { off, write })),
+      dynamic(`fault(off=${off}, ${write ? 'write' : 'read'})`, (st) => ((write ? st.pte[off] === 'rw' : st.pte[off] !== 'none') ? undefined : want('fault', { off, write }))),
       ...(cut ? [] : [dynamic('fault-done', (st) => (st.fault ? want('fault-done') : undefined))]),
     ];
     switch (op.op) {
@@ -52,10 +51,7 @@ export const pmemBinder: Binder = {
         return cut ? fault(true) : [...fault(true), want('store', { off })];
       case 'cache-flush':
         // clwb of the block's lines, then sfence; nothing to do for lines already clean.
-        return [
-          dynamic(`flush(off=${off})`, (_st, en) => en.find((a) => a.kind === 'flush' && a.off === off)),
-          dynamic('fence', (_st, en) => en.find((a) => a.kind === 'fence')),
-        ];
+        return [dynamic(`flush(off=${off})`, (_st, en) => en.find((a) => a.kind === 'flush' && a.off === off)), dynamic('fence', (_st, en) => en.find((a) => a.kind === 'fence'))];
       case 'fsync':
       case 'msync':
         // Nothing pending and no transaction: vfs_fsync_range has nothing to write.

@@ -41,8 +41,7 @@ function valueMap(s: Scenario): Map<number, number> {
 
 /** Whether (f, i) still holds what the design's initial state put there (no op of the scenario wrote it yet). */
 function untouched(s: Scenario, k: number, f: number, i: number): boolean {
-  return !s.ops.slice(0, k).some((o) =>
-    ((o.op === 'pwrite' || o.op === 'mmap-store') && o.file === f && range(o).includes(i)) || ((o.op === 'ficlone' || o.op === 'ficlonerange') && o.dst === f));
+  return !s.ops.slice(0, k).some((o) => ((o.op === 'pwrite' || o.op === 'mmap-store') && o.file === f && range(o).includes(i)) || ((o.op === 'ficlone' || o.op === 'ficlonerange') && o.dst === f));
 }
 
 const range = (op: Op): number[] => Array.from({ length: op.count ?? 1 }, (_x, k) => (op.index ?? 0) + k);
@@ -113,13 +112,7 @@ export const reflinkBinder: Binder = {
   // Every file starts empty: punch what the world's initial state gives (file f holds f+1 at index 0).
   prelude(_s, design) {
     if (!kinds(design).has('punch') || design.name === 'bench-reflink-cow') return [];
-    return [
-      dynamic(
-        'punch the initial contents',
-        (st, enabled) => enabled.find((a) => a.kind === 'punch' && st.ext[a.f][a.i] !== HOLE) ?? undefined,
-        true,
-      ),
-    ];
+    return [dynamic('punch the initial contents', (st, enabled) => enabled.find((a) => a.kind === 'punch' && st.ext[a.f][a.i] !== HOLE) ?? undefined, true)];
   },
 
   expand(s, k, design) {
@@ -190,7 +183,9 @@ export const reflinkBinder: Binder = {
         return steps;
       case 'mmap-store':
         if (op.sector !== undefined && (s.setup.sectorsPerBlock ?? 1) > 1) {
-          throw new Inexpressible(`op ${op.step}: a store to sector ${op.sector} of a ${s.setup.sectorsPerBlock}-sector block: the world has whole-block values only (no sub-block writes, no dax_iomap_copy_around)`);
+          throw new Inexpressible(
+            `op ${op.step}: a store to sector ${op.sector} of a ${s.setup.sectorsPerBlock}-sector block: the world has whole-block values only (no sub-block writes, no dax_iomap_copy_around)`,
+          );
         }
         for (const i of range(op)) {
           if (imapping && firstAccess(s, k, op.file)) steps.push(mmap(op.file));
@@ -221,10 +216,17 @@ export const reflinkBinder: Binder = {
         // The DAX designs of the granular world remap any range that fits, in one FICLONERANGE (actions.ts, Enabling.ranges).
         if (LONGTERM_GRANTED in design.bugs) {
           const a = { s: op.src, si: op.srcIndex, d: op.dst, di: op.dstIndex, ...(op.count > 1 && { n: op.count }) };
-          return [dynamic(`reflink-range(${JSON.stringify(a)})`, (_st, en) => en.find((x) => x.kind === 'reflink-range' && Object.entries(a).every(([k, v]) => x[k] === v) && (op.count > 1 || x.n === undefined)) ?? 'that reflink-range is not enabled')];
+          return [
+            dynamic(
+              `reflink-range(${JSON.stringify(a)})`,
+              (_st, en) => en.find((x) => x.kind === 'reflink-range' && Object.entries(a).every(([k, v]) => x[k] === v) && (op.count > 1 || x.n === undefined)) ?? 'that reflink-range is not enabled',
+            ),
+          ];
         }
         if (op.srcIndex === op.dstIndex) {
-          throw new Inexpressible(`op ${op.step}: a reflink of ${op.count} of ${B} blocks at the same offset: the world has whole-file reflink and single-block reflink-range to a different offset only (model/world/actions.ts: di !== si)`);
+          throw new Inexpressible(
+            `op ${op.step}: a reflink of ${op.count} of ${B} blocks at the same offset: the world has whole-file reflink and single-block reflink-range to a different offset only (model/world/actions.ts: di !== si)`,
+          );
         }
         needKind(design, 'reflink-range', op, 'the i_mapping hack shares whole files only');
         for (let j = 0; j < op.count; j++) steps.push(want('reflink-range', { s: op.src, si: op.srcIndex + j, d: op.dst, di: op.dstIndex + j }));
@@ -237,7 +239,9 @@ export const reflinkBinder: Binder = {
         if (op.count !== 1) throw new Inexpressible(`op ${op.step}: a dedupe of ${op.count} blocks: the world's dedupe compares and remaps one block`);
         // xfs_reflink_remap_prep: the locks, the layout breaks and the compare; a mismatch is -EBADE and no action.
         const a = { s: op.src, si: op.srcIndex, d: op.dst, di: op.dstIndex };
-        return [dynamic(`dedupe(${JSON.stringify(a)})`, (_st, en) => (en.some((x) => x.kind === 'dedupe' && x.s === a.s && x.si === a.si && x.d === a.d && x.di === a.di) ? want('dedupe', a) : undefined))];
+        return [
+          dynamic(`dedupe(${JSON.stringify(a)})`, (_st, en) => (en.some((x) => x.kind === 'dedupe' && x.s === a.s && x.si === a.si && x.d === a.d && x.di === a.di) ? want('dedupe', a) : undefined)),
+        ];
       }
       case 'fideduperange-end': {
         const begin = [...s.ops.slice(0, k)].reverse().find((o) => o.op === 'fideduperange-begin');
@@ -248,7 +252,9 @@ export const reflinkBinder: Binder = {
         for (let j = 0; j < begin.count; j++) {
           const a = { s: begin.src, si: begin.srcIndex + j, d: begin.dst, di: begin.dstIndex + j };
           // A dedupe whose compare fails is a no-op (FILE_DEDUPE_RANGE_DIFFERS): the world offers no action then.
-          steps.push(dynamic(`dedupe(${JSON.stringify(a)})`, (_st, en) => (en.some((x) => x.kind === 'dedupe' && x.s === a.s && x.si === a.si && x.d === a.d && x.di === a.di) ? want('dedupe', a) : undefined)));
+          steps.push(
+            dynamic(`dedupe(${JSON.stringify(a)})`, (_st, en) => (en.some((x) => x.kind === 'dedupe' && x.s === a.s && x.si === a.si && x.d === a.d && x.di === a.di) ? want('dedupe', a) : undefined)),
+          );
         }
         const from = s.ops.indexOf(begin);
         for (let j = from + 1; j < k; j++) if (s.ops[j].mayBlock) steps.push(...reflinkBinder.expand({ ...s, ops: s.ops.map((o, x) => (x === j ? { ...o, mayBlock: false } : o)) }, j, design));
@@ -268,7 +274,13 @@ export const reflinkBinder: Binder = {
         if (imapping && firstAccess(s, k, op.file)) steps.push(mmap(op.file));
         const how: { ro?: true; longterm?: true } = { ...(op.write === false && { ro: true as const }), ...(op.longterm && { longterm: true as const }) };
         // GUP faults the page in: a write fault for FOLL_WRITE where the pte is not writable, a read fault where there is none.
-        const gup = [...(op.write === false ? readFault(op.file, op.index) : writeFault(op.file, op.index)), dynamic(`pin(${JSON.stringify({ f: op.file, i: op.index, ...how })})`, (_st, en) => en.find((a) => a.kind === 'pin' && a.f === op.file && a.i === op.index && a.ro === how.ro && a.longterm === how.longterm) ?? 'that pin is not enabled')];
+        const gup = [
+          ...(op.write === false ? readFault(op.file, op.index) : writeFault(op.file, op.index)),
+          dynamic(
+            `pin(${JSON.stringify({ f: op.file, i: op.index, ...how })})`,
+            (_st, en) => en.find((a) => a.kind === 'pin' && a.f === op.file && a.i === op.index && a.ro === how.ro && a.longterm === how.longterm) ?? 'that pin is not enabled',
+          ),
+        ];
         // mm/gup refuses FOLL_LONGTERM on fsdax with -EOPNOTSUPP (check_vma_flags, before any fault): no step,
         // unless the toggle grants it (the world then keeps FOLL_LONGTERM pins: pinlong).
         const refused = (st: { pinlong?: unknown }): boolean => op.longterm === true && st.pinlong === undefined;
@@ -284,12 +296,17 @@ export const reflinkBinder: Binder = {
           steps.push(dynamic(dma.what, (st, en) => ((st as { breaking?: unknown }).breaking ? undefined : dma.pick(st, en))));
         }
         // A FOLL_LONGTERM pin (granted only under the toggle) is released by its own kind, unpin-longterm.
-        steps.push(dynamic(`unpin(f=${op.file}, i=${op.index})`, (st, en) => want(en.some((a) => a.kind === 'unpin-longterm' && a.f === op.file && a.i === op.index) ? 'unpin-longterm' : 'unpin', { f: op.file, i: op.index })));
+        steps.push(
+          dynamic(`unpin(f=${op.file}, i=${op.index})`, (st, en) =>
+            want(en.some((a) => a.kind === 'unpin-longterm' && a.f === op.file && a.i === op.index) ? 'unpin-longterm' : 'unpin', { f: op.file, i: op.index }),
+          ),
+        );
         // The break that slept on the pin wakes and its operation goes on (a mayBlock op runs right after the unpin).
         steps.push(dynamic('resume', (st, en) => ((st as { breaking?: unknown }).breaking && en.some((a) => a.kind === 'resume') ? want('resume') : undefined)));
         return steps;
       case 'memory-failure': {
-        const f = op.file, i = op.index;
+        const f = op.file,
+          i = op.index;
         // The pfn backing (file, index) now: its pte, else its entry's page, else its block.
         const pfnOf = (st: { pte: number[][]; entry: number[][]; ext: number[][]; imap?: number[] }): number => {
           if (st.pte[f][i] !== NULL) return st.pte[f][i];
@@ -306,7 +323,8 @@ export const reflinkBinder: Binder = {
           if (op.by === f) {
             steps.push(
               dynamic(`GUP fault(f=${f}, i=${i}, read)`, (st, en) =>
-                st.pte[f][i] === NULL && en.some((a) => a.kind === 'fault' && a.f === f && a.i === i && !a.write) ? want('fault', { f, i, write: false }) : undefined),
+                st.pte[f][i] === NULL && en.some((a) => a.kind === 'fault' && a.f === f && a.i === i && !a.write) ? want('fault', { f, i, write: false }) : undefined,
+              ),
               dynamic('finish-fault', (st) => (st.fault ? want('finish') : undefined)),
             );
           }
@@ -331,7 +349,8 @@ export const reflinkBinder: Binder = {
           steps.push(
             dynamic('madvise: the handling succeeded', (st) => {
               if (!st.mf || !st.mf.done) return undefined;
-              const busy = 'madvise(MADV_HWPOISON) gets the error back and nobody else is signalled (madvise_inject_error), but the world has only a machine check (mce), whose failure kills the consumer (kill_me_now)';
+              const busy =
+                'madvise(MADV_HWPOISON) gets the error back and nobody else is signalled (madvise_inject_error), but the world has only a machine check (mce), whose failure kills the consumer (kill_me_now)';
               if (st.mf.busy) return busy;
               if (!PAGE_CACHE.has(design.name) || !pre) return undefined;
               const m = pre.frame[pfn].mapping;

@@ -54,12 +54,14 @@ export interface Binder {
 
 /** The enabled action of `kind` whose fields include `args`, or why there is none. */
 export function want(kind: string, args: Record<string, unknown> = {}, what?: string): Step {
-  const name = what ?? `${kind}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+  const name =
+    what ??
+    `${kind}(${Object.entries(args)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ')})`;
   return {
     what: name,
-    pick: (_s, enabled) =>
-      enabled.find((a) => a.kind === kind && Object.entries(args).every(([k, v]) => a[k] === v)) ??
-      `${name} is not enabled (enabled: ${summarise(enabled)})`,
+    pick: (_s, enabled) => enabled.find((a) => a.kind === kind && Object.entries(args).every(([k, v]) => a[k] === v)) ?? `${name} is not enabled (enabled: ${summarise(enabled)})`,
   };
 }
 
@@ -92,7 +94,10 @@ export interface ReplayResult {
 }
 
 class BindFailure extends Error {
-  constructor(readonly step: number, reason: string) {
+  constructor(
+    readonly step: number,
+    reason: string,
+  ) {
     super(reason);
   }
 }
@@ -179,8 +184,7 @@ export function replay(scenario: Scenario, design: AnyDesign, binder: Binder, bu
         }
         return [{ s, waiting: [...left] }];
       };
-      const settled = (xs: { s: S; waiting: number[] }[]) =>
-        xs.flatMap((x) => exec(x.s, settle, 0, op.step, log).map((s) => ({ s, waiting: x.waiting })));
+      const settled = (xs: { s: S; waiting: number[] }[]) => xs.flatMap((x) => exec(x.s, settle, 0, op.step, log).map((s) => ({ s, waiting: x.waiting })));
       let ends = settled(states.flatMap((s) => runDeferred(s, waiting)));
       ends = settled(ends.flatMap((e) => runDeferred(e.s, e.waiting)));
       if (tracing) trace.push(`${op.step} ${op.op}: ${log.join(' ; ') || '(nothing)'}`);

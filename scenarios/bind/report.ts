@@ -16,7 +16,9 @@ out.push('## Results', '', '| scenario | world | agrees | differs (model) | wron
 for (const s of scenarios) {
   const by: Record<string, string[]> = { agrees: [], 'model-differs': [], 'scenario-wrong': [], inexpressible: [], unbound: [] };
   for (const [d, r] of Object.entries(s.replay ?? {})) if (r.note !== 'wrong world') by[r.status].push(d);
-  out.push(`| \`${s.id}\` | ${s.world} | ${by.agrees.join(', ')} | ${by['model-differs'].join(', ')} | ${by['scenario-wrong'].join(', ')} | ${by.inexpressible.join(', ')} | ${by.unbound.join(', ')} |`);
+  out.push(
+    `| \`${s.id}\` | ${s.world} | ${by.agrees.join(', ')} | ${by['model-differs'].join(', ')} | ${by['scenario-wrong'].join(', ')} | ${by.inexpressible.join(', ')} | ${by.unbound.join(', ')} |`,
+  );
 }
 // Pairs with the same note are listed together under it.
 const section = (title: string, status: string, intro: string): void => {
@@ -33,7 +35,11 @@ const section = (title: string, status: string, intro: string): void => {
   }
   for (const [note, pairs] of groups) out.push(`- ${note}.`, ...pairs.map((p) => `  - ${p}`));
 };
-section('Inexpressible', 'inexpressible', 'Pairs the replay cannot bind, other than a design of another world, with the reason. Pairs the scenario itself expects to be inexpressible, and which fail to bind, count as agreeing and are listed after.');
+section(
+  'Inexpressible',
+  'inexpressible',
+  'Pairs the replay cannot bind, other than a design of another world, with the reason. Pairs the scenario itself expects to be inexpressible, and which fail to bind, count as agreeing and are listed after.',
+);
 const expected = new Map<string, string[]>();
 for (const s of scenarios) {
   for (const [d, r] of Object.entries(s.replay ?? {})) {
@@ -43,10 +49,18 @@ for (const s of scenarios) {
     expected.set(why, [...(expected.get(why) ?? []), `\`${s.id}\` / ${d}`]);
   }
 }
-out.push('', 'As the scenarios expect (the draft\'s reasons):', '');
+out.push('', "As the scenarios expect (the draft's reasons):", '');
 for (const [why, pairs] of expected) out.push(`- ${why}: ${pairs.join(', ')}`);
-section('Where the model differs', 'model-differs', 'The replay gives another outcome than the scenario, and the source sides with the scenario (or leaves the point open; the note says which): the model is to be looked at. The test asserts the recorded outcome, so a fix shows as a failing test.');
+section(
+  'Where the model differs',
+  'model-differs',
+  'The replay gives another outcome than the scenario, and the source sides with the scenario (or leaves the point open; the note says which): the model is to be looked at. The test asserts the recorded outcome, so a fix shows as a failing test.',
+);
 const unbound = scenarios.some((s) => Object.values(s.replay ?? {}).some((r) => r.status === 'unbound'));
-section('Not replayed', 'unbound', `Designs the binders cannot drive yet (scenarios/bind/index.ts, UNBOUND): their expectations are written, from the sources, and wait for a binder.${unbound ? '' : ' None: every design has one (pagecache-reflink\'s is scenarios/bind/pagecache.ts).'}`);
+section(
+  'Not replayed',
+  'unbound',
+  `Designs the binders cannot drive yet (scenarios/bind/index.ts, UNBOUND): their expectations are written, from the sources, and wait for a binder.${unbound ? '' : " None: every design has one (pagecache-reflink's is scenarios/bind/pagecache.ts)."}`,
+);
 section('Where the scenario was wrong', 'scenario-wrong', 'The scenario misread its source; where the note cites the line, the expectation was fixed and the pair now agrees.');
 console.log(out.join('\n'));

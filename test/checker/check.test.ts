@@ -20,7 +20,10 @@ const twoProperties = defineDesign({
 describe('claims', () => {
   it('a violated property the design claims fails the check', () => {
     const r = check(twoProperties, { mode: 'exhaustive' });
-    expect(r.properties.map((p) => [p.id, p.verdict, p.claimed])).toEqual([['nrpages', 'holds', true], ['empty', 'violated', true]]);
+    expect(r.properties.map((p) => [p.id, p.verdict, p.claimed])).toEqual([
+      ['nrpages', 'holds', true],
+      ['empty', 'violated', true],
+    ]);
     expect(exitCode([r])).toBe(1);
   });
 
@@ -34,7 +37,10 @@ describe('claims', () => {
 
   it('an unclaimed violation alongside a claimed one still fails', () => {
     const r = check({ ...twoProperties, claims: ['nrpages'] }, { mode: 'exhaustive', bugs: ['no-count'] });
-    expect(r.properties.map((p) => [p.id, p.verdict])).toEqual([['nrpages', 'violated'], ['empty', 'violated']]);
+    expect(r.properties.map((p) => [p.id, p.verdict])).toEqual([
+      ['nrpages', 'violated'],
+      ['empty', 'violated'],
+    ]);
     expect(exitCode([r])).toBe(1);
   });
 

@@ -38,15 +38,19 @@ const abba = defineDesign<Locks, Step>({
     return out;
   },
   next: {
-    take: ({ p }, s, cfg) => (d) => {
-      const order = p === 1 && cfg.bugs.has('opposite-order') ? [1, 0] : [0, 1];
-      d.owner[order[s.held[p]]] = p;
-      d.held[p]++;
-    },
-    drop: ({ p }) => (d) => {
-      d.held[p] = 0;
-      for (let l = 0; l < 2; l++) if (d.owner[l] === p) d.owner[l] = -1;
-    },
+    take:
+      ({ p }, s, cfg) =>
+      (d) => {
+        const order = p === 1 && cfg.bugs.has('opposite-order') ? [1, 0] : [0, 1];
+        d.owner[order[s.held[p]]] = p;
+        d.held[p]++;
+      },
+    drop:
+      ({ p }) =>
+      (d) => {
+        d.held[p] = 0;
+        for (let l = 0; l < 2; l++) if (d.owner[l] === p) d.owner[l] = -1;
+      },
   },
   waiting: (s) => {
     const p = s.held.findIndex((h) => h === 1);

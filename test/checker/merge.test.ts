@@ -72,7 +72,7 @@ describe('random shards are a swarm', () => {
     for (const m of members) expect(m.omit.length).toBeLessThan(kinds.length);
   });
 
-  it('a swarm finds a toggle\'s violation and its trace replays without the swarm', () => {
+  it("a swarm finds a toggle's violation and its trace replays without the swarm", () => {
     const parts = [0, 1, 2].map((index) => check(bench, { mode: 'random', bugs: ['no-zero-on-free'], runs: 50, steps: 20, seed: 3, shard: { index, count: 3 } }));
     const merged = merge(parts);
     const found = merged.properties.find((p) => p.verdict === 'violated');

@@ -36,7 +36,7 @@ describe('replay', () => {
     expect(() => replay(trace)).toThrow(/step 1: write\(f=0, b=0, v=1\) does not lead/);
   });
 
-  it('rejects a trace that does not start in the design\'s initial state, or names unknown things', () => {
+  it("rejects a trace that does not start in the design's initial state, or names unknown things", () => {
     const t1 = counterexample();
     (t1.states[0] as unknown as { ref: unknown[] }).ref = [1, 0, 0].map((n) => ({ '#bigint': String(n) }));
     expect(() => replay(t1)).toThrow(/state 0 is not the initial state/);
@@ -50,7 +50,7 @@ describe('replay', () => {
 });
 
 describe('replay of a crash found under a crash cap', () => {
-  it('uses the recorded cap, since a crash step\'s choice indexes the capped outcomes', async () => {
+  it("uses the recorded cap, since a crash step's choice indexes the capped outcomes", async () => {
     const { findDesign } = await import('../../model/designs/index.js');
     const design = findDesign('pmem-nofsync-naive');
     const r = check(design, { mode: 'exhaustive', crashCap: 4, properties: ['crash-ordering'] });

@@ -9,7 +9,7 @@ import { cli } from './helpers.js';
 
 const bench = findDesign('bench-reflink-cow');
 
-describe('names from Object.prototype are nobody\'s', () => {
+describe("names from Object.prototype are nobody's", () => {
   const refused: [string, string[], RegExp][] = [
     ['--property toString', ['check', 'bench-reflink-cow', '--property', 'toString', '--mode', 'random', '--runs', '5'], /no chosen design has property 'toString'/],
     ['--property __proto__', ['check', 'bench-reflink-cow', '--property', '__proto__'], /no chosen design has property '__proto__'/],
@@ -25,7 +25,7 @@ describe('names from Object.prototype are nobody\'s', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('keeps __proto__ as a key, not as the record\'s prototype', () => {
+  it("keeps __proto__ as a key, not as the record's prototype", () => {
     const kv = keyValues(['__proto__=5', 'F=3']);
     expect(Object.keys(kv)).toEqual(['__proto__', 'F']);
     expect(Object.getPrototypeOf(kv)).toBeNull();
@@ -53,8 +53,8 @@ describe('a negative seed', () => {
 });
 
 describe('every error on one line', () => {
-  it('joins a message\'s lines (a loader\'s, a design\'s) with "; "', () => {
-    expect(oneLine('Cannot find module \'./x.js\'\nRequire stack:\n- /tmp/d.ts\n')).toBe("Cannot find module './x.js'; Require stack:; - /tmp/d.ts");
+  it("joins a message's lines (a loader's, a design's) with \"; \"", () => {
+    expect(oneLine("Cannot find module './x.js'\nRequire stack:\n- /tmp/d.ts\n")).toBe("Cannot find module './x.js'; Require stack:; - /tmp/d.ts");
   });
 
   it('says a missing value in one line', async () => {

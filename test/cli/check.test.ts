@@ -15,7 +15,9 @@ describe('pagecheck check', () => {
     expect([bad.code, last(bad.stdout)]).toEqual([1, '[violation] 1 claimed property violated: free-zeroed']);
     const vacuous = await cli('check', 'pmem-map-sync', '--mode', 'exhaustive', '--depth', '2');
     expect(vacuous.code).toBe(3);
-    expect(last(vacuous.stdout)).toBe('[inconclusive] nothing claimed was violated, but nothing is proven: crash-durability vacuous, crash-ordering vacuous, no-lost-writes vacuous, sync-fault-completes inconclusive');
+    expect(last(vacuous.stdout)).toBe(
+      '[inconclusive] nothing claimed was violated, but nothing is proven: crash-durability vacuous, crash-ordering vacuous, no-lost-writes vacuous, sync-fault-completes inconclusive',
+    );
   });
 
   it('--no-learned keeps the states as objects: the same JSON, byte for byte without timings', async () => {
@@ -54,7 +56,9 @@ describe('pagecheck check', () => {
     expect(r.code).toBe(1);
     const file = join(dir, 'bench-reflink-cow', 'accounting.itf.json');
     expect(existsSync(file)).toBe(true);
-    expect(readFileSync(file.replace('.itf.json', '.txt'), 'utf8')).toMatch(/step 2: punch\(f=0, b=0\)\n  kernel: spec punch\(f, b\): fallocate\(PUNCH_HOLE\)[^\n]*\n(?: {6}[^\n]*\n)?  ext\[0\]\[0\]: 0 -> -1\n/);
+    expect(readFileSync(file.replace('.itf.json', '.txt'), 'utf8')).toMatch(
+      /step 2: punch\(f=0, b=0\)\n  kernel: spec punch\(f, b\): fallocate\(PUNCH_HOLE\)[^\n]*\n(?: {6}[^\n]*\n)?  ext\[0\]\[0\]: 0 -> -1\n/,
+    );
     const again = await cli('check', 'bench-reflink-cow', '--bug', 'leak-on-punch', '--depth', '4', '--property', 'accounting', '--save', dir);
     expect(again.code).toBe(1); // its own trace is replaced, not refused
     const replayed = await cli('replay', file, '--json');
@@ -74,10 +78,7 @@ describe('pagecheck check', () => {
       verdict: 'holds',
       bound: { depth: 6, states: 164, transitions: 992, complete: true },
     });
-    expect(result.goals).toEqual([
-      expect.objectContaining({ id: 'block-shared', reached: true, depth: 2 }),
-      expect.objectContaining({ id: 'all-blocks-used', reached: true, depth: 3 }),
-    ]);
+    expect(result.goals).toEqual([expect.objectContaining({ id: 'block-shared', reached: true, depth: 2 }), expect.objectContaining({ id: 'all-blocks-used', reached: true, depth: 3 })]);
     expect(result.coverage.write.firstDepth).toBe(1);
   });
 

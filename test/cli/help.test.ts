@@ -7,7 +7,12 @@ import { cli } from './helpers.js';
 const names = commands.map((c) => c.name);
 
 describe('help', () => {
-  it.each(names.flatMap((n) => [[n, '--help'], [n, '-h']]))('%s %s prints the command\'s usage on stdout and exits 0', async (name, flag) => {
+  it.each(
+    names.flatMap((n) => [
+      [n, '--help'],
+      [n, '-h'],
+    ]),
+  )("%s %s prints the command's usage on stdout and exits 0", async (name, flag) => {
     const r = await cli(name, flag);
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(r.stdout).toMatch(new RegExp(`^Usage: pagecheck ${name} `));

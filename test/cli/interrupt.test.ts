@@ -73,8 +73,7 @@ describe('shards through the executable', () => {
     const merged = run('merge', '--json', ...files);
     const whole = JSON.parse(run(...args).stdout);
     const doc = JSON.parse(merged.stdout);
-    const verdicts = (d: { results: { properties: { id: string; verdict: string; traceLength?: number }[] }[] }) =>
-      d.results[0].properties.map((p) => [p.id, p.verdict, p.traceLength ?? null]);
+    const verdicts = (d: { results: { properties: { id: string; verdict: string; traceLength?: number }[] }[] }) => d.results[0].properties.map((p) => [p.id, p.verdict, p.traceLength ?? null]);
     expect(verdicts(doc)).toEqual(verdicts(whole));
     expect(merged.status).toBe(whole.exitCode);
     const missing = run('merge', files[0], files[1]);

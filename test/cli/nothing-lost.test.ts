@@ -14,13 +14,13 @@ const save = (...extra: string[]) => cli('check', 'bench-reflink-cow', '--bug', 
 const txt = () => join(dir, 'cx', 'bench-reflink-cow', 'free-zeroed.txt');
 const itf = () => join(dir, 'cx', 'bench-reflink-cow', 'free-zeroed.itf.json');
 
-describe('--save keeps what is the user\'s', () => {
+describe("--save keeps what is the user's", () => {
   it('the same configuration again replaces its own files', async () => {
     expect((await save()).code).toBe(1);
     expect((await save()).code).toBe(1);
   });
 
-  it('a second configuration is refused instead of replacing the first one\'s trace', async () => {
+  it("a second configuration is refused instead of replacing the first one's trace", async () => {
     await save();
     const before = readFileSync(itf(), 'utf8');
     const r = await save('--param', 'V=3');
@@ -57,7 +57,7 @@ describe('--save keeps what is the user\'s', () => {
   });
 });
 
-describe('report and explore keep what is the user\'s', () => {
+describe("report and explore keep what is the user's", () => {
   it('report --out does not replace an explorer page named index.html', async () => {
     await save();
     const out = join(dir, 'docs');

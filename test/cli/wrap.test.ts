@@ -31,14 +31,14 @@ describe('72 columns, commands whole', () => {
     expectMailText(readFileSync(file.replace(/\.itf\.json$/, '.txt'), 'utf8'), reproduce);
   });
 
-  it('in replay\'s output', async () => {
+  it("in replay's output", async () => {
     const { file, reproduce } = await saved();
     const r = await cli('replay', file);
     expect(r.code).toBe(1);
     expectMailText(r.stdout, reproduce);
   });
 
-  it('in check\'s own output, the reproduce command of each violation, whole', async () => {
+  it("in check's own output, the reproduce command of each violation, whole", async () => {
     const r = await cli('check', 'bench-reflink-cow', '--bug', 'no-zero-on-free', '--mode', 'exhaustive', '--json');
     const reproduce = JSON.parse(r.stdout).results[0].counterexamples['free-zeroed']['#meta'].reproduce;
     const text = await cli('check', 'bench-reflink-cow', '--bug', 'no-zero-on-free', '--mode', 'exhaustive');

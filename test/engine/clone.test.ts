@@ -11,7 +11,7 @@ function unaliased(original: unknown, copy: unknown): boolean {
   const collect = (v: unknown): void => {
     if (typeof v !== 'object' || v === null || seen.has(v)) return;
     seen.add(v);
-    if (v instanceof Map) for (const [k, x] of v) collect(k), collect(x);
+    if (v instanceof Map) for (const [k, x] of v) (collect(k), collect(x));
     else if (v instanceof Set) for (const x of v) collect(x);
     else for (const x of Object.values(v)) collect(x);
   };
@@ -44,7 +44,13 @@ describe('clone', () => {
   it('copies arrays, records, Maps and Sets all the way down', () => {
     copies(clone, [1, [2, [3]], { a: [4] }, null, 'x']);
     copies(clone, { a: 1, b: { c: [1, 2], d: null }, e: 'x' });
-    const m = copies(clone, new Map<number, unknown>([[1, { a: [1] }], [2, 3]])) as Map<number, unknown>;
+    const m = copies(
+      clone,
+      new Map<number, unknown>([
+        [1, { a: [1] }],
+        [2, 3],
+      ]),
+    ) as Map<number, unknown>;
     expect(m).toBeInstanceOf(Map);
     const s = copies(clone, new Set<unknown>([1, [2], { a: 3 }])) as Set<unknown>;
     expect(s).toBeInstanceOf(Set);
@@ -52,13 +58,35 @@ describe('clone', () => {
 });
 
 describe('compileClone', () => {
-  const sample = { ext: [[0, 1], [2, -1]], ref: [1, 1, 0], pair: [3, { a: 1 }], folio: [{ mapping: 0, index: 1 }], n: 4 };
+  const sample = {
+    ext: [
+      [0, 1],
+      [2, -1],
+    ],
+    ref: [1, 1, 0],
+    pair: [3, { a: 1 }],
+    folio: [{ mapping: 0, index: 1 }],
+    n: 4,
+  };
 
-  it('copies values of the sample\'s shape', () => {
+  it("copies values of the sample's shape", () => {
     const copy = compileClone(sample);
     expect(copy).not.toBe(clone);
     copies(copy, sample);
-    copies(copy, { ext: [[5, 6], [7, 8], [9, 9]], ref: [], pair: [0, { a: 2 }], folio: [{ mapping: 1, index: 0 }, { mapping: 2, index: 2 }], n: -3 });
+    copies(copy, {
+      ext: [
+        [5, 6],
+        [7, 8],
+        [9, 9],
+      ],
+      ref: [],
+      pair: [0, { a: 2 }],
+      folio: [
+        { mapping: 1, index: 0 },
+        { mapping: 2, index: 2 },
+      ],
+      n: -3,
+    });
   });
 
   it('copies values that leave the shape at any node', () => {

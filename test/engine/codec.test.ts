@@ -3,10 +3,43 @@ import { ByteQueue, Codec } from '../../engine/codec.js';
 
 describe('state codec', () => {
   const values: unknown[] = [
-    0, -0, -16, 207, 208, -17, 1000, -123456789, 2 ** 52, -(2 ** 53) + 1, 0.5, -1e300, NaN,
-    '', 'folio', true, false, null, undefined, 12345678901234567890n,
-    [], [1, [2, [3]]], { a: 1, b: 'x', c: [null] }, {}, new Map<unknown, unknown>([[1, 'a'], ['k', { z: [1] }]]), new Set([3, 'x']),
-    { ext: [[-1, 0], [2, -1]], ref: [1, 1, 0], data: [1, 2, 0] },
+    0,
+    -0,
+    -16,
+    207,
+    208,
+    -17,
+    1000,
+    -123456789,
+    2 ** 52,
+    -(2 ** 53) + 1,
+    0.5,
+    -1e300,
+    NaN,
+    '',
+    'folio',
+    true,
+    false,
+    null,
+    undefined,
+    12345678901234567890n,
+    [],
+    [1, [2, [3]]],
+    { a: 1, b: 'x', c: [null] },
+    {},
+    new Map<unknown, unknown>([
+      [1, 'a'],
+      ['k', { z: [1] }],
+    ]),
+    new Set([3, 'x']),
+    {
+      ext: [
+        [-1, 0],
+        [2, -1],
+      ],
+      ref: [1, 1, 0],
+      data: [1, 2, 0],
+    },
   ];
 
   it.each(values.map((v) => [String(v), v]))('round-trips %s', (_name, v) => {
@@ -16,7 +49,16 @@ describe('state codec', () => {
   });
 
   it('packs a small state into a few bytes', () => {
-    expect(new Codec().encode({ ext: [[-1, 0], [2, -1]], ref: [1, 1, 0], data: [1, 2, 0] }).length).toBeLessThan(30);
+    expect(
+      new Codec().encode({
+        ext: [
+          [-1, 0],
+          [2, -1],
+        ],
+        ref: [1, 1, 0],
+        data: [1, 2, 0],
+      }).length,
+    ).toBeLessThan(30);
   });
 
   it('queues many states across chunks and gives them back in order', () => {

@@ -16,7 +16,9 @@ describe('crashOutcomes, corners', () => {
     const o = crashOutcomes(chain);
     expect(o.survivors).toHaveLength(MAX_CONSIDERED + 1);
     expect(o).toMatchObject({ pending: MAX_CONSIDERED, considered: MAX_CONSIDERED });
-    expect(() => crashOutcomes([...chain, { id: 'q' }])).toThrow(`a crash point has ${MAX_CONSIDERED + 1} unflushed pieces (2^${MAX_CONSIDERED + 1} outcomes); give a crash cap of at most ${MAX_CONSIDERED}`);
+    expect(() => crashOutcomes([...chain, { id: 'q' }])).toThrow(
+      `a crash point has ${MAX_CONSIDERED + 1} unflushed pieces (2^${MAX_CONSIDERED + 1} outcomes); give a crash cap of at most ${MAX_CONSIDERED}`,
+    );
   });
 
   it('a later piece ordered after one already durable is free; one ordered after itself too', () => {

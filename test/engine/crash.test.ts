@@ -81,9 +81,11 @@ const toy = defineDesign<Toy, ToyAction>({
     ...(s.crashes === 0 ? [{ kind: 'crash' as const }, { kind: 'noop' as const }] : []),
   ],
   next: {
-    write: ({ i }) => (d) => {
-      d.cache[i] = 1;
-    },
+    write:
+      ({ i }) =>
+      (d) => {
+        d.cache[i] = 1;
+      },
     flush: () => (d) => {
       d.cache.forEach((c, i) => {
         if (c !== null) d.media[i] = c;
@@ -92,9 +94,7 @@ const toy = defineDesign<Toy, ToyAction>({
     },
     noop: () => () => {},
     crash: crashPoint((_a, s, cfg) => ({
-      pending: s.cache.flatMap((c, i) =>
-        c === null ? [] : [{ id: `c${i}`, ...(cfg.params.O && i > 0 ? { after: [`c${i - 1}`] } : {}) }],
-      ),
+      pending: s.cache.flatMap((c, i) => (c === null ? [] : [{ id: `c${i}`, ...(cfg.params.O && i > 0 ? { after: [`c${i - 1}`] } : {}) }])),
       persist: (d, survivors) => {
         d.cache.forEach((c, i) => {
           if (c !== null && survivors.has(`c${i}`)) d.media[i] = c;
@@ -213,6 +213,10 @@ describe('crash successors of a design', () => {
       state = model.successors(state, action)[0];
       trace.push({ action, state });
     }
-    expect(minimise(model, trace, failing).slice(1).map((s) => s.action!.kind)).toEqual(['crash', 'inc', 'inc']);
+    expect(
+      minimise(model, trace, failing)
+        .slice(1)
+        .map((s) => s.action!.kind),
+    ).toEqual(['crash', 'inc', 'inc']);
   });
 });

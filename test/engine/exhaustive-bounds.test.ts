@@ -62,7 +62,13 @@ describe('exhaustive search: where it stops', () => {
 
   it('stops at the next state expanded once the signal is aborted', () => {
     const { model, calls } = counted(1000);
-    const r = exhaustive(model, { signal: { get aborted() { return calls.n >= 10; } } });
+    const r = exhaustive(model, {
+      signal: {
+        get aborted() {
+          return calls.n >= 10;
+        },
+      },
+    });
     expect(r.stoppedBy).toBe('interrupted');
     expect(r.complete).toBe(false);
     expect(r.states).toBe(11);
@@ -119,9 +125,21 @@ describe('exhaustive search: progress', () => {
 
   it('reports at the first look at the clock at least the interval after the last report', () => {
     // The clock is looked at every 256 states expanded.
-    expect(run(256).reports.map((x) => x.expanded).slice(0, 4)).toEqual([256, 512, 768, 1024]);
-    expect(run(300).reports.map((x) => x.expanded).slice(0, 3)).toEqual([512, 1024, 1536]);
-    expect(run(undefined).reports.map((x) => x.expanded).slice(0, 3)).toEqual([1024, 2048, 3072]);
+    expect(
+      run(256)
+        .reports.map((x) => x.expanded)
+        .slice(0, 4),
+    ).toEqual([256, 512, 768, 1024]);
+    expect(
+      run(300)
+        .reports.map((x) => x.expanded)
+        .slice(0, 3),
+    ).toEqual([512, 1024, 1536]);
+    expect(
+      run(undefined)
+        .reports.map((x) => x.expanded)
+        .slice(0, 3),
+    ).toEqual([1024, 2048, 3072]);
   });
 
   it('reports the states, transitions, level, queue and time at that point', () => {
@@ -211,11 +229,7 @@ describe('exhaustive search: what it records', () => {
   it('gives a nondeterministic step of a trace its choice, and a deterministic one none', () => {
     const model = startThenFork();
     const v = exhaustive(model).violations.get('good')!;
-    expect(v.trace).toEqual([
-      { state: { phase: 0, bad: false } },
-      { action: 'start', state: { phase: 1, bad: false } },
-      { action: 'go', choice: 1, state: { phase: 2, bad: true } },
-    ]);
+    expect(v.trace).toEqual([{ state: { phase: 0, bad: false } }, { action: 'start', state: { phase: 1, bad: false } }, { action: 'go', choice: 1, state: { phase: 2, bad: true } }]);
     expect('choice' in v.trace[1]).toBe(false);
     expect(nthSuccessor(model, { phase: 1, bad: false }, 0)).toEqual({ action: 'go', choice: 0, state: { phase: 2, bad: false } });
     expect(nthSuccessor(model, { phase: 0, bad: false }, 0)).toEqual({ action: 'start', state: { phase: 1, bad: false } });
@@ -232,7 +246,7 @@ describe('exhaustive search: what it records', () => {
       successors: () => (searching ? [{ n: 1 }, { n: 2 }] : [{ n: 1 }]),
       label: (a) => a,
       kind: (a) => a,
-      always: [{ id: 'not-2', description: 'n is not 2', check: (s) => (s.n === 2 ? (searching = false, 'n is 2') : undefined) }],
+      always: [{ id: 'not-2', description: 'n is not 2', check: (s) => (s.n === 2 ? ((searching = false), 'n is 2') : undefined) }],
       sometimes: [],
     };
     expect(() => exhaustive(model, { flat: false })).toThrow('trace rebuild: the model does not give the same successors twice');

@@ -43,9 +43,7 @@ describe('exhaustive search', () => {
     const model = lockModel(['check-then-set']);
     const r = exhaustive(model);
     const v = r.violations.get('mutual-exclusion')!;
-    const shortest = Math.min(
-      ...[...referenceBfs(model)].filter(([k]) => JSON.parse(k).pc.every((pc: string) => pc === 'critical')).map(([, d]) => d),
-    );
+    const shortest = Math.min(...[...referenceBfs(model)].filter(([k]) => JSON.parse(k).pc.every((pc: string) => pc === 'critical')).map(([, d]) => d));
     expect(v.depth).toBe(shortest);
     expect(v.trace.length - 1).toBe(4);
     expect(v.trace.slice(1).map((s) => model.label(s.action!))).toEqual(['try(p=0)', 'try(p=1)', 'enter(p=0)', 'enter(p=1)']);

@@ -30,7 +30,12 @@ describe('exploreGraph', () => {
 describe('replayEdges', () => {
   it('rebuilds the steps of a path', () => {
     const g = exploreGraph(counter(2), []);
-    expect(replayEdges(counter(2), g, [0, 1, 3]).map((s) => [s.action, s.state.n])).toEqual([[undefined, 0], ['inc', 1], ['inc', 2], ['dec', 1]]);
+    expect(replayEdges(counter(2), g, [0, 1, 3]).map((s) => [s.action, s.state.n])).toEqual([
+      [undefined, 0],
+      ['inc', 1],
+      ['inc', 2],
+      ['dec', 1],
+    ]);
   });
 
   it('refuses a model that does not give the same successors twice', () => {

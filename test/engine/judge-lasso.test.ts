@@ -71,8 +71,18 @@ describe('judgeLasso: where q holds, and where p does not lead into the loop', (
   });
 
   it('leadsTo(p, q) needs a state of p after the last q', () => {
-    const p1 = leadsTo<{ n: number }>('p1', 'n = 1 leads to n = 2', (s) => s.n === 1, (s) => s.n === 2);
-    const p0 = leadsTo<{ n: number }>('p0', 'n = 0 leads to n = 2', (s) => s.n === 0, (s) => s.n === 2);
+    const p1 = leadsTo<{ n: number }>(
+      'p1',
+      'n = 1 leads to n = 2',
+      (s) => s.n === 1,
+      (s) => s.n === 2,
+    );
+    const p0 = leadsTo<{ n: number }>(
+      'p0',
+      'n = 0 leads to n = 2',
+      (s) => s.n === 0,
+      (s) => s.n === 2,
+    );
     // 0 1 2 1 0, stuttering in 0 (nothing is fair): p1 held at step 3, after q; p0 at step 4.
     const states = [{ n: 0 }, { n: 1 }, { n: 2 }, { n: 1 }, { n: 0 }];
     const actions = [undefined, 'inc', 'inc', 'dec', 'dec'] as const;
@@ -84,7 +94,12 @@ describe('judgeLasso: where q holds, and where p does not lead into the loop', (
       message: 'no state of p is followed by a loop without q',
     });
     // p without q never after: a cycle 0 1 0 without p.
-    const p2 = leadsTo<{ n: number }>('p2', 'n = 2 leads to n = 3', (s) => s.n === 2, (s) => s.n === 3);
+    const p2 = leadsTo<{ n: number }>(
+      'p2',
+      'n = 2 leads to n = 3',
+      (s) => s.n === 2,
+      (s) => s.n === 3,
+    );
     expect(judgeLasso(counter(2), p2, [{ n: 0 }, { n: 1 }], [undefined, 'inc'], 0, 'dec').message).toBe('no state of p is followed by a loop without q');
   });
 });
@@ -124,7 +139,7 @@ describe('judgeLasso: a cycle', () => {
 });
 
 describe('judgeLasso: corners', () => {
-  it('reads p and q through the model\'s view', () => {
+  it("reads p and q through the model's view", () => {
     const viewed: Model<{ n: number }, 'inc' | 'dec', { twice: number }> = { ...counter(2), view: (s) => ({ twice: 2 * s.n }) };
     const four = eventually<{ n: number }, { twice: number }>('four', 'twice n = 4', (_s, v) => v.twice === 4);
     expect(judgeLasso(viewed, four, [{ n: 0 }, { n: 1 }, { n: 2 }], [undefined, 'inc', 'inc'], 2).message).toBe('q holds on the loop');
@@ -133,13 +148,26 @@ describe('judgeLasso: corners', () => {
 
   it('leadsTo: a state of p before the last state of q does not count', () => {
     // 0 1 2 0, stuttering in 0: p (n = 1) held only before q (n = 2).
-    const l = leadsTo<{ n: number }>('p1', 'n = 1 leads to n = 2', (s) => s.n === 1, (s) => s.n === 2);
+    const l = leadsTo<{ n: number }>(
+      'p1',
+      'n = 1 leads to n = 2',
+      (s) => s.n === 1,
+      (s) => s.n === 2,
+    );
     expect(judgeLasso(counter(2), l, [{ n: 0 }, { n: 1 }, { n: 2 }, { n: 0 }], [undefined, 'inc', 'inc', 'dec'], 3).message).toBe('no state of p is followed by a loop without q');
   });
 
   it('a stutter where a fair kind is enabled earlier in the history but not there violates', () => {
     // 0 1 0, stuttering in 0: dec was enabled in 1, not in 0.
-    expect(judgeLasso(counter(2), eventually<{ n: number }>('two', 'n = 2', (s) => s.n === 2, { weak: ['dec'] }), [{ n: 0 }, { n: 1 }, { n: 0 }], [undefined, 'inc', 'dec'], 2).violated).toBe(true);
+    expect(
+      judgeLasso(
+        counter(2),
+        eventually<{ n: number }>('two', 'n = 2', (s) => s.n === 2, { weak: ['dec'] }),
+        [{ n: 0 }, { n: 1 }, { n: 0 }],
+        [undefined, 'inc', 'dec'],
+        2,
+      ).violated,
+    ).toBe(true);
   });
 
   it('weak fairness is judged on the cycle alone: a kind disabled before the loop and enabled throughout it is owed', () => {

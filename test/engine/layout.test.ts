@@ -13,15 +13,26 @@ import bench from '../../model/designs/bench-reflink-cow.js';
 import { instantiate } from '../../model/instantiate.js';
 import { counter, referenceBfs } from './toys.js';
 
-const sample = { ext: [[-1, 2], [0, -1], [1, 1]], ref: [1, 2, 1], data: [0, 5, 7] };
+const sample = {
+  ext: [
+    [-1, 2],
+    [0, -1],
+    [1, 1],
+  ],
+  ref: [1, 2, 1],
+  data: [0, 5, 7],
+};
 type Sample = typeof sample;
 // Values of the sample's layout, with any int32 at the leaves.
 const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
-const ofLayout = fc.record({
-  ext: fc.tuple(fc.tuple(int32, int32), fc.tuple(int32, int32), fc.tuple(int32, int32)),
-  ref: fc.tuple(int32, int32, int32),
-  data: fc.tuple(int32, int32, int32),
-}, { noNullPrototype: true });
+const ofLayout = fc.record(
+  {
+    ext: fc.tuple(fc.tuple(int32, int32), fc.tuple(int32, int32), fc.tuple(int32, int32)),
+    ref: fc.tuple(int32, int32, int32),
+    data: fc.tuple(int32, int32, int32),
+  },
+  { noNullPrototype: true },
+);
 
 const packed = (layout: ReturnType<typeof compileLayout<unknown>>, v: unknown) => {
   const words = new Int32Array(layout!.words);
@@ -51,7 +62,9 @@ describe('which states have a flat layout', () => {
       { n: {} },
       // eslint-disable-next-line no-sparse-arrays -- a sparse array is one of the shapes under test
       { n: [1, , 3] },
-      new (class Folio { index = 0 })(),
+      new (class Folio {
+        index = 0;
+      })(),
       7,
       JSON.parse('{"__proto__": 1}'),
       // Too many words for straight-line code.
@@ -91,7 +104,17 @@ describe('a layout', () => {
       { numRuns: 5000 },
     );
     // Record keys in another order are the same state.
-    expect(packed(layout, { data: [0, 5, 7], ref: [1, 2, 1], ext: [[-1, 2], [0, -1], [1, 1]] })).toEqual(packed(layout, sample));
+    expect(
+      packed(layout, {
+        data: [0, 5, 7],
+        ref: [1, 2, 1],
+        ext: [
+          [-1, 2],
+          [0, -1],
+          [1, 1],
+        ],
+      }),
+    ).toEqual(packed(layout, sample));
   });
 
   it('refuses a value that does not have the layout', () => {
@@ -281,7 +304,7 @@ describe('a search keeping states as words', () => {
     expect(summary(counter(12, 9), true)).toEqual(summary(counter(12, 9), false));
   });
 
-  it("finds what the generic path finds on the benchmark, with and without its bug toggles", () => {
+  it('finds what the generic path finds on the benchmark, with and without its bug toggles', () => {
     const params = { F: 2, B: 2, P: 3, V: 3 };
     for (const bugs of [[], ['leak-on-punch'], ['no-zero-on-free']]) {
       const model = instantiate(bench, resolveConfig(bench, params, bugs), 'copy');

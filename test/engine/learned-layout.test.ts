@@ -20,7 +20,15 @@ const packed = (schema: LearnedSchema, v: unknown) => {
 
 /** The same data with every record's keys in the opposite order. */
 const reversed = (v: unknown): unknown =>
-  Array.isArray(v) ? v.map(reversed) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+  Array.isArray(v)
+    ? v.map(reversed)
+    : v !== null && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.entries(v)
+            .reverse()
+            .map(([k, x]) => [k, reversed(x)]),
+        )
+      : v;
 
 // Plain data of the kinds a learned layout keeps.
 const { value } = fc.letrec((tie) => ({
@@ -46,8 +54,20 @@ describe('which values have a learned layout', () => {
   });
 
   it('nothing else does: floats, Maps, Sets, class instances, sparse arrays, functions', () => {
-    // eslint-disable-next-line no-sparse-arrays -- a sparse array is one of the shapes under test
-    for (const v of [{ n: 1.5 }, { n: 2 ** 31 }, { n: new Map() }, { n: new Set([1]) }, new (class Folio { index = 0 })(), { n: [1, , 3] }, { f: () => 0 }, JSON.parse('{"__proto__": 1}'), { n: 1n }]) {
+    for (const v of [
+      { n: 1.5 },
+      { n: 2 ** 31 },
+      { n: new Map() },
+      { n: new Set([1]) },
+      new (class Folio {
+        index = 0;
+      })(),
+      // eslint-disable-next-line no-sparse-arrays -- a sparse array is one of the shapes under test
+      { n: [1, , 3] },
+      { f: () => 0 },
+      JSON.parse('{"__proto__": 1}'),
+      { n: 1n },
+    ]) {
       expect(LearnedSchema.of(v), String(v)).toBeUndefined();
     }
   });
@@ -109,8 +129,14 @@ describe('a learned layout', () => {
       [{ v: true }, { v: 1 }],
       [{ v: false }, { v: 0 }],
       [{ a: 1 }, { b: 1 }],
-      [{ a: 1, c: 2 }, { b: 1, c: 2 }],
-      [[[1], []], [[], [1]]],
+      [
+        { a: 1, c: 2 },
+        { b: 1, c: 2 },
+      ],
+      [
+        [[1], []],
+        [[], [1]],
+      ],
     ];
     for (const [x, y] of pairs) {
       const schema = LearnedSchema.of(x)!;
@@ -274,7 +300,7 @@ describe('a learned layout, on generated awkward states', () => {
     expect(LearnedSchema.of(wide)).toBeUndefined();
   });
 
-  it('reads only a record\'s own fields: one without its `toString` field packs as absent', () => {
+  it("reads only a record's own fields: one without its `toString` field packs as absent", () => {
     // Before: `x["toString"]` read Object.prototype's function, which no
     // slot takes, so a search threw "a state does not fit the layout learned from it".
     const schema = LearnedSchema.of({ toString: 1, a: 2 })!;

@@ -57,14 +57,37 @@ describe('a history that stops', () => {
   });
 
   it('leadsTo: from the first state of p in breadth-first order, the initial state or a later one', () => {
-    const fromOne = lasso(chain(2), leadsTo<{ n: number }>('one', 'n = 1 leads to n = 5', (s) => s.n === 1, (s) => s.n === 5, { weak: ['inc'] }));
+    const fromOne = lasso(
+      chain(2),
+      leadsTo<{ n: number }>(
+        'one',
+        'n = 1 leads to n = 5',
+        (s) => s.n === 1,
+        (s) => s.n === 5,
+        { weak: ['inc'] },
+      ),
+    );
     expect(fromOne.message).toBe('the state after step 1 has p, and q never holds from there: after step 2 no action is enabled, so the history may stop there');
-    const fromAll = lasso(chain(2), leadsTo<{ n: number }>('all', 'always leads to n = 5', () => true, (s) => s.n === 5, { weak: ['inc'] }));
+    const fromAll = lasso(
+      chain(2),
+      leadsTo<{ n: number }>(
+        'all',
+        'always leads to n = 5',
+        () => true,
+        (s) => s.n === 5,
+        { weak: ['inc'] },
+      ),
+    );
     expect(fromAll.message).toBe('the initial state has p, and q never holds from there: after step 2 no action is enabled, so the history may stop there');
   });
 
   it('eventually(q) is judged from the initial state only: q there is enough, whatever follows', () => {
-    expect(verdict(chain(2), eventually<{ n: number }>('zero', 'n = 0', (s) => s.n === 0)).verdict).toBe('holds');
+    expect(
+      verdict(
+        chain(2),
+        eventually<{ n: number }>('zero', 'n = 0', (s) => s.n === 0),
+      ).verdict,
+    ).toBe('holds');
   });
 
   it('a state known but not expanded is no place to stop: the verdict is inconclusive', () => {
@@ -72,7 +95,12 @@ describe('a history that stops', () => {
       verdict: 'inconclusive',
       reason: 'the state space was not explored to the end (3 states known): only a whole state space proves a liveness property',
     });
-    expect(verdict(chain(5), eventually<{ n: number }>('four', 'n = 4', (s) => s.n === 4, { weak: ['inc'] })).verdict).toBe('holds');
+    expect(
+      verdict(
+        chain(5),
+        eventually<{ n: number }>('four', 'n = 4', (s) => s.n === 4, { weak: ['inc'] }),
+      ).verdict,
+    ).toBe('holds');
   });
 });
 

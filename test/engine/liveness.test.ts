@@ -39,7 +39,13 @@ const locks: Model<Locks, LockAct> = {
 };
 
 const served = (fairness?: Fairness) =>
-  leadsTo<Locks>('served', 'a waiting process 0 enters', (s) => s.p[0] === 'waiting', (s) => s.p[0] === 'critical', fairness);
+  leadsTo<Locks>(
+    'served',
+    'a waiting process 0 enters',
+    (s) => s.p[0] === 'waiting',
+    (s) => s.p[0] === 'critical',
+    fairness,
+  );
 
 /** A counter modulo 3 that only counts up. */
 const ring: Model<{ n: number }, 'inc'> = {
@@ -107,10 +113,7 @@ describe('liveness on toys with known answers', () => {
     type PageAct = { kind: 'read' | 'reclaim'; f: 0 | 1 } | { kind: 'write' };
     const pages: Model<Pages, PageAct> = {
       initial: { present: [false, false], written: false },
-      actions: (s) => [
-        ...([0, 1] as const).map((f): PageAct => ({ kind: s.present[f] ? 'reclaim' : 'read', f })),
-        ...(s.present[0] && !s.written ? [{ kind: 'write' } as const] : []),
-      ],
+      actions: (s) => [...([0, 1] as const).map((f): PageAct => ({ kind: s.present[f] ? 'reclaim' : 'read', f })), ...(s.present[0] && !s.written ? [{ kind: 'write' } as const] : [])],
       successors: (s, a) => {
         if (a.kind === 'write') return [{ ...s, written: true }];
         const present = [...s.present] as [boolean, boolean];
@@ -206,7 +209,7 @@ function oracle(t: Toy): boolean {
     const stack = [from];
     while (stack.length) {
       const s = stack.pop()!;
-      for (const [a, b] of t.edges) if (a === s && inside(b) && !seen.has(b)) seen.add(b), stack.push(b);
+      for (const [a, b] of t.edges) if (a === s && inside(b) && !seen.has(b)) (seen.add(b), stack.push(b));
     }
     return seen;
   };
@@ -259,17 +262,13 @@ describe('liveness against an independent account', () => {
             const s = stack.pop()!;
             for (let e = graph.start[s]; e < graph.start[s + 1]; e++) {
               const u = graph.target[e];
-              if (!seen.has(u)) seen.add(u), stack.push(u);
+              if (!seen.has(u)) (seen.add(u), stack.push(u));
             }
           }
           return seen;
         };
         const r = [...Array(graph.size).keys()].map(reach);
-        const theirs = new Set(
-          [...Array(graph.size).keys()].map((s) =>
-            [...Array(graph.size).keys()].filter((u) => r[s].has(u) && r[u].has(s)).join(','),
-          ),
-        );
+        const theirs = new Set([...Array(graph.size).keys()].map((s) => [...Array(graph.size).keys()].filter((u) => r[s].has(u) && r[u].has(s)).join(',')));
         expect(new Set(mine)).toEqual(theirs);
       }),
       { numRuns: 300 },
@@ -281,7 +280,13 @@ describe('liveness against an independent account', () => {
       fc.property(toys, (t) => {
         const model = toyModel(t);
         const fairness = { weak: t.weak.map((k) => KINDS[k]), strong: t.strong.map((k) => KINDS[k]) };
-        const prop = leadsTo<{ s: number }>('lt', 'p leads to q', (st) => t.p[st.s], (st) => t.q[st.s], fairness);
+        const prop = leadsTo<{ s: number }>(
+          'lt',
+          'p leads to q',
+          (st) => t.p[st.s],
+          (st) => t.q[st.s],
+          fairness,
+        );
         const v = checkLiveness(model, [prop]).results.get('lt')!;
         expect(v.verdict === 'violated').toBe(oracle(t));
         if (v.verdict !== 'violated') return;
@@ -305,7 +310,24 @@ describe('liveness against an independent account', () => {
       {
         numRuns: 5000,
         // Found by this test against a search that dropped the strong-fairness refinement.
-        examples: [[{ n: 3, edges: [[1, 2, 0], [2, 1, 0], [1, 0, 1], [0, 1, 0], [2, 2, 0]], p: [false, true, false], q: [true, false, false], weak: [], strong: [0, 1] }]],
+        examples: [
+          [
+            {
+              n: 3,
+              edges: [
+                [1, 2, 0],
+                [2, 1, 0],
+                [1, 0, 1],
+                [0, 1, 0],
+                [2, 2, 0],
+              ],
+              p: [false, true, false],
+              q: [true, false, false],
+              weak: [],
+              strong: [0, 1],
+            },
+          ],
+        ],
       },
     );
   });

@@ -31,7 +31,12 @@ describe('minimise', () => {
 
   it('keeps a trace that is already minimal, and a violation of the initial state is the initial state alone', () => {
     const m = counter(5, 3);
-    expect(labels(m, minimise(m, trace(m, ['inc', 'inc', 'inc']), (s) => s.n >= 3))).toEqual(['inc', 'inc', 'inc']);
+    expect(
+      labels(
+        m,
+        minimise(m, trace(m, ['inc', 'inc', 'inc']), (s) => s.n >= 3),
+      ),
+    ).toEqual(['inc', 'inc', 'inc']);
     expect(minimise(m, trace(m, ['inc', 'dec']), () => true)).toEqual([{ state: { n: 0 } }]);
   });
 
@@ -50,9 +55,19 @@ describe('minimise', () => {
 
   it('drops two steps that only go together as a pair, wherever they are', () => {
     const t = trace(locked, ['work', 'lock', 'unlock', 'lock', 'unlock', 'work']);
-    expect(labels(locked, minimise(locked, t, (s) => s.n >= 2))).toEqual(['work', 'work']);
+    expect(
+      labels(
+        locked,
+        minimise(locked, t, (s) => s.n >= 2),
+      ),
+    ).toEqual(['work', 'work']);
     const apart = trace(locked, ['lock', 'unlock', 'work', 'work']);
-    expect(labels(locked, minimise(locked, apart, (s) => s.n >= 2))).toEqual(['work', 'work']);
+    expect(
+      labels(
+        locked,
+        minimise(locked, apart, (s) => s.n >= 2),
+      ),
+    ).toEqual(['work', 'work']);
   });
 
   // One action with three outcomes: the choice of a step is kept with it as earlier steps go.

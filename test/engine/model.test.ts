@@ -12,7 +12,7 @@ describe('viewOf', () => {
 });
 
 describe('propertiesOf', () => {
-  it('is the model\'s own properties where it does not say who waits', () => {
+  it("is the model's own properties where it does not say who waits", () => {
     const m = counter(2, 2);
     expect(propertiesOf(m)).toBe(m.always);
   });
@@ -25,7 +25,10 @@ describe('propertiesOf', () => {
       waiting: (s) => (s.n >= 1 ? 'the writer waits for n to reach 3' : undefined),
     };
     const props = propertiesOf(m);
-    expect(props.map((p) => [p.id, p.description])).toEqual([['below', 'n < 5'], [DEADLOCK.id, DEADLOCK.description]]);
+    expect(props.map((p) => [p.id, p.description])).toEqual([
+      ['below', 'n < 5'],
+      [DEADLOCK.id, DEADLOCK.description],
+    ]);
     expect(DEADLOCK).toEqual({ id: 'deadlock', description: 'nobody waits for ever: a state in which someone waits has an enabled action' });
     const deadlock = props[1];
     expect(deadlock.check({ n: 2 }, undefined)).toBe('deadlock: the writer waits for n to reach 3, and no action is enabled');

@@ -160,7 +160,11 @@ describe('random search: where it stops', () => {
 
   it('looks at the signal inside a long walk every 4,096 steps, and stops the search there', () => {
     const { model, calls } = counted(1_000_000);
-    const signal = { get aborted() { return calls.n > 100; } };
+    const signal = {
+      get aborted() {
+        return calls.n > 100;
+      },
+    };
     const r = random(model, { runs: 2, steps: 10_000, seed: 1, signal });
     expect(r.interrupted).toBe(true);
     expect(r.runs).toBe(1);
@@ -207,11 +211,7 @@ describe('random search: the steps it records and takes', () => {
   it('records which successor a nondeterministic step took, and nothing for a deterministic one', () => {
     const model = startThenFork();
     const v = random(model, { runs: 20, steps: 4, seed: 1 }).violations.get('good')!;
-    expect(v.trace).toEqual([
-      { state: { phase: 0, bad: false } },
-      { action: 'start', state: { phase: 1, bad: false } },
-      { action: 'go', choice: 1, state: { phase: 2, bad: true } },
-    ]);
+    expect(v.trace).toEqual([{ state: { phase: 0, bad: false } }, { action: 'start', state: { phase: 1, bad: false } }, { action: 'go', choice: 1, state: { phase: 2, bad: true } }]);
     expect('choice' in v.trace[1]).toBe(false);
   });
 

@@ -5,7 +5,10 @@ import { random, ReplayPathError, type RandomResult } from '../../engine/random.
 import { counter, lockModel } from './toys.js';
 
 const labels = <S, A>(r: RandomResult<S, A>, id: string, label: (a: A) => string) =>
-  r.violations.get(id)!.trace.slice(1).map((s) => label(s.action!));
+  r.violations
+    .get(id)!
+    .trace.slice(1)
+    .map((s) => label(s.action!));
 
 describe('random search replayed from a path', () => {
   it('gives the lock bug the search found, from one case and no further shrink', () => {

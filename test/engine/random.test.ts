@@ -17,7 +17,11 @@ describe('random search', () => {
     const model = lockModel(['check-then-set'], 'immer');
     const a = random(model, { runs: 50, steps: 30, seed: 7 });
     const b = random(model, { runs: 50, steps: 30, seed: 7 });
-    const labels = (r: typeof a) => r.violations.get('mutual-exclusion')!.trace.slice(1).map((s) => model.label(s.action!));
+    const labels = (r: typeof a) =>
+      r.violations
+        .get('mutual-exclusion')!
+        .trace.slice(1)
+        .map((s) => model.label(s.action!));
     expect(labels(b)).toEqual(labels(a));
     expect(b.violations.get('mutual-exclusion')!.path).toBe(a.violations.get('mutual-exclusion')!.path);
   });

@@ -44,13 +44,21 @@ const { value } = fc.letrec((tie) => ({
 function unaliased(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || a === null) return true;
   if (a === b) return false;
-  const children = (v: unknown): unknown[] =>
-    Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : v instanceof Set ? [] : Object.values(v as object);
-  const ca = children(a), cb = children(b);
+  const children = (v: unknown): unknown[] => (Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : v instanceof Set ? [] : Object.values(v as object));
+  const ca = children(a),
+    cb = children(b);
   return ca.every((x, i) => unaliased(x, cb[i]));
 }
 
-const benchLike: unknown = { ext: [[-1, 0, 2], [1, -1, -1]], ref: [1, 1, 1], data: [2, 0, 1], folio: [{ mapping: 1, index: 0 }] };
+const benchLike: unknown = {
+  ext: [
+    [-1, 0, 2],
+    [1, -1, -1],
+  ],
+  ref: [1, 1, 1],
+  data: [2, 0, 1],
+  folio: [{ mapping: 1, index: 0 }],
+};
 
 describe('shape-compiled fingerprint and clone', () => {
   it('equal the generic ones on values of the sample shape and of any other', () => {
@@ -68,12 +76,15 @@ describe('shape-compiled fingerprint and clone', () => {
   });
 
   it('equal the generic ones on perturbations of a state shape', () => {
-    const perturbed = fc.record({
-      ext: fc.array(fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 4 }), { maxLength: 3 }),
-      ref: fc.oneof(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }), value),
-      data: fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), value), { maxLength: 4 }),
-      folio: fc.array(fc.record({ mapping: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant(null)), index: fc.nat(3) }, { requiredKeys: ['index'] })),
-    }, { requiredKeys: ['ext', 'data'] });
+    const perturbed = fc.record(
+      {
+        ext: fc.array(fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 4 }), { maxLength: 3 }),
+        ref: fc.oneof(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }), value),
+        data: fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), value), { maxLength: 4 }),
+        folio: fc.array(fc.record({ mapping: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant(null)), index: fc.nat(3) }, { requiredKeys: ['index'] })),
+      },
+      { requiredKeys: ['ext', 'data'] },
+    );
     fc.assert(
       fc.property(perturbed, (v) => {
         expect(byShape(benchLike)(v)).toEqual(generic(v));

@@ -54,7 +54,8 @@ describe('the canonical fingerprint', () => {
 
   it('compares the lo word where the hi words are equal', () => {
     // Two states whose fingerprints share the hi word (found by search); a renaming that exchanges them.
-    const a = { c: [60, 371] }, b = { c: [134, 245] };
+    const a = { c: [60, 371] },
+      b = { c: [134, 245] };
     expect(words(a)[0]).toBe(words(b)[0]);
     expect(words(a)[1]).toBeLessThan(words(b)[1]);
     const same = (x: C, y: C) => x.c[0] === y.c[0] && x.c[1] === y.c[1];

@@ -38,11 +38,13 @@ function counters(K: number, max: number, options: { firstOnly?: boolean; resetF
     sometimes: [{ id: 'one-at-max', description: 'some counter at max', reached: (s) => s.c.includes(max) }],
     symmetry: {
       description: 'counters',
-      permutations: permutations(K).slice(1).map((p) => (s: Counters) => {
-        const c = s.c.slice();
-        s.c.forEach((n, i) => (c[p[i]] = n));
-        return { c };
-      }),
+      permutations: permutations(K)
+        .slice(1)
+        .map((p) => (s: Counters) => {
+          const c = s.c.slice();
+          s.c.forEach((n, i) => (c[p[i]] = n));
+          return { c };
+        }),
     },
   };
 }
@@ -53,7 +55,11 @@ const classes = (K: number, max: number) => choose(max + K, K);
 
 describe('symmetry reduction', () => {
   it('keeps one state per class, on the word path and on the generic path', () => {
-    for (const [K, max] of [[2, 3], [3, 2], [4, 2]]) {
+    for (const [K, max] of [
+      [2, 3],
+      [3, 2],
+      [4, 2],
+    ]) {
       const model = counters(K, max);
       const all = exhaustive(model, { properties: [] });
       expect(all.states).toBe((max + 1) ** K);
@@ -72,7 +78,7 @@ describe('symmetry reduction', () => {
     expect(exhaustive(counters(2, 3)).states).toBe(16);
   });
 
-  it("finds a shortest counterexample that is a history of the model itself", () => {
+  it('finds a shortest counterexample that is a history of the model itself', () => {
     const model = counters(3, 2);
     const options: ExhaustiveOptions = { symmetry: true };
     const v = exhaustive(model, options).violations.get('below-max')!;

@@ -22,7 +22,13 @@ export function startThenFork(): Model<{ phase: number; bad: boolean }, string> 
   return {
     initial: { phase: 0, bad: false },
     actions: (s) => (s.phase === 0 ? ['start'] : s.phase === 1 ? ['go'] : []),
-    successors: (s, a) => (a === 'start' ? [{ phase: 1, bad: false }] : [{ phase: 2, bad: false }, { phase: 2, bad: true }]),
+    successors: (s, a) =>
+      a === 'start'
+        ? [{ phase: 1, bad: false }]
+        : [
+            { phase: 2, bad: false },
+            { phase: 2, bad: true },
+          ],
     label: (a) => a,
     kind: (a) => a,
     always: [{ id: 'good', description: 'not bad', check: (s) => (s.bad ? 'bad' : undefined) }],

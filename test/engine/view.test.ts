@@ -10,7 +10,10 @@ import { exhaustive } from '../../engine/exhaustive.js';
 import type { Model } from '../../engine/model.js';
 import { random } from '../../engine/random.js';
 
-interface Pair { a: number; b: number }
+interface Pair {
+  a: number;
+  b: number;
+}
 type Step = 'a' | 'b';
 
 // Two integers raised to 2 each; the property reads their sum through a view.

@@ -20,7 +20,16 @@ describe('VisitedStore', () => {
   it('tells fingerprints apart by both words, when they share a slot or a word, or a word is 0', () => {
     const v = new VisitedStore();
     // Slots are chosen by the low word (1024 slots at first): 5, 1029 and 2053 share slot 5.
-    const keys: [number, number][] = [[0, 5], [0, 1029], [1, 5], [2, 5], [7, 0], [8, 0], [0, 2053], [0xffffffff, 0xffffffff]];
+    const keys: [number, number][] = [
+      [0, 5],
+      [0, 1029],
+      [1, 5],
+      [2, 5],
+      [7, 0],
+      [8, 0],
+      [0, 2053],
+      [0xffffffff, 0xffffffff],
+    ];
     keys.forEach(([hi, lo], i) => expect(v.add(hi, lo, -1, i), `${hi}:${lo}`).toBe(i));
     keys.forEach(([hi, lo]) => expect(v.add(hi, lo, -1, 0), `${hi}:${lo} again`).toBe(-1));
     expect(v.size).toBe(keys.length);
@@ -40,8 +49,7 @@ describe('VisitedStore', () => {
     // A third of the keys have a high word of 0, a fifth of the others a low word of 0, and eight share each slot
     // of the first table (low words that differ by multiples of 1024).
     // The high words of the others are i times an odd number modulo 2^32, so distinct and never 0.
-    const key = (i: number): [number, number] =>
-      i % 3 === 0 ? [0, (i % 8) * 1024 + (i >> 3) + 1] : [Math.imul(i, 0x9e3779b1) >>> 0, i % 5 === 0 ? 0 : (i % 8) * 1024 + (i >> 3)];
+    const key = (i: number): [number, number] => (i % 3 === 0 ? [0, (i % 8) * 1024 + (i >> 3) + 1] : [Math.imul(i, 0x9e3779b1) >>> 0, i % 5 === 0 ? 0 : (i % 8) * 1024 + (i >> 3)]);
     const n = 5000;
     for (let i = 0; i < n; i++) expect(v.add(...key(i), i - 1, i * 3)).toBe(i);
     for (let i = 0; i < n; i++) expect(v.add(...key(i), 0, 0)).toBe(-1);

@@ -34,7 +34,7 @@ describe('found by fuzzing the argument parser', () => {
 });
 
 describe('found by fuzzing the ITF reader', () => {
-  it("a step whose picks hold a number that is not an integer: refused naming the state", async () => {
+  it('a step whose picks hold a number that is not an integer: refused naming the state', async () => {
     const t = JSON.parse(readFileSync(join(repo, 'counterexamples/fsdax-1to1/memfail-notify.itf.json'), 'utf8'));
     t.states[1]['mbt::nondetPicks'] = -3.835327877338491e-218;
     await refused(['replay', file('picks.itf.json', JSON.stringify(t))], /picks\.itf\.json: state 1: .*mbt::nondetPicks: -3\.835327877338491e-218 is not an ITF integer/);

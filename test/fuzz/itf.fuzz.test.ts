@@ -13,13 +13,9 @@ const repo = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'pagecheck-fuzz-itf-'));
 
 /** Small traces of three families (reflink DAX, pmem crashes, netfs) and a lasso-free deadlock. */
-const CORPUS = [
-  'fsdax-1to1/memfail-notify',
-  'tmpfs-cowflag/single-ownership',
-  'pmem-nofsync-naive/crash-ordering',
-  'netfs-mainline/region-exclusion',
-  'fsdax-shared/deadlock',
-].map((name) => JSON.parse(readFileSync(join(repo, 'counterexamples', `${name}.itf.json`), 'utf8')));
+const CORPUS = ['fsdax-1to1/memfail-notify', 'tmpfs-cowflag/single-ownership', 'pmem-nofsync-naive/crash-ordering', 'netfs-mainline/region-exclusion', 'fsdax-shared/deadlock'].map((name) =>
+  JSON.parse(readFileSync(join(repo, 'counterexamples', `${name}.itf.json`), 'utf8')),
+);
 
 const command = fc.constantFrom(['replay'], ['replay', '--json'], ['replay', '--quiet'], ['explore', '--force', '--out', join(dir, 'page.html')]);
 const trace = fc.tuple(fc.nat(CORPUS.length - 1), fc.array(mutation, { minLength: 1, maxLength: 3 }));

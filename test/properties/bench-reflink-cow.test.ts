@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { accounting, freeZeroed, HOLE } from '../../properties/bench-reflink-cow.js';
 
 // Two files; block 0 shared by both, block 1 in file 1 only, block 2 free.
-const ext = [[0, HOLE], [0, 1]];
+const ext = [
+  [0, HOLE],
+  [0, 1],
+];
 
 describe('accounting', () => {
   it('holds when each ref counts the extents mapping to the block, holes counting for none', () => {

@@ -23,7 +23,11 @@ describe('daxLiveness', () => {
   it('layout-break-proceeds: p while a layout break sleeps, q once none does', () => {
     const [l] = daxLiveness(['layout-break-proceeds']);
     const asleep = world({ breaking: { kind: 'punch' } as unknown as World['breaking'] });
-    for (const [s, p] of [[asleep, true], [world({ breaking: null }), false], [world({}), false]] as const) {
+    for (const [s, p] of [
+      [asleep, true],
+      [world({ breaking: null }), false],
+      [world({}), false],
+    ] as const) {
       expect(l.p!(s, cfg, v)).toBe(p);
       expect(l.q(s, cfg, v)).toBe(!p);
     }
@@ -32,7 +36,11 @@ describe('daxLiveness', () => {
   it('memfail-finishes: p while a failure is being handled, q when there is none or it is done', () => {
     const [l] = daxLiveness(['memfail-finishes']);
     const mf = (done: boolean) => world({ mf: { done } as World['mf'] });
-    for (const [s, p] of [[mf(false), true], [mf(true), false], [world({ mf: null }), false]] as const) {
+    for (const [s, p] of [
+      [mf(false), true],
+      [mf(true), false],
+      [world({ mf: null }), false],
+    ] as const) {
       expect(l.p!(s, cfg, v)).toBe(p);
       expect(l.q(s, cfg, v)).toBe(!p);
     }
@@ -43,7 +51,7 @@ describe('sync-fault-completes', () => {
   const pm = (p: Partial<PmemState>) => p as PmemState;
   const l = mapSyncFaultCompletes;
 
-  it('is fair to the fault\'s second half only', () => {
+  it("is fair to the fault's second half only", () => {
     expect(l.fairness).toEqual({ weak: ['fault-done'] });
   });
 

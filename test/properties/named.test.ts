@@ -18,7 +18,13 @@ describe('ids and descriptions', () => {
     expect(described(netfs.netfsProperties)).toEqual(all(netfs.netfsProperties));
     expect(described(goals)).toEqual(all(goals));
     expect(goals.map((g) => g.id)).toEqual([
-      'two-regions-on-a-page', 'writer-waits-on-flush', 'split-region', 'flush-group-barrier', 'invalidation-with-local-changes', 'owed-after-disconnection', 'redirtied-under-writeback',
+      'two-regions-on-a-page',
+      'writer-waits-on-flush',
+      'split-region',
+      'flush-group-barrier',
+      'invalidation-with-local-changes',
+      'owed-after-disconnection',
+      'redirtied-under-writeback',
     ]);
   });
 

@@ -13,10 +13,30 @@ function world(over: Partial<NetfsState> = {}, params: Record<string, number> = 
 }
 const folio = (data = [0, 0], o: Partial<Folio> = {}): Folio => ({ data, uptodate: true, dirty: false, writeback: false, pin: 0, ...o });
 const region = (start: number, end: number, state: RegionState, type: RegionType = 'ordinary', o: Partial<Region> = {}): Region => ({
-  start, end, state, type, group: 1, kinds: [type], box: [start, end], writer: 0, toServer: true, toCache: false, payload: [], queued: false, ...o,
+  start,
+  end,
+  state,
+  type,
+  group: 1,
+  kinds: [type],
+  box: [start, end],
+  writer: 0,
+  toServer: true,
+  toCache: false,
+  payload: [],
+  queued: false,
+  ...o,
 });
 const writer = (start: number, end: number, value: number, o: Partial<Writer> = {}): Writer => ({
-  kind: 'buffered', start, end, value, phase: 'active', copied: start, group: 1, conc: [], ...o,
+  kind: 'buffered',
+  start,
+  end,
+  value,
+  phase: 'active',
+  copied: start,
+  group: 1,
+  conc: [],
+  ...o,
 });
 const check = (p: { check: (s: NetfsState, v: undefined) => string | undefined }, s: NetfsState) => p.check(s, undefined);
 
@@ -56,10 +76,14 @@ describe('R3 flush-exclusion', () => {
   it('a byte changed in flight, with the payload offset by the box', () => {
     const f = region(1, 4, 'flushing', 'ordinary', { box: [0, 4], payload: ['E0', 'E6', 'E7', 'E8'] });
     expect(check(P.flushExclusion, world({ folio: [folio([0, 6]), folio([7, 8])], regions: [f] }))).toBeUndefined();
-    expect(check(P.flushExclusion, world({ folio: [folio([0, 6]), folio([7, 3])], regions: [f] }))).toBe('byte 3 of flushing ordinary region [1,4) group 1 was changed from 8 to 3 while it was in flight');
+    expect(check(P.flushExclusion, world({ folio: [folio([0, 6]), folio([7, 3])], regions: [f] }))).toBe(
+      'byte 3 of flushing ordinary region [1,4) group 1 was changed from 8 to 3 while it was in flight',
+    );
     const late = region(3, 4, 'flushing', 'ordinary', { box: [2, 4], payload: ['7', '8'] });
     expect(check(P.flushExclusion, world({ folio: [folio(), folio([7, 8])], regions: [late] }))).toBeUndefined();
-    expect(check(P.flushExclusion, world({ folio: [folio(), folio([8, 7])], regions: [late] }))).toBe('byte 3 of flushing ordinary region [3,4) group 1 was changed from 8 to 7 while it was in flight');
+    expect(check(P.flushExclusion, world({ folio: [folio(), folio([8, 7])], regions: [late] }))).toBe(
+      'byte 3 of flushing ordinary region [3,4) group 1 was changed from 8 to 7 while it was in flight',
+    );
   });
 });
 
@@ -90,7 +114,9 @@ describe('R5 group-order', () => {
     const s = world({ regions: [region(0, 1, 'flushing', 'ordinary', { group: 2 }), region(1, 2, 'dirty', 'ordinary', { group: 2 }), region(2, 3, 'dirty', 'semi', { group: 1 })] });
     expect(check(P.groupOrder, s)).toBeUndefined();
     // A flush to the cache only, or of semi-dirty data, does not count as going to the server.
-    const cacheOnly = world({ regions: [region(0, 1, 'flushing', 'ordinary', { group: 3, toServer: false }), region(2, 3, 'flushing', 'semi', { group: 3 }), region(1, 2, 'dirty', 'ordinary', { group: 1 })] });
+    const cacheOnly = world({
+      regions: [region(0, 1, 'flushing', 'ordinary', { group: 3, toServer: false }), region(2, 3, 'flushing', 'semi', { group: 3 }), region(1, 2, 'dirty', 'ordinary', { group: 1 })],
+    });
     expect(check(P.groupOrder, cacheOnly)).toBeUndefined();
     // Dirty data of a later group waits: only what is flushing goes to the server.
     expect(check(P.groupOrder, world({ regions: [region(0, 1, 'dirty', 'ordinary', { group: 2 }), region(1, 2, 'dirty', 'ordinary', { group: 1 })] }))).toBeUndefined();
@@ -143,7 +169,12 @@ describe('R7 bounding-box', () => {
   });
 
   it('a box off the blocks, or short of its region at either end', () => {
-    for (const box of [[1, 4], [0, 3], [4, 8], [0, 2]]) {
+    for (const box of [
+      [1, 4],
+      [0, 3],
+      [4, 8],
+      [0, 2],
+    ]) {
       const r = region(1, 3, 'flushing', 'ordinary', { box });
       expect(check(P.boundingBox, big({ folio: pinned, regions: [r] })), String(box)).toBe(`flushing ordinary region [1,3) group 1 has box [${box[0]},${box[1]}), not the 4-byte blocks around it`);
     }
@@ -176,9 +207,9 @@ describe('R8 split-point', () => {
     expect(check(P.splitPoint, s)).toBeUndefined();
   });
 
-  it('a flushing region past an active write\'s dirtied point', () => {
+  it("a flushing region past an active write's dirtied point", () => {
     const s = world({ writers: [writer(0, 4, 1, { copied: 2 })], regions: [region(2, 3, 'dirty'), region(1, 3, 'flushing')] });
-    expect(check(P.splitPoint, s)).toBe('flushing ordinary region [1,3) group 1 reaches past write 1\'s dirtied point 2');
+    expect(check(P.splitPoint, s)).toBe("flushing ordinary region [1,3) group 1 reaches past write 1's dirtied point 2");
   });
 
   it('two unwritten regions over the same bytes', () => {
@@ -232,7 +263,14 @@ describe('ciphertext-at-rest', () => {
 });
 
 describe('invalidation-mode', () => {
-  const inval = (mode: 'discard' | 'reapply' | 'keep' | 'stash', o: Partial<NonNullable<NetfsState['ghost']['inval']>> = {}) => ({ mode, R: 5, expect: [6, 6, 0, 0], stash: null, hadLocal: false, ...o });
+  const inval = (mode: 'discard' | 'reapply' | 'keep' | 'stash', o: Partial<NonNullable<NetfsState['ghost']['inval']>> = {}) => ({
+    mode,
+    R: 5,
+    expect: [6, 6, 0, 0],
+    stash: null,
+    hadLocal: false,
+    ...o,
+  });
   const after = (mode: 'discard' | 'reapply' | 'keep' | 'stash', over: Partial<NetfsState>, o: Partial<NonNullable<NetfsState['ghost']['inval']>> = {}) => {
     const s = world({ server: ['6', '6', '0', '0'], ...over });
     s.ghost = { ...s.ghost, inval: inval(mode, o) };
@@ -259,7 +297,9 @@ describe('invalidation-mode', () => {
     const over = { folio: [null, folio([3, 0])], regions: [region(2, 3, 'dirty')] };
     const promise = { expect: [6, 6, 3, 0] };
     expect(check(P.invalidationMode, after('discard', over, promise))).toBe('discard: local changes survive as dirty ordinary region [2,3) group 1');
-    expect(check(P.invalidationMode, after('stash', { ...over, stash: [0, 0, 3, 0] }, { ...promise, stash: [0, 0, 3, 0] }))).toBe('stash: local changes survive as dirty ordinary region [2,3) group 1');
+    expect(check(P.invalidationMode, after('stash', { ...over, stash: [0, 0, 3, 0] }, { ...promise, stash: [0, 0, 3, 0] }))).toBe(
+      'stash: local changes survive as dirty ordinary region [2,3) group 1',
+    );
     expect(check(P.invalidationMode, after('keep', over, promise))).toBeUndefined();
     expect(check(P.invalidationMode, after('reapply', over, promise))).toBeUndefined();
     // Content numbered from the remote change on is a new local change; a semi-dirty region, or a folio's gap, is none.
@@ -269,7 +309,9 @@ describe('invalidation-mode', () => {
     // A region over a folio no longer in the page cache holds nothing of its own.
     expect(check(P.invalidationMode, after('discard', { regions: [region(0, 1, 'dirty')] }))).toBeUndefined();
     // Content 0, the file's original, is older than any remote change.
-    expect(check(P.invalidationMode, after('discard', { folio: [null, folio([0, 0])], regions: [region(2, 3, 'dirty')] }))).toBe('discard: local changes survive as dirty ordinary region [2,3) group 1');
+    expect(check(P.invalidationMode, after('discard', { folio: [null, folio([0, 0])], regions: [region(2, 3, 'dirty')] }))).toBe(
+      'discard: local changes survive as dirty ordinary region [2,3) group 1',
+    );
   });
 });
 
@@ -284,7 +326,17 @@ describe('disconnected-no-loss', () => {
 
   it('holds while a byte in its keeping is under a region, on the modified list, in flight, or on the server', () => {
     expect(check(P.disconnectedNoLoss, offline({ regions: [region(2, 3, 'dirty')] }))).toBeUndefined();
-    expect(check(P.disconnectedNoLoss, offline({ modified: [[0, 1], [2, 4]] }))).toBeUndefined();
+    expect(
+      check(
+        P.disconnectedNoLoss,
+        offline({
+          modified: [
+            [0, 1],
+            [2, 4],
+          ],
+        }),
+      ),
+    ).toBeUndefined();
     expect(check(P.disconnectedNoLoss, offline({ writers: [writer(2, 3, 6)] }))).toBeUndefined();
     expect(check(P.disconnectedNoLoss, offline({ server: ['0', '0', 'E4', '0'] }))).toBeUndefined();
     // Bytes not in its keeping are not its concern.
@@ -295,7 +347,19 @@ describe('disconnected-no-loss', () => {
   it('a byte nothing will send: no region (a semi-dirty one does not count), not on the list', () => {
     const msg = 'byte 2: write 4 was acknowledged, the server holds 0, and nothing will send it (no region, not on the modified list)';
     expect(check(P.disconnectedNoLoss, offline({}))).toBe(msg);
-    expect(check(P.disconnectedNoLoss, offline({ regions: [region(2, 3, 'dirty', 'semi'), region(3, 4, 'dirty'), region(1, 2, 'dirty')], modified: [[0, 2], [3, 4]], writers: [writer(3, 4, 7)] }))).toBe(msg);
+    expect(
+      check(
+        P.disconnectedNoLoss,
+        offline({
+          regions: [region(2, 3, 'dirty', 'semi'), region(3, 4, 'dirty'), region(1, 2, 'dirty')],
+          modified: [
+            [0, 2],
+            [3, 4],
+          ],
+          writers: [writer(3, 4, 7)],
+        }),
+      ),
+    ).toBe(msg);
   });
 });
 
@@ -341,8 +405,20 @@ describe('the netfs goals', () => {
     ]);
     expect(P.redirtiedUnderWriteback.guards).toEqual(['dirty-mark']);
     expect(P.netfsProperties.map((p) => p.id)).toEqual([
-      'region-resident', 'region-exclusion', 'flush-exclusion', 'dirty-mark', 'group-order', 'dsync', 'bounding-box', 'split-point', 'cache-only', 'merge-compatible',
-      'ciphertext-at-rest', 'invalidation-mode', 'disconnected-no-loss', 'no-lost-writes',
+      'region-resident',
+      'region-exclusion',
+      'flush-exclusion',
+      'dirty-mark',
+      'group-order',
+      'dsync',
+      'bounding-box',
+      'split-point',
+      'cache-only',
+      'merge-compatible',
+      'ciphertext-at-rest',
+      'invalidation-mode',
+      'disconnected-no-loss',
+      'no-lost-writes',
     ]);
   });
 

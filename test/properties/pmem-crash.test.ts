@@ -9,7 +9,17 @@ const cfg = { params: { L: 3, C: 1, V: 1, K: 1 }, bugs: new Set<string>() };
 
 /** Offsets 0 and 2 mapped to blocks 0 and 2 (zeroed), offset 1 a hole; values 0 1 0 on the media. */
 function state(over: (s: PmemState) => void = () => {}): PmemState {
-  const tree: Tree = { root: { depth: 0, recs: [{ off: 0, pfn: 0 }, { off: 2, pfn: 2 }], leaves: [] }, leaf: [[], [], []] };
+  const tree: Tree = {
+    root: {
+      depth: 0,
+      recs: [
+        { off: 0, pfn: 0 },
+        { off: 2, pfn: 2 },
+      ],
+      leaves: [],
+    },
+    leaf: [[], [], []],
+  };
   const s = initState(cfg, tree);
   s.disk.data = [3, STALE, 5];
   over(s);
@@ -19,7 +29,12 @@ const crashed = (c: Partial<NonNullable<PmemState['atCrash']>> = {}) => ({ promi
 
 describe('crash-durability', () => {
   it('says nothing before a crash', () => {
-    expect(crashDurability.check(state((s) => (s.ghost.promised = [0, NONE, NONE])), undefined)).toBeUndefined();
+    expect(
+      crashDurability.check(
+        state((s) => (s.ghost.promised = [0, NONE, NONE])),
+        undefined,
+      ),
+    ).toBeUndefined();
   });
 
   it('holds where the promised offsets read back what was flushed, or newer; unpromised ones are not judged', () => {
@@ -42,7 +57,12 @@ describe('crash-durability', () => {
 
 describe('crash-ordering', () => {
   it('says nothing before a crash, even over stale blocks', () => {
-    expect(crashOrdering.check(state((s) => (s.disk.data[2] = STALE)), undefined)).toBeUndefined();
+    expect(
+      crashOrdering.check(
+        state((s) => (s.disk.data[2] = STALE)),
+        undefined,
+      ),
+    ).toBeUndefined();
   });
 
   it('holds where every mapped block is initialised and every durable mapping is still there', () => {
@@ -79,7 +99,12 @@ describe('crash-ordering', () => {
 
 describe('no-lost-writes (pmem)', () => {
   it('says nothing before a crash', () => {
-    expect(noLostWrites.check(state((s) => (s.ghost.owed = [9, 9, 9])), undefined)).toBeUndefined();
+    expect(
+      noLostWrites.check(
+        state((s) => (s.ghost.owed = [9, 9, 9])),
+        undefined,
+      ),
+    ).toBeUndefined();
   });
 
   it('holds where every owed value, or a newer one, reads back; nothing owed is nothing to judge', () => {
@@ -112,7 +137,7 @@ describe('no-lost-writes (pmem)', () => {
 });
 
 describe('the crash goals', () => {
-  it('are the crash properties\' guards, the static set without the two a split needs', () => {
+  it("are the crash properties' guards, the static set without the two a split needs", () => {
     expect(crashProperties.map((p) => p.id)).toEqual(['crash-durability', 'crash-ordering', 'no-lost-writes']);
     expect(crashGoals.map((g) => [g.id, g.guards])).toEqual(
       ['crash-after-split', 'crash-between-store-and-flush', 'promise-then-split-moves-record', 'crash-while-promised'].map((id) => [id, ['crash-durability', 'crash-ordering', 'no-lost-writes']]),
@@ -124,12 +149,47 @@ describe('the crash goals', () => {
     const reached = (id: string, s: PmemState) => crashGoals.find((g) => g.id === id)!.reached(s, undefined);
     const none = state();
     for (const g of crashGoals) expect(g.reached(none, undefined), g.id).toBe(false);
-    expect(reached('crash-after-split', state((s) => (s.atCrash = crashed({ afterSplit: true }))))).toBe(true);
-    expect(reached('crash-after-split', state((s) => (s.atCrash = crashed())))).toBe(false);
-    expect(reached('crash-between-store-and-flush', state((s) => (s.atCrash = crashed({ unflushedStore: true }))))).toBe(true);
-    expect(reached('crash-between-store-and-flush', state((s) => (s.atCrash = crashed())))).toBe(false);
-    expect(reached('promise-then-split-moves-record', state((s) => (s.events.movedPromised = true)))).toBe(true);
-    expect(reached('crash-while-promised', state((s) => (s.atCrash = crashed({ promised: [NONE, NONE, 2] }))))).toBe(true);
-    expect(reached('crash-while-promised', state((s) => (s.atCrash = crashed())))).toBe(false);
+    expect(
+      reached(
+        'crash-after-split',
+        state((s) => (s.atCrash = crashed({ afterSplit: true }))),
+      ),
+    ).toBe(true);
+    expect(
+      reached(
+        'crash-after-split',
+        state((s) => (s.atCrash = crashed())),
+      ),
+    ).toBe(false);
+    expect(
+      reached(
+        'crash-between-store-and-flush',
+        state((s) => (s.atCrash = crashed({ unflushedStore: true }))),
+      ),
+    ).toBe(true);
+    expect(
+      reached(
+        'crash-between-store-and-flush',
+        state((s) => (s.atCrash = crashed())),
+      ),
+    ).toBe(false);
+    expect(
+      reached(
+        'promise-then-split-moves-record',
+        state((s) => (s.events.movedPromised = true)),
+      ),
+    ).toBe(true);
+    expect(
+      reached(
+        'crash-while-promised',
+        state((s) => (s.atCrash = crashed({ promised: [NONE, NONE, 2] }))),
+      ),
+    ).toBe(true);
+    expect(
+      reached(
+        'crash-while-promised',
+        state((s) => (s.atCrash = crashed())),
+      ),
+    ).toBe(false);
   });
 });

@@ -11,13 +11,27 @@ const frame = (f: Partial<Frame> = {}): Frame => ({ mapping: NULL, index: 0, sha
 
 /** Two files of two blocks, each block in a frame of its own, owned 1:1: every property holds. */
 function view(over: Partial<View> = {}): View {
-  const frames = over.frames ?? [frame({ mapping: 0, index: 0, data: 1 }), frame({ mapping: 0, index: 1, data: 2 }), frame({ mapping: 1, index: 0, data: 3 }), frame({ mapping: 1, index: 1, data: 4 })];
+  const frames = over.frames ?? [
+    frame({ mapping: 0, index: 0, data: 1 }),
+    frame({ mapping: 0, index: 1, data: 2 }),
+    frame({ mapping: 1, index: 0, data: 3 }),
+    frame({ mapping: 1, index: 1, data: 4 }),
+  ];
   return {
     F: 2,
     B: 2,
-    ghost: [[1, 2], [3, 4]],
-    read: [[1, 2], [3, 4]],
-    resolve: [[0, 1], [2, 3]],
+    ghost: [
+      [1, 2],
+      [3, 4],
+    ],
+    read: [
+      [1, 2],
+      [3, 4],
+    ],
+    resolve: [
+      [0, 1],
+      [2, 3],
+    ],
     data: (pfn) => frames[pfn].data,
     shared: () => false,
     frames,
@@ -62,9 +76,7 @@ describe('single-ownership', () => {
   it('shared entries: mapping NULL and share counting the shared entries of the pfn, and nothing else', () => {
     expect(check('single-ownership', view({ frames: sharedFrames(2), entries: sharedEntries }))).toBeUndefined();
     expect(check('single-ownership', view({ frames: sharedFrames(3), entries: sharedEntries }))).toBe('pfn 0 has share 3 but 2 entries use it');
-    expect(check('single-ownership', view({ frames: sharedFrames(2, 1), entries: sharedEntries }))).toBe(
-      'entry (mapping 0, index 0) -> pfn 0 is a shared entry, but pfn 0 has mapping 1, not NULL',
-    );
+    expect(check('single-ownership', view({ frames: sharedFrames(2, 1), entries: sharedEntries }))).toBe('entry (mapping 0, index 0) -> pfn 0 is a shared entry, but pfn 0 has mapping 1, not NULL');
   });
 
   it('a PFN entry or shadow for a frame that points back to another owner than it names', () => {
@@ -75,8 +87,11 @@ describe('single-ownership', () => {
     expect(check('single-ownership', view({ frames, entries: via(1, 0) }))).toBe('entry (mapping 0, index 0) -> pfn 0 stands for (mapping 1, index 0), but pfn 0 points back to (mapping 1, index 1)');
   });
 
-  it("an owner list names exactly the entries that use the page (owner (m, i) encoded m*B + i)", () => {
-    const listed: View['entries'] = [{ m: 1, i: 0, pfn: 0, form: 'listed' }, { m: 0, i: 1, pfn: 0, form: 'listed' }];
+  it('an owner list names exactly the entries that use the page (owner (m, i) encoded m*B + i)', () => {
+    const listed: View['entries'] = [
+      { m: 1, i: 0, pfn: 0, form: 'listed' },
+      { m: 0, i: 1, pfn: 0, form: 'listed' },
+    ];
     expect(check('single-ownership', view({ frames: [frame({ owners: [1, 2] })], entries: listed }))).toBeUndefined();
     expect(check('single-ownership', view({ frames: [frame({ owners: [1] })], entries: listed }))).toBe("entry (mapping 1, index 0) -> pfn 0, but pfn 0's owner list does not name it");
     expect(check('single-ownership', view({ frames: [frame({ owners: [1, 2, 3] })], entries: listed }))).toBe("pfn 0's owner list names (mapping 1, index 1), which does not use it");
@@ -108,27 +123,91 @@ describe('refcount', () => {
   it('a reference, a pte or a pin to a free frame', () => {
     const frames = [frame({ mapping: 0 }), frame({ free: true })];
     expect(check('refcount', view({ frames, refersTo: [{ what: 'entry (0, 0)', pfn: 0 }] }))).toBeUndefined();
-    expect(check('refcount', view({ frames, refersTo: [{ what: 'entry (0, 0)', pfn: 0 }, { what: 'entry (0, 1)', pfn: 1 }] }))).toBe('entry (0, 1) refers to pfn 1, which is free');
-    expect(check('refcount', view({ frames, ptes: [{ f: 0, i: 0, pfn: 0, writable: true }, { f: 1, i: 0, pfn: 1, writable: false }] }))).toBe('process 1 has a pte (index 0) to free pfn 1');
-    expect(check('refcount', view({ frames, pins: [{ f: 0, i: 0, pfn: 0 }, { f: 1, i: 1, pfn: 1 }] }))).toBe('a pin through (file 1, index 1) holds free pfn 1');
+    expect(
+      check(
+        'refcount',
+        view({
+          frames,
+          refersTo: [
+            { what: 'entry (0, 0)', pfn: 0 },
+            { what: 'entry (0, 1)', pfn: 1 },
+          ],
+        }),
+      ),
+    ).toBe('entry (0, 1) refers to pfn 1, which is free');
+    expect(
+      check(
+        'refcount',
+        view({
+          frames,
+          ptes: [
+            { f: 0, i: 0, pfn: 0, writable: true },
+            { f: 1, i: 0, pfn: 1, writable: false },
+          ],
+        }),
+      ),
+    ).toBe('process 1 has a pte (index 0) to free pfn 1');
+    expect(
+      check(
+        'refcount',
+        view({
+          frames,
+          pins: [
+            { f: 0, i: 0, pfn: 0 },
+            { f: 1, i: 1, pfn: 1 },
+          ],
+        }),
+      ),
+    ).toBe('a pin through (file 1, index 1) holds free pfn 1');
   });
 });
 
 describe('cow-isolation', () => {
   it('holds when reads and loads see the ghost contents and writable ptes map unshared pfns', () => {
-    const ptes = [{ f: 0, i: 1, pfn: 1, writable: true }, { f: 1, i: 0, pfn: 2, writable: false }];
+    const ptes = [
+      { f: 0, i: 1, pfn: 1, writable: true },
+      { f: 1, i: 0, pfn: 2, writable: false },
+    ];
     expect(check('cow-isolation', view({ ptes, shared: (pfn) => pfn === 2 }))).toBeUndefined();
   });
 
   it('a read that differs from the file, at the last file and index too', () => {
-    expect(check('cow-isolation', view({ read: [[1, 2], [3, 9]] }))).toBe('read(file 1, index 1) returns 9, but the file holds 4');
-    expect(check('cow-isolation', view({ read: [[1, 9], [3, 4]] }))).toBe('read(file 0, index 1) returns 9, but the file holds 2');
+    expect(
+      check(
+        'cow-isolation',
+        view({
+          read: [
+            [1, 2],
+            [3, 9],
+          ],
+        }),
+      ),
+    ).toBe('read(file 1, index 1) returns 9, but the file holds 4');
+    expect(
+      check(
+        'cow-isolation',
+        view({
+          read: [
+            [1, 9],
+            [3, 4],
+          ],
+        }),
+      ),
+    ).toBe('read(file 0, index 1) returns 9, but the file holds 2');
   });
 
   it('a load through a pte that differs from the file, and a writable pte to a shared pfn', () => {
-    expect(check('cow-isolation', view({ ptes: [{ f: 0, i: 0, pfn: 0, writable: false }, { f: 1, i: 1, pfn: 2, writable: false }] }))).toBe(
-      'process 1 loads 3 through its pte at index 1 (pfn 2), but the file holds 4',
-    );
+    expect(
+      check(
+        'cow-isolation',
+        view({
+          ptes: [
+            { f: 0, i: 0, pfn: 0, writable: false },
+            { f: 1, i: 1, pfn: 2, writable: false },
+          ],
+        }),
+      ),
+    ).toBe('process 1 loads 3 through its pte at index 1 (pfn 2), but the file holds 4');
     expect(check('cow-isolation', view({ ptes: [{ f: 1, i: 0, pfn: 2, writable: true }], shared: (pfn) => pfn === 2 }))).toBe('process 1 has a writable pte at index 0 to shared pfn 2');
   });
 });
@@ -152,13 +231,19 @@ describe('memfail-reach', () => {
   });
 
   it('a loader whose pte to the pfn went during the walk is owed nothing (its retried load faults afresh)', () => {
-    const elsewhere = [{ f: 1, i: 1, pfn: 0, writable: false }, { f: 0, i: 1, pfn: 1, writable: false }];
+    const elsewhere = [
+      { f: 1, i: 1, pfn: 0, writable: false },
+      { f: 0, i: 1, pfn: 1, writable: false },
+    ];
     expect(check('memfail-reach', view({ mf: mf({ by: 1, related: [1], done: true }) }))).toBeUndefined();
     expect(check('memfail-reach', view({ ptes: elsewhere, mf: mf({ by: 1, related: [0, 1], done: true }) }))).toBeUndefined();
   });
 
   it('early kill: a process due a signal that maps the pfn and was not signalled; late kill owes it nothing', () => {
-    const ptes = [{ f: 0, i: 0, pfn: 0, writable: false }, { f: 1, i: 0, pfn: 1, writable: false }];
+    const ptes = [
+      { f: 0, i: 0, pfn: 0, writable: false },
+      { f: 1, i: 0, pfn: 1, writable: false },
+    ];
     const early = mf({ early: true, due: [0, 1], related: [0, 1], killed: [0], done: true });
     expect(check('memfail-reach', view({ ptes, mf: early }))).toBe('memory failure on pfn 1: process 1 maps it (index 0) but was not signalled');
     expect(check('memfail-reach', view({ ptes, mf: { ...early, killed: [1] } }))).toBeUndefined();
@@ -203,7 +288,12 @@ describe('layout-pin', () => {
   });
 
   it('a writable pin remapped away or shared; a read-only pin is held to neither', () => {
-    const remapped = { resolve: [[0, 1], [2, 0]] };
+    const remapped = {
+      resolve: [
+        [0, 1],
+        [2, 0],
+      ],
+    };
     expect(check('layout-pin', view({ ...remapped, pins: [pin()] }))).toBe('(file 1, index 1) was remapped to pfn 0 while pfn 3 is pinned through it');
     expect(check('layout-pin', view({ ...remapped, pins: [pin({ write: true })] }))).toBe('(file 1, index 1) was remapped to pfn 0 while pfn 3 is pinned through it');
     expect(check('layout-pin', view({ ...remapped, pins: [pin({ write: false })] }))).toBeUndefined();
@@ -213,9 +303,23 @@ describe('layout-pin', () => {
 
   it('a pte on a freed pfn, or on a pfn its file no longer resolves to', () => {
     const frames = view().frames.map((f, p) => (p === 2 ? frame({ ...f, free: true }) : f));
-    const ptes = [{ f: 0, i: 0, pfn: 0, writable: false }, { f: 1, i: 0, pfn: 2, writable: false }];
+    const ptes = [
+      { f: 0, i: 0, pfn: 0, writable: false },
+      { f: 1, i: 0, pfn: 2, writable: false },
+    ];
     expect(check('layout-pin', view({ frames, ptes }))).toBe('pfn 2 was freed while process 1 maps it');
-    expect(check('layout-pin', view({ resolve: [[0, 1], [3, 3]], ptes }))).toBe('(file 1, index 0) was remapped to pfn 3 while process 1 still maps pfn 2');
+    expect(
+      check(
+        'layout-pin',
+        view({
+          resolve: [
+            [0, 1],
+            [3, 3],
+          ],
+          ptes,
+        }),
+      ),
+    ).toBe('(file 1, index 0) was remapped to pfn 3 while process 1 still maps pfn 2');
   });
 });
 
@@ -223,9 +327,18 @@ describe('content-by-own-writes and reflink-walks-no-pages', () => {
   it('a dedupe remap that leaves what the file wrote holds; one that does not is named', () => {
     expect(check('content-by-own-writes', view())).toBeUndefined();
     expect(check('content-by-own-writes', view({ deduped: { f: 1, i: 0 } }))).toBeUndefined();
-    expect(check('content-by-own-writes', view({ deduped: { f: 1, i: 0 }, read: [[1, 2], [7, 4]] }))).toBe(
-      "FIDEDUPERANGE remapped (file 1, index 0), which now reads 7, but the file's own writes left 3 there",
-    );
+    expect(
+      check(
+        'content-by-own-writes',
+        view({
+          deduped: { f: 1, i: 0 },
+          read: [
+            [1, 2],
+            [7, 4],
+          ],
+        }),
+      ),
+    ).toBe("FIDEDUPERANGE remapped (file 1, index 0), which now reads 7, but the file's own writes left 3 there");
   });
 
   it('a reflink that changed a per-page count', () => {
@@ -267,7 +380,11 @@ describe('sharingProperties and sharingGoals', () => {
     const pte = (f: number, pfn: number) => ({ f, i: 0, pfn, writable: false });
     expect(goals['pfn-mapped-by-two-files'](view({ ptes: [pte(0, 1), pte(1, 2), pte(1, 1)] }))).toBe(true);
     expect(goals['pfn-mapped-by-two-files'](view({ ptes: [pte(0, 1), pte(1, 2), { ...pte(0, 1), i: 1 }] }))).toBe(false);
-    for (const [id, event] of [['cow-break-of-mapped-shared', 'cow-mapped'], ['reflink-at-offset', 'reflink-range'], ['dedupe-remapped', 'dedupe-remap']]) {
+    for (const [id, event] of [
+      ['cow-break-of-mapped-shared', 'cow-mapped'],
+      ['reflink-at-offset', 'reflink-range'],
+      ['dedupe-remapped', 'dedupe-remap'],
+    ]) {
       expect(goals[id](view({ event })), id).toBe(true);
       expect(goals[id](view({ event: 'write' })), id).toBe(false);
     }

@@ -28,7 +28,9 @@ describe('stepActors', () => {
     });
     expect(steps(trace).some((m) => m.kind === 'memfail')).toBe(true);
     // The diagram's lifelines are exactly these actors.
-    const lifelines = sequenceDiagram(trace, { world: 'dax' }).match(/participant \S+ as (.*)/g)!.map((l) => l.replace(/.* as /, ''));
+    const lifelines = sequenceDiagram(trace, { world: 'dax' })
+      .match(/participant \S+ as (.*)/g)!
+      .map((l) => l.replace(/.* as /, ''));
     expect(lifelines.sort()).toEqual([...new Set(actors.slice(1))].sort());
   });
 
@@ -47,7 +49,12 @@ describe('stepActors', () => {
     // A step that names writer w comes after the w-th write(2): the numbering is the design's own.
     steps(trace).forEach((m, k) => {
       const w = (m.args as Record<string, unknown>).w;
-      if (typeof w === 'number') expect(steps(trace).slice(0, k).filter((x) => x.kind === 'write').length).toBeGreaterThanOrEqual(w);
+      if (typeof w === 'number')
+        expect(
+          steps(trace)
+            .slice(0, k)
+            .filter((x) => x.kind === 'write').length,
+        ).toBeGreaterThanOrEqual(w);
     });
   });
 });

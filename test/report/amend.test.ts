@@ -37,7 +37,7 @@ describe('What it takes', () => {
     ]);
   });
 
-  it('the text document shows the counterexamples, the amendments with their sources, and each run\'s verdicts and bound', () => {
+  it("the text document shows the counterexamples, the amendments with their sources, and each run's verdicts and bound", () => {
     const text = proofText(proof);
     // The text is wrapped at 72 columns: compare it as words.
     const section = text.slice(text.indexOf('What it takes\n'), text.indexOf('\n1. Default configuration')).replace(/\s+/g, ' ');
@@ -45,10 +45,16 @@ describe('What it takes', () => {
     expect(section).toContain('not-three: VIOLATED (3 actions): the counter shows 3 inc(); inc(); inc()');
     expect(section).toContain("step-two: count by two (cites the fixture's own rule)");
     expect(section).toContain('start-at-one: start at one (proposed by nobody: the smallest change the counterexamples point to (no trace at all))');
-    expect(section).toContain('Amended: step-two (2.): Bound: 3 states, 2 transitions, depth 2; complete (the whole reachable state space). not-three: holds (bound complete) Every claimed property holds to the bound');
-    expect(section).toContain('Amended: start-at-one (3.): Bound: 3 states, 2 transitions, depth 2; NOT complete (stopped by finding a violation of every property). not-three: VIOLATED (2 actions) Claimed properties still violated: not-three.');
+    expect(section).toContain(
+      'Amended: step-two (2.): Bound: 3 states, 2 transitions, depth 2; complete (the whole reachable state space). not-three: holds (bound complete) Every claimed property holds to the bound',
+    );
+    expect(section).toContain(
+      'Amended: start-at-one (3.): Bound: 3 states, 2 transitions, depth 2; NOT complete (stopped by finding a violation of every property). not-three: VIOLATED (2 actions) Claimed properties still violated: not-three.',
+    );
     // A vacuous "holds" is never shown as holding.
-    expect(section).toContain('Amended: stop-at-one (4.): Bound: 2 states, 1 transitions, depth 1; complete (the whole reachable state space). not-three: holds (vacuous: goal two not reached) No claimed property violated, but not settled: not-three (vacuous). This is not a proof.');
+    expect(section).toContain(
+      'Amended: stop-at-one (4.): Bound: 2 states, 1 transitions, depth 1; complete (the whole reachable state space). not-three: holds (vacuous: goal two not reached) No claimed property violated, but not settled: not-three (vacuous). This is not a proof.',
+    );
     expect(text).toContain('Configuration: (none); no bug toggles; amended: step-two');
   });
 
@@ -65,7 +71,10 @@ describe('What it takes', () => {
 
   it('the index sets the proposal beside all amendments together, per claimed property', () => {
     const plain = prove(findDesign('bench-reflink-cow'), { ...options, bugs: [] });
-    const entries = [{ proof, file: 'amended-counter.txt' }, { proof: plain, file: 'bench-reflink-cow.txt' }];
+    const entries = [
+      { proof, file: 'amended-counter.txt' },
+      { proof: plain, file: 'bench-reflink-cow.txt' },
+    ];
     const rows = matrixRows(entries.map((e) => e.proof));
     expect(rows.map((r) => [r.design, r.property, r.proposal.verdict, r.amended?.verdict ?? null, r.amends])).toEqual([
       ['amended-counter', 'not-three', 'violated', 'vacuous', ['step-two', 'start-at-one', 'stop-at-one']],
@@ -75,7 +84,9 @@ describe('What it takes', () => {
     const text = indexText(entries).replace(/\s+/g, ' ');
     expect(text).toContain('amended-counter not-three: as proposed VIOLATED (3 actions); amended (step-two, start-at-one, stop-at-one): holds (vacuous: goal two not reached)');
     expect(text).toContain('bench-reflink-cow accounting: as proposed holds (bound complete); no amendments');
-    expect(indexMarkdown(entries)).toContain('| [amended-counter](amended-counter.txt) | `not-three` | VIOLATED (3 actions) | holds (vacuous: goal two not reached) | `step-two`, `start-at-one`, `stop-at-one` |');
+    expect(indexMarkdown(entries)).toContain(
+      '| [amended-counter](amended-counter.txt) | `not-three` | VIOLATED (3 actions) | holds (vacuous: goal two not reached) | `step-two`, `start-at-one`, `stop-at-one` |',
+    );
     expect(indexHtml(entries)).toContain('<td class="vacuous">holds (vacuous: goal two not reached)</td>');
   });
 

@@ -26,7 +26,7 @@ describe('reviews', () => {
     expect(judged('p', ['a()', 'b()'], 'z broke')?.stale).toBe(true);
     expect(reviewText(judged('q', ['a()'], 'x broke'))).toMatch(/^Not yet reviewed against/);
   });
-  it("names a crash step with the outcome it took, which is half of what a review judges", () => {
+  it('names a crash step with the outcome it took, which is half of what a review judges', () => {
     const trace = JSON.parse(readFileSync('counterexamples/pmem-nofsync-naive/crash-ordering.itf.json', 'utf8'));
     const steps = traceActions(trace);
     expect(steps.at(-1)).toMatch(/^crash\(\) \[reached the media: .*\]$/);
@@ -34,8 +34,28 @@ describe('reviews', () => {
   });
   it("leaves out a toggle's counterexample where the design breaks the property as soon without it, and notes one that breaks it sooner", () => {
     const trace = (n: number) => ({ states: Array.from({ length: n + 1 }, () => ({})) });
-    const plain = { result: { bugs: [], properties: [{ id: 'p', verdict: 'violated' }, { id: 'q', verdict: 'holds' }, { id: 'r', verdict: 'violated' }], counterexamples: { p: trace(3), r: trace(5) } } };
-    const toggled = { result: { bugs: ['t'], properties: [{ id: 'p', verdict: 'violated' }, { id: 'q', verdict: 'violated' }, { id: 'r', verdict: 'violated' }], counterexamples: { p: trace(3), q: trace(2), r: trace(4) } } };
+    const plain = {
+      result: {
+        bugs: [],
+        properties: [
+          { id: 'p', verdict: 'violated' },
+          { id: 'q', verdict: 'holds' },
+          { id: 'r', verdict: 'violated' },
+        ],
+        counterexamples: { p: trace(3), r: trace(5) },
+      },
+    };
+    const toggled = {
+      result: {
+        bugs: ['t'],
+        properties: [
+          { id: 'p', verdict: 'violated' },
+          { id: 'q', verdict: 'violated' },
+          { id: 'r', verdict: 'violated' },
+        ],
+        counterexamples: { p: trace(3), q: trace(2), r: trace(4) },
+      },
+    };
     const runs = [plain, toggled];
     expect(besideTheDesigns(runs, toggled, 'p')).toEqual({ shown: false, note: expect.stringMatching(/^Not shown: .* in 3 steps/) });
     expect(besideTheDesigns(runs, toggled, 'r')).toEqual({ shown: true, note: expect.stringMatching(/in 5 steps; the toggle breaks it in 4\.$/) });

@@ -47,7 +47,13 @@ describe('world pictures', () => {
     const scene = (count: number, to: string): Scene => ({
       columns: [
         { title: 'a', boxes: [{ id: 'file 0', title: 'file 0', rows: [{ id: '0', label: '[0]', text: 'x' }] }] },
-        { title: 'b', boxes: [{ id: 'pfn 0', title: 'pfn 0', rows: [{ id: 'count', label: 'count', text: String(count) }] }, { id: 'pfn 1', title: 'pfn 1', rows: [] }] },
+        {
+          title: 'b',
+          boxes: [
+            { id: 'pfn 0', title: 'pfn 0', rows: [{ id: 'count', label: 'count', text: String(count) }] },
+            { id: 'pfn 1', title: 'pfn 1', rows: [] },
+          ],
+        },
       ],
       arrows: [{ from: 'file 0#0', to }],
     });

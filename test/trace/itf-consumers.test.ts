@@ -97,9 +97,7 @@ describe("Apalache's reader", () => {
     // mbt::nondetPicks is a record of options: Apalache reads no variant, Quint's own options included.
     expect(validateItf(t, { apalache: true })).toEqual(["trace: 'mbt::nondetPicks' is of a variant type, which Apalache's ITF reader does not read"]);
     const withOptions = JSON.parse(JSON.stringify(parseItf(JSON.parse(readFileSync(join(root, 'fsdax-shared/deadlock.itf.json'), 'utf8')))));
-    expect(validateItf(withOptions, { apalache: true })).toEqual(
-      expect.arrayContaining(["trace: 'fault' is of a variant type, which Apalache's ITF reader does not read"]),
-    );
+    expect(validateItf(withOptions, { apalache: true })).toEqual(expect.arrayContaining(["trace: 'fault' is of a variant type, which Apalache's ITF reader does not read"]));
     expect(validateItf({ ...t, '#meta': { ...t['#meta'], varTypes: { ...t['#meta'].varTypes, ghost: 'Int' } } }, { apalache: true })).toContain(
       "trace: #meta.varTypes types 'ghost', which 'vars' does not name (Apalache)",
     );
@@ -123,7 +121,7 @@ describe('what the writer puts where a reader looks', () => {
     expect(JSON.parse(t['#meta'].pagecheck)).toMatchObject({ params: { F: 2, B: 2, P: 3, V: 2 }, bugs: ['no-zero-on-free'], amends: [] });
   });
 
-  it('writes a crash step\'s successor as the pick `choice`, and an optional place as None/Some throughout', () => {
+  it("writes a crash step's successor as the pick `choice`, and an optional place as None/Some throughout", () => {
     const r = check(findDesign('pmem-nofsync-naive'), { mode: 'exhaustive', properties: ['crash-ordering'] });
     const t = JSON.parse(JSON.stringify(r.counterexamples['crash-ordering']));
     expect(validateItf(t, strict)).toEqual([]);
@@ -135,9 +133,21 @@ describe('what the writer puts where a reader looks', () => {
   });
 
   it('writes records of several kinds as the variants of one sum type, and reads them back whole', () => {
-    const states = [{ p: [] }, { p: [{ t: 'data', pfn: 1 }] }, { p: [{ t: 'data', pfn: 1 }, { t: 'root', depth: 2, recs: [] }] }];
+    const states = [
+      { p: [] },
+      { p: [{ t: 'data', pfn: 1 }] },
+      {
+        p: [
+          { t: 'data', pfn: 1 },
+          { t: 'root', depth: 2, recs: [] },
+        ],
+      },
+    ];
     const meta: TraceMeta = { source: 's', description: 'd', design: 'x', params: {}, bugs: [], property: 'p', message: 'm', mode: 'random', bound: {}, reproduce: '' };
-    const doc = writeTrace(states.map((state, i) => (i === 0 ? { state } : { state, action: { action: 'a()', kind: 'a', args: {} } })), meta);
+    const doc = writeTrace(
+      states.map((state, i) => (i === 0 ? { state } : { state, action: { action: 'a()', kind: 'a', args: {} } })),
+      meta,
+    );
     const json = JSON.parse(JSON.stringify(doc));
     expect(validateItf(json, strict)).toEqual([]);
     expect(json['#meta'].varTypes.p).toBe('Seq((data({ t: Str, pfn: Int }) | root({ t: Str, depth: Int, recs: Seq(a) })))');

@@ -142,7 +142,12 @@ describe('itf-rs', () => {
     if (build.status !== 0) {
       // Missing crates skip the test; anything else (the driver does not compile against itf-rs) fails it.
       if (!/no matching package|failed to select a version|failed to get|failed to load source|offline/i.test(build.stderr)) throw new Error(build.stderr);
-      const why = `cargo could not build itf-rs offline: ${(build.stderr.trim().split('\n').find((l) => l.startsWith('error')) ?? '').slice(0, 300)}`;
+      const why = `cargo could not build itf-rs offline: ${(
+        build.stderr
+          .trim()
+          .split('\n')
+          .find((l) => l.startsWith('error')) ?? ''
+      ).slice(0, 300)}`;
       console.log(`itf-rs test skipped: ${why}`);
       ctx.skip(why);
     }
@@ -158,8 +163,7 @@ describe('itf-rs', () => {
     const lines = ok.stdout.split('\n').filter((l) => / states, first action init, \d+ picks$/.test(l));
     expect(lines).toHaveLength(written.length);
     // itf-rs read as Some exactly the picks pagecheck wrote as Some.
-    const somes = (d: (typeof docs)[number]): number =>
-      d.states.reduce((n, st) => n + Object.values(st[NONDET_PICKS] as Record<string, { tag: string }>).filter((p) => p.tag === 'Some').length, 0);
+    const somes = (d: (typeof docs)[number]): number => d.states.reduce((n, st) => n + Object.values(st[NONDET_PICKS] as Record<string, { tag: string }>).filter((p) => p.tag === 'Some').length, 0);
     expect(lines.map((l) => Number(/(\d+) picks$/.exec(l)![1]))).toEqual(docs.map(somes));
     // A pmem design's state decoded into a Rust struct: fault and atCrash are options in every state.
     const pmem = written.filter((f) => /pmem-nofsync-/.test(f));

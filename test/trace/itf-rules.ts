@@ -146,7 +146,17 @@ function typeOfJ(x: J, at: string, errs: string[]): T {
   if ('#tup' in o) return { k: 'tup', of: (o['#tup'] as J[]).map((e, i) => typeOfJ(e, `${at}(${i})`, errs)) };
   if ('#map' in o) {
     const ps = o['#map'] as [J, J][];
-    return { k: 'map', key: all(ps.map((p) => p[0]), `${at} key`), value: all(ps.map((p) => p[1]), `${at} value`) };
+    return {
+      k: 'map',
+      key: all(
+        ps.map((p) => p[0]),
+        `${at} key`,
+      ),
+      value: all(
+        ps.map((p) => p[1]),
+        `${at} value`,
+      ),
+    };
   }
   if (typeof o.tag === 'string' && Object.keys(o).every((k) => k === 'tag' || k === 'value')) {
     return { k: 'variant', cases: { [o.tag]: typeOfJ(o.value ?? { '#tup': [] }, `${at}.value`, errs) } };
@@ -201,9 +211,13 @@ function show(t: T): string {
     case 'map':
       return `${show(t.key)} -> ${show(t.value)}`;
     case 'rec':
-      return `{${Object.entries(t.fields).map(([f, x]) => `${f}: ${show(x)}`).join(', ')}}`;
+      return `{${Object.entries(t.fields)
+        .map(([f, x]) => `${f}: ${show(x)}`)
+        .join(', ')}}`;
     case 'variant':
-      return Object.entries(t.cases).map(([tag, x]) => `${tag}(${show(x)})`).join(' | ');
+      return Object.entries(t.cases)
+        .map(([tag, x]) => `${tag}(${show(x)})`)
+        .join(' | ');
     default:
       return t.k;
   }
@@ -371,7 +385,7 @@ function conforms(t: T, d: ApType): string | undefined {
     case 'set':
       return d.k === 'Set' ? conforms(t.of, d.of) : no;
     case 'map':
-      return d.k === 'fun' ? conforms(t.key, d.from) ?? conforms(t.value, d.to) : no;
+      return d.k === 'fun' ? (conforms(t.key, d.from) ?? conforms(t.value, d.to)) : no;
     case 'tup':
       if (t.of.length === 0) return d.k === 'UNIT' || (d.k === 'tup' && d.of.length === 0) ? undefined : no;
       return d.k === 'tup' && d.of.length === t.of.length ? t.of.map((x, i) => conforms(x, d.of[i])).find(Boolean) : no;
@@ -379,7 +393,9 @@ function conforms(t: T, d: ApType): string | undefined {
       if (d.k !== 'rec') return no;
       const a = Object.keys(t.fields).sort().join(',');
       if (a !== Object.keys(d.fields).sort().join(',')) return `fields {${a}} are not {${Object.keys(d.fields).sort().join(',')}}`;
-      return Object.keys(t.fields).map((f) => conforms(t.fields[f], d.fields[f])).find(Boolean);
+      return Object.keys(t.fields)
+        .map((f) => conforms(t.fields[f], d.fields[f]))
+        .find(Boolean);
     }
     case 'variant': {
       if (d.k !== 'variant') return no;

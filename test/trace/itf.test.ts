@@ -8,7 +8,10 @@ import bench from '../../model/designs/bench-reflink-cow.js';
 describe('ITF values', () => {
   const value = {
     folio: [{ mapping: null, index: 3, flags: new Set(['dirty', 'locked']) }],
-    cache: new Map<unknown, unknown>([[[0, 1], { pfn: 7 }], ['b', []]]),
+    cache: new Map<unknown, unknown>([
+      [[0, 1], { pfn: 7 }],
+      ['b', []],
+    ]),
     big: 2n ** 70n,
     small: -5,
     ok: true,
@@ -23,7 +26,12 @@ describe('ITF values', () => {
     expect(encoded.small).toEqual(big(-5));
     expect((encoded.folio as Record<string, unknown>[])[0].mapping).toEqual({ tag: 'None', value: { '#tup': [] } });
     expect((encoded.folio as Record<string, unknown>[])[0].flags).toEqual({ '#set': ['dirty', 'locked'] });
-    expect(encoded.cache).toEqual({ '#map': [[[big(0), big(1)], { pfn: big(7) }], ['b', []]] });
+    expect(encoded.cache).toEqual({
+      '#map': [
+        [[big(0), big(1)], { pfn: big(7) }],
+        ['b', []],
+      ],
+    });
     const decoded = decodeValue(JSON.parse(JSON.stringify(encoded)));
     expect(fingerprint(decoded)).toBe(fingerprint(value));
     expect(decoded).toEqual(value);
@@ -55,7 +63,7 @@ describe('ITF values', () => {
 });
 
 describe('ITF traces', () => {
-  it('carry the design, parameters, bugs, property and each step\'s action, and decode to the states', () => {
+  it("carry the design, parameters, bugs, property and each step's action, and decode to the states", () => {
     const result = check(bench, { bugs: ['no-zero-on-free'], mode: 'exhaustive' });
     const trace = parseItf(JSON.parse(JSON.stringify(result.counterexamples['free-zeroed'])));
     expect(trace['#meta'].format).toBe('ITF');
@@ -68,23 +76,54 @@ describe('ITF traces', () => {
     expect([index, strings]).toMatchObject([1, { action: 'write(f=0, b=0, v=1)', kind: 'write' }]);
     expect(Object.values(strings).every((x) => typeof x === 'string')).toBe(true);
     expect(stepMeta(trace, 1)).toMatchObject({ action: 'write(f=0, b=0, v=1)', kind: 'write', args: { f: 0, b: 0, v: 1 } });
-    expect(stateAt(trace, 2)).toEqual({ ext: [[-1, -1], [-1, -1]], ref: [0, 0, 0], data: [1, 0, 0] });
+    expect(stateAt(trace, 2)).toEqual({
+      ext: [
+        [-1, -1],
+        [-1, -1],
+      ],
+      ref: [0, 0, 0],
+      data: [1, 0, 0],
+    });
   });
 
   it('builds from any trace of record states', () => {
     const doc = toItf([{ state: { x: 1 } }, { action: { kind: 'inc' }, state: { x: 2 } }], () => 'inc()', {
-      source: 't', description: 'd', design: 'x', params: {}, bugs: [], property: 'p', message: 'm', mode: 'random', bound: {}, reproduce: '',
+      source: 't',
+      description: 'd',
+      design: 'x',
+      params: {},
+      bugs: [],
+      property: 'p',
+      message: 'm',
+      mode: 'random',
+      bound: {},
+      reproduce: '',
     });
     expect(parseItf(doc).states[1]).toMatchObject({ x: { '#bigint': '2' }, '#meta': { index: 1, action: 'inc()' } });
     expect(stateAt(parseItf(doc), 1)).toEqual({ x: 2 });
   });
 
-  it("records on each step the kernel function its action kind stands for, and the text shows it", async () => {
+  it('records on each step the kernel function its action kind stands for, and the text shows it', async () => {
     const { renderText } = await import('../../trace/render.js');
     const notes: Record<string, string> = { inc: 'atomic_inc' };
-    const doc = toItf([{ state: { x: 1 } }, { action: { kind: 'inc' }, state: { x: 2 } }, { action: { kind: 'dec' }, state: { x: 1 } }], (a) => `${a.kind}()`, {
-      source: 't', description: 'd', design: 'x', params: {}, bugs: [], property: 'p', message: 'm', mode: 'random', bound: {}, reproduce: '',
-    }, undefined, (kind) => notes[kind]);
+    const doc = toItf(
+      [{ state: { x: 1 } }, { action: { kind: 'inc' }, state: { x: 2 } }, { action: { kind: 'dec' }, state: { x: 1 } }],
+      (a) => `${a.kind}()`,
+      {
+        source: 't',
+        description: 'd',
+        design: 'x',
+        params: {},
+        bugs: [],
+        property: 'p',
+        message: 'm',
+        mode: 'random',
+        bound: {},
+        reproduce: '',
+      },
+      undefined,
+      (kind) => notes[kind],
+    );
     expect(doc.states[1]['#meta'].note).toBe('atomic_inc');
     expect(doc.states[2]['#meta'].note).toBeUndefined();
     expect(renderText(parseItf(doc))).toContain('step 1: inc()\n  kernel: atomic_inc\n');
@@ -96,10 +135,12 @@ describe('ITF traces', () => {
     expect(() => parseItf({ vars: ['x'], states: [{ x: 1 }] })).toThrow(/#meta/);
     expect(() => parseItf({ '#meta': { design: 'd', property: 'p', params: {} }, vars: ['x'], states: [{ x: 1 }] })).toThrow(/'#meta\.message' is missing/);
     expect(() => parseItf({ '#meta': { design: 'd', property: 'p', message: 'm', mode: 'exhaustive', reproduce: '', params: {} }, vars: ['x'], states: [{ y: 1 }] })).toThrow(/lacks variable 'x'/);
-    expect(() => parseItf({ '#meta': { design: 'd', property: 'p', message: 'm', mode: 'exhaustive', reproduce: '', params: {} }, vars: ['x'], states: [{ x: 1, y: 1 }] })).toThrow(/state 0 has 'y', which 'vars' does not name/);
-    expect(() =>
-      parseItf({ '#meta': { design: 'd', property: 'p', message: 'm', mode: 'exhaustive', reproduce: '', params: {} }, vars: ['x'], states: [{ x: 1 }, { x: 2, '#meta': {} }] }),
-    ).toThrow(/state 1 does not name the action/);
+    expect(() => parseItf({ '#meta': { design: 'd', property: 'p', message: 'm', mode: 'exhaustive', reproduce: '', params: {} }, vars: ['x'], states: [{ x: 1, y: 1 }] })).toThrow(
+      /state 0 has 'y', which 'vars' does not name/,
+    );
+    expect(() => parseItf({ '#meta': { design: 'd', property: 'p', message: 'm', mode: 'exhaustive', reproduce: '', params: {} }, vars: ['x'], states: [{ x: 1 }, { x: 2, '#meta': {} }] })).toThrow(
+      /state 1 does not name the action/,
+    );
   });
 });
 
@@ -138,7 +179,16 @@ describe('one type per variable', () => {
     // A kind named None would read back as NULL: not a sum type.
     expect(across({ t: 'None', x: 1 }, { t: 'b', y: 1 })).toBeUndefined();
     const doc = toItf([{ state: { x: 1 } }, { action: { kind: 'set' }, state: { x: 'one' } }], () => 'set()', {
-      source: 't', description: 'd', design: 'x', params: {}, bugs: [], property: 'p', message: 'm', mode: 'random', bound: {}, reproduce: '',
+      source: 't',
+      description: 'd',
+      design: 'x',
+      params: {},
+      bugs: [],
+      property: 'p',
+      message: 'm',
+      mode: 'random',
+      bound: {},
+      reproduce: '',
     });
     expect(doc['#meta'].varTypes.x).toBeUndefined();
     expect([stateAt(doc, 0), stateAt(doc, 1)]).toEqual([{ x: 1 }, { x: 'one' }]);

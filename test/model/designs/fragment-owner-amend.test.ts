@@ -22,7 +22,7 @@ describe('fragment-owner: what it takes (fragment-rmap)', () => {
     expect((statesOf(modelOf(['fragment-rmap']), labels).at(-1) as World).mf!.told).toEqual([0, 2]);
   });
 
-  it('the process that maps a fragment page through its file\'s PFN entry is signalled (early kill)', () => {
+  it("the process that maps a fragment page through its file's PFN entry is signalled (early kill)", () => {
     const labels = ['fault(f=0, i=0, read)', 'finish-fault', 'reflink(s=0, d=1)', 'memfail(pfn=0)'];
     expect((statesOf(modelOf([]), labels).at(-1) as World).mf!.killed).toEqual([]);
     const s = statesOf(modelOf(['fragment-rmap']), labels).at(-1) as World;

@@ -24,7 +24,7 @@ const labelsOf = (bugs: string[], s: World): string[] => {
 };
 
 describe('fragment-owner: punch waits for a fault that holds the page it would remove', () => {
-  it('a punch that drops a fragment\'s last count waits for the fault on its page, then leaves the page to the pte (fragment-put-per-block)', () => {
+  it("a punch that drops a fragment's last count waits for the fault on its page, then leaves the page to the pte (fragment-put-per-block)", () => {
     const bugs = ['fragment-put-per-block'];
     const labels = ['write(f=0, i=1, v=1)', 'reflink(s=0, d=1)', 'write(f=0, i=0, v=2)', 'fault(f=1, i=0, read)'];
     const states = statesOf(modelOf(bugs), labels) as World[];
@@ -37,7 +37,7 @@ describe('fragment-owner: punch waits for a fault that holds the page it would r
     expect(after[6].pte[1][0]).toBe(p);
   });
 
-  it('a punch of a file\'s own page waits for another file\'s fault holding it (fragment-reclaimable\'s reused frame)', () => {
+  it("a punch of a file's own page waits for another file's fault holding it (fragment-reclaimable's reused frame)", () => {
     const bugs = ['fragment-reclaimable'];
     const labels = ['read(f=0, i=0)', 'reflink-range(s=0, si=0, d=1, di=1)', 'reclaim(pfn=0)', 'read(f=1, i=0)', 'fault(f=0, i=0, read)'];
     const states = statesOf(modelOf(bugs), labels) as World[];
@@ -46,7 +46,7 @@ describe('fragment-owner: punch waits for a fault that holds the page it would r
     expect(labelsOf(bugs, statesOf(modelOf(bugs), [...labels, 'finish-fault']).at(-1) as World)).toContain('punch(f=1, i=0)');
   });
 
-  it('under fragment-put-per-block no fault\'s page is freed under it: entry-lock holds to depth 5 (the review\'s 5-action trace is gone)', () => {
+  it("under fragment-put-per-block no fault's page is freed under it: entry-lock holds to depth 5 (the review's 5-action trace is gone)", () => {
     const r = check(design, { mode: 'exhaustive', properties: ['entry-lock'], depth: 5, bugs: ['fragment-put-per-block'] });
     expect(r.exhaustive!.complete).toBe(true);
     expect(r.properties[0].verdict).toBe('holds');

@@ -42,7 +42,12 @@ describe('owner-list: what it takes', () => {
 
   it('to depth 5 the proposal breaks memfail-notify and entry-lock; with both amendments every safety property holds but deadlock (liveness needs the whole state space)', () => {
     const plain = check(design, { mode: 'exhaustive', depth: 5 });
-    expect(plain.properties.filter((p) => p.verdict === 'violated').map((p) => p.id).sort()).toEqual(['entry-lock', 'memfail-notify']);
+    expect(
+      plain.properties
+        .filter((p) => p.verdict === 'violated')
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['entry-lock', 'memfail-notify']);
     const r = check(design, { mode: 'exhaustive', depth: 5, amends: ['filesystem-rmap', 'list-at-lookup'] });
     expect(r.exhaustive!.complete).toBe(true);
     const live = new Set((design.liveness ?? []).map((l) => l.id));

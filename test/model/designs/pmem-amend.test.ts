@@ -63,7 +63,7 @@ function run(name: string, amends: string[], labels: string[], params: Record<st
 
 const order = (s: PmemState) => Object.fromEntries(s.pending.map((w) => [w.id, [...w.after].sort()]));
 
-describe('ordered-split writes one tree change in soft updates\' order', () => {
+describe("ordered-split writes one tree change in soft updates' order", () => {
   it('the inode overflowing into leaves: both new leaves before the root that names them', () => {
     const s = run('pmem-nofsync-naive', ['ordered-split'], ['mmap(sync=false)', 'fault(off=0, write=true)', 'fault-done()', 'fault(off=1, write=true)']);
     expect(order(s)).toEqual({ zero0: [], zero1: [], root: ['leaf0', 'leaf1', 'zero0', 'zero1'], leaf0: ['zero1'], leaf1: ['zero1'] });
@@ -89,8 +89,7 @@ describe('ordered-split writes one tree change in soft updates\' order', () => {
     expect(s.pending.some((w) => w.id === 'zero1')).toBe(false);
     // No two pending writes wait on each other.
     const after = new Map(s.pending.map((w) => [w.id, w.after]));
-    const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
-      !seen.has(from) && (seen.add(from), (after.get(from) ?? []).some((a) => a === to || reaches(a, to, seen)));
+    const reaches = (from: string, to: string, seen = new Set<string>()): boolean => !seen.has(from) && (seen.add(from), (after.get(from) ?? []).some((a) => a === to || reaches(a, to, seen)));
     for (const id of after.keys()) expect(reaches(id, id), id).toBe(false);
   });
 

@@ -11,8 +11,7 @@ import { findDesign } from '../../../model/designs/index.js';
 import { emptyTree, insertRecord, lookup } from '../../../model/pmem.js';
 
 const verdict = (r: CheckResult, id: string) => r.properties.find((p) => p.id === id)!;
-const exhaustive = (name: string, bugs: string[] = [], depth = 8, params = {}) =>
-  check(findDesign(name), { mode: 'exhaustive', depth, bugs, params });
+const exhaustive = (name: string, bugs: string[] = [], depth = 8, params = {}) => check(findDesign(name), { mode: 'exhaustive', depth, bugs, params });
 
 describe('the extent tree', () => {
   it('the inode overflows into leaves, moving every record (tip to root)', () => {

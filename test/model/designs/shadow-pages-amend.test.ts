@@ -17,7 +17,7 @@ const modelOf = (amends: string[]) => instantiate(design, resolveConfig(design, 
 const ALL = ['convert-on-share', 'revert-on-unshare', 'agf-before-entry'];
 
 describe('shadow-pages: what it takes', () => {
-  it('convert-on-share: the first owner\'s 1:1 entry becomes a shadow when the master enters the buffer cache', () => {
+  it("convert-on-share: the first owner's 1:1 entry becomes a shadow when the master enters the buffer cache", () => {
     const labels = ['fault(f=0, i=0, read)', 'finish-fault', 'reflink(s=0, d=1)', 'fault(f=1, i=0, read)', 'finish-fault'];
     const plain = statesOf(modelOf([]), labels).at(-1) as World;
     expect(plain.entry[0][0]).toBe(0);
@@ -48,13 +48,23 @@ describe('shadow-pages: what it takes', () => {
     // A fault on a reflinked file waits for a walk that holds the AGF before grabbing its entry.
     const walking = statesOf(a, ['reflink(s=0, d=1)', 'memfail(pfn=0)']).at(-1) as World;
     expect(walking.mf?.agf).toBe(true);
-    expect(a.actions(walking).map((x) => a.label(x)).filter((l) => l.startsWith('fault(f=0, i=0'))).toEqual([]);
+    expect(
+      a
+        .actions(walking)
+        .map((x) => a.label(x))
+        .filter((l) => l.startsWith('fault(f=0, i=0')),
+    ).toEqual([]);
     expect(check(design, { mode: 'exhaustive', properties: ['deadlock'], depth: 4, amends: ['agf-before-entry'] }).properties.find((p) => p.id === 'deadlock')!.verdict).toBe('holds');
   });
 
   it('as proposed two claimed properties break within 5 actions; with the three amendments every claimed one holds to depth 5', () => {
     const plain = check(design, { mode: 'exhaustive', depth: 5 });
-    expect(plain.properties.filter((p) => p.claimed && p.verdict === 'violated').map((p) => p.id).sort()).toEqual(['deadlock', 'single-ownership']);
+    expect(
+      plain.properties
+        .filter((p) => p.claimed && p.verdict === 'violated')
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['deadlock', 'single-ownership']);
     const r = check(design, { mode: 'exhaustive', depth: 5, amends: ALL });
     expect(r.exhaustive!.complete).toBe(true);
     const claimed = r.properties.filter((p) => claimsOf(design).includes(p.id));

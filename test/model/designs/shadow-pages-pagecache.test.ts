@@ -34,7 +34,7 @@ describe('shadow-pages-pagecache: as proposed', () => {
     // f0's folio, written back by the remap prep and left cached (only the destination's range is dropped); the read
     // through the new index finds no master in the buffer cache by block and reads one from the media.
     expect(p.actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'read(f=0, b=1)']);
-    expect(p.message).toBe('shared block 0 (refcount 2) is cached 2 times: file 0 block 0\'s folio, the master (file 0 block 1 through shadows)');
+    expect(p.message).toBe("shared block 0 (refcount 2) is cached 2 times: file 0 block 0's folio, the master (file 0 block 1 through shadows)");
     for (const id of ['isolation', 'read-your-writes', 'fsync-durability']) expect(verdicts(r)[id], id).toBe('holds');
     // Two files through one master now take five actions (the first file's folio must go before it reads: below), a reclaim five.
     expect(r.goals.filter((g) => !g.reached).map((g) => g.id)).toEqual(['two-files-one-master', 'master-reclaimed']);
@@ -43,9 +43,13 @@ describe('shadow-pages-pagecache: as proposed', () => {
   it('every other claimed property, shadow-coherent included, holds to depth 5 with one block a file, every goal reached', () => {
     const r = check(design, { mode: 'exhaustive', depth: 5, params: { B: 1 } });
     expect(r.exhaustive!.complete).toBe(true);
-    expect(r.properties.filter((p) => p.claimed).map((p) => [p.id, p.verdict])).toEqual(
-      [['isolation', 'holds'], ['read-your-writes', 'holds'], ['fsync-durability', 'holds'], ['single-copy', 'violated'], ['shadow-coherent', 'holds']],
-    );
+    expect(r.properties.filter((p) => p.claimed).map((p) => [p.id, p.verdict])).toEqual([
+      ['isolation', 'holds'],
+      ['read-your-writes', 'holds'],
+      ['fsync-durability', 'holds'],
+      ['single-copy', 'violated'],
+      ['shadow-coherent', 'holds'],
+    ]);
     expect(r.properties.find((p) => p.id === 'single-copy')!.actions).toEqual(['write(f=0, b=0, v=1)', 'clone(s=0, d=1)', 'read(f=1, b=0)']);
     expect(r.goals.every((g) => g.reached)).toBe(true);
   });
@@ -61,7 +65,7 @@ describe('shadow-pages-pagecache: convert-on-share', () => {
     expect(r.goals.every((g) => g.reached)).toBe(true);
   }, 300_000);
 
-  it('the remap moves the source\'s clean folio into the buffer cache as the master and gives it a shadow', () => {
+  it("the remap moves the source's clean folio into the buffer cache as the master and gives it a shadow", () => {
     const s = at(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)'], design.name, AMEND);
     expect([s.master[0], s.folio[0][0], s.shadow[0][0]]).toEqual([1, -1, 0]);
     // A dedupe that finds the blocks differ remaps nothing, and converts nothing.
@@ -78,7 +82,7 @@ describe('shadow-pages-pagecache: the bug toggles', () => {
     return p;
   };
 
-  it('write-in-place-shared breaks isolation: the other index reads the writer\'s data from the media', () => {
+  it("write-in-place-shared breaks isolation: the other index reads the writer's data from the media", () => {
     expect(broken('write-in-place-shared', 'isolation').actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'write(f=0, b=0, v=2)', 'writeback(f=0, b=0)']);
   });
 
@@ -90,7 +94,7 @@ describe('shadow-pages-pagecache: the bug toggles', () => {
     // One file and three blocks, for the depth: the history takes only file 0.
     const p = broken('shadow-not-tossed', 'isolation', 6, [], { F: 1, P: 3 });
     expect(p.actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'read(f=0, b=1)', 'write(f=0, b=1, v=2)', 'reflink(s=0, sb=0, d=0, db=1)', 'read(f=0, b=1)']);
-    expect(p.message).toBe('file 0 block 1 reads 2 from its shadow of block 0\'s master, but 1 was last put there');
+    expect(p.message).toBe("file 0 block 1 reads 2 from its shadow of block 0's master, but 1 was last put there");
     const q = broken('shadow-not-tossed', 'isolation', 4, AMEND);
     expect(q.actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'write(f=0, b=0, v=2)', 'read(f=0, b=1)']);
     expect(q.message).toMatch(/from its shadow of block 0's master/);
@@ -102,16 +106,21 @@ describe('shadow-pages-pagecache: the bug toggles', () => {
   it('shadow-not-tossed breaks shadow-coherent: the dirtied shadow outlives the writeback that moved its block', () => {
     const p = broken('shadow-not-tossed', 'shadow-coherent', 5);
     expect(p.actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'read(f=0, b=1)', 'write(f=0, b=1, v=1)', 'writeback(f=0, b=1)']);
-    expect(p.message).toBe('file 0 block 1\'s shadow points to block 0\'s master, but the file maps block 1 there');
+    expect(p.message).toBe("file 0 block 1's shadow points to block 0's master, but the file maps block 1 there");
   });
 
   // A master leaving the buffer cache (its block freed, or overwritten in place) while a stale shadow still points
   // to it: the shadow's page keeps the bytes, which the model hands to the (file, index) as its folio. It once read
   // "-1 from its shadow of block 0's master, which is not cached" (a review found no such read in the kernel).
-  it('shadow-not-tossed: a shadow that outlives its master\'s block still reads the bytes its page held', () => {
+  it("shadow-not-tossed: a shadow that outlives its master's block still reads the bytes its page held", () => {
     const s = statesOf(instantiate(design, resolveConfig(design, {}, ['shadow-not-tossed'], []), 'immer'), [
-      'mstore(f=1, b=0, v=1)', 'reflink(s=1, sb=0, d=0, db=0)', 'read(f=0, b=0)', 'mstore(f=0, b=0, v=2)',
-      'dedupe(s=1, sb=0, d=0, db=0)', 'write(f=1, b=0, v=1)', 'clone(s=0, d=1)',
+      'mstore(f=1, b=0, v=1)',
+      'reflink(s=1, sb=0, d=0, db=0)',
+      'read(f=0, b=0)',
+      'mstore(f=0, b=0, v=2)',
+      'dedupe(s=1, sb=0, d=0, db=0)',
+      'write(f=1, b=0, v=1)',
+      'clone(s=0, d=1)',
     ]).at(-1) as ShadowPcState;
     expect([s.shadow[0][0], s.folio[0][0]]).toEqual([-1, 2]);
   });
@@ -120,7 +129,7 @@ describe('shadow-pages-pagecache: the bug toggles', () => {
     expect(broken('master-reclaimed-with-shadows', 'shadow-coherent').message).toMatch(/no longer in the buffer cache/);
   });
 
-  it('private-folio-on-shared-read (mainline\'s read) breaks single-copy: two folios over one shared block, amended or not', () => {
+  it("private-folio-on-shared-read (mainline's read) breaks single-copy: two folios over one shared block, amended or not", () => {
     const p = broken('private-folio-on-shared-read', 'single-copy');
     expect(p.actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'read(f=0, b=1)']);
     expect(p.message).toMatch(/file 0 block 0's folio, file 0 block 1's folio/);
@@ -129,7 +138,7 @@ describe('shadow-pages-pagecache: the bug toggles', () => {
     expect(q.actions).toEqual(['write(f=0, b=0, v=1)', 'reflink(s=0, sb=0, d=0, db=1)', 'read(f=0, b=1)']);
   });
 
-  it('read-bypasses-cache breaks read-your-writes, fsync-no-log-force fsync-durability (pagecache-reflink\'s toggles, its rules reused)', () => {
+  it("read-bypasses-cache breaks read-your-writes, fsync-no-log-force fsync-durability (pagecache-reflink's toggles, its rules reused)", () => {
     broken('read-bypasses-cache', 'read-your-writes', 3);
     broken('fsync-no-log-force', 'fsync-durability', 4);
   });
@@ -176,12 +185,20 @@ describe('shadow-pages-pagecache: the buffer cache', () => {
   });
 });
 
-describe('shadow-pages-pagecache: crash, fsync and the log are pagecache-reflink\'s', () => {
+describe("shadow-pages-pagecache: crash, fsync and the log are pagecache-reflink's", () => {
   // The history `check`'s random search finds past the exhaustive bound (seed 718685792): mainline XFS's own
   // finding (docs/findings/xfs-reflink-crash-reads-other-files-data.md), which the shared buffer cache neither adds to nor removes.
   it('a history breaking fsync-durability in pagecache-reflink breaks it here at the same crash outcomes, with the same message', () => {
-    const labels = ['truncate(f=0, n=0)', 'write(f=1, b=0, v=1)', 'write(f=1, b=1, v=1)', 'write(f=0, b=1, v=1)', 'reflink(s=1, sb=1, d=0, db=0)',
-      'reflink(s=0, sb=1, d=1, db=1)', 'write(f=0, b=0, v=2)', 'reflink(s=0, sb=0, d=0, db=1)'];
+    const labels = [
+      'truncate(f=0, n=0)',
+      'write(f=1, b=0, v=1)',
+      'write(f=1, b=1, v=1)',
+      'write(f=0, b=1, v=1)',
+      'reflink(s=1, sb=1, d=0, db=0)',
+      'reflink(s=0, sb=1, d=1, db=1)',
+      'write(f=0, b=0, v=2)',
+      'reflink(s=0, sb=0, d=0, db=1)',
+    ];
     const outcomes = (name: string) => {
       const d = findDesign(name);
       const cfg = defaultConfig(d);

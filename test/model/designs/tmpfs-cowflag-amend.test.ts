@@ -21,7 +21,7 @@ const enabled = (amends: string[], labels: string[]): string[] => {
 };
 
 describe('tmpfs-cowflag: what it takes', () => {
-  it('the destination\'s fault on a CoW-flagged page spins as proposed and completes under flagged-lookup', () => {
+  it("the destination's fault on a CoW-flagged page spins as proposed and completes under flagged-lookup", () => {
     expect(enabled([], ['reflink(s=0, d=1)'])).not.toContain('fault(f=1, i=0, read)');
     expect(enabled(['flagged-lookup'], ['reflink(s=0, d=1)'])).toContain('fault(f=1, i=0, read)');
     const s = statesOf(modelOf(['flagged-lookup']), ['reflink(s=0, d=1)', 'fault(f=1, i=0, read)', 'finish-fault']).at(-1) as World;
@@ -40,7 +40,11 @@ describe('tmpfs-cowflag: what it takes', () => {
     expect(plain.properties.filter((p) => p.claimed).map((p) => p.verdict)).toEqual(['vacuous', 'vacuous', 'holds']);
     expect(exitCode([plain])).toBe(3);
     const r = check(design, { mode: 'exhaustive', amends: ['flagged-lookup'] });
-    expect(r.properties.filter((p) => p.claimed).map((p) => [p.id, p.verdict])).toEqual([['refcount', 'holds'], ['cow-isolation', 'holds'], ['deadlock', 'holds']]);
+    expect(r.properties.filter((p) => p.claimed).map((p) => [p.id, p.verdict])).toEqual([
+      ['refcount', 'holds'],
+      ['cow-isolation', 'holds'],
+      ['deadlock', 'holds'],
+    ]);
     expect(r.goals.filter((g) => !g.reached)).toEqual([]);
     expect(exitCode([r])).toBe(0);
   });

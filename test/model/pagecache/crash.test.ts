@@ -31,8 +31,10 @@ const reads = (o: PagecacheState) => o.ghost.map((row, f) => row.slice(0, o.size
 describe('pagecache-reflink crash: a prefix of the log', () => {
   it('two allocations written back in order: a mount never finds the second without the first', () => {
     const { crashed } = run([
-      { kind: 'write', f: 0, b: 0, v: 1 }, { kind: 'writeback', f: 0, b: 0 },
-      { kind: 'write', f: 0, b: 1, v: 2 }, { kind: 'writeback', f: 0, b: 1 },
+      { kind: 'write', f: 0, b: 0, v: 1 },
+      { kind: 'writeback', f: 0, b: 0 },
+      { kind: 'write', f: 0, b: 1, v: 2 },
+      { kind: 'writeback', f: 0, b: 1 },
     ]);
     const seen = new Set(crashed.map(reads));
     // Nothing, the first, or both; per-block independent outcomes would add "0,2".
@@ -40,7 +42,11 @@ describe('pagecache-reflink crash: a prefix of the log', () => {
   });
 
   it('the folios of one writeback complete in any order (xfs_end_io): a mount may keep either allocation, but nothing logged after the writeback without both', () => {
-    const { crashed } = run([{ kind: 'write', f: 0, b: 0, v: 1 }, { kind: 'write', f: 0, b: 1, v: 2 }, { kind: 'clone', s: 0, d: 1 }]);
+    const { crashed } = run([
+      { kind: 'write', f: 0, b: 0, v: 1 },
+      { kind: 'write', f: 0, b: 1, v: 2 },
+      { kind: 'clone', s: 0, d: 1 },
+    ]);
     const seen = crashed.map(reads);
     expect(seen).toEqual(['0,0 | 0,0', '1,0 | 0,0', '0,2 | 0,0', '1,2 | 0,0', '1,2 | 1,0', '1,2 | 1,2']);
   });
@@ -49,15 +55,20 @@ describe('pagecache-reflink crash: a prefix of the log', () => {
   // a remap with nothing to do), so f1's fsync forced nothing and the kernel lost f0's truncate.
   it('a remap with nothing to do logs nothing: a later fsync of its destination forces nothing', () => {
     const { crashed } = run([
-      { kind: 'reflink', s: 0, sb: 1, d: 1, db: 1 }, { kind: 'fsync', f: 0 }, { kind: 'truncate', f: 0, n: 1 },
-      { kind: 'dedupe', s: 0, sb: 0, d: 1, db: 1 }, { kind: 'fsync', f: 1 },
+      { kind: 'reflink', s: 0, sb: 1, d: 1, db: 1 },
+      { kind: 'fsync', f: 0 },
+      { kind: 'truncate', f: 0, n: 1 },
+      { kind: 'dedupe', s: 0, sb: 0, d: 1, db: 1 },
+      { kind: 'fsync', f: 1 },
     ]);
     expect(crashed.map((o) => o.size[0])).toEqual([2, 1]);
   });
 
   it('one successor per prefix: as many as the pending transactions, plus one', () => {
     const { before, crashed } = run([
-      { kind: 'write', f: 0, b: 0, v: 1 }, { kind: 'writeback', f: 0, b: 0 }, { kind: 'clone', s: 0, d: 1 },
+      { kind: 'write', f: 0, b: 0, v: 1 },
+      { kind: 'writeback', f: 0, b: 0 },
+      { kind: 'clone', s: 0, d: 1 },
     ]);
     // f0 block 0 allocated; f1's blocks remapped (block 1 a hole over a hole: no change, no transaction).
     expect(before.log).toHaveLength(2);
@@ -65,23 +76,33 @@ describe('pagecache-reflink crash: a prefix of the log', () => {
     expect(crashed.map(reads)).toEqual(['0,0 | 0,0', '1,0 | 0,0', '1,0 | 1,0']);
   });
 
-  it('fsync forces the log up to its file\'s last transaction, older ones of other files included, later ones left open', () => {
+  it("fsync forces the log up to its file's last transaction, older ones of other files included, later ones left open", () => {
     const { before, crashed } = run([
-      { kind: 'write', f: 0, b: 0, v: 1 }, { kind: 'writeback', f: 0, b: 0 },
-      { kind: 'write', f: 1, b: 0, v: 2 }, { kind: 'fsync', f: 1 },
-      { kind: 'write', f: 0, b: 1, v: 1 }, { kind: 'writeback', f: 0, b: 1 },
+      { kind: 'write', f: 0, b: 0, v: 1 },
+      { kind: 'writeback', f: 0, b: 0 },
+      { kind: 'write', f: 1, b: 0, v: 2 },
+      { kind: 'fsync', f: 1 },
+      { kind: 'write', f: 0, b: 1, v: 1 },
+      { kind: 'writeback', f: 0, b: 1 },
     ]);
     expect(before.log).toHaveLength(1);
     expect(crashed.map(reads)).toEqual(['1,0 | 2,0', '1,1 | 2,0']);
   });
 
   it('a punch writes its dirty folio back first (xfs_flush_unmap_range): a mount may keep the allocation and lose the unmap', () => {
-    const { crashed } = run([{ kind: 'write', f: 0, b: 0, v: 1 }, { kind: 'punch', f: 0, b: 0 }]);
+    const { crashed } = run([
+      { kind: 'write', f: 0, b: 0, v: 1 },
+      { kind: 'punch', f: 0, b: 0 },
+    ]);
     expect(crashed.map((o) => o.ghost[0][0])).toEqual([0, 1, 0]);
   });
 
   it('a truncate that moves the on-disk EOF over dirty folios writes them back first (xfs_setattr_size)', () => {
-    const { before } = run([{ kind: 'truncate', f: 0, n: 0 }, { kind: 'write', f: 0, b: 0, v: 1 }, { kind: 'truncate', f: 0, n: 2 }]);
+    const { before } = run([
+      { kind: 'truncate', f: 0, n: 0 },
+      { kind: 'write', f: 0, b: 0, v: 1 },
+      { kind: 'truncate', f: 0, n: 2 },
+    ]);
     expect(before.dirty[0][0]).toBe(0);
     expect(before.ext[0][0]).toBeGreaterThanOrEqual(0);
   });
@@ -90,8 +111,12 @@ describe('pagecache-reflink crash: a prefix of the log', () => {
   // f0 never had in core, and f1's fsync forced it. The ghost of sizes allows it; the model produces it.
   it('a write past EOF written back in part: a mount may find the EOF at the end of what was written', () => {
     const { crashed, verdict } = run([
-      { kind: 'truncate', f: 0, n: 0 }, { kind: 'write', f: 0, b: 1, v: 1 }, { kind: 'write', f: 0, b: 0, v: 1 },
-      { kind: 'writeback', f: 0, b: 0 }, { kind: 'write', f: 1, b: 0, v: 1 }, { kind: 'fsync', f: 1 },
+      { kind: 'truncate', f: 0, n: 0 },
+      { kind: 'write', f: 0, b: 1, v: 1 },
+      { kind: 'write', f: 0, b: 0, v: 1 },
+      { kind: 'writeback', f: 0, b: 0 },
+      { kind: 'write', f: 1, b: 0, v: 1 },
+      { kind: 'fsync', f: 1 },
     ]);
     expect(crashed.map((o) => o.size[0])).toContain(1);
     for (const o of crashed) expect(verdict(o)).toBeUndefined();
@@ -101,19 +126,27 @@ describe('pagecache-reflink crash: a prefix of the log', () => {
 describe('the XFS finding is still found (docs/findings/xfs-reflink-crash-reads-other-files-data.md)', () => {
   it.each([
     {
-      what: 'a clone, fsynced then CoW-written, reads the other file\'s later in-place write',
+      what: "a clone, fsynced then CoW-written, reads the other file's later in-place write",
       actions: [
-        { kind: 'write', f: 0, b: 0, v: 1 }, { kind: 'clone', s: 0, d: 1 }, { kind: 'fsync', f: 1 },
-        { kind: 'write', f: 1, b: 0, v: 2 }, { kind: 'writeback', f: 1, b: 0 },
-        { kind: 'write', f: 0, b: 0, v: 3 }, { kind: 'writeback', f: 0, b: 0 },
+        { kind: 'write', f: 0, b: 0, v: 1 },
+        { kind: 'clone', s: 0, d: 1 },
+        { kind: 'fsync', f: 1 },
+        { kind: 'write', f: 1, b: 0, v: 2 },
+        { kind: 'writeback', f: 1, b: 0 },
+        { kind: 'write', f: 0, b: 0, v: 3 },
+        { kind: 'writeback', f: 0, b: 0 },
       ] as PagecacheAction[],
       message: 'file 1 block 0 reads 3; its last fsync and the writes since allow only 1 or 2',
     },
     {
-      what: 'a reflinked block, fsynced then punched, reads the other owner\'s later in-place write',
+      what: "a reflinked block, fsynced then punched, reads the other owner's later in-place write",
       actions: [
-        { kind: 'write', f: 0, b: 1, v: 1 }, { kind: 'reflink', s: 0, sb: 1, d: 1, db: 0 }, { kind: 'fsync', f: 1 },
-        { kind: 'punch', f: 1, b: 0 }, { kind: 'write', f: 0, b: 1, v: 2 }, { kind: 'reflink', s: 0, sb: 0, d: 0, db: 1 },
+        { kind: 'write', f: 0, b: 1, v: 1 },
+        { kind: 'reflink', s: 0, sb: 1, d: 1, db: 0 },
+        { kind: 'fsync', f: 1 },
+        { kind: 'punch', f: 1, b: 0 },
+        { kind: 'write', f: 0, b: 1, v: 2 },
+        { kind: 'reflink', s: 0, sb: 0, d: 0, db: 1 },
       ] as PagecacheAction[],
       message: 'file 1 block 0 reads 2; its last fsync and the writes since allow only 0 or 1',
     },
