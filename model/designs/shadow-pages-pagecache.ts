@@ -43,7 +43,8 @@
  *   from there on it is mainline's: the CoW fork reserved
  *   (xfs_reflink_reserve_cow via dirtyFolio), the new block allocated and
  *   remapped at writeback (xfs_reflink_end_cow). A master is read-only
- *   ("read-only shared filesystem pages"): dirty data never lives in one.
+ *   ("read-only shared filesystem pages"): dirty data never lives in one
+ *   (under the bug toggle shadow-not-tossed it does: that is the mistake).
  * - "the master can be reclaimed with the reference count goes to zero or
  *   the extent is no longer shared" is permission, so reclaim is an action,
  *   enabled when no shadow points to the master or its block is no longer
@@ -102,8 +103,13 @@ export const CONVERT_ON_SHARE = 'convert-on-share';
 type Store = Extract<PagecacheAction, { kind: 'write' | 'mstore' }>;
 type Load = Extract<PagecacheAction, { kind: 'read' | 'mload' }>;
 
-/** Whether block p's master may be reclaimed: no shadow points to it, or its block is no longer shared. */
-const reclaimable = (s: ShadowPcState, p: number, cfg: Config) => s.master[p] !== NONE && (cfg.bugs.has('master-reclaimed-with-shadows') || s.ref[p] < 2 || shadowsOf(s, p).length === 0);
+/**
+ * Whether block p's master may be reclaimed: no shadow points to it, or its block is no longer shared; never while
+ * a shadow of it is dirty (only shadow-not-tossed dirties one), for reclaim never drops a dirty page-cache entry
+ * unwritten.
+ */
+const reclaimable = (s: ShadowPcState, p: number, cfg: Config) =>
+  s.master[p] !== NONE && !shadowsOf(s, p).some(([f, b]) => s.dirty[f][b]) && (cfg.bugs.has('master-reclaimed-with-shadows') || s.ref[p] < 2 || shadowsOf(s, p).length === 0);
 
 /**
  * A read or load of (f, b). Cached (a folio or a shadow): read there. Over a

@@ -125,6 +125,16 @@ describe('shadow-pages-pagecache: the bug toggles', () => {
     expect([s.shadow[0][0], s.folio[0][0]]).toEqual([-1, 2]);
   });
 
+  // Reviewed: reclaim took a master whose shadow the toggle had dirtied, and the store was lost unwritten.
+  it('shadow-not-tossed: a master with a dirty shadow is not reclaimed', () => {
+    const model = instantiate(design, resolveConfig(design, {}, ['shadow-not-tossed'], []), 'immer');
+    const steps = ['write(f=0, b=0, v=1)', 'clone(s=0, d=1)', 'read(f=1, b=0)', 'write(f=1, b=0, v=2)', 'punch(f=0, b=0)'];
+    const s = statesOf(model, steps).at(-1) as ShadowPcState;
+    expect([s.shadow[1][0], s.dirty[1][0], s.ref[0]]).toEqual([0, 1, 1]);
+    expect(model.actions(s).map((a) => model.label(a))).not.toContain('reclaim(p=0)');
+    expect(() => statesOf(model, ['write(f=0, b=0, v=1)', 'clone(s=0, d=1)', 'read(f=1, b=0)', 'punch(f=0, b=0)', 'reclaim(p=0)'])).not.toThrow();
+  });
+
   it('master-reclaimed-with-shadows breaks shadow-coherent: a shadow left pointing to a master no longer cached', () => {
     expect(broken('master-reclaimed-with-shadows', 'shadow-coherent').message).toMatch(/no longer in the buffer cache/);
   });
