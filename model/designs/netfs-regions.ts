@@ -278,8 +278,8 @@ export default defineDesign<NetfsState, RegionsAction>({
   notes: {
     write: 'RFC (6): queued on the pending list; fscache_use_cookie(will_modify) marks the cache dirty',
     activate: 'RFC (6)/(7): pending -> active once its reserved region (box) is free of active writes',
-    invalidate: "RFC (5), a DIO before its I/O: invalidate the box's clean folios; a dirty or pinned one makes it fall back to a buffered write",
-    copy: 'RFC (8): copy into the page cache after overlapping flushing regions complete; a DIO sends to the server and invalidates again',
+    invalidate: "RFC 06/12, a DIO before its I/O: drop the box's clean folios; a dirty or pinned one: buffered",
+    copy: 'RFC (8): copy into the page cache past flushing regions; a DIO: to the server, then invalidate again',
     complete: 'RFC (8): the write becomes a dirty region; DSYNC (4): the writer waits for its flush',
     flush: 'RFC (4)/(5)/(8)/(9): flush a region, earliest group first; split at a page boundary',
     wbDone: 'RFC (10): write-out done; dirty/writeback marks kept while another region is on the page',

@@ -260,8 +260,8 @@ export default defineDesign<ShadowPcState, ShadowPcAction, PagecacheView>({
   claims: ['isolation', 'read-your-writes', 'fsync-durability', 'single-copy', 'shadow-coherent'],
   notes: {
     ...base.notes,
-    write: 'pwrite -> iomap_write_iter into a private dirty folio; over a shadow, the shadow tossed first (seed 000: COWed)',
-    mstore: 'a MAP_SHARED store: iomap_page_mkwrite into a private dirty folio; over a shadow, the shadow tossed first (seed 000)',
+    write: 'pwrite -> iomap_write_iter into a private dirty folio, a shadow there tossed first (seed 000: COWed)',
+    mstore: 'MAP_SHARED store: iomap_page_mkwrite into a private dirty folio, a shadow there tossed (seed 000)',
     read: "pread -> filemap_read; shared extent: a shadow of the buffer cache's master (seed 000)",
     mload: 'a MAP_SHARED load: filemap_fault; shared extent: a shadow of the master (seed 000)',
     reclaim: 'seed 000: "the master can be reclaimed" when unshadowed or its extent is unshared',
