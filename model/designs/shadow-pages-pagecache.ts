@@ -89,10 +89,10 @@
  */
 import type { Config, Recipe } from '../design.js';
 import { amended, defineDesign } from '../design.js';
-import { HOLE, NONE, onMedia, content, type PagecacheState } from '../pagecache/state.js';
+import { HOLE, NONE, onMedia, content, shadowsOf, type PagecacheState } from '../pagecache/state.js';
 import { dirtyEntry } from '../pagecache/rules.js';
 import { footprint, pagecacheGoals, pagecacheProperties, type PagecacheView } from '../pagecache/properties.js';
-import { shadowCoherent, shadowGoals, shadowsOf, singleCopy, type ShadowEvents } from '../pagecache/shadow.js';
+import { shadowCoherent, shadowGoals, singleCopy, type ShadowEvents } from '../pagecache/shadow.js';
 import pagecacheReflink, { type PagecacheAction } from './pagecache-reflink.js';
 
 export type ShadowPcState = PagecacheState & ShadowEvents & { master: number[]; shadow: number[][] };
@@ -108,8 +108,11 @@ type Load = Extract<PagecacheAction, { kind: 'read' | 'mload' }>;
  * a shadow of it is dirty (only shadow-not-tossed dirties one), for reclaim never drops a dirty page-cache entry
  * unwritten.
  */
-const reclaimable = (s: ShadowPcState, p: number, cfg: Config) =>
-  s.master[p] !== NONE && !shadowsOf(s, p).some(([f, b]) => s.dirty[f][b]) && (cfg.bugs.has('master-reclaimed-with-shadows') || s.ref[p] < 2 || shadowsOf(s, p).length === 0);
+function reclaimable(s: ShadowPcState, p: number, cfg: Config): boolean {
+  if (s.master[p] === NONE) return false;
+  const shadows = shadowsOf(s, p);
+  return !shadows.some(([f, b]) => s.dirty[f][b]) && (cfg.bugs.has('master-reclaimed-with-shadows') || s.ref[p] < 2 || shadows.length === 0);
+}
 
 /**
  * A read or load of (f, b). Cached (a folio or a shadow): read there. Over a

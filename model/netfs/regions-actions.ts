@@ -5,7 +5,7 @@
  * the VM may read in, reclaim or hand to ->writepage(), and the services.
  */
 import type { Config } from '../design.js';
-import { boxBusy, boxLockable, canActivate, earlierGroupPending, hasData, lockRange, writerOf } from './regions.js';
+import { boxBusy, boxFolios, boxLockable, canActivate, earlierGroupPending, hasData, lockRange, releasable, writerOf } from './regions.js';
 import { dsyncHeldBack } from './regions-amendments.js';
 import { boxBlock, boxOf, geometry, INVAL_MODES, overlaps, size, writeRanges, type InvalMode, type NetfsState, type WriteKind } from './world.js';
 
@@ -45,12 +45,6 @@ function prefetchedFor(s: NetfsState, f: number, g: ReturnType<typeof geometry>)
   });
 }
 
-function folioUnderWriteback(s: NetfsState, w: { start: number; end: number }, g: ReturnType<typeof geometry>): boolean {
-  const [b0, b1] = boxOf(w.start, w.end, g);
-  for (let f = b0 / g.B; f * g.B < b1; f++) if (s.folio[f]?.writeback) return true;
-  return false;
-}
-
 /** The enabled actions of a state (the design's `actions`). */
 export function regionsActions(s: NetfsState, cfg: Config): RegionsAction[] {
   const g = geometry(cfg.params);
@@ -67,7 +61,7 @@ export function regionsActions(s: NetfsState, cfg: Config): RegionsAction[] {
     } else if (w.phase === 'active' && w.kind === 'dio' && !w.invalidated) {
       // netfs_file_direct_write's invalidate_inode_pages2_range waits for writeback on each folio
       // (folio_wait_writeback) before it tries to drop it.
-      if (!folioUnderWriteback(s, w, g)) out.push({ kind: 'invalidate', w: w.value });
+      if (!boxFolios(w, g).some((f) => s.folio[f]?.writeback)) out.push({ kind: 'invalidate', w: w.value });
     } else if (w.phase === 'active') {
       out.push(w.copied < w.end ? { kind: 'copy', w: w.value } : { kind: 'complete', w: w.value });
     } else if (!s.regions.some((r) => r.writer === w.value)) {
@@ -116,7 +110,7 @@ export function regionsActions(s: NetfsState, cfg: Config): RegionsAction[] {
         return overlaps(l0, l1, r0, r1);
       });
       if ((s.connected || s.cache[f]) && !locked) out.push({ kind: 'read', f });
-    } else if (!folio.dirty && !folio.writeback && (folio.pin === 0 || cfg.bugs.has('releasepage-ignores-pins')) && !prefetchedFor(s, f, g)) {
+    } else if (releasable(folio, cfg) && !prefetchedFor(s, f, g)) {
       // The VM only offers clean folios not under writeback; ->releasepage() refuses those a region pins.
       out.push({ kind: 'reclaim', f });
     } else if (folio.dirty && s.regions.some((r) => r.state === 'dirty' && !r.queued && overlaps(r.start, r.end, f * g.B, (f + 1) * g.B))) {

@@ -7,7 +7,7 @@
  */
 import { crashPoint, type Transitions } from '../design.js';
 import type { RegionsAction } from './regions-actions.js';
-import { activeRegion, boxBusy, boxLockable, earlierGroupPending, finish, handOver, resolveSuperseded, startFlush, supersede, writerOf } from './regions.js';
+import { activeRegion, boxBusy, boxFolios, boxLockable, earlierGroupPending, finish, handOver, releasable, resolveSuperseded, startFlush, supersede, writerOf } from './regions.js';
 import { clientCrash, remoteInvalidation, syncBack } from './regions-services.js';
 import { dsyncHeldBack } from './regions-amendments.js';
 import { acknowledge, beginWrite, boxOf, emptyFolio, encode, fillFromStorage, geometry, landPayload, newRegion, overlaps, type NetfsState } from './world.js';
@@ -73,14 +73,9 @@ export const regionsNext: Transitions<NetfsState, RegionsAction> = {
       // filemap_write_and_wait_range before the invalidation would not free it either; the model
       // folds the two into the refusal. Untoggled, no region lies in the box of an active DIO
       // (canActivate), so only a toggle meets a refusal.
-      const [b0, b1] = boxOf(writer.start, writer.end, g);
-      const kept = (f: number): boolean => {
-        const folio = d.folio[f];
-        return !!folio && (folio.dirty || (folio.pin > 0 && !cfg.bugs.has('releasepage-ignores-pins')));
-      };
-      const folios: number[] = [];
-      for (let f = b0 / g.B; f * g.B < b1; f++) folios.push(f);
-      if (folios.some(kept)) {
+      // (No folio of the box is under writeback here: the action waits for it.)
+      const folios = boxFolios(writer, g);
+      if (folios.some((f) => d.folio[f] && !releasable(d.folio[f], cfg))) {
         // The fallback the RFC sketches (#if 0 in dio_helper.c) is netfs_perform_write over the same
         // range: the model makes the writer a buffered one that asks for its region lock again, and it
         // is acknowledged as a buffered write is, at its commit.
@@ -103,10 +98,9 @@ export const regionsNext: Transitions<NetfsState, RegionsAction> = {
         // invalidate clean pages which might have been cached by non-direct readahead"): a dirty folio,
         // or one a region pins, stays ("If this invalidation fails, tough, the write still worked").
         for (let i = writer.start; i < writer.end; i++) d.server[i] = encode(writer.value, g);
-        const [b0, b1] = boxOf(writer.start, writer.end, g);
-        for (let f = b0 / g.B; f * g.B < b1; f++) {
+        for (const f of boxFolios(writer, g)) {
           const folio = d.folio[f];
-          if (folio && !folio.dirty && !folio.writeback && (folio.pin === 0 || cfg.bugs.has('releasepage-ignores-pins'))) d.folio[f] = null;
+          if (folio && releasable(folio, cfg)) d.folio[f] = null;
           d.cache[f] = null;
         }
         writer.copied = writer.end;

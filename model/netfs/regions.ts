@@ -8,7 +8,7 @@
  * regions-services.ts.
  */
 import type { Config } from '../design.js';
-import { boxOf, decode, overlaps, snapshot, tidy, type Geometry, type NetfsState, type Region, type Writer } from './world.js';
+import { boxOf, decode, overlaps, snapshot, tidy, type Folio, type Geometry, type NetfsState, type Region, type Writer } from './world.js';
 
 /** A crash piece: region i's write-out to one destination. */
 export function pieceId(r: Region, i: number, to: 'server' | 'cache'): string {
@@ -74,6 +74,22 @@ export function foliosIn(a: number, b: number, B: number): Set<number> {
   const out = new Set<number>();
   for (let f = Math.floor(a / B); f * B < b; f++) out.add(f);
   return out;
+}
+
+/** The folios of a write's bounding box (RFC (7)). */
+export function boxFolios(w: { start: number; end: number }, g: Geometry): number[] {
+  const [b0, b1] = boxOf(w.start, w.end, g);
+  return [...foliosIn(b0, b1, g.B)];
+}
+
+/**
+ * Whether the VM may let a folio go: clean, not under writeback, and not
+ * pinned by a region (->releasepage() refuses such a folio, RFC (9)). What
+ * reclaim takes and what invalidate_inode_pages2_range drops (a dirty or
+ * refused folio: invalidate_complete_folio2, -EBUSY).
+ */
+export function releasable(folio: Folio, cfg: Config): boolean {
+  return !folio.dirty && !folio.writeback && (folio.pin === 0 || cfg.bugs.has('releasepage-ignores-pins'));
 }
 
 /** Remove bytes [a, b) from region x, keeping what is left on either side. */

@@ -16,7 +16,7 @@
  * one durable.
  */
 import type { Config } from '../design.js';
-import { allocatable, bit, content, GROW, HOLE, NONE, SIZE, type PagecacheState } from './state.js';
+import { allocatable, bit, content, GROW, HOLE, NONE, shadowsOf, SIZE, type PagecacheState } from './state.js';
 
 /**
  * Commits a transaction (xfs_trans_commit): its changes made in core, and
@@ -87,13 +87,10 @@ export function release(d: PagecacheState, p: number): void {
  */
 export function dropMaster(d: PagecacheState, p: number): void {
   if (d.master === undefined || d.master[p] === NONE) return;
-  d.shadow!.forEach((row, f) =>
-    row.forEach((m, b) => {
-      if (m !== p) return;
-      d.folio[f][b] = d.master![p];
-      row[b] = NONE;
-    }),
-  );
+  for (const [f, b] of shadowsOf(d, p)) {
+    d.folio[f][b] = d.master[p];
+    d.shadow![f][b] = NONE;
+  }
   d.master[p] = NONE;
 }
 

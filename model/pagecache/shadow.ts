@@ -7,14 +7,7 @@
  */
 import type { Goal, Property } from '../design.js';
 import type { PagecacheView } from './properties.js';
-import { HOLE, NONE, type PagecacheState } from './state.js';
-
-/** The shadows pointing to block p's master, as (file, index) pairs. */
-export function shadowsOf(s: PagecacheState, p: number): [number, number][] {
-  const out: [number, number][] = [];
-  s.shadow?.forEach((row, f) => row.forEach((m, b) => m === p && out.push([f, b])));
-  return out;
-}
+import { HOLE, NONE, shadowsOf, type PagecacheState } from './state.js';
 
 export const singleCopy: Property<PagecacheState, PagecacheView> = {
   id: 'single-copy',

@@ -86,6 +86,13 @@ export const GROW = -2;
 
 export const bit = (v: number): number => 1 << v;
 
+/** The shadows pointing to block p's master, as (file, index) pairs. */
+export function shadowsOf(s: PagecacheState, p: number): [number, number][] {
+  const out: [number, number][] = [];
+  s.shadow?.forEach((row, f) => row.forEach((m, b) => m === p && out.push([f, b])));
+  return out;
+}
+
 /** Whether any mount could find block p mapped by someone: the durable mappings, or one a pending transaction sets. */
 function mayBeMapped(s: PagecacheState, p: number): boolean {
   if (s.dext.some((row) => row.includes(p))) return true;
