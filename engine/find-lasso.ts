@@ -11,7 +11,7 @@
  */
 import { edgeSource, pathTo, type StateGraph } from './graph.js';
 import type { Liveness } from './liveness.js';
-import { components } from './scc.js';
+import { components, SccWork } from './scc.js';
 
 export interface Reverse {
   readonly start: Int32Array;
@@ -88,9 +88,15 @@ export function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness
   // Where a history can stay for ever without q: a stutter, or a fair component.
   const stutter = (s: number): boolean => open(s) && (enabled[s] & fair) === 0n;
   const cycleOf = new Map<number, number[]>();
-  const refine = (inside: (s: number) => boolean): void => {
-    for (const c of components(graph, inside)) {
-      const member = new Set(c);
+  // Which component a state was last put in: a component's members are those
+  // stamped with its number (a Set per component cost more than the search).
+  const componentOf = new Int32Array(graph.size).fill(-1);
+  let stamps = 0;
+  const work = new SccWork(graph.size);
+  const refine = (inside: (s: number) => boolean, roots?: readonly number[]): void => {
+    for (const c of components(graph, inside, roots, work)) {
+      const id = stamps++;
+      for (const s of c) componentOf[s] = id;
       let taken = 0n;
       let internal = false;
       let everywhere = -1n;
@@ -99,7 +105,7 @@ export function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness
         everywhere &= enabled[s];
         somewhere |= enabled[s];
         for (let e = graph.start[s]; e < graph.start[s + 1]; e++) {
-          if (!member.has(graph.target[e])) continue;
+          if (componentOf[graph.target[e]] !== id) continue;
           internal = true;
           taken |= unitBit[unit(e)];
         }
@@ -110,7 +116,8 @@ export function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness
         for (const s of c) cycleOf.set(s, c);
         continue;
       }
-      refine((s) => member.has(s) && (enabled[s] & starved) === 0n);
+      // The members of c are stamped id until a refinement within c stamps its own, after this call has read them.
+      refine((s) => componentOf[s] === id && (enabled[s] & starved) === 0n, c);
     }
   };
   refine(open);

@@ -15,12 +15,16 @@ export interface Digraph {
  * The components of the subgraph induced by `inside` (edges whose both ends
  * are inside), each a list of states; states outside belong to none.
  * Components come out in reverse topological order, as Tarjan finds them.
+ *
+ * `roots`, where given, holds every state inside (a component being refined,
+ * engine/find-lasso.ts), so that the search touches only those and not the
+ * whole graph: refining one component after another would otherwise cost
+ * the graph's size each time. `work` is scratch space of the graph's size,
+ * left as it was found, so that one allocation serves every refinement.
  */
-export function components(graph: Digraph, inside: (state: number) => boolean): number[][] {
-  const { size, start, target } = graph;
-  const index = new Int32Array(size).fill(-1);
-  const low = new Int32Array(size);
-  const onStack = new Uint8Array(size);
+export function components(graph: Digraph, inside: (state: number) => boolean, roots?: readonly number[], work: SccWork = new SccWork(graph.size)): number[][] {
+  const { start, target } = graph;
+  const { index, low, onStack } = work;
   const stack: number[] = [];
   const result: number[][] = [];
   // The call stack of the recursive formulation: a state and the next edge to try.
@@ -28,7 +32,9 @@ export function components(graph: Digraph, inside: (state: number) => boolean): 
   const callEdge: number[] = [];
   let counter = 0;
 
-  for (let root = 0; root < size; root++) {
+  const n = roots?.length ?? graph.size;
+  for (let r = 0; r < n; r++) {
+    const root = roots === undefined ? r : roots[r];
     if (!inside(root) || index[root] >= 0) continue;
     index[root] = low[root] = counter++;
     stack.push(root);
@@ -72,5 +78,19 @@ export function components(graph: Digraph, inside: (state: number) => boolean): 
       }
     }
   }
+  // Every state visited is in a component: leave the scratch space as it was.
+  for (const c of result) for (const w of c) index[w] = -1;
   return result;
+}
+
+/** Scratch space for `components`: all indices -1 between calls. */
+export class SccWork {
+  readonly index: Int32Array;
+  readonly low: Int32Array;
+  readonly onStack: Uint8Array;
+  constructor(size: number) {
+    this.index = new Int32Array(size).fill(-1);
+    this.low = new Int32Array(size);
+    this.onStack = new Uint8Array(size);
+  }
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Model } from '../../engine/model.js';
 import { judgeLasso } from '../../engine/judge-lasso.js';
 import { checkLiveness, eventually, leadsTo, type Fairness, type Lasso } from '../../engine/liveness.js';
-import { components } from '../../engine/scc.js';
+import { components, SccWork } from '../../engine/scc.js';
 import { exploreGraph } from '../../engine/graph.js';
 import { fingerprint } from '../../engine/fingerprint.js';
 
@@ -270,6 +270,23 @@ describe('liveness against an independent account', () => {
         const r = [...Array(graph.size).keys()].map(reach);
         const theirs = new Set([...Array(graph.size).keys()].map((s) => [...Array(graph.size).keys()].filter((u) => r[s].has(u) && r[u].has(s)).join(',')));
         expect(new Set(mine)).toEqual(theirs);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  // The refinement of a fair component searches from its members alone, in scratch space shared by every call.
+  it('Tarjan components from given roots, in shared scratch space, equal those of the whole graph', () => {
+    fc.assert(
+      fc.property(toys, fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), (t, keep) => {
+        const graph = exploreGraph(toyModel(t), []);
+        const inside = (s: number) => keep[s % keep.length];
+        const roots = [...Array(graph.size).keys()].filter(inside).reverse();
+        const work = new SccWork(graph.size);
+        const sorted = (cs: number[][]) => cs.map((c) => [...c].sort((a, b) => a - b).join(',')).sort();
+        expect(sorted(components(graph, inside, roots, work))).toEqual(sorted(components(graph, inside)));
+        expect(sorted(components(graph, inside, roots, work))).toEqual(sorted(components(graph, inside)));
+        expect([...work.index].every((i) => i === -1)).toBe(true);
       }),
       { numRuns: 300 },
     );
