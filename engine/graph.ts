@@ -6,9 +6,10 @@
  * through the graph is replayed by re-running the model, as the safety
  * search rebuilds its traces. No state object is kept.
  */
-import { fingerprint } from './fingerprint.js';
+import { ByteQueue } from './codec.js';
 import { nthSuccessor } from './exhaustive.js';
 import type { Model, Step } from './model.js';
+import { StateStore } from './states.js';
 
 export interface StateGraph {
   /** States in breadth-first order; 0 is the initial state. */
@@ -36,11 +37,15 @@ export interface GraphOptions {
   readonly maxStates?: number;
 }
 
-/** Explores every reachable state, marking each with the given predicates. */
+/**
+ * Explores every reachable state, marking each with the given predicates.
+ * States are held as the exhaustive search holds them (engine/states.ts: as
+ * words where they have a layout) and numbered by their 64-bit hash, so the
+ * graph costs what the safety search costs, not an object a state.
+ */
 export function exploreGraph<S, A, V>(model: Model<S, A, V>, predicates: readonly ((state: S, view: V) => boolean)[], options: GraphOptions = {}): StateGraph {
   const maxStates = options.maxStates ?? 1_000_000;
-  const ids = new Map<string, number>();
-  const queue: S[] = [];
+  const ids = new StateIds();
   const marks: number[][] = predicates.map(() => []);
   const kinds: string[] = [];
   const kindIndex = new Map<string, number>();
@@ -49,33 +54,36 @@ export function exploreGraph<S, A, V>(model: Model<S, A, V>, predicates: readonl
   const kind: number[] = [];
   const ordinal: number[] = [];
   const parentEdge: number[] = [];
+  const states = new StateStore<S, A>(model as Model<S, A, unknown>, true, true);
+  const frontier = new ByteQueue();
 
-  const admit = (state: S, edge: number): number => {
-    const key = fingerprint(state);
-    const known = ids.get(key);
-    if (known !== undefined) return known;
-    const id = ids.size;
-    ids.set(key, id);
-    queue.push(state);
+  // Numbers successor k of the batch, queueing and marking it if it is new.
+  const admit = (k: number, edge: number): number => {
+    const known = ids.size;
+    const id = ids.idOf(states.his[k], states.los[k]);
+    if (id < known) return id;
+    const state = states.enqueue(frontier, k);
     parentEdge.push(edge);
     const view = (model.view ? model.view(state) : undefined) as V;
     predicates.forEach((p, i) => marks[i].push(p(state, view) ? 1 : 0));
     return id;
   };
 
-  admit(model.initial, -1);
+  states.admit(model.initial);
+  admit(0, -1);
   let s = 0;
   let complete = true;
-  for (; s < queue.length; s++) {
+  // Every state numbered is queued, in the order numbered: state s is the s-th taken off the queue.
+  for (; s < ids.size; s++) {
     if (ids.size >= maxStates) {
       complete = false;
       break;
     }
-    const state = queue[s];
-    // Breadth-first order is the order of discovery, so the queue is never shifted: drop what was expanded.
-    (queue as (S | undefined)[])[s] = undefined;
-    start.push(target.length);
-    let n = 0;
+    const { chunk, offset } = frontier.shift();
+    const state = states.loadParent(chunk, offset);
+    states.clear();
+    const first = target.length;
+    start.push(first);
     for (const action of model.actions(state)) {
       const k = model.kind(action);
       let ki = kindIndex.get(k);
@@ -84,13 +92,12 @@ export function exploreGraph<S, A, V>(model: Model<S, A, V>, predicates: readonl
         kinds.push(k);
         kindIndex.set(k, ki);
       }
-      for (const next of model.successors(state, action)) {
-        const edge = target.length;
-        target.push(-1);
-        kind.push(ki);
-        ordinal.push(n++);
-        target[edge] = admit(next, edge);
-      }
+      for (let n = states.expand(state, action); n > 0; n--) kind.push(ki);
+    }
+    // Successor k is edge first + k, and the k-th successor of its source.
+    for (let k = 0; k < states.count; k++) {
+      ordinal.push(k);
+      target.push(admit(k, first + k));
     }
   }
   const expanded = s;
@@ -107,6 +114,40 @@ export function exploreGraph<S, A, V>(model: Model<S, A, V>, predicates: readonl
     complete,
     expanded,
   };
+}
+
+/** States numbered 0, 1, 2... in the order first seen, by 64-bit hash (open addressing: hi, lo, number + 1 a slot). */
+class StateIds {
+  size = 0;
+  private table = new Int32Array(3 * 1024);
+  private mask = 1023;
+
+  /** The number of the state of this hash; a new one (`size` before the call) when it is new. */
+  idOf(hi: number, lo: number): number {
+    for (let slot = lo & this.mask; ; slot = (slot + 1) & this.mask) {
+      const at = 3 * slot;
+      if (this.table[at + 2] === 0) {
+        this.table[at] = hi;
+        this.table[at + 1] = lo;
+        this.table[at + 2] = ++this.size;
+        if (this.size * 5 > (this.mask + 1) * 4) this.grow();
+        return this.size - 1;
+      }
+      if (this.table[at] === (hi | 0) && this.table[at + 1] === (lo | 0)) return this.table[at + 2] - 1;
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.mask = 2 * this.mask + 1;
+    this.table = new Int32Array(3 * (this.mask + 1));
+    for (let at = 0; at < old.length; at += 3) {
+      if (old[at + 2] === 0) continue;
+      let slot = old[at + 1] & this.mask;
+      while (this.table[3 * slot + 2] !== 0) slot = (slot + 1) & this.mask;
+      this.table.set(old.subarray(at, at + 3), 3 * slot);
+    }
+  }
 }
 
 /** The source state of an edge (edges are stored in their sources' order). */
