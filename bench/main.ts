@@ -9,6 +9,8 @@
  * threads (engine/workers.ts), and prints their wall and CPU seconds side
  * by side; with `designs`, `--depth D` searches to depth D instead of each
  * design's default bound (`designs netfs-regions --depth 10 --workers 2`).
+ * `npm run bench -- liveness [DESIGN...]`: each design's liveness check
+ * (its whole state graph and the lassos) at its default parameters.
  */
 import { execFileSync } from 'node:child_process';
 import { freemem } from 'node:os';
@@ -34,6 +36,11 @@ interface Row {
 }
 
 const args = process.argv.slice(2);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+function printTable(table: string[][]): void {
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  process.stdout.write(table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n') + '\n');
+}
 const spinAt = args.indexOf('--vs-spin');
 if (spinAt >= 0) {
   const name = args[spinAt + 1];
@@ -42,6 +49,43 @@ if (spinAt >= 0) {
     process.exit(2);
   }
   process.exit(vsSpin(name, defaultPml()));
+}
+// `liveness`: every built-in design with liveness properties, its whole state
+// graph explored and the properties judged, each in a process of its own.
+if (args[0] === 'liveness') {
+  const names = args.slice(1);
+  const unknown = names.find((n) => !designs.some((d) => d.name === n && (d.liveness ?? []).length > 0));
+  if (unknown !== undefined) {
+    process.stderr.write(
+      `bench: '${unknown}' is not a design with liveness properties (those: ${designs
+        .filter((d) => (d.liveness ?? []).length > 0)
+        .map((d) => d.name)
+        .join(', ')})\n`,
+    );
+    process.exit(2);
+  }
+  const runLiveness = fileURLToPath(new URL('./run-liveness.js', import.meta.url));
+  const live = designs.filter((d) => (d.liveness ?? []).length > 0 && (names.length === 0 || names.includes(d.name)));
+  const rows = live.map((d) => {
+    process.stderr.write(`bench: ${d.name}, liveness at its default parameters...\n`);
+    return JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=20000', runLiveness, d.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  });
+  const cells = [
+    ['design', 'graph states', 'edges', 'seconds', 'CPU s', 'states/CPU s', 'peak RSS MiB', 'graph'],
+    ...rows.map((r) => [
+      r.design,
+      fmt(r.states),
+      fmt(r.transitions),
+      r.seconds.toFixed(2),
+      r.cpuSeconds.toFixed(2),
+      fmt(r.statesPerCpuSecond),
+      fmt(r.peakRssBytes / 2 ** 20),
+      r.complete ? 'whole' : 'CAPPED, inconclusive',
+    ]),
+  ];
+  printTable(cells);
+  process.stdout.write('\n' + JSON.stringify({ liveness: rows }, null, 2) + '\n');
+  process.exit(0);
 }
 // `designs`: every built-in design's default search instead of the benchmark's
 // configurations, on the generic path (before) and on the word path (after),
@@ -108,7 +152,6 @@ for (const c of designMode ? [] : configs) {
   }
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const check = (r: Row) => (r.expectedStates === null ? '' : r.states === r.expectedStates && (r.expectedTransitions === null || r.transitions === r.expectedTransitions) ? 'matches' : 'MISMATCH');
 const table = [
   [designMode ? 'design' : 'config', 'states', 'transitions', 'seconds', 'states/s', 'CPU s', 'states/CPU s', 'peak RSS MiB', 'store B/state', 'RSS B/state', designMode ? 'bound' : 'count'],
@@ -126,8 +169,7 @@ const table = [
     designMode ? `${r.exhausted ? 'whole space' : `depth ${r.depth}`}${r.complete ? '' : ' INCOMPLETE'}${r.path === 'words' && !r.wordPath ? ', SOME STATES AS OBJECTS' : ''}` : check(r),
   ]),
 ];
-const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-process.stdout.write(table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n') + '\n');
+printTable(table);
 for (const s of skipped) process.stdout.write(`${s.config}: skipped, ${s.reason}\n`);
 // Each worker run beside the one-thread run just before it.
 rows.forEach((r, i) => {
