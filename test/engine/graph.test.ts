@@ -20,6 +20,19 @@ describe('exploreGraph', () => {
     expect(pathTo(g, 2)).toEqual([0, 1]);
   });
 
+  // Past the state numbering's first table (1,024 slots, grown at four fifths): states whose hashes
+  // probe into one another's slots, and a table rebuilt three times, must still number each state once.
+  it('numbers each of 3,001 states once, through the growth of its table, and wires every edge to its state', () => {
+    const max = 3000;
+    const g = exploreGraph(counter(max), [(s) => s.n % 7 === 0]);
+    expect(g).toMatchObject({ size: max + 1, complete: true, expanded: max + 1 });
+    // Breadth first from 0 along a line: state n is numbered n, and its edges go to n + 1 (inc) and n - 1 (dec).
+    const expected = Array.from({ length: max + 1 }, (_, n) => [...(n < max ? [n + 1] : []), ...(n > 0 ? [n - 1] : [])]).flat();
+    expect([...g.target]).toEqual(expected);
+    expect([...g.marks[0]]).toEqual(Array.from({ length: max + 1 }, (_, n) => (n % 7 === 0 ? 1 : 0)));
+    expect(pathTo(g, max)).toHaveLength(max);
+  });
+
   it('stops once maxStates states are known, with only those before them expanded', () => {
     const g = exploreGraph(counter(5), [], { maxStates: 3 });
     expect(g).toMatchObject({ size: 3, complete: false, expanded: 2 });
