@@ -68,7 +68,8 @@ async function run(operands: readonly string[], o: Options, io: Io): Promise<num
   const shown: Chosen[] = operands.length ? chosen : designs.map((design) => ({ design }));
   // A module's fields are read here for the first time past their shape: what fails is the module's.
   const each = <T>(f: (c: Chosen) => T) => Promise.all(shown.map((c) => blamingModule(c.module, () => f(c))));
-  if (o.json) io.stdout(JSON.stringify(await each(describe), null, 2) + '\n');
+  // Each description goes through JSON within blamingModule: the module's objects (a Proxy, a toJSON) are read there.
+  if (o.json) io.stdout(JSON.stringify(await each((c) => JSON.parse(JSON.stringify(describe(c))) as unknown), null, 2) + '\n');
   else io.stdout((await each(text)).join('\n\n') + '\n');
   return 0;
 }

@@ -77,6 +77,12 @@ describe('found by fuzzing the design loader', () => {
     await refused(['check', m, '--mode', 'random', '--runs', '1', '--steps', '2'], /five\.ts: the design failed: it threw 5$/m);
   });
 
+  // Seed 20261202 of `npm run fuzz` (2026-12-02): JSON.stringify read the Proxy's toJSON outside blamingModule.
+  it('designs --json of a design whose amendments are a Proxy that throws: the module is named', async () => {
+    const m = lockWith('proxy.ts', `amendments: new Proxy({}, { get() { throw new Error('a trap'); } })`);
+    await refused(['designs', m, '--json'], /proxy\.ts: the design failed: a trap$/m);
+  });
+
   it('an export with a getter that throws: the module is named', async () => {
     const m = file('trap.ts', `export default { get name() { throw new Error('a trap'); } };\n`);
     await refused(['check', m], /trap\.ts: reading the default export failed: a trap$/m);
