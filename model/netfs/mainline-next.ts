@@ -6,16 +6,10 @@
  * reclaim, mmap faults and page_mkwrite, and flush-group barriers.
  */
 import type { Transitions } from '../design.js';
-import { acknowledge, beginWrite, fillFromStorage, geometry, landPayload, newRegion, size, tidy, type NetfsState, type Writer } from './world.js';
+import { acknowledge, beginWrite, fillFromStorage, geometry, landPayload, newRegion, size, tidy, writerOf } from './world.js';
 import { chunk, rangeToIssue, rangeWrittenAndWaited } from './mainline.js';
 import { beforeWritethrough, type MainlineAction } from './mainline-actions.js';
 import { copyChunk, fault, issueFolio, mkwriteAs, releaseFolio, store, type MainlineState } from './mainline-steps.js';
-
-function writerOf(s: NetfsState, value: number): Writer {
-  const w = s.writers.find((x) => x.value === value);
-  if (!w) throw new Error(`no writer ${value}`);
-  return w;
-}
 
 /** The successor of each action kind (the design's `next`). */
 export const mainlineNext: Transitions<MainlineState, MainlineAction> = {

@@ -7,13 +7,7 @@
  */
 import type { Config } from '../design.js';
 import { COPY_TO_CACHE, chunk, dirtyOn, folioGroup, howToModify, rangeToIssue, waitsForWriteback, writeFolioAs } from './mainline.js';
-import { emptyFolio, encode, fillFromStorage, geometry, newRegion, snapshot, tidy, type Geometry, type NetfsState, type Writer } from './world.js';
-
-function writerOf(s: NetfsState, value: number): Writer {
-  const w = s.writers.find((x) => x.value === value);
-  if (!w) throw new Error(`no writer ${value}`);
-  return w;
-}
+import { emptyFolio, encode, fillFromStorage, geometry, newRegion, snapshot, tidy, writerOf, type Geometry, type NetfsState, type Writer } from './world.js';
 
 /** The state netfs-mainline adds to the netfs world. */
 export interface MainlineState extends NetfsState {

@@ -5,9 +5,9 @@
  * the VM may read in, reclaim or hand to ->writepage(), and the services.
  */
 import type { Config } from '../design.js';
-import { boxBusy, boxFolios, boxLockable, canActivate, earlierGroupPending, hasData, lockRange, releasable, writerOf } from './regions.js';
+import { boxBusy, boxFolios, boxLockable, canActivate, earlierGroupPending, hasData, lockRange, releasable } from './regions.js';
 import { dsyncHeldBack } from './regions-amendments.js';
-import { boxBlock, boxOf, geometry, INVAL_MODES, overlaps, size, writeRanges, type InvalMode, type NetfsState, type WriteKind } from './world.js';
+import { boxBlock, boxOf, geometry, INVAL_MODES, overlaps, size, writeRanges, writerOf, type InvalMode, type NetfsState, type WriteKind } from './world.js';
 
 export type RegionsAction =
   | { readonly kind: 'write'; readonly start: number; readonly end: number; readonly how: WriteKind }

@@ -7,10 +7,10 @@
  */
 import { crashPoint, type Transitions } from '../design.js';
 import type { RegionsAction } from './regions-actions.js';
-import { activeRegion, boxBusy, boxFolios, boxLockable, earlierGroupPending, finish, handOver, releasable, resolveSuperseded, startFlush, supersede, writerOf } from './regions.js';
+import { activeRegion, boxBusy, boxFolios, boxLockable, earlierGroupPending, finish, handOver, releasable, resolveSuperseded, startFlush, supersede } from './regions.js';
 import { clientCrash, remoteInvalidation, syncBack } from './regions-services.js';
 import { dsyncHeldBack } from './regions-amendments.js';
-import { acknowledge, beginWrite, boxOf, emptyFolio, encode, fillFromStorage, geometry, landPayload, newRegion, overlaps, type NetfsState } from './world.js';
+import { acknowledge, beginWrite, boxOf, emptyFolio, encode, fillFromStorage, geometry, landPayload, newRegion, overlaps, writerOf, type NetfsState } from './world.js';
 
 /** The successor of each action kind (the design's `next`). */
 export const regionsNext: Transitions<NetfsState, RegionsAction> = {

@@ -15,12 +15,6 @@ export function pieceId(r: Region, i: number, to: 'server' | 'cache'): string {
   return `r${i}[${r.start},${r.end})>${to}`;
 }
 
-export function writerOf(s: NetfsState, value: number): Writer {
-  const w = s.writers.find((x) => x.value === value);
-  if (!w) throw new Error(`no writer ${value}`);
-  return w;
-}
-
 export function activeRegion(s: NetfsState, value: number): Region | undefined {
   return s.regions.find((r) => r.state === 'active' && r.writer === value);
 }

@@ -281,6 +281,13 @@ export function beginWrite(d: NetfsState, kind: WriteKind, start: number, end: n
 }
 
 /** The write returns to its caller: its bytes are acknowledged (ghost). */
+/** Writer `value` of `s`; a missing writer is a design bug, never a search result. */
+export function writerOf(s: NetfsState, value: number): Writer {
+  const w = s.writers.find((x) => x.value === value);
+  if (!w) throw new Error(`no writer ${value}`);
+  return w;
+}
+
 export function acknowledge(d: NetfsState, w: Writer): void {
   for (let i = w.start; i < w.end; i++) {
     const allowed = [w.value];
