@@ -117,6 +117,8 @@ export function findLasso<V, S>(graph: StateGraph, reverse: Reverse, l: Liveness
         continue;
       }
       // The members of c are stamped id until a refinement within c stamps its own, after this call has read them.
+      // Ascending, as a scan of the whole graph would meet them: the lasso found then depends on the graph alone.
+      c.sort((a, b) => a - b);
       refine((s) => componentOf[s] === id && (enabled[s] & starved) === 0n, c);
     }
   };
