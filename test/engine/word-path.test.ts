@@ -14,7 +14,7 @@ import { designs } from '../../model/designs/index.js';
 import { instantiate } from '../../model/instantiate.js';
 
 // Small bounds: the pmem designs' spaces are narrow and their crashes come late.
-const depthOf = (d: AnyDesign) => Math.min(d.bounds?.depth ?? 3, d.name.startsWith('pmem') ? 8 : 3);
+const depthOf = (d: AnyDesign) => Math.min(d.bounds?.depth ?? Infinity, d.name.startsWith('pmem') ? 8 : 3);
 
 function summary(d: AnyDesign, bugs: readonly string[], flat: boolean, amends: readonly string[] = []) {
   const model = instantiate(d, bugs.length || amends.length ? resolveConfig(d, {}, bugs, amends) : defaultConfig(d), 'copy');
