@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collisionProbability, fingerprint } from '../../engine/fingerprint.js';
+import { collisionProbability, fingerprint, fingerprintInto } from '../../engine/fingerprint.js';
+import { compileFingerprint, inferShape } from '../../engine/shape.js';
 
 describe('fingerprint', () => {
   it('is the same for equal data whatever the order of keys, map entries and set members', () => {
@@ -53,6 +54,64 @@ describe('fingerprint', () => {
     ];
     const fps = new Set(values.map(fingerprint));
     expect(fps.size).toBe(values.length);
+  });
+
+  // Each kind's own branch of the walk: a branch lost (null walked as an empty
+  // record, floats or a Map's entries not walked, a string mixed as a number)
+  // makes two of these collide.
+  it('tells apart nulls, floats, bigints, strings in arrays, and Maps and Sets by their entries', () => {
+    const values: unknown[] = [
+      null,
+      {},
+      undefined,
+      [],
+      0.5,
+      0.25,
+      [0.5],
+      [0.25],
+      ['a'],
+      ['b'],
+      1n,
+      2n,
+      '1',
+      { a: null },
+      { a: {} },
+      new Map([[1, 2]]),
+      new Map([[1, 3]]),
+      new Map([[3, 2]]),
+      new Map(),
+      new Set([1]),
+      new Set([2]),
+      new Set([1, 2]),
+      new Set(),
+      { m: new Map([[1, 2]]) },
+      { m: new Map([[2, 1]]) },
+    ];
+    expect(new Set(values.map(fingerprint)).size).toBe(values.length);
+  });
+
+  it('prints sixteen hex digits, leading zeros kept', () => {
+    for (let i = 0; i < 300; i++) expect(fingerprint({ i, s: `v${i}` })).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('refuses what is not plain data, naming its type', () => {
+    expect(() => fingerprint({ f: () => 1 })).toThrow(/only plain data, not a function/);
+    expect(() => fingerprint([Symbol('x')])).toThrow(/not a symbol/);
+  });
+
+  // The shape-compiled fingerprint (engine/shape.ts) must give every value the
+  // walker's hash, also where it falls back to the walker (a value off its
+  // shape): else one state would be kept under two hashes.
+  it('is what the shape-compiled fingerprint gives, on and off its shape', () => {
+    const sample = { ext: [[1, 2], [3, -1]], name: 's', fault: null as unknown };
+    const compiled = compileFingerprint(inferShape(sample));
+    const a = new Uint32Array(2),
+      b = new Uint32Array(2);
+    for (const v of [sample, { ...sample, ext: [[1, 2, 3]] }, { ...sample, fault: { f: 1, at: 0.5 } }, { ...sample, name: 7 }, { ...sample, extra: new Set([1]) }, [1, 2]]) {
+      compiled(v, a);
+      fingerprintInto(v, b);
+      expect([...a], JSON.stringify(v)).toEqual([...b]);
+    }
   });
 
   it('gives distinct fingerprints to every small state of a grid', () => {
