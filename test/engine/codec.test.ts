@@ -72,4 +72,29 @@ describe('state codec', () => {
       expect(codec.decode(chunk, offset)).toEqual(s);
     }
   });
+
+  // Each float's eight bytes are read back, not whatever the encoder left in its buffer.
+  it('round-trips several floats in one state, -0 and large integers among them', () => {
+    const codec = new Codec();
+    const v = [0.5, -0.25, 1e300, -0, 2 ** 40, -(2 ** 40), 2 ** 31, -(2 ** 31) - 1];
+    const back = codec.decode(codec.encode(v).slice()) as number[];
+    expect(back).toEqual(v);
+    expect(Object.is(back[3], -0)).toBe(true);
+  });
+
+  it('keeps a learned layout\'s version past one byte, and words past one byte each', () => {
+    const codec = new Codec();
+    const words = Int32Array.from([0, 63, 64, -65, 300, -70_000, 2 ** 31 - 1, -(2 ** 31)]);
+    for (const version of [0, 127, 128, 300, 70_000]) {
+      const bytes = codec.encodeWords(words, 0, words.length, version).slice();
+      expect(codec.learnedVersion(bytes, 0)).toBe(version);
+      expect(codec.isWords(bytes, 0)).toBe(false);
+      const out = new Int32Array(words.length);
+      codec.decodeWords(bytes, 0, out, words.length);
+      expect([...out]).toEqual([...words]);
+    }
+    const flat = codec.encodeWords(words, 0, words.length).slice();
+    expect([codec.isWords(flat, 0), codec.learnedVersion(flat, 0)]).toEqual([true, -1]);
+    expect(codec.learnedVersion(codec.encode({ a: 1 }).slice(), 0)).toBe(-1);
+  });
 });

@@ -67,9 +67,18 @@ describe('which values have a learned layout', () => {
       { f: () => 0 },
       JSON.parse('{"__proto__": 1}'),
       { n: 1n },
+      // Within a list or a record: the whole state has no layout.
+      { n: [1, 1.5] },
+      { n: { m: 0.5 } },
     ]) {
       expect(LearnedSchema.of(v), String(v)).toBeUndefined();
     }
+  });
+
+  it('has no layout for a value nested past its depth bound', () => {
+    const nest = (depth: number): unknown => (depth === 0 ? 1 : { in: nest(depth - 1) });
+    expect(LearnedSchema.of(nest(20))).toBeDefined();
+    expect(LearnedSchema.of(nest(30))).toBeUndefined();
   });
 
   it('freezes past its bound, so that whether a state fits is then its data alone', () => {
@@ -103,6 +112,10 @@ describe('a learned layout', () => {
     expect(packed(schema, { xs: [], fault: null })).toBeUndefined();
     expect(packed(schema, { xs: [], fault: null, event: 3 })).toBeUndefined();
     expect(packed(schema, { xs: [1.5], fault: null, event: '' })).toBeUndefined();
+    // A field seen undefined is not a field seen absent: {} is not { a: undefined }.
+    const undef = LearnedSchema.of({ a: undefined, b: 1 })!;
+    expect(packed(undef, { a: undefined, b: 2 })).toBeDefined();
+    expect(packed(undef, { b: 2 })).toBeUndefined();
   });
 
   it('hashes the value: not its key order, not the version of the schema that packed it', () => {
