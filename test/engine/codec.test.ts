@@ -82,7 +82,7 @@ describe('state codec', () => {
     expect(Object.is(back[3], -0)).toBe(true);
   });
 
-  it('keeps a learned layout\'s version past one byte, and words past one byte each', () => {
+  it("keeps a learned layout's version past one byte, and words past one byte each", () => {
     const codec = new Codec();
     const words = Int32Array.from([0, 63, 64, -65, 300, -70_000, 2 ** 31 - 1, -(2 ** 31)]);
     for (const version of [0, 127, 128, 300, 70_000]) {

@@ -103,7 +103,14 @@ describe('fingerprint', () => {
   // walker's hash, also where it falls back to the walker (a value off its
   // shape): else one state would be kept under two hashes.
   it('is what the shape-compiled fingerprint gives, on and off its shape', () => {
-    const sample = { ext: [[1, 2], [3, -1]], name: 's', fault: null as unknown };
+    const sample = {
+      ext: [
+        [1, 2],
+        [3, -1],
+      ],
+      name: 's',
+      fault: null as unknown,
+    };
     const compiled = compileFingerprint(inferShape(sample));
     const a = new Uint32Array(2),
       b = new Uint32Array(2);

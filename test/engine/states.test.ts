@@ -62,7 +62,10 @@ function hashAgain<S>(store: StateStore<S, 'go'>, state: S): number[] {
 
 describe('the state store', () => {
   it('flat layout: successors read back whole, as words a worker can take', () => {
-    const next = [{ a: 1, b: [2, 3] }, { a: 4, b: [5, 6] }];
+    const next = [
+      { a: 1, b: [2, 3] },
+      { a: 4, b: [5, 6] },
+    ];
     const model = fixed({ a: 0, b: [0, 0] }, next);
     const r = expandOnce(model, false);
     expect(r.n).toBe(2);
@@ -74,7 +77,11 @@ describe('the state store', () => {
   });
 
   it('learned layout: a successor without a layout (a float) is kept as an object beside those with one', () => {
-    const next: unknown[] = [{ s: 'x', v: 1 }, { s: 'y', v: 0.5 }, { s: 'z', v: 2 }];
+    const next: unknown[] = [
+      { s: 'x', v: 1 },
+      { s: 'y', v: 0.5 },
+      { s: 'z', v: 2 },
+    ];
     const model = fixed<unknown>({ s: 'w', v: 0 }, next);
     const r = expandOnce(model, true);
     expect(r.shown).toEqual(next);
@@ -86,7 +93,11 @@ describe('the state store', () => {
   });
 
   it('learned layout: a batch whose layout widens half way keeps the successors packed before it', () => {
-    const next: unknown[] = [{ list: [1], tag: null }, { list: [1, 2, 3, 4, 5, 6, 7, 8, 9], tag: 'new' }, { list: [2], tag: null }];
+    const next: unknown[] = [
+      { list: [1], tag: null },
+      { list: [1, 2, 3, 4, 5, 6, 7, 8, 9], tag: 'new' },
+      { list: [2], tag: null },
+    ];
     const model = fixed<unknown>({ list: [], tag: null }, next);
     const r = expandOnce(model, true);
     expect(r.shown).toEqual(next);
